@@ -1,0 +1,131 @@
+/* sim/runtime/control.h — the control area: the part of the shared memfd
+ * region that belongs to hvsim itself (never to the code under test).
+ *
+ * Region layout (one memfd, MAP_SHARED in every process):
+ *   [0, 4096)                 struct virtio_bridge (the page under test)
+ *   [4096, 4096+ctl size)     struct hvsim_ctl
+ *
+ * The supervisor writes the run configuration before it starts the
+ * participants; participants publish their state here so the watchdog can
+ * tell what each one is waiting for.  All cross-process fields are accessed
+ * with __atomic builtins; the layout is the same on every architecture
+ * (fixed-width fields, no pointers) so a qemu-user participant and the native
+ * supervisor agree on it.
+ */
+#ifndef HVSIM_CONTROL_H
+#define HVSIM_CONTROL_H
+
+#include <stdint.h>
+#include "hvsim/platform.h"
+
+#define HVSIM_CTL_MAGIC   0x4c544353564848ull /* "HHVSCTL" */
+#define HVSIM_CTL_VERSION 1u
+#define HVSIM_BRIDGE_PAGE 4096u
+#define HVSIM_MAX_ACCESS  512u   /* guest accesses per CPU per run */
+#define HVSIM_CPUS        16u    /* CPUs hvsim runs at most (≤ HVSIM_MAX_CPUS of both layouts) */
+#define HVSIM_DEVS        4u     /* devices hvsim runs at most */
+
+/* One guest access.  'expect' is the known right answer for reads. */
+struct hvsim_access {
+    uint64_t addr;
+    uint64_t value;     /* written value for writes */
+    uint64_t expect;    /* expected read result when check != 0 */
+    uint32_t size;
+    uint8_t is_write;
+    uint8_t check;      /* compare the read result with expect */
+    uint16_t repeat;    /* run this access repeat+1 times */
+};
+
+enum hvsim_cpu_state {
+    HVSIM_CPU_IDLE = 0,    /* not started */
+    HVSIM_CPU_GUEST,       /* running guest code between accesses */
+    HVSIM_CPU_IN_HANDLER,  /* inside hv_mmio_access */
+    HVSIM_CPU_DONE,        /* workload finished */
+    HVSIM_CPU_WRONG,       /* a read returned a wrong value */
+};
+
+struct hvsim_cpu_ctl {
+    /* configuration (supervisor → hv) */
+    uint32_t naccess;
+    uint32_t pad0;
+    struct hvsim_access acc[HVSIM_MAX_ACCESS];
+    /* state (hv → supervisor) */
+    uint32_t state;        /* enum hvsim_cpu_state */
+    int32_t tid;           /* host thread id of this CPU's thread */
+    uint64_t cur;          /* index of the access in progress */
+    uint64_t flag_before;  /* cfg_flags[cpu] as the harness read it before the trap */
+    uint64_t enter_ns;     /* CLOCK_MONOTONIC when it entered the handler */
+    uint64_t done;         /* accesses completed */
+    uint64_t got, want;    /* the wrong value and the right one (state WRONG) */
+    uint64_t wrong_addr;
+    uint64_t irqs;         /* guest IRQs injected on this CPU */
+    uint64_t irq_batches;  /* hvsim_inject_irq calls (coalescing evidence) */
+};
+
+enum hvsim_daemon_state {
+    HVSIM_DAEMON_STARTING = 0,
+    HVSIM_DAEMON_RUNNING,
+    HVSIM_DAEMON_SLEEPING,  /* inside hvsim_daemon_sleep */
+    HVSIM_DAEMON_EXITED,
+};
+
+struct hvsim_delay_cfg {
+    uint64_t min_ns, max_ns;  /* uniform seeded delay; 0,0 = none */
+    uint32_t rendezvous;      /* nonzero: meet the partner site's participant here */
+    uint32_t partner;         /* enum hvsim_site of the partner */
+    uint32_t jitter;          /* max spin iterations after a rendezvous (seeded) */
+    uint32_t every;           /* apply only every Nth arrival (0/1 = always) */
+};
+
+struct hvsim_ctl {
+    uint64_t magic;
+    uint32_t version;
+    uint32_t ncpus;
+    uint64_t seed;
+    uint64_t poll_window;
+    uint32_t ndevices;
+    uint32_t ipi_drop_every;  /* fault: drop every Nth IPI (0 = never) */
+    struct hvsim_device devices[HVSIM_DEVS];
+    struct hvsim_delay_cfg delay[HVSIM_SITE__COUNT];
+
+    /* lifecycle */
+    uint32_t go;              /* supervisor → all: start */
+    uint32_t stop;            /* supervisor → all: stop (futex word) */
+    uint32_t hv_ready, be_ready;
+    int32_t hv_pid, be_pid;
+    int32_t be_tid;
+
+    /* kernel-module shim: IPI counter is the futex word the daemon sleeps on */
+    uint32_t ipi_sent;        /* futex word */
+    uint32_t ipi_consumed;
+    uint32_t ipi_dropped;
+    uint32_t daemon_state;    /* enum hvsim_daemon_state */
+    uint64_t daemon_sleeps;
+    uint64_t daemon_wakes;
+    uint64_t requests_served;
+
+    /* FINISH_REQ hypercall: counter is the futex word the hv service thread waits on */
+    uint32_t hc_sent;
+    uint32_t hc_done;
+
+    /* rendezvous counters per site (arrivals) */
+    uint32_t rv_arrive[HVSIM_SITE__COUNT];
+    uint64_t rv_met, rv_timeout;
+    uint64_t site_hits[HVSIM_SITE__COUNT];
+
+    struct hvsim_cpu_ctl cpu[HVSIM_CPUS];
+};
+
+#define HVSIM_REGION_SIZE \
+    (HVSIM_BRIDGE_PAGE + ((sizeof(struct hvsim_ctl) + 4095u) & ~4095u))
+
+static inline struct virtio_bridge *hvsim_region_bridge(void *base)
+{
+    return (struct virtio_bridge *)base;
+}
+static inline struct hvsim_ctl *hvsim_region_ctl(void *base)
+{
+    return (struct hvsim_ctl *)((char *)base + HVSIM_BRIDGE_PAGE);
+}
+
+#endif
