@@ -79,6 +79,9 @@ struct hvsim_runcfg {
     char be_src[8][256];  unsigned n_be_src;
     char incdir[8][256];  unsigned n_incdir;
     char extra_cflags[256];
+    /* device names from the scenario ("blk", "net" by default), for messages
+     * and reports; devname[i] names devices[i]  (added by sim/scenario) */
+    char devname[HVSIM_DEVS][16];
 };
 
 void runcfg_defaults(struct hvsim_runcfg *c);
