@@ -1,0 +1,19 @@
+/* sim/cli/commands.h — one function per subcommand; each returns the exit
+ * status: 0 all passed, 1 a finding (or unexpected verdict), 2 bad usage or
+ * input, 3 a harness failure. */
+#ifndef HVSIM_COMMANDS_H
+#define HVSIM_COMMANDS_H
+
+int cmd_run(int argc, char **argv);
+/* weak: a command whose module is not linked in reports so instead of crashing */
+int cmd_matrix(int argc, char **argv) __attribute__((weak));
+int cmd_report(int argc, char **argv) __attribute__((weak));
+int cmd_merge(int argc, char **argv) __attribute__((weak));
+int cmd_loops(int argc, char **argv) __attribute__((weak));
+int cmd_test(int argc, char **argv) __attribute__((weak));
+
+#define EXIT_FINDING 1
+#define EXIT_USAGE 2
+#define EXIT_HARNESS 3
+
+#endif

@@ -1,0 +1,203 @@
+/* sim/cli/options.c — parsing and validating the shared options. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "options.h"
+
+const char *const opt_levels_all[6] = { "O0", "O1", "O2", "O3", "Os", "Og" };
+
+static const struct { const char *what; const char *values[8]; } allowed[] = {
+    { "cc", { "gcc", "clang" } },
+    { "opt", { "O0", "O1", "O2", "O3", "Os", "Og" } },
+    { "arch", { "x86_64", "aarch64", "riscv64" } },
+    { "wait", { "plain", "volatile", "acquire" } },
+    { "relax", { "none", "pause", "yield", "isb", "barrier", "asm", "default" } },
+    { "wake", { "fence", "nofence" } },
+    { "engine", { "native", "det", "tsan", "helgrind" } },
+    { "strategy", { "random", "pct", "dfs" } },
+    { "memory-model", { "sc", "tso" } },
+    { "layout", { "new", "old" } },
+};
+
+int options_valid_value(const char *what, const char *v)
+{
+    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
+        if (strcmp(allowed[i].what, what))
+            continue;
+        for (int k = 0; k < 8 && allowed[i].values[k]; k++)
+            if (!strcmp(allowed[i].values[k], v))
+                return 1;
+        return 0;
+    }
+    return 0;
+}
+
+static void list_values(const char *what, char *buf, size_t n)
+{
+    buf[0] = 0;
+    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
+        if (strcmp(allowed[i].what, what))
+            continue;
+        for (int k = 0; k < 8 && allowed[i].values[k]; k++) {
+            strncat(buf, k ? "|" : "", n - strlen(buf) - 1);
+            strncat(buf, allowed[i].values[k], n - strlen(buf) - 1);
+        }
+    }
+}
+
+void options_default_run(struct hvsim_runcfg *c)
+{
+    runcfg_defaults(c);
+    runcfg_default_workload(c, 3);
+    struct hvsim_delay_cfg *a = &c->delay[HVSIM_SITE_BE_BEFORE_ANSWER];
+    a->min_ns = 0;
+    a->max_ns = 2000000; /* 0..2 ms, every 4th answer */
+    a->every = 4;
+    struct hvsim_delay_cfg *p = &c->delay[HVSIM_SITE_HV_PUBLISH];
+    struct hvsim_delay_cfg *s = &c->delay[HVSIM_SITE_BE_BEFORE_SLEEP];
+    p->rendezvous = s->rendezvous = 1;
+    p->partner = HVSIM_SITE_BE_BEFORE_SLEEP;
+    s->partner = HVSIM_SITE_HV_PUBLISH;
+    p->jitter = s->jitter = 32;
+    c->poll_window = 0;
+}
+
+static int parse_u64(const char *cmd, const char *opt, const char *v, uint64_t max, uint64_t *out)
+{
+    char *end;
+    if (!v || !*v) {
+        fprintf(stderr, "hvsim %s: %s needs a number\n", cmd, opt);
+        return -1;
+    }
+    unsigned long long x = strtoull(v, &end, 0);
+    if (*end || v[0] == '-' || x > max) {
+        fprintf(stderr, "hvsim %s: %s '%s' is not a number in 0..%llu\n", cmd, opt, v,
+                (unsigned long long)max);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+int options_parse_one(const char *cmd, int argc, char **argv, int i, struct hvsim_runcfg *c,
+                      struct cli_opts *o)
+{
+    const char *a = argv[i];
+    const char *v = i + 1 < argc ? argv[i + 1] : 0;
+    static const struct { const char *flag, *what; size_t off, len; } strs[] = {
+        { "--cc", "cc", offsetof(struct hvsim_runcfg, v.cc), 16 },
+        { "--opt", "opt", offsetof(struct hvsim_runcfg, v.opt), 8 },
+        { "--arch", "arch", offsetof(struct hvsim_runcfg, v.arch), 16 },
+        { "--wait", "wait", offsetof(struct hvsim_runcfg, v.wait), 16 },
+        { "--relax", "relax", offsetof(struct hvsim_runcfg, v.relax), 16 },
+        { "--wake", "wake", offsetof(struct hvsim_runcfg, v.wake), 16 },
+        { "--engine", "engine", offsetof(struct hvsim_runcfg, engine), 16 },
+        { "--strategy", "strategy", offsetof(struct hvsim_runcfg, strategy), 16 },
+        { "--memory-model", "memory-model", offsetof(struct hvsim_runcfg, memory_model), 8 },
+    };
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+        o->help = 1;
+        return 1;
+    }
+    if (!strcmp(a, "--json")) { o->json = 1; return 1; }
+    if (!strcmp(a, "--keep-going")) { o->keep_going = 1; return 1; }
+    if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) { o->quiet = 1; return 1; }
+    if (!strcmp(a, "--lto")) { c->v.lto = 1; return 1; }
+    for (size_t k = 0; k < sizeof strs / sizeof strs[0]; k++) {
+        if (strcmp(a, strs[k].flag))
+            continue;
+        if (!v || !options_valid_value(strs[k].what, v)) {
+            char vals[160];
+            list_values(strs[k].what, vals, sizeof vals);
+            if (v)
+                fprintf(stderr, "hvsim %s: unknown %s '%s' (expected %s)\n", cmd, a, v, vals);
+            else
+                fprintf(stderr, "hvsim %s: %s needs a value (%s)\n", cmd, a, vals);
+            return -1;
+        }
+        snprintf((char *)c + strs[k].off, strs[k].len, "%s", v);
+        return 2;
+    }
+    uint64_t x;
+    if (!strcmp(a, "--layout")) {
+        if (!v || !options_valid_value("layout", v)) {
+            fprintf(stderr, "hvsim %s: unknown --layout '%s' (expected new|old)\n", cmd, v ? v : "");
+            return -1;
+        }
+        c->v.layout_old = !strcmp(v, "old");
+        return 2;
+    }
+    if (!strcmp(a, "--seed")) {
+        if (parse_u64(cmd, a, v, UINT64_MAX, &x)) return -1;
+        c->seed = x;
+        return 2;
+    }
+    if (!strcmp(a, "--runs")) {
+        if (parse_u64(cmd, a, v, 100000000, &x) || x == 0) {
+            if (x == 0) fprintf(stderr, "hvsim %s: --runs must be at least 1\n", cmd);
+            return -1;
+        }
+        c->runs = (unsigned)x;
+        return 2;
+    }
+    if (!strcmp(a, "--hang-ms") || !strcmp(a, "--timeout-ms")) {
+        if (parse_u64(cmd, a, v, 3600000, &x) || x == 0) return -1;
+        *(a[2] == 'h' ? &c->hang_ms : &c->timeout_ms) = (unsigned)x;
+        return 2;
+    }
+    if (!strcmp(a, "--depth") || !strcmp(a, "--bound")) {
+        if (parse_u64(cmd, a, v, 64, &x)) return -1;
+        *(a[2] == 'd' ? &c->pct_depth : &c->dfs_bound) = (unsigned)x;
+        return 2;
+    }
+    if (!strcmp(a, "--scenario")) {
+        if (!v) { fprintf(stderr, "hvsim %s: --scenario needs a file\n", cmd); return -1; }
+        o->scenario = v;
+        return 2;
+    }
+    if (!strcmp(a, "--hv") || !strcmp(a, "--backend") || !strcmp(a, "-I")) {
+        if (!v) { fprintf(stderr, "hvsim %s: %s needs a path\n", cmd, a); return -1; }
+        char (*dst)[256] = a[1] == 'I' ? c->incdir : a[2] == 'h' ? c->hv_src : c->be_src;
+        unsigned *n = a[1] == 'I' ? &c->n_incdir : a[2] == 'h' ? &c->n_hv_src : &c->n_be_src;
+        if (*n >= 8) { fprintf(stderr, "hvsim %s: at most 8 %s\n", cmd, a); return -1; }
+        char *rp = realpath(v, 0);
+        if (!rp) { fprintf(stderr, "hvsim %s: %s: %s: no such file or directory\n", cmd, a, v); return -1; }
+        snprintf(dst[(*n)++], 256, "%s", rp);
+        free(rp);
+        return 2;
+    }
+    if (!strcmp(a, "--cflags")) {
+        if (!v) { fprintf(stderr, "hvsim %s: --cflags needs a value\n", cmd); return -1; }
+        snprintf(c->extra_cflags, sizeof c->extra_cflags, "%s", v);
+        return 2;
+    }
+    return 0;
+}
+
+void options_usage_common(FILE *f)
+{
+    fprintf(f,
+        "variant (what is built):\n"
+        "  --cc gcc|clang            compiler (default gcc)\n"
+        "  --opt O0|O1|O2|O3|Os|Og   optimisation level (default O2)\n"
+        "  --arch x86_64|aarch64|riscv64   target; foreign ones run under qemu-user\n"
+        "  --wait plain|volatile|acquire   how the handler reads cfg_flags in its wait loop\n"
+        "  --relax none|pause|yield|isb|barrier|asm|default   spin hint in the loop;\n"
+        "                            default = what Rust's spin_loop emits on the target\n"
+        "  --wake fence|nofence      seq_cst fences of the need_wakeup handshake\n"
+        "  --layout new|old          bridge layout (old: u8 cfg_flags, 16 CPUs, 4 devices)\n"
+        "  --lto                     build the code under test with -flto\n"
+        "your own code:\n"
+        "  --hv FILE.c               hypervisor handler source (repeatable); replaces hv/\n"
+        "  --backend FILE.c          backend daemon source (repeatable); replaces backend/\n"
+        "  -I DIR  --cflags STR      include directory, extra compiler flags\n"
+        "engine and runs:\n"
+        "  --engine native|det|tsan|helgrind   (default native)\n"
+        "  --strategy random|pct|dfs  --depth D  --bound B  --memory-model sc|tso   (det)\n"
+        "  --seed N  --runs N        first seed and number of seeded runs\n"
+        "  --scenario FILE.hvs       workload, delays, faults and expectations from a file\n"
+        "  --hang-ms MS  --timeout-ms MS   watchdog thresholds (hang adapts upward to load)\n"
+        "output:\n"
+        "  --json                    one JSON object per run on stdout\n"
+        "  --keep-going              do not stop at the first finding\n");
+}

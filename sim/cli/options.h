@@ -1,0 +1,30 @@
+/* sim/cli/options.h — the options `run`, `matrix` and `test` share: the
+ * variant, the engine, seeds, the user's own code.  Every value is checked;
+ * a bad one is a one-line error naming it (exit 2), never a guess. */
+#ifndef HVSIM_OPTIONS_H
+#define HVSIM_OPTIONS_H
+
+#include "core/runcfg.h"
+
+struct cli_opts {
+    int json;
+    int keep_going;
+    int quiet;
+    int help;
+    const char *scenario;
+};
+
+/* The default run when no scenario is given: the default workload with a
+ * seeded answer delay (so the waiter is in its loop when the flag changes)
+ * and the hv_publish/be_before_sleep rendezvous (so a store→load reordering
+ * in the need_wakeup handshake can be observed). */
+void options_default_run(struct hvsim_runcfg *c);
+/* Parse argv[i]; returns how many arguments it consumed (1 or 2), 0 when it
+ * is not a shared option, -1 after printing an error. */
+int options_parse_one(const char *cmd, int argc, char **argv, int i, struct hvsim_runcfg *c,
+                      struct cli_opts *o);
+int options_valid_value(const char *what, const char *v);
+extern const char *const opt_levels_all[6];
+void options_usage_common(FILE *f);
+
+#endif

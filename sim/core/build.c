@@ -1,0 +1,454 @@
+/* sim/core/build.c — compile the participants of one variant, with a cache. */
+#define _GNU_SOURCE
+#include "build.h"
+#include "cmd.h"
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef HVSIM_HOME_DEFAULT
+#define HVSIM_HOME_DEFAULT "."
+#endif
+
+const char *hvsim_home(void)
+{
+    const char *h = getenv("HVSIM_HOME");
+    return h && *h ? h : HVSIM_HOME_DEFAULT;
+}
+
+static const char *build_root(void)
+{
+    const char *b = getenv("HVSIM_BUILD_DIR");
+    static char def[600];
+    if (b && *b)
+        return b;
+    snprintf(def, sizeof def, "%s/build", hvsim_home());
+    return def;
+}
+
+const char *build_compiler(const char *cc, const char *arch)
+{
+    static const struct { const char *cc, *arch, *cmd; } t[] = {
+        { "gcc", "x86_64", "gcc" },
+        { "clang", "x86_64", "clang" },
+        { "gcc", "aarch64", "aarch64-linux-gnu-gcc" },
+        { "clang", "aarch64", "clang --target=aarch64-linux-gnu" },
+        { "gcc", "riscv64", "riscv64-linux-gnu-gcc" },
+        { "clang", "riscv64", "clang --target=riscv64-linux-gnu" },
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (!strcmp(t[i].cc, cc) && !strcmp(t[i].arch, arch))
+            return t[i].cmd;
+    return 0;
+}
+
+static int foreign(const char *arch) { return strcmp(arch, "x86_64") != 0; }
+
+int build_compiler_available(const char *cc, const char *arch)
+{
+    const char *c = build_compiler(cc, arch);
+    if (!c)
+        return 0;
+    char tool[64];
+    /* clang --target needs the cross gcc toolchain for headers and libs */
+    if (!strncmp(c, "clang ", 6))
+        snprintf(tool, sizeof tool, "%s-linux-gnu-gcc", arch);
+    else
+        snprintf(tool, sizeof tool, "%s", c);
+    char *argv[] = { "sh", "-c", 0, 0 };
+    char script[160];
+    snprintf(script, sizeof script, "command -v %s >/dev/null && command -v %s >/dev/null%s%s",
+             tool, !strncmp(c, "clang", 5) ? "clang" : tool,
+             foreign(arch) ? " && command -v qemu-" : "", foreign(arch) ? arch : "");
+    argv[2] = script;
+    return cmd_capture(argv, 0, 0) == 0;
+}
+
+/* ---- hashing ------------------------------------------------------------ */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ s[i]) * 0x100000001b3ull;
+    return h;
+}
+
+static uint64_t fnv_str(uint64_t h, const char *s) { return fnv(h, s, strlen(s) + 1); }
+
+static uint64_t fnv_file(uint64_t h, const char *path)
+{
+    h = fnv_str(h, path);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return fnv_str(h, "<missing>");
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        h = fnv(h, buf, n);
+    fclose(f);
+    return h;
+}
+
+/* Hash every .c/.h of a directory (sorted, so the order is stable). */
+static uint64_t fnv_dir(uint64_t h, const char *dir)
+{
+    struct dirent **ents;
+    int n = scandir(dir, &ents, 0, alphasort);
+    if (n < 0)
+        return h;
+    for (int i = 0; i < n; i++) {
+        const char *nm = ents[i]->d_name;
+        size_t l = strlen(nm);
+        if (l > 2 && (!strcmp(nm + l - 2, ".c") || !strcmp(nm + l - 2, ".h"))) {
+            char p[1024];
+            snprintf(p, sizeof p, "%s/%s", dir, nm);
+            h = fnv_file(h, p);
+        }
+        free(ents[i]);
+    }
+    free(ents);
+    return h;
+}
+
+uint64_t build_text_hash(const char *path)
+{
+    elf_version(EV_CURRENT);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    uint64_t h = 0;
+    Elf *e = elf_begin(fd, ELF_C_READ, 0);
+    size_t shstrndx;
+    if (e && elf_getshdrstrndx(e, &shstrndx) == 0) {
+        for (Elf_Scn *s = 0; (s = elf_nextscn(e, s));) {
+            GElf_Shdr sh;
+            if (!gelf_getshdr(s, &sh))
+                continue;
+            const char *nm = elf_strptr(e, shstrndx, sh.sh_name);
+            if (!nm || (strcmp(nm, ".text") && strcmp(nm, ".rodata")))
+                continue;
+            Elf_Data *d = elf_getdata(s, 0);
+            if (d && d->d_buf) {
+                if (!h)
+                    h = 0xcbf29ce484222325ull;
+                h = fnv(h, d->d_buf, d->d_size);
+            }
+        }
+    }
+    if (e)
+        elf_end(e);
+    close(fd);
+    return h;
+}
+
+/* ---- compiling ---------------------------------------------------------- */
+struct argvb { char *v[160]; int n; char store[160][600]; };
+
+static void add(struct argvb *a, const char *fmt, const char *s)
+{
+    if (a->n >= 158)
+        return;
+    snprintf(a->store[a->n], sizeof a->store[a->n], fmt, s);
+    a->v[a->n] = a->store[a->n];
+    a->n++;
+    a->v[a->n] = 0;
+}
+
+static void add_compiler(struct argvb *a, const char *cc, const char *arch)
+{
+    char c[128];
+    snprintf(c, sizeof c, "%s", build_compiler(cc, arch));
+    char *parts[8];
+    int n = cmd_split(c, parts, 8);
+    for (int i = 0; i < n; i++)
+        add(a, "%s", parts[i]);
+}
+
+static const char *wait_define(const char *w)
+{
+    if (!strcmp(w, "plain")) return "-DHV_WAIT_PLAIN";
+    if (!strcmp(w, "volatile")) return "-DHV_WAIT_VOLATILE";
+    if (!strcmp(w, "acquire")) return "-DHV_WAIT_ACQUIRE";
+    return 0;
+}
+
+static void add_variant_flags(struct argvb *a, const struct hvsim_runcfg *c)
+{
+    const char *home = hvsim_home();
+    add(a, "%s", "-std=gnu11");
+    add(a, "%s", "-g");
+    add(a, "-I%s/sim/include", home);
+    add(a, "-I%s/sim", home);
+    add(a, "%s", wait_define(c->v.wait));
+    char r[32];
+    snprintf(r, sizeof r, "-DHV_RELAX_%s", c->v.relax);
+    for (char *p = r + 10; *p; p++)
+        *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+    add(a, "%s", r);
+    if (!strcmp(c->v.wake, "nofence"))
+        add(a, "%s", "-DHVSIM_WAKE_NOFENCE");
+    if (c->v.layout_old)
+        add(a, "%s", "-DHVSIM_LAYOUT_OLD");
+    for (unsigned i = 0; i < c->n_incdir; i++)
+        add(a, "-I%s", c->incdir[i]);
+}
+
+static int compile_obj(const struct hvsim_runcfg *c, const char *src, const char *obj,
+                       const char *opt, int under_test, enum build_profile prof,
+                       char *log, size_t loglen)
+{
+    struct argvb a = { .n = 0 };
+    add_compiler(&a, c->v.cc, c->v.arch);
+    add_variant_flags(&a, c);
+    add(&a, "-%s", opt);
+    if (foreign(c->v.arch) || prof != BUILD_NATIVE)
+        add(&a, "%s", "-fno-pie");
+    if (c->v.lto && under_test)
+        add(&a, "%s", "-flto");
+    if (under_test && (prof == BUILD_DET || prof == BUILD_TSAN)) {
+        add(&a, "%s", "-fsanitize=thread");
+        if (prof == BUILD_DET) {
+            if (!strcmp(c->v.cc, "gcc"))
+                add(&a, "%s", "--param=tsan-distinguish-volatile=1");
+            else {
+                add(&a, "%s", "-mllvm");
+                add(&a, "%s", "-tsan-distinguish-volatile");
+            }
+        }
+    }
+    if (under_test && c->extra_cflags[0]) {
+        char x[256];
+        snprintf(x, sizeof x, "%s", c->extra_cflags);
+        char *parts[32];
+        int n = cmd_split(x, parts, 32);
+        for (int i = 0; i < n; i++)
+            add(&a, "%s", parts[i]);
+    }
+    add(&a, "%s", "-c");
+    add(&a, "%s", src);
+    add(&a, "%s", "-o");
+    add(&a, "%s", obj);
+    return cmd_capture(a.v, log, loglen);
+}
+
+/* Sources of each side.  Code under test first, runtime after. */
+struct side { const char *name; const char *test[9]; const char *rt[8]; };
+
+static void side_sources(const struct hvsim_runcfg *c, enum build_profile prof, int hv,
+                         const char **test, int *ntest, const char **rt, int *nrt)
+{
+    static char paths[24][600];
+    int np = 0;
+    const char *home = hvsim_home();
+    *ntest = *nrt = 0;
+#define P(...) (snprintf(paths[np], sizeof paths[np], __VA_ARGS__), paths[np++])
+    if (hv && c->n_hv_src)
+        for (unsigned i = 0; i < c->n_hv_src; i++) test[(*ntest)++] = c->hv_src[i];
+    else if (hv) {
+        test[(*ntest)++] = P("%s/hv/handler.c", home);
+        test[(*ntest)++] = P("%s/hv/result.c", home);
+    }
+    if (!hv && c->n_be_src)
+        for (unsigned i = 0; i < c->n_be_src; i++) test[(*ntest)++] = c->be_src[i];
+    else if (!hv) {
+        test[(*ntest)++] = P("%s/backend/daemon.c", home);
+        test[(*ntest)++] = P("%s/backend/regs.c", home);
+    }
+    if (prof == BUILD_DET) {
+        rt[(*nrt)++] = P("%s/sim/det/rt/%s", home, hv ? "det_hv_main.c" : "det_be_main.c");
+        rt[(*nrt)++] = P("%s/sim/det/rt/det_runtime.c", home);
+        rt[(*nrt)++] = P("%s/sim/det/rt/det_platform.c", home);
+        rt[(*nrt)++] = P("%s/sim/runtime/participant.c", home);
+    } else {
+        rt[(*nrt)++] = P("%s/sim/runtime/%s", home, hv ? "hv_main.c" : "be_main.c");
+        rt[(*nrt)++] = P("%s/sim/runtime/participant.c", home);
+        rt[(*nrt)++] = P("%s/sim/runtime/platform_native.c", home);
+    }
+#undef P
+}
+
+static int is_valid_relax(const char *relax, const char *arch)
+{
+    if (!strcmp(relax, "none") || !strcmp(relax, "barrier") || !strcmp(relax, "asm") ||
+        !strcmp(relax, "default"))
+        return 1;
+    if (!strcmp(relax, "pause"))
+        return !strcmp(arch, "x86_64");
+    if (!strcmp(relax, "yield") || !strcmp(relax, "isb"))
+        return !strcmp(arch, "aarch64");
+    return 0;
+}
+
+static const char *cc_version(const char *cc, const char *arch)
+{
+    static char cache[6][2][200];
+    static char keys[6][48];
+    char key[48];
+    snprintf(key, sizeof key, "%s/%s", cc, arch);
+    for (int i = 0; i < 6; i++)
+        if (!strcmp(keys[i], key))
+            return cache[i][0];
+    int slot = 0;
+    while (slot < 5 && keys[slot][0])
+        slot++;
+    struct argvb a = { .n = 0 };
+    add_compiler(&a, cc, arch);
+    add(&a, "%s", "--version");
+    char out[4096] = "";
+    cmd_capture(a.v, out, sizeof out);
+    char *nl = strchr(out, '\n');
+    if (nl)
+        *nl = 0;
+    snprintf(cache[slot][0], sizeof cache[slot][0], "%s", out);
+    snprintf(keys[slot], sizeof keys[slot], "%s", key);
+    return cache[slot][0];
+}
+
+static void rm_rf(const char *dir)
+{
+    char *argv[] = { "rm", "-rf", (char *)dir, 0 };
+    cmd_capture(argv, 0, 0);
+}
+
+int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
+                       struct build_out *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    if (!build_compiler(c->v.cc, c->v.arch)) {
+        snprintf(err, errlen, "unknown compiler/architecture '%s/%s'", c->v.cc, c->v.arch);
+        return -1;
+    }
+    if (!wait_define(c->v.wait)) {
+        snprintf(err, errlen, "unknown wait variant '%s' (plain|volatile|acquire)", c->v.wait);
+        return -1;
+    }
+    if (!is_valid_relax(c->v.relax, c->v.arch)) {
+        snprintf(err, errlen, "relax hint '%s' does not exist on %s", c->v.relax, c->v.arch);
+        return -1;
+    }
+    const char *test[12], *rt[8];
+    int nt[2], nr[2];
+    const char *ts[2][12], *rs[2][8];
+    for (int hv = 1; hv >= 0; hv--) {
+        side_sources(c, prof, hv, test, &nt[hv], rt, &nr[hv]);
+        memcpy(ts[hv], test, sizeof test);
+        memcpy(rs[hv], rt, sizeof rt);
+        for (int i = 0; i < nt[hv]; i++)
+            if (access(ts[hv][i], R_OK) != 0) {
+                snprintf(err, errlen, "%s: %s", ts[hv][i], strerror(errno));
+                return -1;
+            }
+    }
+    /* side_sources reuses a static buffer; recompute per side below */
+    uint64_t h = 0xcbf29ce484222325ull;
+    char pk[8];
+    snprintf(pk, sizeof pk, "%d", (int)prof);
+    h = fnv_str(h, pk);
+    h = fnv_str(h, cc_version(c->v.cc, c->v.arch));
+    h = fnv_str(h, build_compiler(c->v.cc, c->v.arch));
+    h = fnv_str(h, c->v.opt);
+    h = fnv_str(h, c->v.wait);
+    h = fnv_str(h, c->v.relax);
+    h = fnv_str(h, c->v.wake);
+    h = fnv_str(h, c->v.layout_old ? "old" : "new");
+    h = fnv_str(h, c->v.lto ? "lto" : "");
+    h = fnv_str(h, c->extra_cflags);
+    for (unsigned i = 0; i < c->n_incdir; i++)
+        h = fnv_dir(fnv_str(h, c->incdir[i]), c->incdir[i]);
+    const char *home = hvsim_home();
+    const char *dirs[] = { "sim/include/hvsim", "sim/runtime", "hv", "backend", "sim/det/rt" };
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        char d[700];
+        snprintf(d, sizeof d, "%s/%s", home, dirs[i]);
+        h = fnv_dir(h, d);
+    }
+    for (unsigned i = 0; i < c->n_hv_src; i++) h = fnv_file(h, c->hv_src[i]);
+    for (unsigned i = 0; i < c->n_be_src; i++) h = fnv_file(h, c->be_src[i]);
+
+    snprintf(out->dir, sizeof out->dir, "%s/cache/%s-%s-%s-%016llx", build_root(), c->v.arch,
+             c->v.cc, c->v.opt, (unsigned long long)h);
+    snprintf(out->hv, sizeof out->hv, "%s/hv", out->dir);
+    snprintf(out->backend, sizeof out->backend, "%s/backend", out->dir);
+    if (access(out->hv, X_OK) == 0 && access(out->backend, X_OK) == 0) {
+        out->cached = 1;
+        out->hv_text_hash = build_text_hash(out->hv);
+        out->be_text_hash = build_text_hash(out->backend);
+        return 0;
+    }
+
+    char tmp[700];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%d", out->dir, (int)getpid());
+    char mk[800];
+    snprintf(mk, sizeof mk, "%s/cache", build_root());
+    mkdir(build_root(), 0777);
+    mkdir(mk, 0777);
+    rm_rf(tmp);
+    if (mkdir(tmp, 0777) < 0) {
+        snprintf(err, errlen, "mkdir %s: %s", tmp, strerror(errno));
+        return -1;
+    }
+    for (int hv = 1; hv >= 0; hv--) {
+        side_sources(c, prof, hv, ts[hv], &nt[hv], rs[hv], &nr[hv]);
+        struct argvb link = { .n = 0 };
+        add_compiler(&link, c->v.cc, c->v.arch);
+        if (c->v.lto)
+            add(&link, "%s", "-flto");
+        add(&link, "%s", "-o");
+        char outp[700];
+        snprintf(outp, sizeof outp, "%s/%s", tmp, hv ? "hv" : "backend");
+        add(&link, "%s", outp);
+        for (int i = 0; i < nt[hv] + nr[hv]; i++) {
+            int under_test = i < nt[hv];
+            const char *src = under_test ? ts[hv][i] : rs[hv][i - nt[hv]];
+            char obj[700];
+            snprintf(obj, sizeof obj, "%s/%s%d.o", tmp, hv ? "hv" : "be", i);
+            int rc = compile_obj(c, src, obj, under_test ? c->v.opt : "O2", under_test, prof,
+                                 out->log, sizeof out->log);
+            if (rc != 0) {
+                snprintf(err, errlen, "compiling %s failed (%s -%s)", src, c->v.cc, c->v.opt);
+                rm_rf(tmp);
+                return -1;
+            }
+            add(&link, "%s", obj);
+        }
+        add(&link, "%s", "-pthread");
+        if (foreign(c->v.arch)) {
+            add(&link, "%s", "-static");
+            add(&link, "%s", "-no-pie");
+        } else if (prof != BUILD_NATIVE) {
+            add(&link, "%s", "-no-pie");
+        }
+        if (prof == BUILD_TSAN)
+            add(&link, "%s", "-fsanitize=thread");
+        if (cmd_capture(link.v, out->log, sizeof out->log) != 0) {
+            const char *miss = strstr(out->log, "undefined reference to `");
+            if (miss) {
+                char sym[128];
+                sscanf(miss + 24, "%127[^']", sym);
+                snprintf(err, errlen, "linking the %s side failed: the entry point or symbol '%s' is not defined",
+                         hv ? "hypervisor" : "backend", sym);
+            } else {
+                snprintf(err, errlen, "linking the %s side failed", hv ? "hypervisor" : "backend");
+            }
+            rm_rf(tmp);
+            return -1;
+        }
+    }
+    if (rename(tmp, out->dir) < 0) {
+        rm_rf(tmp); /* a parallel build of the same key won the race */
+        if (access(out->hv, X_OK) != 0) {
+            snprintf(err, errlen, "rename to %s: %s", out->dir, strerror(errno));
+            return -1;
+        }
+    }
+    out->hv_text_hash = build_text_hash(out->hv);
+    out->be_text_hash = build_text_hash(out->backend);
+    return 0;
+}

@@ -1,0 +1,379 @@
+/* sim/core/native.c — one native run: region, participants, watchdog, verdict.
+ *
+ * The watchdog polls the control area and the bridge every couple of
+ * milliseconds.  It calls a hang only on evidence, never on a wall clock
+ * alone:
+ *   HANG_STALE_READ  the CPU is still inside the handler, cfg_flags[cpu] in
+ *                    memory differs from the value it waits on, this has held
+ *                    for the hang threshold, and the thread's CPU time rose
+ *                    for at least half that window (it spins, it is not
+ *                    descheduled);
+ *   LOST_WAKEUP      the daemon sleeps, the request ring is not empty, every
+ *                    IPI sent was consumed (no wakeup in flight), for the
+ *                    threshold, with no new sleep in between;
+ *   TIMEOUT          no progress at all for timeout_ms, cause unknown.
+ * The thresholds adapt to measured scheduling delay: the watchdog's own
+ * oversleep is a direct reading of how late this machine runs threads.
+ */
+#define _GNU_SOURCE
+#include "native.h"
+#include "pc/pc.h"
+#include "region.h"
+#include "spawn.h"
+#include "runtime/futex.h"
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define POLL_NS 2000000ull
+
+static void ctl_init(struct hvsim_ctl *ctl, const struct hvsim_runcfg *c, uint64_t seed)
+{
+    memset(ctl, 0, sizeof *ctl);
+    ctl->magic = HVSIM_CTL_MAGIC;
+    ctl->version = HVSIM_CTL_VERSION;
+    ctl->ncpus = c->ncpus;
+    ctl->seed = seed;
+    ctl->poll_window = c->poll_window;
+    ctl->ndevices = c->ndevices;
+    ctl->ipi_drop_every = c->ipi_drop_every;
+    memcpy(ctl->devices, c->devices, sizeof ctl->devices);
+    memcpy(ctl->delay, c->delay, sizeof ctl->delay);
+    for (unsigned i = 0; i < c->ncpus && i < HVSIM_CPUS; i++) {
+        ctl->cpu[i].naccess = c->naccess[i];
+        memcpy(ctl->cpu[i].acc, c->acc[i], sizeof ctl->cpu[i].acc);
+    }
+}
+
+static int access_is_sync(const struct hvsim_access *a)
+{
+    return !(a->is_write && a->addr % VIRTIO_MMIO_WINDOW == VIRTIO_MMIO_QUEUE_NOTIFY);
+}
+
+static void go_all(struct hvsim_ctl *ctl)
+{
+    __atomic_store_n(&ctl->go, 1, __ATOMIC_RELEASE);
+    futex_wake(&ctl->go, 1 << 20);
+}
+
+static void stop_all(struct hvsim_ctl *ctl)
+{
+    __atomic_store_n(&ctl->stop, 1, __ATOMIC_RELEASE);
+    futex_wake(&ctl->stop, 1 << 20);
+    futex_wake(&ctl->ipi_sent, 1 << 20);
+    futex_wake(&ctl->hc_sent, 1 << 20);
+    futex_wake(&ctl->hc_done, 1 << 20);
+}
+
+/* Sample the spinning thread and put function/file:line in the result. */
+static void sample_pc(struct run_result *r, const struct build_out *b, const struct hvsim_runcfg *c,
+                      pid_t pid, pid_t tid)
+{
+    uint64_t pcs[RESULT_MAX_PCS];
+    int n = -1;
+    if (!strcmp(c->v.arch, "x86_64"))
+        n = pc_sample_native(pid, tid, 8, 2000, pcs);
+    if (n <= 0)
+        return;
+    r->npcs = n;
+    memcpy(r->pcs, pcs, sizeof(uint64_t) * (size_t)n);
+    struct pc_sym s;
+    if (pc_symbolize_pid(pid, pcs[n - 1], &s) == 0) {
+        snprintf(r->function, sizeof r->function, "%s", s.function);
+        const char *home = hvsim_home();
+        size_t hl = strlen(home);
+        const char *f = s.file;
+        if (!strncmp(f, home, hl) && f[hl] == '/')
+            f += hl + 1; /* show paths relative to the hvsim tree */
+        snprintf(r->file, sizeof r->file, "%s", f);
+        r->line = s.line;
+    }
+    (void)b;
+}
+
+struct watch {
+    uint64_t t0;
+    uint64_t changed_since[HVSIM_CPUS];
+    uint64_t changed_idx[HVSIM_CPUS];
+    long cpu0[HVSIM_CPUS];
+    uint64_t lw_since, lw_sleeps;
+    uint64_t last_progress_val, last_progress_t;
+    uint64_t max_late_ns;
+    uint32_t last_state[HVSIM_CPUS];
+};
+
+static uint64_t progress(const struct hvsim_ctl *ctl)
+{
+    uint64_t p = __atomic_load_n(&ctl->hc_done, __ATOMIC_RELAXED) +
+                 __atomic_load_n(&ctl->daemon_wakes, __ATOMIC_RELAXED);
+    for (unsigned i = 0; i < ctl->ncpus; i++)
+        p += __atomic_load_n(&ctl->cpu[i].done, __ATOMIC_RELAXED);
+    return p;
+}
+
+static const char *sig_name(int s)
+{
+    const char *n = sigabbrev_np(s);
+    return n ? n : "?";
+}
+
+static int judge_exit(struct run_result *r, struct proc *p, const char *who, uint64_t t_us)
+{
+    int st = p->status;
+    if (WIFSIGNALED(st)) {
+        r->verdict = V_CRASH;
+        r->signal = WTERMSIG(st);
+        snprintf(r->summary, sizeof r->summary, "the %s process died of SIG%s", who, sig_name(r->signal));
+    } else {
+        r->verdict = V_CRASH;
+        snprintf(r->summary, sizeof r->summary, "the %s process exited with status %d before the run ended",
+                 who, WEXITSTATUS(st));
+    }
+    snprintf(r->text, sizeof r->text, "%s", r->summary);
+    result_event(r, t_us, "watchdog", "%s", r->summary);
+    return 1;
+}
+
+/* One watchdog step; returns 1 when a verdict was reached. */
+static int watch_step(struct watch *w, struct run_result *r, const struct hvsim_runcfg *c,
+                      const struct build_out *b, struct region *rg, struct proc *ps, uint64_t now)
+{
+    struct hvsim_ctl *ctl = rg->ctl;
+    struct virtio_bridge *br = rg->bridge;
+    uint64_t t_us = (now - w->t0) / 1000;
+    uint64_t hang_ns = (uint64_t)c->hang_ms * 1000000ull;
+    if (hang_ns < 20 * w->max_late_ns)
+        hang_ns = 20 * w->max_late_ns;
+
+    if (spawn_poll(&ps[0]))
+        return judge_exit(r, &ps[0], "backend", t_us);
+    if (spawn_poll(&ps[1]))
+        return judge_exit(r, &ps[1], "hypervisor", t_us);
+
+    unsigned done = 0;
+    for (unsigned i = 0; i < c->ncpus; i++) {
+        struct hvsim_cpu_ctl *cc = &ctl->cpu[i];
+        uint32_t st = __atomic_load_n(&cc->state, __ATOMIC_ACQUIRE);
+        if (st != w->last_state[i] && st == HVSIM_CPU_DONE)
+            result_event(r, t_us, "watchdog", "cpu%u finished its %u accesses", i, cc->naccess);
+        w->last_state[i] = st;
+        if (st == HVSIM_CPU_WRONG) {
+            r->verdict = V_WRONG_VALUE;
+            r->cpu = (int)i;
+            snprintf(r->summary, sizeof r->summary,
+                     "cpu%u read 0x%llx and got 0x%llx; the device register holds 0x%llx", i,
+                     (unsigned long long)cc->wrong_addr, (unsigned long long)cc->got,
+                     (unsigned long long)cc->want);
+            snprintf(r->text, sizeof r->text,
+                     "%s. The handler returned before the daemon answered: the compiler may have "
+                     "deleted or short-circuited the wait (a side-effect-free loop may be assumed to "
+                     "terminate, C11 6.8.5p6), so cfg_values[%u] was read stale.",
+                     r->summary, i);
+            r->flag_in_memory = __atomic_load_n(&br->cfg_flags[i], __ATOMIC_RELAXED);
+            r->flag_waited_on = cc->flag_before;
+            result_event(r, t_us, "cpu", "wrong value 0x%llx", (unsigned long long)cc->got);
+            snprintf(r->function, sizeof r->function, "hv_mmio_access");
+            return 1;
+        }
+        if (st == HVSIM_CPU_DONE) {
+            done++;
+            continue;
+        }
+        if (st != HVSIM_CPU_IN_HANDLER) {
+            w->changed_since[i] = 0;
+            continue;
+        }
+        uint64_t idx = __atomic_load_n(&cc->cur, __ATOMIC_RELAXED);
+        if (idx >= cc->naccess || !access_is_sync(&cc->acc[idx]))
+            continue;
+        uint64_t before = __atomic_load_n(&cc->flag_before, __ATOMIC_RELAXED);
+        uint64_t mem = __atomic_load_n(&br->cfg_flags[i], __ATOMIC_RELAXED);
+        uint64_t dn = __atomic_load_n(&cc->done, __ATOMIC_RELAXED);
+        if (mem == before) {
+            w->changed_since[i] = 0;
+            continue;
+        }
+        if (!w->changed_since[i] || w->changed_idx[i] != dn) {
+            w->changed_since[i] = now;
+            w->changed_idx[i] = dn;
+            w->cpu0[i] = pc_thread_cpu_ms(ps[1].pid, cc->tid);
+            result_event(r, t_us, "daemon", "answered cpu%u: cfg_flags[%u] %llu -> %llu", i, i,
+                         (unsigned long long)before, (unsigned long long)mem);
+            continue;
+        }
+        uint64_t waited = now - w->changed_since[i];
+        if (waited < hang_ns)
+            continue;
+        long cpu1 = pc_thread_cpu_ms(ps[1].pid, cc->tid);
+        long used = cpu1 - w->cpu0[i];
+        long window = (long)(waited / 1000000ull);
+        if (w->cpu0[i] < 0 || cpu1 < 0 || used * 2 < window) {
+            /* Not spinning (descheduled, stopped): no evidence of a stale
+             * read yet.  Restart the window; TIMEOUT catches a dead end. */
+            w->changed_since[i] = now;
+            w->cpu0[i] = cpu1;
+            continue;
+        }
+        r->verdict = V_HANG_STALE_READ;
+        r->cpu = (int)i;
+        r->flag_in_memory = mem;
+        r->flag_waited_on = before;
+        r->cpu_time_ms = used;
+        r->window_ms = window;
+        r->judge_latency_ms = window;
+        sample_pc(r, b, c, ps[1].pid, cc->tid);
+        snprintf(r->summary, sizeof r->summary,
+                 "cfg_flags[%u] is %llu in memory, the CPU still spins on the value %llu it loaded "
+                 "before the loop (CPU time +%ld ms in %ld ms)",
+                 i, (unsigned long long)mem, (unsigned long long)before, used, window);
+        snprintf(r->text, sizeof r->text,
+                 "cpu%u trapped on access #%llu (%s 0x%llx size %u) and waits for cfg_flags[%u] to "
+                 "change from %llu. The daemon answered %ld ms ago: memory holds %llu. The thread "
+                 "kept running (%ld ms of CPU time in that window) without leaving the handler, so "
+                 "the wait loop is not re-reading memory: the load was hoisted out of the loop. "
+                 "%d PC samples%s%s%s.",
+                 i, (unsigned long long)idx, cc->acc[idx].is_write ? "write" : "read",
+                 (unsigned long long)cc->acc[idx].addr, cc->acc[idx].size, i,
+                 (unsigned long long)before, window, (unsigned long long)mem, used, r->npcs,
+                 r->function[0] ? " in " : "", r->function, r->function[0] ? "()" : "");
+        result_event(r, t_us, "watchdog", "HANG_STALE_READ on cpu%u", i);
+        return 1;
+    }
+    if (done == c->ncpus) {
+        r->verdict = V_PASS;
+        snprintf(r->summary, sizeof r->summary, "all %u CPUs completed their accesses", c->ncpus);
+        snprintf(r->text, sizeof r->text, "%s; %llu IPIs, daemon slept %llu times.", r->summary,
+                 (unsigned long long)ctl->ipi_sent, (unsigned long long)ctl->daemon_sleeps);
+        return 1;
+    }
+
+    /* Lost wakeup: asleep with work pending and no wakeup in flight. */
+    uint32_t ds = __atomic_load_n(&ctl->daemon_state, __ATOMIC_ACQUIRE);
+    uint32_t front = __atomic_load_n(&br->req_front, __ATOMIC_ACQUIRE);
+    uint32_t rear = __atomic_load_n(&br->req_rear, __ATOMIC_ACQUIRE);
+    uint32_t sent = __atomic_load_n(&ctl->ipi_sent, __ATOMIC_ACQUIRE);
+    uint32_t cons = __atomic_load_n(&ctl->ipi_consumed, __ATOMIC_ACQUIRE);
+    uint64_t sleeps = __atomic_load_n(&ctl->daemon_sleeps, __ATOMIC_ACQUIRE);
+    if (ds == HVSIM_DAEMON_SLEEPING && front != rear && sent == cons) {
+        if (!w->lw_since || w->lw_sleeps != sleeps) {
+            w->lw_since = now;
+            w->lw_sleeps = sleeps;
+            result_event(r, t_us, "daemon", "asleep with %u request(s) pending, no IPI in flight",
+                         hvsim_ring_count(front, rear));
+        } else if (now - w->lw_since >= hang_ns) {
+            r->verdict = V_LOST_WAKEUP;
+            r->cpu = -1;
+            unsigned nw = 0;
+            for (unsigned i = 0; i < c->ncpus; i++)
+                nw += __atomic_load_n(&ctl->cpu[i].state, __ATOMIC_RELAXED) == HVSIM_CPU_IN_HANDLER;
+            snprintf(r->summary, sizeof r->summary,
+                     "the daemon sleeps with %u request(s) in the ring (front %u, rear %u) and no "
+                     "wakeup in flight (IPIs sent %u = consumed %u), need_wakeup=%u; %u CPU(s) wait",
+                     hvsim_ring_count(front, rear), front, rear, sent, cons,
+                     (unsigned)__atomic_load_n(&br->need_wakeup, __ATOMIC_RELAXED), nw);
+            snprintf(r->text, sizeof r->text,
+                     "%s. For %llu ms. The hypervisor pushed a request but did not see need_wakeup "
+                     "set, and the daemon set need_wakeup but did not see the request: each side's "
+                     "load passed its own earlier store (store buffering, the SB litmus shape). %s "
+                     "IPIs dropped by fault injection: %u.",
+                     r->summary, (unsigned long long)((now - w->lw_since) / 1000000ull),
+                     strcmp(c->v.wake, "nofence") ? "Both seq_cst fences are present."
+                                                  : "This build has no seq_cst fence on either side.",
+                     ctl->ipi_dropped);
+            snprintf(r->function, sizeof r->function, "backend_run");
+            result_event(r, t_us, "watchdog", "LOST_WAKEUP");
+            return 1;
+        }
+    } else {
+        w->lw_since = 0;
+    }
+
+    uint64_t p = progress(ctl);
+    if (p != w->last_progress_val) {
+        w->last_progress_val = p;
+        w->last_progress_t = now;
+    } else if (now - w->last_progress_t > (uint64_t)c->timeout_ms * 1000000ull) {
+        r->verdict = V_TIMEOUT;
+        snprintf(r->summary, sizeof r->summary,
+                 "no progress for %u ms and no evidence of a stale read or a lost wakeup "
+                 "(daemon state %u, ring %u..%u, IPIs %u/%u)",
+                 c->timeout_ms, ds, front, rear, sent, cons);
+        snprintf(r->text, sizeof r->text, "%s", r->summary);
+        result_event(r, t_us, "watchdog", "TIMEOUT");
+        return 1;
+    }
+    return 0;
+}
+
+int native_run(const struct hvsim_runcfg *c, const struct build_out *b, uint64_t seed,
+               struct run_result *r, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    r->seed = seed;
+    r->cpu = -1;
+    struct region rg;
+    if (region_create(&rg, err, errlen) < 0)
+        return -1;
+    ctl_init(rg.ctl, c, seed);
+    memset(rg.bridge, 0, sizeof *rg.bridge);
+
+    struct proc ps[2];
+    memset(ps, 0, sizeof ps);
+    pid_t pgid = 0;
+    char fdarg[] = "3";
+    const char *qemu = strcmp(c->v.arch, "x86_64") ? c->v.arch : 0;
+    char qemu_bin[32];
+    snprintf(qemu_bin, sizeof qemu_bin, "/usr/bin/qemu-%s", qemu ? qemu : "");
+    char *be_argv[] = { qemu ? qemu_bin : (char *)b->backend, (char *)b->backend, "--fd", fdarg, 0 };
+    char *hv_argv[] = { qemu ? qemu_bin : (char *)b->hv, (char *)b->hv, "--fd", fdarg, 0 };
+    char **bea = qemu ? be_argv : be_argv + 1, **hva = qemu ? hv_argv : hv_argv + 1;
+    if (!qemu) {
+        be_argv[1] = (char *)b->backend;
+        hv_argv[1] = (char *)b->hv;
+    }
+    int rc = -1;
+    uint64_t t_start = now_ns();
+    if (spawn_participant(bea, rg.fd, &pgid, &ps[0], err, errlen) < 0)
+        goto out;
+    spawn_set_current_group(pgid);
+    if (spawn_participant(hva, rg.fd, &pgid, &ps[1], err, errlen) < 0)
+        goto out;
+
+    /* Wait until both are attached (a qemu-user start takes a while). */
+    uint64_t deadline = now_ns() + 10000000000ull;
+    while (!(__atomic_load_n(&rg.ctl->hv_ready, __ATOMIC_ACQUIRE) &&
+             __atomic_load_n(&rg.ctl->be_ready, __ATOMIC_ACQUIRE))) {
+        if (spawn_poll(&ps[0]) || spawn_poll(&ps[1]) || now_ns() > deadline) {
+            snprintf(err, errlen, "a participant failed to start (status %d/%d)",
+                     ps[0].status, ps[1].status);
+            goto out;
+        }
+        usleep(200);
+    }
+    struct watch w;
+    memset(&w, 0, sizeof w);
+    w.t0 = now_ns();
+    w.last_progress_t = w.t0;
+    go_all(rg.ctl);
+    result_event(r, 0, "watchdog", "go: %u CPUs, seed %llu", c->ncpus, (unsigned long long)seed);
+    for (;;) {
+        uint64_t before = now_ns();
+        struct timespec ts = { 0, (long)POLL_NS };
+        nanosleep(&ts, 0);
+        uint64_t now = now_ns();
+        uint64_t late = now - before > POLL_NS ? now - before - POLL_NS : 0;
+        if (late > w.max_late_ns)
+            w.max_late_ns = late;
+        if (watch_step(&w, r, c, b, &rg, ps, now))
+            break;
+    }
+    rc = 0;
+out:
+    stop_all(rg.ctl);
+    spawn_kill_all(pgid, ps, 2);
+    region_destroy(&rg);
+    r->wall_ms = (now_ns() - t_start) / 1000000ull;
+    return rc;
+}

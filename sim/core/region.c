@@ -1,0 +1,45 @@
+/* sim/core/region.c — create and map the memfd region.  memfd is anonymous:
+ * nothing in /dev/shm or the file system can outlive the processes that hold
+ * it, which is how hvsim leaks no shared-memory segment when it is killed. */
+#define _GNU_SOURCE
+#include "region.h"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+int region_create(struct region *r, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    r->fd = memfd_create("hvsim-region", MFD_CLOEXEC);
+    if (r->fd < 0) {
+        snprintf(err, errlen, "memfd_create: %s", strerror(errno));
+        return -1;
+    }
+    r->size = HVSIM_REGION_SIZE;
+    if (ftruncate(r->fd, (off_t)r->size) < 0) {
+        snprintf(err, errlen, "ftruncate: %s", strerror(errno));
+        close(r->fd);
+        return -1;
+    }
+    r->base = mmap(0, r->size, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd, 0);
+    if (r->base == MAP_FAILED) {
+        snprintf(err, errlen, "mmap: %s", strerror(errno));
+        close(r->fd);
+        return -1;
+    }
+    r->bridge = hvsim_region_bridge(r->base);
+    r->ctl = hvsim_region_ctl(r->base);
+    return 0;
+}
+
+void region_destroy(struct region *r)
+{
+    if (r->base && r->base != MAP_FAILED)
+        munmap(r->base, r->size);
+    if (r->fd >= 0)
+        close(r->fd);
+    r->base = 0;
+    r->fd = -1;
+}

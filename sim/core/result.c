@@ -1,0 +1,83 @@
+/* sim/core/result.c — a run's result as JSON and as a line for people. */
+#include "result.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void result_event(struct run_result *r, uint64_t t_us, const char *who, const char *fmt, ...)
+{
+    if (r->nevents >= RESULT_MAX_EVENTS)
+        return;
+    struct run_event *e = &r->ev[r->nevents++];
+    e->t_us = t_us;
+    snprintf(e->who, sizeof e->who, "%s", who);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->what, sizeof e->what, fmt, ap);
+    va_end(ap);
+}
+
+json_t *result_to_json(const struct run_result *r, const struct hvsim_runcfg *c)
+{
+    json_t *ev = json_object();
+    json_object_set_new(ev, "summary", json_string(r->summary));
+    json_object_set_new(ev, "text", json_string(r->text));
+    if (r->function[0])
+        json_object_set_new(ev, "function", json_string(r->function));
+    if (r->file[0]) {
+        json_object_set_new(ev, "file", json_string(r->file));
+        json_object_set_new(ev, "line", json_integer(r->line));
+    }
+    if (r->cpu >= 0) {
+        json_object_set_new(ev, "cpu", json_integer(r->cpu));
+        json_object_set_new(ev, "flag_in_memory", json_integer((json_int_t)r->flag_in_memory));
+        json_object_set_new(ev, "flag_waited_on", json_integer((json_int_t)r->flag_waited_on));
+    }
+    if (r->verdict == V_HANG_STALE_READ) {
+        json_object_set_new(ev, "cpu_time_ms", json_integer(r->cpu_time_ms));
+        json_object_set_new(ev, "window_ms", json_integer(r->window_ms));
+        json_object_set_new(ev, "judge_latency_ms", json_integer((json_int_t)r->judge_latency_ms));
+    }
+    if (r->signal)
+        json_object_set_new(ev, "signal", json_integer(r->signal));
+    json_t *pcs = json_array();
+    for (int i = 0; i < r->npcs; i++) {
+        char b[32];
+        snprintf(b, sizeof b, "0x%llx", (unsigned long long)r->pcs[i]);
+        json_array_append_new(pcs, json_string(b));
+    }
+    json_object_set_new(ev, "pc_samples", pcs);
+    json_t *tl = json_array();
+    for (unsigned i = 0; i < r->nevents; i++)
+        json_array_append_new(tl, json_pack("{s:I,s:s,s:s}", "t_us", (json_int_t)r->ev[i].t_us,
+                                            "who", r->ev[i].who, "what", r->ev[i].what));
+    json_object_set_new(ev, "timeline", tl);
+
+    json_t *o = json_object();
+    json_object_set_new(o, "verdict", json_string(verdict_name(r->verdict)));
+    json_object_set_new(o, "engine", json_string(c->engine));
+    json_object_set_new(o, "scenario", json_string(c->name));
+    json_object_set_new(o, "cc", json_string(c->v.cc));
+    json_object_set_new(o, "opt", json_string(c->v.opt));
+    json_object_set_new(o, "arch", json_string(c->v.arch));
+    json_object_set_new(o, "wait", json_string(c->v.wait));
+    json_object_set_new(o, "relax", json_string(c->v.relax));
+    json_object_set_new(o, "wake", json_string(c->v.wake));
+    json_object_set_new(o, "seed", json_integer((json_int_t)r->seed));
+    json_object_set_new(o, "wall_ms", json_integer((json_int_t)r->wall_ms));
+    json_object_set_new(o, "platform", json_string(strcmp(c->v.arch, "x86_64")
+        ? "qemu-user: the foreign compiler's code, run on the host's memory model — not weak-memory hardware"
+        : "host"));
+    json_object_set_new(o, "evidence", ev);
+    return o;
+}
+
+void result_print(FILE *f, const struct run_result *r)
+{
+    fprintf(f, "%-16s", verdict_name(r->verdict));
+    if (r->file[0])
+        fprintf(f, " %s:%d", r->file, r->line);
+    if (r->function[0])
+        fprintf(f, "  in %s()", r->function);
+    fprintf(f, ": %s  [seed %llu]\n", r->summary, (unsigned long long)r->seed);
+}

@@ -1,0 +1,83 @@
+/* sim/runtime/hv_main.c — the hypervisor process: one thread per physical
+ * CPU, each running its guest's access sequence and trapping into the
+ * handler (hv_mmio_access), plus the thread that serves FINISH_REQ
+ * hypercalls.  Each CPU publishes what it is doing in the control area so the
+ * supervisor's watchdog knows what it waits for. */
+#define _GNU_SOURCE
+#include "participant.h"
+#include "futex.h"
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static void *cpu_thread(void *arg)
+{
+    unsigned cpu = (unsigned)(uintptr_t)arg;
+    struct hvsim_cpu_ctl *c = &g_ctl->cpu[cpu];
+    g_cpu = (int)cpu;
+    g_rng = g_ctl->seed * 0x100000001b3ull + cpu + 1;
+    __atomic_store_n(&c->tid, participant_tid(), __ATOMIC_RELEASE);
+    participant_wait_go();
+    __atomic_store_n(&c->state, HVSIM_CPU_GUEST, __ATOMIC_RELEASE);
+    for (uint32_t i = 0; i < c->naccess && !hvsim_should_stop(); i++) {
+        const struct hvsim_access *a = &c->acc[i];
+        for (uint32_t r = 0; r <= a->repeat && !hvsim_should_stop(); r++) {
+            __atomic_store_n(&c->cur, i, __ATOMIC_RELAXED);
+            __atomic_store_n(&c->flag_before,
+                             (uint64_t)__atomic_load_n(&g_bridge->cfg_flags[cpu], __ATOMIC_ACQUIRE),
+                             __ATOMIC_RELAXED);
+            __atomic_store_n(&c->enter_ns, now_ns(), __ATOMIC_RELAXED);
+            __atomic_store_n(&c->state, HVSIM_CPU_IN_HANDLER, __ATOMIC_RELEASE);
+            uint64_t v = hv_mmio_access(a->addr, a->size, a->is_write, a->value);
+            __atomic_store_n(&c->state, HVSIM_CPU_GUEST, __ATOMIC_RELEASE);
+            __atomic_add_fetch(&c->done, 1, __ATOMIC_RELEASE);
+            if (a->check && !a->is_write && v != a->expect) {
+                c->got = v;
+                c->want = a->expect;
+                c->wrong_addr = a->addr;
+                __atomic_store_n(&c->state, HVSIM_CPU_WRONG, __ATOMIC_RELEASE);
+                return 0;
+            }
+        }
+    }
+    __atomic_store_n(&c->state, HVSIM_CPU_DONE, __ATOMIC_RELEASE);
+    return 0;
+}
+
+/* FINISH_REQ hypercalls from the daemon are served here, one at a time. */
+static void *hypercall_thread(void *arg)
+{
+    (void)arg;
+    g_rng = g_ctl->seed ^ 0x5a5a5a5aull;
+    uint32_t done = 0;
+    while (!hvsim_should_stop()) {
+        uint32_t sent = __atomic_load_n(&g_ctl->hc_sent, __ATOMIC_ACQUIRE);
+        if (sent == done) {
+            futex_wait(&g_ctl->hc_sent, sent, 20000000L);
+            continue;
+        }
+        hv_finish_req();
+        done = sent;
+        __atomic_store_n(&g_ctl->hc_done, done, __ATOMIC_RELEASE);
+        futex_wake(&g_ctl->hc_done, 8);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    participant_attach(argc, argv, "hv");
+    pthread_t t[HVSIM_CPUS + 1];
+    unsigned n = g_ctl->ncpus > HVSIM_CPUS ? HVSIM_CPUS : g_ctl->ncpus;
+    for (unsigned i = 0; i < n; i++)
+        if (pthread_create(&t[i], 0, cpu_thread, (void *)(uintptr_t)i))
+            return 3;
+    if (pthread_create(&t[n], 0, hypercall_thread, 0))
+        return 3;
+    __atomic_store_n(&g_ctl->hv_ready, 1, __ATOMIC_RELEASE);
+    /* The CPU threads may spin forever (that is the bug under test); the
+     * process ends when the supervisor says stop, or by its SIGKILL. */
+    while (!hvsim_should_stop())
+        futex_wait(&g_ctl->stop, 0, 100000000L);
+    _exit(0);
+}
