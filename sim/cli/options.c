@@ -48,11 +48,14 @@ static void list_values(const char *what, char *buf, size_t n)
 void options_default_run(struct hvsim_runcfg *c)
 {
     runcfg_defaults(c);
-    runcfg_default_workload(c, 3);
+    /* One guest CPU: with the daemon that makes two spinning threads on this
+     * two-core machine, so a rendezvous never waits for a descheduled side. */
+    c->ncpus = 1;
+    runcfg_default_workload(c, 6);
     struct hvsim_delay_cfg *a = &c->delay[HVSIM_SITE_BE_BEFORE_ANSWER];
     a->min_ns = 0;
-    a->max_ns = 2000000; /* 0..2 ms, every 4th answer */
-    a->every = 4;
+    a->max_ns = 1000000; /* 0..1 ms, every 8th answer */
+    a->every = 8;
     struct hvsim_delay_cfg *p = &c->delay[HVSIM_SITE_HV_PUBLISH];
     struct hvsim_delay_cfg *s = &c->delay[HVSIM_SITE_BE_BEFORE_SLEEP];
     p->rendezvous = s->rendezvous = 1;

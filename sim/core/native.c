@@ -80,7 +80,16 @@ static void sample_pc(struct run_result *r, const struct build_out *b, const str
     r->npcs = n;
     memcpy(r->pcs, pcs, sizeof(uint64_t) * (size_t)n);
     struct pc_sym s;
-    if (pc_symbolize_pid(pid, pcs[n - 1], &s) == 0) {
+    int ok = pc_symbolize_pid(pid, pcs[n - 1], &s) == 0;
+    /* A compiler may give the spin instruction itself line 0 (clang's
+     * `jmp .`); the closest earlier instruction with a line tells the loop. */
+    for (uint64_t back = 1; ok && s.line == 0 && back <= 16; back++) {
+        struct pc_sym t;
+        if (pc_symbolize_pid(pid, pcs[n - 1] - back, &t) == 0 && t.line &&
+            !strcmp(t.function, s.function))
+            s = t;
+    }
+    if (ok) {
         snprintf(r->function, sizeof r->function, "%s", s.function);
         const char *home = hvsim_home();
         size_t hl = strlen(home);
@@ -244,8 +253,11 @@ static int watch_step(struct watch *w, struct run_result *r, const struct hvsim_
     if (done == c->ncpus) {
         r->verdict = V_PASS;
         snprintf(r->summary, sizeof r->summary, "all %u CPUs completed their accesses", c->ncpus);
-        snprintf(r->text, sizeof r->text, "%s; %llu IPIs, daemon slept %llu times.", r->summary,
-                 (unsigned long long)ctl->ipi_sent, (unsigned long long)ctl->daemon_sleeps);
+        snprintf(r->text, sizeof r->text,
+                 "%s; %llu IPIs, daemon slept %llu times, rendezvous met %llu, timed out %llu.",
+                 r->summary, (unsigned long long)ctl->ipi_sent,
+                 (unsigned long long)ctl->daemon_sleeps, (unsigned long long)ctl->rv_met,
+                 (unsigned long long)ctl->rv_timeout);
         return 1;
     }
 
