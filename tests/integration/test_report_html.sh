@@ -1,0 +1,146 @@
+#!/bin/sh
+# tests/integration/test_report_html.sh — end-to-end check of the report writers.
+#
+# Runs the report writer on tests/data/report_sample.json (with a hostile
+# string injected into one cell), validates junit.xml with xmllint, then
+# loads index.html in headless chromium: no console errors, the heat-map
+# cells and the evidence panel exist in the DOM, injected markup stays text,
+# and the screenshot is a non-empty, non-blank PNG.
+#
+# Uses build/hvsim report when it exists and knows the command; otherwise
+# compiles tools/report/*.c with a tiny driver.
+# Exit: 0 pass, 77 skip (a tool is missing), 1 fail.  Prints one line.
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-build}
+case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+SAMPLE="$ROOT/tests/data/report_sample.json"
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/hvsim-report-html.XXXXXX") || { echo "FAIL: report html: mktemp"; exit 1; }
+cleanup() { rm -rf "$TMP"; }
+trap cleanup EXIT INT TERM
+
+pass() { echo "PASS: report html: $*"; exit 0; }
+fail() { echo "FAIL: report html: $*"; exit 1; }
+skip() { echo "SKIP: report html: $*"; exit 77; }
+
+[ -r "$SAMPLE" ] || fail "missing $SAMPLE"
+command -v xmllint >/dev/null 2>&1 || skip "xmllint not installed (apt-get install libxml2-utils)"
+[ -x "$CHROMIUM" ] || skip "chromium not installed at $CHROMIUM"
+command -v python3 >/dev/null 2>&1 || skip "python3 not installed"
+
+# ---- the report writer -----------------------------------------------------
+if [ -x "$BUILD/hvsim" ] && "$BUILD/hvsim" report --help >/dev/null 2>&1; then
+    REPORT="$BUILD/hvsim"
+else
+    CC=${CC:-gcc}
+    command -v "$CC" >/dev/null 2>&1 || skip "no $CC to build the report driver"
+    cat > "$TMP/driver.c" <<'EOC'
+#include <string.h>
+#include "tools/report/report.h"
+int main(int argc, char **argv)
+{
+    if (argc > 1 && !strcmp(argv[1], "report")) return cmd_report(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "merge")) return cmd_merge(argc - 1, argv + 1);
+    return 2;
+}
+EOC
+    if ! (cd "$ROOT" && "$CC" -std=gnu11 -g -O2 -Wall -Wextra -Werror -Isim/include -Isim -I. \
+            -o "$TMP/hvsim-report" "$TMP/driver.c" tools/report/*.c -ljansson) >"$TMP/cc.log" 2>&1; then
+        if grep -q "jansson.h" "$TMP/cc.log"; then skip "libjansson-dev not installed"; fi
+        fail "cannot build the report driver: $(head -n 3 "$TMP/cc.log" | tr '\n' ' ')"
+    fi
+    REPORT="$TMP/hvsim-report"
+fi
+
+# ---- input: the sample plus hostile strings --------------------------------
+python3 - "$SAMPLE" "$TMP/report.json" <<'EOP' || fail "cannot prepare the input"
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+c = next(c for c in r["cells"] if c["verdict"] == "PASS")
+c.setdefault("evidence", {})["text"] = ('</script><img id="pwned" src="x" onerror="document.title=1">'
+                                        ' <!-- & "quotes" \x01 ]]>')
+json.dump(r, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+EOP
+NCELLS=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["cells"]))' "$TMP/report.json")
+HANGID=$(python3 -c 'import json,sys; print(next(c["id"] for c in json.load(open(sys.argv[1]))["cells"] if c["verdict"]=="HANG_STALE_READ" and "timeline" in c.get("evidence",{})))' "$TMP/report.json")
+
+OUT="$TMP/out"
+"$REPORT" report "$TMP/report.json" --out "$OUT" >"$TMP/report.log" 2>&1 || fail "report exited $?: $(head -n 2 "$TMP/report.log")"
+for f in summary.md junit.xml index.html; do [ -s "$OUT/$f" ] || fail "$f missing or empty"; done
+
+# malformed input: exit 2 with file:line:col
+printf '{\n "schema": "hvsim-report",\n oops\n}\n' > "$TMP/bad.json"
+"$REPORT" report "$TMP/bad.json" --out "$TMP/bad" 2>"$TMP/bad.log"; rc=$?
+[ "$rc" = 2 ] || fail "malformed JSON: exit $rc, want 2"
+grep -q "^$TMP/bad.json:3:[0-9]*: " "$TMP/bad.log" || fail "malformed JSON: message not file:line:col: $(cat "$TMP/bad.log")"
+
+# ---- junit.xml ---------------------------------------------------------------
+xmllint --noout "$OUT/junit.xml" 2>"$TMP/xml.log" || fail "xmllint: $(head -n 2 "$TMP/xml.log" | tr '\n' ' ')"
+NTC=$(grep -c "<testcase " "$OUT/junit.xml")
+[ "$NTC" = "$NCELLS" ] || fail "junit.xml has $NTC testcases, want $NCELLS"
+
+# ---- index.html in chromium -------------------------------------------------
+grep -qiE '(src|href)="(https?:)?//' "$OUT/index.html" && fail "index.html references an external resource"
+[ "$(grep -c '</script>' "$OUT/index.html")" = 2 ] || fail "index.html: embedded data breaks out of its <script>"
+
+chrome() {
+    ud=$(mktemp -d "$TMP/chrome.XXXXXX")
+    timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$ud" --enable-logging=stderr --v=0 "$@"
+}
+URL="file://$OUT/index.html"
+HASH=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$HANGID")
+
+chrome --dump-dom "$URL#cell=$HASH" >"$TMP/dom.html" 2>"$TMP/dom.err" || fail "chromium --dump-dom failed: $(tail -n 2 "$TMP/dom.err" | tr '\n' ' ')"
+chrome --window-size=1500,1400 --screenshot="$TMP/shot.png" "$URL" >/dev/null 2>"$TMP/shot.err" || fail "chromium --screenshot failed"
+
+for e in "$TMP/dom.err" "$TMP/shot.err"; do
+    if grep -E "Uncaught|:CONSOLE[(:]|console\.error" "$e" >"$TMP/console.txt"; then
+        fail "console error: $(head -n 1 "$TMP/console.txt")"
+    fi
+done
+
+NTD=$(grep -o '<td class="c[ "][^>]*data-id=' "$TMP/dom.html" | wc -l)
+[ "$NTD" = "$NCELLS" ] || fail "heat map has $NTD cells in the DOM, want $NCELLS"
+grep -q 'class="c unexp' "$TMP/dom.html" || fail "no unexpected cell marked in the heat map"
+grep -q 'Wait loop disassembly' "$TMP/dom.html" || fail "evidence panel has no disassembly for $HANGID"
+grep -q 'class="load"' "$TMP/dom.html" || fail "no highlighted '<-- load' line"
+grep -q '<svg[^>]*aria-label="timeline of the run"' "$TMP/dom.html" || fail "no timeline SVG"
+grep -q 'id="pwned"' "$TMP/dom.html" && fail "injected markup became an element"
+
+python3 - "$TMP/shot.png" <<'EOP' || fail "screenshot: $(cat "$TMP/png.txt" 2>/dev/null)"
+import struct, sys, zlib
+p = sys.argv[1]
+def bad(msg):
+    open(p.rsplit("/", 1)[0] + "/png.txt", "w").write(msg); sys.exit(1)
+d = open(p, "rb").read()
+if len(d) < 100 or d[:8] != b"\x89PNG\r\n\x1a\n": bad("not a PNG (%d bytes)" % len(d))
+i, idat, w = 8, b"", 0
+while i < len(d):
+    n, t = struct.unpack(">I4s", d[i:i + 8]); body = d[i + 8:i + 8 + n]; i += 12 + n
+    if t == b"IHDR": w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
+    elif t == b"IDAT": idat += body
+if depth != 8 or ctype not in (2, 6): bad("unexpected PNG format %d/%d" % (depth, ctype))
+bpp = 3 if ctype == 2 else 4
+raw = zlib.decompress(idat); stride = w * bpp; prev = bytearray(stride); colours = set(); pos = 0
+for y in range(h):
+    f = raw[pos]; line = bytearray(raw[pos + 1:pos + 1 + stride]); pos += 1 + stride
+    for x in range(stride):
+        a = line[x - bpp] if x >= bpp else 0; b = prev[x]; c = prev[x - bpp] if x >= bpp else 0
+        if f == 1: line[x] = (line[x] + a) & 255
+        elif f == 2: line[x] = (line[x] + b) & 255
+        elif f == 3: line[x] = (line[x] + ((a + b) >> 1)) & 255
+        elif f == 4:
+            pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+            line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+    prev = line
+    if y % 7 == 0:
+        for x in range(0, stride, bpp * 3): colours.add(bytes(line[x:x + 3]))
+if len(colours) < 8: bad("blank image: %d colours" % len(colours))
+EOP
+
+pass "$NCELLS cells, junit valid, page renders without console errors, screenshot non-blank"
