@@ -6,9 +6,9 @@
 
 int cmd_run(int argc, char **argv);
 /* weak: a command whose module is not linked in reports so instead of crashing */
-int cmd_matrix(int argc, char **argv) __attribute__((weak));
-int cmd_report(int argc, char **argv) __attribute__((weak));
-int cmd_merge(int argc, char **argv) __attribute__((weak));
+int cmd_matrix(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 int cmd_loops(int argc, char **argv) __attribute__((weak));
 int cmd_test(int argc, char **argv) __attribute__((weak));
 

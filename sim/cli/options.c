@@ -61,7 +61,7 @@ void options_default_run(struct hvsim_runcfg *c)
     p->rendezvous = s->rendezvous = 1;
     p->partner = HVSIM_SITE_BE_BEFORE_SLEEP;
     s->partner = HVSIM_SITE_HV_PUBLISH;
-    p->jitter = s->jitter = 32;
+    p->jitter = s->jitter = 64;
     c->poll_window = 0;
 }
 

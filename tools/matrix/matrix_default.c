@@ -1,0 +1,46 @@
+/* tools/matrix/matrix_default.c — the default matrix of `make run`.
+ *
+ * seed_hang: the seed bug over gcc/clang × every level × the three waits.
+ * wakeup_race: the need_wakeup handshake with and without its fences, at -O2;
+ * a missing fence only shows through a rare CPU store→load reordering, so
+ * these cells get many seeded runs (the first finding stops the cell). */
+#include "matrix.h"
+#include <string.h>
+
+static void set(char (*dst)[16], unsigned *n, const char *const *vals)
+{
+    for (*n = 0; vals[*n]; (*n)++)
+        strcpy(dst[*n], vals[*n]);
+}
+
+unsigned matrix_defaults(struct matrix_default *out, unsigned max)
+{
+    static const char *const ccs[] = { "gcc", "clang", 0 };
+    static const char *const x86[] = { "x86_64", 0 };
+    if (max < 2)
+        return 0;
+    memset(out, 0, 2 * sizeof *out);
+
+    struct matrix_dims *d = &out[0].dims;
+    out[0].scenario = "scenarios/seed_hang.hvs";
+    set(d->cc, &d->ncc, ccs);
+    for (d->nopt = 0; d->nopt < 6; d->nopt++)
+        strcpy(d->opt[d->nopt], (const char *[]){ "O0", "O1", "O2", "O3", "Os", "Og" }[d->nopt]);
+    set(d->arch, &d->narch, x86);
+    set(d->wait, &d->nwait, (const char *const[]){ "plain", "volatile", "acquire", 0 });
+    set(d->relax, &d->nrelax, (const char *const[]){ "none", 0 });
+    set(d->wake, &d->nwake, (const char *const[]){ "fence", 0 });
+    d->runs = 3;
+
+    d = &out[1].dims;
+    out[1].scenario = "scenarios/wakeup_race.hvs";
+    set(d->cc, &d->ncc, ccs);
+    strcpy(d->opt[0], "O2");
+    d->nopt = 1;
+    set(d->arch, &d->narch, x86);
+    set(d->wait, &d->nwait, (const char *const[]){ "acquire", 0 });
+    set(d->relax, &d->nrelax, (const char *const[]){ "default", 0 });
+    set(d->wake, &d->nwake, (const char *const[]){ "fence", "nofence", 0 });
+    d->runs = 400;
+    return 2;
+}
