@@ -249,19 +249,25 @@ static void side_sources(const struct hvsim_runcfg *c, enum build_profile prof, 
     const char *home = hvsim_home();
     *ntest = *nrt = 0;
 #define P(...) (snprintf(paths[np], sizeof paths[np], __VA_ARGS__), paths[np++])
+    /* threads/tsan: ONE binary holding both sides (built on the hv pass;
+     * the backend path becomes a link to it). */
+    int both = hv && (prof == BUILD_THREADS || prof == BUILD_TSAN);
     if (hv && c->n_hv_src)
         for (unsigned i = 0; i < c->n_hv_src; i++) test[(*ntest)++] = c->hv_src[i];
     else if (hv) {
         test[(*ntest)++] = P("%s/hv/handler.c", home);
         test[(*ntest)++] = P("%s/hv/result.c", home);
     }
-    if (!hv && c->n_be_src)
-        for (unsigned i = 0; i < c->n_be_src; i++) test[(*ntest)++] = c->be_src[i];
-    else if (!hv) {
+    if ((!hv || both) && c->n_be_src)
+        for (unsigned i = 0; i < c->n_be_src && *ntest < 12; i++) test[(*ntest)++] = c->be_src[i];
+    else if (!hv || both) {
         test[(*ntest)++] = P("%s/backend/daemon.c", home);
         test[(*ntest)++] = P("%s/backend/regs.c", home);
     }
-    if (prof == BUILD_DET) {
+    if (prof == BUILD_THREADS || prof == BUILD_TSAN) {
+        rt[(*nrt)++] = P("%s/sim/threads/rt/threads_main.c", home);
+        rt[(*nrt)++] = P("%s/sim/threads/rt/platform_threads.c", home);
+    } else if (prof == BUILD_DET) {
         rt[(*nrt)++] = P("%s/sim/det/rt/%s", home, hv ? "det_hv_main.c" : "det_be_main.c");
         rt[(*nrt)++] = P("%s/sim/det/rt/det_runtime.c", home);
         rt[(*nrt)++] = P("%s/sim/det/rt/det_platform.c", home);
@@ -363,7 +369,8 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
     for (unsigned i = 0; i < c->n_incdir; i++)
         h = fnv_dir(fnv_str(h, c->incdir[i]), c->incdir[i]);
     const char *home = hvsim_home();
-    const char *dirs[] = { "sim/include/hvsim", "sim/runtime", "hv", "backend", "sim/det/rt" };
+    const char *dirs[] = { "sim/include/hvsim", "sim/runtime", "hv", "backend", "sim/det/rt",
+                           "sim/threads/rt" };
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
         char d[700];
         snprintf(d, sizeof d, "%s/%s", home, dirs[i]);
@@ -395,6 +402,17 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
         return -1;
     }
     for (int hv = 1; hv >= 0; hv--) {
+        if (!hv && (prof == BUILD_THREADS || prof == BUILD_TSAN)) {
+            /* one process: the backend path names the same binary */
+            char lnk[700];
+            snprintf(lnk, sizeof lnk, "%s/backend", tmp);
+            if (symlink("hv", lnk) < 0) {
+                snprintf(err, errlen, "symlink %s: %s", lnk, strerror(errno));
+                rm_rf(tmp);
+                return -1;
+            }
+            continue;
+        }
         side_sources(c, prof, hv, ts[hv], &nt[hv], rs[hv], &nr[hv]);
         struct argvb link = { .n = 0 };
         add_compiler(&link, c->v.cc, c->v.arch);

@@ -52,6 +52,53 @@ json_t *result_to_json(const struct run_result *r, const struct hvsim_runcfg *c)
         json_array_append_new(tl, json_pack("{s:I,s:s,s:s}", "t_us", (json_int_t)r->ev[i].t_us,
                                             "who", r->ev[i].who, "what", r->ev[i].what));
     json_object_set_new(ev, "timeline", tl);
+    if (r->det_strategy[0]) {
+        json_object_set_new(ev, "schedule", json_string(r->det_schedule));
+        json_object_set_new(ev, "strategy", json_string(r->det_strategy));
+        json_object_set_new(ev, "memory_model", json_string(r->det_memory_model));
+        json_object_set_new(ev, "scheduling_points", json_integer((json_int_t)r->det_points));
+        json_object_set_new(ev, "decisions", json_integer((json_int_t)r->det_steps));
+        json_object_set_new(ev, "preemptions", json_integer((json_int_t)r->det_preemptions));
+        json_object_set_new(ev, "executions", json_integer((json_int_t)r->det_executions));
+        json_object_set_new(ev, "schedules_covered", json_integer((json_int_t)r->det_schedules));
+        if (c->path[0])
+            json_object_set_new(ev, "scenario_path", json_string(c->path));
+        json_object_set_new(ev, "ncpus", json_integer(c->ncpus));
+        json_object_set_new(ev, "layout", json_string(c->v.layout_old ? "old" : "new"));
+        json_object_set_new(ev, "pct_depth", json_integer(c->pct_depth));
+        json_object_set_new(ev, "dfs_bound", json_integer(c->dfs_bound));
+    }
+    if (r->race.tool[0]) {
+        const struct run_race *x = &r->race;
+        json_t *rj = json_object();
+        json_object_set_new(rj, "tool", json_string(x->tool));
+        if (r->verdict == V_DATA_RACE) {
+            json_object_set_new(rj, "field", json_string(x->field));
+            json_object_set_new(rj, "in_bridge", json_boolean(x->in_bridge));
+            if (x->in_bridge)
+                json_object_set_new(rj, "offset", json_integer((json_int_t)x->offset));
+            json_t *sites = json_array();
+            for (int i = 0; i < 2; i++)
+                if (x->site[i].kind[0])
+                    json_array_append_new(sites, json_pack("{s:s,s:s,s:i,s:s,s:s}", "function",
+                        x->site[i].function, "file", x->site[i].file, "line", x->site[i].line,
+                        "kind", x->site[i].kind, "thread", x->site[i].thread));
+            json_object_set_new(rj, "sites", sites);
+            json_object_set_new(rj, "all", json_string(x->others));
+        }
+        json_object_set_new(rj, "races", json_integer(x->nraces));
+        json_object_set_new(rj, "harness_findings", json_integer(x->nharness));
+        json_object_set_new(rj, "other_reports", json_integer(x->nother));
+        json_object_set_new(rj, "atomic_pairs_set_aside", json_integer(x->natomic_pairs));
+        json_object_set_new(rj, "suppressed", json_integer(x->suppressed));
+        json_object_set_new(rj, "hang", json_boolean(x->hang));
+        json_object_set_new(rj, "run_end", json_string(x->run_end));
+        json_object_set_new(rj, "command", json_string(x->command));
+        if (x->logdir[0])
+            json_object_set_new(rj, "logdir", json_string(x->logdir));
+        json_object_set_new(rj, "tool_text", json_string(x->tool_text));
+        json_object_set_new(ev, "race", rj);
+    }
 
     json_t *o = json_object();
     json_object_set_new(o, "verdict", json_string(verdict_name(r->verdict)));

@@ -14,6 +14,33 @@ struct run_event {
     char what[120];
 };
 
+/* DATA_RACE evidence of the threads engines (tsan, helgrind): the racing
+ * field and both sites, with the tool's own report kept verbatim. */
+struct run_race_site {
+    char function[128], file[256];
+    int line;
+    char kind[24];       /* "plain read", "atomic write" */
+    char thread[64];     /* "hypervisor T3", "daemon #2" */
+};
+struct run_race {
+    char tool[16];       /* ThreadSanitizer | Helgrind; "" = not a threads run */
+    char field[96];      /* "cfg_flags[0]" (struct virtio_bridge), else the tool's location */
+    int in_bridge;
+    uint64_t offset;     /* in struct virtio_bridge when in_bridge */
+    struct run_race_site site[2]; /* the reporting access, the earlier one */
+    unsigned nraces;     /* distinct races in the code under test */
+    unsigned nharness;   /* reports in hvsim's own runtime (must stay 0) */
+    unsigned nother;     /* tool reports that are not data races */
+    unsigned natomic_pairs; /* helgrind: atomic-vs-atomic pairs set aside (no race in C11) */
+    unsigned suppressed;
+    int hang;            /* the run stopped making progress as well */
+    char run_end[700];   /* how the run itself ended, as a verdict and words */
+    char command[2048];  /* the command that ran the binary */
+    char logdir[64];     /* kept logs (HVSIM_THREADS_KEEP), else "" */
+    char others[1024];   /* one line per race */
+    char tool_text[4096];/* the tool's own text of the reported race */
+};
+
 struct run_result {
     enum hvsim_verdict verdict;
     uint64_t seed;
@@ -32,6 +59,7 @@ struct run_result {
     uint64_t wall_ms;
     unsigned nevents;
     struct run_event ev[RESULT_MAX_EVENTS];
+    struct run_race race; /* threads engines only (tool[0] != 0) */
 };
 
 void result_event(struct run_result *r, uint64_t t_us, const char *who, const char *fmt, ...)

@@ -1,0 +1,161 @@
+/* sim/threads/rt/platform_threads.c — <hvsim/platform.h> for the threads
+ * engine (tsan, helgrind).  The logic is the native engine's
+ * (sim/runtime/platform_native.c) — same IPI counter, same daemon sleep, same
+ * hypercall handoff, same seeded delays and rendezvous — but every party is a
+ * thread of this one process, and the two real synchronisations of the
+ * machine are annotated for the race detectors (see rt.h). */
+#define _GNU_SOURCE
+#include "rt.h"
+#include "runtime/futex.h"
+#include <sched.h>
+
+struct virtio_bridge *hvsim_bridge(void) { return g_bridge; }
+unsigned hvsim_this_cpu(void) { return g_cpu < 0 ? 0u : (unsigned)g_cpu; }
+unsigned hvsim_ncpus(void) { return g_ctl->ncpus; }
+uint64_t hvsim_poll_window(void) { return g_ctl->poll_window; }
+unsigned hvsim_ndevices(void) { return g_ctl->ndevices; }
+const struct hvsim_device *hvsim_device(unsigned i) { return &g_ctl->devices[i]; }
+
+int hvsim_should_stop(void)
+{
+    return __atomic_load_n(&g_ctl->stop, __ATOMIC_ACQUIRE) != 0;
+}
+
+/* The IPI to zone0 → the kernel module signals the daemon's eventfd.  In the
+ * real system that is a synchronisation (the eventfd write and read go
+ * through the kernel), so it is one here: HB from every IPI sender to the
+ * daemon that consumes it. */
+void hvsim_ipi_zone0(void)
+{
+    static uint32_t ipis;
+    uint32_t every = g_ctl->ipi_drop_every;
+    if (every && __atomic_add_fetch(&ipis, 1, __ATOMIC_RELAXED) % every == 0) {
+        __atomic_add_fetch(&g_ctl->ipi_dropped, 1, __ATOMIC_RELAXED);
+        return;
+    }
+    RT_HB_SEND(&g_ctl->ipi_sent);
+    __atomic_add_fetch(&g_ctl->ipi_sent, 1, __ATOMIC_SEQ_CST);
+    futex_wake(&g_ctl->ipi_sent, 1);
+}
+
+void hvsim_inject_irq(unsigned cpu, uint32_t irq_id)
+{
+    (void)irq_id;
+    if (cpu >= HVSIM_CPUS)
+        return;
+    __atomic_add_fetch(&g_ctl->cpu[cpu].irqs, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&g_ctl->cpu[cpu].irq_batches, 1, __ATOMIC_RELAXED);
+}
+
+int hvsim_daemon_sleep(void)
+{
+    __atomic_store_n(&g_ctl->daemon_state, HVSIM_DAEMON_SLEEPING, __ATOMIC_SEQ_CST);
+    __atomic_add_fetch(&g_ctl->daemon_sleeps, 1, __ATOMIC_RELAXED);
+    int rc = 0;
+    for (;;) {
+        uint32_t sent = __atomic_load_n(&g_ctl->ipi_sent, __ATOMIC_ACQUIRE);
+        if (sent != __atomic_load_n(&g_ctl->ipi_consumed, __ATOMIC_RELAXED)) {
+            __atomic_store_n(&g_ctl->ipi_consumed, sent, __ATOMIC_RELEASE);
+            RT_HB_RECV(&g_ctl->ipi_sent);
+            break;
+        }
+        if (hvsim_should_stop()) {
+            rc = -1;
+            break;
+        }
+        futex_wait(&g_ctl->ipi_sent, sent, 50000000L);
+    }
+    __atomic_store_n(&g_ctl->daemon_state, HVSIM_DAEMON_RUNNING, __ATOMIC_SEQ_CST);
+    __atomic_add_fetch(&g_ctl->daemon_wakes, 1, __ATOMIC_RELAXED);
+    return rc;
+}
+
+/* FINISH_REQ: a trap into the hypervisor (HB daemon → hypercall thread) and
+ * the return from it (HB hypercall thread → daemon). */
+void hvsim_hypercall_finish_req(void)
+{
+    RT_HB_SEND(&g_ctl->hc_sent);
+    uint32_t mine = __atomic_add_fetch(&g_ctl->hc_sent, 1, __ATOMIC_SEQ_CST);
+    futex_wake(&g_ctl->hc_sent, 1);
+    while ((int32_t)(__atomic_load_n(&g_ctl->hc_done, __ATOMIC_ACQUIRE) - mine) < 0) {
+        if (hvsim_should_stop())
+            return;
+        futex_wait(&g_ctl->hc_done, __atomic_load_n(&g_ctl->hc_done, __ATOMIC_ACQUIRE), 10000000L);
+    }
+    RT_HB_RECV(&g_ctl->hc_done);
+}
+
+/* ---- delay points: as platform_native.c (no happens-before involved) ---- */
+#define RV_TIMEOUT_NS 200000ull
+#define RV_GO 3u
+
+static void thr_rt_spin_iters(uint64_t n)
+{
+    for (volatile uint64_t i = 0; i < n; i++)
+        ;
+}
+
+static void thr_rt_delay_ns(uint64_t ns)
+{
+    if (ns >= 100000) {
+        struct timespec ts = { (time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull) };
+        nanosleep(&ts, 0);
+        return;
+    }
+    uint64_t end = now_ns() + ns;
+    while (now_ns() < end)
+        ;
+}
+
+static void thr_rt_rendezvous(enum hvsim_site site, const struct hvsim_delay_cfg *d)
+{
+    unsigned pair = site < d->partner ? site : d->partner;
+    uint32_t *w = &g_ctl->rv_arrive[pair];
+    uint32_t me = site < d->partner ? 1u : 2u, other = 3u - me;
+    uint64_t start = now_ns();
+    for (;;) {
+        uint32_t cur = __atomic_load_n(w, __ATOMIC_ACQUIRE);
+        if (cur == 0) {
+            if (!__atomic_compare_exchange_n(w, &cur, me, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+                continue;
+            for (unsigned n = 0;; n++) {
+                if (__atomic_load_n(w, __ATOMIC_ACQUIRE) == RV_GO) {
+                    __atomic_store_n(w, 0, __ATOMIC_RELEASE);
+                    __atomic_add_fetch(&g_ctl->rv_met, 1, __ATOMIC_RELAXED);
+                    goto met;
+                }
+                if ((n & 255) == 0 && now_ns() - start > RV_TIMEOUT_NS) {
+                    uint32_t exp = me;
+                    if (__atomic_compare_exchange_n(w, &exp, 0, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+                        __atomic_add_fetch(&g_ctl->rv_timeout, 1, __ATOMIC_RELAXED);
+                        return;
+                    }
+                }
+            }
+        } else if (cur == other) {
+            if (__atomic_compare_exchange_n(w, &cur, RV_GO, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+                goto met;
+        } else if (now_ns() - start > RV_TIMEOUT_NS) {
+            return;
+        }
+    }
+met:
+    if (d->jitter)
+        thr_rt_spin_iters(splitmix64(&g_rng) % (d->jitter + 1u));
+}
+
+void hvsim_delay(enum hvsim_site site)
+{
+    if ((unsigned)site >= HVSIM_SITE__COUNT)
+        return;
+    const struct hvsim_delay_cfg *d = &g_ctl->delay[site];
+    uint64_t hit = __atomic_add_fetch(&g_ctl->site_hits[site], 1, __ATOMIC_RELAXED);
+    if (d->every > 1 && hit % d->every)
+        return;
+    if (d->max_ns) {
+        uint64_t span = d->max_ns - d->min_ns;
+        thr_rt_delay_ns(d->min_ns + (span ? splitmix64(&g_rng) % (span + 1) : 0));
+    }
+    if (d->rendezvous && d->partner < HVSIM_SITE__COUNT)
+        thr_rt_rendezvous(site, d);
+}

@@ -1,0 +1,201 @@
+/* sim/threads/rt/threads_main.c — the single process of the threads engine:
+ * one thread per hypervisor CPU (the guest's access sequence trapping into
+ * hv_mmio_access), the FINISH_REQ hypercall thread (hv_finish_req), and the
+ * backend daemon thread (backend_run), all over one mapping of the region.
+ *
+ * Usage (started by hvsim): threads --fd N --hang-ms M
+ *   The memfd at fd N holds the bridge page and the control area the
+ *   supervisor filled (sim/runtime/control.h).  It is mapped twice: the code
+ *   under test uses the first mapping; the harness reads the bridge only
+ *   through the second, so a detector never sees the harness touch it.
+ *   The main thread watches progress; with none for M ms it leaves the run
+ *   as it is (spinning threads and all) and exits with RT_EXIT_HANG — the
+ *   reports the detector printed before that are kept.
+ */
+#define _GNU_SOURCE
+#include "rt.h"
+#include "runtime/futex.h"
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+struct virtio_bridge *g_bridge;
+struct virtio_bridge *g_alias_bridge;
+struct hvsim_ctl *g_ctl;
+__thread int g_cpu = -1;
+__thread uint64_t g_rng;
+
+static int thr_rt_tid(void) { return (int)syscall(SYS_gettid); }
+
+static void *thr_rt_cpu_thread(void *arg)
+{
+    unsigned cpu = (unsigned)(uintptr_t)arg;
+    struct hvsim_cpu_ctl *c = &g_ctl->cpu[cpu];
+    g_cpu = (int)cpu;
+    g_rng = g_ctl->seed * 0x100000001b3ull + cpu + 1;
+    __atomic_store_n(&c->tid, thr_rt_tid(), __ATOMIC_RELEASE);
+    __atomic_store_n(&c->state, HVSIM_CPU_GUEST, __ATOMIC_RELEASE);
+    for (uint32_t i = 0; i < c->naccess && !hvsim_should_stop(); i++) {
+        const struct hvsim_access *a = &c->acc[i];
+        for (uint32_t r = 0; r <= a->repeat && !hvsim_should_stop(); r++) {
+            __atomic_store_n(&c->cur, i, __ATOMIC_RELAXED);
+            /* through the alias: invisible to the detectors */
+            __atomic_store_n(&c->flag_before,
+                             (uint64_t)__atomic_load_n(&g_alias_bridge->cfg_flags[cpu], __ATOMIC_RELAXED),
+                             __ATOMIC_RELAXED);
+            __atomic_store_n(&c->enter_ns, now_ns(), __ATOMIC_RELAXED);
+            __atomic_store_n(&c->state, HVSIM_CPU_IN_HANDLER, __ATOMIC_RELEASE);
+            uint64_t v = hv_mmio_access(a->addr, a->size, a->is_write, a->value);
+            __atomic_store_n(&c->state, HVSIM_CPU_GUEST, __ATOMIC_RELEASE);
+            __atomic_add_fetch(&c->done, 1, __ATOMIC_RELEASE);
+            if (a->check && !a->is_write && v != a->expect) {
+                c->got = v;
+                c->want = a->expect;
+                c->wrong_addr = a->addr;
+                __atomic_store_n(&c->state, HVSIM_CPU_WRONG, __ATOMIC_RELEASE);
+                return 0;
+            }
+        }
+    }
+    __atomic_store_n(&c->state, HVSIM_CPU_DONE, __ATOMIC_RELEASE);
+    return 0;
+}
+
+static void *thr_rt_hypercall_thread(void *arg)
+{
+    (void)arg;
+    g_rng = g_ctl->seed ^ 0x5a5a5a5aull;
+    uint32_t done = 0;
+    while (!hvsim_should_stop()) {
+        uint32_t sent = __atomic_load_n(&g_ctl->hc_sent, __ATOMIC_ACQUIRE);
+        if (sent == done) {
+            futex_wait(&g_ctl->hc_sent, sent, 20000000L);
+            continue;
+        }
+        RT_HB_RECV(&g_ctl->hc_sent);
+        hv_finish_req();
+        done = sent;
+        RT_HB_SEND(&g_ctl->hc_done);
+        __atomic_store_n(&g_ctl->hc_done, done, __ATOMIC_RELEASE);
+        futex_wake(&g_ctl->hc_done, 8);
+    }
+    return 0;
+}
+
+static void *thr_rt_daemon_thread(void *arg)
+{
+    (void)arg;
+    g_rng = g_ctl->seed ^ 0xbacce11dull;
+    __atomic_store_n(&g_ctl->be_tid, thr_rt_tid(), __ATOMIC_RELEASE);
+    __atomic_store_n(&g_ctl->daemon_state, HVSIM_DAEMON_RUNNING, __ATOMIC_RELEASE);
+    backend_run();
+    __atomic_store_n(&g_ctl->daemon_state, HVSIM_DAEMON_EXITED, __ATOMIC_RELEASE);
+    return 0;
+}
+
+static uint64_t thr_rt_progress(void)
+{
+    uint64_t p = __atomic_load_n(&g_ctl->hc_done, __ATOMIC_RELAXED) +
+                 __atomic_load_n(&g_ctl->daemon_wakes, __ATOMIC_RELAXED);
+    for (unsigned i = 0; i < g_ctl->ncpus && i < HVSIM_CPUS; i++)
+        p += __atomic_load_n(&g_ctl->cpu[i].done, __ATOMIC_RELAXED);
+    return p;
+}
+
+static void thr_rt_stop_all(void)
+{
+    __atomic_store_n(&g_ctl->stop, 1, __ATOMIC_RELEASE);
+    futex_wake(&g_ctl->stop, 1 << 20);
+    futex_wake(&g_ctl->ipi_sent, 1 << 20);
+    futex_wake(&g_ctl->hc_sent, 1 << 20);
+    futex_wake(&g_ctl->hc_done, 1 << 20);
+}
+
+int main(int argc, char **argv)
+{
+    int fd = -1;
+    long hang_ms = 2000;
+    for (int i = 1; i + 1 < argc; i++) {
+        if (!strcmp(argv[i], "--fd"))
+            fd = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--hang-ms"))
+            hang_ms = atol(argv[i + 1]);
+    }
+    if (fd < 0) {
+        fprintf(stderr, "hvsim threads: this program is started by hvsim (missing --fd)\n");
+        return RT_EXIT_USAGE;
+    }
+    void *base = mmap(0, HVSIM_REGION_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    void *alias = mmap(0, HVSIM_BRIDGE_PAGE, PROT_READ, MAP_SHARED, fd, 0);
+    if (base == MAP_FAILED || alias == MAP_FAILED) {
+        perror("hvsim threads: mmap");
+        return RT_EXIT_USAGE;
+    }
+    close(fd);
+    g_bridge = hvsim_region_bridge(base);
+    g_alias_bridge = hvsim_region_bridge(alias);
+    g_ctl = hvsim_region_ctl(base);
+    if (g_ctl->magic != HVSIM_CTL_MAGIC || g_ctl->version != HVSIM_CTL_VERSION) {
+        fprintf(stderr, "hvsim threads: control area magic/version mismatch\n");
+        return RT_EXIT_USAGE;
+    }
+    /* The control area is the harness's own: never a finding, never HB. */
+    VALGRIND_HG_DISABLE_CHECKING(g_ctl, sizeof *g_ctl);
+    /* The supervisor maps the bridge at its own address; this line tells it
+     * where the code under test saw it, to name racing fields. */
+    printf("hvsim-threads: bridge %p size %zu\n", (void *)g_bridge, sizeof *g_bridge);
+    fflush(stdout);
+
+    unsigned n = g_ctl->ncpus > HVSIM_CPUS ? HVSIM_CPUS : g_ctl->ncpus;
+    pthread_t be, hc, t[HVSIM_CPUS];
+    if (pthread_create(&be, 0, thr_rt_daemon_thread, 0) || pthread_create(&hc, 0, thr_rt_hypercall_thread, 0))
+        return RT_EXIT_USAGE;
+    pthread_setname_np(be, "daemon");
+    pthread_setname_np(hc, "hypercall");
+    for (unsigned i = 0; i < n; i++) {
+        if (pthread_create(&t[i], 0, thr_rt_cpu_thread, (void *)(uintptr_t)i))
+            return RT_EXIT_USAGE;
+        char nm[16];
+        snprintf(nm, sizeof nm, "hv-cpu%u", i);
+        pthread_setname_np(t[i], nm);
+    }
+    __atomic_store_n(&g_ctl->hv_ready, 1, __ATOMIC_RELEASE);
+    __atomic_store_n(&g_ctl->be_ready, 1, __ATOMIC_RELEASE);
+
+    uint64_t last = thr_rt_progress(), last_t = now_ns();
+    int wrong = 0;
+    for (;;) {
+        struct timespec ts = { 0, 20000000L };
+        nanosleep(&ts, 0);
+        unsigned fin = 0;
+        for (unsigned i = 0; i < n; i++) {
+            uint32_t st = __atomic_load_n(&g_ctl->cpu[i].state, __ATOMIC_ACQUIRE);
+            fin += st == HVSIM_CPU_DONE || st == HVSIM_CPU_WRONG;
+            wrong |= st == HVSIM_CPU_WRONG;
+        }
+        if (fin == n)
+            break;
+        uint64_t p = thr_rt_progress(), now = now_ns();
+        if (p != last) {
+            last = p;
+            last_t = now;
+        } else if (now - last_t > (uint64_t)hang_ms * 1000000ull) {
+            /* Leave the threads as they are: a hoisted load spins forever. */
+            printf("hvsim-threads: no progress for %ld ms\n", hang_ms);
+            fflush(stdout);
+            thr_rt_stop_all();
+            _exit(RT_EXIT_HANG);
+        }
+    }
+    thr_rt_stop_all();
+    pthread_join(be, 0);
+    pthread_join(hc, 0);
+    for (unsigned i = 0; i < n; i++)
+        pthread_join(t[i], 0);
+    printf("hvsim-threads: %s\n", wrong ? "wrong value" : "done");
+    fflush(stdout);
+    return wrong ? RT_EXIT_WRONG : RT_EXIT_DONE;
+}
