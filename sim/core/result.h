@@ -60,6 +60,15 @@ struct run_result {
     unsigned nevents;
     struct run_event ev[RESULT_MAX_EVENTS];
     struct run_race race; /* threads engines only (tool[0] != 0) */
+    /* deterministic engine (sim/det): empty / zero for the other engines */
+    char det_schedule[8192];      /* replayable schedule string ("det1:...") */
+    char det_strategy[16];        /* random | pct | dfs */
+    char det_memory_model[8];     /* sc | tso */
+    uint64_t det_points;          /* scheduling points of this execution */
+    uint64_t det_steps;           /* scheduling decisions of this execution */
+    uint64_t det_preemptions;
+    uint64_t det_executions;      /* executions run so far in this det run */
+    uint64_t det_schedules;       /* distinct schedules covered (dfs) */
 };
 
 void result_event(struct run_result *r, uint64_t t_us, const char *who, const char *fmt, ...)
