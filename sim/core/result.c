@@ -52,6 +52,22 @@ json_t *result_to_json(const struct run_result *r, const struct hvsim_runcfg *c)
         json_array_append_new(tl, json_pack("{s:I,s:s,s:s}", "t_us", (json_int_t)r->ev[i].t_us,
                                             "who", r->ev[i].who, "what", r->ev[i].what));
     json_object_set_new(ev, "timeline", tl);
+    if (r->det_strategy[0]) {
+        json_object_set_new(ev, "schedule", json_string(r->det_schedule));
+        json_object_set_new(ev, "strategy", json_string(r->det_strategy));
+        json_object_set_new(ev, "memory_model", json_string(r->det_memory_model));
+        json_object_set_new(ev, "scheduling_points", json_integer((json_int_t)r->det_points));
+        json_object_set_new(ev, "decisions", json_integer((json_int_t)r->det_steps));
+        json_object_set_new(ev, "preemptions", json_integer((json_int_t)r->det_preemptions));
+        json_object_set_new(ev, "executions", json_integer((json_int_t)r->det_executions));
+        json_object_set_new(ev, "schedules_covered", json_integer((json_int_t)r->det_schedules));
+        if (c->path[0])
+            json_object_set_new(ev, "scenario_path", json_string(c->path));
+        json_object_set_new(ev, "ncpus", json_integer(c->ncpus));
+        json_object_set_new(ev, "layout", json_string(c->v.layout_old ? "old" : "new"));
+        json_object_set_new(ev, "pct_depth", json_integer(c->pct_depth));
+        json_object_set_new(ev, "dfs_bound", json_integer(c->dfs_bound));
+    }
     if (r->race.tool[0]) {
         const struct run_race *x = &r->race;
         json_t *rj = json_object();
