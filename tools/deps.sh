@@ -10,7 +10,7 @@ set -eu
 
 core="gcc make clang libclang-rt-14-dev libjansson-dev libdw-dev libelf-dev libcapstone-dev pkg-config valgrind"
 cross="qemu-user gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu libc6-dev-arm64-cross libc6-dev-riscv64-cross binutils-aarch64-linux-gnu binutils-riscv64-linux-gnu"
-test="libcmocka-dev libxml2-utils chromium stress-ng"
+test="libcmocka-dev libxml2-utils chromium stress-ng python3"
 
 case "${1:-all}" in
   core)  want="$core" ;;

@@ -1,0 +1,128 @@
+/* sim/cli/cmd_test.c — `hvsim test`: run scenario files against the
+ * expectations written in them, with TAP output (one test per scenario). */
+#include <glob.h>
+#include <stdio.h>
+#include <string.h>
+#include "commands.h"
+#include "options.h"
+#include "core/build.h"
+#include "core/engine.h"
+#include "scenario/scenario.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: hvsim test [OPTIONS] [SCENARIO.hvs ...]\n\n"
+               "Run each scenario (default: every scenarios/*.hvs) with its own variant, engine and\n"
+               "runs, and check the verdict against the scenario's `expect` rules.  Output is TAP;\n"
+               "a scenario with no matching rule must PASS.  Options after the files override each\n"
+               "scenario's settings (e.g. --cc clang --opt O3, --runs 20).\n\n");
+    options_usage_common(f);
+    fprintf(f, "\nexit status: 0 all expectations held, 1 one did not, 2 bad usage or a broken scenario\n");
+}
+
+struct tstate {
+    enum hvsim_verdict first;
+    int have;
+    unsigned runs;
+    char line[700];
+};
+
+static int on_result(const struct run_result *r, void *ud)
+{
+    struct tstate *s = ud;
+    s->runs++;
+    if (!s->have || (s->first == V_PASS && r->verdict != V_PASS)) {
+        s->first = r->verdict;
+        s->have = 1;
+        snprintf(s->line, sizeof s->line, "%s (seed %llu)", r->summary, (unsigned long long)r->seed);
+    }
+    return r->verdict != V_PASS;
+}
+
+int cmd_test(int argc, char **argv)
+{
+    const char *files[256];
+    int nfiles = 0, nopts = 0;
+    char *optv[64];
+    optv[nopts++] = "test";
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return 0;
+        }
+        if (argv[i][0] == '-') {
+            if (nopts < 62) optv[nopts++] = argv[i];
+            if (i + 1 < argc && argv[i + 1][0] != '-' && strcmp(argv[i], "--json") &&
+                strcmp(argv[i], "--keep-going") && strcmp(argv[i], "--lto") && nopts < 62)
+                optv[nopts++] = argv[++i];
+        } else if (nfiles < 256) {
+            files[nfiles++] = argv[i];
+        }
+    }
+    glob_t g;
+    memset(&g, 0, sizeof g);
+    if (nfiles == 0) {
+        char pat[700];
+        snprintf(pat, sizeof pat, "%s/scenarios/*.hvs", hvsim_home());
+        if (glob(pat, 0, 0, &g) == 0)
+            for (size_t i = 0; i < g.gl_pathc && nfiles < 256; i++)
+                files[nfiles++] = g.gl_pathv[i];
+    }
+    if (nfiles == 0) {
+        fprintf(stderr, "hvsim test: no scenario files\n");
+        globfree(&g);
+        return EXIT_USAGE;
+    }
+    static struct hvsim_runcfg c;
+    int failed = 0, rc = 0;
+    printf("TAP version 13\n1..%d\n", nfiles);
+    fflush(stdout);
+    for (int i = 0; i < nfiles; i++) {
+        char err[1024];
+        if (scenario_load(files[i], &c, err, sizeof err) < 0) {
+            fprintf(stderr, "%s\n", err);
+            printf("not ok %d - %s # broken scenario\n", i + 1, files[i]);
+            rc = EXIT_USAGE;
+            continue;
+        }
+        struct cli_opts o = { 0 };
+        for (int k = 1; k < nopts;) {
+            int used = options_parse_one("test", nopts, optv, k, &c, &o);
+            if (used <= 0) {
+                if (used == 0)
+                    fprintf(stderr, "hvsim test: unknown option '%s'\n", optv[k]);
+                globfree(&g);
+                return EXIT_USAGE;
+            }
+            k += used;
+        }
+        struct tstate s = { 0 };
+        struct engine_info info;
+        int e = engine_runs(&c, on_result, &s, &info, err, sizeof err);
+        unsigned want = runcfg_expected(&c, &c.v, c.engine);
+        if (!want)
+            want = 1u << V_PASS;
+        const char *name = c.name[0] ? c.name : files[i];
+        if (e < 0) {
+            printf("not ok %d - %s # %s: %s\n", i + 1, name, e == -2 ? "build failed" : "harness failure", err);
+            failed++;
+        } else if (!(want & (1u << s.first))) {
+            printf("not ok %d - %s: %s, expected", i + 1, name, verdict_name(s.first));
+            for (int v = 0; v < V__COUNT; v++)
+                if (want & (1u << v))
+                    printf(" %s", verdict_name((enum hvsim_verdict)v));
+            printf("\n  ---\n  message: \"%s\"\n  variant: \"%s %s %s wait=%s relax=%s wake=%s engine=%s\"\n  ...\n",
+                   s.line, c.v.arch, c.v.cc, c.v.opt, c.v.wait, c.v.relax, c.v.wake, c.engine);
+            failed++;
+        } else {
+            printf("ok %d - %s: %s as expected (%u run%s, %s %s -%s wait=%s relax=%s wake=%s)\n", i + 1,
+                   name, verdict_name(s.first), s.runs, s.runs == 1 ? "" : "s", c.v.arch, c.v.cc,
+                   c.v.opt, c.v.wait, c.v.relax, c.v.wake);
+        }
+        fflush(stdout);
+    }
+    globfree(&g);
+    if (rc)
+        return rc;
+    return failed ? EXIT_FINDING : 0;
+}
