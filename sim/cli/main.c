@@ -13,6 +13,7 @@ static const struct {
     { "matrix", cmd_matrix, "run scenarios × compilers × levels × variants, write reports/" },
     { "test", cmd_test, "run scenario files against their expectations (TAP)" },
     { "loops", cmd_loops, "find wait loops whose body cannot see shared memory" },
+    { "replay", cmd_replay, "rerun a det-engine failure from its JSON (schedule), write its trace" },
     { "report", cmd_report, "render summary.md, junit.xml, index.html from report.json" },
     { "merge", cmd_merge, "merge shard report.json files into one" },
 };

@@ -1,0 +1,38 @@
+/* sim/det/rt/det_rt.h — what det_runtime.c offers the participant mains and
+ * det_platform.c (all compiled uninstrumented, linked into the participants). */
+#ifndef HVSIM_DET_RT_H
+#define HVSIM_DET_RT_H
+
+#include "det_shm.h"
+#include "core/runcfg.h" /* enum hvsim_verdict */
+
+extern struct det_shm *det_S;
+extern uint8_t *det_M;
+extern __thread int det_self;
+
+/* Map the region (argv: --fd N), fill g_region/g_bridge/g_ctl. Exits 3 on failure. */
+void det_attach(int argc, char **argv, const char *who);
+/* This OS thread is participant idx (in process proc: 0 hv, 1 backend). */
+void det_register(int idx, int proc);
+/* Idle loop: wait for the next execution; -1 when the participants must exit. */
+int det_begin(void);
+/* Wait for the token at the start of an execution; -1 if it ended meanwhile. */
+int det_first(void);
+/* A scheduling point (platform call): capture, decide, maybe switch.
+ * Returns -1 when the execution has ended (the caller unwinds). */
+int det_point(int kind, uint32_t arg, uint64_t val);
+/* Block (sleep / hypercall wait) until det_enable'd and chosen; -1 on stop. */
+int det_block(int why);
+void det_enable(int t);
+/* Drain the caller's store buffer (a kernel entry serialises). */
+void det_drain_self(void);
+/* The thread's body returned. */
+void det_thread_done(void);
+/* End the execution with a verdict found by the participant itself. */
+void det_end(int verdict, int tid, uint64_t a, uint64_t b, const char *why);
+/* Record a free-form event (no scheduling). */
+void det_event(int kind, uint32_t arg, uint64_t val);
+/* Read bridge bytes as the caller sees them (M). */
+uint64_t det_peek(uint32_t off, uint32_t size);
+
+#endif

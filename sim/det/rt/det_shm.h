@@ -1,0 +1,141 @@
+/* sim/det/rt/det_shm.h — the deterministic engine's part of the shared memfd
+ * region, after the bridge page and hvsim's control area:
+ *
+ *   [0, 4096)                    struct virtio_bridge   (memory M, what code runs on)
+ *   [4096, HVSIM_REGION_SIZE)    struct hvsim_ctl
+ *   [HVSIM_REGION_SIZE, …)       struct det_shm         (this file)
+ *
+ * Fixed-width fields only, no pointers: a qemu-user participant and the
+ * native supervisor must agree on the layout.  Included by the participant
+ * runtime (sim/det/rt) and by the supervisor (sim/det/sup).
+ */
+#ifndef HVSIM_DET_SHM_H
+#define HVSIM_DET_SHM_H
+
+#include <stdint.h>
+#include "runtime/control.h"
+
+#define DET_MAGIC      0x54454453564848ull /* "HHVSDET" */
+#define DET_MAXT       (HVSIM_CPUS + 2)    /* CPU threads, hypercall thread, daemon */
+#define DET_SB_MAX     64                  /* store-buffer entries per participant */
+#define DET_SB_BYTES   16                  /* bytes per entry (wider stores are split) */
+#define DET_MAX_STEPS  (1u << 17)          /* decisions logged per execution */
+#define DET_MAX_EV     (1u << 17)          /* trace events kept per execution */
+#define DET_SPIN_K     3                   /* same unchanged read K times = spinner */
+#define DET_ACT_DRAIN  32                  /* action a: a < 32 run thread a; a >= 32 drain buffer a-32 */
+#define DET_ACT_DEFAULT 0xff               /* in a soft prefix: take the default choice */
+
+enum det_strategy { DET_RANDOM = 0, DET_PCT, DET_DFS, DET_REPLAY };
+enum det_tstate { DT_IDLE = 0, DT_ENABLED, DT_BLOCKED, DT_DONE };
+enum det_block { DB_NONE = 0, DB_SLEEP, DB_HC_WAIT, DB_HC_SERVE };
+enum det_exec { DX_IDLE = 0, DX_RUNNING, DX_ENDED };
+
+/* Trace event kinds (det_runtime.c records, the supervisor prints). */
+enum det_ev {
+    EV_READ = 0, EV_WRITE, EV_VREAD, EV_VWRITE, EV_ALOAD, EV_ASTORE, EV_RMW, EV_FENCE,
+    EV_SLEEP, EV_WAKE, EV_IPI, EV_HCALL, EV_HCDONE, EV_DELAY, EV_BEGIN, EV_DONE,
+    EV_DRAIN, EV_SWITCH, EV_ACCESS, EV_RESULT, EV__COUNT
+};
+
+struct det_event {
+    uint32_t step;       /* decision index when it happened */
+    uint8_t tid, kind, size, mo;
+    uint32_t off;        /* bridge offset, or site / access index */
+    uint32_t pad;
+    uint64_t val;
+    uint64_t pc;
+};
+
+struct det_sbent {
+    uint32_t off;        /* bridge offset */
+    uint32_t size;       /* 1..DET_SB_BYTES */
+    uint8_t val[DET_SB_BYTES];
+};
+
+struct det_thread {
+    uint32_t state;      /* enum det_tstate */
+    uint32_t block;      /* enum det_block */
+    uint32_t wake;       /* futex word: bumped on every handoff to this thread */
+    uint32_t sleeping;   /* 1 while in futex_wait on wake */
+    int32_t tid;         /* host thread id (watchdog) */
+    uint32_t proc;       /* 0 hv process, 1 backend process */
+    uint32_t prio;       /* pct priority (higher runs first) */
+    uint32_t spin;       /* same unchanged read repeated this many times */
+    uint32_t spin_off, spin_size;
+    uint64_t spin_val;
+    uint64_t last_pc;    /* return address of the last hook (access site) */
+    uint32_t last_off;
+    uint32_t last_kind;
+    uint64_t last_val;
+    uint64_t points;     /* scheduling points reached */
+    uint32_t sb_head, sb_n;
+    struct det_sbent sb[DET_SB_MAX];
+};
+
+struct det_logent {
+    uint64_t opts;       /* bit a: action a possible (threads 0..31, drains 32..63) */
+    uint8_t chosen;      /* action taken */
+    uint8_t cur;         /* thread that held the token at this decision */
+    uint8_t cur_cand;    /* 1: cur was itself a candidate (switching away = preemption) */
+    uint8_t pad;
+};
+
+struct det_shm {
+    uint64_t magic;
+    uint32_t nthreads, ncpus;
+    uint32_t hc_tid, be_tid;      /* thread indices of the hypercall thread and the daemon */
+
+    /* execution control */
+    uint32_t exec_seq;            /* futex: bumped by the supervisor to start an execution */
+    uint32_t exec_state;          /* enum det_exec */
+    uint32_t exec_done;           /* futex: bumped when an execution ends */
+    uint32_t idle;                /* threads back in their idle loop */
+    uint32_t stop;                /* the execution is over: platform calls return "stop" */
+    uint32_t quit;                /* participants exit */
+    uint32_t ready[2];            /* processes attached */
+
+    /* configuration of this execution (supervisor → runtime) */
+    uint32_t strategy;            /* enum det_strategy */
+    uint32_t tso;                 /* 1 tso, 0 sc */
+    uint64_t rng;                 /* random / pct generator state */
+    uint32_t drain_permille;      /* random/pct: chance per decision to drain a buffer */
+    uint32_t pct_ncp;             /* pct: change points */
+    uint64_t pct_cp[16];          /* pct: steps at which the running thread is demoted */
+    uint32_t max_steps;
+    uint32_t prefix_len;          /* forced (or soft) choices */
+    uint32_t prefix_soft;         /* 1: a prefix choice that is not possible falls back to default */
+    uint32_t record_ev;           /* keep trace events */
+    uint8_t prefix[DET_MAX_STEPS];
+
+    /* state of the running execution */
+    int32_t holder;               /* thread with the token, -1 none */
+    uint32_t step;                /* decisions made */
+    uint64_t points;              /* scheduling points */
+    uint32_t ipi_sent, ipi_consumed;
+    uint32_t hc_sent, hc_done;
+    uint32_t switches, preemptions, drains;
+    uint32_t diverged;            /* replay: a forced choice was not possible */
+
+    /* result (runtime → supervisor) */
+    uint32_t verdict;             /* enum hvsim_verdict, valid when exec_state == DX_ENDED */
+    int32_t vtid;                 /* thread concerned */
+    uint64_t vval[4];
+    char vwhy[256];
+
+    uint8_t G[HVSIM_BRIDGE_PAGE]; /* global memory (what every store buffer drains into) */
+    struct det_thread t[DET_MAXT];
+    uint32_t nlog, nev;
+    struct det_logent log[DET_MAX_STEPS];
+    struct det_event ev[DET_MAX_EV];
+};
+
+#define DET_SHM_OFFSET ((uint64_t)HVSIM_REGION_SIZE)
+#define DET_REGION_SIZE \
+    (DET_SHM_OFFSET + ((sizeof(struct det_shm) + 4095u) & ~(uint64_t)4095u))
+
+static inline struct det_shm *det_region_shm(void *base)
+{
+    return (struct det_shm *)((char *)base + DET_SHM_OFFSET);
+}
+
+#endif

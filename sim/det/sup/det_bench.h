@@ -1,0 +1,14 @@
+/* sim/det/sup/det_bench.h — speed of the deterministic engine (for `make bench`). */
+#ifndef HVSIM_DET_BENCH_H
+#define HVSIM_DET_BENCH_H
+
+#include <jansson.h>
+
+/* Runs the default scenario (gcc -O2, volatile wait, fences, pct, tso) for
+ * about two seconds and a raw cross-process futex ping-pong in the same run.
+ * Sets in out: points_per_s, executions_per_s, raw_handoffs_per_s,
+ * switches_per_s, points_vs_raw (ratio), executions, points, seconds.
+ * Returns 0, or -1 when the participants could not be built or started. */
+int det_bench(json_t *out);
+
+#endif

@@ -1,0 +1,134 @@
+/* sim/det/sup/det_replay.c — `hvsim replay FAILURE.json [--trace F] [--chrome-trace F]`:
+ * rebuild the configuration a det run printed with --json and rerun its
+ * schedule (evidence.schedule) exactly. */
+#include "det.h"
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "scenario/scenario.h"
+#include <jansson.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: hvsim replay FAILURE.json [--trace FILE] [--chrome-trace FILE] [--json]\n\n"
+               "Rerun one execution of the deterministic engine from the JSON object that\n"
+               "`hvsim run --engine det --json` printed for it (its evidence.schedule): the same\n"
+               "schedule gives the same verdict and a byte-identical trace.\n"
+               "  --trace FILE          write the trace as text\n"
+               "  --chrome-trace FILE   write Chrome trace-event JSON (open in Perfetto)\n"
+               "  --schedule STR        override the schedule string\n");
+}
+
+static void set(char *dst, size_t n, json_t *o, const char *k)
+{
+    const char *v = json_string_value(json_object_get(o, k));
+    if (v)
+        snprintf(dst, n, "%s", v);
+}
+
+struct rstate { int json; const struct hvsim_runcfg *c; int fail; };
+
+static int on_result(const struct run_result *r, void *ud)
+{
+    struct rstate *s = ud;
+    if (s->json) {
+        json_t *j = result_to_json(r, s->c);
+        json_dumpf(j, stdout, JSON_COMPACT);
+        fputc('\n', stdout);
+        json_decref(j);
+    } else {
+        result_print(stdout, r);
+        if (r->verdict != V_PASS)
+            printf("  %s\n", r->text);
+    }
+    s->fail = r->verdict != V_PASS;
+    return 0;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+    const char *path = 0, *sched = 0;
+    struct det_replay_opts ro = { 0 };
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--trace") && i + 1 < argc) {
+            ro.trace_path = argv[++i];
+        } else if (!strcmp(argv[i], "--chrome-trace") && i + 1 < argc) {
+            ro.chrome_path = argv[++i];
+        } else if (!strcmp(argv[i], "--schedule") && i + 1 < argc) {
+            sched = argv[++i];
+        } else if (!strcmp(argv[i], "--json")) {
+            json = 1;
+        } else if (argv[i][0] != '-' && !path) {
+            path = argv[i];
+        } else {
+            fprintf(stderr, "hvsim replay: unknown argument '%s' (try hvsim replay --help)\n", argv[i]);
+            return EXIT_USAGE;
+        }
+    }
+    if (!path) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    json_error_t je;
+    json_t *o = json_load_file(path, JSON_DISABLE_EOF_CHECK, &je);
+    if (!o || !json_is_object(o)) {
+        fprintf(stderr, "hvsim replay: %s: not a JSON object (%s line %d)\n", path, je.text, je.line);
+        return EXIT_USAGE;
+    }
+    json_t *ev = json_object_get(o, "evidence");
+    if (!sched)
+        sched = json_string_value(json_object_get(ev, "schedule"));
+    if (!sched || strncmp(sched, "det1:", 5)) {
+        fprintf(stderr, "hvsim replay: %s has no det schedule (evidence.schedule); it must come "
+                        "from `hvsim run --engine det --json`\n", path);
+        json_decref(o);
+        return EXIT_USAGE;
+    }
+    static struct hvsim_runcfg c;
+    options_default_run(&c);
+    const char *sp = json_string_value(json_object_get(ev, "scenario_path"));
+    if (sp) {
+        char err[1024];
+        if (scenario_load(sp, &c, err, sizeof err) < 0) {
+            fprintf(stderr, "hvsim replay: %s\n", err);
+            json_decref(o);
+            return EXIT_USAGE;
+        }
+    }
+    set(c.v.cc, sizeof c.v.cc, o, "cc");
+    set(c.v.opt, sizeof c.v.opt, o, "opt");
+    set(c.v.arch, sizeof c.v.arch, o, "arch");
+    set(c.v.wait, sizeof c.v.wait, o, "wait");
+    set(c.v.relax, sizeof c.v.relax, o, "relax");
+    set(c.v.wake, sizeof c.v.wake, o, "wake");
+    set(c.strategy, sizeof c.strategy, ev, "strategy");
+    set(c.memory_model, sizeof c.memory_model, ev, "memory_model");
+    snprintf(c.engine, sizeof c.engine, "det");
+    json_t *n = json_object_get(ev, "ncpus");
+    if (json_is_integer(n) && !sp) {
+        c.ncpus = (unsigned)json_integer_value(n);
+        runcfg_default_workload(&c, 6);
+    }
+    const char *lay = json_string_value(json_object_get(ev, "layout"));
+    c.v.layout_old = lay && !strcmp(lay, "old");
+    uint64_t seed = (uint64_t)json_integer_value(json_object_get(o, "seed"));
+    c.seed = seed;
+    ro.schedule = sched;
+    struct rstate st = { .json = json, .c = &c };
+    char err[1024] = "";
+    int rc = det_engine_replay(&c, seed, &ro, on_result, &st, err, sizeof err);
+    json_decref(o);
+    if (rc == -2) {
+        fprintf(stderr, "hvsim replay: %s\n", err);
+        return EXIT_USAGE;
+    }
+    if (rc < 0) {
+        fprintf(stderr, "hvsim replay: %s\n", err);
+        return EXIT_HARNESS;
+    }
+    return st.fail ? EXIT_FINDING : 0;
+}
