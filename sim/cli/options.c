@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "options.h"
 
 const char *const opt_levels_all[6] = { "O0", "O1", "O2", "O3", "Os", "Og" };
@@ -158,13 +159,44 @@ int options_parse_one(const char *cmd, int argc, char **argv, int i, struct hvsi
         o->scenario = v;
         return 2;
     }
-    if (!strcmp(a, "--hv") || !strcmp(a, "--backend") || !strcmp(a, "-I")) {
+    static const struct { const char *flag; size_t arr, cnt; unsigned max; int dir; } paths[] = {
+        { "--hv", offsetof(struct hvsim_runcfg, hv_src), offsetof(struct hvsim_runcfg, n_hv_src), 8, 0 },
+        { "--backend", offsetof(struct hvsim_runcfg, be_src), offsetof(struct hvsim_runcfg, n_be_src), 8, 0 },
+        { "-I", offsetof(struct hvsim_runcfg, incdir), offsetof(struct hvsim_runcfg, n_incdir), 8, 1 },
+        { "--hv-lib", offsetof(struct hvsim_runcfg, hv_lib), offsetof(struct hvsim_runcfg, n_hv_lib), 4, 0 },
+        { "--backend-lib", offsetof(struct hvsim_runcfg, be_lib), offsetof(struct hvsim_runcfg, n_be_lib), 4, 0 },
+    };
+    /* A scenario's `hv`/`backend`/`include` lists are replaced, not extended,
+     * by the first such flag on the command line (CLI overrides scenario). */
+    static const struct hvsim_runcfg *seen_cfg;
+    static unsigned seen_mask;
+    if (seen_cfg != c) {
+        seen_cfg = c;
+        seen_mask = 0;
+    }
+    for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++) {
+        if (strcmp(a, paths[k].flag))
+            continue;
         if (!v) { fprintf(stderr, "hvsim %s: %s needs a path\n", cmd, a); return -1; }
-        char (*dst)[256] = a[1] == 'I' ? c->incdir : a[2] == 'h' ? c->hv_src : c->be_src;
-        unsigned *n = a[1] == 'I' ? &c->n_incdir : a[2] == 'h' ? &c->n_hv_src : &c->n_be_src;
-        if (*n >= 8) { fprintf(stderr, "hvsim %s: at most 8 %s\n", cmd, a); return -1; }
+        char (*dst)[256] = (char (*)[256])((char *)c + paths[k].arr);
+        unsigned *n = (unsigned *)((char *)c + paths[k].cnt);
+        if (!(seen_mask & (1u << k))) {
+            seen_mask |= 1u << k;
+            /* --hv-lib and --hv together replace the scenario's hv code */
+            if (k == 0 || k == 3) { c->n_hv_src = c->n_hv_lib = 0; seen_mask |= 1u << 0 | 1u << 3; }
+            else if (k == 1 || k == 4) { c->n_be_src = c->n_be_lib = 0; seen_mask |= 1u << 1 | 1u << 4; }
+            else *n = 0;
+        }
+        if (*n >= paths[k].max) { fprintf(stderr, "hvsim %s: at most %u %s\n", cmd, paths[k].max, a); return -1; }
         char *rp = realpath(v, 0);
-        if (!rp) { fprintf(stderr, "hvsim %s: %s: %s: no such file or directory\n", cmd, a, v); return -1; }
+        if (!rp) { fprintf(stderr, "hvsim %s: %s %s: no such %s\n", cmd, a, v, paths[k].dir ? "directory" : "file"); return -1; }
+        struct stat st;
+        if (stat(rp, &st) == 0 && (S_ISDIR(st.st_mode) ? 1 : 0) != paths[k].dir) {
+            fprintf(stderr, "hvsim %s: %s %s: %s\n", cmd, a, v, paths[k].dir ? "not a directory" : "is a directory, not a file");
+            free(rp);
+            return -1;
+        }
+        if (strlen(rp) >= 256) { fprintf(stderr, "hvsim %s: %s %s: path too long\n", cmd, a, v); free(rp); return -1; }
         snprintf(dst[(*n)++], 256, "%s", rp);
         free(rp);
         return 2;
@@ -193,7 +225,10 @@ void options_usage_common(FILE *f)
         "your own code:\n"
         "  --hv FILE.c               hypervisor handler source (repeatable); replaces hv/\n"
         "  --backend FILE.c          backend daemon source (repeatable); replaces backend/\n"
-        "  -I DIR  --cflags STR      include directory, extra compiler flags\n"
+        "  --hv-lib FILE.a  --backend-lib FILE.a   prebuilt static library (e.g. Rust\n"
+        "                            staticlib) with that side's entry points; not rebuilt\n"
+        "                            per variant\n"
+        "  -I DIR  --cflags STR      include directory, extra compiler flags (your code only)\n"
         "engine and runs:\n"
         "  --engine native|det|tsan|helgrind   (default native)\n"
         "  --strategy random|pct|dfs  --depth D  --bound B  --memory-model sc|tso   (det)\n"

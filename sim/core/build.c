@@ -17,19 +17,68 @@
 #define HVSIM_HOME_DEFAULT "."
 #endif
 
+/* HVSIM_HOME, else an installed layout (PREFIX/bin/hvsim finds
+ * PREFIX/share/hvsim, recognised by its sim/include/hvsim/platform.h), else
+ * the source tree the binary was built from. */
 const char *hvsim_home(void)
 {
     const char *h = getenv("HVSIM_HOME");
-    return h && *h ? h : HVSIM_HOME_DEFAULT;
+    if (h && *h)
+        return h;
+    static char inst[600];
+    static int looked;
+    if (!looked) {
+        looked = 1;
+        char exe[512];
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        if (n > 0) {
+            exe[n] = 0;
+            char *sl = strrchr(exe, '/');
+            if (sl) {
+                *sl = 0;
+                char probe[700];
+                snprintf(inst, sizeof inst, "%s/../share/hvsim", exe);
+                snprintf(probe, sizeof probe, "%s/sim/include/hvsim/platform.h", inst);
+                char *rp = access(probe, R_OK) == 0 ? realpath(inst, 0) : 0;
+                if (rp) {
+                    snprintf(inst, sizeof inst, "%s", rp);
+                    free(rp);
+                } else {
+                    inst[0] = 0;
+                }
+            }
+        }
+    }
+    return inst[0] ? inst : HVSIM_HOME_DEFAULT;
 }
 
+/* HVSIM_BUILD_DIR, else HOME/build in a source tree, else (installed, where
+ * PREFIX/share may not be writable) $XDG_CACHE_HOME/hvsim or ~/.cache/hvsim. */
 static const char *build_root(void)
 {
     const char *b = getenv("HVSIM_BUILD_DIR");
     static char def[600];
     if (b && *b)
         return b;
-    snprintf(def, sizeof def, "%s/build", hvsim_home());
+    const char *home = hvsim_home();
+    if (strcmp(home, HVSIM_HOME_DEFAULT) && !getenv("HVSIM_HOME")) {
+        const char *x = getenv("XDG_CACHE_HOME"), *u = getenv("HOME");
+        if (x && *x)
+            snprintf(def, sizeof def, "%s/hvsim", x);
+        else if (u && *u)
+            snprintf(def, sizeof def, "%s/.cache/hvsim", u);
+        else
+            snprintf(def, sizeof def, "/tmp/hvsim-%d", (int)getuid());
+        char up[600];
+        snprintf(up, sizeof up, "%s", def);
+        char *sl = strrchr(up, '/');
+        if (sl && sl != up) {
+            *sl = 0;
+            mkdir(up, 0777); /* ~/.cache may not exist yet */
+        }
+        return def;
+    }
+    snprintf(def, sizeof def, "%s/build", home);
     return def;
 }
 
@@ -252,14 +301,16 @@ static void side_sources(const struct hvsim_runcfg *c, enum build_profile prof, 
     /* threads/tsan: ONE binary holding both sides (built on the hv pass;
      * the backend path becomes a link to it). */
     int both = hv && (prof == BUILD_THREADS || prof == BUILD_TSAN);
-    if (hv && c->n_hv_src)
+    /* The user's code (--hv/--hv-lib, --backend/--backend-lib) replaces the
+     * bundled side entirely, the same way for every profile. */
+    if (hv && (c->n_hv_src || c->n_hv_lib))
         for (unsigned i = 0; i < c->n_hv_src; i++) test[(*ntest)++] = c->hv_src[i];
     else if (hv) {
         test[(*ntest)++] = P("%s/hv/handler.c", home);
         test[(*ntest)++] = P("%s/hv/result.c", home);
     }
-    if ((!hv || both) && c->n_be_src)
-        for (unsigned i = 0; i < c->n_be_src && *ntest < 12; i++) test[(*ntest)++] = c->be_src[i];
+    if ((!hv || both) && (c->n_be_src || c->n_be_lib))
+        for (unsigned i = 0; i < c->n_be_src && *ntest < 16; i++) test[(*ntest)++] = c->be_src[i];
     else if (!hv || both) {
         test[(*ntest)++] = P("%s/backend/daemon.c", home);
         test[(*ntest)++] = P("%s/backend/regs.c", home);
@@ -317,6 +368,30 @@ static const char *cc_version(const char *cc, const char *arch)
     return cache[slot][0];
 }
 
+/* The entry points <hvsim/platform.h> says the user's code provides that a
+ * failed link reports as undefined, as "a, b" (one side only: the first
+ * missing one decides which); 0 when none is missing. */
+static int missing_entry_points(const char *log, char *out, size_t n)
+{
+    static const char *const eps[] = { "hv_mmio_access", "hv_finish_req", "backend_run" };
+    int found = 0, hv_side = -1;
+    out[0] = 0;
+    for (size_t i = 0; i < sizeof eps / sizeof eps[0]; i++) {
+        char pat[64];
+        snprintf(pat, sizeof pat, "undefined reference to `%s'", eps[i]);
+        if (!strstr(log, pat))
+            continue;
+        int is_hv = !strncmp(eps[i], "hv_", 3);
+        if (hv_side >= 0 && is_hv != hv_side)
+            continue;
+        hv_side = is_hv;
+        size_t l = strlen(out);
+        snprintf(out + l, n - l, "%s%s", found ? " or " : "", eps[i]);
+        found++;
+    }
+    return found;
+}
+
 static void rm_rf(const char *dir)
 {
     char *argv[] = { "rm", "-rf", (char *)dir, 0 };
@@ -339,9 +414,9 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
         snprintf(err, errlen, "relax hint '%s' does not exist on %s", c->v.relax, c->v.arch);
         return -1;
     }
-    const char *test[12], *rt[8];
+    const char *test[16], *rt[8];
     int nt[2], nr[2];
-    const char *ts[2][12], *rs[2][8];
+    const char *ts[2][16], *rs[2][8];
     for (int hv = 1; hv >= 0; hv--) {
         side_sources(c, prof, hv, test, &nt[hv], rt, &nr[hv]);
         memcpy(ts[hv], test, sizeof test);
@@ -351,6 +426,13 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
                 snprintf(err, errlen, "%s: %s", ts[hv][i], strerror(errno));
                 return -1;
             }
+    }
+    for (unsigned i = 0; i < c->n_hv_lib + c->n_be_lib; i++) {
+        const char *l = i < c->n_hv_lib ? c->hv_lib[i] : c->be_lib[i - c->n_hv_lib];
+        if (access(l, R_OK) != 0) {
+            snprintf(err, errlen, "%s: %s", l, strerror(errno));
+            return -1;
+        }
     }
     /* side_sources reuses a static buffer; recompute per side below */
     uint64_t h = 0xcbf29ce484222325ull;
@@ -378,6 +460,18 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
     }
     for (unsigned i = 0; i < c->n_hv_src; i++) h = fnv_file(h, c->hv_src[i]);
     for (unsigned i = 0; i < c->n_be_src; i++) h = fnv_file(h, c->be_src[i]);
+    /* a user file's own headers ("x.h" next to it) change the binary too */
+    for (unsigned i = 0; i < c->n_hv_src + c->n_be_src; i++) {
+        char d[256];
+        snprintf(d, sizeof d, "%s", i < c->n_hv_src ? c->hv_src[i] : c->be_src[i - c->n_hv_src]);
+        char *sl = strrchr(d, '/');
+        if (sl && sl != d) {
+            *sl = 0;
+            h = fnv_dir(h, d);
+        }
+    }
+    for (unsigned i = 0; i < c->n_hv_lib; i++) h = fnv_file(fnv_str(h, "hvlib"), c->hv_lib[i]);
+    for (unsigned i = 0; i < c->n_be_lib; i++) h = fnv_file(fnv_str(h, "belib"), c->be_lib[i]);
 
     snprintf(out->dir, sizeof out->dir, "%s/cache/%s-%s-%s-%016llx", build_root(), c->v.arch,
              c->v.cc, c->v.opt, (unsigned long long)h);
@@ -436,6 +530,12 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
             }
             add(&link, "%s", obj);
         }
+        /* the user's static libraries after every object that refers to them */
+        int both = hv && (prof == BUILD_THREADS || prof == BUILD_TSAN);
+        if (hv)
+            for (unsigned i = 0; i < c->n_hv_lib; i++) add(&link, "%s", c->hv_lib[i]);
+        if (!hv || both)
+            for (unsigned i = 0; i < c->n_be_lib; i++) add(&link, "%s", c->be_lib[i]);
         add(&link, "%s", "-pthread");
         if (foreign(c->v.arch)) {
             add(&link, "%s", "-static");
@@ -447,10 +547,17 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
             add(&link, "%s", "-fsanitize=thread");
         if (cmd_capture(link.v, out->log, sizeof out->log) != 0) {
             const char *miss = strstr(out->log, "undefined reference to `");
-            if (miss) {
+            char ep[160];
+            if (missing_entry_points(out->log, ep, sizeof ep)) {
+                /* one line that says what to write; the linker's noise is not shown */
+                int hv_ep = !strncmp(ep, "hv_", 3);
+                snprintf(err, errlen, "your %s code does not define %s (see <hvsim/platform.h>)",
+                         hv_ep ? "hypervisor" : "backend", ep);
+                out->log[0] = 0;
+            } else if (miss) {
                 char sym[128];
                 sscanf(miss + 24, "%127[^']", sym);
-                snprintf(err, errlen, "linking the %s side failed: the entry point or symbol '%s' is not defined",
+                snprintf(err, errlen, "linking the %s side failed: '%s' is not defined (the linker's output follows)",
                          hv ? "hypervisor" : "backend", sym);
             } else {
                 snprintf(err, errlen, "linking the %s side failed", hv ? "hypervisor" : "backend");

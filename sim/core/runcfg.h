@@ -82,6 +82,11 @@ struct hvsim_runcfg {
     /* device names from the scenario ("blk", "net" by default), for messages
      * and reports; devname[i] names devices[i]  (added by sim/scenario) */
     char devname[HVSIM_DEVS][16];
+    /* user's prebuilt static libraries (issue 10: --hv-lib / --backend-lib,
+     * e.g. a Rust staticlib): linked after the side's objects, replace hv/
+     * (backend/) like --hv (--backend) does; not recompiled per variant */
+    char hv_lib[4][256];  unsigned n_hv_lib;
+    char be_lib[4][256];  unsigned n_be_lib;
 };
 
 void runcfg_defaults(struct hvsim_runcfg *c);

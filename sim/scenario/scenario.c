@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "scenario/scenario.h"
 
@@ -127,6 +128,7 @@ struct ps {
     int delay_line[HVSIM_SITE__COUNT];
     int rv_line[HVSIM_SITE__COUNT];
     int restart_line, dropipi_line;
+    int cflags_line;            /* line of the cflags statement, 0 if none */
 };
 
 static const char *const cc_vals[] = {"gcc", "clang", NULL};
@@ -515,7 +517,7 @@ static int parse_setting(struct ps *p, int i, enum key k)
 
 static const char *const line_keywords[] = {
     "cpu", "device", "delay", "rendezvous", "slow-device", "restart-daemon", "drop-ipi",
-    "expect", NULL,
+    "expect", "hv", "backend", "hv-lib", "backend-lib", "include", "cflags", NULL,
 };
 
 static int unknown_key(struct ps *p, const struct tok *t, int first)
@@ -1330,6 +1332,92 @@ static int parse_expect(struct ps *p)
 }
 
 /* ------------------------------------------------------------------ */
+/* The user's own code:                                                 */
+/*   hv FILE…   backend FILE…   hv-lib FILE…   backend-lib FILE…        */
+/*   include DIR…   cflags "STRING"                                     */
+/* Relative paths are relative to the scenario file's directory.        */
+
+static int parse_paths(struct ps *p, const char *what, char (*dst)[256], unsigned *n,
+                       unsigned max, int want_dir)
+{
+    if (p->nt < 2)
+        return perr(p, eol_col(p), "'%s' needs at least one %s", what,
+                    want_dir ? "directory" : "file");
+    const char *sl = strrchr(p->fname, '/');
+    int dirlen = sl ? (int)(sl - p->fname) : -1;
+    for (int i = 1; i < p->nt; i++) {
+        const struct tok *t = &p->t[i];
+        if (tok_is(t, ":"))
+            return perr(p, t->col, "a path here cannot contain ':'");
+        if (*n >= max)
+            return perr(p, t->col, "at most %u '%s' %s in a scenario", max, what,
+                        want_dir ? "directories" : "files");
+        char rel[1024];
+        if (t->s[0] == '/' || dirlen < 0)
+            snprintf(rel, sizeof rel, "%.*s", t->len, t->s);
+        else
+            snprintf(rel, sizeof rel, "%.*s/%.*s", dirlen ? dirlen : 1, dirlen ? p->fname : "/",
+                     t->len, t->s);
+        char *rp = realpath(rel, 0);
+        if (!rp)
+            return perr(p, t->col, "%s '%.*s': %s (looked for %s)", what, QL(*t), strerror(errno),
+                        rel);
+        struct stat st;
+        int isdir = stat(rp, &st) == 0 && S_ISDIR(st.st_mode);
+        if (isdir != want_dir || strlen(rp) >= 256) {
+            free(rp);
+            return perr(p, t->col, "%s '%.*s': %s", what, QL(*t),
+                        isdir != want_dir ? (want_dir ? "not a directory" : "is a directory, not a file")
+                                          : "path too long (at most 255 bytes)");
+        }
+        snprintf(dst[(*n)++], 256, "%s", rp);
+        free(rp);
+    }
+    return 0;
+}
+
+/* cflags "STRING" (or the rest of the line, unquoted); the raw line is
+ * used so that a quoted string keeps its blanks, ':' and '#'. */
+static int parse_cflags(struct ps *p)
+{
+    const struct tok *k = &p->t[0];
+    if (p->cflags_line)
+        return perr(p, k->col, "cflags given twice (first on line %d)", p->cflags_line);
+    int i = k->col - 1 + k->len;
+    while (i < p->linelen && (p->line[i] == ' ' || p->line[i] == '\t'))
+        i++;
+    int from, to, after;
+    if (i < p->linelen && p->line[i] == '"') {
+        from = i + 1;
+        to = from;
+        while (to < p->linelen && p->line[to] != '"')
+            to++;
+        if (to >= p->linelen)
+            return perr(p, i + 1, "unterminated string: a '\"' is missing");
+        after = to + 1;
+        while (after < p->linelen && (p->line[after] == ' ' || p->line[after] == '\t'))
+            after++;
+        if (after < p->linelen && p->line[after] != '#')
+            return perr(p, after + 1, "unexpected text after the cflags string");
+    } else {
+        from = i;
+        to = from;
+        while (to < p->linelen && p->line[to] != '#')
+            to++;
+        while (to > from && (p->line[to - 1] == ' ' || p->line[to - 1] == '\t'))
+            to--;
+    }
+    if (to == from)
+        return perr(p, eol_col(p), "cflags needs a value, e.g. cflags \"-DMY_DEBUG=1\"");
+    if (to - from >= (int)sizeof p->c->extra_cflags)
+        return perr(p, from + 1, "cflags is too long (at most %d bytes)",
+                    (int)sizeof p->c->extra_cflags - 1);
+    snprintf(p->c->extra_cflags, sizeof p->c->extra_cflags, "%.*s", to - from, p->line + from);
+    p->cflags_line = p->lineno;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* Driver                                                               */
 
 static int tokenize(struct ps *p)
@@ -1390,6 +1478,19 @@ static int parse_line(struct ps *p)
         return parse_fault(p, "every", &p->dropipi_line, &p->c->ipi_drop_every);
     if (tok_is(k, "expect"))
         return parse_expect(p);
+    struct hvsim_runcfg *c = p->c;
+    if (tok_is(k, "hv"))
+        return parse_paths(p, "hv", c->hv_src, &c->n_hv_src, 8, 0);
+    if (tok_is(k, "backend"))
+        return parse_paths(p, "backend", c->be_src, &c->n_be_src, 8, 0);
+    if (tok_is(k, "hv-lib"))
+        return parse_paths(p, "hv-lib", c->hv_lib, &c->n_hv_lib, 4, 0);
+    if (tok_is(k, "backend-lib"))
+        return parse_paths(p, "backend-lib", c->be_lib, &c->n_be_lib, 4, 0);
+    if (tok_is(k, "include"))
+        return parse_paths(p, "include", c->incdir, &c->n_incdir, 8, 1);
+    if (tok_is(k, "cflags"))
+        return parse_cflags(p);
     return parse_settings(p);
 }
 

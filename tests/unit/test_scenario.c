@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "scenario/scenario.h"
@@ -648,6 +650,99 @@ static void test_bad_scenarios(void **state)
     free(c);
 }
 
+/* The user's own code (issue 10): hv/backend/hv-lib/backend-lib/include/
+ * cflags, paths relative to the scenario file's directory. */
+static void touch(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("/* test */\n", f);
+    fclose(f);
+}
+
+static void test_user_code(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/hvsim-test-scenario-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char p[4][512], name[512], inc[512];
+    const char *files[4] = { "h1.c", "h2.c", "d.c", "lib.a" };
+    for (int i = 0; i < 4; i++) {
+        snprintf(p[i], sizeof p[i], "%s/%s", dir, files[i]);
+        touch(p[i]);
+    }
+    snprintf(inc, sizeof inc, "%s/inc", dir);
+    assert_int_equal(mkdir(inc, 0777), 0);
+    snprintf(name, sizeof name, "%s/mine.hvs", dir);
+
+    struct hvsim_runcfg *c = cfg_new();
+    char err[1024];
+    const char *text =
+        "hv h1.c   h2.c   # two files\n"
+        "backend ./d.c\n"
+        "hv-lib lib.a\n"
+        "include inc\n"
+        "cflags \"-DX=1 -DMSG=a:b#c\"  # quoted: blanks, ':' and '#' kept\n";
+    int rc = scenario_parse_string(name, text, c, err, sizeof err);
+    if (rc)
+        print_error("%s\n", err);
+    assert_int_equal(rc, 0);
+    assert_int_equal(c->n_hv_src, 2);
+    assert_string_equal(c->hv_src[0], p[0]);
+    assert_string_equal(c->hv_src[1], p[1]);
+    assert_int_equal(c->n_be_src, 1);
+    assert_string_equal(c->be_src[0], p[2]);
+    assert_int_equal(c->n_hv_lib, 1);
+    assert_string_equal(c->hv_lib[0], p[3]);
+    assert_int_equal(c->n_be_lib, 0);
+    assert_int_equal(c->n_incdir, 1);
+    assert_string_equal(c->incdir[0], inc);
+    assert_string_equal(c->extra_cflags, "-DX=1 -DMSG=a:b#c");
+
+    /* unquoted cflags: the rest of the line, less a comment */
+    assert_int_equal(scenario_parse_string(name, "cflags -DA -DB   # c\n", c, err, sizeof err), 0);
+    assert_string_equal(c->extra_cflags, "-DA -DB");
+    /* absolute paths are taken as they are */
+    char abs[700];
+    snprintf(abs, sizeof abs, "backend %s\n", p[2]);
+    assert_int_equal(scenario_parse_string("elsewhere/x.hvs", abs, c, err, sizeof err), 0);
+    assert_string_equal(c->be_src[0], p[2]);
+    /* without the statements: nothing of the user's */
+    assert_int_equal(scenario_parse_string(name, "cpus 1\n", c, err, sizeof err), 0);
+    assert_int_equal(c->n_hv_src + c->n_be_src + c->n_hv_lib + c->n_incdir, 0);
+    assert_string_equal(c->extra_cflags, "");
+
+    /* errors: file:line:col at the offending word */
+    struct { const char *text; int line, col; const char *frag; } bad[] = {
+        { "hv\n", 1, 3, "'hv' needs at least one file" },
+        { "hv h1.c nothere.c\n", 1, 9, "hv 'nothere.c': No such file" },
+        { "backend inc\n", 1, 9, "is a directory, not a file" },
+        { "include h1.c\n", 1, 9, "not a directory" },
+        { "cflags \"-DX\n", 1, 8, "unterminated string" },
+        { "cflags\n", 1, 7, "cflags needs a value" },
+        { "cflags \"-DX\" y\n", 1, 14, "unexpected text after the cflags string" },
+        { "cflags -DX\ncflags -DY\n", 2, 1, "cflags given twice (first on line 1)" },
+        { "hv h1.c h1.c h1.c h1.c h1.c h1.c h1.c h1.c h1.c\n", 1, 44, "at most 8 'hv' files" },
+        { "hvv h1.c\n", 1, 1, "line keyword" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memset(c, 0x5a, sizeof *c);
+        char prefix[700];
+        assert_int_equal(scenario_parse_string(name, bad[i].text, c, err, sizeof err), -1);
+        snprintf(prefix, sizeof prefix, "%s:%d:%d: ", name, bad[i].line, bad[i].col);
+        if (strncmp(err, prefix, strlen(prefix)) || !strstr(err, bad[i].frag))
+            print_error("case %zu: want %s...%s\ngot: %s\n", i, prefix, bad[i].frag, err);
+        assert_true(strncmp(err, prefix, strlen(prefix)) == 0);
+        assert_non_null(strstr(err, bad[i].frag));
+        assert_int_equal(((unsigned char *)c)[0], 0x5a);
+    }
+    free(c);
+    for (int i = 0; i < 4; i++)
+        unlink(p[i]);
+    rmdir(inc);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -665,6 +760,7 @@ int main(void)
         cmocka_unit_test(test_inline_errors),
         cmocka_unit_test(test_error_format),
         cmocka_unit_test(test_bad_scenarios),
+        cmocka_unit_test(test_user_code),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,6 +27,9 @@ static void usage(FILE *f)
         "  --cc LIST --opt LIST --arch LIST --wait LIST --relax LIST --wake LIST\n"
         "                          comma-separated values of each dimension (opt: all = O0..Og)\n"
         "  --engine native|det     engine for every cell (default native)\n"
+        "  --hv FILE.c --backend FILE.c --hv-lib FILE.a --backend-lib FILE.a -I DIR --cflags STR\n"
+        "                          your own handler/daemon in every cell (as for hvsim run);\n"
+        "                          they replace the scenario's hv/backend/include/cflags\n"
         "  --runs N                seeded runs per cell (default: the scenario's)\n"
         "  --jobs N                parallel builds (default: number of CPUs)\n"
         "  --shard K/N             run only cells i with i %% N == K-1 (ids sorted), for CI jobs\n"
@@ -67,9 +70,23 @@ int cmd_matrix(int argc, char **argv)
     char optbuf[8][16];
     unsigned nopt = 0;
     M.jobs = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+    /* the user's own code: parsed into 'user', laid over every scenario */
+    static struct hvsim_runcfg user;
+    memset(&user, 0, sizeof user);
+    int user_cflags = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : 0;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(stdout); return 0; }
+        if (!strcmp(a, "--hv") || !strcmp(a, "--backend") || !strcmp(a, "-I") ||
+            !strcmp(a, "--hv-lib") || !strcmp(a, "--backend-lib") || !strcmp(a, "--cflags")) {
+            struct cli_opts o = { 0 };
+            int k = options_parse_one("matrix", argc, argv, i, &user, &o);
+            if (k <= 0)
+                return EXIT_USAGE;
+            user_cflags |= !strcmp(a, "--cflags");
+            i += k - 1;
+            continue;
+        }
         if (!strcmp(a, "--json")) { json = 1; continue; }
         if (!v) { fprintf(stderr, "hvsim matrix: %s needs a value (or unknown option)\n", a); return EXIT_USAGE; }
         i++;
@@ -128,6 +145,24 @@ int cmd_matrix(int argc, char **argv)
             fprintf(stderr, "%s\n", err);
             return EXIT_USAGE;
         }
+        if (user.n_hv_src || user.n_hv_lib) {
+            memcpy(base.hv_src, user.hv_src, sizeof base.hv_src);
+            memcpy(base.hv_lib, user.hv_lib, sizeof base.hv_lib);
+            base.n_hv_src = user.n_hv_src;
+            base.n_hv_lib = user.n_hv_lib;
+        }
+        if (user.n_be_src || user.n_be_lib) {
+            memcpy(base.be_src, user.be_src, sizeof base.be_src);
+            memcpy(base.be_lib, user.be_lib, sizeof base.be_lib);
+            base.n_be_src = user.n_be_src;
+            base.n_be_lib = user.n_be_lib;
+        }
+        if (user.n_incdir) {
+            memcpy(base.incdir, user.incdir, sizeof base.incdir);
+            base.n_incdir = user.n_incdir;
+        }
+        if (user_cflags)
+            memcpy(base.extra_cflags, user.extra_cflags, sizeof base.extra_cflags);
         struct matrix_dims d = defs[s].dims;
 #define OVER(f, n) if (over.n) { memcpy(d.f, over.f, sizeof d.f); d.n = over.n; }
         OVER(cc, ncc) OVER(opt, nopt) OVER(arch, narch) OVER(wait, nwait) OVER(relax, nrelax) OVER(wake, nwake)
@@ -140,6 +175,24 @@ int cmd_matrix(int argc, char **argv)
     }
     if (shard_n)
         matrix_shard(&M, shard_k, shard_n);
+    /* Someone's own code that does not compile or link is bad input, not a
+     * matrix of BUILD_ERROR cells: build the first cell now and stop with
+     * the compiler's own output (file:line) and exit 2.  It is cached. */
+    for (unsigned i = 0; i < M.ncells; i++) {
+        const struct hvsim_runcfg *cc = M.cells[i].cfg;
+        if (M.cells[i].skipped)
+            continue;
+        if (!(cc->n_hv_src || cc->n_hv_lib || cc->n_be_src || cc->n_be_lib))
+            break;
+        struct build_out b;
+        if (build_participants(cc, !strcmp(cc->engine, "det") ? BUILD_DET : BUILD_NATIVE, &b, err,
+                               sizeof err) < 0) {
+            fprintf(stderr, "hvsim matrix: %s (cell %s)\n%s", err, M.cells[i].id, b.log);
+            matrix_free(&M);
+            return EXIT_USAGE;
+        }
+        break;
+    }
     if (matrix_build_all(&M, err, sizeof err) < 0 || matrix_run_all(&M, err, sizeof err) < 0) {
         fprintf(stderr, "hvsim matrix: %s\n", err);
         matrix_free(&M);
