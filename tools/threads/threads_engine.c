@@ -478,6 +478,14 @@ static int one_run(const struct hvsim_runcfg *c, const struct build_out *b, uint
 static int threads_cfg(const struct hvsim_runcfg *c, struct hvsim_runcfg *t, char *err, size_t errlen)
 {
     memcpy(t, c, sizeof *t);
+    if (getenv("HVSIM_THREADS_NO_MODEL") && *getenv("HVSIM_THREADS_NO_MODEL") == '1') {
+        /* the raw tool, without hvsim's atomics/fence model (for comparison) */
+        if (strcmp(c->v.arch, "x86_64")) {
+            snprintf(err, errlen, "the %s engine runs x86_64 builds only", c->engine);
+            return -1;
+        }
+        return 0;
+    }
     char inc[600];
     snprintf(inc, sizeof inc, "-include %s/sim/threads/rt/%s", hvsim_home(),
              is_helgrind(c) ? "hg_atomics.h" : "tsan_atomics.h");
