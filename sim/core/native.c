@@ -21,7 +21,9 @@
 #include "region.h"
 #include "spawn.h"
 #include "runtime/futex.h"
+#include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -67,28 +69,46 @@ static void stop_all(struct hvsim_ctl *ctl)
     futex_wake(&ctl->hc_done, 1 << 20);
 }
 
-/* Sample the spinning thread and put function/file:line in the result. */
+/* Sample the spinning thread and put function/file:line in the result.
+ * Native (x86_64): ptrace, symbolised in the live process.  Foreign: the
+ * guest thread is sampled through qemu-user's gdbstub (the connection made
+ * at spawn, *gdb; dropped here as soon as the samples are taken) and the
+ * guest PCs are symbolised offline in the -no-pie static binary. */
 static void sample_pc(struct run_result *r, const struct build_out *b, const struct hvsim_runcfg *c,
-                      pid_t pid, pid_t tid)
+                      pid_t pid, pid_t tid, struct pc_gdb **gdb)
 {
     uint64_t pcs[RESULT_MAX_PCS];
     int n = -1;
     if (!strcmp(c->v.arch, "x86_64"))
         n = pc_sample_native(pid, tid, 8, 2000, pcs);
+    else if (*gdb) {
+        /* qemu-user reports the host tids of guest threads as gdb thread
+         * ids: the tid the participant published (gettid) names it. */
+        int nt = pc_gdb_thread_count(*gdb);
+        for (int i = 0; i < nt; i++)
+            if (pc_gdb_thread_tid(*gdb, i) == (long)tid) {
+                n = pc_gdb_sample(*gdb, i, 8, 2000, pcs);
+                break;
+            }
+        pc_gdb_drop(*gdb);
+        *gdb = 0;
+    }
     if (n <= 0)
         return;
     r->npcs = n;
     memcpy(r->pcs, pcs, sizeof(uint64_t) * (size_t)n);
+    int foreign = strcmp(c->v.arch, "x86_64") != 0;
+#define SYM(pc, out) (foreign ? pc_symbolize_elf(b->hv, (pc), (out)) : pc_symbolize_pid(pid, (pc), (out)))
     struct pc_sym s;
-    int ok = pc_symbolize_pid(pid, pcs[n - 1], &s) == 0;
+    int ok = SYM(pcs[n - 1], &s) == 0;
     /* A compiler may give the spin instruction itself line 0 (clang's
      * `jmp .`); the closest earlier instruction with a line tells the loop. */
     for (uint64_t back = 1; ok && s.line == 0 && back <= 16; back++) {
         struct pc_sym t;
-        if (pc_symbolize_pid(pid, pcs[n - 1] - back, &t) == 0 && t.line &&
-            !strcmp(t.function, s.function))
+        if (SYM(pcs[n - 1] - back, &t) == 0 && t.line && !strcmp(t.function, s.function))
             s = t;
     }
+#undef SYM
     if (ok) {
         snprintf(r->function, sizeof r->function, "%s", s.function);
         const char *home = hvsim_home();
@@ -99,7 +119,35 @@ static void sample_pc(struct run_result *r, const struct build_out *b, const str
         snprintf(r->file, sizeof r->file, "%s", f);
         r->line = s.line;
     }
-    (void)b;
+}
+
+/* On-CPU time of a thread in µs: /proc/PID/task/TID/schedstat has it in ns
+ * (clock-tick-free, unlike utime/stime); fall back to those when absent. */
+static long thread_run_us(pid_t pid, pid_t tid)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/schedstat", (int)pid, (int)tid);
+    FILE *f = fopen(path, "r");
+    unsigned long long ns;
+    if (f) {
+        int ok = fscanf(f, "%llu", &ns) == 1;
+        fclose(f);
+        if (ok)
+            return (long)(ns / 1000ull);
+    }
+    long ms = pc_thread_cpu_ms(pid, tid);
+    return ms < 0 ? -1 : ms * 1000;
+}
+
+/* How much CPU a waiter must have burnt, after the flag changed, to count as
+ * spinning on a stale value.  A waiter that re-reads memory leaves the loop
+ * within nanoseconds of running, so even a loaded machine's small share is
+ * proof: 5 ms, or 5% of the window, whichever is more.  A thread that does
+ * not run (descheduled, SIGSTOPped) never qualifies. */
+static long spin_evidence_us(long window_ms)
+{
+    long us = window_ms * 50;
+    return us > 5000 ? us : 5000;
 }
 
 struct watch {
@@ -147,7 +195,8 @@ static int judge_exit(struct run_result *r, struct proc *p, const char *who, uin
 
 /* One watchdog step; returns 1 when a verdict was reached. */
 static int watch_step(struct watch *w, struct run_result *r, const struct hvsim_runcfg *c,
-                      const struct build_out *b, struct region *rg, struct proc *ps, uint64_t now)
+                      const struct build_out *b, struct region *rg, struct proc *ps, uint64_t now,
+                      struct pc_gdb **gdb)
 {
     struct hvsim_ctl *ctl = rg->ctl;
     struct virtio_bridge *br = rg->bridge;
@@ -156,6 +205,13 @@ static int watch_step(struct watch *w, struct run_result *r, const struct hvsim_
     if (hang_ns < 20 * w->max_late_ns)
         hang_ns = 20 * w->max_late_ns;
 
+    if (*gdb && pc_gdb_guest_stopped(*gdb)) {
+        /* With a debugger attached, qemu stops the guest on a fatal signal
+         * and waits; let go so it delivers the signal (judged as a crash). */
+        pc_gdb_drop(*gdb);
+        *gdb = 0;
+        result_event(r, t_us, "watchdog", "hypervisor guest stopped by a signal; gdbstub released");
+    }
     if (spawn_poll(&ps[0]))
         return judge_exit(r, &ps[0], "backend", t_us);
     if (spawn_poll(&ps[1]))
@@ -207,7 +263,7 @@ static int watch_step(struct watch *w, struct run_result *r, const struct hvsim_
         if (!w->changed_since[i] || w->changed_idx[i] != dn) {
             w->changed_since[i] = now;
             w->changed_idx[i] = dn;
-            w->cpu0[i] = pc_thread_cpu_ms(ps[1].pid, cc->tid);
+            w->cpu0[i] = thread_run_us(ps[1].pid, cc->tid);
             result_event(r, t_us, "daemon", "answered cpu%u: cfg_flags[%u] %llu -> %llu", i, i,
                          (unsigned long long)before, (unsigned long long)mem);
             continue;
@@ -215,10 +271,10 @@ static int watch_step(struct watch *w, struct run_result *r, const struct hvsim_
         uint64_t waited = now - w->changed_since[i];
         if (waited < hang_ns)
             continue;
-        long cpu1 = pc_thread_cpu_ms(ps[1].pid, cc->tid);
-        long used = cpu1 - w->cpu0[i];
+        long cpu1 = thread_run_us(ps[1].pid, cc->tid);
+        long used_us = cpu1 - w->cpu0[i], used = used_us / 1000;
         long window = (long)(waited / 1000000ull);
-        if (w->cpu0[i] < 0 || cpu1 < 0 || used * 2 < window) {
+        if (w->cpu0[i] < 0 || cpu1 < 0 || used_us < spin_evidence_us(window)) {
             /* Not spinning (descheduled, stopped): no evidence of a stale
              * read yet.  Restart the window; TIMEOUT catches a dead end. */
             w->changed_since[i] = now;
@@ -232,7 +288,7 @@ static int watch_step(struct watch *w, struct run_result *r, const struct hvsim_
         r->cpu_time_ms = used;
         r->window_ms = window;
         r->judge_latency_ms = window;
-        sample_pc(r, b, c, ps[1].pid, cc->tid);
+        sample_pc(r, b, c, ps[1].pid, cc->tid, gdb);
         snprintf(r->summary, sizeof r->summary,
                  "cfg_flags[%u] is %llu in memory, the CPU still spins on the value %llu it loaded "
                  "before the loop (CPU time +%ld ms in %ld ms)",
@@ -378,13 +434,27 @@ int native_run(const struct hvsim_runcfg *c, const struct build_out *b, uint64_t
     const char *qemu = strcmp(c->v.arch, "x86_64") ? c->v.arch : 0;
     char qemu_bin[32];
     snprintf(qemu_bin, sizeof qemu_bin, "/usr/bin/qemu-%s", qemu ? qemu : "");
-    char *be_argv[] = { qemu ? qemu_bin : (char *)b->backend, (char *)b->backend, "--fd", fdarg, 0 };
-    char *hv_argv[] = { qemu ? qemu_bin : (char *)b->hv, (char *)b->hv, "--fd", fdarg, 0 };
-    char **bea = qemu ? be_argv : be_argv + 1, **hva = qemu ? hv_argv : hv_argv + 1;
-    if (!qemu) {
-        be_argv[1] = (char *)b->backend;
-        hv_argv[1] = (char *)b->hv;
+    /* A foreign hypervisor participant starts under qemu's gdbstub on a unix
+     * socket in a private directory (`-g /path`, qemu 7.2: no port to pick,
+     * nothing listening on the network).  qemu waits for the debugger before
+     * the first guest instruction; we connect at once and resume it, keep the
+     * connection only for PC sampling on a HANG_STALE_READ and drop it right
+     * after sampling or at the end of the run (see pc_gdb.c). */
+    char gdbdir[128] = "", gdbsock[160] = "";
+    struct pc_gdb *gdb = 0;
+    if (qemu) {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(gdbdir, sizeof gdbdir, "%s/hvsim-gdb.XXXXXX", tmp && *tmp && strlen(tmp) < 80 ? tmp : "/tmp");
+        if (!mkdtemp(gdbdir)) {
+            snprintf(err, errlen, "mkdtemp %s: %s", gdbdir, strerror(errno));
+            region_destroy(&rg);
+            return -1;
+        }
+        snprintf(gdbsock, sizeof gdbsock, "%s/gdb", gdbdir);
     }
+    char *be_argv[] = { qemu ? qemu_bin : (char *)b->backend, (char *)b->backend, "--fd", fdarg, 0 };
+    char *hv_argv[] = { qemu_bin, "-g", gdbsock, (char *)b->hv, "--fd", fdarg, 0 };
+    char **bea = qemu ? be_argv : be_argv + 1, **hva = qemu ? hv_argv : hv_argv + 3;
     int rc = -1;
     uint64_t t_start = now_ns();
     if (spawn_participant(bea, rg.fd, &pgid, &ps[0], err, errlen) < 0)
@@ -392,6 +462,17 @@ int native_run(const struct hvsim_runcfg *c, const struct build_out *b, uint64_t
     spawn_set_current_group(pgid);
     if (spawn_participant(hva, rg.fd, &pgid, &ps[1], err, errlen) < 0)
         goto out;
+    if (qemu) {
+        char gerr[256];
+        gdb = pc_gdb_connect_unix(gdbsock, qemu, 10000, gerr, sizeof gerr);
+        unlink(gdbsock);
+        rmdir(gdbdir);
+        gdbdir[0] = 0;
+        if (!gdb) {
+            snprintf(err, errlen, "qemu-%s gdbstub: %s", qemu, gerr);
+            goto out;
+        }
+    }
 
     /* Wait until both are attached (a qemu-user start takes a while). */
     uint64_t deadline = now_ns() + 10000000000ull;
@@ -419,7 +500,7 @@ int native_run(const struct hvsim_runcfg *c, const struct build_out *b, uint64_t
         uint64_t late = now - before > POLL_NS ? now - before - POLL_NS : 0;
         if (late > w.max_late_ns)
             w.max_late_ns = late;
-        if (watch_step(&w, r, c, b, &rg, ps, now))
+        if (watch_step(&w, r, c, b, &rg, ps, now, &gdb))
             break;
         if (c->restart_daemon_after && !restarted &&
             restart_daemon(c, &rg, ps, bea, pgid, r, (now - w.t0) / 1000, err, errlen) > 0)
@@ -430,6 +511,11 @@ int native_run(const struct hvsim_runcfg *c, const struct build_out *b, uint64_t
                  " The daemon was killed and restarted once (fault injection).");
     rc = 0;
 out:
+    pc_gdb_drop(gdb);
+    if (gdbdir[0]) {
+        unlink(gdbsock);
+        rmdir(gdbdir);
+    }
     stop_all(rg.ctl);
     spawn_kill_all(pgid, ps, 2);
     region_destroy(&rg);
