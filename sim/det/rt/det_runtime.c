@@ -37,7 +37,9 @@ uint8_t *det_M;
 __thread int det_self = -1;
 
 /* A plain store is reported before it executes: its value is read back from
- * M at the thread's next hook. */
+ * M at the thread's next scheduling point or function exit — never at a
+ * hook on private memory, which may come between a store's hook and the
+ * store itself (the source operand of a struct copy). */
 static __thread uint32_t pend_off, pend_size, pend_ev, pend_on;
 
 #define MO_SEQ_CST 5
@@ -583,7 +585,6 @@ static void access_rw(const volatile void *a, uint32_t n, int kind, uint64_t pc)
 #define RW(name, n, kind)                                                    \
     void name(void *a)                                                       \
     {                                                                        \
-        fast_capture();                                                      \
         if (__builtin_expect(in_bridge(a), 0))                               \
             access_rw(a, n, kind, RA);                                       \
     }
@@ -608,23 +609,21 @@ RW(__tsan_unaligned_volatile_write8, 8, EV_VWRITE) RW(__tsan_unaligned_volatile_
 
 void __tsan_read_range(void *a, unsigned long n)
 {
-    fast_capture();
     if (in_bridge(a) && n)
         access_rw(a, (uint32_t)(n > 4096 ? 4096 : n), EV_READ, RA);
 }
 
 void __tsan_write_range(void *a, unsigned long n)
 {
-    fast_capture();
     if (in_bridge(a) && n)
         access_rw(a, (uint32_t)(n > 4096 ? 4096 : n), EV_WRITE, RA);
 }
 
 void __tsan_init(void) {}
-void __tsan_func_entry(void *pc) { (void)pc; fast_capture(); }
+void __tsan_func_entry(void *pc) { (void)pc; }
 void __tsan_func_exit(void) { fast_capture(); }
-void __tsan_vptr_update(void **p, void *v) { (void)p; (void)v; fast_capture(); }
-void __tsan_vptr_read(void **p) { (void)p; fast_capture(); }
+void __tsan_vptr_update(void **p, void *v) { (void)p; (void)v; }
+void __tsan_vptr_read(void **p) { (void)p; }
 void __tsan_ignore_thread_begin(void) {}
 void __tsan_ignore_thread_end(void) {}
 
