@@ -57,6 +57,19 @@ int pc_gdb_sample(struct pc_gdb *g, int thread_index, int n, int interval_us, ui
 int pc_gdb_thread_count(struct pc_gdb *g);
 void pc_gdb_close(struct pc_gdb *g);
 
+/* The same over a unix socket: `qemu-<arch> -g /path prog ...` (qemu 7.2
+ * listens on a unix socket when the -g argument is not a number). */
+struct pc_gdb *pc_gdb_connect_unix(const char *path, const char *arch, int timeout_ms,
+                                   char *err, size_t errlen);
+/* Non-blocking: 1 if the guest stopped on its own since the last call (a
+ * stop reply nobody asked for: a guest signal such as SIGSEGV, which qemu
+ * holds while a debugger is attached).  Then pc_gdb_drop lets it go on. */
+int pc_gdb_guest_stopped(struct pc_gdb *g);
+/* Close the connection without stopping the guest (cheaper than
+ * pc_gdb_close, and safe when the guest is stopped by its own signal: qemu
+ * 7.2 then delivers that signal and runs on without a debugger).  Frees g. */
+void pc_gdb_drop(struct pc_gdb *g);
+
 /* Host tid of the guest thread with the given index (qemu-user reports host
  * tids as gdb thread ids), or -1.  Useful with pc_thread_cpu_ms. */
 long pc_gdb_thread_tid(struct pc_gdb *g, int thread_index);

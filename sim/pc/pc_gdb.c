@@ -32,6 +32,17 @@
  *  - 'D' is only processed while a thread is stopped; it answers "OK" and
  *    the program continues without the debugger.
  *
+ *  - `-g /path` (a path instead of a number) makes qemu listen on a unix
+ *    socket there instead: no port to choose, nothing on the network (a TCP
+ *    port is bound on 0.0.0.0).  pc_gdb_connect_unix connects to it.
+ *  - While a debugger is attached, a guest signal with a fatal default
+ *    action (SIGSEGV...) STOPS the guest ("T0b...") and qemu waits for the
+ *    debugger forever.  Closing the connection makes qemu go on without a
+ *    debugger and deliver the signal it was holding (the guest dies of it);
+ *    closing while the guest runs just lets it run.  So dropping the
+ *    connection is a detach that can never leave qemu stopped, provided our
+ *    own SIGPWR is not pending (pc_gdb_drop takes care of that).
+ *
  * Fallback: if the thread cannot be signalled locally (not a local qemu),
  * 0x03 is sent and whichever thread the stub reports is sampled.
  */
@@ -50,6 +61,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -444,16 +456,25 @@ static void drop(struct pc_gdb *g)
     free(g);
 }
 
+static int arch_info(const char *arch, const char **want, int *pcreg)
+{
+    if (!arch) arch = "";
+    if (!strcmp(arch, "aarch64")) { *want = "aarch64"; *pcreg = 32; }
+    else if (!strcmp(arch, "riscv64")) { *want = "riscv:rv64"; *pcreg = 32; }
+    else if (!strcmp(arch, "x86_64")) { *want = "i386:x86-64"; *pcreg = 16; }
+    else return -1;
+    return 0;
+}
+
+static struct pc_gdb *handshake(struct pc_gdb *g, const char *want, const char *where,
+                                char *err, size_t errlen);
+
 struct pc_gdb *pc_gdb_connect(int port, const char *arch, int timeout_ms, char *err, size_t errlen)
 {
     const char *want;
     int pcreg;
-    if (!arch) arch = "";
-    if (!strcmp(arch, "aarch64")) { want = "aarch64"; pcreg = 32; }
-    else if (!strcmp(arch, "riscv64")) { want = "riscv:rv64"; pcreg = 32; }
-    else if (!strcmp(arch, "x86_64")) { want = "i386:x86-64"; pcreg = 16; }
-    else {
-        seterr(err, errlen, "unsupported arch '%s'", arch);
+    if (arch_info(arch, &want, &pcreg) != 0) {
+        seterr(err, errlen, "unsupported arch '%s'", arch ? arch : "");
         errno = EINVAL;
         return NULL;
     }
@@ -483,7 +504,55 @@ struct pc_gdb *pc_gdb_connect(int port, const char *arch, int timeout_ms, char *
     }
     int one = 1;
     setsockopt(g->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    char where[32];
+    snprintf(where, sizeof where, "port %d", port);
+    return handshake(g, want, where, err, errlen);
+}
 
+struct pc_gdb *pc_gdb_connect_unix(const char *path, const char *arch, int timeout_ms,
+                                   char *err, size_t errlen)
+{
+    const char *want;
+    int pcreg;
+    if (arch_info(arch, &want, &pcreg) != 0) {
+        seterr(err, errlen, "unsupported arch '%s'", arch ? arch : "");
+        errno = EINVAL;
+        return NULL;
+    }
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    if (!path || strlen(path) >= sizeof sa.sun_path) {
+        seterr(err, errlen, "bad socket path");
+        errno = EINVAL;
+        return NULL;
+    }
+    strcpy(sa.sun_path, path);
+    struct pc_gdb *g = calloc(1, sizeof *g);
+    if (!g) { seterr(err, errlen, "out of memory"); return NULL; }
+    g->fd = -1;
+    g->pcreg = pcreg;
+    long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+    for (;;) {
+        g->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (g->fd < 0) { seterr(err, errlen, "socket: %s", strerror(errno)); drop(g); return NULL; }
+        if (connect(g->fd, (struct sockaddr *)&sa, sizeof sa) == 0)
+            break;
+        int e = errno;
+        close(g->fd);
+        g->fd = -1;
+        if (now_ms() >= deadline) {
+            seterr(err, errlen, "connect %s: %s", path, strerror(e));
+            free(g);
+            errno = e;
+            return NULL;
+        }
+        sleep_us(2000);
+    }
+    return handshake(g, want, path, err, errlen);
+}
+
+static struct pc_gdb *handshake(struct pc_gdb *g, const char *want, const char *where,
+                                char *err, size_t errlen)
+{
     /* handshake: the program is stopped at its entry point */
     if (request(g, "qSupported:vContSupported+") < 0) goto fail;
     if (put_packet(g, "?") != 0 || get_packet(g, REPLY_TIMEOUT_MS) < 0) goto fail;
@@ -526,7 +595,7 @@ struct pc_gdb *pc_gdb_connect(int port, const char *arch, int timeout_ms, char *
     if (resume(g) != 0) goto fail;
     return g;
 fail:
-    seterr(err, errlen, "gdb handshake on port %d: %s", port, strerror(errno));
+    seterr(err, errlen, "gdb handshake on %s: %s", where, strerror(errno));
     {
         int e = errno;
         drop(g);
@@ -611,6 +680,45 @@ void pc_gdb_close(struct pc_gdb *g)
             /* never leave our SIGPWR to be delivered without a debugger */
             if (get_packet(g, STOP_TIMEOUT_MS) >= 0 && is_stop_reply(g->pkt))
                 request(g, "D");
+        }
+    }
+    drop(g);
+}
+
+int pc_gdb_guest_stopped(struct pc_gdb *g)
+{
+    if (!g || g->dead || g->fd < 0)
+        return 0;
+    struct pollfd pfd = { g->fd, POLLIN, 0 };
+    if (poll(&pfd, 1, 0) <= 0)
+        return 0;
+    if (get_packet(g, 100) < 0) /* readable: the packet is there or nearly */
+        return 0;
+    if (g->pkt[0] == 'W' || g->pkt[0] == 'X') {
+        g->dead = 1;
+        return 0;
+    }
+    return is_stop_reply(g->pkt);
+}
+
+void pc_gdb_drop(struct pc_gdb *g)
+{
+    if (!g)
+        return;
+    if (!g->dead && g->fd >= 0 && g->sig_pending) {
+        /* our SIGPWR must not reach the guest: take its stop, discard it */
+        for (int i = 0; i < 4; i++) {
+            if (get_packet(g, STOP_TIMEOUT_MS) < 0)
+                break;
+            if (is_stop_reply(g->pkt)) {
+                int sig;
+                long tid;
+                parse_stop(g->pkt, &sig, &tid);
+                if (sig == GDB_SIG_PWR) {
+                    send_cont(g, "c");
+                    break;
+                }
+            }
         }
     }
     drop(g);
