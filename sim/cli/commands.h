@@ -9,7 +9,7 @@ int cmd_run(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
-int cmd_loops(int argc, char **argv) __attribute__((weak));
+int cmd_loops(int argc, char **argv);
 int cmd_replay(int argc, char **argv); /* strong: pulls sim/det/sup (and det_engine_runs) into the link */
 int cmd_test(int argc, char **argv);
 

@@ -1,0 +1,108 @@
+/* sim/cli/cmd_loops.c — `hvsim loops`: the hoisted-load oracle on a built
+ * binary.  Either builds the variant given by the usual flags (the same
+ * build `run` uses) or takes --binary PATH. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "commands.h"
+#include "options.h"
+#include "core/build.h"
+#include "tools/loops/loops.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: hvsim loops [--binary ELF [--arch A]] [BUILD OPTIONS] [--json] [--disasm] [--all]\n\n"
+               "Find the loops (backward branches) in the hypervisor handler's functions and tell,\n"
+               "for each, whether its body still holds a load that can observe shared memory.  A\n"
+               "wait loop whose load the compiler hoisted spins on registers: `shared load: NO`.\n"
+               "With build options (--cc --opt --arch --wait --relax --wake --hv …) the variant is\n"
+               "built exactly as `hvsim run` builds it; --binary analyses any ELF instead.\n\n"
+               "  --binary ELF   analyse this file (x86_64, aarch64, riscv64)\n"
+               "  --filter STR   only functions whose DWARF file path contains STR (default /hv/,\n"
+               "                 or your --hv file's name; --all for every function)\n"
+               "  --disasm       print each loop's instructions with source lines\n"
+               "  --json         one JSON object per loop\n\n");
+    options_usage_common(f);
+    fprintf(f, "\nexit status: 0 no register-only loop, 1 at least one (a likely hang), 2 bad usage\n");
+}
+
+int cmd_loops(int argc, char **argv)
+{
+    static struct hvsim_runcfg c;
+    struct cli_opts o = { 0 };
+    runcfg_defaults(&c);
+    const char *binary = 0, *filter = 0;
+    int disasm = 0, all = 0, arch_given = 0;
+    for (int i = 1; i < argc;) {
+        if (!strcmp(argv[i], "--binary") && i + 1 < argc) { binary = argv[i + 1]; i += 2; continue; }
+        if (!strcmp(argv[i], "--filter") && i + 1 < argc) { filter = argv[i + 1]; i += 2; continue; }
+        if (!strcmp(argv[i], "--disasm")) { disasm = 1; i++; continue; }
+        if (!strcmp(argv[i], "--all")) { all = 1; i++; continue; }
+        if (!strcmp(argv[i], "--arch")) arch_given = 1;
+        int k = options_parse_one("loops", argc, argv, i, &c, &o);
+        if (k < 0)
+            return EXIT_USAGE;
+        if (k == 0) {
+            fprintf(stderr, "hvsim loops: unknown option '%s' (try hvsim loops --help)\n", argv[i]);
+            return EXIT_USAGE;
+        }
+        i += k;
+    }
+    if (o.help) {
+        usage(stdout);
+        return 0;
+    }
+    char err[1024];
+    struct build_out b;
+    if (!binary) {
+        if (build_participants(&c, BUILD_NATIVE, &b, err, sizeof err) < 0) {
+            fprintf(stderr, "hvsim loops: %s\n%s", err, b.log);
+            return EXIT_USAGE;
+        }
+        binary = b.hv;
+    }
+    if (!filter && !all) {
+        if (c.n_hv_src) {
+            const char *s = strrchr(c.hv_src[0], '/');
+            filter = s ? s + 1 : c.hv_src[0];
+        } else if (!strcmp(binary, b.hv)) {
+            filter = "/hv/";
+        }
+    }
+    struct loop_info *v = 0;
+    size_t n = 0;
+    if (loops_analyze(binary, arch_given || !strcmp(binary, b.hv) ? c.v.arch : 0, 0, all ? 0 : filter,
+                      &v, &n, err, sizeof err) < 0) {
+        fprintf(stderr, "hvsim loops: %s\n", err);
+        return EXIT_USAGE;
+    }
+    int hoisted = 0;
+    size_t hl = strlen(hvsim_home());
+    for (size_t i = 0; i < n; i++) {
+        if (!strncmp(v[i].file, hvsim_home(), hl) && v[i].file[hl] == '/')
+            memmove(v[i].file, v[i].file + hl + 1, strlen(v[i].file + hl + 1) + 1);
+        int reg_only = v[i].nloads == 0 && !v[i].has_call;
+        hoisted |= reg_only;
+        if (o.json) {
+            json_t *j = loops_to_json(&v[i]);
+            json_object_set_new(j, "register_only", json_boolean(reg_only));
+            if (!disasm)
+                json_object_del(j, "disasm");
+            json_dumpf(j, stdout, JSON_COMPACT);
+            fputc('\n', stdout);
+            json_decref(j);
+            continue;
+        }
+        printf("%-24s %s:%d  [0x%llx-0x%llx]  shared load: %s%s  (%d load%s%s)\n", v[i].function,
+               v[i].file[0] ? v[i].file : "?", v[i].line, (unsigned long long)v[i].start,
+               (unsigned long long)v[i].end, v[i].has_shared_load ? "yes" : "NO",
+               reg_only ? " — spins on registers: a flag it waits on is never re-read" : "",
+               v[i].nloads, v[i].nloads == 1 ? "" : "s", v[i].has_call ? ", calls" : "");
+        if (disasm && v[i].disasm)
+            printf("%s\n", v[i].disasm);
+    }
+    if (!o.json && n == 0)
+        printf("no loops found in %s%s%s\n", binary, filter ? " under " : "", filter ? filter : "");
+    loops_free(v, n);
+    return hoisted ? EXIT_FINDING : 0;
+}
