@@ -314,7 +314,7 @@ int det_exec(struct det_ctx *x, const struct det_plan *p, struct det_outcome *o,
         if (now - still_since >= x->hang_ns) {
             long cpu1 = pc_thread_cpu_ms(x->ps[S->t[h].proc == 1 ? 1 : 0].pid, S->t[h].tid);
             long win = (long)((now - still_since) / 1000000ull);
-            if (cpu0 >= 0 && cpu1 >= 0 && (cpu1 - cpu0) * 2 < win) {
+            if (cpu0 < 0 || cpu1 < 0 || (cpu1 - cpu0) * 2 < win || !S->t[h].points) {
                 /* descheduled, not spinning: look again */
                 still_since = now;
                 cpu0 = cpu1;
