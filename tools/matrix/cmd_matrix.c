@@ -31,6 +31,7 @@ static void usage(FILE *f)
         "                          your own handler/daemon in every cell (as for hvsim run);\n"
         "                          they replace the scenario's hv/backend/include/cflags\n"
         "  --runs N                seeded runs per cell (default: the scenario's)\n"
+        "  --lto                   add an -flto column beside every level (opt-in)\n"
         "  --jobs N                parallel builds (default: number of CPUs)\n"
         "  --shard K/N             run only cells i with i %% N == K-1 (ids sorted), for CI jobs\n"
         "  --out DIR               where to write the reports (default reports)\n"
@@ -88,6 +89,7 @@ int cmd_matrix(int argc, char **argv)
             continue;
         }
         if (!strcmp(a, "--json")) { json = 1; continue; }
+        if (!strcmp(a, "--lto")) { over.lto = 1; continue; }
         if (!v) { fprintf(stderr, "hvsim matrix: %s needs a value (or unknown option)\n", a); return EXIT_USAGE; }
         i++;
         if (!strcmp(a, "--scenario")) { if (nscen < 32) scen[nscen++] = v; }
@@ -168,6 +170,7 @@ int cmd_matrix(int argc, char **argv)
         OVER(cc, ncc) OVER(opt, nopt) OVER(arch, narch) OVER(wait, nwait) OVER(relax, nrelax) OVER(wake, nwake)
 #undef OVER
         if (over.runs) d.runs = over.runs;
+        d.lto = over.lto;
         if (matrix_plan(&M, &base, &d, engine, err, sizeof err) < 0) {
             fprintf(stderr, "hvsim matrix: %s\n", err);
             return EXIT_USAGE;

@@ -17,6 +17,7 @@ struct matrix_dims {
     char relax[8][16];  unsigned nrelax;
     char wake[2][16];   unsigned nwake;
     unsigned runs;      /* 0 = the scenario's own */
+    int lto;            /* also build every cell with -flto (opt-in column) */
 };
 
 struct matrix_cell {

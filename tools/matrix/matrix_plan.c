@@ -18,7 +18,8 @@ int matrix_plan(struct matrix *m, const struct hvsim_runcfg *base, const struct 
     for (unsigned o = 0; o < d->nopt; o++)
     for (unsigned w = 0; w < d->nwait; w++)
     for (unsigned r = 0; r < d->nrelax; r++)
-    for (unsigned x = 0; x < d->nwake; x++) {
+    for (unsigned x = 0; x < d->nwake; x++)
+    for (int lto = 0; lto <= d->lto; lto++) {
         if (m->ncells >= MATRIX_MAX_CELLS) {
             snprintf(err, errlen, "more than %d cells", MATRIX_MAX_CELLS);
             return -1;
@@ -46,8 +47,9 @@ int matrix_plan(struct matrix *m, const struct hvsim_runcfg *base, const struct 
         snprintf(c->cfg->engine, sizeof c->cfg->engine, "%s", engine);
         if (d->runs)
             c->cfg->runs = d->runs;
-        snprintf(c->id, sizeof c->id, "%s/%s/%s/%s/%s/%s/%s/%s", base->name, engine, ar, d->cc[k],
-                 d->opt[o], d->wait[w], rl, d->wake[x]);
+        v->lto = lto;
+        snprintf(c->id, sizeof c->id, "%s/%s/%s/%s/%s%s/%s/%s/%s", base->name, engine, ar, d->cc[k],
+                 d->opt[o], lto ? "-flto" : "", d->wait[w], rl, d->wake[x]);
         c->leader = -1;
         c->expected_mask = runcfg_expected(c->cfg, v, engine);
         c->oracle = "unknown";

@@ -26,7 +26,7 @@ static const struct matrix_cell *o0_of(const struct matrix *m, const struct matr
     for (unsigned i = 0; i < m->ncells; i++) {
         const struct matrix_cell *o = &m->cells[i];
         const struct hvsim_variant *a = &o->cfg->v, *b = &c->cfg->v;
-        if (!strcmp(a->opt, "O0") && !strcmp(a->cc, b->cc) && !strcmp(a->arch, b->arch) &&
+        if (!strcmp(a->opt, "O0") && !a->lto && !strcmp(a->cc, b->cc) && !strcmp(a->arch, b->arch) &&
             !strcmp(a->wait, b->wait) && !strcmp(a->relax, b->relax) &&
             !strcmp(a->wake, b->wake) && !strcmp(o->cfg->name, c->cfg->name) &&
             !strcmp(o->cfg->engine, c->cfg->engine))
@@ -46,6 +46,8 @@ static json_t *command_of(const struct matrix_cell *c)
                   " --engine %s --arch %s --cc %s --opt %s --wait %s --relax %s --wake %s --seed %llu",
                   k->engine, k->v.arch, k->v.cc, k->v.opt, k->v.wait, k->v.relax, k->v.wake,
                   (unsigned long long)(c->has_failing_seed ? c->failing_seed : k->seed));
+    if (k->v.lto)
+        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " --lto");
     if (!c->has_failing_seed && k->runs > 1)
         snprintf(cmd + n, sizeof cmd - (size_t)n, " --runs %u", k->runs);
     return json_string(cmd);
@@ -60,7 +62,9 @@ static json_t *cell_json(const struct matrix *m, const struct matrix_cell *c)
     json_object_set_new(o, "engine", json_string(c->cfg->engine));
     json_object_set_new(o, "arch", json_string(v->arch));
     json_object_set_new(o, "cc", json_string(v->cc));
-    json_object_set_new(o, "opt", json_string(v->opt));
+    char optl[16];
+    snprintf(optl, sizeof optl, "%s%s", v->opt, v->lto ? "-flto" : "");
+    json_object_set_new(o, "opt", json_string(optl));
     json_object_set_new(o, "wait", json_string(v->wait));
     json_object_set_new(o, "relax", json_string(v->relax));
     json_object_set_new(o, "wake", json_string(v->wake));
