@@ -41,8 +41,11 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/libhvsim.a: $(LIB_OBJ)
 	@rm -f $@; ar rcs $@ $^
 
+# --whole-archive: the engines and commands are reached through weak
+# references (an engine can be absent from a build), which never pull an
+# archive member in by themselves.
 $(BUILD)/hvsim: $(BUILD)/obj/sim/cli/main.o $(BUILD)/libhvsim.a
-	$(HCC) $(HLDFLAGS) -o $@ $^ $(HLDLIBS)
+	$(HCC) $(HLDFLAGS) -o $@ $(BUILD)/obj/sim/cli/main.o -Wl,--whole-archive $(BUILD)/libhvsim.a -Wl,--no-whole-archive $(HLDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhvsim.a
 	@mkdir -p $(dir $@)
