@@ -150,6 +150,21 @@ static long spin_evidence_us(long window_ms)
     return us > 5000 ? us : 5000;
 }
 
+/* Scheduler state of a process ('R', 'S', 'T' stopped, ...; '?' unknown). */
+static char proc_state(pid_t pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return '?';
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *p = strrchr(buf, ')');
+    return p && p[1] == ' ' ? p[2] : '?';
+}
+
 struct watch {
     uint64_t t0;
     uint64_t changed_since[HVSIM_CPUS];
@@ -373,10 +388,18 @@ static int watch_step(struct watch *w, struct run_result *r, const struct hvsim_
         w->last_progress_t = now;
     } else if (now - w->last_progress_t > (uint64_t)c->timeout_ms * 1000000ull) {
         r->verdict = V_TIMEOUT;
+        /* A participant stopped by SIGSTOP (or a debugger) burns no CPU, so
+         * it is never called a hang; say so, since it is the likely cause. */
+        char stopped[96] = "";
+        int hs = proc_state(ps[1].pid) == 'T', bs = proc_state(ps[0].pid) == 'T';
+        if (hs || bs)
+            snprintf(stopped, sizeof stopped, "; %s stopped (SIGSTOP?)",
+                     hs && bs ? "both participants are"
+                              : hs ? "the hypervisor process is" : "the backend process is");
         snprintf(r->summary, sizeof r->summary,
                  "no progress for %u ms and no evidence of a stale read or a lost wakeup "
-                 "(daemon state %u, ring %u..%u, IPIs %u/%u)",
-                 c->timeout_ms, ds, front, rear, sent, cons);
+                 "(daemon state %u, ring %u..%u, IPIs %u/%u)%s",
+                 c->timeout_ms, ds, front, rear, sent, cons, stopped);
         snprintf(r->text, sizeof r->text, "%s", r->summary);
         result_event(r, t_us, "watchdog", "TIMEOUT");
         return 1;

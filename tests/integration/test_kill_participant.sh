@@ -1,0 +1,128 @@
+#!/bin/sh
+# test_kill_participant.sh — a participant dies or stops in the middle of a run.
+#  1. SIGKILL the hypervisor child: verdict CRASH naming SIGKILL, exit 1.
+#  2. SIGKILL the backend child: the same, for the backend.
+#  3. SIGSTOP the hypervisor of a build whose wait loop is hoisted (wait plain,
+#     relax none) while it waits for an answer: a stopped thread burns no CPU,
+#     so the watchdog has no evidence of a spin and must NOT call
+#     HANG_STALE_READ; it ends with TIMEOUT (and says the process is stopped).
+#  4. SIGSTOP the backend: TIMEOUT, not a hang or a lost wakeup.
+# After each: no process left in hvsim's session, no memfd:hvsim-region held,
+# no new /dev/shm entry, no build/cache/*.tmp.* dir.  hvsim runs in its own
+# session (setsid) with a private build dir, so other hvsim runs on the
+# machine do not disturb the counts.
+HVSIM=${HVSIM:-${BUILD:-build}/hvsim}
+[ -x "$HVSIM" ] || { echo "SKIP: $HVSIM not built"; exit 77; }
+command -v setsid >/dev/null || { echo "SKIP: setsid missing"; exit 77; }
+HVSIM=$(realpath "$HVSIM")
+W=$(mktemp -d "${TMPDIR:-/tmp}/kill-part.XXXXXX")
+export HVSIM_BUILD_DIR="$W/bld"
+trap 'rm -rf "$W"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+in_session() { # SID -> pids of live (non-zombie) processes in that session
+  ps -e -o sid=,pid=,stat= | awk -v s="$SID" '$1 == s && $3 !~ /^Z/ { print $2 }'
+}
+leftovers() { # what hvsim left behind once it exited
+  out=""
+  p=$(in_session | tr '\n' ' ')
+  [ -n "$p" ] && out="$out processes in its session: $p;"
+  m=0
+  for d in /proc/[0-9]*; do
+    case "$(readlink "$d/exe" 2>/dev/null)" in "$HVSIM_BUILD_DIR"/*) ;; *) continue ;; esac
+    m=$((m + $(ls -l "$d/fd" 2>/dev/null | grep -c 'memfd:hvsim-region')))
+    out="$out participant ${d#/proc/} alive;"
+  done
+  [ $m -gt 0 ] && out="$out $m memfd(s) held;"
+  [ "$(ls /dev/shm 2>/dev/null | grep -ci hvsim)" -gt "$SHM0" ] && out="$out new /dev/shm entry;"
+  ls -d "$HVSIM_BUILD_DIR"/cache/*.tmp.* >/dev/null 2>&1 && out="$out cache tmp dir left;"
+  echo "$out"
+}
+SHM0=$(ls /dev/shm 2>/dev/null | grep -ci hvsim)
+
+cat >"$W/long.hvs" <<'EOF'
+name long_run
+cpus 1
+runs 1 seed 1
+delay be_before_answer 20ms
+cpu 0: read dev0.magic repeat 400
+EOF
+# the first access waits 30 s for its answer: the hv is inside its wait loop
+cat >"$W/waiting.hvs" <<'EOF'
+name waiting
+cpus 1
+runs 1 seed 1
+delay be_before_answer 30s
+cpu 0: read dev0.magic
+EOF
+
+# Build once (not timed against the kill).
+"$HVSIM" run --scenario "$W/long.hvs" --runs 1 --seed 1 --timeout-ms 100 --hang-ms 50 \
+  --wait volatile >/dev/null 2>&1
+"$HVSIM" run --scenario "$W/waiting.hvs" --wait plain --relax none --timeout-ms 100 >/dev/null 2>&1
+
+start() { # args...: start hvsim in its own session; sets PID SID
+  setsid "$HVSIM" run "$@" --json >"$W/out" 2>"$W/err" &
+  PID=$!; SID=$PID
+  sleep 0.05
+  [ "$(sed 's/^.*) //' /proc/$PID/stat | cut -d' ' -f4)" = "$PID" ] ||
+    { echo "SKIP: could not give hvsim its own session"; exit 77; }
+}
+child() { # NAME (hv|backend): pid of that participant of hvsim, once it runs
+  i=0
+  while [ $i -lt 200 ]; do
+    for c in $(pgrep -P "$PID"); do
+      case "$(readlink /proc/$c/exe 2>/dev/null)" in "$HVSIM_BUILD_DIR"/cache/*/"$1") echo "$c"; return ;; esac
+    done
+    sleep 0.02; i=$((i + 1))
+  done
+}
+finish() { # wait for hvsim (at most 20 s); sets RC
+  i=0
+  while kill -0 "$PID" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+  kill -0 "$PID" 2>/dev/null && { kill -KILL -"$SID"; fail "hvsim still running 20 s after the fault ($1)"; }
+  wait "$PID"; RC=$?
+  sleep 0.2
+  l=$(leftovers); [ -z "$l" ] || fail "$1: left behind:$l"
+}
+verdict() { sed -n 's/^{"verdict":"\([A-Z_]*\)".*/\1/p' "$W/out" | head -n1; }
+
+# 1 + 2: SIGKILL a participant
+for who in hv backend; do
+  start --scenario "$W/long.hvs" --wait volatile
+  c=$(child $who); [ -n "$c" ] || fail "no $who child of hvsim found"
+  sleep 0.3
+  kill -KILL "$c"
+  finish "SIGKILL $who"
+  v=$(verdict)
+  [ "$v" = CRASH ] || fail "SIGKILL $who: verdict '$v', want CRASH ($(head -c 300 "$W/out"))"
+  [ $RC -eq 1 ] || fail "SIGKILL $who: exit $RC, want 1"
+  grep -q 'died of SIGKILL' "$W/out" || fail "SIGKILL $who: the signal is not named: $(head -c 300 "$W/out")"
+  name=$([ $who = hv ] && echo hypervisor || echo backend)
+  grep -q "the $name process died" "$W/out" || fail "SIGKILL $who: wrong participant blamed"
+done
+
+# 3: SIGSTOP the hv of a hoisted build while it waits (it would be a HANG
+#    if it ran; stopped, there is no evidence of spinning)
+start --scenario "$W/waiting.hvs" --wait plain --relax none --hang-ms 100 --timeout-ms 1500
+c=$(child hv); [ -n "$c" ] || fail "no hv child of hvsim found"
+kill -STOP "$c"
+t0=$(date +%s)
+finish "SIGSTOP hv"
+v=$(verdict)
+[ "$v" = TIMEOUT ] || fail "SIGSTOP hv: verdict '$v', want TIMEOUT ($(head -c 400 "$W/out"))"
+[ $RC -eq 1 ] || fail "SIGSTOP hv: exit $RC, want 1"
+grep -q 'stopped' "$W/out" || fail "SIGSTOP hv: the TIMEOUT does not say the hypervisor is stopped"
+
+# 4: SIGSTOP the backend mid-run (correct build)
+start --scenario "$W/long.hvs" --wait volatile --timeout-ms 1500
+c=$(child backend); [ -n "$c" ] || fail "no backend child of hvsim found"
+sleep 0.3
+kill -STOP "$c"
+finish "SIGSTOP backend"
+v=$(verdict)
+[ "$v" = TIMEOUT ] || fail "SIGSTOP backend: verdict '$v', want TIMEOUT ($(head -c 400 "$W/out"))"
+[ $RC -eq 1 ] || fail "SIGSTOP backend: exit $RC, want 1"
+
+echo "PASS: SIGKILL of hv/backend -> CRASH (SIGKILL named, exit 1); SIGSTOP of hv/backend -> TIMEOUT, never a hang; nothing left behind"
+exit 0
