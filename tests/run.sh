@@ -33,7 +33,7 @@ for t in "$BUILD"/tests/test_*; do
   [ -x "$t" ] || continue
   one "unit/$(basename "$t")" "$t"
 done
-for t in tests/integration/*.sh; do
+for t in tests/integration/test_*.sh; do
   [ -f "$t" ] || continue
   one "integration/$(basename "$t" .sh)" sh "$t"
 done

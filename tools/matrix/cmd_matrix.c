@@ -32,6 +32,8 @@ static void usage(FILE *f)
         "                          they replace the scenario's hv/backend/include/cflags\n"
         "  --runs N                seeded runs per cell (default: the scenario's)\n"
         "  --lto                   add an -flto column beside every level (opt-in)\n"
+        "  --compare / --no-compare  the engine comparison table (default: on for the\n"
+        "                          default matrix when not sharded)\n"
         "  --jobs N                parallel builds (default: number of CPUs)\n"
         "  --shard K/N             run only cells i with i %% N == K-1 (ids sorted), for CI jobs\n"
         "  --out DIR               where to write the reports (default reports)\n"
@@ -65,7 +67,7 @@ int cmd_matrix(int argc, char **argv)
     const char *scen[32];
     unsigned nscen = 0, shard_k = 0, shard_n = 0;
     const char *out = "reports", *engine = "native";
-    int json = 0;
+    int json = 0, compare = -1;
     struct matrix_dims over;
     memset(&over, 0, sizeof over);
     char optbuf[8][16];
@@ -90,6 +92,8 @@ int cmd_matrix(int argc, char **argv)
         }
         if (!strcmp(a, "--json")) { json = 1; continue; }
         if (!strcmp(a, "--lto")) { over.lto = 1; continue; }
+        if (!strcmp(a, "--compare")) { compare = 1; continue; }
+        if (!strcmp(a, "--no-compare")) { compare = 0; continue; }
         if (!v) { fprintf(stderr, "hvsim matrix: %s needs a value (or unknown option)\n", a); return EXIT_USAGE; }
         i++;
         if (!strcmp(a, "--scenario")) { if (nscen < 32) scen[nscen++] = v; }
@@ -205,6 +209,13 @@ int cmd_matrix(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     M.wall_ms = (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
     json_t *rep = matrix_to_report(&M);
+    if (compare == 1 || (compare < 0 && nscen == 0 && !shard_n)) {
+        if (M.progress)
+            fprintf(stderr, "comparing engines (native, det, tsan, helgrind)…");
+        json_object_set_new(rep, "comparison", matrix_compare());
+        if (M.progress)
+            fprintf(stderr, "\r\033[K");
+    }
     unsigned unexpected = 0, distinct = 0, total = M.ncells;
     for (unsigned i = 0; i < M.ncells; i++) {
         const char *st = json_string_value(json_object_get(json_array_get(json_object_get(rep, "cells"), i), "status"));

@@ -65,6 +65,8 @@ int matrix_run_all(struct matrix *m, char *err, size_t errlen);
 void matrix_oracle_all(struct matrix *m);
 int matrix_oracle_agrees(const struct matrix_cell *c);
 json_t *matrix_to_report(const struct matrix *m);
+/* The engine comparison rows (native, det, tsan, helgrind per variant). */
+json_t *matrix_compare(void);
 void matrix_free(struct matrix *m);
 /* The default matrix of `make run`: fills scenario paths and dims. */
 struct matrix_default { const char *scenario; struct matrix_dims dims; };
