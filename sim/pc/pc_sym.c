@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include "pc/pc.h"
 
+#include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <errno.h>
 #include <stdio.h>
@@ -34,6 +35,31 @@ static void copy_str(char *dst, size_t cap, const char *src)
     snprintf(dst, cap, "%s", src);
 }
 
+/* dwfl_module_getsrc finds the compile unit through .debug_aranges, which
+ * clang does not emit (clang 14 --target=aarch64/riscv64 static binaries
+ * gave no line at all).  Then scan the CUs' own address ranges. */
+static void getsrc_scan(Dwfl_Module *mod, uint64_t pc, struct pc_sym *out)
+{
+    Dwarf_Addr bias = 0;
+    Dwarf_Die *cu = NULL;
+    while ((cu = dwfl_module_nextcu(mod, cu, &bias)) != NULL) {
+        Dwarf_Addr base, lo, hi, a = (Dwarf_Addr)pc - bias;
+        ptrdiff_t off = 0;
+        while ((off = dwarf_ranges(cu, off, &base, &lo, &hi)) > 0) {
+            if (a < lo || a >= hi)
+                continue;
+            Dwarf_Line *l = dwarf_getsrc_die(cu, a);
+            int lineno = 0;
+            const char *src = l ? dwarf_linesrc(l, NULL, NULL) : NULL;
+            if (src && dwarf_lineno(l, &lineno) == 0) {
+                copy_str(out->file, sizeof out->file, src);
+                out->line = lineno;
+            }
+            return;
+        }
+    }
+}
+
 static int lookup(Dwfl *dwfl, uint64_t pc, struct pc_sym *out)
 {
     Dwfl_Module *mod = dwfl_addrmodule(dwfl, (Dwarf_Addr)pc);
@@ -52,6 +78,8 @@ static int lookup(Dwfl *dwfl, uint64_t pc, struct pc_sym *out)
         out->func_offset = off;
     }
     Dwfl_Line *line = dwfl_module_getsrc(mod, (Dwarf_Addr)pc);
+    if (!line)
+        getsrc_scan(mod, pc, out);
     if (line) {
         int lineno = 0;
         const char *src = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
