@@ -106,6 +106,8 @@ void det_syms_free(struct det_syms *s);
 const char *det_syms_line(struct det_syms *s, int proc, uint64_t pc, char *buf, size_t len);
 void det_trace_text(FILE *f, const struct det_shm *S, struct det_syms *sy, const char *header);
 void det_trace_chrome(FILE *f, const struct det_shm *S, struct det_syms *sy);
+/* "cfg_flags[0]", "req_list[3]+8": the bridge field at a byte offset. */
+void det_field_name(uint32_t off, char *buf, size_t len);
 const char *det_thread_name(const struct det_shm *S, int t, char *buf, size_t len);
 
 #endif

@@ -394,15 +394,7 @@ const char *det_thread_name(const struct det_shm *S, int t, char *buf, size_t le
 
 static const char *field_name(uint32_t off, char *buf, size_t len)
 {
-    struct { uint32_t off, size; const char *n; } f[] = {
-        { 0, 4, "req_front" }, { 4, 4, "req_rear" }, { 8, 4, "res_front" }, { 12, 4, "res_rear" },
-    };
-    for (size_t i = 0; i < 4; i++)
-        if (off == f[i].off) {
-            snprintf(buf, len, "%s", f[i].n);
-            return buf;
-        }
-    snprintf(buf, len, "+%u", off);
+    det_field_name(off, buf, len);
     return buf;
 }
 

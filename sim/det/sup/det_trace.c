@@ -65,7 +65,7 @@ static const char *mo_name(int mo)
     return (unsigned)(mo & 0xff) < 6 ? n[mo & 0xff] : "?";
 }
 
-static void field(uint32_t off, char *buf, size_t len)
+void det_field_name(uint32_t off, char *buf, size_t len)
 {
     if (off == UINT32_MAX) {
         snprintf(buf, len, "(private)");
@@ -99,16 +99,16 @@ static void describe(const struct det_shm *S, const struct det_event *e, char *b
     char fl[64];
     switch (e->kind) {
     case EV_READ: case EV_WRITE: case EV_VREAD: case EV_VWRITE:
-        field(e->off, fl, sizeof fl);
+        det_field_name(e->off, fl, sizeof fl);
         snprintf(buf, len, "%-6s %s/%u = %llu", kind_name[e->kind], fl, e->size, (unsigned long long)e->val);
         break;
     case EV_ALOAD: case EV_ASTORE: case EV_RMW:
-        field(e->off, fl, sizeof fl);
+        det_field_name(e->off, fl, sizeof fl);
         snprintf(buf, len, "%-6s %s/%u = %llu %s", kind_name[e->kind], fl, e->size,
                  (unsigned long long)e->val, mo_name(e->mo));
         break;
     case EV_DRAIN:
-        field(e->off, fl, sizeof fl);
+        det_field_name(e->off, fl, sizeof fl);
         snprintf(buf, len, "drain  %s/%u = %llu (store buffer -> memory)", fl, e->size,
                  (unsigned long long)e->val);
         break;
