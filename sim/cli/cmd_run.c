@@ -32,6 +32,8 @@ static int on_result(const struct run_result *r, void *ud)
     s->count[r->verdict]++;
     if (r->verdict != V_PASS)
         s->fail++;
+    if (s->n == 1 && !s->o->json && strcmp(s->c->v.arch, "x86_64"))
+        printf("platform: %s\n", result_platform(s->c->v.arch));
     if (s->o->json) {
         json_t *j = result_to_json(r, s->c);
         json_dumpf(j, stdout, JSON_COMPACT);

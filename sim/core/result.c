@@ -17,6 +17,13 @@ void result_event(struct run_result *r, uint64_t t_us, const char *who, const ch
     va_end(ap);
 }
 
+const char *result_platform(const char *arch)
+{
+    return strcmp(arch, "x86_64")
+        ? "qemu-user: the foreign compiler's code, run on the host's memory model — not weak-memory hardware"
+        : "host";
+}
+
 json_t *result_to_json(const struct run_result *r, const struct hvsim_runcfg *c)
 {
     json_t *ev = json_object();
@@ -112,9 +119,7 @@ json_t *result_to_json(const struct run_result *r, const struct hvsim_runcfg *c)
     json_object_set_new(o, "wake", json_string(c->v.wake));
     json_object_set_new(o, "seed", json_integer((json_int_t)r->seed));
     json_object_set_new(o, "wall_ms", json_integer((json_int_t)r->wall_ms));
-    json_object_set_new(o, "platform", json_string(strcmp(c->v.arch, "x86_64")
-        ? "qemu-user: the foreign compiler's code, run on the host's memory model — not weak-memory hardware"
-        : "host"));
+    json_object_set_new(o, "platform", json_string(result_platform(c->v.arch)));
     json_object_set_new(o, "evidence", ev);
     return o;
 }

@@ -74,6 +74,9 @@ struct run_result {
 void result_event(struct run_result *r, uint64_t t_us, const char *who, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* One JSON object: verdict, engine, cc, opt, arch, wait, relax, wake, seed, evidence{…}. */
+/* What a run's verdict is evidence about: "host", or for a foreign arch the
+ * qemu-user caveat (the foreign compiler's code on the host's memory model). */
+const char *result_platform(const char *arch);
 json_t *result_to_json(const struct run_result *r, const struct hvsim_runcfg *c);
 /* The human line: "VERDICT  file:line  in function(): summary". */
 void result_print(FILE *f, const struct run_result *r);
