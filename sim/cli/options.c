@@ -201,6 +201,12 @@ int options_parse_one(const char *cmd, int argc, char **argv, int i, struct hvsi
         free(rp);
         return 2;
     }
+    if (!strcmp(a, "--trace") || !strcmp(a, "--chrome-trace")) {
+        /* det engine: the runtime reads these (see docs/det-engine.md) */
+        if (!v) { fprintf(stderr, "hvsim %s: %s needs a file\n", cmd, a); return -1; }
+        setenv(a[2] == 't' ? "HVSIM_DET_TRACE" : "HVSIM_DET_CHROME", v, 1);
+        return 2;
+    }
     if (!strcmp(a, "--cflags")) {
         if (!v) { fprintf(stderr, "hvsim %s: --cflags needs a value\n", cmd); return -1; }
         snprintf(c->extra_cflags, sizeof c->extra_cflags, "%s", v);
@@ -234,6 +240,7 @@ void options_usage_common(FILE *f)
         "  --strategy random|pct|dfs  --depth D  --bound B  --memory-model sc|tso   (det)\n"
         "  --seed N  --runs N        first seed and number of seeded runs\n"
         "  --scenario FILE.hvs       workload, delays, faults and expectations from a file\n"
+        "  --trace FILE  --chrome-trace FILE   det: write the schedule's trace (text / Perfetto)\n"
         "  --hang-ms MS  --timeout-ms MS   watchdog thresholds (hang adapts upward to load)\n"
         "output:\n"
         "  --json                    one JSON object per run on stdout\n"

@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <jansson.h>
 #include "det/rt/det_shm.h"
 #include "core/engine.h"
 #include "core/build.h"
@@ -21,6 +22,9 @@
  * oldest entry of participant 0..25's store buffer; a decimal repeat count
  * may follow a letter.  Past its end a replay takes the default choice
  * (keep running the same participant, never drain early). */
+/* det_emit.c: write a CMocka regression test replaying this failure. */
+int det_emit_test(json_t *failure, const char *path, char *err, size_t errlen);
+
 int det_sched_encode(const uint8_t *acts, uint32_t n, char *out, size_t len);
 /* Returns the number of actions, -1 on a malformed string. */
 int det_sched_decode(const char *s, uint8_t *acts, uint32_t max);

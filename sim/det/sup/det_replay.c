@@ -16,7 +16,12 @@ static void usage(FILE *f)
                "schedule gives the same verdict and a byte-identical trace.\n"
                "  --trace FILE          write the trace as text\n"
                "  --chrome-trace FILE   write Chrome trace-event JSON (open in Perfetto)\n"
-               "  --schedule STR        override the schedule string\n");
+               "  --schedule STR        override the schedule string\n"
+               "  --wait W --wake W --relax R --opt O --cc C   replay on another variant (e.g. the fix)\n"
+               "  --emit-test FILE.c    write a CMocka test replaying this failure: it fails while\n"
+               "                        the bug is there and passes once fixed (HVSIM_REGRESS_ARGS\n"
+               "                        adds options such as --wake fence to its replay)\n"
+               "\nexit status: 0 the replay passed, 1 it failed again, 2 bad input\n");
 }
 
 static void set(char *dst, size_t n, json_t *o, const char *k)
@@ -47,7 +52,9 @@ static int on_result(const struct run_result *r, void *ud)
 
 int cmd_replay(int argc, char **argv)
 {
-    const char *path = 0, *sched = 0;
+    const char *path = 0, *sched = 0, *emit = 0;
+    const char *ov[5] = { 0 }; /* wait wake relax opt cc overrides */
+    static const char *const ovname[5] = { "--wait", "--wake", "--relax", "--opt", "--cc" };
     struct det_replay_opts ro = { 0 };
     int json = 0;
     for (int i = 1; i < argc; i++) {
@@ -62,6 +69,21 @@ int cmd_replay(int argc, char **argv)
             sched = argv[++i];
         } else if (!strcmp(argv[i], "--json")) {
             json = 1;
+        } else if (!strcmp(argv[i], "--emit-test") && i + 1 < argc) {
+            emit = argv[++i];
+        } else if (argv[i][0] == '-' && i + 1 < argc &&
+                   (!strcmp(argv[i], "--wait") || !strcmp(argv[i], "--wake") || !strcmp(argv[i], "--relax") ||
+                    !strcmp(argv[i], "--opt") || !strcmp(argv[i], "--cc"))) {
+            static const char *const what[5] = { "wait", "wake", "relax", "opt", "cc" };
+            for (int k = 0; k < 5; k++)
+                if (!strcmp(argv[i], ovname[k])) {
+                    if (!options_valid_value(what[k], argv[i + 1])) {
+                        fprintf(stderr, "hvsim replay: unknown %s '%s'\n", argv[i], argv[i + 1]);
+                        return EXIT_USAGE;
+                    }
+                    ov[k] = argv[i + 1];
+                }
+            i++;
         } else if (argv[i][0] != '-' && !path) {
             path = argv[i];
         } else {
@@ -80,6 +102,17 @@ int cmd_replay(int argc, char **argv)
         return EXIT_USAGE;
     }
     json_t *ev = json_object_get(o, "evidence");
+    if (emit) {
+        char e[1200];
+        int erc = det_emit_test(o, emit, e, sizeof e);
+        if (erc < 0)
+            fprintf(stderr, "hvsim replay: %s\n", e);
+        else
+            printf("wrote %s: a CMocka test that fails while this %s replays and passes once fixed\n",
+                   emit, json_string_value(json_object_get(o, "verdict")));
+        json_decref(o);
+        return erc < 0 ? EXIT_HARNESS : 0;
+    }
     if (!sched)
         sched = json_string_value(json_object_get(ev, "schedule"));
     if (!sched || strncmp(sched, "det1:", 5)) {
@@ -113,6 +146,11 @@ int cmd_replay(int argc, char **argv)
         c.ncpus = (unsigned)json_integer_value(n);
         runcfg_default_workload(&c, 6);
     }
+    char *const ovdst[5] = { c.v.wait, c.v.wake, c.v.relax, c.v.opt, c.v.cc };
+    const size_t ovlen[5] = { sizeof c.v.wait, sizeof c.v.wake, sizeof c.v.relax, sizeof c.v.opt, sizeof c.v.cc };
+    for (int k = 0; k < 5; k++)
+        if (ov[k])
+            snprintf(ovdst[k], ovlen[k], "%s", ov[k]);
     const char *lay = json_string_value(json_object_get(ev, "layout"));
     c.v.layout_old = lay && !strcmp(lay, "old");
     uint64_t seed = (uint64_t)json_integer_value(json_object_get(o, "seed"));
