@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
@@ -398,6 +399,31 @@ static void rm_rf(const char *dir)
     cmd_capture(argv, 0, 0);
 }
 
+/* A build killed half-way (SIGKILL, a crash: nothing can clean up) leaves
+ * CACHE/<key>.tmp.<pid>.  Remove those whose pid no longer exists, so the
+ * cache does not fill with them; a live pid's (a build running now, this
+ * process's parallel builds included) is left alone. */
+static void sweep_dead_tmp(const char *cache)
+{
+    DIR *d = opendir(cache);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        const char *t = strstr(e->d_name, ".tmp.");
+        char *end;
+        if (!t)
+            continue;
+        long pid = strtol(t + 5, &end, 10);
+        if (*end || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        char p[1200];
+        snprintf(p, sizeof p, "%s/%s", cache, e->d_name);
+        rm_rf(p);
+    }
+    closedir(d);
+}
+
 int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
                        struct build_out *out, char *err, size_t errlen)
 {
@@ -490,6 +516,7 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
     snprintf(mk, sizeof mk, "%s/cache", build_root());
     mkdir(build_root(), 0777);
     mkdir(mk, 0777);
+    sweep_dead_tmp(mk);
     rm_rf(tmp);
     if (mkdir(tmp, 0777) < 0) {
         snprintf(err, errlen, "mkdir %s: %s", tmp, strerror(errno));
