@@ -73,3 +73,30 @@ check-tsan:
 
 clean:
 	rm -rf build
+
+# ---- make install PREFIX=/usr/local [DESTDIR=] (issue 10) ------------------
+# bin/hvsim finds PREFIX/share/hvsim on its own (../share/hvsim next to the
+# executable); its build cache is then ~/.cache/hvsim unless HVSIM_BUILD_DIR.
+PREFIX ?= /usr/local
+HVSIM_SHARE := sim/include/hvsim sim/runtime hv backend scenarios \
+               $(wildcard sim/det/rt) $(wildcard sim/threads/rt) \
+               examples examples/seqcount examples/relaxed_atomic examples/rust_handler
+install: $(BUILD)/hvsim
+	@set -e; d="$(DESTDIR)$(PREFIX)"; \
+	install -d "$$d/bin" "$$d/include/hvsim" "$$d/lib/pkgconfig" "$$d/share/man/man1" \
+	           "$$d/share/hvsim/sim/core" "$$d/share/doc/hvsim"; \
+	install -m 755 $(BUILD)/hvsim "$$d/bin/hvsim"; \
+	install -m 644 sim/include/hvsim/platform.h sim/include/hvsim/bridge.h \
+	               sim/include/hvsim/virtio_mmio.h "$$d/include/hvsim/"; \
+	for s in $(HVSIM_SHARE); do \
+	  install -d "$$d/share/hvsim/$$s"; \
+	  find "$$s" -maxdepth 1 -type f ! -name '*.a' ! -name '*.o' -exec cp -p {} "$$d/share/hvsim/$$s/" \; ; \
+	done; \
+	install -m 644 sim/core/runcfg.h "$$d/share/hvsim/sim/core/"; \
+	install -m 644 docs/hvsim.1 "$$d/share/man/man1/hvsim.1"; \
+	install -m 644 docs/porting.md docs/scenarios.md "$$d/share/doc/hvsim/"; \
+	v=$$(sed -n 's/^#define HVSIM_PLATFORM_VERSION \([0-9][0-9]*\).*/\1/p' sim/include/hvsim/platform.h); \
+	hv=$$($(BUILD)/hvsim --version | sed 's/^hvsim //'); \
+	sed -e "s|@PREFIX@|$(PREFIX)|g" -e "s|@PLATFORM_VERSION@|$$v|g" -e "s|@VERSION@|$$hv|g" \
+	    tools/hvsim.pc.in > "$$d/lib/pkgconfig/hvsim.pc"; \
+	echo "installed hvsim $$hv (platform version $$v) in $$d"

@@ -167,12 +167,16 @@ int options_parse_one(const char *cmd, int argc, char **argv, int i, struct hvsi
         { "--backend-lib", offsetof(struct hvsim_runcfg, be_lib), offsetof(struct hvsim_runcfg, n_be_lib), 4, 0 },
     };
     /* A scenario's `hv`/`backend`/`include` lists are replaced, not extended,
-     * by the first such flag on the command line (CLI overrides scenario). */
+     * by the first such flag on the command line (CLI overrides scenario).
+     * A pass over argv may be repeated on the same runcfg (hvsim test, one
+     * scenario after another): the first flag of each pass clears again. */
     static const struct hvsim_runcfg *seen_cfg;
-    static unsigned seen_mask;
-    if (seen_cfg != c) {
+    static char **seen_argv;
+    static int first_i[3] = { -1, -1, -1 };
+    if (seen_cfg != c || seen_argv != argv) {
         seen_cfg = c;
-        seen_mask = 0;
+        seen_argv = argv;
+        first_i[0] = first_i[1] = first_i[2] = -1;
     }
     for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++) {
         if (strcmp(a, paths[k].flag))
@@ -180,12 +184,12 @@ int options_parse_one(const char *cmd, int argc, char **argv, int i, struct hvsi
         if (!v) { fprintf(stderr, "hvsim %s: %s needs a path\n", cmd, a); return -1; }
         char (*dst)[256] = (char (*)[256])((char *)c + paths[k].arr);
         unsigned *n = (unsigned *)((char *)c + paths[k].cnt);
-        if (!(seen_mask & (1u << k))) {
-            seen_mask |= 1u << k;
-            /* --hv-lib and --hv together replace the scenario's hv code */
-            if (k == 0 || k == 3) { c->n_hv_src = c->n_hv_lib = 0; seen_mask |= 1u << 0 | 1u << 3; }
-            else if (k == 1 || k == 4) { c->n_be_src = c->n_be_lib = 0; seen_mask |= 1u << 1 | 1u << 4; }
-            else *n = 0;
+        int g = k == 0 || k == 3 ? 0 : k == 1 || k == 4 ? 1 : 2; /* hv, backend, include */
+        if (first_i[g] < 0 || i <= first_i[g]) {
+            first_i[g] = i;
+            if (g == 0) c->n_hv_src = c->n_hv_lib = 0;
+            else if (g == 1) c->n_be_src = c->n_be_lib = 0;
+            else c->n_incdir = 0;
         }
         if (*n >= paths[k].max) { fprintf(stderr, "hvsim %s: at most %u %s\n", cmd, paths[k].max, a); return -1; }
         char *rp = realpath(v, 0);

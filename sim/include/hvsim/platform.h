@@ -24,6 +24,23 @@
 #include "virtio_mmio.h"
 
 #define HVSIM_PLATFORM_VERSION 1
+/* The oldest version whose code still builds and runs unchanged against this
+ * header.  Additions (new functions, macros, delay sites) raise
+ * HVSIM_PLATFORM_VERSION only; an incompatible change (a signature, the
+ * bridge layout, an enum value, the meaning of a call) raises both.  The
+ * rule is in docs/porting.md, "Versions and the ABI rule". */
+#define HVSIM_PLATFORM_VERSION_COMPAT 1
+/* Put HVSIM_REQUIRE_PLATFORM_VERSION(N); at file scope in code written
+ * against version N: it does not compile when this hvsim cannot run it. */
+#ifdef __cplusplus
+#define HVSIM_REQUIRE_PLATFORM_VERSION(v) \
+    static_assert((v) >= HVSIM_PLATFORM_VERSION_COMPAT && (v) <= HVSIM_PLATFORM_VERSION, \
+                  "<hvsim/platform.h>: this hvsim does not provide the platform version this code was written for (see docs/porting.md)")
+#else
+#define HVSIM_REQUIRE_PLATFORM_VERSION(v) \
+    _Static_assert((v) >= HVSIM_PLATFORM_VERSION_COMPAT && (v) <= HVSIM_PLATFORM_VERSION, \
+                   "<hvsim/platform.h>: this hvsim does not provide the platform version this code was written for (see docs/porting.md)")
+#endif
 
 #ifdef __cplusplus
 extern "C" {
