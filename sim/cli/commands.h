@@ -12,6 +12,7 @@ int cmd_merge(int argc, char **argv);
 int cmd_loops(int argc, char **argv);
 int cmd_replay(int argc, char **argv); /* strong: pulls sim/det/sup (and det_engine_runs) into the link */
 int cmd_test(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 #define EXIT_FINDING 1
 #define EXIT_USAGE 2

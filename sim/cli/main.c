@@ -16,6 +16,7 @@ static const struct {
     { "replay", cmd_replay, "rerun a det-engine failure from its JSON (schedule), write its trace" },
     { "report", cmd_report, "render summary.md, junit.xml, index.html from report.json" },
     { "merge", cmd_merge, "merge shard report.json files into one" },
+    { "bench", cmd_bench, "benchmarks, each as a ratio to a baseline measured in the same run" },
 };
 
 static void usage(FILE *f)

@@ -24,6 +24,7 @@
 #define HVSIM_MAX_ACCESS  512u   /* guest accesses per CPU per run */
 #define HVSIM_CPUS        16u    /* CPUs hvsim runs at most (≤ HVSIM_MAX_CPUS of both layouts) */
 #define HVSIM_DEVS        4u     /* devices hvsim runs at most */
+#define HVSIM_LAT_BUCKETS 128u   /* latency histogram buckets (up to 2^32 ns) */
 
 /* One guest access.  'expect' is the known right answer for reads. */
 struct hvsim_access {
@@ -60,6 +61,13 @@ struct hvsim_cpu_ctl {
     uint64_t wrong_addr;
     uint64_t irqs;         /* guest IRQs injected on this CPU */
     uint64_t irq_batches;  /* hvsim_inject_irq calls (coalescing evidence) */
+    /* trap latency, timed by hv_main around hv_mmio_access (outside the code
+     * under test) for `hvsim bench`: guest access -> response seen */
+    uint64_t lat_sum_ns, lat_min_ns, lat_max_ns, lat_count;
+    uint64_t lat_ipi_count;  /* accesses during which the handler sent an IPI */
+    /* quarter-octave histograms, bucket = 4*floor(log2 ns) + next 2 bits;
+     * [0] every access, [1] only those that sent an IPI (sleeping path) */
+    uint32_t lat_hist[2][HVSIM_LAT_BUCKETS];
 };
 
 enum hvsim_daemon_state {
@@ -114,6 +122,10 @@ struct hvsim_ctl {
     uint64_t site_hits[HVSIM_SITE__COUNT];
 
     struct hvsim_cpu_ctl cpu[HVSIM_CPUS];
+
+    /* bench: guest think time between accesses (spun in hv_main, outside the
+     * timed trap) so the daemon is asleep when the next trap comes; 0 = none */
+    uint64_t bench_gap_ns;
 };
 
 #define HVSIM_REGION_SIZE \

@@ -1,0 +1,156 @@
+/* tools/bench/bench_det.c — section 3: the deterministic engine's
+ * scheduling points/s and executions/s (det_bench(), written by the engine's
+ * owner) against a raw cross-process futex handoff measured here.  When the
+ * engine is not built nothing is invented: the rows say "not measured". */
+#define _GNU_SOURCE
+#include "bench.h"
+#include "core/native.h"
+#include "cli/options.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__has_include)
+#if __has_include("det/sup/det_bench.h")
+#include "det/sup/det_bench.h"
+#pragma weak det_bench
+#define HAVE_DET_BENCH 1
+#endif
+#endif
+
+#define MAXR 32
+
+/* First number under a key whose name contains all of the given words. */
+static int find_num(json_t *j, const char *w1, const char *w2, double *out)
+{
+    const char *k;
+    json_t *v;
+    if (json_is_object(j)) {
+        json_object_foreach(j, k, v) {
+            if (json_is_number(v) && strstr(k, w1) && (!w2 || strstr(k, w2))) {
+                *out = json_number_value(v);
+                return 1;
+            }
+        }
+        json_object_foreach(j, k, v)
+            if (find_num(v, w1, w2, out))
+                return 1;
+    } else if (json_is_array(j)) {
+        size_t i;
+        json_array_foreach(j, i, v)
+            if (find_num(v, w1, w2, out))
+                return 1;
+    }
+    return 0;
+}
+
+/* Native executions/s of the default run (the same scenario the det engine
+ * runs by default), the baseline of det executions/s. */
+static double native_exec_rate(struct bench *b, char *why, size_t wl)
+{
+    static struct hvsim_runcfg c;
+    options_default_run(&c);
+    struct build_out bo;
+    char err[1024];
+    if (build_participants(&c, BUILD_NATIVE, &bo, err, sizeof err) < 0) {
+        snprintf(why, wl, "not measured: %s", err);
+        return 0;
+    }
+    unsigned n = b->quick ? 3 : 10;
+    double t[MAXR];
+    unsigned k = 0;
+    for (unsigned i = 0; i < n && k < MAXR; i++) {
+        struct run_result *r = calloc(1, sizeof *r);
+        uint64_t t0 = bench_now_ns();
+        int rc = native_run(&c, &bo, 1 + i, r, err, sizeof err);
+        uint64_t t1 = bench_now_ns();
+        if (rc == 0 && r->verdict == V_PASS)
+            t[k++] = (double)(t1 - t0) / 1e9;
+        free(r);
+    }
+    if (!k) {
+        snprintf(why, wl, "not measured: no native run of the default scenario passed");
+        return 0;
+    }
+    return 1.0 / bench_median(t, k);
+}
+
+void bench_det(struct bench *b)
+{
+    json_t *sec = json_object();
+    json_object_set_new(b->sections, "det", sec);
+    unsigned R = b->repeats, n = b->quick ? 2000 : 20000;
+    double rate[MAXR], ns[MAXR];
+    unsigned k = 0;
+    char err[1024], hwhy[1100] = "not measured: no run completed";
+    for (unsigned r = 0; r < R; r++) {
+        struct raw_result rr;
+        if (bench_raw_run(b, "handoff", n, 0, &rr, err, sizeof err) == 0 && rr.total_ns) {
+            rate[k] = 2.0 * (double)rr.count / ((double)rr.total_ns / 1e9);
+            ns[k++] = rr.median_ns / 2;
+        } else
+            snprintf(hwhy, sizeof hwhy, "not measured: %s", err);
+    }
+    double hrate = bench_median(rate, k);
+    json_t *bj = json_pack("{s:s,s:i}", "name", "raw futex token handoff, 2 processes, both sleeping when not holding it",
+                           "rounds_per_run", (int)n);
+    json_object_set_new(bj, "repeat_handoffs_per_s", bench_json_list(rate, k));
+    json_object_set_new(bj, "handoffs_per_s", json_real(hrate));
+    json_object_set_new(bj, "median_handoff_ns", json_real(bench_median(ns, k)));
+    if (!k)
+        json_object_set_new(bj, "not_measured", json_string(hwhy));
+    json_object_set_new(sec, "baseline", bj);
+
+    struct bench_row *rp = bench_row_add(b, "det", "deterministic engine scheduling points", "/s");
+    struct bench_row *re = bench_row_add(b, "det", "deterministic engine executions (default scenario)", "/s");
+    snprintf(rp->base_name, sizeof rp->base_name, "raw futex handoffs/s");
+    snprintf(rp->target, sizeof rp->target, ">= 0.5x");
+    snprintf(re->base_name, sizeof re->base_name, "native executions/s, default run");
+    rp->base = hrate;
+#ifdef HAVE_DET_BENCH
+    if (!det_bench) {
+        bench_row_nm(rp, "not measured: deterministic engine not built (det_bench not linked)");
+        bench_row_nm(re, "%s", rp->nm);
+    } else {
+        json_t *dj = json_object();
+        int rc = det_bench(dj);
+        json_object_set(sec, "engine", dj);
+        double pts = 0, ex = 0;
+        if (rc != 0) {
+            bench_row_nm(rp, "not measured: det_bench() failed (%d)", rc);
+            bench_row_nm(re, "%s", rp->nm);
+        } else {
+            if (!find_num(dj, "point", "per_s", &pts) && !find_num(dj, "point", "/s", &pts))
+                bench_row_nm(rp, "not measured: det_bench() gave no scheduling points/s");
+            else if (!k)
+                bench_row_nm(rp, "%s", hwhy);
+            else {
+                rp->value = pts;
+                rp->ratio = pts / hrate;
+                rp->met = rp->ratio >= 0.5;
+            }
+            if (!find_num(dj, "exec", "per_s", &ex) && !find_num(dj, "exec", "/s", &ex))
+                bench_row_nm(re, "not measured: det_bench() gave no executions/s");
+            else {
+                char why[1100];
+                double nrate = native_exec_rate(b, why, sizeof why);
+                re->value = ex;
+                re->base = nrate;
+                if (nrate > 0)
+                    re->ratio = ex / nrate;
+                else
+                    bench_row_nm(re, "%s", why);
+            }
+        }
+        json_decref(dj);
+    }
+#else
+    bench_row_nm(rp, "not measured: deterministic engine not built");
+    bench_row_nm(re, "not measured: deterministic engine not built");
+#endif
+    json_object_set_new(sec, "points_per_s", rp->ratio > 0 ? json_real(rp->value) : json_null());
+    json_object_set_new(sec, "ratio_points_vs_handoff", rp->ratio > 0 ? json_real(rp->ratio) : json_string(rp->nm));
+    json_object_set_new(sec, "executions_per_s", re->ratio > 0 ? json_real(re->value) : json_null());
+    json_object_set_new(sec, "ratio_executions_vs_native", re->ratio > 0 ? json_real(re->ratio) : json_string(re->nm));
+}
