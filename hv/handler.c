@@ -72,7 +72,10 @@ wait_for_response(struct virtio_bridge *b, unsigned cpu, hvsim_flag_t old)
 {
     while (HV_LOAD_FLAG(&b->cfg_flags[cpu]) == old)
         HV_RELAX();
-    return b->cfg_values[cpu];
+    /* relaxed: ordered after the flag by the wait (acquire variant) — and
+     * marked, so the access audit sees no unmarked read of a field the
+     * daemon writes; only the flag load differs between the variants. */
+    return __atomic_load_n(&b->cfg_values[cpu], __ATOMIC_RELAXED);
 }
 
 uint64_t hv_mmio_access(uint64_t addr, uint32_t size, int is_write, uint64_t value)

@@ -14,6 +14,8 @@ int cmd_replay(int argc, char **argv); /* strong: pulls sim/det/sup (and det_eng
 int cmd_test(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 
+int cmd_audit(int argc, char **argv) __attribute__((weak));
+
 #define EXIT_FINDING 1
 #define EXIT_USAGE 2
 #define EXIT_HARNESS 3

@@ -12,6 +12,7 @@ static const struct {
     { "run", cmd_run, "build one variant and run it, with a verdict and its evidence" },
     { "matrix", cmd_matrix, "run scenarios × compilers × levels × variants, write reports/" },
     { "test", cmd_test, "run scenario files against their expectations (TAP)" },
+    { "audit", cmd_audit, "every access site to the shared bridge, flagging unmarked ones" },
     { "loops", cmd_loops, "find wait loops whose body cannot see shared memory" },
     { "replay", cmd_replay, "rerun a det-engine failure from its JSON (schedule), write its trace" },
     { "report", cmd_report, "render summary.md, junit.xml, index.html from report.json" },

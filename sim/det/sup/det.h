@@ -22,6 +22,9 @@
  * oldest entry of participant 0..25's store buffer; a decimal repeat count
  * may follow a letter.  Past its end a replay takes the default choice
  * (keep running the same participant, never drain early). */
+/* det_audit.c: the bridge access sites of one det execution, JSON array. */
+int det_audit(const struct hvsim_runcfg *c, json_t **out, char *err, size_t errlen);
+
 /* det_emit.c: write a CMocka regression test replaying this failure. */
 int det_emit_test(json_t *failure, const char *path, char *err, size_t errlen);
 

@@ -594,7 +594,8 @@ static void write_traces(struct det_run *R, const char *tpath, const char *cpath
 {
     struct det_shm *S = det_ctx_shm(R->x);
     if (tpath && *tpath) {
-        FILE *f = fopen(tpath, "w");
+        /* HVSIM_DET_TRACE_APPEND: keep every execution's trace (the audit) */
+        FILE *f = fopen(tpath, getenv("HVSIM_DET_TRACE_APPEND") ? "a" : "w");
         if (f) {
             det_trace_text(f, S, R->sy, hdr);
             fclose(f);
@@ -784,7 +785,7 @@ int det_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, struct
                 if (det_sched_encode(acts, n, sched, sizeof sched) < 0)
                     snprintf(sched, sizeof sched, "det1:(too long)");
                 fill_result(&R, &o, seed, sched, &r);
-                if (c->runs == 1) {
+                if (c->runs == 1 || getenv("HVSIM_DET_TRACE_APPEND")) {
                     char hdr[9000];
                     snprintf(hdr, sizeof hdr, "# hvsim det trace: PASS seed %llu schedule %s\n",
                              (unsigned long long)seed, sched);
