@@ -19,6 +19,7 @@
 #include "native.h"
 #include "pc/pc.h"
 #include "region.h"
+#include "tools/loops/loops.h"
 #include "spawn.h"
 #include "runtime/futex.h"
 #include <errno.h>
@@ -165,6 +166,62 @@ static char proc_state(pid_t pid)
     return p && p[1] == ' ' ? p[2] : '?';
 }
 
+/* ELF virtual address of a runtime PC in the participant's main binary: the
+ * mapping that holds it in /proc/PID/maps gives the load bias.  Foreign
+ * participants are -no-pie: their guest PCs already are ELF addresses. */
+static uint64_t pc_to_vaddr(pid_t pid, const char *bin, uint64_t pc, int foreign)
+{
+    if (foreign)
+        return pc;
+    char path[64], line[1200], *rp = realpath(bin, 0);
+    snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+    FILE *f = fopen(path, "r");
+    uint64_t v = 0;
+    while (f && rp && fgets(line, sizeof line, f)) {
+        unsigned long long lo, hi, off;
+        char name[1024] = "";
+        if (sscanf(line, "%llx-%llx %*s %llx %*s %*s %1023s", &lo, &hi, &off, name) >= 3 &&
+            pc >= lo && pc < hi && !strcmp(name, rp)) {
+            v = pc - lo + off;
+            break;
+        }
+    }
+    if (f)
+        fclose(f);
+    free(rp);
+    return v;
+}
+
+/* Does the sampled PC sit in a loop that still loads from memory?  Then the
+ * waiter is not spinning on a stale register: it re-reads, and the condition
+ * it waits for never becomes true (a protocol mismatch, not a hoisted load).
+ * Returns 1 re-reads, 0 register-only or no loop found, -1 unknown. */
+static int pc_loop_reloads(const struct build_out *b, const struct hvsim_runcfg *c, pid_t pid,
+                           const struct run_result *r, char *where, size_t wlen)
+{
+    if (!r->npcs || !r->function[0])
+        return -1;
+    uint64_t v = pc_to_vaddr(pid, b->hv, r->pcs[r->npcs - 1], strcmp(c->v.arch, "x86_64") != 0);
+    if (!v)
+        return -1;
+    const char *fn[] = { r->function, 0 };
+    struct loop_info *l = 0;
+    size_t n = 0;
+    char err[256];
+    if (loops_analyze(b->hv, c->v.arch, fn, 0, &l, &n, err, sizeof err) < 0)
+        return -1;
+    int res = -1;
+    for (size_t i = 0; i < n; i++)
+        if (v >= l[i].start && v <= l[i].end) {
+            res = l[i].nloads > 0 || l[i].has_call;
+            snprintf(where, wlen, "%s:%d", l[i].file, l[i].line);
+            if (res == 0)
+                break; /* innermost register-only loop decides */
+        }
+    loops_free(l, n);
+    return res;
+}
+
 struct watch {
     uint64_t t0;
     uint64_t changed_since[HVSIM_CPUS];
@@ -304,6 +361,22 @@ static int watch_step(struct watch *w, struct run_result *r, const struct hvsim_
         r->window_ms = window;
         r->judge_latency_ms = window;
         sample_pc(r, b, c, ps[1].pid, cc->tid, gdb);
+        char lw[300] = "";
+        if (pc_loop_reloads(b, c, ps[1].pid, r, lw, sizeof lw) == 1) {
+            /* the loop does re-read memory: not a stale read */
+            r->verdict = V_TIMEOUT;
+            snprintf(r->summary, sizeof r->summary,
+                     "cpu%u spins in a loop that re-reads memory (%s) but never leaves the handler; "
+                     "cfg_flags[%u] went %llu -> %llu, so it waits for something else", i, lw, i,
+                     (unsigned long long)before, (unsigned long long)mem);
+            snprintf(r->text, sizeof r->text,
+                     "%s. The loop at the sampled PC contains a load from memory, so this is not a "
+                     "hoisted load: the condition it waits for never became true (a protocol "
+                     "mismatch between handler and daemon?). %ld ms of CPU time in %ld ms.",
+                     r->summary, used, window);
+            result_event(r, t_us, "watchdog", "TIMEOUT: cpu%u spins in a loop that re-reads memory", i);
+            return 1;
+        }
         snprintf(r->summary, sizeof r->summary,
                  "cfg_flags[%u] is %llu in memory, the CPU still spins on the value %llu it loaded "
                  "before the loop (CPU time +%ld ms in %ld ms)",

@@ -48,6 +48,19 @@ static json_t *command_of(const struct matrix_cell *c)
                   (unsigned long long)(c->has_failing_seed ? c->failing_seed : k->seed));
     if (k->v.lto)
         n += snprintf(cmd + n, sizeof cmd - (size_t)n, " --lto");
+    /* the user's own code, so the command reproduces this cell and not ours */
+    for (unsigned i = 0; i < k->n_hv_src && n < (int)sizeof cmd; i++)
+        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " --hv %s", k->hv_src[i]);
+    for (unsigned i = 0; i < k->n_be_src && n < (int)sizeof cmd; i++)
+        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " --backend %s", k->be_src[i]);
+    for (unsigned i = 0; i < k->n_incdir && n < (int)sizeof cmd; i++)
+        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " -I %s", k->incdir[i]);
+    for (unsigned i = 0; i < k->n_hv_lib && n < (int)sizeof cmd; i++)
+        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " --hv-lib %s", k->hv_lib[i]);
+    for (unsigned i = 0; i < k->n_be_lib && n < (int)sizeof cmd; i++)
+        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " --backend-lib %s", k->be_lib[i]);
+    if (k->extra_cflags[0] && n < (int)sizeof cmd)
+        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " --cflags '%s'", k->extra_cflags);
     if (!c->has_failing_seed && k->runs > 1)
         snprintf(cmd + n, sizeof cmd - (size_t)n, " --runs %u", k->runs);
     return json_string(cmd);
