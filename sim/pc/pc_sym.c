@@ -149,7 +149,13 @@ int pc_symbolize_elf(const char *elf_path, uint64_t vaddr, struct pc_sym *out)
         errno = ENOENT;
         goto done;
     }
-    rc = lookup(dwfl, vaddr, out);
+    /* libdwfl may lay an ET_DYN (PIE) file out at a base of its choosing:
+     * translate the file's vaddr into that address space. */
+    GElf_Addr bias = 0;
+    if (dwfl_module_getelf(mod, &bias) == NULL)
+        bias = 0;
+    rc = lookup(dwfl, vaddr + bias, out);
+    out->pc = vaddr;
 done:
     {
         int e = errno;

@@ -126,6 +126,18 @@ struct hvsim_ctl {
     /* bench: guest think time between accesses (spun in hv_main, outside the
      * timed trap) so the daemon is asleep when the next trap comes; 0 = none */
     uint64_t bench_gap_ns;
+
+    /* crash report, written by the dying participant's signal handler:
+     * its return addresses and the runtime address of its main(), from which
+     * the supervisor derives the load bias to symbolise them offline */
+    struct {
+        uint32_t sig;
+        uint32_t npcs;
+        int32_t tid;
+        uint32_t who;        /* 1 hypervisor, 2 backend */
+        uint64_t main_addr;
+        uint64_t pcs[16];
+    } crash;
 };
 
 #define HVSIM_REGION_SIZE \
