@@ -25,6 +25,21 @@ struct run_state {
     unsigned count[V__COUNT];
 };
 
+/* Two listings in columns: the failing level on the left, -O0 on the right. */
+static void side_by_side(const char *l, const char *r, const char *tl, const char *tr)
+{
+    const int w = 58;
+    printf("  %-*s | %s\n  %.*s-+-%.*s\n", w, tl, tr, w,
+           "------------------------------------------------------------------------",
+           w, "------------------------------------------------------------------------");
+    while (*l || *r) {
+        int nl = (int)strcspn(l, "\n"), nr = (int)strcspn(r, "\n");
+        printf("  %-*.*s | %.*s\n", w, nl < w ? nl : w, l, nr, r);
+        l += nl + (l[nl] == '\n');
+        r += nr + (r[nr] == '\n');
+    }
+}
+
 static int on_result(const struct run_result *r, void *ud)
 {
     struct run_state *s = ud;
@@ -44,6 +59,12 @@ static int on_result(const struct run_result *r, void *ud)
         result_print(stdout, r);
         if (r->verdict != V_PASS && !s->o->quiet)
             printf("  %s\n", r->text);
+        if (r->loop_disasm[0] && !s->o->quiet) {
+            char tl[64];
+            snprintf(tl, sizeof tl, "%s -%s (this build)", s->c->v.cc, s->c->v.opt);
+            printf("\n");
+            side_by_side(r->loop_disasm, r->loop_disasm_o0, tl, "-O0 (same source)");
+        }
     }
     return r->verdict != V_PASS && !s->o->keep_going;
 }

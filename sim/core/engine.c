@@ -1,8 +1,37 @@
 /* sim/core/engine.c — choose the engine; build and run natively. */
 #include "engine.h"
 #include "native.h"
+#include "tools/loops/loops.h"
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+
+/* Evidence for a hang or a wrong value: the wait function's listing at the
+ * failing level and the same function built at -O0, side by side in the
+ * reports.  The -O0 build is the same variant otherwise (cached). */
+static void add_disasm(struct run_result *r, const struct hvsim_runcfg *c, const struct build_out *b)
+{
+    const char *fn = r->function[0] && strcmp(r->function, "hv_mmio_access") ? r->function
+                                                                              : "wait_for_response";
+    char err[256];
+    char *d = loops_disasm_function(b->hv, c->v.arch, fn, err, sizeof err);
+    if (!d && strcmp(fn, r->function) && r->function[0])
+        d = loops_disasm_function(b->hv, c->v.arch, fn = r->function, err, sizeof err);
+    if (!d)
+        return;
+    snprintf(r->loop_disasm, sizeof r->loop_disasm, "%s", d);
+    free(d);
+    static struct hvsim_runcfg c0;
+    c0 = *c;
+    snprintf(c0.v.opt, sizeof c0.v.opt, "O0");
+    c0.v.lto = 0;
+    struct build_out b0;
+    if (build_participants(&c0, BUILD_NATIVE, &b0, err, sizeof err) == 0 &&
+        (d = loops_disasm_function(b0.hv, c->v.arch, fn, err, sizeof err))) {
+        snprintf(r->loop_disasm_o0, sizeof r->loop_disasm_o0, "%s", d);
+        free(d);
+    }
+}
 
 int native_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud,
                        struct engine_info *info, char *err, size_t errlen)
@@ -19,6 +48,8 @@ int native_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud,
         struct run_result r;
         if (native_run(c, &b, c->seed + i, &r, err, errlen) < 0)
             return -1;
+        if (r.verdict == V_HANG_STALE_READ || r.verdict == V_WRONG_VALUE)
+            add_disasm(&r, c, &b);
         if (cb(&r, ud))
             break;
     }

@@ -47,6 +47,10 @@ json_t *result_to_json(const struct run_result *r, const struct hvsim_runcfg *c)
     }
     if (r->signal)
         json_object_set_new(ev, "signal", json_integer(r->signal));
+    if (r->loop_disasm[0])
+        json_object_set_new(ev, "loop_disasm", json_string(r->loop_disasm));
+    if (r->loop_disasm_o0[0])
+        json_object_set_new(ev, "loop_disasm_O0", json_string(r->loop_disasm_o0));
     json_t *pcs = json_array();
     for (int i = 0; i < r->npcs; i++) {
         char b[32];

@@ -69,6 +69,10 @@ struct run_result {
     uint64_t det_preemptions;
     uint64_t det_executions;      /* executions run so far in this det run */
     uint64_t det_schedules;       /* distinct schedules covered (dfs) */
+    /* the wait function's instructions at this level and at -O0, source
+     * interleaved, loads marked (hangs and wrong values; engine.c) */
+    char loop_disasm[6144];
+    char loop_disasm_o0[6144];
 };
 
 void result_event(struct run_result *r, uint64_t t_us, const char *who, const char *fmt, ...)
