@@ -213,6 +213,7 @@ int cmd_matrix(int argc, char **argv)
         if (M.progress)
             fprintf(stderr, "comparing engines (native, det, tsan, helgrind)…");
         json_object_set_new(rep, "comparison", matrix_compare());
+        json_object_set_new(rep, "audit", matrix_audit());
         if (M.progress)
             fprintf(stderr, "\r\033[K");
     }

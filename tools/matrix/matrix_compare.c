@@ -6,6 +6,7 @@
 #include "matrix.h"
 #include "cli/options.h"
 #include "tools/threads/threads.h"
+#include "det/sup/det.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -72,4 +73,31 @@ json_t *matrix_compare(void)
     if (t)
         json_decref(t);
     return rows;
+}
+
+/* The access audit of the wait variants (gcc -O2), from the det engine's
+ * instrumented build; empty when the det engine is not part of this build. */
+json_t *matrix_audit(void)
+{
+    json_t *out = json_array();
+    if (!det_engine_runs)
+        return out;
+    static const char *const waits[] = { "plain", "volatile", "acquire" };
+    static struct hvsim_runcfg c;
+    for (size_t i = 0; i < 3; i++) {
+        options_default_run(&c);
+        snprintf(c.v.wait, sizeof c.v.wait, "%s", waits[i]);
+        snprintf(c.v.relax, sizeof c.v.relax, "none");
+        json_t *sites = 0;
+        char err[512] = "";
+        if (det_audit(&c, &sites, err, sizeof err) < 0)
+            continue;
+        char variant[64], cmd[256];
+        snprintf(variant, sizeof variant, "%s -%s wait=%s", c.v.cc, c.v.opt, waits[i]);
+        snprintf(cmd, sizeof cmd, "build/hvsim audit --cc %s --opt %s --wait %s --relax none",
+                 c.v.cc, c.v.opt, waits[i]);
+        json_array_append_new(out, json_pack("{s:s,s:s,s:o}", "variant", variant, "command", cmd,
+                                             "sites", sites));
+    }
+    return out;
 }

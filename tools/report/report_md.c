@@ -638,6 +638,38 @@ int report_write_summary_md(json_t *r, FILE *f)
         }
     }
 
+    /* access audit (hvsim audit): unmarked accesses per variant */
+    json_t *aud = json_object_get(r, "audit");
+    if (json_array_size(aud)) {
+        fputs("\n## Access audit\n\nEvery access site to the shared bridge in the instrumented build, by kind. "
+              "A plain access to a field that is accessed with marked (volatile/atomic) accesses elsewhere "
+              "and written by the other side is *unmarked* — the rule READ_ONCE/WRITE_ONCE state and KCSAN "
+              "checks.\n\n| variant | sites | unmarked accesses | command |\n|---|---|---|---|\n", f);
+        json_array_foreach(aud, i, e) {
+            json_t *sites = json_object_get(e, "sites"), *x;
+            size_t k, nu = 0;
+            fputs("| ", f);
+            md_text(f, rj_str(e, "variant", ""));
+            fprintf(f, " | %zu | ", json_array_size(sites));
+            json_array_foreach(sites, k, x) {
+                if (!json_is_true(json_object_get(x, "unmarked")))
+                    continue;
+                if (nu++)
+                    fputs("; ", f);
+                md_text(f, rj_str(x, "kind", ""));
+                fputs(" of ", f);
+                md_code(f, rj_str(x, "field", ""));
+                fputs(" at ", f);
+                md_code(f, rj_str(x, "site", ""));
+            }
+            if (!nu)
+                fputs("none", f);
+            fputs(" | ", f);
+            md_code(f, rj_str(e, "command", ""));
+            fputs(" |\n", f);
+        }
+    }
+
     fputs("\n---\n\n", f);
     if (nst[2])
         fprintf(f, "**%zu unexpected verdict%s** out of %zu cells (%zu expected failures, %zu ok).\n", nst[2],
