@@ -71,6 +71,28 @@ check-asan:
 check-tsan:
 	$(MAKE) BUILD=build/tsan SAN=thread test
 
+# ---- fuzzing (libFuzzer + ASan/UBSan; clang) --------------------------------
+# One target per reader of a file hvsim reads or writes: scenario scripts,
+# report.json (load/validate/merge/writers), run-result JSON as `hvsim replay`
+# reads it (det schedule strings).  `make fuzz` builds them into build/fuzz/;
+# tests/integration/test_fuzz_short.sh runs each ~20 s from tests/fuzz/corpus_*;
+# long runs: build/fuzz/fuzz_report -runs=1000000 DIR tests/fuzz/corpus_report
+FUZZ_CC    ?= clang
+FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+              -Isim/include -Isim -I.
+FUZZ_BIN   := build/fuzz/fuzz_scenario build/fuzz/fuzz_report build/fuzz/fuzz_replay
+fuzz: $(FUZZ_BIN)
+build/fuzz/fuzz_scenario: tests/fuzz/fuzz_scenario.c sim/scenario/scenario.c sim/core/runcfg.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@
+build/fuzz/fuzz_report: tests/fuzz/fuzz_report.c tools/report/report.c tools/report/report_md.c \
+                        tools/report/report_junit.c tools/report/report_html.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ -ljansson
+build/fuzz/fuzz_replay: tests/fuzz/fuzz_replay.c sim/det/sup/det_sched.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ -ljansson
+
 clean:
 	rm -rf build
 

@@ -1,0 +1,30 @@
+#!/bin/sh
+# test_fuzz_short.sh — a short libFuzzer run (~20 s each, FUZZ_SECS) of every
+# fuzz target from its committed corpus (tests/fuzz/corpus_NAME): the scenario
+# parser, the report.json readers, the run-result/replay reader.  New inputs go
+# to a temp dir, never into the committed corpus; a crash leaves its input in
+# build/fuzz/crash-NAME-* and fails the test.  Skips (77) without clang's
+# libFuzzer.  Long runs: see docs/reliability.md.
+secs=${FUZZ_SECS:-20}
+command -v clang >/dev/null 2>&1 || { echo "SKIP: clang not installed"; exit 77; }
+${MAKE:-make} -s fuzz >/dev/null 2>&1 || { echo "SKIP: make fuzz failed (no libFuzzer?)"; exit 77; }
+W=$(mktemp -d "${TMPDIR:-/tmp}/fuzz-short.XXXXXX")
+trap 'rm -rf "$W"' EXIT
+res=""
+for t in scenario report replay; do
+  bin=build/fuzz/fuzz_$t
+  [ -x "$bin" ] || { echo "FAIL: $bin not built"; exit 1; }
+  mkdir -p "$W/$t"
+  "$bin" -max_total_time="$secs" -print_final_stats=1 -artifact_prefix="build/fuzz/crash-$t-" \
+    "$W/$t" "tests/fuzz/corpus_$t" >"$W/$t.log" 2>&1
+  rc=$?
+  n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$W/$t.log")
+  if [ $rc -ne 0 ]; then
+    echo "FAIL: fuzz_$t exit $rc after ${n:-?} executions:"
+    grep -m3 -E 'ERROR|SUMMARY|abort|Test unit written' "$W/$t.log"
+    exit 1
+  fi
+  res="$res $t=${n:-?}"
+done
+echo "PASS: fuzz targets ran ${secs}s each without a finding (executions:$res)"
+exit 0
