@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -53,6 +54,12 @@ static void *find_region(void)
         int fd = open(p, O_RDWR | O_CLOEXEC);
         if (fd < 0)
             continue;
+        struct stat st;
+        /* not yet ftruncate'd (or not ours): mapping it would SIGBUS */
+        if (fstat(fd, &st) < 0 || (uint64_t)st.st_size < HVSIM_REGION_SIZE) {
+            close(fd);
+            continue;
+        }
         void *m = mmap(0, HVSIM_REGION_SIZE, PROT_READ, MAP_SHARED, fd, 0);
         close(fd);
         if (m == MAP_FAILED)
