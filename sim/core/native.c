@@ -336,6 +336,21 @@ static int judge_exit(struct run_result *r, struct proc *p, const char *who, uin
     return 1;
 }
 
+/* TIMEOUT ("no progress, cause unknown") must not pre-empt a cause being
+ * established: it waits at least three hang thresholds (which grow with
+ * measured scheduling delay), and while some waiter's stale-read window is
+ * open it waits up to four times longer before giving up. */
+static uint64_t timeout_ns(const struct watch *w, const struct hvsim_runcfg *c, uint64_t hang_ns)
+{
+    uint64_t t = (uint64_t)c->timeout_ms * 1000000ull;
+    if (t < 3 * hang_ns)
+        t = 3 * hang_ns;
+    for (unsigned i = 0; i < c->ncpus && i < HVSIM_CPUS; i++)
+        if (w->changed_since[i])
+            return 4 * t;
+    return t;
+}
+
 /* One watchdog step; returns 1 when a verdict was reached. */
 static int watch_step(struct watch *w, struct run_result *r, const struct hvsim_runcfg *c,
                       const struct build_out *b, struct region *rg, struct proc *ps, uint64_t now,
@@ -541,7 +556,7 @@ static int watch_step(struct watch *w, struct run_result *r, const struct hvsim_
     if (p != w->last_progress_val) {
         w->last_progress_val = p;
         w->last_progress_t = now;
-    } else if (now - w->last_progress_t > (uint64_t)c->timeout_ms * 1000000ull) {
+    } else if (now - w->last_progress_t > timeout_ns(w, c, hang_ns)) {
         r->verdict = V_TIMEOUT;
         /* A participant stopped by SIGSTOP (or a debugger) burns no CPU, so
          * it is never called a hang; say so, since it is the likely cause. */
