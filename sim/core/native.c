@@ -339,7 +339,7 @@ static int judge_exit(struct run_result *r, struct proc *p, const char *who, uin
 /* TIMEOUT ("no progress, cause unknown") must not pre-empt a cause being
  * established: it waits at least three hang thresholds (which grow with
  * measured scheduling delay), and while some waiter's stale-read window is
- * open it waits up to four times longer before giving up. */
+ * open it waits twice as long before giving up. */
 static uint64_t timeout_ns(const struct watch *w, const struct hvsim_runcfg *c, uint64_t hang_ns)
 {
     uint64_t t = (uint64_t)c->timeout_ms * 1000000ull;
@@ -347,7 +347,7 @@ static uint64_t timeout_ns(const struct watch *w, const struct hvsim_runcfg *c, 
         t = 3 * hang_ns;
     for (unsigned i = 0; i < c->ncpus && i < HVSIM_CPUS; i++)
         if (w->changed_since[i])
-            return 4 * t;
+            return 2 * t;
     return t;
 }
 
