@@ -95,7 +95,7 @@ void runcfg_defaults(struct hvsim_runcfg *c)
     c->runs = 1;
     c->ncpus = 2;
     c->poll_window = 1000;
-    c->hang_ms = 300;
+    c->hang_ms = 50; /* a floor: the watchdog raises it with measured scheduling delay */
     c->timeout_ms = 5000;
     c->ndevices = 2;
     scenario_device_init(&c->devices[0], 0, 2, 0xa003e00, 78); /* virtio-blk */

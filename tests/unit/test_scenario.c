@@ -198,7 +198,7 @@ static void test_seed_hang(void **state)
     assert_string_equal(c->v.relax, "none");
     assert_int_equal(c->delay[HVSIM_SITE_BE_BEFORE_ANSWER].min_ns, 20000000);
     assert_int_equal(c->delay[HVSIM_SITE_BE_BEFORE_ANSWER].max_ns, 20000000);
-    assert_int_equal(c->hang_ms, 300);
+    assert_int_equal(c->hang_ms, 50);
     assert_int_equal(c->timeout_ms, 5000);
     assert_int_equal(c->naccess[0], 4);
     assert_int_equal(c->naccess[1], 0);
@@ -584,7 +584,7 @@ static void test_inline_errors(void **state)
     parse_bad("expect PASS when wake=nofence,sometimes\n", 1, 31, "unknown wake 'sometimes'");
     parse_bad("expect PASS when wait!plain\n", 1, 22, "expected '!='");
     parse_bad("hang 5s\n", 1, 1, "must be shorter than timeout");
-    parse_bad("timeout 100ms\n", 1, 1, "must be shorter than timeout");
+    parse_bad("timeout 40ms\n", 1, 1, "must be shorter than timeout");
     parse_bad("name a/b\n", 1, 7, "bad character in name");
     parse_bad("engine det bogus 3\n", 1, 12, "unknown key 'bogus': expected a setting");
     parse_bad("cpu 0: read dev0.magic : x\n", 1, 24, "unknown option ':'");
