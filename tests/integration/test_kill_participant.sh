@@ -7,6 +7,7 @@
 #     so the watchdog has no evidence of a spin and must NOT call
 #     HANG_STALE_READ; it ends with TIMEOUT (and says the process is stopped).
 #  4. SIGSTOP the backend: TIMEOUT, not a hang or a lost wakeup.
+#  5. SIGSTOP hvsim itself for 2 s, then SIGCONT: still PASS.
 # After each: no process left in hvsim's session, no memfd:hvsim-region held,
 # no new /dev/shm entry, no build/cache/*.tmp.* dir.  hvsim runs in its own
 # session (setsid) with a private build dir, so other hvsim runs on the
@@ -124,5 +125,15 @@ v=$(verdict)
 [ "$v" = TIMEOUT ] || fail "SIGSTOP backend: verdict '$v', want TIMEOUT ($(head -c 400 "$W/out"))"
 [ $RC -eq 1 ] || fail "SIGSTOP backend: exit $RC, want 1"
 
-echo "PASS: SIGKILL of hv/backend -> CRASH (SIGKILL named, exit 1); SIGSTOP of hv/backend -> TIMEOUT, never a hang; nothing left behind"
+# 5: SIGSTOP hvsim itself for 2 s, then SIGCONT (a correct build): its own
+#    oversleep raises the watchdog's thresholds, so no false verdict follows
+start --scenario "$W/long.hvs" --wait volatile
+c=$(child hv); [ -n "$c" ] || fail "no hv child of hvsim found"
+sleep 0.3
+kill -STOP "$PID"; sleep 2; kill -CONT "$PID"
+finish "SIGSTOP/SIGCONT of hvsim"
+v=$(verdict)
+[ "$v" = PASS ] || fail "SIGSTOP/SIGCONT of hvsim: verdict '$v', want PASS ($(head -c 400 "$W/out"))"
+
+echo "PASS: SIGKILL of hv/backend -> CRASH (SIGKILL named, exit 1); SIGSTOP of hv/backend -> TIMEOUT, never a hang; hvsim stopped 2 s -> still PASS; nothing left behind"
 exit 0
