@@ -9,13 +9,16 @@
  *   - a decoded schedule re-encodes (det_sched_encode) and decodes back to
  *     the same actions (replay strings are stable);
  *   - the raw input is also fed to det_sched_decode as a string (the
- *     --schedule option).
+ *     --schedule option);
+ *   - det_emit_test (`replay --emit-test`) writes C whose header comment
+ *     ends once, before the #includes: nothing in the JSON becomes code.
  * Build: make fuzz (build/fuzz/fuzz_replay); corpus: tests/fuzz/corpus_replay.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "det/sup/det.h"
 
@@ -41,6 +44,30 @@ static void check_schedule(const char *s)
         return; /* did not fit: allowed */
     int m = det_sched_decode(enc, back, MAXACT);
     if (m != n || memcmp(acts, back, (size_t)n))
+        abort();
+}
+
+/* `hvsim replay F.json --emit-test T.c` writes C from the failure JSON: its
+ * header comment must end exactly once, right before the #includes, whatever
+ * the JSON holds (no code injected into the test the user compiles). */
+static void check_emit(json_t *o)
+{
+    static char path[64];
+    if (!path[0])
+        snprintf(path, sizeof path, "/tmp/fuzz-replay-emit-%d.c", (int)getpid());
+    char err[256];
+    if (det_emit_test(o, path, err, sizeof err) != 0)
+        return;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        abort();
+    static char text[1 << 18];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    unlink(path);
+    text[n] = 0;
+    char *end = strstr(text, "*/");
+    if (!end || strncmp(end, "*/\n#include <setjmp.h>", 22))
         abort();
 }
 
@@ -72,6 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         (void)json_integer_value(json_object_get(o, "seed"));
         (void)json_integer_value(json_object_get(ev, "ncpus"));
+        check_emit(o);
     }
     json_decref(o);
     free(s);

@@ -46,6 +46,15 @@ int det_emit_test(json_t *failure, const char *path, char *err, size_t errlen)
     const char *name = strrchr(path, '/');
     name = name ? name + 1 : path;
     const char *verdict = json_string_value(json_object_get(failure, "verdict"));
+    /* The verdict goes into a C comment of the emitted file: only a verdict
+     * word (A-Z, _) may: a crafted failure JSON whose verdict closes the
+     * comment would inject code into the test the user compiles (found by
+     * fuzz_replay; regression: tests/unit/test_fuzz_regress.c). */
+    for (const char *q = verdict; q && *q; q++)
+        if (!((*q >= 'A' && *q <= 'Z') || *q == '_')) {
+            verdict = 0;
+            break;
+        }
     fprintf(f,
         "/* %s — regression test emitted by `hvsim replay --emit-test`.\n"
         " * Replays a %s found by the deterministic engine and asserts the\n"
