@@ -50,6 +50,16 @@ int matrix_plan(struct matrix *m, const struct hvsim_runcfg *base, const struct 
         v->lto = lto;
         snprintf(c->id, sizeof c->id, "%s/%s/%s/%s/%s%s/%s/%s/%s", base->name, engine, ar, d->cc[k],
                  d->opt[o], lto ? "-flto" : "", d->wait[w], rl, d->wake[x]);
+        /* the same cell from two default entries (e.g. --arch laid over
+         * both the x86_64 and the foreign seed_hang rows): keep the first */
+        int dup = 0;
+        for (unsigned j = 0; j < m->ncells && !dup; j++)
+            dup = !strcmp(m->cells[j].id, c->id);
+        if (dup) {
+            free(c->cfg);
+            c->cfg = 0;
+            continue;
+        }
         c->leader = -1;
         c->expected_mask = runcfg_expected(c->cfg, v, engine);
         c->oracle = "unknown";
