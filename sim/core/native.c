@@ -35,24 +35,6 @@
 
 #define POLL_NS 2000000ull
 
-static void ctl_init(struct hvsim_ctl *ctl, const struct hvsim_runcfg *c, uint64_t seed)
-{
-    memset(ctl, 0, sizeof *ctl);
-    ctl->magic = HVSIM_CTL_MAGIC;
-    ctl->version = HVSIM_CTL_VERSION;
-    ctl->ncpus = c->ncpus;
-    ctl->seed = seed;
-    ctl->poll_window = c->poll_window;
-    ctl->ndevices = c->ndevices;
-    ctl->ipi_drop_every = c->ipi_drop_every;
-    memcpy(ctl->devices, c->devices, sizeof ctl->devices);
-    memcpy(ctl->delay, c->delay, sizeof ctl->delay);
-    for (unsigned i = 0; i < c->ncpus && i < HVSIM_CPUS; i++) {
-        ctl->cpu[i].naccess = c->naccess[i];
-        memcpy(ctl->cpu[i].acc, c->acc[i], sizeof ctl->cpu[i].acc);
-    }
-}
-
 static int access_is_sync(const struct hvsim_access *a)
 {
     return !(a->is_write && a->addr % VIRTIO_MMIO_WINDOW == VIRTIO_MMIO_QUEUE_NOTIFY);
@@ -625,7 +607,7 @@ int native_run(const struct hvsim_runcfg *c, const struct build_out *b, uint64_t
     struct region rg;
     if (region_create(&rg, err, errlen) < 0)
         return -1;
-    ctl_init(rg.ctl, c, seed);
+    region_init_ctl(rg.ctl, c, seed);
     memset(rg.bridge, 0, sizeof *rg.bridge);
 
     struct proc ps[2];

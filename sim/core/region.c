@@ -3,6 +3,7 @@
  * it, which is how hvsim leaks no shared-memory segment when it is killed. */
 #define _GNU_SOURCE
 #include "region.h"
+#include "runcfg.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -42,4 +43,22 @@ void region_destroy(struct region *r)
         close(r->fd);
     r->base = 0;
     r->fd = -1;
+}
+
+void region_init_ctl(struct hvsim_ctl *ctl, const struct hvsim_runcfg *c, uint64_t seed)
+{
+    memset(ctl, 0, sizeof *ctl);
+    ctl->magic = HVSIM_CTL_MAGIC;
+    ctl->version = HVSIM_CTL_VERSION;
+    ctl->ncpus = c->ncpus;
+    ctl->seed = seed;
+    ctl->poll_window = c->poll_window;
+    ctl->ndevices = c->ndevices;
+    ctl->ipi_drop_every = c->ipi_drop_every;
+    memcpy(ctl->devices, c->devices, sizeof ctl->devices);
+    memcpy(ctl->delay, c->delay, sizeof ctl->delay);
+    for (unsigned i = 0; i < c->ncpus && i < HVSIM_CPUS; i++) {
+        ctl->cpu[i].naccess = c->naccess[i];
+        memcpy(ctl->cpu[i].acc, c->acc[i], sizeof ctl->cpu[i].acc);
+    }
 }

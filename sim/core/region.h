@@ -12,7 +12,12 @@ struct region {
     struct hvsim_ctl *ctl;
 };
 
+struct hvsim_runcfg;
+
 int region_create(struct region *r, char *err, size_t errlen);
+/* Write the run configuration of c (seed: this run's) into a control area:
+ * the one layout every engine's participants read. */
+void region_init_ctl(struct hvsim_ctl *ctl, const struct hvsim_runcfg *c, uint64_t seed);
 void region_destroy(struct region *r);
 
 #endif

@@ -39,24 +39,6 @@
 
 static int is_helgrind(const struct hvsim_runcfg *c) { return !strcmp(c->engine, "helgrind"); }
 
-static void ctl_init(struct hvsim_ctl *ctl, const struct hvsim_runcfg *c, uint64_t seed)
-{
-    memset(ctl, 0, sizeof *ctl);
-    ctl->magic = HVSIM_CTL_MAGIC;
-    ctl->version = HVSIM_CTL_VERSION;
-    ctl->ncpus = c->ncpus;
-    ctl->seed = seed;
-    ctl->poll_window = c->poll_window;
-    ctl->ndevices = c->ndevices;
-    ctl->ipi_drop_every = c->ipi_drop_every;
-    memcpy(ctl->devices, c->devices, sizeof ctl->devices);
-    memcpy(ctl->delay, c->delay, sizeof ctl->delay);
-    for (unsigned i = 0; i < c->ncpus && i < HVSIM_CPUS; i++) {
-        ctl->cpu[i].naccess = c->naccess[i];
-        memcpy(ctl->cpu[i].acc, c->acc[i], sizeof ctl->cpu[i].acc);
-    }
-}
-
 static unsigned hang_window_ms(const struct hvsim_runcfg *c)
 {
     unsigned h = c->hang_ms * 4;
@@ -290,7 +272,7 @@ static int one_run(const struct hvsim_runcfg *c, const struct build_out *b, uint
         rm_rf(logdir);
         return -1;
     }
-    ctl_init(rg.ctl, c, seed);
+    region_init_ctl(rg.ctl, c, seed);
     memset(rg.bridge, 0, sizeof *rg.bridge);
     int st = 0, killed = 0;
     char cmd[2048];

@@ -16,6 +16,7 @@
 #include "pc/pc.h"
 #include "runtime/futex.h"
 #include "scenario/scenario.h"
+#include "core/region.h"
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
@@ -66,24 +67,6 @@ void det_effective_cfg(const struct hvsim_runcfg *in, struct hvsim_runcfg *c)
                 c->naccess[i] = (unsigned)n;
 }
 
-static void ctl_init(struct hvsim_ctl *ctl, const struct hvsim_runcfg *c, uint64_t seed)
-{
-    memset(ctl, 0, sizeof *ctl);
-    ctl->magic = HVSIM_CTL_MAGIC;
-    ctl->version = HVSIM_CTL_VERSION;
-    ctl->ncpus = c->ncpus;
-    ctl->seed = seed;
-    ctl->poll_window = c->poll_window;
-    ctl->ndevices = c->ndevices;
-    ctl->ipi_drop_every = c->ipi_drop_every;
-    memcpy(ctl->devices, c->devices, sizeof ctl->devices);
-    memcpy(ctl->delay, c->delay, sizeof ctl->delay);
-    for (unsigned i = 0; i < c->ncpus && i < HVSIM_CPUS; i++) {
-        ctl->cpu[i].naccess = c->naccess[i];
-        memcpy(ctl->cpu[i].acc, c->acc[i], sizeof ctl->cpu[i].acc);
-    }
-}
-
 static void kill_participants(struct det_ctx *x)
 {
     if (!x->alive)
@@ -103,7 +86,7 @@ static int start_participants(struct det_ctx *x, char *err, size_t errlen)
     S->nthreads = x->c.ncpus + 2;
     S->hc_tid = x->c.ncpus;
     S->be_tid = x->c.ncpus + 1;
-    ctl_init(x->ctl, &x->c, 0);
+    region_init_ctl(x->ctl, &x->c, 0);
     memset(x->ps, 0, sizeof x->ps);
     x->pgid = 0;
     const char *arch = x->c.v.arch;
@@ -198,7 +181,7 @@ static void reset_exec(struct det_ctx *x, const struct det_plan *p)
     const struct hvsim_runcfg *c = &x->c;
     memset(x->base, 0, HVSIM_BRIDGE_PAGE);
     memset(S->G, 0, sizeof S->G);
-    ctl_init(x->ctl, c, p->seed);
+    region_init_ctl(x->ctl, c, p->seed);
     S->exec_state = DX_RUNNING;
     S->idle = 0;
     S->stop = 0;
