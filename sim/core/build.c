@@ -319,6 +319,7 @@ static void side_sources(const struct hvsim_runcfg *c, enum build_profile prof, 
     if (prof == BUILD_THREADS || prof == BUILD_TSAN) {
         rt[(*nrt)++] = P("%s/sim/threads/rt/threads_main.c", home);
         rt[(*nrt)++] = P("%s/sim/threads/rt/platform_threads.c", home);
+        rt[(*nrt)++] = P("%s/sim/runtime/guest.c", home);
     } else if (prof == BUILD_DET) {
         rt[(*nrt)++] = P("%s/sim/det/rt/%s", home, hv ? "det_hv_main.c" : "det_be_main.c");
         rt[(*nrt)++] = P("%s/sim/det/rt/det_runtime.c", home);
@@ -328,6 +329,8 @@ static void side_sources(const struct hvsim_runcfg *c, enum build_profile prof, 
         rt[(*nrt)++] = P("%s/sim/runtime/%s", home, hv ? "hv_main.c" : "be_main.c");
         rt[(*nrt)++] = P("%s/sim/runtime/participant.c", home);
         rt[(*nrt)++] = P("%s/sim/runtime/platform_native.c", home);
+        if (hv)
+            rt[(*nrt)++] = P("%s/sim/runtime/guest.c", home);
     }
 #undef P
 }

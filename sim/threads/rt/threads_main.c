@@ -15,6 +15,7 @@
 #define _GNU_SOURCE
 #include "rt.h"
 #include "runtime/futex.h"
+#include "runtime/guest.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,30 +38,7 @@ static void *thr_rt_cpu_thread(void *arg)
     g_cpu = (int)cpu;
     g_rng = g_ctl->seed * 0x100000001b3ull + cpu + 1;
     __atomic_store_n(&c->tid, thr_rt_tid(), __ATOMIC_RELEASE);
-    __atomic_store_n(&c->state, HVSIM_CPU_GUEST, __ATOMIC_RELEASE);
-    for (uint32_t i = 0; i < c->naccess && !hvsim_should_stop(); i++) {
-        const struct hvsim_access *a = &c->acc[i];
-        for (uint32_t r = 0; r <= a->repeat && !hvsim_should_stop(); r++) {
-            __atomic_store_n(&c->cur, i, __ATOMIC_RELAXED);
-            /* through the alias: invisible to the detectors */
-            __atomic_store_n(&c->flag_before,
-                             (uint64_t)__atomic_load_n(&g_alias_bridge->cfg_flags[cpu], __ATOMIC_RELAXED),
-                             __ATOMIC_RELAXED);
-            __atomic_store_n(&c->enter_ns, now_ns(), __ATOMIC_RELAXED);
-            __atomic_store_n(&c->state, HVSIM_CPU_IN_HANDLER, __ATOMIC_RELEASE);
-            uint64_t v = hv_mmio_access(a->addr, a->size, a->is_write, a->value);
-            __atomic_store_n(&c->state, HVSIM_CPU_GUEST, __ATOMIC_RELEASE);
-            __atomic_add_fetch(&c->done, 1, __ATOMIC_RELEASE);
-            if (a->check && !a->is_write && v != a->expect) {
-                c->got = v;
-                c->want = a->expect;
-                c->wrong_addr = a->addr;
-                __atomic_store_n(&c->state, HVSIM_CPU_WRONG, __ATOMIC_RELEASE);
-                return 0;
-            }
-        }
-    }
-    __atomic_store_n(&c->state, HVSIM_CPU_DONE, __ATOMIC_RELEASE);
+    guest_run(cpu, g_alias_bridge); /* cfg_flags read through the alias: invisible to the detectors */
     return 0;
 }
 
