@@ -320,6 +320,7 @@ static void side_sources(const struct hvsim_runcfg *c, enum build_profile prof, 
         rt[(*nrt)++] = P("%s/sim/threads/rt/threads_main.c", home);
         rt[(*nrt)++] = P("%s/sim/threads/rt/platform_threads.c", home);
         rt[(*nrt)++] = P("%s/sim/runtime/guest.c", home);
+        rt[(*nrt)++] = P("%s/sim/runtime/delay.c", home);
     } else if (prof == BUILD_DET) {
         rt[(*nrt)++] = P("%s/sim/det/rt/%s", home, hv ? "det_hv_main.c" : "det_be_main.c");
         rt[(*nrt)++] = P("%s/sim/det/rt/det_runtime.c", home);
@@ -329,6 +330,7 @@ static void side_sources(const struct hvsim_runcfg *c, enum build_profile prof, 
         rt[(*nrt)++] = P("%s/sim/runtime/%s", home, hv ? "hv_main.c" : "be_main.c");
         rt[(*nrt)++] = P("%s/sim/runtime/participant.c", home);
         rt[(*nrt)++] = P("%s/sim/runtime/platform_native.c", home);
+        rt[(*nrt)++] = P("%s/sim/runtime/delay.c", home);
         if (hv)
             rt[(*nrt)++] = P("%s/sim/runtime/guest.c", home);
     }
