@@ -81,9 +81,7 @@ static json_t *cell_json(const struct matrix *m, const struct matrix_cell *c)
     json_object_set_new(o, "wait", json_string(v->wait));
     json_object_set_new(o, "relax", json_string(v->relax));
     json_object_set_new(o, "wake", json_string(v->wake));
-    json_object_set_new(o, "platform", json_string(strcmp(v->arch, "x86_64")
-        ? "qemu-user: the foreign compiler's code, run on the host's memory model — not weak-memory hardware"
-        : "host"));
+    json_object_set_new(o, "platform", json_string(result_platform(v->arch)));
     json_object_set_new(o, "verdict", json_string(c->skipped ? "SKIPPED" : verdict_name(c->verdict)));
     json_t *exp = json_array();
     for (int k = 0; k < V__COUNT; k++)
