@@ -792,7 +792,8 @@ int det_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, struct
             cb(&r, ud);
         }
         double secs = (double)(now_ns() - R.t_start) / 1e9;
-        fprintf(stderr, "hvsim det: %s, %s, %llu executions, %llu scheduling points in %.2f s "
+        if (isatty(2)) /* statistics for a person; reports and CI logs stay quiet */
+            fprintf(stderr, "hvsim det: %s, %s, %llu executions, %llu scheduling points in %.2f s "
                         "(%.0f points/s)\n",
                 c->strategy, tso ? "tso" : "sc", (unsigned long long)R.executions,
                 (unsigned long long)R.points, secs, secs > 0 ? (double)R.points / secs : 0.0);
