@@ -86,6 +86,12 @@ static void sample_pc(struct run_result *r, const struct build_out *b, const str
     int foreign = strcmp(c->v.arch, "x86_64") != 0;
 #define SYM(pc, out) (foreign ? pc_symbolize_elf(b->hv, (pc), (out)) : pc_symbolize_pid(pid, (pc), (out)))
     struct pc_sym s;
+    for (int k = 0; k < n; k++)
+        if (SYM(pcs[k], &s) == 0) {
+            const char *f = strrchr(s.file, '/');
+            snprintf(r->pc_where[k], sizeof r->pc_where[k], "%s\t%s\t%d", s.function,
+                     f ? f + 1 : s.file, s.line);
+        }
     int ok = SYM(pcs[n - 1], &s) == 0;
     /* A compiler may give the spin instruction itself line 0 (clang's
      * `jmp .`); the closest earlier instruction with a line tells the loop. */

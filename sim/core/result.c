@@ -53,9 +53,18 @@ json_t *result_to_json(const struct run_result *r, const struct hvsim_runcfg *c)
         json_object_set_new(ev, "loop_disasm_O0", json_string(r->loop_disasm_o0));
     json_t *pcs = json_array();
     for (int i = 0; i < r->npcs; i++) {
-        char b[32];
+        char b[32], fn[160] = "", file[160] = "";
+        int line = 0;
         snprintf(b, sizeof b, "0x%llx", (unsigned long long)r->pcs[i]);
-        json_array_append_new(pcs, json_string(b));
+        sscanf(r->pc_where[i], "%159[^\t]\t%159[^\t]\t%d", fn, file, &line);
+        json_t *o = json_pack("{s:s}", "pc", b);
+        if (fn[0])
+            json_object_set_new(o, "function", json_string(fn));
+        if (file[0]) {
+            json_object_set_new(o, "file", json_string(file));
+            json_object_set_new(o, "line", json_integer(line));
+        }
+        json_array_append_new(pcs, o);
     }
     json_object_set_new(ev, "pc_samples", pcs);
     json_t *tl = json_array();

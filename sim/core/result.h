@@ -73,6 +73,8 @@ struct run_result {
      * interleaved, loads marked (hangs and wrong values; engine.c) */
     char loop_disasm[6144];
     char loop_disasm_o0[6144];
+    /* each PC sample symbolised: "function\tfile\tline" ("" when unknown) */
+    char pc_where[RESULT_MAX_PCS][160];
 };
 
 void result_event(struct run_result *r, uint64_t t_us, const char *who, const char *fmt, ...)
