@@ -23,6 +23,7 @@
 static struct regs_dev devs[HVSIM_MAX_DEVS];
 static unsigned ndevs;
 static pthread_mutex_t res_mutex = PTHREAD_MUTEX_INITIALIZER;
+static int finish_pending; /* completions pushed since the last FINISH_REQ */
 
 static struct regs_dev *find_dev(uint64_t addr)
 {
@@ -34,8 +35,9 @@ static struct regs_dev *find_dev(uint64_t addr)
     return 0;
 }
 
-/* A queue completion: push to res_list under the mutex, then FINISH_REQ so
- * the hypervisor drains it and injects the IRQ. */
+/* A queue completion: push to res_list under the mutex.  FINISH_REQ follows
+ * once per drained batch (drain()), so the hypervisor can coalesce the IRQs
+ * of several completions per target CPU; a full result ring forces it early. */
 static void complete(struct virtio_bridge *b, const struct device_req *r, struct regs_dev *d)
 {
     hvsim_delay(HVSIM_SITE_BE_BEFORE_COMPLETE);
@@ -53,7 +55,7 @@ static void complete(struct virtio_bridge *b, const struct device_req *r, struct
         pthread_mutex_unlock(&res_mutex);
         hvsim_hypercall_finish_req(); /* ring full: let the hypervisor drain it */
     }
-    hvsim_hypercall_finish_req();
+    finish_pending = 1;
 }
 
 /* A config access: answer in cfg_values[cpu], write barrier, bump the flag.
@@ -100,6 +102,10 @@ static void drain(struct virtio_bridge *b)
         front = hvsim_ring_next(front);
         __atomic_store_n(&b->req_front, front, __ATOMIC_RELEASE);
         handle(b, &r);
+    }
+    if (finish_pending) {
+        finish_pending = 0;
+        hvsim_hypercall_finish_req();
     }
 }
 

@@ -321,6 +321,7 @@ static void side_sources(const struct hvsim_runcfg *c, enum build_profile prof, 
         rt[(*nrt)++] = P("%s/sim/threads/rt/platform_threads.c", home);
         rt[(*nrt)++] = P("%s/sim/runtime/guest.c", home);
         rt[(*nrt)++] = P("%s/sim/runtime/delay.c", home);
+        rt[(*nrt)++] = P("%s/sim/runtime/platform_common.c", home);
     } else if (prof == BUILD_DET) {
         rt[(*nrt)++] = P("%s/sim/det/rt/%s", home, hv ? "det_hv_main.c" : "det_be_main.c");
         rt[(*nrt)++] = P("%s/sim/det/rt/det_runtime.c", home);
@@ -331,6 +332,7 @@ static void side_sources(const struct hvsim_runcfg *c, enum build_profile prof, 
         rt[(*nrt)++] = P("%s/sim/runtime/participant.c", home);
         rt[(*nrt)++] = P("%s/sim/runtime/platform_native.c", home);
         rt[(*nrt)++] = P("%s/sim/runtime/delay.c", home);
+        rt[(*nrt)++] = P("%s/sim/runtime/platform_common.c", home);
         if (hv)
             rt[(*nrt)++] = P("%s/sim/runtime/guest.c", home);
     }

@@ -10,17 +10,7 @@
 #include "futex.h"
 #include <sched.h>
 
-struct virtio_bridge *hvsim_bridge(void) { return g_bridge; }
-unsigned hvsim_this_cpu(void) { return g_cpu < 0 ? 0u : (unsigned)g_cpu; }
-unsigned hvsim_ncpus(void) { return g_ctl->ncpus; }
-uint64_t hvsim_poll_window(void) { return g_ctl->poll_window; }
-unsigned hvsim_ndevices(void) { return g_ctl->ndevices; }
-const struct hvsim_device *hvsim_device(unsigned i) { return &g_ctl->devices[i]; }
-
-int hvsim_should_stop(void)
-{
-    return __atomic_load_n(&g_ctl->stop, __ATOMIC_ACQUIRE) != 0;
-}
+/* accessors, hvsim_should_stop, hvsim_inject_irq: platform_common.c */
 
 /* The IPI to zone0 is the kernel module's eventfd signal: a counter the
  * daemon sleeps on.  ipi_drop_every injects the "dropped IPI" fault. */
@@ -34,15 +24,6 @@ void hvsim_ipi_zone0(void)
     }
     __atomic_add_fetch(&g_ctl->ipi_sent, 1, __ATOMIC_SEQ_CST);
     futex_wake(&g_ctl->ipi_sent, 1);
-}
-
-void hvsim_inject_irq(unsigned cpu, uint32_t irq_id)
-{
-    (void)irq_id;
-    if (cpu >= HVSIM_CPUS)
-        return;
-    __atomic_add_fetch(&g_ctl->cpu[cpu].irqs, 1, __ATOMIC_RELAXED);
-    __atomic_add_fetch(&g_ctl->cpu[cpu].irq_batches, 1, __ATOMIC_RELAXED);
 }
 
 /* The kernel-module shim's read(eventfd): consume pending IPIs or sleep. */
