@@ -1,6 +1,7 @@
 /* sim/cli/cmd_run.c — `hvsim run`: build one variant, run it, judge it. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "commands.h"
 #include "options.h"
 #include "core/engine.h"
@@ -23,6 +24,7 @@ struct run_state {
     struct cli_opts *o;
     unsigned n, fail;
     unsigned count[V__COUNT];
+    int progress;
 };
 
 /* Two listings in columns: the failing level on the left, -O0 on the right. */
@@ -44,6 +46,13 @@ static int on_result(const struct run_result *r, void *ud)
 {
     struct run_state *s = ud;
     s->n++;
+    if (s->progress) { /* a terminal and many runs: one progress line, redrawn */
+        fprintf(stderr, "\r\033[K[%u/%u] seed %llu: %s", s->n, s->c->runs,
+                (unsigned long long)r->seed, verdict_name(r->verdict));
+        if (s->n == s->c->runs || r->verdict != V_PASS)
+            fprintf(stderr, "\r\033[K"); /* a result line follows on stdout */
+        fflush(stderr);
+    }
     s->count[r->verdict]++;
     if (r->verdict != V_PASS)
         s->fail++;
@@ -97,7 +106,7 @@ int cmd_run(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    struct run_state s = { .c = &c, .o = &o };
+    struct run_state s = { .c = &c, .o = &o, .progress = c.runs > 1 && isatty(2) && !o.json };
     struct engine_info info;
     char err[1024] = "";
     int rc = engine_runs(&c, on_result, &s, &info, err, sizeof err);
