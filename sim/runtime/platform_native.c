@@ -10,6 +10,15 @@
 #include "futex.h"
 #include <sched.h>
 
+/* The two real synchronisations of the machine — the IPI (eventfd write →
+ * read) and the FINISH_REQ trap and return — as happens-before edges.  No-ops
+ * here; the threads engine compiles this same file with them defined as
+ * annotations for ThreadSanitizer and Helgrind (sim/threads/rt/rt.h). */
+#ifndef PLATFORM_HB_SEND
+#define PLATFORM_HB_SEND(a) ((void)(a))
+#define PLATFORM_HB_RECV(a) ((void)(a))
+#endif
+
 /* accessors, hvsim_should_stop, hvsim_inject_irq: platform_common.c */
 
 /* The IPI to zone0 is the kernel module's eventfd signal: a counter the
@@ -22,6 +31,7 @@ void hvsim_ipi_zone0(void)
         __atomic_add_fetch(&g_ctl->ipi_dropped, 1, __ATOMIC_RELAXED);
         return;
     }
+    PLATFORM_HB_SEND(&g_ctl->ipi_sent);
     __atomic_add_fetch(&g_ctl->ipi_sent, 1, __ATOMIC_SEQ_CST);
     futex_wake(&g_ctl->ipi_sent, 1);
 }
@@ -36,6 +46,7 @@ int hvsim_daemon_sleep(void)
         uint32_t sent = __atomic_load_n(&g_ctl->ipi_sent, __ATOMIC_ACQUIRE);
         if (sent != __atomic_load_n(&g_ctl->ipi_consumed, __ATOMIC_RELAXED)) {
             __atomic_store_n(&g_ctl->ipi_consumed, sent, __ATOMIC_RELEASE);
+            PLATFORM_HB_RECV(&g_ctl->ipi_sent);
             break;
         }
         if (hvsim_should_stop()) {
@@ -53,6 +64,7 @@ int hvsim_daemon_sleep(void)
  * until it is done, as a trapping hypercall would. */
 void hvsim_hypercall_finish_req(void)
 {
+    PLATFORM_HB_SEND(&g_ctl->hc_sent);
     uint32_t mine = __atomic_add_fetch(&g_ctl->hc_sent, 1, __ATOMIC_SEQ_CST);
     futex_wake(&g_ctl->hc_sent, 1);
     while ((int32_t)(__atomic_load_n(&g_ctl->hc_done, __ATOMIC_ACQUIRE) - mine) < 0) {
@@ -60,6 +72,7 @@ void hvsim_hypercall_finish_req(void)
             return;
         futex_wait(&g_ctl->hc_done, __atomic_load_n(&g_ctl->hc_done, __ATOMIC_ACQUIRE), 10000000L);
     }
+    PLATFORM_HB_RECV(&g_ctl->hc_done);
 }
 
 /* Delay points (hvsim_delay) live in delay.c, shared with the threads engine. */
