@@ -469,47 +469,11 @@ static int arch_info(const char *arch, const char **want, int *pcreg)
 static struct pc_gdb *handshake(struct pc_gdb *g, const char *want, const char *where,
                                 char *err, size_t errlen);
 
-struct pc_gdb *pc_gdb_connect(int port, const char *arch, int timeout_ms, char *err, size_t errlen)
-{
-    const char *want;
-    int pcreg;
-    if (arch_info(arch, &want, &pcreg) != 0) {
-        seterr(err, errlen, "unsupported arch '%s'", arch ? arch : "");
-        errno = EINVAL;
-        return NULL;
-    }
-    struct pc_gdb *g = calloc(1, sizeof *g);
-    if (!g) { seterr(err, errlen, "out of memory"); return NULL; }
-    g->fd = -1;
-    g->pcreg = pcreg;
-
-    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
-    for (;;) {
-        g->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (g->fd < 0) { seterr(err, errlen, "socket: %s", strerror(errno)); drop(g); return NULL; }
-        if (connect(g->fd, (struct sockaddr *)&sa, sizeof sa) == 0)
-            break;
-        int e = errno;
-        close(g->fd);
-        g->fd = -1;
-        if (now_ms() >= deadline) {
-            seterr(err, errlen, "connect 127.0.0.1:%d: %s", port, strerror(e));
-            free(g);
-            errno = e;
-            return NULL;
-        }
-        sleep_us(20000);
-    }
-    int one = 1;
-    setsockopt(g->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    char where[32];
-    snprintf(where, sizeof where, "port %d", port);
-    return handshake(g, want, where, err, errlen);
-}
-
-struct pc_gdb *pc_gdb_connect_unix(const char *path, const char *arch, int timeout_ms,
+/* Connect to a gdbstub at sa (TCP on loopback, or a unix socket), retrying
+ * until timeout_ms: qemu opens the stub a moment after it starts.  'where'
+ * names it in messages; 'retry_us' is the pause between attempts. */
+static struct pc_gdb *connect_stub(const struct sockaddr *sa, socklen_t salen, const char *arch,
+                                   int timeout_ms, long retry_us, const char *where,
                                    char *err, size_t errlen)
 {
     const char *want;
@@ -519,6 +483,47 @@ struct pc_gdb *pc_gdb_connect_unix(const char *path, const char *arch, int timeo
         errno = EINVAL;
         return NULL;
     }
+    struct pc_gdb *g = calloc(1, sizeof *g);
+    if (!g) { seterr(err, errlen, "out of memory"); return NULL; }
+    g->fd = -1;
+    g->pcreg = pcreg;
+    long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+    for (;;) {
+        g->fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (g->fd < 0) { seterr(err, errlen, "socket: %s", strerror(errno)); drop(g); return NULL; }
+        if (connect(g->fd, sa, salen) == 0)
+            break;
+        int e = errno;
+        close(g->fd);
+        g->fd = -1;
+        if (now_ms() >= deadline) {
+            seterr(err, errlen, "connect %s: %s", where, strerror(e));
+            free(g);
+            errno = e;
+            return NULL;
+        }
+        sleep_us(retry_us);
+    }
+    if (sa->sa_family == AF_INET) {
+        int one = 1;
+        setsockopt(g->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
+    return handshake(g, want, where, err, errlen);
+}
+
+struct pc_gdb *pc_gdb_connect(int port, const char *arch, int timeout_ms, char *err, size_t errlen)
+{
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    char where[40];
+    snprintf(where, sizeof where, "127.0.0.1:%d", port);
+    return connect_stub((const struct sockaddr *)&sa, sizeof sa, arch, timeout_ms, 20000, where,
+                        err, errlen);
+}
+
+struct pc_gdb *pc_gdb_connect_unix(const char *path, const char *arch, int timeout_ms,
+                                   char *err, size_t errlen)
+{
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     if (!path || strlen(path) >= sizeof sa.sun_path) {
         seterr(err, errlen, "bad socket path");
@@ -526,28 +531,8 @@ struct pc_gdb *pc_gdb_connect_unix(const char *path, const char *arch, int timeo
         return NULL;
     }
     strcpy(sa.sun_path, path);
-    struct pc_gdb *g = calloc(1, sizeof *g);
-    if (!g) { seterr(err, errlen, "out of memory"); return NULL; }
-    g->fd = -1;
-    g->pcreg = pcreg;
-    long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
-    for (;;) {
-        g->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (g->fd < 0) { seterr(err, errlen, "socket: %s", strerror(errno)); drop(g); return NULL; }
-        if (connect(g->fd, (struct sockaddr *)&sa, sizeof sa) == 0)
-            break;
-        int e = errno;
-        close(g->fd);
-        g->fd = -1;
-        if (now_ms() >= deadline) {
-            seterr(err, errlen, "connect %s: %s", path, strerror(e));
-            free(g);
-            errno = e;
-            return NULL;
-        }
-        sleep_us(2000);
-    }
-    return handshake(g, want, path, err, errlen);
+    return connect_stub((const struct sockaddr *)&sa, sizeof sa, arch, timeout_ms, 2000, path,
+                        err, errlen);
 }
 
 static struct pc_gdb *handshake(struct pc_gdb *g, const char *want, const char *where,
