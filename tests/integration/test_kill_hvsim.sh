@@ -10,32 +10,7 @@
 # Afterwards nothing may be left: no process in hvsim's session (it runs under
 # setsid), no participant binary of its private build dir running, no
 # memfd:hvsim-region held, no new /dev/shm entry, no cache tmp dir.
-HVSIM=${HVSIM:-${BUILD:-build}/hvsim}
-[ -x "$HVSIM" ] || { echo "SKIP: $HVSIM not built"; exit 77; }
-command -v setsid >/dev/null || { echo "SKIP: setsid missing"; exit 77; }
-HVSIM=$(realpath "$HVSIM")
-W=$(mktemp -d "${TMPDIR:-/tmp}/kill-hvsim.XXXXXX")
-export HVSIM_BUILD_DIR="$W/bld"
-trap 'rm -rf "$W"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-
-in_session() { ps -e -o sid=,pid=,stat= | awk -v s="$SID" '$1 == s && $3 !~ /^Z/ { print $2 }'; }
-leftovers() {
-  out=""
-  p=$(in_session | tr '\n' ' ')
-  [ -n "$p" ] && out="$out processes in its session: $p;"
-  m=0
-  for d in /proc/[0-9]*; do
-    case "$(readlink "$d/exe" 2>/dev/null)" in "$HVSIM_BUILD_DIR"/*) ;; *) continue ;; esac
-    m=$((m + $(ls -l "$d/fd" 2>/dev/null | grep -c 'memfd:hvsim-region')))
-    out="$out participant ${d#/proc/} alive;"
-  done
-  [ $m -gt 0 ] && out="$out $m memfd(s) held;"
-  [ "$(ls /dev/shm 2>/dev/null | grep -ci hvsim)" -gt "$SHM0" ] && out="$out new /dev/shm entry;"
-  ls -d "$HVSIM_BUILD_DIR"/cache/*.tmp.* >/dev/null 2>&1 && out="$out cache tmp dir left;"
-  echo "$out"
-}
-SHM0=$(ls /dev/shm 2>/dev/null | grep -ci hvsim)
+. "$(dirname "$0")/leaks.sh" kill-hvsim
 
 cat >"$W/long.hvs" <<'EOF'
 name long_run

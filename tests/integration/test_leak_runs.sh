@@ -12,36 +12,10 @@
 # After each: no process left in hvsim's session (it runs under setsid, with a
 # private build dir), no memfd:hvsim-region held, no new /dev/shm entry, no
 # build/cache/*.tmp.* dir, nothing left in its TMPDIR (a private one).
-HVSIM=${HVSIM:-${BUILD:-build}/hvsim}
-[ -x "$HVSIM" ] || { echo "SKIP: $HVSIM not built"; exit 77; }
-command -v setsid >/dev/null || { echo "SKIP: setsid missing"; exit 77; }
-HVSIM=$(realpath "$HVSIM")
+. "$(dirname "$0")/leaks.sh" leak-runs
 HOME_DIR=$(cd "$(dirname "$0")/../.." && pwd)
-W=$(mktemp -d "${TMPDIR:-/tmp}/leak-runs.XXXXXX")
-export HVSIM_BUILD_DIR="$W/bld"
 mkdir "$W/tmp"
-trap 'rm -rf "$W"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-
-in_session() { ps -e -o sid=,pid=,stat= | awk -v s="$SID" '$1 == s && $3 !~ /^Z/ { print $2 }'; }
-leftovers() {
-  out=""
-  p=$(in_session | tr '\n' ' ')
-  [ -n "$p" ] && out="$out processes in its session: $p;"
-  m=0
-  for d in /proc/[0-9]*; do
-    case "$(readlink "$d/exe" 2>/dev/null)" in "$HVSIM_BUILD_DIR"/*) ;; *) continue ;; esac
-    m=$((m + $(ls -l "$d/fd" 2>/dev/null | grep -c 'memfd:hvsim-region')))
-    out="$out participant ${d#/proc/} alive;"
-  done
-  [ $m -gt 0 ] && out="$out $m memfd(s) held;"
-  [ "$(ls /dev/shm 2>/dev/null | grep -ci hvsim)" -gt "$SHM0" ] && out="$out new /dev/shm entry;"
-  ls -d "$HVSIM_BUILD_DIR"/cache/*.tmp.* >/dev/null 2>&1 && out="$out cache tmp dir left;"
-  # hvsim runs with TMPDIR=$W/tmp: whatever it puts there must be gone
-  [ -n "$(ls -A "$W/tmp")" ] && out="$out left in TMPDIR: $(ls -A "$W/tmp" | tr '\n' ' ');"
-  echo "$out"
-}
-SHM0=$(ls /dev/shm 2>/dev/null | grep -ci hvsim)
+LEAK_TMPDIR="$W/tmp"
 
 start() {
   TMPDIR="$W/tmp" setsid "$HVSIM" run "$@" --json >"$W/out" 2>"$W/err" &
