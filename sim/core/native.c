@@ -40,21 +40,6 @@ static int access_is_sync(const struct hvsim_access *a)
     return !(a->is_write && a->addr % VIRTIO_MMIO_WINDOW == VIRTIO_MMIO_QUEUE_NOTIFY);
 }
 
-static void go_all(struct hvsim_ctl *ctl)
-{
-    __atomic_store_n(&ctl->go, 1, __ATOMIC_RELEASE);
-    futex_wake(&ctl->go, 1 << 20);
-}
-
-static void stop_all(struct hvsim_ctl *ctl)
-{
-    __atomic_store_n(&ctl->stop, 1, __ATOMIC_RELEASE);
-    futex_wake(&ctl->stop, 1 << 20);
-    futex_wake(&ctl->ipi_sent, 1 << 20);
-    futex_wake(&ctl->hc_sent, 1 << 20);
-    futex_wake(&ctl->hc_done, 1 << 20);
-}
-
 /* Sample the spinning thread and put function/file:line in the result.
  * Native (x86_64): ptrace, symbolised in the live process.  Foreign: the
  * guest thread is sampled through qemu-user's gdbstub (the connection made
@@ -679,7 +664,7 @@ int native_run(const struct hvsim_runcfg *c, const struct build_out *b, uint64_t
     memset(&w, 0, sizeof w);
     w.t0 = now_ns();
     w.last_progress_t = w.t0;
-    go_all(rg.ctl);
+    region_go(rg.ctl);
     result_event(r, 0, "watchdog", "go: %u CPUs, seed %llu", c->ncpus, (unsigned long long)seed);
     for (;;) {
         uint64_t before = now_ns();
@@ -713,7 +698,7 @@ out:
         unlink(gdbsock);
         rmdir(gdbdir);
     }
-    stop_all(rg.ctl);
+    region_stop(rg.ctl);
     spawn_kill_all(pgid, ps, 2);
     region_destroy(&rg);
     r->wall_ms = (now_ns() - t_start) / 1000000ull;

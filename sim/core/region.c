@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "region.h"
 #include "runcfg.h"
+#include "runtime/futex.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -61,4 +62,19 @@ void region_init_ctl(struct hvsim_ctl *ctl, const struct hvsim_runcfg *c, uint64
         ctl->cpu[i].naccess = c->naccess[i];
         memcpy(ctl->cpu[i].acc, c->acc[i], sizeof ctl->cpu[i].acc);
     }
+}
+
+void region_go(struct hvsim_ctl *ctl)
+{
+    __atomic_store_n(&ctl->go, 1, __ATOMIC_RELEASE);
+    futex_wake(&ctl->go, 1 << 20);
+}
+
+void region_stop(struct hvsim_ctl *ctl)
+{
+    __atomic_store_n(&ctl->stop, 1, __ATOMIC_RELEASE);
+    futex_wake(&ctl->stop, 1 << 20);
+    futex_wake(&ctl->ipi_sent, 1 << 20);
+    futex_wake(&ctl->hc_sent, 1 << 20);
+    futex_wake(&ctl->hc_done, 1 << 20);
 }

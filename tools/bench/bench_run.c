@@ -236,15 +236,6 @@ void bench_variant_cfg(struct hvsim_runcfg *c, const char *cc, const char *opt, 
     c->ncpus = 1;
 }
 
-static void stop_all(struct hvsim_ctl *ctl)
-{
-    __atomic_store_n(&ctl->stop, 1, __ATOMIC_RELEASE);
-    futex_wake(&ctl->stop, 1 << 20);
-    futex_wake(&ctl->ipi_sent, 1 << 20);
-    futex_wake(&ctl->hc_sent, 1 << 20);
-    futex_wake(&ctl->hc_done, 1 << 20);
-}
-
 int bench_hv_run(const struct hvsim_runcfg *c, const struct build_out *bo, unsigned n,
                  uint64_t poll_window, uint64_t gap_ns, const char *valgrind_out,
                  struct hv_result *r, char *err, size_t errlen)
@@ -298,8 +289,7 @@ int bench_hv_run(const struct hvsim_runcfg *c, const struct build_out *bo, unsig
         }
         usleep(500);
     }
-    __atomic_store_n(&ctl->go, 1, __ATOMIC_RELEASE);
-    futex_wake(&ctl->go, 1 << 20);
+    region_go(ctl);
     deadline = now_ns() + 30000000000ull + (uint64_t)n * (gap_ns + (valgrind_out ? 200000ull : 20000ull));
     for (;;) {
         uint32_t st = __atomic_load_n(&ctl->cpu[0].state, __ATOMIC_ACQUIRE);
@@ -328,7 +318,7 @@ int bench_hv_run(const struct hvsim_runcfg *c, const struct build_out *bo, unsig
     r->daemon_sleeps = ctl->daemon_sleeps;
     rc = 0;
 out:
-    stop_all(ctl);
+    region_stop(ctl);
     if (valgrind_out) /* let callgrind write its profile at exit */
         wait_exit(&ps[1], now_ns() + 20000000000ull);
     spawn_kill_all(pgid, ps, 2);
