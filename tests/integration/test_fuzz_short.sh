@@ -4,7 +4,8 @@
 # parser, the report.json readers, the run-result/replay reader.  New inputs go
 # to a temp dir, never into the committed corpus; a crash leaves its input in
 # build/fuzz/crash-NAME-* and fails the test.  Skips (77) without clang's
-# libFuzzer.  Long runs: see docs/reliability.md.
+# libFuzzer.  The seed is fixed (FUZZ_SEED, default 1) so a CI run explores
+# the same inputs each time; long runs with other seeds: docs/reliability.md.
 secs=${FUZZ_SECS:-20}
 command -v clang >/dev/null 2>&1 || { echo "SKIP: clang not installed"; exit 77; }
 ${MAKE:-make} -s fuzz >/dev/null 2>&1 || { echo "SKIP: make fuzz failed (no libFuzzer?)"; exit 77; }
@@ -15,7 +16,7 @@ for t in scenario report replay; do
   bin=build/fuzz/fuzz_$t
   [ -x "$bin" ] || { echo "FAIL: $bin not built"; exit 1; }
   mkdir -p "$W/$t"
-  "$bin" -max_total_time="$secs" -print_final_stats=1 -artifact_prefix="build/fuzz/crash-$t-" \
+  "$bin" -seed="${FUZZ_SEED:-1}" -max_total_time="$secs" -print_final_stats=1 -artifact_prefix="build/fuzz/crash-$t-" \
     "$W/$t" "tests/fuzz/corpus_$t" >"$W/$t.log" 2>&1
   rc=$?
   n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$W/$t.log")

@@ -105,8 +105,9 @@ int cmd_matrix(int argc, char **argv)
         else if (!strcmp(a, "--runs")) over.runs = (unsigned)atoi(v);
         else if (!strcmp(a, "--jobs")) M.jobs = (unsigned)atoi(v);
         else if (!strcmp(a, "--shard")) {
-            if (sscanf(v, "%u/%u", &shard_k, &shard_n) != 2 || !shard_n || !shard_k || shard_k > shard_n) {
-                fprintf(stderr, "hvsim matrix: --shard wants K/N with 1 <= K <= N, not '%s'\n", v);
+            if (sscanf(v, "%u/%u", &shard_k, &shard_n) != 2 || !shard_n || !shard_k || shard_k > shard_n ||
+                shard_n > REPORT_SHARD_MAX) {
+                fprintf(stderr, "hvsim matrix: --shard wants K/N with 1 <= K <= N <= %d, not '%s'\n", REPORT_SHARD_MAX, v);
                 return EXIT_USAGE;
             }
         }

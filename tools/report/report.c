@@ -398,7 +398,7 @@ static int parse_shard(const char *s, long *k, long *n)
         return -1;
     const char *q = end + 1;
     *n = strtol(q, &end, 10);
-    if (*end || end == q || *k < 1 || *n < 1 || *k > *n)
+    if (*end || end == q || *k < 1 || *n < 1 || *k > *n || *n > REPORT_SHARD_MAX)
         return -1;
     return 0;
 }

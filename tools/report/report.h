@@ -14,6 +14,10 @@
 
 #define REPORT_SCHEMA_NAME    "hvsim-report"
 #define REPORT_SCHEMA_VERSION 1
+/* Largest N in a "K/N" shard label.  A matrix has a few hundred cells, so
+ * more shards than this is a typo; bounding it keeps merge from sizing a
+ * table by an untrusted number read from report.json. */
+#define REPORT_SHARD_MAX      4096
 
 /* Check the fields the writers and merge rely on: schema/version, a "cells"
  * array of objects each with a string "id" and "verdict", unique ids.
