@@ -66,7 +66,7 @@ void options_default_run(struct hvsim_runcfg *c)
     c->poll_window = 0;
 }
 
-static int parse_u64(const char *cmd, const char *opt, const char *v, uint64_t max, uint64_t *out)
+int options_parse_u64(const char *cmd, const char *opt, const char *v, uint64_t max, uint64_t *out)
 {
     char *end;
     if (!v || !*v) {
@@ -132,12 +132,12 @@ int options_parse_one(const char *cmd, int argc, char **argv, int i, struct hvsi
         return 2;
     }
     if (!strcmp(a, "--seed")) {
-        if (parse_u64(cmd, a, v, UINT64_MAX, &x)) return -1;
+        if (options_parse_u64(cmd, a, v, UINT64_MAX, &x)) return -1;
         c->seed = x;
         return 2;
     }
     if (!strcmp(a, "--runs")) {
-        if (parse_u64(cmd, a, v, 100000000, &x) || x == 0) {
+        if (options_parse_u64(cmd, a, v, 100000000, &x) || x == 0) {
             if (x == 0) fprintf(stderr, "hvsim %s: --runs must be at least 1\n", cmd);
             return -1;
         }
@@ -145,12 +145,12 @@ int options_parse_one(const char *cmd, int argc, char **argv, int i, struct hvsi
         return 2;
     }
     if (!strcmp(a, "--hang-ms") || !strcmp(a, "--timeout-ms")) {
-        if (parse_u64(cmd, a, v, 3600000, &x) || x == 0) return -1;
+        if (options_parse_u64(cmd, a, v, 3600000, &x) || x == 0) return -1;
         *(a[2] == 'h' ? &c->hang_ms : &c->timeout_ms) = (unsigned)x;
         return 2;
     }
     if (!strcmp(a, "--depth") || !strcmp(a, "--bound")) {
-        if (parse_u64(cmd, a, v, 64, &x)) return -1;
+        if (options_parse_u64(cmd, a, v, 64, &x)) return -1;
         *(a[2] == 'd' ? &c->pct_depth : &c->dfs_bound) = (unsigned)x;
         return 2;
     }

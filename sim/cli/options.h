@@ -24,6 +24,9 @@ void options_default_run(struct hvsim_runcfg *c);
 int options_parse_one(const char *cmd, int argc, char **argv, int i, struct hvsim_runcfg *c,
                       struct cli_opts *o);
 int options_valid_value(const char *what, const char *v);
+/* A decimal/hex number in 0..max for OPT; prints "hvsim CMD: ..." and returns
+ * -1 otherwise. */
+int options_parse_u64(const char *cmd, const char *opt, const char *v, uint64_t max, uint64_t *out);
 extern const char *const opt_levels_all[6];
 void options_usage_common(FILE *f);
 

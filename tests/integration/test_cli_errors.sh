@@ -19,6 +19,9 @@ expect2 "nope" nope
 expect2 "no/such.hvs" run --scenario no/such.hvs
 expect2 "pause" run --arch riscv64 --relax pause
 expect2 "--shard" matrix --shard 3/2
+expect2 "4096" matrix --shard 1/5000
+expect2 "--runs" matrix --runs many
+expect2 "--jobs" matrix --jobs -1
 "$HVSIM" --help >/dev/null || fail "hvsim --help"
 "$HVSIM" run --help | grep -q -- "--wait" || fail "run --help lacks --wait"
 "$HVSIM" matrix --help >/dev/null || fail "matrix --help"

@@ -102,8 +102,14 @@ int cmd_matrix(int argc, char **argv)
             if (!options_valid_value("engine", v)) { fprintf(stderr, "hvsim matrix: unknown --engine '%s'\n", v); return EXIT_USAGE; }
             engine = v;
         }
-        else if (!strcmp(a, "--runs")) over.runs = (unsigned)atoi(v);
-        else if (!strcmp(a, "--jobs")) M.jobs = (unsigned)atoi(v);
+        else if (!strcmp(a, "--runs") || !strcmp(a, "--jobs")) {
+            uint64_t x = 1;
+            if (options_parse_u64("matrix", a, v, a[2] == 'r' ? 100000000 : 1024, &x) || x == 0) {
+                if (x == 0) fprintf(stderr, "hvsim matrix: %s must be at least 1\n", a);
+                return EXIT_USAGE;
+            }
+            if (a[2] == 'r') over.runs = (unsigned)x; else M.jobs = (unsigned)x;
+        }
         else if (!strcmp(a, "--shard")) {
             if (sscanf(v, "%u/%u", &shard_k, &shard_n) != 2 || !shard_n || !shard_k || shard_k > shard_n ||
                 shard_n > REPORT_SHARD_MAX) {
