@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "det/sup/det.h"
+#include "tools/report/report.h"
 
 static char *slurp(const char *path)
 {
@@ -50,10 +51,50 @@ static void emit_test_verdict_cannot_close_comment(void **state)
     assert_null(strstr(text, "int injected = 1; /*\n"));
 }
 
+static json_t *shard(const char *id, const char *label)
+{
+    json_error_t je;
+    json_t *r = json_pack_ex(&je, 0, "{s:s, s:i, s:s, s:[{s:s, s:s, s:[s], s:{s:s}}]}",
+                             "schema", REPORT_SCHEMA_NAME, "version", REPORT_SCHEMA_VERSION,
+                             "shard", label, "cells", "id", id, "verdict", "PASS", "expected",
+                             "PASS", "evidence", "summary", "s");
+    assert_non_null(r);
+    return r;
+}
+
+/* fuzz_report (found in CI), tests/fuzz/corpus_report/regress_shard_huge.json:
+ * report_merge sized its shard table from the N of "K/N", so a label of
+ * "1/LONG_MAX" asked calloc for 2^63 bytes (ASan aborts; without ASan the
+ * calloc returned NULL and the label was dropped, so only the sanitizer
+ * build, `make check-asan`, sees the old bug here; the fuzz corpus input
+ * catches it in `make test`).  A huge N is now not a shard label. */
+static void merge_huge_shard_count_is_not_a_label(void **state)
+{
+    (void)state;
+    json_t *sh[2] = { shard("a", "1/9223372036854775807"), shard("b", "2/9223372036854775807") };
+    char err[256] = "";
+    json_t *m = report_merge(sh, 2, err, sizeof err);
+    assert_non_null(m);
+    assert_int_equal(json_array_size(json_object_get(m, "cells")), 2);
+    assert_null(json_object_get(m, "shard"));
+    json_decref(m);
+    json_decref(sh[0]);
+    json_decref(sh[1]);
+    /* the bound itself is still a shard count */
+    json_t *ok[2] = { shard("a", "1/2"), shard("b", "2/2") };
+    m = report_merge(ok, 2, err, sizeof err);
+    assert_non_null(m);
+    assert_string_equal(json_string_value(json_object_get(m, "shard")), "1/1");
+    json_decref(m);
+    json_decref(ok[0]);
+    json_decref(ok[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
         cmocka_unit_test(emit_test_verdict_cannot_close_comment),
+        cmocka_unit_test(merge_huge_shard_count_is_not_a_label),
     };
     return cmocka_run_group_tests(t, 0, 0);
 }
