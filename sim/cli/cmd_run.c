@@ -1,4 +1,5 @@
 /* sim/cli/cmd_run.c — `hvsim run`: build one variant, run it, judge it. */
+#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,7 +37,13 @@ static void side_by_side(const char *l, const char *r, const char *tl, const cha
            w, "------------------------------------------------------------------------");
     while (*l || *r) {
         int nl = (int)strcspn(l, "\n"), nr = (int)strcspn(r, "\n");
-        printf("  %-*.*s | %.*s\n", w, nl < w ? nl : w, l, nr, r);
+        /* too long for the column: cut the instruction, keep its "  <" mark */
+        const char *mark = memmem(l, (size_t)nl, "  <", 3);
+        int ml = mark ? nl - (int)(mark - l) : 0;
+        if (nl > w && mark && ml < w - 8)
+            printf("  %.*s%.*s | %.*s\n", w - ml, l, ml, mark, nr, r);
+        else
+            printf("  %-*.*s | %.*s\n", w, nl < w ? nl : w, l, nr, r);
         l += nl + (l[nl] == '\n');
         r += nr + (r[nr] == '\n');
     }

@@ -328,6 +328,15 @@ static void test_disasm_function_and_json(void **state)
     assert_non_null(strstr(s, "/* LOOP_VOLATILE */"));
     assert_non_null(strstr(s, "  <-- load"));
     assert_non_null(strstr(s, "ret"));
+    /* the back edge carries the oracle's word for its loop */
+    assert_non_null(strstr(s, "<== loop back (re-reads memory)"));
+    assert_null(strstr(s, "<== loop back: NO load"));
+    free(s);
+    s = loops_disasm_function(bin, "x86_64", "wait_plain", err, sizeof err);
+    if (!s)
+        fail_msg("loops_disasm_function: %s", err);
+    assert_non_null(strstr(s, "<== loop back: NO load inside"));
+    assert_null(strstr(s, "(re-reads memory)"));
     free(s);
     assert_null(loops_disasm_function(bin, "x86_64", "no_such_function", err, sizeof err));
     assert_non_null(strstr(err, "no_such_function"));

@@ -1,7 +1,8 @@
 /* tools/loops/listing.c — render instructions as text, one per line
  * "  addr: mnemonic ops", loads marked "  <-- load", with the DWARF source
  * line interleaved ("  ; file:line: text") whenever it changes and the source
- * file is readable. */
+ * file is readable; notes[i], when given and non-NULL, is appended to line i
+ * (the loop back edges of a whole-function listing). */
 #include <string.h>
 
 #include "loops_int.h"
@@ -12,7 +13,8 @@ static const char *base_name(const char *p)
     return s ? s + 1 : p;
 }
 
-char *listing_render(const struct insn *v, size_t n, struct dwline *d, struct srccache *sc)
+char *listing_render(const struct insn *v, size_t n, struct dwline *d, struct srccache *sc,
+                     char *const *notes)
 {
     struct sbuf b = { 0 };
     const char *pfile = NULL;
@@ -32,10 +34,11 @@ char *listing_render(const struct insn *v, size_t n, struct dwline *d, struct sr
             pfile = file;
             pline = line;
         }
-        sb_printf(&b, "  %llx: %s%s\n", (unsigned long long)in->addr, in->text,
+        sb_printf(&b, "  %llx: %s%s%s\n", (unsigned long long)in->addr, in->text,
                   !(in->flags & IN_LOAD)     ? ""
                   : (in->flags & IN_SHARED) ? "  <-- load"
-                                            : "  <-- load (stack)");
+                                            : "  <-- load (stack)",
+                  notes && notes[i] ? notes[i] : "");
     }
     return sb_take(&b);
 }

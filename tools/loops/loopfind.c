@@ -174,7 +174,7 @@ static char *render_body(const struct insn *v, size_t n, const char *in, struct 
         size_t e = k;
         while (e < n && in[e])
             e++;
-        char *part = listing_render(v + k, e - k, d, sc);
+        char *part = listing_render(v + k, e - k, d, sc, NULL);
         if (!part) {
             b.oom = 1;
             break;

@@ -204,6 +204,38 @@ void loops_free(struct loop_info *v, size_t n)
     free(v);
 }
 
+/* The whole function, each loop's back edge marked with what the oracle
+ * decided for that loop, so the reader sees which loop lost its load and
+ * not only where the loads are. */
+static char *render_with_back_edges(const struct lfunc *f, const struct insn *v, size_t nv,
+                                    struct ctx *c)
+{
+    struct loop_info *lp = NULL;
+    size_t nl = 0, cap = 0;
+    char **notes = calloc(nv + 1, sizeof *notes);
+    char *res = NULL;
+    if (!notes || loopfind(f, v, nv, c->d, c->sc, &lp, &nl, &cap) < 0)
+        goto out;
+    for (size_t k = 0; k < nl; k++) {
+        size_t i = 0;
+        while (i < nv && v[i].addr != lp[k].end)
+            i++;
+        if (i == nv || notes[i])
+            continue;
+        notes[i] = strdup(lp[k].has_shared_load ? "  <== loop back (re-reads memory)"
+                                                : "  <== loop back: NO load inside");
+        if (!notes[i])
+            goto out;
+    }
+    res = listing_render(v, nv, c->d, c->sc, notes);
+out:
+    for (size_t i = 0; notes && i < nv; i++)
+        free(notes[i]);
+    free(notes);
+    loops_free(lp, nl);
+    return res;
+}
+
 char *loops_disasm_function(const char *elf_path, const char *arch, const char *function,
                             char *err, size_t errlen)
 {
@@ -230,7 +262,7 @@ char *loops_disasm_function(const char *elf_path, const char *arch, const char *
         const struct insn *v;
         size_t nv;
         if (decode(&c, f, 0, &tmp, &v, &nv, err, errlen) == 0) {
-            res = listing_render(v, nv, c.d, c.sc);
+            res = render_with_back_edges(f, v, nv, &c);
             if (!res)
                 loops_err(err, errlen, "out of memory");
         }

@@ -91,8 +91,10 @@ unsigned riscv_classify(const char *mnem, const char *ops, uint64_t *target);
  * callee-saved register holding, e.g., the shared-page pointer) */
 void frame_fixup(enum loops_arch arch, struct insn *v, size_t n);
 
-/* listing.c — text of insns with source interleaved */
-char *listing_render(const struct insn *v, size_t n, struct dwline *d, struct srccache *sc);
+/* listing.c — text of insns with source interleaved; notes: NULL or n
+ * optional suffixes, one per insn */
+char *listing_render(const struct insn *v, size_t n, struct dwline *d, struct srccache *sc,
+                     char *const *notes);
 
 /* loopfind.c — loops among the insns of one function */
 struct loop_info;
