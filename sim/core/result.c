@@ -51,13 +51,21 @@ json_t *result_to_json(const struct run_result *r, const struct hvsim_runcfg *c)
         json_object_set_new(ev, "loop_disasm", json_string(r->loop_disasm));
     if (r->loop_disasm_o0[0])
         json_object_set_new(ev, "loop_disasm_O0", json_string(r->loop_disasm_o0));
+    /* one entry per distinct PC, with how many samples hit it */
     json_t *pcs = json_array();
     for (int i = 0; i < r->npcs; i++) {
+        int seen = 0, count = 0;
+        for (int k = 0; k < r->npcs; k++) {
+            seen |= k < i && r->pcs[k] == r->pcs[i];
+            count += r->pcs[k] == r->pcs[i];
+        }
+        if (seen)
+            continue;
         char b[32], fn[160] = "", file[160] = "";
         int line = 0;
         snprintf(b, sizeof b, "0x%llx", (unsigned long long)r->pcs[i]);
         sscanf(r->pc_where[i], "%159[^\t]\t%159[^\t]\t%d", fn, file, &line);
-        json_t *o = json_pack("{s:s}", "pc", b);
+        json_t *o = json_pack("{s:s,s:i}", "pc", b, "count", count);
         if (fn[0])
             json_object_set_new(o, "function", json_string(fn));
         if (file[0]) {

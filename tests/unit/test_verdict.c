@@ -56,7 +56,21 @@ static void result_json(void **st)
     strcpy(r.file, "hv/handler.c");
     r.line = 73;
     result_event(&r, 5, "cpu1", "trap %d", 1);
+    /* 3 samples, 2 distinct PCs: one entry each, with its count */
+    r.npcs = 3;
+    r.pcs[0] = r.pcs[2] = 0x1330;
+    r.pcs[1] = 0x1333;
+    strcpy(r.pc_where[0], "wait_for_response\thv/handler.c\t73");
+    strcpy(r.pc_where[1], "wait_for_response\thv/handler.c\t73");
+    strcpy(r.pc_where[2], "wait_for_response\thv/handler.c\t73");
     json_t *j = result_to_json(&r, &c);
+    json_t *pcs = json_object_get(json_object_get(j, "evidence"), "pc_samples");
+    assert_int_equal(json_array_size(pcs), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(pcs, 0), "pc")), "0x1330");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(pcs, 0), "count")), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(pcs, 1), "count")), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(pcs, 1), "function")),
+                        "wait_for_response");
     assert_string_equal(json_string_value(json_object_get(j, "verdict")), "HANG_STALE_READ");
     assert_int_equal(json_integer_value(json_object_get(j, "seed")), 42);
     json_t *ev = json_object_get(j, "evidence");

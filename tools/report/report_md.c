@@ -370,7 +370,9 @@ static void md_paragraph(FILE *f, matrix *mx, json_t *rep, const char *row, cons
         json_t *pcs = json_object_get(ev, "pc_samples");
         if (json_array_size(pcs) > 0) {
             json_t *p0 = json_array_get(pcs, 0);
-            if (json_array_size(pcs) == 1)
+            if (json_array_size(pcs) == 1 && rj_is_int(p0, "count"))
+                fprintf(f, "All %lld PC samples at ", rj_int(p0, "count", 0));
+            else if (json_array_size(pcs) == 1)
                 fputs("PC samples all at ", f);
             else
                 fprintf(f, "PC samples at %zu places, the first ", json_array_size(pcs));
