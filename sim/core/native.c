@@ -45,6 +45,15 @@ static int access_is_sync(const struct hvsim_access *a)
  * guest thread is sampled through qemu-user's gdbstub (the connection made
  * at spawn, *gdb; dropped here as soon as the samples are taken) and the
  * guest PCs are symbolised offline in the -no-pie static binary. */
+
+/* paths inside the hvsim tree are shown relative to it (hv/handler.c);
+ * the user's own files keep their full path */
+static const char *tree_relative(const char *f)
+{
+    const char *home = hvsim_home();
+    size_t hl = strlen(home);
+    return !strncmp(f, home, hl) && f[hl] == '/' ? f + hl + 1 : f;
+}
 static void sample_pc(struct run_result *r, const struct build_out *b, const struct hvsim_runcfg *c,
                       pid_t pid, pid_t tid, struct pc_gdb **gdb)
 {
@@ -73,9 +82,8 @@ static void sample_pc(struct run_result *r, const struct build_out *b, const str
     struct pc_sym s;
     for (int k = 0; k < n; k++)
         if (SYM(pcs[k], &s) == 0) {
-            const char *f = strrchr(s.file, '/');
             snprintf(r->pc_where[k], sizeof r->pc_where[k], "%s\t%s\t%d", s.function,
-                     f ? f + 1 : s.file, s.line);
+                     tree_relative(s.file), s.line);
         }
     int ok = SYM(pcs[n - 1], &s) == 0;
     /* A compiler may give the spin instruction itself line 0 (clang's
@@ -88,12 +96,7 @@ static void sample_pc(struct run_result *r, const struct build_out *b, const str
 #undef SYM
     if (ok) {
         snprintf(r->function, sizeof r->function, "%s", s.function);
-        const char *home = hvsim_home();
-        size_t hl = strlen(home);
-        const char *f = s.file;
-        if (!strncmp(f, home, hl) && f[hl] == '/')
-            f += hl + 1; /* show paths relative to the hvsim tree */
-        snprintf(r->file, sizeof r->file, "%s", f);
+        snprintf(r->file, sizeof r->file, "%s", tree_relative(s.file));
         r->line = s.line;
     }
 }
