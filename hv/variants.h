@@ -9,7 +9,7 @@
  *
  * RELAX_DEFAULT mirrors what Rust's core::hint::spin_loop() emits on the
  * target: `pause` on x86, `isb` on aarch64, nothing on riscv64 without
- * Zihintpause.  Measured (DESIGN.md §2): whether a plain load is hoisted
+ * Zihintpause and nothing on powerpc64.  Measured (DESIGN.md §2): whether a plain load is hoisted
  * depends on the hint — gcc keeps reloading with `pause`, clang with an
  * empty asm — so the hint is a real dimension of the matrix.
  */

@@ -10,7 +10,7 @@ const char *const opt_levels_all[6] = { "O0", "O1", "O2", "O3", "Os", "Og" };
 static const struct { const char *what; const char *values[8]; } allowed[] = {
     { "cc", { "gcc", "clang" } },
     { "opt", { "O0", "O1", "O2", "O3", "Os", "Og" } },
-    { "arch", { "x86_64", "aarch64", "riscv64" } },
+    { "arch", { "x86_64", "aarch64", "riscv64", "ppc64le" } },
     { "wait", { "plain", "volatile", "acquire" } },
     { "relax", { "none", "pause", "yield", "isb", "barrier", "asm", "default" } },
     { "wake", { "fence", "nofence" } },
@@ -225,7 +225,7 @@ void options_usage_common(FILE *f)
         "variant (what is built):\n"
         "  --cc gcc|clang            compiler (default gcc)\n"
         "  --opt O0|O1|O2|O3|Os|Og   optimisation level (default O2)\n"
-        "  --arch x86_64|aarch64|riscv64   target; foreign ones run under qemu-user\n"
+        "  --arch x86_64|aarch64|riscv64|ppc64le   target; foreign ones run under qemu-user\n"
         "  --wait plain|volatile|acquire   how the handler reads cfg_flags in its wait loop\n"
         "  --relax none|pause|yield|isb|barrier|asm|default   spin hint in the loop;\n"
         "                            default = what Rust's spin_loop emits on the target\n"

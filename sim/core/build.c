@@ -92,6 +92,8 @@ const char *build_compiler(const char *cc, const char *arch)
         { "clang", "aarch64", "clang --target=aarch64-linux-gnu" },
         { "gcc", "riscv64", "riscv64-linux-gnu-gcc" },
         { "clang", "riscv64", "clang --target=riscv64-linux-gnu" },
+        { "gcc", "ppc64le", "powerpc64le-linux-gnu-gcc" },
+        { "clang", "ppc64le", "clang --target=powerpc64le-linux-gnu" },
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         if (!strcmp(t[i].cc, cc) && !strcmp(t[i].arch, arch))
@@ -109,7 +111,8 @@ int build_compiler_available(const char *cc, const char *arch)
     char tool[64];
     /* clang --target needs the cross gcc toolchain for headers and libs */
     if (!strncmp(c, "clang ", 6))
-        snprintf(tool, sizeof tool, "%s-linux-gnu-gcc", arch);
+        snprintf(tool, sizeof tool, "%s-linux-gnu-gcc",
+                 !strcmp(arch, "ppc64le") ? "powerpc64le" : arch); /* Debian's triple */
     else
         snprintf(tool, sizeof tool, "%s", c);
     char *argv[] = { "sh", "-c", 0, 0 };

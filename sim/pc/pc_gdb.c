@@ -461,6 +461,7 @@ static int arch_info(const char *arch, const char **want, int *pcreg)
     if (!arch) arch = "";
     if (!strcmp(arch, "aarch64")) { *want = "aarch64"; *pcreg = 32; }
     else if (!strcmp(arch, "riscv64")) { *want = "riscv:rv64"; *pcreg = 32; }
+    else if (!strcmp(arch, "ppc64le")) { *want = "powerpc:common64"; *pcreg = 64; } /* r0-31, f0-31, pc */
     else if (!strcmp(arch, "x86_64")) { *want = "i386:x86-64"; *pcreg = 16; }
     else return -1;
     return 0;

@@ -132,7 +132,7 @@ struct ps {
 };
 
 static const char *const cc_vals[] = {"gcc", "clang", NULL};
-static const char *const arch_vals[] = {"x86_64", "aarch64", "riscv64", NULL};
+static const char *const arch_vals[] = {"x86_64", "aarch64", "riscv64", "ppc64le", NULL};
 static const char *const wait_vals[] = {"plain", "volatile", "acquire", NULL};
 static const char *const relax_vals[] = {"none", "pause", "yield", "isb", "barrier", "asm",
                                          "default", NULL};

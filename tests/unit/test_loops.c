@@ -194,6 +194,11 @@ static const struct loop_info *find_loop(const struct loop_info *v, size_t n, co
     return best;
 }
 
+/* clang --target=powerpc64le puts an empty-bodied wait's `b .` on the line
+ * of the `return` after it (DWARF says line 8 for a loop written on line 6):
+ * for that build the loop's line may lie up to 2 lines after its marker. */
+static int line_slack;
+
 static void check_loop(const struct loop_info *v, size_t n, const char *fn, const char *marker,
                        int want_shared)
 {
@@ -206,7 +211,7 @@ static void check_loop(const struct loop_info *v, size_t n, const char *fn, cons
     assert_true(l->start <= l->end);
     size_t fl = strlen(l->file);
     assert_true(fl >= 10 && !strcmp(l->file + fl - 10, "loops_fx.c"));
-    if (l->line != line_of(marker))
+    if (l->line < line_of(marker) || l->line > line_of(marker) + line_slack)
         fail_msg("%s: loop line %d, want %d (%s)\n%s", fn, l->line, line_of(marker), marker,
                  l->disasm);
     assert_non_null(strstr(l->disasm, ": "));
@@ -280,6 +285,45 @@ static void test_cross_clang(void **state)
     (void)state;
     check_build("clang", "--target=aarch64-linux-gnu", "aarch64", "-O2");
     check_build("clang", "--target=riscv64-linux-gnu", "riscv64", "-O2");
+    line_slack = 2;
+    check_build("clang", "--target=powerpc64le-linux-gnu", "ppc64le", "-O2");
+    line_slack = 0;
+}
+
+static void test_ppc64le_gcc(void **state)
+{
+    (void)state;
+    check_build("powerpc64le-linux-gnu-gcc", NULL, "ppc64le", "-O0");
+    check_build("powerpc64le-linux-gnu-gcc", NULL, "ppc64le", "-O2");
+}
+
+static void test_ppc64_classify(void **state)
+{
+    (void)state;
+    uint64_t t = 0;
+    assert_int_equal(ppc64_classify("ld", "r9,0(r9)", &t), IN_LOAD | IN_SHARED);
+    assert_int_equal(ppc64_classify("ldx", "r9,r3,r9", &t), IN_LOAD | IN_SHARED);
+    assert_int_equal(ppc64_classify("lwz", "r9,40(r31)", &t), IN_LOAD | IN_FPBASE);
+    assert_int_equal(ppc64_classify("ld", "r31,-8(r1)", &t), IN_LOAD);
+    assert_int_equal(ppc64_classify("lfd", "f1,8(r4)", &t), IN_LOAD | IN_SHARED);
+    assert_int_equal(ppc64_classify("lwarx", "r9,0,r3", &t), IN_LOAD | IN_SHARED);
+    assert_int_equal(ppc64_classify("li", "r3,1", &t), 0);
+    assert_int_equal(ppc64_classify("lis", "r3,4096", &t), 0);
+    assert_int_equal(ppc64_classify("lwsync", "", &t), 0);
+    assert_int_equal(ppc64_classify("std", "r3,32(r31)", &t), 0);
+    assert_int_equal(ppc64_classify("beq", "10000d10 <wait_for_response+0x10>", &t), IN_BRANCH);
+    assert_int_equal(t, 0x10000d10);
+    assert_int_equal(ppc64_classify("bne-", "cr7,100010a0 <f+0x20>", &t), IN_BRANCH);
+    assert_int_equal(t, 0x100010a0);
+    assert_int_equal(ppc64_classify("bdnz", "10000ea0 <f+0x170>", &t), IN_BRANCH);
+    assert_int_equal(ppc64_classify("b", "10000e20 <f+0x30>", &t), IN_BRANCH | IN_NOFALL);
+    assert_int_equal(t, 0x10000e20);
+    assert_int_equal(ppc64_classify("bl", "10002768 <hvsim_bridge+0x8>", &t), IN_CALL);
+    assert_int_equal(ppc64_classify("bctrl", "", &t), IN_CALL);
+    assert_int_equal(ppc64_classify("blr", "", &t), IN_NOFALL);
+    assert_int_equal(ppc64_classify("bctr", "", &t), IN_NOFALL);
+    assert_int_equal(ppc64_classify("bnelr", "", &t), 0); /* conditional return: falls through */
+    assert_int_equal(ppc64_classify("blt", "10000ea0 <f+0x170>", &t), IN_BRANCH); /* not "bl" */
 }
 
 /* functions == NULL: file filter, auto-detected arch, many functions (riscv:
@@ -482,6 +526,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_riscv_classify),
+        cmocka_unit_test(test_ppc64_classify),
+        cmocka_unit_test(test_ppc64le_gcc),
         cmocka_unit_test(test_frame_fixup),
         cmocka_unit_test(test_loopfind_synthetic),
         cmocka_unit_test(test_errors),

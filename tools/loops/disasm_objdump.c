@@ -1,6 +1,8 @@
-/* tools/loops/disasm_objdump.c — riscv64: Capstone 4 has no RISC-V, so run
- * `riscv64-linux-gnu-objdump -d --no-show-raw-insn` (posix_spawn + pipe, no
- * shell) and parse its listing.  $HVSIM_RISCV_OBJDUMP overrides the tool. */
+/* tools/loops/disasm_objdump.c — riscv64 (Capstone 4 has no RISC-V) and
+ * ppc64le (Capstone 4 loses conditional branch targets): run the cross
+ * binutils' `objdump -d --no-show-raw-insn` (posix_spawn + pipe, no shell)
+ * and parse its listing.  $HVSIM_RISCV_OBJDUMP / $HVSIM_PPC64_OBJDUMP
+ * override the tool. */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
@@ -55,7 +57,7 @@ static int is_load_mnem(const char *m)
     return *m == 0;
 }
 
-static int parse_target(const char *ops, uint64_t *target)
+int parse_branch_target(const char *ops, uint64_t *target)
 {
     const char *lt = strstr(ops, " <");
     const char *end = lt ? lt : ops + strlen(ops);
@@ -91,7 +93,7 @@ unsigned riscv_classify(const char *m, const char *ops, uint64_t *target)
         !strcmp(m, "ret") || !strcmp(m, "tail") || (!strcmp(m, "jal") && rd_zero) ||
         (!strcmp(m, "jalr") && rd_zero))
         f |= IN_NOFALL;
-    if (branch && parse_target(ops, target))
+    if (branch && parse_branch_target(ops, target))
         f |= IN_BRANCH;
     if (is_load_mnem(m)) {
         f |= IN_LOAD | load_base(ops);
@@ -100,7 +102,7 @@ unsigned riscv_classify(const char *m, const char *ops, uint64_t *target)
 }
 
 /* " 660:\tadd\ta1,a1,4" */
-static int parse_line(char *s, struct insn_vec *out)
+static int parse_line(enum loops_arch arch, char *s, struct insn_vec *out)
 {
     while (*s == ' ')
         s++;
@@ -129,20 +131,23 @@ static int parse_line(char *s, struct insn_vec *out)
     char *hash = strchr(ops, '#'); /* "# 1234 <sym>" comments */
     if (hash)
         *hash = 0;
-    in->flags = riscv_classify(m, ops, &in->target);
+    in->flags = arch == LA_PPC64LE ? ppc64_classify(m, ops, &in->target)
+                                   : riscv_classify(m, ops, &in->target);
     return 0;
 }
 
-static pid_t spawn_objdump(const char *path, uint64_t start, uint64_t stop, int *rfd, char *err,
-                           size_t errlen)
+static pid_t spawn_objdump(enum loops_arch arch, const char *path, uint64_t start, uint64_t stop,
+                           int *rfd, char *err, size_t errlen)
 {
     char a1[40], a2[40];
     snprintf(a1, sizeof a1, "--start-address=0x%llx", (unsigned long long)start);
     snprintf(a2, sizeof a2, "--stop-address=0x%llx", (unsigned long long)stop);
-    const char *env = getenv("HVSIM_RISCV_OBJDUMP");
-    const char *tools[] = { env && *env ? env : "riscv64-linux-gnu-objdump",
-                            "riscv64-unknown-linux-gnu-objdump", "riscv64-unknown-elf-objdump",
-                            NULL };
+    int ppc = arch == LA_PPC64LE;
+    const char *env = getenv(ppc ? "HVSIM_PPC64_OBJDUMP" : "HVSIM_RISCV_OBJDUMP");
+    const char *rv[] = { env && *env ? env : "riscv64-linux-gnu-objdump",
+                         "riscv64-unknown-linux-gnu-objdump", "riscv64-unknown-elf-objdump", NULL };
+    const char *pp[] = { env && *env ? env : "powerpc64le-linux-gnu-objdump", NULL };
+    const char **tools = ppc ? pp : rv;
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0) {
         loops_err(err, errlen, "pipe: %s", strerror(errno));
@@ -184,11 +189,11 @@ static pid_t spawn_objdump(const char *path, uint64_t start, uint64_t stop, int 
     return pid;
 }
 
-int disasm_objdump(const char *path, uint64_t start, uint64_t stop, struct insn_vec *out,
-                   char *err, size_t errlen)
+int disasm_objdump(enum loops_arch arch, const char *path, uint64_t start, uint64_t stop,
+                   struct insn_vec *out, char *err, size_t errlen)
 {
     int fd;
-    pid_t pid = spawn_objdump(path, start, stop, &fd, err, errlen);
+    pid_t pid = spawn_objdump(arch, path, start, stop, &fd, err, errlen);
     if (pid < 0)
         return -1;
     FILE *fp = fdopen(fd, "r");
@@ -202,7 +207,7 @@ int disasm_objdump(const char *path, uint64_t start, uint64_t stop, struct insn_
         size_t cap = 0;
         while (getline(&line, &cap, fp) > 0) {
             line[strcspn(line, "\n")] = 0;
-            if (rc == 0 && parse_line(line, out) < 0) {
+            if (rc == 0 && parse_line(arch, line, out) < 0) {
                 rc = -1;
                 loops_err(err, errlen, "out of memory");
             }
@@ -214,7 +219,8 @@ int disasm_objdump(const char *path, uint64_t start, uint64_t stop, struct insn_
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
     if (rc == 0 && !(WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
-        loops_err(err, errlen, "riscv64 objdump failed on %s (status %d)", path, st);
+        loops_err(err, errlen, "%s objdump failed on %s (status %d)",
+                  arch == LA_PPC64LE ? "ppc64le" : "riscv64", path, st);
         rc = -1;
     }
     return rc;

@@ -16,6 +16,7 @@ static const char *arch_name(enum loops_arch a)
     case LA_X86_64: return "x86_64";
     case LA_AARCH64: return "aarch64";
     case LA_RISCV64: return "riscv64";
+    case LA_PPC64LE: return "ppc64le";
     default: return "unknown";
     }
 }
@@ -26,6 +27,7 @@ static enum loops_arch arch_of_machine(unsigned m)
     case EM_X86_64: return LA_X86_64;
     case EM_AARCH64: return LA_AARCH64;
     case EM_RISCV: return LA_RISCV64;
+    case EM_PPC64: return LA_PPC64LE; /* little-endian checked by the caller */
     default: return LA_NONE;
     }
 }
@@ -102,8 +104,10 @@ int lelf_open(struct lelf *e, const char *path, const char *arch, char *err, siz
             want = LA_AARCH64;
         else if (!strcmp(arch, "riscv64"))
             want = LA_RISCV64;
+        else if (!strcmp(arch, "ppc64le"))
+            want = LA_PPC64LE;
         else {
-            loops_err(err, errlen, "unsupported architecture '%s' (x86_64, aarch64, riscv64)", arch);
+            loops_err(err, errlen, "unsupported architecture '%s' (x86_64, aarch64, riscv64, ppc64le)", arch);
             return -1;
         }
     }
@@ -124,8 +128,9 @@ int lelf_open(struct lelf *e, const char *path, const char *arch, char *err, siz
         goto fail;
     }
     e->arch = arch_of_machine(eh.e_machine);
-    if (gelf_getclass(elf) != ELFCLASS64 || e->arch == LA_NONE) {
-        loops_err(err, errlen, "%s: unsupported ELF machine %u (need 64-bit x86_64/aarch64/riscv64)",
+    if (gelf_getclass(elf) != ELFCLASS64 || e->arch == LA_NONE ||
+        (e->arch == LA_PPC64LE && eh.e_ident[EI_DATA] != ELFDATA2LSB)) {
+        loops_err(err, errlen, "%s: unsupported ELF machine %u (need 64-bit x86_64/aarch64/riscv64/ppc64le)",
                   path, (unsigned)eh.e_machine);
         goto fail;
     }

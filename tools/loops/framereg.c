@@ -1,4 +1,4 @@
-/* tools/loops/framereg.c — is rbp / x29 / s0 this function's frame pointer?
+/* tools/loops/framereg.c — is rbp / x29 / s0 / r31 this function's frame pointer?
  * Only if the function sets it from the stack pointer; otherwise (typical at
  * -O2) it is an ordinary callee-saved register and loads through it may read
  * shared memory. */
@@ -13,6 +13,8 @@ static int sets_fp(enum loops_arch arch, const char *t)
         return !strcmp(t, "mov rbp, rsp");
     case LA_AARCH64:
         return !strcmp(t, "mov x29, sp") || !strncmp(t, "add x29, sp,", 12);
+    case LA_PPC64LE:
+        return !strcmp(t, "mr r31,r1");
     case LA_RISCV64:
         return !strncmp(t, "add s0,sp,", 10) || !strncmp(t, "addi s0,sp,", 11) ||
                !strcmp(t, "mv s0,sp") || !strncmp(t, "c.addi4spn s0,", 14);

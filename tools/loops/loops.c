@@ -55,7 +55,7 @@ static int decode_raw(struct ctx *c, const struct lfunc *f, int whole, struct in
                       struct insn **v, size_t *n, char *err, size_t errlen)
 {
     tmp->n = 0;
-    if (c->e.arch != LA_RISCV64) {
+    if (c->e.arch == LA_X86_64 || c->e.arch == LA_AARCH64) {
         if (disasm_capstone(c->e.arch, f->code, f->size, f->addr, tmp, err, errlen) < 0)
             return -1;
         *v = tmp->v;
@@ -63,14 +63,14 @@ static int decode_raw(struct ctx *c, const struct lfunc *f, int whole, struct in
         return 0;
     }
     if (!whole || c->e.is_rel) {
-        if (disasm_objdump(c->path, f->addr, f->addr + f->size, tmp, err, errlen) < 0)
+        if (disasm_objdump(c->e.arch, c->path, f->addr, f->addr + f->size, tmp, err, errlen) < 0)
             return -1;
         *v = tmp->v;
         *n = tmp->n;
         return 0;
     }
     if (!c->have_all) {
-        if (disasm_objdump(c->path, 0, 0, &c->all, err, errlen) < 0)
+        if (disasm_objdump(c->e.arch, c->path, 0, 0, &c->all, err, errlen) < 0)
             return -1;
         qsort(c->all.v, c->all.n, sizeof *c->all.v, cmp_insn);
         c->have_all = 1;

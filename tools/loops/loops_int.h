@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum loops_arch { LA_NONE = 0, LA_X86_64, LA_AARCH64, LA_RISCV64 };
+enum loops_arch { LA_NONE = 0, LA_X86_64, LA_AARCH64, LA_RISCV64, LA_PPC64LE };
 
 /* one decoded instruction */
 enum {
@@ -80,9 +80,14 @@ const char *srccache_line(struct srccache *c, const char *file, int line); /* NU
 /* disasm_capstone.c (x86_64, aarch64) */
 int disasm_capstone(enum loops_arch arch, const uint8_t *code, size_t size, uint64_t addr,
                     struct insn_vec *out, char *err, size_t errlen);
-/* disasm_objdump.c (riscv64): decode [start, stop) of the file, or all of it if stop == 0 */
-int disasm_objdump(const char *path, uint64_t start, uint64_t stop, struct insn_vec *out,
-                   char *err, size_t errlen);
+/* disasm_objdump.c (riscv64, ppc64le): decode [start, stop) of the file, or
+ * all of it if stop == 0 */
+int disasm_objdump(enum loops_arch arch, const char *path, uint64_t start, uint64_t stop,
+                   struct insn_vec *out, char *err, size_t errlen);
+/* the branch target of objdump operands "..., 1234 <sym+0x10>"; 1 if found */
+int parse_branch_target(const char *ops, uint64_t *target);
+/* classify_ppc64.c: one objdump line of ppc64le code */
+unsigned ppc64_classify(const char *mnem, const char *ops, uint64_t *target);
 /* riscv: classify one objdump line's mnemonic/operands into flags/target (exposed for tests) */
 unsigned riscv_classify(const char *mnem, const char *ops, uint64_t *target);
 

@@ -46,7 +46,7 @@ static void seterr(char *err, size_t errlen, const char *fmt, ...)
 
 static const char *const OPT_ORDER[] = {"O0", "O1", "O2", "O3", "Os", "Og", "Oz", "Ofast", NULL};
 static const char *const CC_ORDER[] = {"gcc", "clang", NULL};
-static const char *const ARCH_ORDER[] = {"x86_64", "aarch64", "riscv64", "loongarch64", NULL};
+static const char *const ARCH_ORDER[] = {"x86_64", "aarch64", "riscv64", "ppc64le", "loongarch64", NULL};
 static const char *const ENGINE_ORDER[] = {"native", "det", "deterministic", "threads", "tsan", NULL};
 static const char *const WAIT_ORDER[] = {"plain", "volatile", "acquire", "seq_cst", NULL};
 static const char *const RELAX_ORDER[] = {"none", "asm", "pause", "isb", "yield", "asm-memory", NULL};

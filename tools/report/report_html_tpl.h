@@ -119,7 +119,7 @@ static const char HTML_TAIL[] =
     "    BUILD_ERROR:     {s: \"BUILD\",    bg: \"#cfcfcf\", fg: \"#333333\", w: \"failed to build\"}\n"
     "  };\n"
     "  var ORDER = {opt: [\"O0\", \"O1\", \"O2\", \"O3\", \"Os\", \"Og\", \"Oz\", \"Ofast\"], cc: [\"gcc\", \"clang\"],\n"
-    "               arch: [\"x86_64\", \"aarch64\", \"riscv64\", \"loongarch64\"],\n"
+    "               arch: [\"x86_64\", \"aarch64\", \"riscv64\", \"ppc64le\", \"loongarch64\"],\n"
     "               engine: [\"native\", \"det\", \"deterministic\", \"threads\", \"tsan\"], wait: [\"plain\", \"volatile\", \"acquire\", \"seq_cst\"],\n"
     "               relax: [\"none\", \"asm\", \"pause\", \"isb\", \"yield\", \"asm-memory\"], wake: [\"fence\", \"seq_cst\", \"nofence\"]};\n"
     "  var LANE_COLORS = [\"#2f5fd0\", \"#c2410c\", \"#0f766e\", \"#7c3aed\", \"#b45309\", \"#be185d\", \"#475467\"];\n"
