@@ -17,7 +17,7 @@ static void usage(FILE *f)
                "wait loop whose load the compiler hoisted spins on registers: `shared load: NO`.\n"
                "With build options (--cc --opt --arch --wait --relax --wake --hv …) the variant is\n"
                "built exactly as `hvsim run` builds it; --binary analyses any ELF instead.\n\n"
-               "  --binary ELF   analyse this file (x86_64, aarch64, riscv64)\n"
+               "  --binary ELF   analyse this file (x86_64, aarch64, riscv64, ppc64le)\n"
                "  --filter STR   only functions whose DWARF file path contains STR (default /hv/,\n"
                "                 or your --hv file's name; --all for every function)\n"
                "  --disasm       print each loop's instructions with source lines\n"
