@@ -9,20 +9,13 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 for tool in qemu-aarch64 aarch64-linux-gnu-gcc; do
   command -v $tool >/dev/null 2>&1 || skip "foreign aarch64: $tool not installed (tools/deps.sh)"
 done
-want=$(grep -n 'while (HV_LOAD_FLAG(&b->cfg_flags\[cpu\]) == old)' "$ROOT/hv/handler.c" | cut -d: -f1)
+want=$(wait_line)
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
 ccs=gcc; command -v clang >/dev/null 2>&1 && ccs="gcc clang"
 maxlat=0
 for cc in $ccs; do
   "$HVSIM" run --arch aarch64 --cc $cc --opt O2 --wait plain --relax none --json > "$t/out" 2>"$t/err"
-  rc=$?
-  [ $rc -eq 1 ] || fail "foreign aarch64 $cc: exit $rc, want 1 ($(tail -n 3 "$t/err"))"
-  v=$(jget "$t/out" "L[-1]['verdict']")
-  [ "$v" = HANG_STALE_READ ] || fail "foreign aarch64 $cc: verdict $v, want HANG_STALE_READ"
-  where=$(jget "$t/out" "'%s:%s' % (L[-1]['evidence'].get('file',''), L[-1]['evidence'].get('line',''))")
-  [ "$where" = "hv/handler.c:$want" ] || fail "foreign aarch64 $cc: evidence names '$where', want hv/handler.c:$want"
-  lat=$(jget "$t/out" "(lambda tl: [e['t_us'] for e in tl if 'HANG' in e['what']][-1] - [e['t_us'] for e in tl if e['what'].startswith('answered')][-1])(L[-1]['evidence']['timeline']) // 1000")
-  [ "$lat" -le 5000 ] || fail "foreign aarch64 $cc: judged $lat ms after the flag changed (> 5 s)"
+  expect_hang "foreign aarch64 $cc" $? "$t/out" "$t/err"
   [ "$lat" -gt "$maxlat" ] && maxlat=$lat
   case "$(jget "$t/out" "L[-1]['platform']")" in
     qemu-user:*) ;;

@@ -10,16 +10,11 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 for tool in qemu-ppc64le powerpc64le-linux-gnu-gcc powerpc64le-linux-gnu-objdump; do
   command -v $tool >/dev/null 2>&1 || skip "foreign ppc64le: $tool not installed (tools/deps.sh test)"
 done
-want=$(grep -n 'while (HV_LOAD_FLAG(&b->cfg_flags\[cpu\]) == old)' "$ROOT/hv/handler.c" | cut -d: -f1)
+want=$(wait_line)
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
 for cc in gcc clang; do
   "$HVSIM" run --arch ppc64le --cc $cc --opt O2 --wait plain --relax default --json > "$t/out" 2>"$t/err"
-  rc=$?
-  [ $rc -eq 1 ] || fail "ppc64le $cc: exit $rc, want 1 ($(tail -n 3 "$t/err"))"
-  v=$(jget "$t/out" "L[-1]['verdict']")
-  [ "$v" = HANG_STALE_READ ] || fail "ppc64le $cc: verdict $v, want HANG_STALE_READ"
-  where=$(jget "$t/out" "'%s:%s' % (L[-1]['evidence'].get('file',''), L[-1]['evidence'].get('line',''))")
-  [ "$where" = "hv/handler.c:$want" ] || fail "ppc64le $cc: evidence names '$where', want hv/handler.c:$want"
+  expect_hang "ppc64le $cc" $? "$t/out" "$t/err"
   jget "$t/out" "L[-1]['evidence']['loop_disasm']" | grep "<== loop back: NO load inside" >/dev/null ||
     fail "ppc64le $cc: the listing does not mark the load-free back edge"
   case "$(jget "$t/out" "L[-1]['platform']")" in
