@@ -5,7 +5,6 @@
 # offline to the hv/ wait loop.  relax=default (isb, Rust's spin_loop there)
 # passes.  The --json platform field carries the qemu-user label.
 . "$(dirname "$0")/lib.sh"
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 for tool in qemu-aarch64 aarch64-linux-gnu-gcc; do
   command -v $tool >/dev/null 2>&1 || skip "foreign aarch64: $tool not installed (tools/deps.sh)"
 done

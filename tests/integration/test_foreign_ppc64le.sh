@@ -6,7 +6,6 @@
 # gdbstub, register 64), the listing marks the back edge with no load; the
 # volatile fix passes; the loop oracle agrees; the qemu-user label is there.
 . "$(dirname "$0")/lib.sh"
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 for tool in qemu-ppc64le powerpc64le-linux-gnu-gcc powerpc64le-linux-gnu-objdump; do
   command -v $tool >/dev/null 2>&1 || skip "foreign ppc64le: $tool not installed (tools/deps.sh test)"
 done

@@ -6,7 +6,6 @@
 # (hv/handler.c:LINE) exactly as a native run does.  Also checks the
 # qemu-user label in --json and in the human output.
 . "$(dirname "$0")/lib.sh"
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 for tool in qemu-riscv64 riscv64-linux-gnu-gcc; do
   command -v $tool >/dev/null 2>&1 || skip "foreign riscv64: $tool not installed (tools/deps.sh)"
 done
