@@ -83,6 +83,17 @@ int options_parse_u64(const char *cmd, const char *opt, const char *v, uint64_t 
     return 0;
 }
 
+int options_parse_count(const char *cmd, const char *opt, const char *v, uint64_t max, uint64_t *out)
+{
+    if (options_parse_u64(cmd, opt, v, max, out))
+        return -1;
+    if (*out == 0) {
+        fprintf(stderr, "hvsim %s: %s must be at least 1\n", cmd, opt);
+        return -1;
+    }
+    return 0;
+}
+
 int options_parse_one(const char *cmd, int argc, char **argv, int i, struct hvsim_runcfg *c,
                       struct cli_opts *o)
 {
@@ -137,15 +148,12 @@ int options_parse_one(const char *cmd, int argc, char **argv, int i, struct hvsi
         return 2;
     }
     if (!strcmp(a, "--runs")) {
-        if (options_parse_u64(cmd, a, v, 100000000, &x) || x == 0) {
-            if (x == 0) fprintf(stderr, "hvsim %s: --runs must be at least 1\n", cmd);
-            return -1;
-        }
+        if (options_parse_count(cmd, a, v, 100000000, &x)) return -1;
         c->runs = (unsigned)x;
         return 2;
     }
     if (!strcmp(a, "--hang-ms") || !strcmp(a, "--timeout-ms")) {
-        if (options_parse_u64(cmd, a, v, 3600000, &x) || x == 0) return -1;
+        if (options_parse_count(cmd, a, v, 3600000, &x)) return -1;
         *(a[2] == 'h' ? &c->hang_ms : &c->timeout_ms) = (unsigned)x;
         return 2;
     }

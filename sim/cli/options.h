@@ -27,6 +27,8 @@ int options_valid_value(const char *what, const char *v);
 /* A decimal/hex number in 0..max for OPT; prints "hvsim CMD: ..." and returns
  * -1 otherwise. */
 int options_parse_u64(const char *cmd, const char *opt, const char *v, uint64_t max, uint64_t *out);
+/* the same, for a count: 0 is refused too */
+int options_parse_count(const char *cmd, const char *opt, const char *v, uint64_t max, uint64_t *out);
 extern const char *const opt_levels_all[6];
 void options_usage_common(FILE *f);
 

@@ -14,6 +14,8 @@ expect2 "bogus" run --relax bogus
 expect2 "--opt" run --opt O9
 expect2 "--frobnicate" run --frobnicate
 expect2 "--runs" run --runs -3
+expect2 "--hang-ms" run --hang-ms 0
+expect2 "--runs" run --runs 0
 expect2 "--seed" run --seed
 expect2 "nope" nope
 expect2 "no/such.hvs" run --scenario no/such.hvs

@@ -103,11 +103,9 @@ int cmd_matrix(int argc, char **argv)
             engine = v;
         }
         else if (!strcmp(a, "--runs") || !strcmp(a, "--jobs")) {
-            uint64_t x = 1;
-            if (options_parse_u64("matrix", a, v, a[2] == 'r' ? 100000000 : 1024, &x) || x == 0) {
-                if (x == 0) fprintf(stderr, "hvsim matrix: %s must be at least 1\n", a);
+            uint64_t x;
+            if (options_parse_count("matrix", a, v, a[2] == 'r' ? 100000000 : 1024, &x))
                 return EXIT_USAGE;
-            }
             if (a[2] == 'r') over.runs = (unsigned)x; else M.jobs = (unsigned)x;
         }
         else if (!strcmp(a, "--shard")) {
