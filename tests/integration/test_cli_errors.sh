@@ -22,6 +22,9 @@ expect2 "no/such.hvs" run --scenario no/such.hvs
 expect2 "pause" run --arch riscv64 --relax pause
 expect2 "--shard" matrix --shard 3/2
 expect2 "4096" matrix --shard 1/5000
+expect2 "no/such.json: No such file" replay no/such.json
+printf '{"verdict":' > "$t/bad.json"
+expect2 "bad.json:1:11: " replay "$t/bad.json"
 expect2 "--runs" matrix --runs many
 expect2 "--jobs" matrix --jobs -1
 "$HVSIM" --help >/dev/null || fail "hvsim --help"

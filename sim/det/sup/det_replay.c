@@ -5,8 +5,10 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "scenario/scenario.h"
+#include <errno.h>
 #include <jansson.h>
 #include <string.h>
+#include <unistd.h>
 
 static void usage(FILE *f)
 {
@@ -98,7 +100,13 @@ int cmd_replay(int argc, char **argv)
     json_error_t je;
     json_t *o = json_load_file(path, JSON_DISABLE_EOF_CHECK, &je);
     if (!o || !json_is_object(o)) {
-        fprintf(stderr, "hvsim replay: %s: not a JSON object (%s line %d)\n", path, je.text, je.line);
+        if (!o && access(path, R_OK) != 0)
+            fprintf(stderr, "hvsim replay: %s: %s\n", path, strerror(errno));
+        else if (!o)
+            fprintf(stderr, "%s:%d:%d: %s\n", path, je.line, je.column > 0 ? je.column : 1, je.text);
+        else
+            fprintf(stderr, "%s:1:1: expected a JSON object (a line of `hvsim run --json`)\n", path);
+        json_decref(o);
         return EXIT_USAGE;
     }
     json_t *ev = json_object_get(o, "evidence");
