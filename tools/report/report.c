@@ -294,7 +294,7 @@ json_t *report_load(const char *path, char *err, size_t errlen)
         if (je.line < 0)
             seterr(err, errlen, "%s: %s", path, je.text);
         else
-            seterr(err, errlen, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+            seterr(err, errlen, "%s:%d:%d: %s", path, je.line, je.column > 0 ? je.column : 1, je.text);
         return NULL;
     }
     char e2[512];
