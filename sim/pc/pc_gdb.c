@@ -128,6 +128,20 @@ static int put_packet(struct pc_gdb *g, const char *payload)
 
 /* Read one packet into g->pkt (NUL-terminated, decoded).  Acks ('+') and
  * junk between packets are skipped; every packet is acknowledged. */
+/* Wait until the stub has bytes for us or the deadline passes (ETIMEDOUT). */
+static int wait_readable(struct pc_gdb *g, long deadline)
+{
+    for (;;) {
+        long left = deadline - now_ms();
+        if (left <= 0) { errno = ETIMEDOUT; return -1; }
+        struct pollfd pfd = { g->fd, POLLIN, 0 };
+        int r = poll(&pfd, 1, (int)left);
+        if (r > 0) return 0;
+        if (r == 0) { errno = ETIMEDOUT; return -1; }
+        if (errno != EINTR) return -1;
+    }
+}
+
 static int get_packet(struct pc_gdb *g, int timeout_ms)
 {
     long deadline = now_ms() + timeout_ms;
@@ -182,15 +196,8 @@ static int get_packet(struct pc_gdb *g, int timeout_ms)
                 g->rlen = 0;
             }
         }
-        long left = deadline - now_ms();
-        if (left <= 0) { errno = ETIMEDOUT; return -1; }
-        struct pollfd pfd = { g->fd, POLLIN, 0 };
-        int r = poll(&pfd, 1, (int)left);
-        if (r < 0) {
-            if (errno == EINTR) continue;
+        if (wait_readable(g, deadline) < 0)
             return -1;
-        }
-        if (r == 0) { errno = ETIMEDOUT; return -1; }
         ssize_t n = recv(g->fd, g->rx + g->rlen, sizeof g->rx - g->rlen, 0);
         if (n < 0) {
             if (errno == EINTR || errno == EAGAIN) continue;
@@ -265,15 +272,8 @@ static int wait_ack(struct pc_gdb *g, int timeout_ms)
             if (g->rx[i] == '$')
                 break; /* a packet first: leave it for get_packet */
         }
-        long left = deadline - now_ms();
-        if (left <= 0) { errno = ETIMEDOUT; return -1; }
-        struct pollfd pfd = { g->fd, POLLIN, 0 };
-        int r = poll(&pfd, 1, (int)left);
-        if (r < 0) {
-            if (errno == EINTR) continue;
+        if (wait_readable(g, deadline) < 0)
             return -1;
-        }
-        if (r == 0) { errno = ETIMEDOUT; return -1; }
         if (g->rlen == sizeof g->rx) { errno = EPROTO; return -1; }
         ssize_t n = recv(g->fd, g->rx + g->rlen, sizeof g->rx - g->rlen, 0);
         if (n < 0) {
