@@ -336,8 +336,10 @@ static void side_sources(const struct hvsim_runcfg *c, enum build_profile prof, 
         rt[(*nrt)++] = P("%s/sim/runtime/platform_native.c", home);
         rt[(*nrt)++] = P("%s/sim/runtime/delay.c", home);
         rt[(*nrt)++] = P("%s/sim/runtime/platform_common.c", home);
-        if (hv)
+        if (hv) {
             rt[(*nrt)++] = P("%s/sim/runtime/guest.c", home);
+            rt[(*nrt)++] = P("%s/sim/runtime/hypercall.c", home);
+        }
     }
 #undef P
 }

@@ -7,6 +7,7 @@
 #include "participant.h"
 #include "futex.h"
 #include "guest.h"
+#include "hypercall.h"
 #include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -23,26 +24,6 @@ static void *cpu_thread(void *arg)
     return 0;
 }
 
-/* FINISH_REQ hypercalls from the daemon are served here, one at a time. */
-static void *hypercall_thread(void *arg)
-{
-    (void)arg;
-    g_rng = g_ctl->seed ^ 0x5a5a5a5aull;
-    uint32_t done = 0;
-    while (!hvsim_should_stop()) {
-        uint32_t sent = __atomic_load_n(&g_ctl->hc_sent, __ATOMIC_ACQUIRE);
-        if (sent == done) {
-            futex_wait(&g_ctl->hc_sent, sent, 20000000L);
-            continue;
-        }
-        hv_finish_req();
-        done = sent;
-        __atomic_store_n(&g_ctl->hc_done, done, __ATOMIC_RELEASE);
-        futex_wake(&g_ctl->hc_done, 8);
-    }
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     participant_attach(argc, argv, "hv");
@@ -51,7 +32,7 @@ int main(int argc, char **argv)
     for (unsigned i = 0; i < n; i++)
         if (pthread_create(&t[i], 0, cpu_thread, (void *)(uintptr_t)i))
             return 3;
-    if (pthread_create(&t[n], 0, hypercall_thread, 0))
+    if (pthread_create(&t[n], 0, hypercall_serve, 0))
         return 3;
     __atomic_store_n(&g_ctl->hv_ready, 1, __ATOMIC_RELEASE);
     /* The CPU threads may spin forever (that is the bug under test); the

@@ -9,3 +9,4 @@
 #define PLATFORM_HB_SEND(a) RT_HB_SEND(a)
 #define PLATFORM_HB_RECV(a) RT_HB_RECV(a)
 #include "runtime/platform_native.c"
+#include "runtime/hypercall.c"

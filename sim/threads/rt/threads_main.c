@@ -16,6 +16,7 @@
 #include "rt.h"
 #include "runtime/futex.h"
 #include "runtime/guest.h"
+#include "runtime/hypercall.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,27 +40,6 @@ static void *thr_rt_cpu_thread(void *arg)
     g_rng = g_ctl->seed * 0x100000001b3ull + cpu + 1;
     __atomic_store_n(&c->tid, thr_rt_tid(), __ATOMIC_RELEASE);
     guest_run(cpu, g_alias_bridge); /* cfg_flags read through the alias: invisible to the detectors */
-    return 0;
-}
-
-static void *thr_rt_hypercall_thread(void *arg)
-{
-    (void)arg;
-    g_rng = g_ctl->seed ^ 0x5a5a5a5aull;
-    uint32_t done = 0;
-    while (!hvsim_should_stop()) {
-        uint32_t sent = __atomic_load_n(&g_ctl->hc_sent, __ATOMIC_ACQUIRE);
-        if (sent == done) {
-            futex_wait(&g_ctl->hc_sent, sent, 20000000L);
-            continue;
-        }
-        RT_HB_RECV(&g_ctl->hc_sent);
-        hv_finish_req();
-        done = sent;
-        RT_HB_SEND(&g_ctl->hc_done);
-        __atomic_store_n(&g_ctl->hc_done, done, __ATOMIC_RELEASE);
-        futex_wake(&g_ctl->hc_done, 8);
-    }
     return 0;
 }
 
@@ -129,7 +109,7 @@ int main(int argc, char **argv)
 
     unsigned n = g_ctl->ncpus > HVSIM_CPUS ? HVSIM_CPUS : g_ctl->ncpus;
     pthread_t be, hc, t[HVSIM_CPUS];
-    if (pthread_create(&be, 0, thr_rt_daemon_thread, 0) || pthread_create(&hc, 0, thr_rt_hypercall_thread, 0))
+    if (pthread_create(&be, 0, thr_rt_daemon_thread, 0) || pthread_create(&hc, 0, hypercall_serve, 0))
         return RT_EXIT_USAGE;
     pthread_setname_np(be, "daemon");
     pthread_setname_np(hc, "hypercall");
