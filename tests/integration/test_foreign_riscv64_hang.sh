@@ -22,4 +22,7 @@ for relax in none default; do
 done
 "$HVSIM" run --arch riscv64 --cc gcc --opt O2 --wait plain --relax none > "$t/human" 2>&1
 [ "$(grep -c '^platform: qemu-user' "$t/human")" = 1 ] || fail "foreign riscv64: human output lacks the platform line once"
+# the side-by-side listing: riscv64's branch line is longer than its column,
+# and the back-edge mark must survive the cut
+grep -q '<== loop back: NO load inside *|' "$t/human" || fail "foreign riscv64: the side-by-side listing lost the back-edge mark"
 pass "foreign riscv64 gcc -O2 plain relax none/default: HANG_STALE_READ at hv/handler.c:$want, judged in $lat ms, labelled qemu-user"
