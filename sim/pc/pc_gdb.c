@@ -128,6 +128,21 @@ static int put_packet(struct pc_gdb *g, const char *payload)
 
 /* Read one packet into g->pkt (NUL-terminated, decoded).  Acks ('+') and
  * junk between packets are skipped; every packet is acknowledged. */
+/* Append what the stub sent to rx (0; an interrupted read appends nothing),
+ * or -1 with the connection marked dead. */
+static int recv_more(struct pc_gdb *g)
+{
+    ssize_t n = recv(g->fd, g->rx + g->rlen, sizeof g->rx - g->rlen, 0);
+    if (n < 0) {
+        if (errno == EINTR || errno == EAGAIN) return 0;
+        g->dead = 1;
+        return -1;
+    }
+    if (n == 0) { g->dead = 1; errno = ECONNRESET; return -1; }
+    g->rlen += (size_t)n;
+    return 0;
+}
+
 /* Wait until the stub has bytes for us or the deadline passes (ETIMEDOUT). */
 static int wait_readable(struct pc_gdb *g, long deadline)
 {
@@ -198,14 +213,8 @@ static int get_packet(struct pc_gdb *g, int timeout_ms)
         }
         if (wait_readable(g, deadline) < 0)
             return -1;
-        ssize_t n = recv(g->fd, g->rx + g->rlen, sizeof g->rx - g->rlen, 0);
-        if (n < 0) {
-            if (errno == EINTR || errno == EAGAIN) continue;
-            g->dead = 1;
+        if (recv_more(g) < 0)
             return -1;
-        }
-        if (n == 0) { g->dead = 1; errno = ECONNRESET; return -1; }
-        g->rlen += (size_t)n;
     }
 }
 
@@ -275,14 +284,8 @@ static int wait_ack(struct pc_gdb *g, int timeout_ms)
         if (wait_readable(g, deadline) < 0)
             return -1;
         if (g->rlen == sizeof g->rx) { errno = EPROTO; return -1; }
-        ssize_t n = recv(g->fd, g->rx + g->rlen, sizeof g->rx - g->rlen, 0);
-        if (n < 0) {
-            if (errno == EINTR || errno == EAGAIN) continue;
-            g->dead = 1;
+        if (recv_more(g) < 0)
             return -1;
-        }
-        if (n == 0) { g->dead = 1; errno = ECONNRESET; return -1; }
-        g->rlen += (size_t)n;
     }
 }
 

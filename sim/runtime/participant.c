@@ -49,7 +49,7 @@ static void install_crash_handlers(void)
         signal(sigs[i], on_crash);
 }
 
-void participant_attach(int argc, char **argv, const char *who)
+int participant_region_fd(int argc, char **argv, const char *who)
 {
     int fd = -1;
     for (int i = 1; i + 1 < argc; i++)
@@ -59,6 +59,12 @@ void participant_attach(int argc, char **argv, const char *who)
         fprintf(stderr, "hvsim %s: this program is started by hvsim (missing --fd)\n", who);
         exit(3);
     }
+    return fd;
+}
+
+void participant_attach(int argc, char **argv, const char *who)
+{
+    int fd = participant_region_fd(argc, argv, who);
     g_region = mmap(0, HVSIM_REGION_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (g_region == MAP_FAILED) {
         perror("hvsim participant: mmap");

@@ -14,6 +14,9 @@ extern __thread uint64_t g_rng;     /* this thread's delay generator */
 
 /* argv: prog --fd N ; maps the region, checks the control magic. Exits 3 on failure. */
 void participant_attach(int argc, char **argv, const char *who);
+/* The region's fd from `--fd N` (what the supervisor passes); a program
+ * started by hand gets a one-line message and exit status 3. */
+int participant_region_fd(int argc, char **argv, const char *who);
 /* Block until the supervisor says go. */
 void participant_wait_go(void);
 int participant_tid(void);

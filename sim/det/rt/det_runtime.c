@@ -489,14 +489,7 @@ void det_thread_done(void)
 /* ---- lifecycle ------------------------------------------------------------ */
 void det_attach(int argc, char **argv, const char *who)
 {
-    int fd = -1;
-    for (int i = 1; i + 1 < argc; i++)
-        if (strcmp(argv[i], "--fd") == 0)
-            fd = atoi(argv[i + 1]);
-    if (fd < 0) {
-        fprintf(stderr, "hvsim %s: this program is started by hvsim (missing --fd)\n", who);
-        exit(3);
-    }
+    int fd = participant_region_fd(argc, argv, who);
     void *base = mmap(0, DET_REGION_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (base == MAP_FAILED) {
         perror("hvsim det participant: mmap");
