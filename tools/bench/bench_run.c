@@ -155,6 +155,27 @@ static int wait_exit(struct proc *p, uint64_t deadline)
     return 0;
 }
 
+/* Start `other`, then `measured` in the same process group — under
+ * callgrind when vg_out is set (stable instruction counts) — as both
+ * measurements do. */
+static int spawn_pair(char *const other[], char *const measured[], const char *vg_out, int fd,
+                      pid_t *pgid, struct proc *po, struct proc *pm, char *err, size_t errlen)
+{
+    if (spawn_participant(other, fd, pgid, po, err, errlen) < 0)
+        return -1;
+    spawn_set_current_group(*pgid);
+    if (!vg_out)
+        return spawn_participant(measured, fd, pgid, pm, err, errlen);
+    char out[700];
+    snprintf(out, sizeof out, "--callgrind-out-file=%s", vg_out);
+    char *v[16] = { "/usr/bin/valgrind", "-q", "--tool=callgrind", out };
+    size_t n = 4;
+    for (size_t i = 0; measured[i] && n + 1 < sizeof v / sizeof v[0]; i++)
+        v[n++] = measured[i];
+    v[n] = 0;
+    return spawn_participant(v, fd, pgid, pm, err, errlen);
+}
+
 int bench_raw_run(struct bench *b, const char *mode, unsigned n, uint64_t gap_ns,
                   struct raw_result *r, char *err, size_t errlen)
 {
@@ -183,18 +204,11 @@ int bench_raw_run(struct bench *b, const char *mode, unsigned n, uint64_t gap_ns
     snprintf(es, sizeof es, "%d", efd);
     char *av[] = { b->raw_bin, (char *)mode, "a", ns, gs, es, "--fd", "3", 0 };
     char *bv[] = { b->raw_bin, (char *)mode, "b", ns, gs, es, "--fd", "3", 0 };
-    char vgout[700];
-    snprintf(vgout, sizeof vgout, "--callgrind-out-file=%s", b->raw_vg ? b->raw_vg : "");
-    char *avg[] = { "/usr/bin/valgrind", "-q", "--tool=callgrind", vgout, b->raw_bin, (char *)mode,
-                    "a", ns, gs, es, "--fd", "3", 0 };
     struct proc ps[2];
     memset(ps, 0, sizeof ps);
     pid_t pgid = 0;
     int rc = -1;
-    if (spawn_participant(bv, rg.fd, &pgid, &ps[1], err, errlen) < 0)
-        goto out;
-    spawn_set_current_group(pgid);
-    if (spawn_participant(b->raw_vg ? avg : av, rg.fd, &pgid, &ps[0], err, errlen) < 0)
+    if (spawn_pair(bv, av, b->raw_vg, rg.fd, &pgid, &ps[1], &ps[0], err, errlen) < 0)
         goto out;
     uint64_t deadline = now_ns() + 30000000000ull + (uint64_t)n * (gap_ns + 200000ull);
     if (wait_exit(&ps[0], deadline) < 0 || wait_exit(&ps[1], now_ns() + 5000000000ull) < 0) {
@@ -267,17 +281,11 @@ int bench_hv_run(const struct hvsim_runcfg *c, const struct build_out *bo, unsig
 
     char *be[] = { (char *)bo->backend, "--fd", "3", 0 };
     char *hv[] = { (char *)bo->hv, "--fd", "3", 0 };
-    char vgout[700];
-    snprintf(vgout, sizeof vgout, "--callgrind-out-file=%s", valgrind_out ? valgrind_out : "");
-    char *hvg[] = { "/usr/bin/valgrind", "-q", "--tool=callgrind", vgout, (char *)bo->hv, "--fd", "3", 0 };
     struct proc ps[2];
     memset(ps, 0, sizeof ps);
     pid_t pgid = 0;
     int rc = -1;
-    if (spawn_participant(be, rg.fd, &pgid, &ps[0], err, errlen) < 0)
-        goto out;
-    spawn_set_current_group(pgid);
-    if (spawn_participant(valgrind_out ? hvg : hv, rg.fd, &pgid, &ps[1], err, errlen) < 0)
+    if (spawn_pair(be, hv, valgrind_out, rg.fd, &pgid, &ps[0], &ps[1], err, errlen) < 0)
         goto out;
     uint64_t deadline = now_ns() + 60000000000ull;
     while (!(__atomic_load_n(&ctl->hv_ready, __ATOMIC_ACQUIRE) &&
