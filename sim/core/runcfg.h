@@ -49,6 +49,8 @@ struct hvsim_expect {
 };
 
 #define HVSIM_MAX_EXPECT 32
+/* The decision log lives in the det region (det_shm.h DET_MAX_STEPS). */
+#define DET_MAX_DECISIONS_CAP (1u << 17)
 
 struct hvsim_runcfg {
     char name[64];          /* scenario name ("default" from the CLI) */
@@ -59,6 +61,9 @@ struct hvsim_runcfg {
     unsigned pct_depth;
     unsigned dfs_bound;
     char memory_model[8];   /* det: sc | tso */
+    uint32_t det_max_decisions; /* det: logged choices per execution (0 = default) */
+    uint64_t det_max_points;    /* det: scheduling points per execution (0 = default) */
+    uint64_t det_quiet_points;  /* det: points with no write by anyone before judging */
     uint64_t seed;
     unsigned runs;
     unsigned ncpus;

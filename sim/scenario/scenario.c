@@ -105,12 +105,13 @@ struct loc {
 enum key {
     K_NAME, K_CPUS, K_ENGINE, K_STRATEGY, K_DEPTH, K_BOUND, K_MM, K_RUNS, K_SEED,
     K_CC, K_OPT, K_ARCH, K_WAIT, K_RELAX, K_WAKE, K_LAYOUT, K_LTO, K_POLL, K_HANG,
-    K_TIMEOUT, K__N
+    K_TIMEOUT, K_DET_DEC, K_DET_PTS, K_DET_QUIET, K__N
 };
 static const char *const key_names[K__N + 1] = {
     "name", "cpus", "engine", "strategy", "depth", "bound", "memory-model", "runs",
     "seed", "cc", "opt", "arch", "wait", "relax", "wake", "layout", "lto",
-    "poll-window", "hang", "timeout", NULL,
+    "poll-window", "hang", "timeout", "det-max-decisions", "det-max-points",
+    "det-quiet-points", NULL,
 };
 
 struct ps {
@@ -493,6 +494,25 @@ static int parse_setting(struct ps *p, int i, enum key k)
         if (parse_num(p, v, &c->poll_window))
             return -1;
         break;
+    case K_DET_DEC:
+    case K_DET_PTS:
+    case K_DET_QUIET: {
+        /* det engine bounds (docs/det-engine.md, "Progress and bounds") */
+        uint64_t n;
+        if (parse_num(p, v, &n))
+            return -1;
+        if (n < 1 || (k == K_DET_DEC && n > DET_MAX_DECISIONS_CAP))
+            return perr(p, v->col, "'%s' must be between 1 and %llu", key_names[k],
+                        k == K_DET_DEC ? (unsigned long long)DET_MAX_DECISIONS_CAP
+                                       : (unsigned long long)UINT64_MAX);
+        if (k == K_DET_DEC)
+            c->det_max_decisions = (uint32_t)n;
+        else if (k == K_DET_PTS)
+            c->det_max_points = n;
+        else
+            c->det_quiet_points = n;
+        break;
+    }
     case K_HANG:
     case K_TIMEOUT: {
         uint64_t ns;

@@ -27,6 +27,7 @@
 #include "det_model.h"
 #include "runtime/futex.h"
 #include "runtime/participant.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,8 @@ __thread int det_self = -1;
  * hook on private memory, which may come between a store's hook and the
  * store itself (the source operand of a struct copy). */
 static __thread uint32_t pend_off, pend_size, pend_ev, pend_on;
+/* the calling thread's own stack (stores there are nobody else's business) */
+static __thread uintptr_t stk_lo, stk_len;
 
 #define MO_SEQ_CST 5
 #define PRIV_OFF 0xffffffffu
@@ -94,28 +97,78 @@ void det_event(int kind, uint32_t arg, uint64_t val)
         ev_add(kind, arg, 0, val, 0, 0);
 }
 
-/* ---- spinning ------------------------------------------------------------- */
-static void unspin(uint32_t off, uint32_t n)
+/* ---- progress ------------------------------------------------------------
+ * Fair scheduling (CHESS's "good samaritan" rule, Loom's yield on spin): a
+ * thread that keeps re-reading locations it already read and finds them
+ * unchanged, with no bridge write or platform call of its own in between,
+ * is waiting; until somebody writes a location it read, running it changes
+ * nothing.  It becomes a SPINNER: no candidate while anybody else can run.
+ * Private writes (a lock taken and released around the re-reads, as a
+ * full-ring retry does) do not count as its progress, but still wake the
+ * threads that read them.
+ * When only spinners are left they run in turns (a bounded busy-poll ends by
+ * itself); if nobody writes, drains or wakes anybody for quiet_max points,
+ * nothing can change any more and the end state is judged.  Nothing here is
+ * a verdict by itself: a spinner is never called livelocked for spinning. */
+static void unspin_thread(struct det_thread *t)
+{
+    t->spinning = 0;
+    t->repeats = 0;
+    t->rs_n = t->rs_all = 0;
+}
+
+/* Bytes [off, off+n) changed for other threads: their spinners may go on. */
+static void wake_readers(uint32_t off, uint32_t n)
 {
     struct det_shm *S = det_S;
+    S->quiet_points = 0;
+    S->spin_only = 0;
     for (uint32_t i = 0; i < S->nthreads; i++) {
         struct det_thread *t = &S->t[i];
-        if (t->spin && det_overlap(t->spin_off, t->spin_size, off, n))
-            t->spin = 0;
+        if (!t->spinning)
+            continue;
+        int hit = (int)t->rs_all;
+        for (uint32_t k = 0; k < t->rs_n && !hit; k++)
+            hit = det_overlap(t->rs_off[k], t->rs_size[k], off, n);
+        if (hit)
+            unspin_thread(t);
     }
+}
+
+/* The running thread wrote (buffered or not) or acted on the platform. */
+static void progress(void)
+{
+    struct det_shm *S = det_S;
+    unspin_thread(&S->t[det_self]);
+    S->quiet_points = 0;
+    S->spin_only = 0;
 }
 
 static void note_read(uint32_t key, uint32_t size, uint64_t val)
 {
     struct det_thread *t = &det_S->t[det_self];
-    if (t->spin && t->spin_off == key && t->spin_size == size && t->spin_val == val) {
-        t->spin++;
-    } else {
-        t->spin = 1;
-        t->spin_off = key;
-        t->spin_size = size;
-        t->spin_val = val;
+    for (uint32_t k = 0; k < t->rs_n; k++)
+        if (t->rs_off[k] == key && t->rs_size[k] == size) {
+            if (t->rs_val[k] != val) { /* it saw a change: not stuck */
+                t->rs_val[k] = val;
+                t->repeats = 0;
+                return;
+            }
+            t->spin_key = key;
+            t->spin_size = size;
+            t->spin_val = val;
+            if (++t->repeats >= DET_SPIN_R)
+                t->spinning = 1;
+            return;
+        }
+    if (t->rs_n == DET_RS_MAX) {
+        t->rs_all = 1;
+        return;
     }
+    t->rs_off[t->rs_n] = key;
+    t->rs_size[t->rs_n] = size;
+    t->rs_val[t->rs_n] = val;
+    t->rs_n++;
 }
 
 static uint32_t priv_key(const volatile void *a)
@@ -135,11 +188,9 @@ static void capture(void)
     uint32_t n = pend_size > sizeof v ? (uint32_t)sizeof v : pend_size;
     memcpy(v, det_M + pend_off, n);
     det_store(S, det_M, det_self, det_self, pend_off, v, n);
+    progress();
     if (!S->tso)
-        unspin(pend_off, n);
-    struct det_thread *t = &S->t[det_self];
-    if (t->spin && det_overlap(t->spin_off, t->spin_size, pend_off, n))
-        t->spin = 0;
+        wake_readers(pend_off, n);
     if (pend_ev != UINT32_MAX && pend_ev < S->nev) {
         uint64_t x = 0;
         memcpy(&x, v, n > 8 ? 8 : n);
@@ -154,14 +205,16 @@ static void drain_head(int t)
     if (!th->sb_n)
         return;
     struct det_sbent *e = det_sb_at(th, 0);
-    uint32_t off = e->off, n = e->size;
+    uint32_t off = e->off, n = e->size, cell = e->cell;
     uint64_t x = 0;
     memcpy(&x, e->val, n > 8 ? 8 : n);
+    if (cell) /* a private word: readers know it by its address */
+        off = priv_key((const void *)(uintptr_t)(S->pcell[cell - 1].word + off));
     det_sb_drain_head(S, det_M, t, S->holder);
-    unspin(off, n);
+    wake_readers(off, n);
     S->drains++;
     if (S->record_ev && S->nev < DET_MAX_EV) {
-        uint32_t i = ev_add(EV_DRAIN, off, n, x, 0, 0);
+        uint32_t i = ev_add(EV_DRAIN, cell ? PRIV_OFF : off, n, x, 0, 0);
         if (i != UINT32_MAX)
             S->ev[i].tid = (uint8_t)t;
     }
@@ -225,50 +278,46 @@ void det_end(int verdict, int tid, uint64_t a, uint64_t b, const char *why)
     }
 }
 
-/* All candidates gone and every buffer drained: judge the end state. */
+/* Nothing can change any more: every buffer is drained and the threads
+ * still enabled (if any) are spinners nobody will release.  Judge the end
+ * state; the supervisor puts it into words (det_engine.c). */
 static void judge(void)
 {
     struct det_shm *S = det_S;
-    int cpus_done = 1, spinners = 0, spinner = -1;
+    int cpus_done = 1, spinner = -1;
     for (uint32_t i = 0; i < S->ncpus; i++)
         if (S->t[i].state != DT_DONE)
             cpus_done = 0;
-    for (uint32_t i = 0; i < S->nthreads; i++)
-        if (S->t[i].state == DT_ENABLED) {
-            spinners++;
-            if (spinner < 0)
-                spinner = (int)i;
-        }
+    for (uint32_t i = 0; i < S->nthreads && spinner < 0; i++)
+        if (S->t[i].state == DT_ENABLED)
+            spinner = (int)i;
     uint32_t front, rear;
     memcpy(&front, S->G + 0, 4);
     memcpy(&rear, S->G + 4, 4);
     struct det_thread *be = &S->t[S->be_tid];
+    int be_asleep = be->state == DT_BLOCKED && be->block == DB_SLEEP;
     char why[256];
-    if (be->state == DT_BLOCKED && be->block == DB_SLEEP && front != rear &&
-        S->ipi_sent == S->ipi_consumed) {
+    /* Work pending with nobody to do it is judged before "CPUs done". */
+    if (be_asleep && front != rear && S->ipi_sent == S->ipi_consumed) {
         snprintf(why, sizeof why, "daemon asleep with %u request(s) pending (front %u, rear %u), "
                  "no IPI in flight (sent %u = consumed %u)",
                  hvsim_ring_count(front, rear), front, rear, S->ipi_sent, S->ipi_consumed);
         end_exec(V_LOST_WAKEUP, -1, front, rear, why);
-    } else if (cpus_done && !spinners) {
+    } else if (cpus_done && front == rear) {
+        /* a daemon that keeps polling an empty ring after the workload is no bug */
         end_exec(V_PASS, -1, 0, 0, "all CPUs completed their accesses");
-    } else if (spinners) {
+    } else if (spinner >= 0) {
         struct det_thread *t = &S->t[spinner];
-        snprintf(why, sizeof why, "every runnable participant re-reads an unchanged location "
-                 "(thread %d: offset %u = %llu, %u times) and nothing else can run",
-                 spinner, t->spin_off, (unsigned long long)t->spin_val, t->spin);
-        end_exec(V_LIVELOCK, spinner, t->spin_off, t->spin_val, why);
+        snprintf(why, sizeof why, "only re-reading threads are left and none of them writes "
+                 "(%llu scheduling points without a write by anyone)",
+                 (unsigned long long)S->quiet_points);
+        end_exec(V_LIVELOCK, spinner, t->spin_key, t->spin_val, why);
     } else {
-        end_exec(V_DEADLOCK, -1, 0, 0, "no participant can run and the CPUs are not done");
+        end_exec(V_DEADLOCK, -1, front, rear, "no participant can run and the CPUs are not done");
     }
 }
 
 /* ---- choosing ------------------------------------------------------------- */
-static int is_cand(const struct det_thread *t)
-{
-    return t->state == DT_ENABLED && t->spin < DET_SPIN_K;
-}
-
 static int default_choice(uint64_t cand, int cur)
 {
     if (cur >= 0 && (cand >> cur & 1))
@@ -320,8 +369,41 @@ static int choose(uint64_t cand, uint64_t bufs, int cur)
     }
 }
 
+/* Only spinners are left: the current one runs on for its turn, then the
+ * next one in index order (a fixed rule, not a logged choice: the order in
+ * which pure readers read does not matter). */
+static int spinner_turn(uint64_t en, int cur)
+{
+    struct det_shm *S = det_S;
+    if (cur >= 0 && (en >> cur & 1) && S->spin_turn < DET_SPIN_TURN) {
+        S->spin_turn++;
+        return cur;
+    }
+    S->spin_turn = 0;
+    for (uint32_t k = 1; k <= S->nthreads; k++) {
+        int i = (int)((uint32_t)(cur < 0 ? 0 : cur) + k) % (int)S->nthreads;
+        if (en >> i & 1) {
+            if (i != cur)
+                S->switches++;
+            return i;
+        }
+    }
+    return __builtin_ctzll(en);
+}
+
+static void timeout(int cur, const char *what, unsigned long long n)
+{
+    char why[160];
+    snprintf(why, sizeof why, "no verdict within %llu %s (a scenario's det-max-%s raises it)", n,
+             what, what[0] == 'd' ? "decisions" : "points");
+    end_exec(V_TIMEOUT, cur, 0, 0, why);
+}
+
 /* Decide who runs next after a point of 'cur' (the holder). Drains happen
- * here too.  Returns the thread to run, or -1 if the execution ended. */
+ * here too.  Returns the thread to run, or -1 if the execution ended.
+ * Only real choices (two or more options) are logged and count as
+ * decisions: a forced step is the same in every run, so a schedule string
+ * stays short however long the execution. */
 static int decide(int cur)
 {
     struct det_shm *S = det_S;
@@ -330,17 +412,23 @@ static int decide(int cur)
             if (S->points == S->pct_cp[i])
                 S->t[cur].prio = i + 1; /* change point: demote below every initial priority */
     for (;;) {
-        if (S->step >= S->max_steps) {
-            char why[128];
-            snprintf(why, sizeof why, "no verdict within %u scheduling decisions", S->max_steps);
-            end_exec(V_TIMEOUT, cur, 0, 0, why);
+        if (S->points >= S->max_points) {
+            timeout(cur, "points", (unsigned long long)S->max_points);
             return -1;
         }
-        uint64_t cand = 0, bufs = 0;
+        if (S->step >= S->max_steps) {
+            timeout(cur, "decisions", S->max_steps);
+            return -1;
+        }
+        uint64_t en = 0, cand = 0, bufs = 0;
         for (uint32_t i = 0; i < S->nthreads; i++) {
-            if (is_cand(&S->t[i]))
-                cand |= 1ull << i;
-            if (S->t[i].sb_n)
+            const struct det_thread *t = &S->t[i];
+            if (t->state == DT_ENABLED) {
+                en |= 1ull << i;
+                if (!t->spinning)
+                    cand |= 1ull << i;
+            }
+            if (t->sb_n)
                 bufs |= 1ull << i;
         }
         if (!cand) {
@@ -350,23 +438,34 @@ static int decide(int cur)
                     drain_all((int)i);
                 continue;
             }
-            judge();
-            return -1;
+            if (!en || S->quiet_points >= S->quiet_max) {
+                judge();
+                return -1;
+            }
+            S->spin_only = 1;
+            return spinner_turn(en, cur);
         }
-        int a = choose(cand, bufs, cur);
-        struct det_logent *l = &S->log[S->step < DET_MAX_STEPS ? S->step : DET_MAX_STEPS - 1];
-        l->opts = cand | (bufs << DET_ACT_DRAIN);
-        l->chosen = (uint8_t)a;
-        l->cur = (uint8_t)cur;
-        l->cur_cand = (uint8_t)((cand >> cur) & 1);
-        S->step++;
-        S->nlog = S->step < DET_MAX_STEPS ? S->step : DET_MAX_STEPS;
+        S->spin_only = 0;
+        S->spin_turn = 0;
+        int a;
+        if (!bufs && !(cand & (cand - 1))) {
+            a = __builtin_ctzll(cand); /* forced */
+        } else {
+            a = choose(cand, bufs, cur);
+            struct det_logent *l = &S->log[S->step];
+            l->opts = cand | (bufs << DET_ACT_DRAIN);
+            l->chosen = (uint8_t)a;
+            l->cur = (uint8_t)(cur < 0 ? 0 : cur);
+            l->cur_cand = (uint8_t)(cur >= 0 && ((cand >> cur) & 1));
+            S->step++;
+            S->nlog = S->step;
+        }
         if (a >= DET_ACT_DRAIN) {
             drain_head(a - DET_ACT_DRAIN);
             continue;
         }
         if (a != cur) {
-            if ((cand >> cur) & 1)
+            if (cur >= 0 && ((cand >> cur) & 1))
                 S->preemptions++;
             S->switches++;
         }
@@ -380,8 +479,10 @@ static int wait_token(void)
     struct det_shm *S = det_S;
     struct det_thread *me = &S->t[det_self];
     for (unsigned n = 0;; n++) {
-        if (__atomic_load_n(&S->holder, __ATOMIC_SEQ_CST) == det_self)
+        if (__atomic_load_n(&S->holder, __ATOMIC_SEQ_CST) == det_self) {
+            det_overlay_apply(S, det_M, det_self);
             return 0;
+        }
         if (__atomic_load_n(&S->stop, __ATOMIC_ACQUIRE))
             return -1;
         if (n < 4000) {
@@ -401,13 +502,13 @@ static int wait_token(void)
     }
 }
 
+/* Pass the token: our buffered stores become invisible again (in M and in
+ * our process's private memory); the receiver lays its own over them when
+ * it wakes (take_token), in its own process. */
 static void give_token(int to)
 {
     struct det_shm *S = det_S;
-    if (S->tso) {
-        det_overlay_remove(S, det_M, det_self);
-        det_overlay_apply(S, det_M, to);
-    }
+    det_overlay_remove(S, det_M, det_self);
     __atomic_store_n(&S->holder, to, __ATOMIC_SEQ_CST);
     wake_thread(to);
 }
@@ -422,6 +523,7 @@ static int sched(uint64_t pc)
     me->points++;
     me->last_pc = pc;
     S->points++;
+    S->quiet_points++;
     int next = decide(det_self);
     if (next < 0)
         return -1;
@@ -435,6 +537,8 @@ int det_point(int kind, uint32_t arg, uint64_t val)
 {
     if (!active())
         return -1;
+    if (kind != EV_DELAY)
+        progress(); /* IPI, sleep, hypercall, IRQ: an action, never a spin (a delay point is neither) */
     int rc = sched((uint64_t)(uintptr_t)__builtin_return_address(0));
     if (rc == 0)
         ev_add(kind, arg, 0, val, 0, (uint64_t)(uintptr_t)__builtin_return_address(0));
@@ -467,7 +571,9 @@ void det_enable(int t)
     if (th->state == DT_BLOCKED) {
         th->state = DT_ENABLED;
         th->block = DB_NONE;
-        th->spin = 0;
+        unspin_thread(th);
+        det_S->quiet_points = 0;
+        det_S->spin_only = 0;
     }
 }
 
@@ -511,6 +617,16 @@ static __thread uint32_t seen_seq;
 
 void det_register(int idx, int proc)
 {
+    pthread_attr_t at;
+    void *lo;
+    size_t len;
+    if (pthread_getattr_np(pthread_self(), &at) == 0) {
+        if (pthread_attr_getstack(&at, &lo, &len) == 0) {
+            stk_lo = (uintptr_t)lo;
+            stk_len = len;
+        }
+        pthread_attr_destroy(&at);
+    }
     det_self = idx;
     det_S->t[idx].proc = (uint32_t)proc;
     __atomic_store_n(&det_S->t[idx].tid, participant_tid(), __ATOMIC_RELEASE);
@@ -575,30 +691,87 @@ static void access_rw(const volatile void *a, uint32_t n, int kind, uint64_t pc)
     }
 }
 
-#define RW(name, n, kind)                                                    \
+/* Private memory (outside the bridge page).  Plain loads and stores of it
+ * run at full speed and are no scheduling points; two things still matter:
+ *  - TSO order: a store to memory other threads can see must not pass the
+ *    bridge stores buffered ahead of it (one FIFO per thread), so a
+ *    non-stack private store first drains the caller's buffer — an order
+ *    TSO allows.  The thread's own stack is exempt (nobody else reads it).
+ *  - volatile private accesses are scheduling points: a volatile flag
+ *    between two threads of one process is how such code waits. */
+static inline int own_stack(const volatile void *a)
+{
+    return (uintptr_t)a - stk_lo < stk_len;
+}
+
+static void priv_write(const volatile void *a)
+{
+    if (det_self < 0 || own_stack(a) || !active() || !det_S->tso)
+        return;
+    if (pend_on)
+        capture();
+    if (det_S->t[det_self].sb_n)
+        drain_all(det_self);
+}
+
+static void priv_volatile(const volatile void *a, uint32_t n, int write, uint64_t pc)
+{
+    if (det_self < 0 || own_stack(a) || !active())
+        return;
+    if (sched(pc) < 0)
+        return;
+    uint32_t key = priv_key(a);
+    if (write) {
+        if (det_S->tso)
+            drain_all(det_self);
+        wake_readers(key, n);
+        return;
+    }
+    uint64_t v = 0;
+    memcpy(&v, (const void *)a, n > 8 ? 8 : n);
+    note_read(key, n, v);
+}
+
+#define RD(name, n, kind)                                                    \
     void name(void *a)                                                       \
     {                                                                        \
         if (__builtin_expect(in_bridge(a), 0))                               \
             access_rw(a, n, kind, RA);                                       \
     }
-RW(__tsan_read1, 1, EV_READ) RW(__tsan_read2, 2, EV_READ) RW(__tsan_read4, 4, EV_READ)
-RW(__tsan_read8, 8, EV_READ) RW(__tsan_read16, 16, EV_READ)
-RW(__tsan_write1, 1, EV_WRITE) RW(__tsan_write2, 2, EV_WRITE) RW(__tsan_write4, 4, EV_WRITE)
-RW(__tsan_write8, 8, EV_WRITE) RW(__tsan_write16, 16, EV_WRITE)
-RW(__tsan_unaligned_read2, 2, EV_READ) RW(__tsan_unaligned_read4, 4, EV_READ)
-RW(__tsan_unaligned_read8, 8, EV_READ) RW(__tsan_unaligned_read16, 16, EV_READ)
-RW(__tsan_unaligned_write2, 2, EV_WRITE) RW(__tsan_unaligned_write4, 4, EV_WRITE)
-RW(__tsan_unaligned_write8, 8, EV_WRITE) RW(__tsan_unaligned_write16, 16, EV_WRITE)
-RW(__tsan_volatile_read1, 1, EV_VREAD) RW(__tsan_volatile_read2, 2, EV_VREAD)
-RW(__tsan_volatile_read4, 4, EV_VREAD) RW(__tsan_volatile_read8, 8, EV_VREAD)
-RW(__tsan_volatile_read16, 16, EV_VREAD)
-RW(__tsan_volatile_write1, 1, EV_VWRITE) RW(__tsan_volatile_write2, 2, EV_VWRITE)
-RW(__tsan_volatile_write4, 4, EV_VWRITE) RW(__tsan_volatile_write8, 8, EV_VWRITE)
-RW(__tsan_volatile_write16, 16, EV_VWRITE)
-RW(__tsan_unaligned_volatile_read2, 2, EV_VREAD) RW(__tsan_unaligned_volatile_read4, 4, EV_VREAD)
-RW(__tsan_unaligned_volatile_read8, 8, EV_VREAD) RW(__tsan_unaligned_volatile_read16, 16, EV_VREAD)
-RW(__tsan_unaligned_volatile_write2, 2, EV_VWRITE) RW(__tsan_unaligned_volatile_write4, 4, EV_VWRITE)
-RW(__tsan_unaligned_volatile_write8, 8, EV_VWRITE) RW(__tsan_unaligned_volatile_write16, 16, EV_VWRITE)
+#define WR(name, n, kind)                                                    \
+    void name(void *a)                                                       \
+    {                                                                        \
+        if (__builtin_expect(in_bridge(a), 0))                               \
+            access_rw(a, n, kind, RA);                                       \
+        else                                                                 \
+            priv_write(a);                                                   \
+    }
+#define VOL(name, n, kind, w)                                                \
+    void name(void *a)                                                       \
+    {                                                                        \
+        if (__builtin_expect(in_bridge(a), 0))                               \
+            access_rw(a, n, kind, RA);                                       \
+        else                                                                 \
+            priv_volatile(a, n, w, RA);                                      \
+    }
+RD(__tsan_read1, 1, EV_READ) RD(__tsan_read2, 2, EV_READ) RD(__tsan_read4, 4, EV_READ)
+RD(__tsan_read8, 8, EV_READ) RD(__tsan_read16, 16, EV_READ)
+WR(__tsan_write1, 1, EV_WRITE) WR(__tsan_write2, 2, EV_WRITE) WR(__tsan_write4, 4, EV_WRITE)
+WR(__tsan_write8, 8, EV_WRITE) WR(__tsan_write16, 16, EV_WRITE)
+RD(__tsan_unaligned_read2, 2, EV_READ) RD(__tsan_unaligned_read4, 4, EV_READ)
+RD(__tsan_unaligned_read8, 8, EV_READ) RD(__tsan_unaligned_read16, 16, EV_READ)
+WR(__tsan_unaligned_write2, 2, EV_WRITE) WR(__tsan_unaligned_write4, 4, EV_WRITE)
+WR(__tsan_unaligned_write8, 8, EV_WRITE) WR(__tsan_unaligned_write16, 16, EV_WRITE)
+VOL(__tsan_volatile_read1, 1, EV_VREAD, 0) VOL(__tsan_volatile_read2, 2, EV_VREAD, 0)
+VOL(__tsan_volatile_read4, 4, EV_VREAD, 0) VOL(__tsan_volatile_read8, 8, EV_VREAD, 0)
+VOL(__tsan_volatile_read16, 16, EV_VREAD, 0)
+VOL(__tsan_volatile_write1, 1, EV_VWRITE, 1) VOL(__tsan_volatile_write2, 2, EV_VWRITE, 1)
+VOL(__tsan_volatile_write4, 4, EV_VWRITE, 1) VOL(__tsan_volatile_write8, 8, EV_VWRITE, 1)
+VOL(__tsan_volatile_write16, 16, EV_VWRITE, 1)
+VOL(__tsan_unaligned_volatile_read2, 2, EV_VREAD, 0) VOL(__tsan_unaligned_volatile_read4, 4, EV_VREAD, 0)
+VOL(__tsan_unaligned_volatile_read8, 8, EV_VREAD, 0) VOL(__tsan_unaligned_volatile_read16, 16, EV_VREAD, 0)
+VOL(__tsan_unaligned_volatile_write2, 2, EV_VWRITE, 1) VOL(__tsan_unaligned_volatile_write4, 4, EV_VWRITE, 1)
+VOL(__tsan_unaligned_volatile_write8, 8, EV_VWRITE, 1) VOL(__tsan_unaligned_volatile_write16, 16, EV_VWRITE, 1)
 
 void __tsan_read_range(void *a, unsigned long n)
 {
@@ -610,6 +783,8 @@ void __tsan_write_range(void *a, unsigned long n)
 {
     if (in_bridge(a) && n)
         access_rw(a, (uint32_t)(n > 4096 ? 4096 : n), EV_WRITE, RA);
+    else if (n)
+        priv_write(a);
 }
 
 void __tsan_init(void) {}
@@ -668,20 +843,27 @@ static void a_store(volatile void *a, uint32_t n, uint64_t v, int mo, uint64_t p
         struct det_shm *S = det_S;
         if (br) {
             uint32_t off = (uint32_t)((uintptr_t)a - (uintptr_t)det_M);
+            progress();
             memcpy((void *)a, &v, n);
             det_store(S, det_M, det_self, det_self, off, (const uint8_t *)&v, n);
-            struct det_thread *me = &S->t[det_self];
-            if (me->spin && det_overlap(me->spin_off, me->spin_size, off, n))
-                me->spin = 0;
             if (!S->tso)
-                unspin(off, n);
+                wake_readers(off, n);
             ev_add(EV_ASTORE, off, n, v, mo, pc);
             if ((mo & 0xff) == MO_SEQ_CST)
                 drain_all(det_self);
             return;
         }
-        memcpy((void *)a, &v, n);
-        unspin(priv_key(a), n);
+        /* x86-TSO has one FIFO buffer for all stores: this one (a spin-lock
+         * release, say) joins it behind the bridge stores already there.  A
+         * seq_cst store is an xchg (locked): the buffer drains first. */
+        if (!S->tso) {
+            memcpy((void *)a, &v, n);
+        } else if ((mo & 0xff) == MO_SEQ_CST ||
+                   det_pstore(S, det_M, det_self, a, (const uint8_t *)&v, n) < 0) {
+            drain_all(det_self);
+            det_pwrite_global(S, S->t[det_self].proc, a, (const uint8_t *)&v, n);
+        }
+        wake_readers(priv_key(a), n);
         ev_add(EV_ASTORE, PRIV_OFF, n, v, mo, pc);
         return;
     }
@@ -703,8 +885,8 @@ static uint64_t a_rmw(volatile void *a, uint32_t n, enum rmw op, uint64_t v, uin
     if (!ok)
         ok = &okl;
     int live = atomic_point(a, pc) == 0;
-    if (live && br)
-        drain_all(det_self); /* locked: the buffer drains first */
+    if (live)
+        drain_all(det_self); /* locked (x86 lock prefix / xchg): the buffer drains first */
     memcpy(&old, (const void *)a, n);
     switch (op) {
     case R_XCHG: nv = v; break;
@@ -725,23 +907,24 @@ static uint64_t a_rmw(volatile void *a, uint32_t n, enum rmw op, uint64_t v, uin
         }
         return old;
     }
-    memcpy((void *)a, &nv, n);
+    if (live && !br)
+        det_pwrite_global(det_S, det_S->t[det_self].proc, a, (const uint8_t *)&nv, n);
+    else
+        memcpy((void *)a, &nv, n);
     if (live) {
         struct det_shm *S = det_S;
-        if (br) {
-            uint32_t off = (uint32_t)((uintptr_t)a - (uintptr_t)det_M);
-            det_store_global(S, det_M, det_self, off, (const uint8_t *)&nv, n);
-            unspin(off, n);
-            ev_add(EV_RMW, off, n, nv, mo, pc);
+        uint32_t key = br ? (uint32_t)((uintptr_t)a - (uintptr_t)det_M) : priv_key(a);
+        if (br)
+            det_store_global(S, det_M, det_self, key, (const uint8_t *)&nv, n);
+        /* a lock spinner re-reads what its own exchange wrote: no progress */
+        if (trunc_n(old, n) == trunc_n(nv, n)) {
+            note_read(key, n, trunc_n(old, n));
         } else {
-            uint32_t key = priv_key(a);
-            /* a lock spinner re-reads what its own exchange wrote */
-            if (trunc_n(old, n) == trunc_n(nv, n))
-                note_read(key, n, trunc_n(old, n));
-            else
-                unspin(key, n);
-            ev_add(EV_RMW, PRIV_OFF, n, nv, mo, pc);
+            if (br)
+                progress(); /* private writes are no progress of ours (see above) */
+            wake_readers(key, n);
         }
+        ev_add(EV_RMW, br ? key : PRIV_OFF, n, nv, mo, pc);
     } else {
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
     }

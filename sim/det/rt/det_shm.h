@@ -21,7 +21,11 @@
 #define DET_SB_BYTES   16                  /* bytes per entry (wider stores are split) */
 #define DET_MAX_STEPS  (1u << 17)          /* decisions logged per execution */
 #define DET_MAX_EV     (1u << 17)          /* trace events kept per execution */
-#define DET_SPIN_K     3                   /* same unchanged read K times = spinner */
+#define DET_SPIN_R     2                   /* unchanged re-reads without a write of its own = spinner */
+#define DET_RS_MAX     8                   /* locations remembered per spinner (then: any write wakes) */
+#define DET_SPIN_TURN  4096                /* points a lone spinner runs before the next one's turn */
+#define DET_QUIET_MAX  (1ull << 22)        /* default: points with no write by anyone = nothing can change */
+#define DET_POINTS_MAX (1ull << 28)        /* default: scheduling points per execution */
 #define DET_ACT_DRAIN  32                  /* action a: a < 32 run thread a; a >= 32 drain buffer a-32 */
 #define DET_ACT_DEFAULT 0xff               /* in a soft prefix: take the default choice */
 
@@ -47,9 +51,27 @@ struct det_event {
 };
 
 struct det_sbent {
-    uint32_t off;        /* bridge offset */
+    uint32_t off;        /* bridge offset; for a private entry: byte within the cell's word */
     uint32_t size;       /* 1..DET_SB_BYTES */
+    uint32_t cell;       /* 0: bridge entry; i+1: private entry on pcell[i] */
+    uint32_t pad;
     uint8_t val[DET_SB_BYTES];
+};
+
+/* A private word (hv-process memory such as the request lock) that some
+ * thread has a buffered atomic store to.  g holds the word's global value
+ * for the bytes in mask; the process's memory shows g overlaid with the
+ * token holder's own entries, like the bridge.  A drain by a thread of the
+ * other process cannot write this memory: it updates g and marks the cell
+ * dirty, and the next thread of the owning process to take the token
+ * writes it back. */
+#define DET_PCELLS 64
+struct det_pcell {
+    uint64_t word;       /* 8-aligned address in the owning process */
+    uint32_t proc, refs; /* owning process; buffered entries on it */
+    uint32_t used, dirty;
+    uint8_t mask, pad[7];
+    uint8_t g[8];
 };
 
 struct det_thread {
@@ -60,9 +82,19 @@ struct det_thread {
     int32_t tid;         /* host thread id (watchdog) */
     uint32_t proc;       /* 0 hv process, 1 backend process */
     uint32_t prio;       /* pct priority (higher runs first) */
-    uint32_t spin;       /* same unchanged read repeated this many times */
-    uint32_t spin_off, spin_size;
+    /* progress (fair scheduling): a thread that re-reads, DET_SPIN_R times,
+     * a location it already read, finding the same value, with no bridge
+     * write or platform call of its own in between, is a SPINNER: until
+     * someone writes a location it read (its read set), running it changes
+     * nothing.  Spinners run only when nobody else can. */
+    uint32_t repeats;    /* unchanged re-reads since its last write */
+    uint32_t spin_key, spin_size;  /* the last unchanged re-read (evidence) */
     uint64_t spin_val;
+    uint32_t spinning;   /* 1: deprioritised until a write hits its read set */
+    uint32_t rs_n, rs_all;        /* read set size; 1 = overflowed (any write wakes) */
+    uint32_t rs_off[DET_RS_MAX];  /* bridge offset, or a private key above the page */
+    uint32_t rs_size[DET_RS_MAX];
+    uint64_t rs_val[DET_RS_MAX];  /* last value read there (evidence) */
     uint64_t last_pc;    /* return address of the last hook (access site) */
     uint32_t last_off;
     uint32_t last_kind;
@@ -115,6 +147,11 @@ struct det_shm {
     uint32_t hc_sent, hc_done;
     uint32_t switches, preemptions, drains;
     uint32_t diverged;            /* replay: a forced choice was not possible */
+    uint64_t quiet_points;        /* points since anyone wrote, drained or woke anyone */
+    uint64_t quiet_max;           /* that many: nothing can change any more (judge) */
+    uint64_t max_points;          /* scheduling points per execution (TIMEOUT) */
+    uint32_t spin_only;           /* every candidate is a spinner (cleared by any write) */
+    uint32_t spin_turn;           /* points the current spinner has run in its turn */
 
     /* result (runtime → supervisor) */
     uint32_t verdict;             /* enum hvsim_verdict, valid when exec_state == DX_ENDED */
@@ -123,6 +160,7 @@ struct det_shm {
     char vwhy[256];
 
     uint8_t G[HVSIM_BRIDGE_PAGE]; /* global memory (what every store buffer drains into) */
+    struct det_pcell pcell[DET_PCELLS]; /* private words with buffered stores (det_model.h) */
     struct det_thread t[DET_MAXT];
     uint32_t nlog, nev;
     struct det_logent log[DET_MAX_STEPS];

@@ -81,6 +81,7 @@ static int start_participants(struct det_ctx *x, char *err, size_t errlen)
 {
     struct det_shm *S = x->S;
     memset(S, 0, offsetof(struct det_shm, prefix));
+    memset(S->pcell, 0, sizeof S->pcell); /* new processes: no private words buffered */
     S->magic = DET_MAGIC;
     S->ncpus = x->c.ncpus;
     S->nthreads = x->c.ncpus + 2;
@@ -190,9 +191,13 @@ static void reset_exec(struct det_ctx *x, const struct det_plan *p)
     S->strategy = (uint32_t)p->strategy;
     uint64_t r = p->seed * 0x9e3779b97f4a7c15ull + 0x1234567ull;
     S->rng = splitmix64(&r);
-    S->max_steps = (uint32_t)env_u64("HVSIM_DET_MAX_STEPS", DET_MAX_STEPS);
+    S->max_steps = c->det_max_decisions ? c->det_max_decisions : DET_MAX_STEPS;
     if (S->max_steps > DET_MAX_STEPS)
         S->max_steps = DET_MAX_STEPS;
+    S->max_points = c->det_max_points ? c->det_max_points : DET_POINTS_MAX;
+    S->quiet_max = c->det_quiet_points ? c->det_quiet_points : DET_QUIET_MAX;
+    S->quiet_points = 0;
+    S->spin_only = S->spin_turn = 0;
     S->record_ev = (uint32_t)p->record_ev;
     S->prefix_len = p->prefix_len > DET_MAX_STEPS ? DET_MAX_STEPS : p->prefix_len;
     if (p->prefix_len)
@@ -238,7 +243,8 @@ static void reset_exec(struct det_ctx *x, const struct det_plan *p)
         struct det_thread *t = &S->t[i];
         t->state = DT_ENABLED;
         t->block = DB_NONE;
-        t->spin = t->spin_off = t->spin_size = 0;
+        t->repeats = t->spinning = t->rs_n = t->rs_all = 0;
+        t->spin_key = t->spin_size = 0;
         t->spin_val = 0;
         t->last_pc = 0;
         t->last_off = t->last_kind = 0;
