@@ -32,6 +32,11 @@ void det_thread_done(void);
 void det_end(int verdict, int tid, uint64_t a, uint64_t b, const char *why);
 /* Record a free-form event (no scheduling). */
 void det_event(int kind, uint32_t arg, uint64_t val);
+/* A wait for time (nanosleep, poll with a timeout): a scheduling point that
+ * advances the simulated clock by ns; repeated with nothing else changing,
+ * the caller becomes a spinner.  -1 when det does not schedule the caller
+ * (then the caller makes the real system call). */
+int det_wait_time(uint64_t ns, uint64_t pc);
 /* Read bridge bytes as the caller sees them (M). */
 uint64_t det_peek(uint32_t off, uint32_t size);
 

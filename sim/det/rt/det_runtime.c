@@ -545,6 +545,21 @@ int det_point(int kind, uint32_t arg, uint64_t val)
     return rc;
 }
 
+#define TIME_KEY 0xfffffff0u /* the simulated clock, as a location a waiter reads */
+
+int det_wait_time(uint64_t ns, uint64_t pc)
+{
+    if (!active())
+        return det_self >= 0 && __atomic_load_n(&det_S->stop, __ATOMIC_RELAXED) ? 0 : -1;
+    if (sched(pc) < 0)
+        return 0; /* the execution ended meanwhile: return, the caller unwinds */
+    struct det_shm *S = det_S;
+    S->sim_ns += ns;
+    note_read(TIME_KEY, 8, 0); /* re-read unchanged: a sleep loop waits like a spin loop */
+    ev_add(EV_DELAY, 0xffffu, 8, ns, 0, pc);
+    return 0;
+}
+
 int det_block(int why)
 {
     if (!active())

@@ -152,6 +152,7 @@ struct det_shm {
     uint64_t max_points;          /* scheduling points per execution (TIMEOUT) */
     uint32_t spin_only;           /* every candidate is a spinner (cleared by any write) */
     uint32_t spin_turn;           /* points the current spinner has run in its turn */
+    uint64_t sim_ns;              /* simulated time slept (nanosleep, poll timeouts) */
 
     /* result (runtime → supervisor) */
     uint32_t verdict;             /* enum hvsim_verdict, valid when exec_state == DX_ENDED */

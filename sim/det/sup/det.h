@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <jansson.h>
 #include "det/rt/det_shm.h"
 #include "core/engine.h"
@@ -104,6 +105,9 @@ struct det_replay_opts {
 };
 int det_engine_replay(const struct hvsim_runcfg *c, uint64_t seed, const struct det_replay_opts *ro,
                       engine_cb cb, void *ud, char *err, size_t errlen);
+
+/* det_blocked.c: "read(2) on fd 5 (pipe:[123])" for a thread blocked in the kernel. */
+void det_blocked_call(pid_t pid, pid_t tid, char *buf, size_t len);
 
 /* ---- traces (det_trace.c) ------------------------------------------------- */
 struct det_syms;

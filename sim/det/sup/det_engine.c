@@ -197,6 +197,7 @@ static void reset_exec(struct det_ctx *x, const struct det_plan *p)
     S->max_points = c->det_max_points ? c->det_max_points : DET_POINTS_MAX;
     S->quiet_max = c->det_quiet_points ? c->det_quiet_points : DET_QUIET_MAX;
     S->quiet_points = 0;
+    S->sim_ns = 0;
     S->spin_only = S->spin_turn = 0;
     S->record_ev = (uint32_t)p->record_ev;
     S->prefix_len = p->prefix_len > DET_MAX_STEPS ? DET_MAX_STEPS : p->prefix_len;
@@ -269,7 +270,10 @@ int det_exec(struct det_ctx *x, const struct det_plan *p, struct det_outcome *o,
     __atomic_add_fetch(&S->exec_seq, 1, __ATOMIC_SEQ_CST);
     futex_wake(&S->exec_seq, 64);
 
-    uint64_t last_points = 0, still_since = 0;
+    /* still_since: the holder's last scheduling point; [win_t, now]: the
+     * window over which its CPU time is measured (restarted when it was not
+     * burning CPU, so a late spin is still judged on its own window). */
+    uint64_t last_points = 0, still_since = 0, win_t = 0;
     long cpu0 = -1;
     int hang = 0;
     for (;;) {
@@ -295,18 +299,37 @@ int det_exec(struct det_ctx *x, const struct det_plan *p, struct det_outcome *o,
         int h = __atomic_load_n(&S->holder, __ATOMIC_RELAXED);
         if (pts != last_points || h < 0) {
             last_points = pts;
-            still_since = now;
+            still_since = win_t = now;
             cpu0 = -1;
             continue;
         }
+        pid_t hpid = x->ps[S->t[h].proc == 1 ? 1 : 0].pid;
         if (cpu0 < 0)
-            cpu0 = pc_thread_cpu_ms(x->ps[S->t[h].proc == 1 ? 1 : 0].pid, S->t[h].tid);
-        if (now - still_since >= x->hang_ns) {
-            long cpu1 = pc_thread_cpu_ms(x->ps[S->t[h].proc == 1 ? 1 : 0].pid, S->t[h].tid);
-            long win = (long)((now - still_since) / 1000000ull);
+            cpu0 = pc_thread_cpu_ms(hpid, S->t[h].tid);
+        if (now - win_t >= x->hang_ns) {
+            long cpu1 = pc_thread_cpu_ms(hpid, S->t[h].tid);
+            long win = (long)((now - win_t) / 1000000ull);
+            long stalled = (long)((now - still_since) / 1000000ull);
             if (cpu0 < 0 || cpu1 < 0 || (cpu1 - cpu0) * 2 < win || !S->t[h].points) {
-                /* descheduled, not spinning: look again */
-                still_since = now;
+                /* not spinning: blocked in the kernel, in a call det does not
+                 * model.  Give it the scenario's timeout, then name the call. */
+                if (stalled >= (long)x->c.timeout_ms && S->t[h].points) {
+                    o->verdict = V_TIMEOUT;
+                    o->vtid = h;
+                    o->hang_pc = S->t[h].last_pc;
+                    o->hang_proc = S->t[h].proc == 1;
+                    char call[96];
+                    det_blocked_call(hpid, S->t[h].tid, call, sizeof call);
+                    char tn[32];
+                    snprintf(o->why, sizeof o->why,
+                             "%s is blocked in the kernel in %s for %ld ms (the scenario's "
+                             "timeout), a call the det engine does not model; every other "
+                             "participant waits for it", det_thread_name(S, h, tn, sizeof tn),
+                             call, stalled);
+                    hang = 1;
+                    break;
+                }
+                win_t = now;
                 cpu0 = cpu1;
                 continue;
             }
