@@ -354,6 +354,11 @@ static int choose(uint64_t cand, uint64_t bufs, int cur)
     case DET_RANDOM:
         if (bufs && rnd() % 1000 < S->drain_permille)
             return DET_ACT_DRAIN + pick_nth(bufs, rnd() % (uint64_t)__builtin_popcountll(bufs));
+        /* a random walk that switches at a per-execution rate (1/1 .. 1/16
+         * by seed): a uniform switch at every access mostly measures the
+         * token handoff, and a lower rate reaches deeper interleavings */
+        if (cur >= 0 && (cand >> cur & 1) && rnd() % 1000 >= S->switch_permille)
+            return cur;
         return pick_nth(cand, rnd() % (uint64_t)__builtin_popcountll(cand));
     case DET_PCT: {
         if (bufs && rnd() % 1000 < S->drain_permille)

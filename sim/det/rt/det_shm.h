@@ -131,6 +131,7 @@ struct det_shm {
     uint32_t tso;                 /* 1 tso, 0 sc */
     uint64_t rng;                 /* random / pct generator state */
     uint32_t drain_permille;      /* random/pct: chance per decision to drain a buffer */
+    uint32_t switch_permille;     /* random: chance per decision to pick anew among candidates */
     uint32_t pct_ncp;             /* pct: change points */
     uint64_t pct_cp[16];          /* pct: steps at which the running thread is demoted */
     uint32_t max_steps;

@@ -217,6 +217,8 @@ static void reset_exec(struct det_ctx *x, const struct det_plan *p)
     /* drain chance per decision (random, pct): 1/2, 1/4 or 1/8 by seed */
     static const uint32_t drain_pm[] = { 500, 250, 125 };
     S->drain_permille = drain_pm[splitmix64(&r) % 3];
+    static const uint32_t switch_pm[] = { 1000, 500, 250, 125, 62 };
+    S->switch_permille = switch_pm[splitmix64(&r) % 5];
     S->pct_ncp = 0;
     uint32_t n = S->nthreads;
     if (p->strategy == DET_PCT) {
