@@ -56,10 +56,29 @@ int native_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud,
     return 0;
 }
 
+int engine_refuses_libs(const struct hvsim_runcfg *c, const char *what, char *err, size_t errlen)
+{
+    /* The det engine and the access audit see the code under test only
+     * through the instrumentation hvsim compiles into it; a prebuilt library
+     * has none, so its bridge accesses would be invisible (a wait inside it
+     * would look like a hang of hvsim's own runtime).  Refuse up front. */
+    if (!c->n_hv_lib && !c->n_be_lib)
+        return 0;
+    snprintf(err, errlen,
+             "%s cannot use the prebuilt library %s (%s): it was not compiled by hvsim with the "
+             "instrumentation that makes every bridge access visible to the scheduler; give its "
+             "sources with --hv/--backend, or use --engine native or helgrind, which run libraries "
+             "as they are", what, c->n_hv_lib ? c->hv_lib[0] : c->be_lib[0],
+             c->n_hv_lib ? "--hv-lib" : "--backend-lib");
+    return -1;
+}
+
 int engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, struct engine_info *info,
                 char *err, size_t errlen)
 {
     memset(info, 0, sizeof *info);
+    if (!strcmp(c->engine, "det") && engine_refuses_libs(c, "the det engine", err, errlen) < 0)
+        return -2; /* bad usage (exit 2), nothing built */
     if (!strcmp(c->engine, "native"))
         return native_engine_runs(c, cb, ud, info, err, errlen);
     if (!strcmp(c->engine, "det") && det_engine_runs)

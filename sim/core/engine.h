@@ -28,4 +28,8 @@ int det_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud,
 int threads_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud,
                         struct engine_info *info, char *err, size_t errlen) __attribute__((weak));
 
+/* -1 (err set) when c names a prebuilt library: 'what' (the det engine,
+ * the audit) needs hvsim's instrumentation in the code under test. */
+int engine_refuses_libs(const struct hvsim_runcfg *c, const char *what, char *err, size_t errlen);
+
 #endif

@@ -227,6 +227,10 @@ int cmd_audit(int argc, char **argv)
     }
     json_t *a = 0;
     char err[1024] = "";
+    if (engine_refuses_libs(&c, "the access audit", err, sizeof err) < 0) {
+        fprintf(stderr, "hvsim audit: %s\n", err);
+        return EXIT_USAGE;
+    }
     if (det_audit(&c, &a, err, sizeof err) < 0) {
         fprintf(stderr, "hvsim audit: %s\n", err);
         return EXIT_HARNESS;
