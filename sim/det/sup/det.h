@@ -94,6 +94,7 @@ void det_ctx_close(struct det_ctx *x);
 int det_exec(struct det_ctx *x, const struct det_plan *p, struct det_outcome *o, char *err,
              size_t errlen);
 struct det_shm *det_ctx_shm(struct det_ctx *x);
+void *det_ctx_base(struct det_ctx *x); /* the region: bridge, control area, det_shm */
 /* The configuration the engine really runs (det defaults applied). */
 void det_effective_cfg(const struct hvsim_runcfg *in, struct hvsim_runcfg *out);
 
@@ -105,6 +106,11 @@ struct det_replay_opts {
 };
 int det_engine_replay(const struct hvsim_runcfg *c, uint64_t seed, const struct det_replay_opts *ro,
                       engine_cb cb, void *ud, char *err, size_t errlen);
+
+/* det_explain.c: the cause of a LOST_WAKEUP, from the execution's trace. */
+struct det_syms;
+void det_explain_lost_wakeup(const struct det_shm *S, const struct hvsim_ctl *ctl,
+                             struct det_syms *sy, char *buf, size_t len);
 
 /* det_blocked.c: "read(2) on fd 5 (pipe:[123])" for a thread blocked in the kernel. */
 void det_blocked_call(pid_t pid, pid_t tid, char *buf, size_t len);

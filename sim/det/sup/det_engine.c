@@ -40,6 +40,7 @@ struct det_ctx {
 };
 
 struct det_shm *det_ctx_shm(struct det_ctx *x) { return x->S; }
+void *det_ctx_base(struct det_ctx *x) { return x->base; }
 
 static uint64_t env_u64(const char *name, uint64_t def)
 {
@@ -476,20 +477,16 @@ static void fill_result(struct det_run *R, const struct det_outcome *o, uint64_t
                  r->file[0] ? r->file : "?", r->line, r->function[0] ? r->function : "?", o->steps);
         break;
     }
-    case V_LOST_WAKEUP:
+    case V_LOST_WAKEUP: {
+        char cause[1400];
+        det_explain_lost_wakeup(S, hvsim_region_ctl(det_ctx_base(R->x)), R->sy, cause, sizeof cause);
         snprintf(r->summary, sizeof r->summary, "%s", o->why);
         snprintf(r->function, sizeof r->function, "backend_run");
-        snprintf(r->text, sizeof r->text,
-                 "%s; every CPU waits. Under %s the hypervisor's store to req_rear and the daemon's "
-                 "store to need_wakeup sat in their store buffers while each side loaded the "
-                 "other's flag (the SB litmus shape): the hypervisor read need_wakeup = 0 and sent "
-                 "no IPI, the daemon read an empty ring and slept. %s Schedule: %s (%u preemptions, "
-                 "%u drains chosen).",
-                 o->why, tso ? "TSO" : "SC",
-                 strcmp(c->v.wake, "nofence") ? "Both seq_cst fences are present."
-                                              : "This build has no seq_cst fence on either side.",
+        snprintf(r->text, sizeof r->text, "%s; every CPU waits (memory model %s). %s Schedule: %s "
+                 "(%u preemptions, %u drains chosen).", o->why, tso ? "TSO" : "SC", cause,
                  schedule ? schedule : "?", o->preemptions, o->drains);
         break;
+    }
     case V_WRONG_VALUE:
         r->cpu = o->vtid;
         snprintf(r->summary, sizeof r->summary, "%s", o->why);

@@ -1,0 +1,165 @@
+/* sim/det/sup/det_explain.c — why a det execution ended in a lost wakeup,
+ * read from that execution's trace (never from the variant's flags).
+ *
+ * The need_wakeup handshake is a Dekker pair: the hypervisor stores
+ * req_rear then loads need_wakeup; the daemon stores need_wakeup = 1 then
+ * loads the ring indices.  A wakeup is lost when both loads miss the other
+ * side's store.  From the events we tell which of these happened:
+ *   (c) an IPI was dropped by the scenario's fault injection;
+ *   (d) the CPU that published the pending request never loaded
+ *       need_wakeup after publishing (no wakeup decision on that path);
+ *   (b) program order: a load came before its own side's store in program
+ *       order (the CPU decided before publishing, or the daemon re-checked
+ *       the ring before announcing sleep);
+ *   (a) store->load reordering: a side's store was still in its store buffer
+ *       when the same side loaded the other's flag (the trace shows the
+ *       drain after the load) — only possible under tso;
+ * and say "unknown" with the events when none of them fits. */
+#include "det.h"
+#include <stdio.h>
+#include <string.h>
+
+#define OFF_REAR 4u
+#define OFF_FRONT 0u
+#define OFF_NW 2129u
+
+static int is_store(int k) { return k == EV_WRITE || k == EV_VWRITE || k == EV_ASTORE || k == EV_RMW; }
+static int is_load(int k) { return k == EV_READ || k == EV_VREAD || k == EV_ALOAD; }
+
+static int hits(const struct det_event *e, uint32_t off)
+{
+    return e->off != UINT32_MAX && e->off <= off && off < e->off + (e->size ? e->size : 1);
+}
+
+/* last event index < before of thread t, kind-class k (0 load, 1 store), on off; -1 none */
+static int last_ev(const struct det_shm *S, int t, int store, uint32_t off, int before)
+{
+    for (int i = before - 1; i >= 0; i--) {
+        const struct det_event *e = &S->ev[i];
+        if (e->tid == t && (store ? is_store(e->kind) : is_load(e->kind)) && hits(e, off))
+            return i;
+    }
+    return -1;
+}
+
+static int first_ev(const struct det_shm *S, int t, int store, uint32_t off, int after)
+{
+    for (int i = after + 1; i < (int)S->nev; i++) {
+        const struct det_event *e = &S->ev[i];
+        if (e->tid == t && (store ? is_store(e->kind) : is_load(e->kind)) && hits(e, off))
+            return i;
+    }
+    return -1;
+}
+
+/* the drain of thread t's store at index s (first drain of t on that offset after s) */
+static int drain_of(const struct det_shm *S, int t, uint32_t off, int s)
+{
+    for (int i = s + 1; i < (int)S->nev; i++) {
+        const struct det_event *e = &S->ev[i];
+        if (e->kind == EV_DRAIN && e->tid == t && hits(e, off))
+            return i;
+    }
+    return -1;
+}
+
+static void at(const struct det_shm *S, struct det_syms *sy, int i, char *buf, size_t len)
+{
+    const struct det_event *e = &S->ev[i];
+    char line[64] = "";
+    if (e->pc && sy)
+        det_syms_line(sy, S->t[e->tid].proc == 1, e->pc, line, sizeof line);
+    snprintf(buf, len, "decision %u%s%s", e->step, line[0] ? ", " : "", line);
+}
+
+void det_explain_lost_wakeup(const struct det_shm *S, const struct hvsim_ctl *ctl,
+                             struct det_syms *sy, char *buf, size_t len)
+{
+    char tn[32], a1[96], a2[96], a3[96], a4[96];
+    if (ctl->ipi_dropped) {
+        snprintf(buf, len, "Cause: an injected fault — the scenario's drop-ipi setting dropped %u "
+                 "IPI(s), so the daemon slept through a kick that was sent.", ctl->ipi_dropped);
+        return;
+    }
+    if (!S->nev) {
+        snprintf(buf, len, "Cause unknown: this execution kept no trace.");
+        return;
+    }
+    uint32_t front;
+    memcpy(&front, S->G + OFF_FRONT, 4);
+    uint64_t src = 0;
+    memcpy(&src, S->G + 16 + 40 * (front % 32), 8);
+    int c = src < S->ncpus ? (int)src : -1;
+    int be = (int)S->be_tid;
+    int P = c >= 0 ? last_ev(S, c, 1, OFF_REAR, (int)S->nev) : -1;
+    if (P < 0) {
+        snprintf(buf, len, "Cause unknown: the trace shows no store to req_rear by the CPU whose "
+                 "request is pending (req_list[%u].src_cpu = %llu).", front % 32,
+                 (unsigned long long)src);
+        return;
+    }
+    det_thread_name(S, c, tn, sizeof tn);
+    at(S, sy, P, a1, sizeof a1);
+    int L = first_ev(S, c, 0, OFF_NW, P);
+    if (L < 0) {
+        int prevP = last_ev(S, c, 1, OFF_REAR, P);
+        int B = last_ev(S, c, 0, OFF_NW, P);
+        if (B > prevP && B >= 0) {
+            at(S, sy, B, a2, sizeof a2);
+            snprintf(buf, len, "Cause: program order. %s loaded need_wakeup (= %llu, %s) BEFORE it "
+                     "published its request (req_rear, %s), so the decision whether to send the IPI "
+                     "was taken on a value from before the daemon could see the request; the daemon "
+                     "then announced sleep, found the ring empty and slept. Load need_wakeup after "
+                     "the req_rear store, with a full fence between them.",
+                     tn, (unsigned long long)S->ev[B].val, a2, a1);
+        } else {
+            snprintf(buf, len, "Cause: no wakeup decision. %s published its request (req_rear, %s) "
+                     "and never loaded need_wakeup afterwards, so no IPI could be sent on that path "
+                     "while the daemon slept.", tn, a1);
+        }
+        return;
+    }
+    at(S, sy, L, a2, sizeof a2);
+    int D = drain_of(S, c, OFF_REAR, P);
+    int W = last_ev(S, be, 1, OFF_NW, (int)S->nev);
+    int R = W >= 0 ? first_ev(S, be, 0, OFF_REAR, W) : -1;
+    int Rb = last_ev(S, be, 0, OFF_REAR, (int)S->nev);
+    int hv_reordered = S->ev[L].val == 0 && D > L;
+    int DW = W >= 0 ? drain_of(S, be, OFF_NW, W) : -1;
+    int be_reordered = W >= 0 && R >= 0 && DW > R;
+    if (hv_reordered || be_reordered) {
+        char hvp[400] = "", bep[400] = "";
+        if (hv_reordered) {
+            at(S, sy, D, a3, sizeof a3);
+            snprintf(hvp, sizeof hvp, "%s's store to req_rear (%s) was still in its store buffer "
+                     "when it loaded need_wakeup = 0 (%s); it became visible only at %s. ",
+                     tn, a1, a2, a3);
+        }
+        if (be_reordered) {
+            at(S, sy, W, a3, sizeof a3);
+            at(S, sy, R, a4, sizeof a4);
+            char d[96];
+            at(S, sy, DW, d, sizeof d);
+            snprintf(bep, sizeof bep, "The daemon's store need_wakeup = 1 (%s) was still buffered "
+                     "when it loaded req_rear = %llu (%s); it became visible only at %s. ",
+                     a3, (unsigned long long)S->ev[R].val, a4, d);
+        }
+        snprintf(buf, len, "Cause: store->load reordering (the SB litmus shape), which TSO allows "
+                 "and SC does not. %s%sA seq_cst fence between %s store and the following load "
+                 "forbids it.", hvp, bep, hv_reordered && be_reordered ? "each side's" :
+                 hv_reordered ? "the hypervisor's" : "the daemon's");
+        return;
+    }
+    if (W >= 0 && Rb >= 0 && Rb < W) {
+        at(S, sy, Rb, a3, sizeof a3);
+        at(S, sy, W, a4, sizeof a4);
+        snprintf(buf, len, "Cause: program order. The daemon last loaded req_rear (%s) BEFORE it "
+                 "announced sleep with need_wakeup = 1 (%s): a request published in between is seen "
+                 "by neither side.", a3, a4);
+        return;
+    }
+    snprintf(buf, len, "Cause unknown. Evidence: %s stored req_rear at %s and loaded need_wakeup = "
+             "%llu at %s; the daemon %s need_wakeup = 1%s%s. No store was buffered across these "
+             "loads.", tn, a1, (unsigned long long)S->ev[L].val, a2, W >= 0 ? "stored" : "never stored",
+             W >= 0 ? " at " : "", W >= 0 ? (at(S, sy, W, a3, sizeof a3), a3) : "");
+}
