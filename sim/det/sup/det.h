@@ -114,6 +114,8 @@ void det_explain_lost_wakeup(const struct det_shm *S, const struct hvsim_ctl *ct
 
 /* det_blocked.c: "read(2) on fd 5 (pipe:[123])" for a thread blocked in the kernel. */
 void det_blocked_call(pid_t pid, pid_t tid, char *buf, size_t len);
+/* 1 when the thread waits in the kernel (state S or D), 0 runnable or gone. */
+int det_thread_sleeping(pid_t pid, pid_t tid);
 
 /* ---- traces (det_trace.c) ------------------------------------------------- */
 struct det_syms;

@@ -66,3 +66,18 @@ void det_blocked_call(pid_t pid, pid_t tid, char *buf, size_t len)
     else
         snprintf(buf, len, "system call %ld", nr);
 }
+
+int det_thread_sleeping(pid_t pid, pid_t tid)
+{
+    /* state S or D: waiting in the kernel; R: runnable, only not given a
+     * CPU on a loaded machine — that is no blocked call */
+    char path[64], line[512];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    int ok = fgets(line, sizeof line, f) != 0;
+    fclose(f);
+    const char *p = ok ? strrchr(line, ')') : 0; /* comm may hold spaces */
+    return p && (p[2] == 'S' || p[2] == 'D');
+}

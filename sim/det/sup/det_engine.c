@@ -276,7 +276,7 @@ int det_exec(struct det_ctx *x, const struct det_plan *p, struct det_outcome *o,
     /* still_since: the holder's last scheduling point; [win_t, now]: the
      * window over which its CPU time is measured (restarted when it was not
      * burning CPU, so a late spin is still judged on its own window). */
-    uint64_t last_points = 0, still_since = 0, win_t = 0;
+    uint64_t last_points = 0, still_since = t0, win_t = t0;
     long cpu0 = -1;
     int hang = 0;
     for (;;) {
@@ -316,7 +316,8 @@ int det_exec(struct det_ctx *x, const struct det_plan *p, struct det_outcome *o,
             if (cpu0 < 0 || cpu1 < 0 || (cpu1 - cpu0) * 2 < win || !S->t[h].points) {
                 /* not spinning: blocked in the kernel, in a call det does not
                  * model.  Give it the scenario's timeout, then name the call. */
-                if (stalled >= (long)x->c.timeout_ms && S->t[h].points) {
+                if (stalled >= (long)x->c.timeout_ms && S->t[h].points &&
+                    det_thread_sleeping(hpid, S->t[h].tid)) {
                     o->verdict = V_TIMEOUT;
                     o->vtid = h;
                     o->hang_pc = S->t[h].last_pc;
