@@ -64,12 +64,11 @@ static double raw_handoffs(double secs)
     return (double)n / el;
 }
 
-int det_bench(json_t *out)
+int det_bench(json_t *out, const struct hvsim_runcfg *cin)
 {
     static struct hvsim_runcfg c;
-    options_default_run(&c);
+    c = *cin;
     snprintf(c.engine, sizeof c.engine, "det");
-    snprintf(c.strategy, sizeof c.strategy, "pct");
     struct build_out b;
     char err[1024];
     if (build_participants(&c, BUILD_DET, &b, err, sizeof err) < 0)
@@ -79,6 +78,8 @@ int det_bench(json_t *out)
         return -1;
     struct det_outcome o;
     struct det_plan p = { .strategy = DET_PCT, .seed = 1, .pct_depth = 3, .record_ev = 0 };
+    if (!strcmp(c.strategy, "random"))
+        p.strategy = DET_RANDOM;
     if (det_exec(x, &p, &o, err, sizeof err) < 0) { /* warm-up, starts the participants */
         det_ctx_close(x);
         return -1;

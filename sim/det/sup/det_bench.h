@@ -4,11 +4,13 @@
 
 #include <jansson.h>
 
-/* Runs the default scenario (gcc -O2, volatile wait, fences, pct, tso) for
- * about two seconds and a raw cross-process futex ping-pong in the same run.
- * Sets in out: points_per_s, executions_per_s, raw_handoffs_per_s,
- * switches_per_s, points_vs_raw (ratio), executions, points, seconds.
- * Returns 0, or -1 when the participants could not be built or started. */
-int det_bench(json_t *out);
+struct hvsim_runcfg;
+/* Runs the configuration c (a scenario, or the default run; pct, tso unless
+ * c says otherwise) under det for about two seconds and a raw cross-process
+ * futex ping-pong in the same run.  Sets in out: points_per_s,
+ * executions_per_s, raw_handoffs_per_s, switches_per_s, points_vs_raw
+ * (ratio), executions, points, seconds.  Returns 0, or -1 when the
+ * participants could not be built or started. */
+int det_bench(json_t *out, const struct hvsim_runcfg *c);
 
 #endif
