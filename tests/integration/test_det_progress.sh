@@ -47,4 +47,14 @@ grep -q "not compiled by hvsim with the instrumentation" "$t/lib" || fail "det -
 rc=$?
 [ $rc -eq 2 ] || fail "audit --hv-lib: exit $rc, want 2"
 
+# a failure whose schedule is too long to write out replays from its seed
+sed 's/^runs 1  seed 3/runs 1  seed 3\ndet-max-points 60000/' scenarios/notify_storm.hvs > "$t/cap.hvs"
+"$HVSIM" run --scenario "$t/cap.hvs" --engine det --strategy random --json > "$t/cap.json" 2>/dev/null
+[ "$(jget "$t/cap.json" "L[-1]['verdict']")" = TIMEOUT ] || fail "det-max-points: no TIMEOUT"
+sch=$(jget "$t/cap.json" "L[-1]['evidence']['schedule']")
+case "$sch" in *"too long"*) fail "unreplayable schedule: $sch";; esac
+"$HVSIM" replay "$t/cap.json" > "$t/rep" 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -q '^TIMEOUT.*60000 points' "$t/rep" || fail "replay of $sch: exit $rc: $(head -n1 "$t/rep")"
+
 pass "det: many_cpus 40 PASS, notify_storm 3 PASS, usleep daemon 10 PASS, blocked read TIMEOUT in ${secs}s naming it, --hv-lib refused"

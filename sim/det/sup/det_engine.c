@@ -623,6 +623,8 @@ static void write_traces(struct det_run *R, const char *tpath, const char *cpath
     }
 }
 
+static int strategy_of(const char *s);
+
 /* Report a failing execution: shrink, rerun the final schedule (so the trace
  * and the evidence are those of the reported schedule), fill r. */
 static int report_failure(struct det_run *R, uint64_t seed, const struct det_outcome *o0,
@@ -640,10 +642,30 @@ static int report_failure(struct det_run *R, uint64_t seed, const struct det_out
         if (shrink(R, seed, o.verdict, acts, &n, err, errlen) < 0)
             return -1;
     }
-    if (det_sched_encode(acts, n, sched, sizeof sched) < 0)
-        snprintf(sched, sizeof sched, "det1:(too long)");
+    int seeded = 0;
+    if (det_sched_encode(acts, n, sched, sizeof sched) < 0) {
+        /* Too long to write out: a random/pct execution is a function of its
+         * strategy and seed, so the seed itself is the replayable schedule
+         * (the unshrunk execution, rerun below for its evidence). */
+        int st = strategy_of(R->eff.strategy);
+        if (st == DET_DFS) {
+            snprintf(sched, sizeof sched, "det1:(too long)");
+        } else {
+            snprintf(sched, sizeof sched, "detseed:%s:%u", R->eff.strategy,
+                     st == DET_PCT ? (R->eff.pct_depth ? R->eff.pct_depth : 3) : 0);
+            struct det_plan p = { .strategy = st, .seed = seed, .pct_depth = R->eff.pct_depth,
+                                  .record_ev = 1 };
+            struct det_outcome o2;
+            if (det_exec(R->x, &p, &o2, err, errlen) < 0)
+                return -1;
+            R->executions++;
+            if (o2.verdict == o.verdict)
+                o = o2;
+            seeded = 1;
+        }
+    }
     /* rerun strictly: evidence and trace of exactly this schedule */
-    if (o.verdict != V_HANG_STALE_READ && o.verdict != V_CRASH) {
+    if (!seeded && o.verdict != V_HANG_STALE_READ && o.verdict != V_CRASH) {
         struct det_outcome o2;
         if (run_soft(R, acts, n, 1, seed, &o2, err, errlen) < 0)
             return -1;
@@ -796,7 +818,7 @@ int det_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, struct
                 for (uint32_t k = 0; k < n; k++)
                     acts[k] = S->log[k].chosen;
                 if (det_sched_encode(acts, n, sched, sizeof sched) < 0)
-                    snprintf(sched, sizeof sched, "det1:(too long)");
+                    snprintf(sched, sizeof sched, "detseed:%s:%u", c->strategy, strat == DET_PCT ? (c->pct_depth ? c->pct_depth : 3) : 0);
                 fill_result(&R, &o, seed, sched, &r);
                 if (c->runs == 1 || getenv("HVSIM_DET_TRACE_APPEND")) {
                     char hdr[9000];
@@ -847,15 +869,24 @@ int det_engine_replay(const struct hvsim_runcfg *c, uint64_t seed, const struct 
         return rc;
     }
     static uint8_t acts[DET_MAX_STEPS];
-    int n = det_sched_decode(ro->schedule, acts, DET_MAX_STEPS);
-    if (n < 0) {
-        snprintf(err, errlen, "malformed schedule string '%.60s'", ro->schedule);
-        run_teardown(&R);
-        return -1;
+    struct det_plan p = { .strategy = DET_REPLAY, .seed = seed, .prefix = acts, .record_ev = 1 };
+    char sname[16];
+    unsigned depth = 0;
+    if (sscanf(ro->schedule, "detseed:%15[a-z]:%u", sname, &depth) == 2) {
+        /* the execution of strategy sname with this seed, rerun */
+        p.strategy = strategy_of(sname);
+        p.pct_depth = depth;
+        p.prefix = 0;
+    } else {
+        int n = det_sched_decode(ro->schedule, acts, DET_MAX_STEPS);
+        if (n < 0) {
+            snprintf(err, errlen, "malformed schedule string '%.60s'", ro->schedule);
+            run_teardown(&R);
+            return -1;
+        }
+        p.prefix_len = (uint32_t)n;
     }
     struct det_outcome o;
-    struct det_plan p = { .strategy = DET_REPLAY, .seed = seed, .prefix = acts,
-                          .prefix_len = (uint32_t)n, .record_ev = 1 };
     if (det_exec(R.x, &p, &o, err, errlen) < 0) {
         run_teardown(&R);
         return -1;

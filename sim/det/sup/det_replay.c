@@ -123,7 +123,7 @@ int cmd_replay(int argc, char **argv)
     }
     if (!sched)
         sched = json_string_value(json_object_get(ev, "schedule"));
-    if (!sched || strncmp(sched, "det1:", 5)) {
+    if (!sched || (strncmp(sched, "det1:", 5) && strncmp(sched, "detseed:", 8))) {
         fprintf(stderr, "hvsim replay: %s has no det schedule (evidence.schedule); it must come "
                         "from `hvsim run --engine det --json`\n", path);
         json_decref(o);
