@@ -112,6 +112,11 @@ struct det_syms;
 void det_explain_lost_wakeup(const struct det_shm *S, const struct hvsim_ctl *ctl,
                              struct det_syms *sy, char *buf, size_t len);
 
+/* det_explain.c: a LIVELOCK in words: who re-reads what, the others' states,
+ * the ring, and for a CPU waiting for its answer whether one came and when. */
+void det_explain_stuck(const struct det_shm *S, const struct hvsim_ctl *ctl, struct det_syms *sy,
+                       int t, uint32_t key, uint64_t val, char *buf, size_t len);
+
 /* det_blocked.c: "read(2) on fd 5 (pipe:[123])" for a thread blocked in the kernel. */
 void det_blocked_call(pid_t pid, pid_t tid, char *buf, size_t len);
 /* 1 when the thread waits in the kernel (state S or D), 0 runnable or gone. */

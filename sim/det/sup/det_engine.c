@@ -488,6 +488,16 @@ static void fill_result(struct det_run *R, const struct det_outcome *o, uint64_t
                  schedule ? schedule : "?", o->preemptions, o->drains);
         break;
     }
+    case V_LIVELOCK: {
+        char st[1200];
+        det_explain_stuck(S, hvsim_region_ctl(det_ctx_base(R->x)), R->sy, o->vtid,
+                          (uint32_t)o->vval[0], o->vval[1], st, sizeof st);
+        r->cpu = o->vtid < (int)S->ncpus ? o->vtid : -1;
+        snprintf(r->summary, sizeof r->summary, "%.*s", (int)sizeof r->summary - 1, st);
+        snprintf(r->text, sizeof r->text, "%s (%s). Schedule: %s.", st, o->why,
+                 schedule ? schedule : "?");
+        break;
+    }
     case V_WRONG_VALUE:
         r->cpu = o->vtid;
         snprintf(r->summary, sizeof r->summary, "%s", o->why);

@@ -163,3 +163,80 @@ void det_explain_lost_wakeup(const struct det_shm *S, const struct hvsim_ctl *ct
              "loads.", tn, a1, (unsigned long long)S->ev[L].val, a2, W >= 0 ? "stored" : "never stored",
              W >= 0 ? " at " : "", W >= 0 ? (at(S, sy, W, a3, sizeof a3), a3) : "");
 }
+
+/* One participant's state, in words. */
+static void state_words(const struct det_shm *S, int t, char *buf, size_t len)
+{
+    const struct det_thread *th = &S->t[t];
+    const char *w = "?";
+    switch (th->state) {
+    case DT_DONE: w = (uint32_t)t < S->ncpus ? "done with its accesses" : "returned"; break;
+    case DT_ENABLED: w = th->spinning ? "re-reading unchanged memory" : "runnable"; break;
+    case DT_BLOCKED:
+        w = th->block == DB_SLEEP ? "asleep, waiting for an IPI"
+          : th->block == DB_HC_WAIT ? "idle, no FINISH_REQ pending"
+          : th->block == DB_HC_SERVE ? "waiting for its FINISH_REQ to be served" : "blocked";
+        break;
+    default: w = "not started"; break;
+    }
+    char tn[32];
+    snprintf(buf, len, "%s %s", det_thread_name(S, t, tn, sizeof tn), w);
+}
+
+void det_explain_stuck(const struct det_shm *S, const struct hvsim_ctl *ctl, struct det_syms *sy,
+                       int t, uint32_t key, uint64_t val, char *buf, size_t len)
+{
+    char tn[32], what[64], where[96] = "", others[400] = "";
+    det_thread_name(S, t, tn, sizeof tn);
+    if (key < HVSIM_BRIDGE_PAGE)
+        det_field_name(key, what, sizeof what);
+    else if (key == 0xfffffff0u)
+        snprintf(what, sizeof what, "the clock (a sleep loop)");
+    else
+        snprintf(what, sizeof what, "a private word (a lock or flag of its own process)");
+    if (t >= 0 && S->t[t].last_pc && sy) {
+        char l[80];
+        det_syms_line(sy, S->t[t].proc == 1, S->t[t].last_pc, l, sizeof l);
+        snprintf(where, sizeof where, " at %s", l);
+    }
+    size_t o = 0;
+    for (uint32_t i = 0; i < S->nthreads && o < sizeof others; i++) {
+        if ((int)i == t)
+            continue;
+        char sw[96];
+        state_words(S, (int)i, sw, sizeof sw);
+        int w = snprintf(others + o, sizeof others - o, "%s%s", o ? ", " : "", sw);
+        if (w < 0)
+            break;
+        o += (size_t)w;
+    }
+    uint32_t front, rear;
+    memcpy(&front, S->G + OFF_FRONT, 4);
+    memcpy(&rear, S->G + OFF_REAR, 4);
+    char ring[96];
+    if (front == rear)
+        snprintf(ring, sizeof ring, "the request ring is empty (req_front = req_rear = %u)", front);
+    else
+        snprintf(ring, sizeof ring, "the request ring holds %u request(s) (req_front %u, req_rear %u)",
+                 hvsim_ring_count(front, rear), front, rear);
+    char cause[400] = "";
+    /* a CPU waiting for its answer: did one come, and when? */
+    if (t >= 0 && (uint32_t)t < S->ncpus && key >= 1552 && key < 1808 && (key - 1552) / 8 == (uint32_t)t) {
+        uint64_t now = 0, before = ctl->cpu[t].flag_before;
+        memcpy(&now, S->G + key, 8);
+        if (now != before && now == val)
+            snprintf(cause, sizeof cause, " It waits for %s to change from %llu, but the answer had "
+                     "already arrived: the flag was %llu when the guest access trapped and was %llu "
+                     "by the time the CPU sampled the value it waits to see change (a missed answer: "
+                     "sample the old flag before publishing the request).", what,
+                     (unsigned long long)val, (unsigned long long)before, (unsigned long long)now);
+        else if (now == before)
+            snprintf(cause, sizeof cause, " No answer came: %s is still %llu, as when the access "
+                     "trapped, and %s — the request was consumed or lost without an answer.",
+                     what, (unsigned long long)now, front == rear ? "no request is pending" :
+                     "requests are still pending");
+    }
+    snprintf(buf, len, "%s keeps re-reading %s (= %llu)%s and nothing can change it: %s; %s.%s",
+             tn, what, (unsigned long long)val, where, others[0] ? others : "no other participant",
+             ring, cause);
+}
