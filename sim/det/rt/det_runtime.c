@@ -529,6 +529,16 @@ static int sched(uint64_t pc)
     me->last_pc = pc;
     S->points++;
     S->quiet_points++;
+    /* fast path: only spinners left and it is still our turn — the same
+     * choice decide() would make, without its scan of every thread */
+    if (S->spin_only && me->spinning && me->state == DT_ENABLED && S->spin_turn < DET_SPIN_TURN &&
+        S->quiet_points < S->quiet_max && S->points < S->max_points) {
+        for (uint32_t i = 0; i < S->pct_ncp; i++) /* pct change points, as decide() */
+            if (S->points == S->pct_cp[i])
+                me->prio = i + 1;
+        S->spin_turn++;
+        return 0;
+    }
     int next = decide(det_self);
     if (next < 0)
         return -1;
