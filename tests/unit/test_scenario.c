@@ -743,9 +743,29 @@ static void test_user_code(void **state)
     rmdir(dir);
 }
 
+/* det engine bounds (issue 15): settings, ranges, defaults of 0 = engine default */
+static void test_det_bounds(void **state)
+{
+    (void)state;
+    struct hvsim_runcfg *c = parse_ok("det-max-decisions 5000\ndet-max-points 1000000\n"
+                                      "det-quiet-points 65536\n");
+    assert_int_equal(c->det_max_decisions, 5000);
+    assert_true(c->det_max_points == 1000000);
+    assert_true(c->det_quiet_points == 65536);
+    free(c);
+    c = parse_ok("cpus 2\n");
+    assert_int_equal(c->det_max_decisions, 0);
+    assert_true(c->det_max_points == 0 && c->det_quiet_points == 0);
+    free(c);
+    parse_bad("det-max-decisions 0\n", 1, 19, "between 1 and 131072");
+    parse_bad("det-max-decisions 131073\n", 1, 19, "between 1 and 131072");
+    parse_bad("det-quiet-points many\n", 1, 18, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_det_bounds),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_bundled_parse),
