@@ -18,7 +18,7 @@ if [ -n "$QUICK" ]; then
 else
   LIST="scenarios/coalesce.hvs scenarios/daemon_restart.hvs scenarios/many_cpus.hvs
         scenarios/mixed_2cpu.hvs scenarios/no_device.hvs scenarios/notify_storm.hvs
-        scenarios/seed_hang.hvs scenarios/wakeup_race.hvs
+        scenarios/ring_full_8cpu.hvs scenarios/seed_hang.hvs scenarios/wakeup_race.hvs
         examples/seqcount/seqcount.hvs examples/relaxed_atomic/relaxed_atomic_fixed.hvs"
 fi
 bad=0
@@ -27,7 +27,7 @@ for f in $LIST; do
     for st in random pct; do
       n=$RUNS
       # notify_storm is long (4 CPUs x 130 notifies): fewer executions
-      case "$f" in *notify_storm*) [ "$n" -gt 50 ] && n=50 ;; esac
+      case "$f" in *notify_storm*|*ring_full*) [ "$n" -gt 50 ] && n=50 ;; esac
       out=$("$HVSIM" run --scenario "$f" --engine det --memory-model $mm --strategy $st \
             --wait volatile --wake fence --runs "$n" --keep-going 2>&1)
       rc=$?
