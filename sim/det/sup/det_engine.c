@@ -313,11 +313,17 @@ int det_exec(struct det_ctx *x, const struct det_plan *p, struct det_outcome *o,
             long cpu1 = pc_thread_cpu_ms(hpid, S->t[h].tid);
             long win = (long)((now - win_t) / 1000000ull);
             long stalled = (long)((now - still_since) / 1000000ull);
-            if (cpu0 < 0 || cpu1 < 0 || (cpu1 - cpu0) * 2 < win || !S->t[h].points) {
+            /* Spinning: CPU time grew by half the window — or, on a loaded
+             * machine where a runnable spinner gets a small share, by a
+             * tenth of it while the thread is not waiting in the kernel. */
+            int sleeping = det_thread_sleeping(hpid, S->t[h].tid);
+            long grew = cpu1 - cpu0;
+            int burning = cpu0 >= 0 && cpu1 >= 0 && grew > 0 &&
+                          (grew * 2 >= win || (!sleeping && grew * 10 >= win));
+            if (!burning || !S->t[h].points) {
                 /* not spinning: blocked in the kernel, in a call det does not
                  * model.  Give it the scenario's timeout, then name the call. */
-                if (stalled >= (long)x->c.timeout_ms && S->t[h].points &&
-                    det_thread_sleeping(hpid, S->t[h].tid)) {
+                if (stalled >= (long)x->c.timeout_ms && S->t[h].points && sleeping) {
                     o->verdict = V_TIMEOUT;
                     o->vtid = h;
                     o->hang_pc = S->t[h].last_pc;
