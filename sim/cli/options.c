@@ -4,6 +4,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "options.h"
+#include "core/outpath.h"
+#include "core/usercode.h"
 
 const char *const opt_levels_all[6] = { "O0", "O1", "O2", "O3", "Os", "Og" };
 
@@ -92,6 +94,24 @@ int options_parse_count(const char *cmd, const char *opt, const char *v, uint64_
         return -1;
     }
     return 0;
+}
+
+int options_check_outfile(const char *cmd, const char *opt, const char *path)
+{
+    char why[256];
+    if (outpath_check_file(path, why, sizeof why) == 0)
+        return 0;
+    fprintf(stderr, "hvsim %s: %s %s: %s\n", cmd, opt, path, why);
+    return -1;
+}
+
+int options_check_outdir(const char *cmd, const char *opt, const char *dir)
+{
+    char why[256];
+    if (outpath_check_dir(dir, why, sizeof why) == 0)
+        return 0;
+    fprintf(stderr, "hvsim %s: %s %s: %s\n", cmd, opt, dir, why);
+    return -1;
 }
 
 int options_parse_one(const char *cmd, int argc, char **argv, int i, struct hvsim_runcfg *c,
@@ -208,6 +228,12 @@ int options_parse_one(const char *cmd, int argc, char **argv, int i, struct hvsi
             free(rp);
             return -1;
         }
+        const char *why = paths[k].dir ? NULL : usercode_refuse(rp, k >= 3);
+        if (why) {
+            fprintf(stderr, "hvsim %s: %s %s: %s\n", cmd, a, v, why);
+            free(rp);
+            return -1;
+        }
         if (strlen(rp) >= 256) { fprintf(stderr, "hvsim %s: %s %s: path too long\n", cmd, a, v); free(rp); return -1; }
         snprintf(dst[(*n)++], 256, "%s", rp);
         free(rp);
@@ -216,6 +242,7 @@ int options_parse_one(const char *cmd, int argc, char **argv, int i, struct hvsi
     if (!strcmp(a, "--trace") || !strcmp(a, "--chrome-trace")) {
         /* det engine: the runtime reads these (see docs/det-engine.md) */
         if (!v) { fprintf(stderr, "hvsim %s: %s needs a file\n", cmd, a); return -1; }
+        if (options_check_outfile(cmd, a, v)) return -1;
         setenv(a[2] == 't' ? "HVSIM_DET_TRACE" : "HVSIM_DET_CHROME", v, 1);
         return 2;
     }

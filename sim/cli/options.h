@@ -29,6 +29,11 @@ int options_valid_value(const char *what, const char *v);
 int options_parse_u64(const char *cmd, const char *opt, const char *v, uint64_t max, uint64_t *out);
 /* the same, for a count: 0 is refused too */
 int options_parse_count(const char *cmd, const char *opt, const char *v, uint64_t max, uint64_t *out);
+/* An output file / directory named by option OPT, checked before any build
+ * or run (sim/core/outpath.h): prints "hvsim CMD: OPT PATH: reason" and
+ * returns -1 when it cannot be written. */
+int options_check_outfile(const char *cmd, const char *opt, const char *path);
+int options_check_outdir(const char *cmd, const char *opt, const char *dir);
 extern const char *const opt_levels_all[6];
 void options_usage_common(FILE *f);
 
