@@ -54,7 +54,7 @@ void options_default_run(struct hvsim_runcfg *c)
     /* One guest CPU: with the daemon that makes two spinning threads on this
      * two-core machine, so a rendezvous never waits for a descheduled side. */
     c->ncpus = 1;
-    runcfg_default_workload(c, 6);
+    runcfg_default_workload(c, BARE_RUN_ROUNDS);
     struct hvsim_delay_cfg *a = &c->delay[HVSIM_SITE_BE_BEFORE_ANSWER];
     a->min_ns = 0;
     a->max_ns = 1000000; /* 0..1 ms, every 8th answer */
@@ -66,6 +66,48 @@ void options_default_run(struct hvsim_runcfg *c)
     s->partner = HVSIM_SITE_HV_PUBLISH;
     p->jitter = s->jitter = 64;
     c->poll_window = 0;
+}
+
+static void duration(char *b, size_t n, uint64_t ns)
+{
+    if (ns == 0)
+        snprintf(b, n, "0");
+    else if (ns % 1000000000ull == 0)
+        snprintf(b, n, "%llus", (unsigned long long)(ns / 1000000000ull));
+    else if (ns % 1000000ull == 0)
+        snprintf(b, n, "%llums", (unsigned long long)(ns / 1000000ull));
+    else if (ns % 1000ull == 0)
+        snprintf(b, n, "%lluus", (unsigned long long)(ns / 1000ull));
+    else
+        snprintf(b, n, "%lluns", (unsigned long long)ns);
+}
+
+/* Printed from options_default_run()'s own result, in scenario syntax, so
+ * `run --help` cannot drift from what a bare run does; docs/scenarios.md
+ * quotes it and tests/integration/test_bare_run.sh checks that it does. */
+void options_describe_default_run(FILE *f)
+{
+    static struct hvsim_runcfg d;
+    options_default_run(&d);
+    fprintf(f, "  cpus %u\n  poll-window %llu\n", d.ncpus, (unsigned long long)d.poll_window);
+    for (int s = 0; s < HVSIM_SITE__COUNT; s++) {
+        const struct hvsim_delay_cfg *x = &d.delay[s];
+        char lo[32], hi[32];
+        if (x->max_ns) {
+            duration(lo, sizeof lo, x->min_ns);
+            duration(hi, sizeof hi, x->max_ns);
+            fprintf(f, "  delay %s %s%s%s", site_name((enum hvsim_site)s), lo,
+                    x->min_ns == x->max_ns ? "" : "..", x->min_ns == x->max_ns ? "" : hi);
+            if (x->every > 1)
+                fprintf(f, " every %u", x->every);
+            fputc('\n', f);
+        }
+        if (x->rendezvous && (int)x->partner > s)
+            fprintf(f, "  rendezvous %s %s jitter %u\n", site_name((enum hvsim_site)s),
+                    site_name((enum hvsim_site)x->partner), x->jitter);
+    }
+    fprintf(f, "  and the default workload %u times over (%u accesses per CPU; a scenario\n"
+               "  without cpu lines runs it once)\n", BARE_RUN_ROUNDS, d.naccess[0]);
 }
 
 int options_parse_u64(const char *cmd, const char *opt, const char *v, uint64_t max, uint64_t *out)

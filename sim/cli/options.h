@@ -4,6 +4,7 @@
 #ifndef HVSIM_OPTIONS_H
 #define HVSIM_OPTIONS_H
 
+#include <stdio.h>
 #include "core/runcfg.h"
 
 struct cli_opts {
@@ -19,6 +20,10 @@ struct cli_opts {
  * and the hv_publish/be_before_sleep rendezvous (so a store→load reordering
  * in the need_wakeup handshake can be observed). */
 void options_default_run(struct hvsim_runcfg *c);
+#define BARE_RUN_ROUNDS 6
+/* What options_default_run() sets beyond a scenario's defaults, as scenario
+ * lines (for `run --help`). */
+void options_describe_default_run(FILE *f);
 /* Parse argv[i]; returns how many arguments it consumed (1 or 2), 0 when it
  * is not a shared option, -1 after printing an error. */
 int options_parse_one(const char *cmd, int argc, char **argv, int i, struct hvsim_runcfg *c,
