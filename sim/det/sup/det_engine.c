@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include "det.h"
+#include "core/srcloc.h"
 #include "core/spawn.h"
 #include "pc/pc.h"
 #include "runtime/futex.h"
@@ -455,12 +456,7 @@ static void fill_result(struct det_run *R, const struct det_outcome *o, uint64_t
         const char *bin = o->hang_proc ? R->x->b.backend : R->x->b.hv;
         if (o->hang_pc && pc_symbolize_elf(bin, o->hang_pc - 1, &s) == 0) {
             snprintf(r->function, sizeof r->function, "%s", s.function);
-            const char *home = hvsim_home();
-            size_t hl = strlen(home);
-            const char *f = s.file;
-            if (!strncmp(f, home, hl) && f[hl] == '/')
-                f += hl + 1;
-            snprintf(r->file, sizeof r->file, "%s", f);
+            srcloc_show(s.file, r->file, sizeof r->file);
             r->line = s.line;
         }
         snprintf(r->summary, sizeof r->summary,
