@@ -110,11 +110,11 @@ FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitiz
               -Isim/include -Isim -I.
 FUZZ_BIN   := build/fuzz/fuzz_scenario build/fuzz/fuzz_report build/fuzz/fuzz_replay
 fuzz: $(FUZZ_BIN)
-build/fuzz/fuzz_scenario: tests/fuzz/fuzz_scenario.c sim/scenario/scenario.c sim/core/runcfg.c
+build/fuzz/fuzz_scenario: tests/fuzz/fuzz_scenario.c sim/scenario/scenario.c sim/core/runcfg.c sim/core/usercode.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@
 build/fuzz/fuzz_report: tests/fuzz/fuzz_report.c tools/report/report.c tools/report/report_md.c \
-                        tools/report/report_junit.c tools/report/report_html.c
+                        tools/report/report_junit.c tools/report/report_html.c sim/core/outpath.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ -ljansson
 build/fuzz/fuzz_replay: tests/fuzz/fuzz_replay.c sim/det/sup/det_sched.c sim/det/sup/det_emit.c

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "options.h"
 #include "core/build.h"
+#include "core/srcloc.h"
 #include "tools/loops/loops.h"
 
 static void usage(FILE *f)
@@ -77,10 +78,10 @@ int cmd_loops(int argc, char **argv)
         return EXIT_USAGE;
     }
     int hoisted = 0;
-    size_t hl = strlen(hvsim_home());
     for (size_t i = 0; i < n; i++) {
-        if (!strncmp(v[i].file, hvsim_home(), hl) && v[i].file[hl] == '/')
-            memmove(v[i].file, v[i].file + hl + 1, strlen(v[i].file + hl + 1) + 1);
+        char shown[sizeof v[i].file];
+        srcloc_show(v[i].file, shown, sizeof shown);
+        snprintf(v[i].file, sizeof v[i].file, "%s", shown);
         int reg_only = v[i].nloads == 0 && !v[i].has_call;
         hoisted |= reg_only;
         if (o.json) {

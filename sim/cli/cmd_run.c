@@ -16,6 +16,13 @@ static void usage(FILE *f)
                "PASS, HANG_STALE_READ, WRONG_VALUE, LOST_WAKEUP, CRASH, TIMEOUT (and, in other\n"
                "engines, DEADLOCK, LIVELOCK, DATA_RACE), with the evidence it rests on.\n\n");
     options_usage_common(f);
+    fprintf(f, "\nwithout --scenario (a bare run): the defaults of a scenario file (docs/scenarios.md:\n"
+               "gcc -O2, wait=volatile relax=default wake=fence, native, 1 run, seed 1, 2 devices),\n"
+               "except these, which make both bugs show within a few runs:\n");
+    options_describe_default_run(f);
+    fprintf(f, "One CPU keeps the hypervisor and the daemon on this machine's two cores, the answer\n"
+               "delay puts the waiter inside its loop when the flag changes, the rendezvous and\n"
+               "poll-window 0 line up the need_wakeup store->load window.\n");
     fprintf(f, "\nexample:\n  hvsim run --cc gcc --opt O2 --wait plain --relax none\n"
                "\nexit status: 0 every run passed, 1 a finding, 2 bad usage or input, 3 harness failure\n");
 }

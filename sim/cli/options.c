@@ -4,6 +4,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "options.h"
+#include "core/outpath.h"
+#include "core/usercode.h"
 
 const char *const opt_levels_all[6] = { "O0", "O1", "O2", "O3", "Os", "Og" };
 
@@ -52,7 +54,7 @@ void options_default_run(struct hvsim_runcfg *c)
     /* One guest CPU: with the daemon that makes two spinning threads on this
      * two-core machine, so a rendezvous never waits for a descheduled side. */
     c->ncpus = 1;
-    runcfg_default_workload(c, 6);
+    runcfg_default_workload(c, BARE_RUN_ROUNDS);
     struct hvsim_delay_cfg *a = &c->delay[HVSIM_SITE_BE_BEFORE_ANSWER];
     a->min_ns = 0;
     a->max_ns = 1000000; /* 0..1 ms, every 8th answer */
@@ -64,6 +66,48 @@ void options_default_run(struct hvsim_runcfg *c)
     s->partner = HVSIM_SITE_HV_PUBLISH;
     p->jitter = s->jitter = 64;
     c->poll_window = 0;
+}
+
+static void duration(char *b, size_t n, uint64_t ns)
+{
+    if (ns == 0)
+        snprintf(b, n, "0");
+    else if (ns % 1000000000ull == 0)
+        snprintf(b, n, "%llus", (unsigned long long)(ns / 1000000000ull));
+    else if (ns % 1000000ull == 0)
+        snprintf(b, n, "%llums", (unsigned long long)(ns / 1000000ull));
+    else if (ns % 1000ull == 0)
+        snprintf(b, n, "%lluus", (unsigned long long)(ns / 1000ull));
+    else
+        snprintf(b, n, "%lluns", (unsigned long long)ns);
+}
+
+/* Printed from options_default_run()'s own result, in scenario syntax, so
+ * `run --help` cannot drift from what a bare run does; docs/scenarios.md
+ * quotes it and tests/integration/test_bare_run.sh checks that it does. */
+void options_describe_default_run(FILE *f)
+{
+    static struct hvsim_runcfg d;
+    options_default_run(&d);
+    fprintf(f, "  cpus %u\n  poll-window %llu\n", d.ncpus, (unsigned long long)d.poll_window);
+    for (int s = 0; s < HVSIM_SITE__COUNT; s++) {
+        const struct hvsim_delay_cfg *x = &d.delay[s];
+        char lo[32], hi[32];
+        if (x->max_ns) {
+            duration(lo, sizeof lo, x->min_ns);
+            duration(hi, sizeof hi, x->max_ns);
+            fprintf(f, "  delay %s %s%s%s", site_name((enum hvsim_site)s), lo,
+                    x->min_ns == x->max_ns ? "" : "..", x->min_ns == x->max_ns ? "" : hi);
+            if (x->every > 1)
+                fprintf(f, " every %u", x->every);
+            fputc('\n', f);
+        }
+        if (x->rendezvous && (int)x->partner > s)
+            fprintf(f, "  rendezvous %s %s jitter %u\n", site_name((enum hvsim_site)s),
+                    site_name((enum hvsim_site)x->partner), x->jitter);
+    }
+    fprintf(f, "  and the default workload %u times over (%u accesses per CPU; a scenario\n"
+               "  without cpu lines runs it once)\n", BARE_RUN_ROUNDS, d.naccess[0]);
 }
 
 int options_parse_u64(const char *cmd, const char *opt, const char *v, uint64_t max, uint64_t *out)
@@ -92,6 +136,24 @@ int options_parse_count(const char *cmd, const char *opt, const char *v, uint64_
         return -1;
     }
     return 0;
+}
+
+int options_check_outfile(const char *cmd, const char *opt, const char *path)
+{
+    char why[256];
+    if (outpath_check_file(path, why, sizeof why) == 0)
+        return 0;
+    fprintf(stderr, "hvsim %s: %s %s: %s\n", cmd, opt, path, why);
+    return -1;
+}
+
+int options_check_outdir(const char *cmd, const char *opt, const char *dir)
+{
+    char why[256];
+    if (outpath_check_dir(dir, why, sizeof why) == 0)
+        return 0;
+    fprintf(stderr, "hvsim %s: %s %s: %s\n", cmd, opt, dir, why);
+    return -1;
 }
 
 int options_parse_one(const char *cmd, int argc, char **argv, int i, struct hvsim_runcfg *c,
@@ -208,6 +270,12 @@ int options_parse_one(const char *cmd, int argc, char **argv, int i, struct hvsi
             free(rp);
             return -1;
         }
+        const char *why = paths[k].dir ? NULL : usercode_refuse(rp, k >= 3);
+        if (why) {
+            fprintf(stderr, "hvsim %s: %s %s: %s\n", cmd, a, v, why);
+            free(rp);
+            return -1;
+        }
         if (strlen(rp) >= 256) { fprintf(stderr, "hvsim %s: %s %s: path too long\n", cmd, a, v); free(rp); return -1; }
         snprintf(dst[(*n)++], 256, "%s", rp);
         free(rp);
@@ -216,6 +284,7 @@ int options_parse_one(const char *cmd, int argc, char **argv, int i, struct hvsi
     if (!strcmp(a, "--trace") || !strcmp(a, "--chrome-trace")) {
         /* det engine: the runtime reads these (see docs/det-engine.md) */
         if (!v) { fprintf(stderr, "hvsim %s: %s needs a file\n", cmd, a); return -1; }
+        if (options_check_outfile(cmd, a, v)) return -1;
         setenv(a[2] == 't' ? "HVSIM_DET_TRACE" : "HVSIM_DET_CHROME", v, 1);
         return 2;
     }

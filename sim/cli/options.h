@@ -4,6 +4,7 @@
 #ifndef HVSIM_OPTIONS_H
 #define HVSIM_OPTIONS_H
 
+#include <stdio.h>
 #include "core/runcfg.h"
 
 struct cli_opts {
@@ -19,6 +20,10 @@ struct cli_opts {
  * and the hv_publish/be_before_sleep rendezvous (so a store→load reordering
  * in the need_wakeup handshake can be observed). */
 void options_default_run(struct hvsim_runcfg *c);
+#define BARE_RUN_ROUNDS 6
+/* What options_default_run() sets beyond a scenario's defaults, as scenario
+ * lines (for `run --help`). */
+void options_describe_default_run(FILE *f);
 /* Parse argv[i]; returns how many arguments it consumed (1 or 2), 0 when it
  * is not a shared option, -1 after printing an error. */
 int options_parse_one(const char *cmd, int argc, char **argv, int i, struct hvsim_runcfg *c,
@@ -29,6 +34,11 @@ int options_valid_value(const char *what, const char *v);
 int options_parse_u64(const char *cmd, const char *opt, const char *v, uint64_t max, uint64_t *out);
 /* the same, for a count: 0 is refused too */
 int options_parse_count(const char *cmd, const char *opt, const char *v, uint64_t max, uint64_t *out);
+/* An output file / directory named by option OPT, checked before any build
+ * or run (sim/core/outpath.h): prints "hvsim CMD: OPT PATH: reason" and
+ * returns -1 when it cannot be written. */
+int options_check_outfile(const char *cmd, const char *opt, const char *path);
+int options_check_outdir(const char *cmd, const char *opt, const char *dir);
 extern const char *const opt_levels_all[6];
 void options_usage_common(FILE *f);
 

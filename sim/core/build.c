@@ -437,6 +437,36 @@ static void sweep_dead_tmp(const char *cache)
     closedir(d);
 }
 
+/* The build cache's temporary directory is nobody's business: in compiler
+ * and linker output, TMP/hvN.o (beN.o) becomes the source it was compiled
+ * from, and any other TMP/ path loses that prefix. */
+static void scrub_tmp_paths(char *log, size_t cap, const char *tmp, const char *const *srcs, int nsrc)
+{
+    static char outb[sizeof ((struct build_out *)0)->log];
+    size_t tl = strlen(tmp), o = 0;
+    if (cap > sizeof outb)
+        cap = sizeof outb;
+    for (const char *p = log; *p && o + 1 < cap;) {
+        if (strncmp(p, tmp, tl) || p[tl] != '/') {
+            outb[o++] = *p++;
+            continue;
+        }
+        p += tl + 1;
+        int k;
+        char side[3];
+        int used = 0;
+        if (sscanf(p, "%2[hvbe]%d.o%n", side, &k, &used) == 2 && used && k >= 0 && k < nsrc &&
+            (!strcmp(side, "hv") || !strcmp(side, "be"))) {
+            o += (size_t)snprintf(outb + o, cap - o, "%s", srcs[k]);
+            p += used;
+        }
+        if (o >= cap)
+            o = cap - 1;
+    }
+    outb[o] = 0;
+    memcpy(log, outb, o + 1);
+}
+
 int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
                        struct build_out *out, char *err, size_t errlen)
 {
@@ -564,6 +594,7 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
             int rc = compile_obj(c, src, obj, under_test ? c->v.opt : "O2", under_test, prof,
                                  out->log, sizeof out->log);
             if (rc != 0) {
+                scrub_tmp_paths(out->log, sizeof out->log, tmp, NULL, 0);
                 snprintf(err, errlen, "compiling %s failed (%s -%s)", src, c->v.cc, c->v.opt);
                 rm_rf(tmp);
                 return -1;
@@ -586,6 +617,11 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
         if (prof == BUILD_TSAN)
             add(&link, "%s", "-fsanitize=thread");
         if (cmd_capture(link.v, out->log, sizeof out->log) != 0) {
+            const char *srcs[32];
+            int ns = 0;
+            for (int i = 0; i < nt[hv] + nr[hv] && ns < 32; i++)
+                srcs[ns++] = i < nt[hv] ? ts[hv][i] : rs[hv][i - nt[hv]];
+            scrub_tmp_paths(out->log, sizeof out->log, tmp, srcs, ns);
             const char *miss = strstr(out->log, "undefined reference to `");
             char ep[160];
             if (missing_entry_points(out->log, ep, sizeof ep)) {

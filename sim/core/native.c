@@ -17,6 +17,7 @@
  */
 #define _GNU_SOURCE
 #include "native.h"
+#include "srcloc.h"
 #include "pc/pc.h"
 #include "region.h"
 #include "tools/loops/loops.h"
@@ -46,14 +47,6 @@ static int access_is_sync(const struct hvsim_access *a)
  * at spawn, *gdb; dropped here as soon as the samples are taken) and the
  * guest PCs are symbolised offline in the -no-pie static binary. */
 
-/* paths inside the hvsim tree are shown relative to it (hv/handler.c);
- * the user's own files keep their full path */
-static const char *tree_relative(const char *f)
-{
-    const char *home = hvsim_home();
-    size_t hl = strlen(home);
-    return !strncmp(f, home, hl) && f[hl] == '/' ? f + hl + 1 : f;
-}
 static void sample_pc(struct run_result *r, const struct build_out *b, const struct hvsim_runcfg *c,
                       pid_t pid, pid_t tid, struct pc_gdb **gdb)
 {
@@ -80,10 +73,11 @@ static void sample_pc(struct run_result *r, const struct build_out *b, const str
     int foreign = strcmp(c->v.arch, "x86_64") != 0;
 #define SYM(pc, out) (foreign ? pc_symbolize_elf(b->hv, (pc), (out)) : pc_symbolize_pid(pid, (pc), (out)))
     struct pc_sym s;
+    char shown[256];
     for (int k = 0; k < n; k++)
         if (SYM(pcs[k], &s) == 0) {
             snprintf(r->pc_where[k], sizeof r->pc_where[k], "%s\t%s\t%d", s.function,
-                     tree_relative(s.file), s.line);
+                     srcloc_show(s.file, shown, sizeof shown), s.line);
         }
     int ok = SYM(pcs[n - 1], &s) == 0;
     /* A compiler may give the spin instruction itself line 0 (clang's
@@ -96,7 +90,7 @@ static void sample_pc(struct run_result *r, const struct build_out *b, const str
 #undef SYM
     if (ok) {
         snprintf(r->function, sizeof r->function, "%s", s.function);
-        snprintf(r->file, sizeof r->file, "%s", tree_relative(s.file));
+        srcloc_show(s.file, r->file, sizeof r->file);
         r->line = s.line;
     }
 }
@@ -174,9 +168,11 @@ static uint64_t pc_to_vaddr(pid_t pid, const char *bin, uint64_t pc, int foreign
 /* Does the sampled PC sit in a loop that still loads from memory?  Then the
  * waiter is not spinning on a stale register: it re-reads, and the condition
  * it waits for never becomes true (a protocol mismatch, not a hoisted load).
- * Returns 1 re-reads, 0 register-only or no loop found, -1 unknown. */
+ * Returns 1 re-reads, 0 register-only or no loop found, -1 unknown.  The
+ * deciding loop's head goes to lfile and lline: a loop has one location (the
+ * loop checker's), a PC sample lands on any of its lines. */
 static int pc_loop_reloads(const struct build_out *b, const struct hvsim_runcfg *c, pid_t pid,
-                           const struct run_result *r, char *where, size_t wlen)
+                           const struct run_result *r, char *lfile, size_t lflen, int *lline)
 {
     if (!r->npcs || !r->function[0])
         return -1;
@@ -193,7 +189,8 @@ static int pc_loop_reloads(const struct build_out *b, const struct hvsim_runcfg 
     for (size_t i = 0; i < n; i++)
         if (v >= l[i].start && v <= l[i].end) {
             res = l[i].nloads > 0 || l[i].has_call;
-            snprintf(where, wlen, "%s:%d", l[i].file, l[i].line);
+            srcloc_show(l[i].file, lfile, lflen);
+            *lline = l[i].line;
             if (res == 0)
                 break; /* innermost register-only loop decides */
         }
@@ -277,13 +274,14 @@ static void crash_backtrace(struct run_result *r, const struct hvsim_ctl *ctl, c
         if (i < (uint32_t)RESULT_MAX_PCS)
             r->pcs[r->npcs++] = pc;
         if (mv && pc_symbolize_elf(bin, pc - bias - (i ? 1 : 0), &s) == 0) {
-            const char *f = strrchr(s.file, '/');
+            char f[256];
+            srcloc_show(s.file, f, sizeof f);
             len += (size_t)snprintf(r->text + len, sizeof r->text - len, "\n  #%u %s() %s:%d", i,
-                                    s.function, f ? f + 1 : s.file, s.line);
+                                    s.function, f, s.line);
             if (!r->function[0] && strcmp(s.function, "on_crash") && strncmp(s.function, "__", 2) &&
                 strcmp(s.function, "raise") && strcmp(s.function, "backtrace")) {
                 snprintf(r->function, sizeof r->function, "%s", s.function);
-                snprintf(r->file, sizeof r->file, "%s", f ? f + 1 : s.file);
+                snprintf(r->file, sizeof r->file, "%s", f);
                 r->line = s.line;
             }
         } else {
@@ -431,8 +429,15 @@ static int watch_step(struct watch *w, struct run_result *r, const struct hvsim_
         /* latency: the first poll that saw the answer → the verdict, evidence
          * (PC samples) included, across any restarted windows */
         r->judge_latency_ms = (now_ns() - w->first_change[i]) / 1000000ull;
-        char lw[300] = "";
-        if (pc_loop_reloads(b, c, ps[1].pid, r, lw, sizeof lw) == 1) {
+        char lf[256] = "", lw[300] = "";
+        int ll = 0;
+        int reloads = pc_loop_reloads(b, c, ps[1].pid, r, lf, sizeof lf, &ll);
+        if (lf[0] && ll > 0) {
+            snprintf(lw, sizeof lw, "%s:%d", lf, ll);
+            snprintf(r->file, sizeof r->file, "%s", lf);
+            r->line = ll;
+        }
+        if (reloads == 1) {
             /* the loop does re-read memory: not a stale read */
             r->verdict = V_TIMEOUT;
             snprintf(r->summary, sizeof r->summary,

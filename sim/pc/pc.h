@@ -14,7 +14,7 @@
 struct pc_sym {
     uint64_t pc;
     char function[128];   /* "" if unknown */
-    char file[256];       /* source file as recorded in DWARF, "" if unknown */
+    char file[256];       /* absolute source path (DWARF's name joined to its comp_dir), "" if unknown */
     int line;             /* 0 if unknown */
     uint64_t func_offset; /* pc - function start */
 };

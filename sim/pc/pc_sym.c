@@ -8,6 +8,8 @@
 #define _GNU_SOURCE
 #include "pc/pc.h"
 
+#include "core/srcloc.h"
+#include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <errno.h>
@@ -52,7 +54,9 @@ static void getsrc_scan(Dwfl_Module *mod, uint64_t pc, struct pc_sym *out)
             int lineno = 0;
             const char *src = l ? dwarf_linesrc(l, NULL, NULL) : NULL;
             if (src && dwarf_lineno(l, &lineno) == 0) {
-                copy_str(out->file, sizeof out->file, src);
+                Dwarf_Attribute at;
+                srcloc_resolve(src, dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &at)), out->file,
+                               sizeof out->file);
                 out->line = lineno;
             }
             return;
@@ -84,7 +88,8 @@ static int lookup(Dwfl *dwfl, uint64_t pc, struct pc_sym *out)
         int lineno = 0;
         const char *src = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
         if (src) {
-            copy_str(out->file, sizeof out->file, src);
+            /* clang names files relative to the directory it ran in */
+            srcloc_resolve(src, dwfl_line_comp_dir(line), out->file, sizeof out->file);
             out->line = lineno;
         }
     }

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "scenario/scenario.h"
+#include "core/usercode.h"
 
 #define MAXTOK 64
 #define MAX_FILE (1u << 20)
@@ -1389,6 +1390,11 @@ static int parse_paths(struct ps *p, const char *what, char (*dst)[256], unsigne
             return perr(p, t->col, "%s '%.*s': %s", what, QL(*t),
                         isdir != want_dir ? (want_dir ? "not a directory" : "is a directory, not a file")
                                           : "path too long (at most 255 bytes)");
+        }
+        const char *why = want_dir ? NULL : usercode_refuse(rp, strstr(what, "lib") != NULL);
+        if (why) {
+            free(rp);
+            return perr(p, t->col, "%s '%.*s': %s", what, QL(*t), why);
         }
         snprintf(dst[(*n)++], 256, "%s", rp);
         free(rp);

@@ -18,5 +18,5 @@ C
 v=$(jget "$t/out" "L[-1]['verdict']"); [ "$v" = CRASH ] || fail "verdict $v"
 s=$(jget "$t/out" "L[-1]['evidence']['summary']"); case "$s" in *SIGSEGV*) ;; *) fail "summary: $s";; esac
 w=$(jget "$t/out" "'%s:%s %s' % (L[-1]['evidence'].get('file'), L[-1]['evidence'].get('line'), L[-1]['evidence'].get('function'))")
-[ "$w" = "hv.c:6 hv_mmio_access" ] || fail "crash site: $w"
+[ "$w" = "$t/hv.c:6 hv_mmio_access" ] || fail "crash site: $w (a file outside the tree and the cwd: its full path)"
 pass "CRASH: SIGSEGV at $w, from the participant's own backtrace"

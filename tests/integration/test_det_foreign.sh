@@ -12,13 +12,13 @@ triple() { case $1 in ppc64le) echo powerpc64le;; *) echo "$1";; esac; }
 done_archs=""
 for a in aarch64 riscv64 ppc64le; do
   command -v "qemu-$a" >/dev/null 2>&1 && command -v "$(triple $a)-linux-gnu-gcc" >/dev/null 2>&1 || continue
-  "$HVSIM" run --engine det --arch $a --opt O2 --wait plain --relax none --json > "$t/h" 2>"$t/err"
+  "$HVSIM" run --engine det --arch $a --opt O2 --wait plain --relax none --runs 100 --json > "$t/h" 2>"$t/err"
   expect_hang "det $a plain -O2" $? "$t/h" "$t/err" nolat
   case "$(jget "$t/h" "L[-1]['platform']")" in
     qemu-user:*) ;;
     *) fail "det $a: no qemu-user platform label";;
   esac
-  "$HVSIM" run --engine det --arch $a --opt O0 --wait plain --relax none > "$t/o0" 2>&1 ||
+  "$HVSIM" run --engine det --arch $a --opt O0 --wait plain --relax none --runs 30 > "$t/o0" 2>&1 ||
     fail "det $a plain -O0 flagged: $(tail -n 2 "$t/o0")"
   "$HVSIM" run --engine det --arch $a --strategy pct --wake nofence --runs 100 --json > "$t/f" 2>"$t/err"
   [ $? -eq 1 ] || fail "det $a nofence: no finding in 100 pct/tso executions"

@@ -5,7 +5,7 @@
 # loop's line.  At -O0 every iteration re-reads: it passes.
 . "$(dirname "$0")/lib.sh"
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
-"$HVSIM" run --engine det --wait plain --relax none --opt O2 --json > "$t/o2" 2>"$t/err"
+"$HVSIM" run --engine det --wait plain --relax none --opt O2 --runs 100 --json > "$t/o2" 2>"$t/err"
 rc=$?
 [ $rc -eq 1 ] || fail "O2: exit $rc ($(tail -n1 "$t/err"))"
 v=$(jget "$t/o2" "L[-1]['verdict']")

@@ -4,7 +4,7 @@
 # measured 100).  Also checks the Chrome trace is valid JSON.
 . "$(dirname "$0")/lib.sh"
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
-"$HVSIM" run --engine det --strategy pct --wake nofence --json > "$t/f.json" 2>"$t/err"
+"$HVSIM" run --engine det --strategy pct --wake nofence --runs 100 --json > "$t/f.json" 2>"$t/err"
 [ $? -eq 1 ] || fail "no failure to replay ($(tail -n1 "$t/err"))"
 head -n1 "$t/f.json" > "$t/one.json"
 want=$(jget "$t/one.json" "L[0]['verdict']")

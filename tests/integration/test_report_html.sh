@@ -5,7 +5,11 @@
 # string injected into one cell), validates junit.xml with xmllint, then
 # loads index.html in headless chromium: no console errors, the heat-map
 # cells and the evidence panel exist in the DOM, injected markup stays text,
-# and the screenshot is a non-empty, non-blank PNG.
+# and the screenshot is a non-empty, non-blank PNG.  A report shaped like the
+# default matrix is laid out at 1366x768, 1920x1080 and 1200x800: every heat
+# map's last column visible beside the evidence panel, or (1200) a grid that
+# says it scrolls and whose last column scrolling reveals.
+# HVSIM_KEEP_SHOTS=DIR keeps those screenshots for a look.
 #
 # Uses build/hvsim report when it exists and knows the command; otherwise
 # compiles tools/report/*.c with a tiny driver.
@@ -112,6 +116,41 @@ grep -q 'class="load"' "$TMP/dom.html" || fail "no highlighted '<-- load' line"
 grep -q '<svg[^>]*aria-label="timeline of the run"' "$TMP/dom.html" || fail "no timeline SVG"
 grep -q 'id="pwned"' "$TMP/dom.html" && fail "injected markup became an element"
 
+# ---- layout: a default-matrix-shaped report at a laptop's 1366x768 and wide
+# (issue 21: clang -Os/-Og were cut off behind the evidence panel at 1400 px).
+# The last column of every heat map must lie inside its card, left of the
+# panel; at 1200 px it may not fit, but then the grid must say it scrolls
+# and scrolling must bring the last column into view.
+python3 "$ROOT/tests/data/default_shaped_report.py" "$SAMPLE" "$TMP/wide.json" || fail "cannot build the default-shaped report"
+"$REPORT" report "$TMP/wide.json" --out "$TMP/wide" >"$TMP/wide.log" 2>&1 || fail "report (default-shaped) exited $?"
+{ sed 's#</body>##; s#</html>##' "$TMP/wide/index.html"; printf '<script>\n'; cat "$ROOT/tests/data/heatmap_probe.js"; printf '</script>\n</body>\n</html>\n'; } >"$TMP/wide/probe.html"
+for size in 1366,768 1920,1080 1200,800; do
+    chrome --window-size=$size --dump-dom "file://$TMP/wide/probe.html" >"$TMP/probe.$size.html" 2>/dev/null ||
+        fail "chromium --dump-dom at $size failed"
+    chrome --window-size=$size --screenshot="$TMP/wide.$size.png" "file://$TMP/wide/index.html" >/dev/null 2>&1 ||
+        fail "chromium --screenshot at $size failed"
+    [ -n "${HVSIM_KEEP_SHOTS:-}" ] && cp "$TMP/wide.$size.png" "$HVSIM_KEEP_SHOTS/"
+    python3 - "$TMP/probe.$size.html" "$size" <<'EOP' || fail "heat map at $size: $(cat "$TMP/geom.txt")"
+import html, json, re, sys
+d = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r'<pre id="geom">(.*?)</pre>', d, re.S)
+msg = open(sys.argv[1].rsplit("/", 1)[0] + "/geom.txt", "w")
+if not m: msg.write("no probe output"); sys.exit(1)
+g = json.loads(html.unescape(m.group(1)))
+w = int(sys.argv[2].split(",")[0])
+if g["vw"] != w: msg.write("viewport %d, want %d" % (g["vw"], w)); sys.exit(1)
+if len(g["maps"]) != 2: msg.write("%d heat maps, want 2" % len(g["maps"])); sys.exit(1)
+for x in g["maps"]:
+    if not x["beside_panel"]: msg.write("%s overlaps the evidence panel: %r" % (x["id"], x)); sys.exit(1)
+    if w >= 1366 and not x["fits"]:
+        msg.write("%s: last column (%s) ends at %.0f px, its box at %.0f px" % (x["id"], x["last_id"], x["last_right"], x["box_right"])); sys.exit(1)
+    if not x["fits"] and not (x["scrolls"] and x["reachable"] and "Scroll sideways" in (x["hint"] or "")):
+        msg.write("%s is cut off and does not scroll visibly: %r" % (x["id"], x)); sys.exit(1)
+if w == 1200 and all(x["fits"] for x in g["maps"]):
+    msg.write("at 1200 px every map fits: the scroll case is not exercised"); sys.exit(1)
+EOP
+done
+
 python3 - "$TMP/shot.png" <<'EOP' || fail "screenshot: $(cat "$TMP/png.txt" 2>/dev/null)"
 import struct, sys, zlib
 p = sys.argv[1]
@@ -143,4 +182,4 @@ for y in range(h):
 if len(colours) < 8: bad("blank image: %d colours" % len(colours))
 EOP
 
-pass "$NCELLS cells, junit valid, page renders without console errors, screenshot non-blank"
+pass "$NCELLS cells, junit valid, page renders without console errors, screenshot non-blank; default-shaped grid fits at 1366x768 and 1920x1080, scrolls visibly at 1200"

@@ -671,6 +671,11 @@ static void test_user_code(void **state)
         snprintf(p[i], sizeof p[i], "%s/%s", dir, files[i]);
         touch(p[i]);
     }
+    /* a library is recognised by its content (an ar archive), not its name */
+    FILE *lf = fopen(p[3], "w");
+    assert_non_null(lf);
+    fputs("!<arch>\n", lf);
+    fclose(lf);
     snprintf(inc, sizeof inc, "%s/inc", dir);
     assert_int_equal(mkdir(inc, 0777), 0);
     snprintf(name, sizeof name, "%s/mine.hvs", dir);

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "bench.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +30,8 @@ static void usage(FILE *f)
         "  --repeats N      repeats per measurement (default 7, --quick 2)\n"
         "  --only LIST      comma-separated sections to run (the others say \"not measured\")\n"
         "  --json           print bench.json on stdout (the table goes to stderr)\n\n"
-        "exit status: 0 measured (targets missed are reported, not failures), 2 bad usage,\n"
+        "exit status: 0 measured (targets missed are reported, not failures), 2 bad usage\n"
+        "(an --out that cannot be written included), "
         "3 harness failure (nothing could be written)\n");
 }
 
@@ -221,12 +223,8 @@ int cmd_bench(int argc, char **argv)
         }
     }
     b->repeats = repeats ? repeats : b->quick ? 2 : 7;
-    char mk[700];
-    snprintf(mk, sizeof mk, "mkdir -p '%s'", b->out);
-    if (system(mk) != 0) {
-        fprintf(stderr, "hvsim bench: cannot create %s\n", b->out);
-        return EXIT_HARNESS;
-    }
+    if (options_check_outdir("bench", "--out", b->out))
+        return EXIT_USAGE;
     FILE *tf = b->json ? stderr : stdout;
     uint64_t t0 = bench_now_ns();
     b->doc = json_object();

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "loops_int.h"
+#include "core/srcloc.h"
 
 struct curange {
     uint64_t lo, hi;
@@ -18,6 +19,10 @@ struct dwline {
     struct curange *r;
     size_t n, cap;
     char cuname[1024];
+    /* names made absolute, kept for the life of d: callers compare the
+     * strings of lookups made at different times */
+    struct { const char *raw; char *abs; } names[64];
+    size_t nnames;
 };
 
 static int cmp_range(const void *a, const void *b)
@@ -99,6 +104,8 @@ void dwline_close(struct dwline *d)
     if (!d)
         return;
     dwarf_end(d->dw);
+    for (size_t i = 0; i < d->nnames; i++)
+        free(d->names[i].abs);
     free(d->r);
     free(d);
 }
@@ -118,9 +125,29 @@ int dwline_lookup(struct dwline *d, uint64_t addr, const char **file, int *line)
     int ln = 0;
     if (dwarf_lineno(l, &ln) != 0)
         return -1;
-    *file = dwarf_linesrc(l, NULL, NULL);
+    const char *raw = dwarf_linesrc(l, NULL, NULL);
     *line = ln;
-    return *file ? 0 : -1;
+    if (!raw)
+        return -1;
+    *file = raw;
+    if (raw[0] == '/')
+        return 0;
+    /* clang's names are relative to its compile directory */
+    for (size_t i = 0; i < d->nnames; i++)
+        if (d->names[i].raw == raw) {
+            *file = d->names[i].abs;
+            return 0;
+        }
+    Dwarf_Attribute at;
+    char abs[1024];
+    srcloc_resolve(raw, dwarf_formstring(dwarf_attr(&cu, DW_AT_comp_dir, &at)), abs, sizeof abs);
+    char *dup = d->nnames < sizeof d->names / sizeof d->names[0] ? strdup(abs) : NULL;
+    if (dup) {
+        d->names[d->nnames].raw = raw;
+        d->names[d->nnames++].abs = dup;
+        *file = dup;
+    }
+    return 0;
 }
 
 const char *dwline_cu_name(struct dwline *d, uint64_t addr)

@@ -123,6 +123,10 @@ int cmd_matrix(int argc, char **argv)
         else if (!strcmp(a, "--wake")) { if (parse_list("wake", v, over.wake, &over.nwake, 2)) return EXIT_USAGE; }
         else { fprintf(stderr, "hvsim matrix: unknown option '%s' (try hvsim matrix --help)\n", a); return EXIT_USAGE; }
     }
+    /* before any scenario is built or run: minutes of work must not end in
+     * "cannot write" */
+    if (options_check_outdir("matrix", "--out", out))
+        return EXIT_USAGE;
     for (unsigned i = 0; i < nopt; i++)
         snprintf(over.opt[i], 8, "%s", optbuf[i]);
     over.nopt = nopt;

@@ -9,6 +9,7 @@
  * The matrix reports whether the oracle and the verdict agree, cell by cell;
  * a disagreement is shown, never hidden. */
 #include "matrix.h"
+#include "core/srcloc.h"
 #include "tools/loops/loops.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +46,7 @@ static void analyse(struct matrix_cell *c)
         c->oracle = "hang";
         func = bad->function;
         snprintf(c->loop_func, sizeof c->loop_func, "%s", bad->function);
-        snprintf(c->loop_file, sizeof c->loop_file, "%s", bad->file);
+        srcloc_show(bad->file, c->loop_file, sizeof c->loop_file);
         c->loop_line = bad->line;
     } else {
         const char *fn[] = { "wait_for_response", 0 };

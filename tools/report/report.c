@@ -2,6 +2,7 @@
  * `hvsim report` / `hvsim merge` commands. */
 #include "tools/report/report.h"
 #include "tools/report/report_int.h"
+#include "core/outpath.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -540,7 +541,8 @@ static void report_usage(FILE *f)
           "  --out DIR   where to write (default: the directory of REPORT.json)\n"
           "  -h, --help  this text\n"
           "\n"
-          "Exit status: 0 ok, 1 output could not be written, 2 bad usage or input.\n",
+          "Exit status: 0 ok, 1 output could not be written, 2 bad usage or input (an\n"
+          "output path that cannot be written is found before anything is read).\n",
           f);
 }
 
@@ -555,7 +557,8 @@ static void merge_usage(FILE *f)
           "  --out DIR              also write summary.md, junit.xml, index.html there\n"
           "  -h, --help             this text\n"
           "\n"
-          "Exit status: 0 ok, 1 output could not be written, 2 bad usage or input.\n",
+          "Exit status: 0 ok, 1 output could not be written, 2 bad usage or input (an\n"
+          "output path that cannot be written is found before anything is read).\n",
           f);
 }
 
@@ -605,13 +608,18 @@ int cmd_report(int argc, char **argv)
         return 2;
     }
     char err[1024], dbuf[4096];
+    int out_given = out != NULL;
+    if (!out)
+        out = dir_of(in, dbuf, sizeof dbuf);
+    if (outpath_check_dir(out, err, sizeof err)) {
+        fprintf(stderr, "report: %s%s: %s\n", out_given ? "--out " : "", out, err);
+        return 2;
+    }
     json_t *r = report_load(in, err, sizeof err);
     if (!r) {
         fprintf(stderr, "%s\n", err);
         return 2;
     }
-    if (!out)
-        out = dir_of(in, dbuf, sizeof dbuf);
     int rc = report_write_all(r, out, err, sizeof err);
     json_decref(r);
     if (rc) {
@@ -670,6 +678,16 @@ int cmd_merge(int argc, char **argv)
         goto done;
     }
     char err[1024];
+    /* both outputs before reading any input: a merge that cannot be written
+     * is bad usage, found now */
+    if (outpath_check_file(outjson, err, sizeof err)) {
+        fprintf(stderr, "merge: -o %s: %s\n", outjson, err);
+        goto done;
+    }
+    if (outdir && outpath_check_dir(outdir, err, sizeof err)) {
+        fprintf(stderr, "merge: --out %s: %s\n", outdir, err);
+        goto done;
+    }
     sh = calloc(nin, sizeof *sh);
     if (!sh) {
         rc = 1;

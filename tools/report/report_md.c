@@ -583,29 +583,63 @@ int report_write_summary_md(json_t *r, FILE *f)
     }
     free(scs);
 
-    /* platform notes: every qemu-user cell, grouped by label */
+    /* platform notes: one line per platform label, naming the architectures
+     * it covers ("every aarch64 and riscv64 row"); the cell ids stay in
+     * report.json (each cell's platform) — 144 of them help no reader here. */
     strset labels = {0};
     json_array_foreach(cells, i, c) if (rp_is_qemu(c)) ss_add(&labels, rj_str(c, "platform", ""));
     if (labels.n) {
         fputs("\n## Platform notes\n\n", f);
         for (size_t l = 0; l < labels.n; l++) {
+            strset whole = {0}, part = {0};
             size_t cnt = 0;
-            json_array_foreach(cells, i, c) cnt += rp_is_qemu(c) && !strcmp(rj_str(c, "platform", ""), labels.v[l]);
-            fprintf(f, "- %zu cell%s ran under qemu-user, platform label: *", cnt, cnt == 1 ? "" : "s");
-            md_text(f, labels.v[l]);
-            fputs("*. These results show what the foreign compiler emitted; they say nothing about "
-                  "weak-memory reorderings on real hardware. Cells: ",
-                  f);
-            size_t k = 0;
-            json_array_foreach(cells, i, c) {
-                if (!rp_is_qemu(c) || strcmp(rj_str(c, "platform", ""), labels.v[l]))
-                    continue;
-                if (k++)
-                    fputs(", ", f);
-                md_code(f, rj_str(c, "id", "?"));
+            json_array_foreach(cells, i, c) if (rp_is_qemu(c) && !strcmp(rj_str(c, "platform", ""), labels.v[l])) {
+                cnt++;
+                ss_add(&whole, rj_str(c, "arch", "?"));
             }
-            fputs(".\n", f);
+            ss_sort_axis(&whole, "arch");
+            /* an architecture only partly under this label is counted, not called "every" */
+            size_t nw = 0;
+            for (size_t a = 0; a < whole.n; a++) {
+                size_t all = 0, q = 0;
+                json_array_foreach(cells, i, c) if (!strcmp(rj_str(c, "arch", "?"), whole.v[a])) {
+                    all++;
+                    q += rp_is_qemu(c) && !strcmp(rj_str(c, "platform", ""), labels.v[l]);
+                }
+                if (q == all)
+                    whole.v[nw++] = whole.v[a];
+                else
+                    ss_add(&part, whole.v[a]);
+            }
+            whole.n = nw;
+            fputs("- ", f);
+            if (whole.n) {
+                fputs("every ", f);
+                for (size_t a = 0; a < whole.n; a++) {
+                    fputs(a == 0 ? "" : a + 1 == whole.n ? " and " : ", ", f);
+                    md_text(f, whole.v[a]);
+                }
+                fprintf(f, " row ran under qemu-user");
+            }
+            for (size_t a = 0; a < part.n; a++) {
+                size_t all = 0, q = 0;
+                json_array_foreach(cells, i, c) if (!strcmp(rj_str(c, "arch", "?"), part.v[a])) {
+                    all++;
+                    q += rp_is_qemu(c) && !strcmp(rj_str(c, "platform", ""), labels.v[l]);
+                }
+                fprintf(f, "%s%zu of %zu ", whole.n || a ? "; " : "", q, all);
+                md_text(f, part.v[a]);
+                fputs(" cells ran under qemu-user", f);
+            }
+            fprintf(f, " (%zu cell%s, marked † in the tables): *", cnt, cnt == 1 ? "" : "s");
+            md_text(f, labels.v[l]);
+            fputs("*.\n", f);
+            free(whole.v);
+            free(part.v);
         }
+        fputs("\nThese results show what the foreign compiler emitted; they say nothing about weak-memory "
+              "reorderings on real hardware. Which cells ran where: each cell's `platform` in report.json.\n",
+              f);
     }
     free(labels.v);
 

@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE
 #include "threads.h"
+#include "core/srcloc.h"
 #include "core/build.h"
 #include "core/engine.h"
 #include "core/region.h"
@@ -176,13 +177,14 @@ static int run_binary(const struct hvsim_runcfg *c, const char *bin, const char 
     return 0;
 }
 
+/* the one way locations are shown (sim/core/srcloc.h); two buffers, as a
+ * site string names two */
 static const char *base_name(const char *p)
 {
-    const char *home = hvsim_home();
-    size_t hl = strlen(home);
-    if (!strncmp(p, home, hl) && p[hl] == '/')
-        return p + hl + 1;
-    return p;
+    static char buf[2][256];
+    static int k;
+    k ^= 1;
+    return srcloc_show(p, buf[k], sizeof buf[k]);
 }
 
 static void site_str(const struct thr_access *a, char *buf, size_t n)

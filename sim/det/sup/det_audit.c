@@ -161,18 +161,15 @@ int det_audit(const struct hvsim_runcfg *c0, json_t **out, char *err, size_t err
     char *old = getenv("HVSIM_DET_TRACE") ? strdup(getenv("HVSIM_DET_TRACE")) : 0;
     setenv("HVSIM_DET_TRACE", tpath, 1);
     setenv("HVSIM_DET_TRACE_APPEND", "1", 1);
-    setenv("HVSIM_DET_SINGLE", "1", 1);
     struct engine_info info;
     if (det_engine_runs(&c, audit_cb, 0, &info, err, errlen) < 0) {
         unlink(tpath);
         rmdir(dir);
         unsetenv("HVSIM_DET_TRACE_APPEND");
-        unsetenv("HVSIM_DET_SINGLE");
         return -1;
     }
     if (old) { setenv("HVSIM_DET_TRACE", old, 1); free(old); } else unsetenv("HVSIM_DET_TRACE");
     unsetenv("HVSIM_DET_TRACE_APPEND");
-    unsetenv("HVSIM_DET_SINGLE");
     static struct site s[AUDIT_MAX];
     unsigned n = 0;
     int prc = parse_trace(tpath, s, &n);

@@ -97,6 +97,10 @@ int cmd_replay(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    if ((ro.trace_path && options_check_outfile("replay", "--trace", ro.trace_path)) ||
+        (ro.chrome_path && options_check_outfile("replay", "--chrome-trace", ro.chrome_path)) ||
+        (emit && options_check_outfile("replay", "--emit-test", emit)))
+        return EXIT_USAGE;
     json_error_t je;
     json_t *o = json_load_file(path, JSON_DISABLE_EOF_CHECK, &je);
     if (!o || !json_is_object(o)) {
