@@ -1,8 +1,11 @@
 /* sim/cli/cmd_test.c — `hvsim test`: run scenario files against the
  * expectations written in them, with TAP output (one test per scenario). */
+#define _GNU_SOURCE
 #include <glob.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "commands.h"
 #include "options.h"
 #include "core/build.h"
@@ -39,40 +42,115 @@ static int on_result(const struct run_result *r, void *ud)
     return r->verdict != V_PASS;
 }
 
+/* The scenario files to run, on the heap: as many as named. */
+struct flist { char **v; int n, cap; };
+
+static int flist_add(struct flist *l, const char *path)
+{
+    if (l->n == l->cap) {
+        int cap = l->cap ? l->cap * 2 : 32;
+        char **v = realloc(l->v, (size_t)cap * sizeof *v);
+        if (!v)
+            return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    if (!(l->v[l->n] = strdup(path)))
+        return -1;
+    l->n++;
+    return 0;
+}
+
+/* PATTERN's matches in glob's (sorted) order; 0 when there is none */
+static int flist_glob(struct flist *l, const char *pattern)
+{
+    glob_t g;
+    memset(&g, 0, sizeof g);
+    int rc = glob(pattern, 0, 0, &g);
+    size_t n = rc == 0 ? g.gl_pathc : 0;
+    for (size_t i = 0; i < n; i++)
+        if (flist_add(l, g.gl_pathv[i]) < 0) {
+            globfree(&g);
+            return -1;
+        }
+    globfree(&g);
+    return (int)n;
+}
+
+static void flist_free(struct flist *l)
+{
+    for (int i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+}
+
+static int run_tests(struct flist *fl, int nopts, char **optv);
+
 int cmd_test(int argc, char **argv)
 {
-    const char *files[256];
-    int nfiles = 0, nopts = 0;
-    char *optv[64];
+    struct flist fl = { 0 };
+    int nopts = 0;
+    char **optv = calloc((size_t)argc + 1, sizeof *optv); /* never more options than argv */
+    if (!optv) {
+        fprintf(stderr, "hvsim test: out of memory\n");
+        return EXIT_HARNESS;
+    }
+    int rc = 0;
     optv[nopts++] = "test";
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc && !rc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
+            free(optv);
+            flist_free(&fl);
             return 0;
         }
         if (argv[i][0] == '-') {
-            if (nopts < 62) optv[nopts++] = argv[i];
+            optv[nopts++] = argv[i];
             if (i + 1 < argc && argv[i + 1][0] != '-' && strcmp(argv[i], "--json") &&
-                strcmp(argv[i], "--keep-going") && strcmp(argv[i], "--lto") && nopts < 62)
+                strcmp(argv[i], "--keep-going") && strcmp(argv[i], "--lto"))
                 optv[nopts++] = argv[++i];
-        } else if (nfiles < 256) {
-            files[nfiles++] = argv[i];
+            continue;
+        }
+        /* a directory stands for every *.hvs in it, sorted (as test runners
+         * take a directory); one without any is an error, not "1..0" */
+        struct stat st;
+        if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            char *pat = 0;
+            int n = asprintf(&pat, "%s/*.hvs", argv[i]) < 0 ? -1 : flist_glob(&fl, pat);
+            free(pat);
+            if (n == 0) {
+                fprintf(stderr, "hvsim test: %s: no *.hvs scenario files in this directory\n", argv[i]);
+                rc = EXIT_USAGE;
+            } else if (n < 0) {
+                rc = EXIT_HARNESS;
+            }
+        } else if (flist_add(&fl, argv[i]) < 0) {
+            rc = EXIT_HARNESS;
         }
     }
-    glob_t g;
-    memset(&g, 0, sizeof g);
-    if (nfiles == 0) {
+    if (!rc && fl.n == 0) {
         char pat[700];
         snprintf(pat, sizeof pat, "%s/scenarios/*.hvs", hvsim_home());
-        if (glob(pat, 0, 0, &g) == 0)
-            for (size_t i = 0; i < g.gl_pathc && nfiles < 256; i++)
-                files[nfiles++] = g.gl_pathv[i];
+        if (flist_glob(&fl, pat) < 0)
+            rc = EXIT_HARNESS;
+        else if (fl.n == 0) {
+            fprintf(stderr, "hvsim test: no scenario files\n");
+            rc = EXIT_USAGE;
+        }
     }
-    if (nfiles == 0) {
-        fprintf(stderr, "hvsim test: no scenario files\n");
-        globfree(&g);
-        return EXIT_USAGE;
-    }
+    if (rc == EXIT_HARNESS)
+        fprintf(stderr, "hvsim test: out of memory\n");
+    if (!rc)
+        rc = run_tests(&fl, nopts, optv);
+    flist_free(&fl);
+    free(optv);
+    return rc;
+}
+
+static int run_tests(struct flist *fl, int nopts, char **optv)
+{
+    int nfiles = fl->n;
+    char **files = fl->v;
     static struct hvsim_runcfg c;
     int failed = 0, rc = 0;
     printf("TAP version 13\n1..%d\n", nfiles);
@@ -91,7 +169,6 @@ int cmd_test(int argc, char **argv)
             if (used <= 0) {
                 if (used == 0)
                     fprintf(stderr, "hvsim test: unknown option '%s'\n", optv[k]);
-                globfree(&g);
                 return EXIT_USAGE;
             }
             k += used;
@@ -121,7 +198,6 @@ int cmd_test(int argc, char **argv)
         }
         fflush(stdout);
     }
-    globfree(&g);
     if (rc)
         return rc;
     return failed ? EXIT_FINDING : 0;

@@ -290,6 +290,12 @@ int options_parse_one(const char *cmd, int argc, char **argv, int i, struct hvsi
     }
     if (!strcmp(a, "--cflags")) {
         if (!v) { fprintf(stderr, "hvsim %s: --cflags needs a value\n", cmd); return -1; }
+        /* refused rather than cut: a cut flag list builds something else */
+        if (strlen(v) >= sizeof c->extra_cflags) {
+            fprintf(stderr, "hvsim %s: --cflags is %zu bytes long, at most %zu\n", cmd, strlen(v),
+                    sizeof c->extra_cflags - 1);
+            return -1;
+        }
         snprintf(c->extra_cflags, sizeof c->extra_cflags, "%s", v);
         return 2;
     }

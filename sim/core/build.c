@@ -202,16 +202,48 @@ uint64_t build_text_hash(const char *path)
 }
 
 /* ---- compiling ---------------------------------------------------------- */
-struct argvb { char *v[160]; int n; char store[160][600]; };
+/* A compiler/linker argv on the heap: it grows with the user's -I dirs and
+ * --cflags words, so no argument is ever dropped.  Out of memory is
+ * remembered (oom) and turned into an error by argvb_run, not ignored. */
+struct argvb { char **v; int n, cap, oom; };
 
 static void add(struct argvb *a, const char *fmt, const char *s)
 {
-    if (a->n >= 158)
+    if (a->oom)
         return;
-    snprintf(a->store[a->n], sizeof a->store[a->n], fmt, s);
-    a->v[a->n] = a->store[a->n];
-    a->n++;
+    if (a->n + 2 > a->cap) {
+        int cap = a->cap ? a->cap * 2 : 64;
+        char **v = realloc(a->v, (size_t)cap * sizeof *v);
+        if (!v) { a->oom = 1; return; }
+        a->v = v;
+        a->cap = cap;
+    }
+    char *arg;
+    if (asprintf(&arg, fmt, s) < 0) { a->oom = 1; return; }
+    a->v[a->n++] = arg;
     a->v[a->n] = 0;
+}
+
+static void argvb_free(struct argvb *a)
+{
+    for (int i = 0; i < a->n; i++)
+        free(a->v[i]);
+    free(a->v);
+    memset(a, 0, sizeof *a);
+}
+
+/* cmd_capture(argv) unless building argv ran out of memory; frees argv */
+static int argvb_run(struct argvb *a, char *log, size_t loglen)
+{
+    int rc;
+    if (a->oom || !a->v) {
+        snprintf(log, loglen, "hvsim: out of memory building the compiler command line\n");
+        rc = -1;
+    } else {
+        rc = cmd_capture(a->v, log, loglen);
+    }
+    argvb_free(a);
+    return rc;
 }
 
 static void add_compiler(struct argvb *a, const char *cc, const char *arch)
@@ -277,18 +309,17 @@ static int compile_obj(const struct hvsim_runcfg *c, const char *src, const char
         }
     }
     if (under_test && c->extra_cflags[0]) {
-        char x[256];
+        /* every word of --cflags (split on spaces, as before), however many */
+        char x[sizeof c->extra_cflags], *save = 0;
         snprintf(x, sizeof x, "%s", c->extra_cflags);
-        char *parts[32];
-        int n = cmd_split(x, parts, 32);
-        for (int i = 0; i < n; i++)
-            add(&a, "%s", parts[i]);
+        for (char *t = strtok_r(x, " ", &save); t; t = strtok_r(0, " ", &save))
+            add(&a, "%s", t);
     }
     add(&a, "%s", "-c");
     add(&a, "%s", src);
     add(&a, "%s", "-o");
     add(&a, "%s", obj);
-    return cmd_capture(a.v, log, loglen);
+    return argvb_run(&a, log, loglen);
 }
 
 /* Sources of each side.  Code under test first, runtime after. */
@@ -373,7 +404,7 @@ static const char *cc_version(const char *cc, const char *arch)
     add_compiler(&a, cc, arch);
     add(&a, "%s", "--version");
     char out[4096] = "";
-    cmd_capture(a.v, out, sizeof out);
+    argvb_run(&a, out, sizeof out);
     char *nl = strchr(out, '\n');
     if (nl)
         *nl = 0;
@@ -596,6 +627,7 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
             if (rc != 0) {
                 scrub_tmp_paths(out->log, sizeof out->log, tmp, NULL, 0);
                 snprintf(err, errlen, "compiling %s failed (%s -%s)", src, c->v.cc, c->v.opt);
+                argvb_free(&link);
                 rm_rf(tmp);
                 return -1;
             }
@@ -616,7 +648,7 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
         }
         if (prof == BUILD_TSAN)
             add(&link, "%s", "-fsanitize=thread");
-        if (cmd_capture(link.v, out->log, sizeof out->log) != 0) {
+        if (argvb_run(&link, out->log, sizeof out->log) != 0) {
             const char *srcs[32];
             int ns = 0;
             for (int i = 0; i < nt[hv] + nr[hv] && ns < 32; i++)

@@ -43,28 +43,52 @@ static void usage(FILE *f)
 
 static int parse_list(const char *what, const char *v, char (*dst)[16], unsigned *n, unsigned max)
 {
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", v);
+    /* a copy of the whole list (not a fixed buffer that would cut a value) */
+    char *buf = strdup(!strcmp(what, "opt") && !strcmp(v, "all") ? "O0,O1,O2,O3,Os,Og" : v), *save = 0;
+    if (!buf)
+        return -1;
     *n = 0;
-    if (!strcmp(what, "opt") && !strcmp(v, "all"))
-        snprintf(buf, sizeof buf, "O0,O1,O2,O3,Os,Og");
-    for (char *t = strtok(buf, ","); t; t = strtok(0, ",")) {
+    int rc = 0;
+    for (char *t = strtok_r(buf, ",", &save); t && !rc; t = strtok_r(0, ",", &save)) {
         if (!options_valid_value(what, t)) {
             fprintf(stderr, "hvsim matrix: unknown --%s value '%s'\n", what, t);
-            return -1;
+            rc = -1;
+        } else if (*n >= max) {
+            fprintf(stderr, "hvsim matrix: too many --%s values (at most %u)\n", what, max);
+            rc = -1;
+        } else {
+            snprintf(dst[(*n)++], 16, "%s", t);
         }
-        if (*n >= max) {
-            fprintf(stderr, "hvsim matrix: too many --%s values\n", what);
-            return -1;
-        }
-        snprintf(dst[(*n)++], 16, "%s", t);
     }
-    return *n ? 0 : -1;
+    free(buf);
+    if (!rc && !*n) {
+        fprintf(stderr, "hvsim matrix: --%s needs at least one value\n", what);
+        rc = -1;
+    }
+    return rc;
 }
 
+static int run_matrix(int argc, char **argv, const char **scen, struct matrix_default *defs);
+
+/* The --scenario list and the per-scenario table are sized from argv (each
+ * --scenario takes two arguments), so any number of scenarios fits. */
 int cmd_matrix(int argc, char **argv)
 {
-    const char *scen[32];
+    size_t max = (size_t)argc / 2 + 8; /* + 8: the default matrix's entries */
+    const char **scen = calloc(max, sizeof *scen);
+    struct matrix_default *defs = calloc(max, sizeof *defs);
+    int rc = EXIT_HARNESS;
+    if (scen && defs)
+        rc = run_matrix(argc, argv, scen, defs);
+    else
+        fprintf(stderr, "hvsim matrix: out of memory\n");
+    free(scen);
+    free(defs);
+    return rc;
+}
+
+static int run_matrix(int argc, char **argv, const char **scen, struct matrix_default *defs)
+{
     unsigned nscen = 0, shard_k = 0, shard_n = 0;
     const char *out = "reports", *engine = "native";
     int json = 0, compare = -1;
@@ -96,7 +120,7 @@ int cmd_matrix(int argc, char **argv)
         if (!strcmp(a, "--no-compare")) { compare = 0; continue; }
         if (!v) { fprintf(stderr, "hvsim matrix: %s needs a value (or unknown option)\n", a); return EXIT_USAGE; }
         i++;
-        if (!strcmp(a, "--scenario")) { if (nscen < 32) scen[nscen++] = v; }
+        if (!strcmp(a, "--scenario")) scen[nscen++] = v;
         else if (!strcmp(a, "--out")) out = v;
         else if (!strcmp(a, "--engine")) {
             if (!options_valid_value("engine", v)) { fprintf(stderr, "hvsim matrix: unknown --engine '%s'\n", v); return EXIT_USAGE; }
@@ -133,7 +157,6 @@ int cmd_matrix(int argc, char **argv)
     if (M.jobs < 1) M.jobs = 1;
     M.progress = isatty(2);
 
-    struct matrix_default defs[8];
     unsigned ndefs = 0;
     if (nscen == 0) {
         ndefs = matrix_defaults(defs, 8);

@@ -54,9 +54,15 @@ int matrix_build_all(struct matrix *m, char *err, size_t errlen)
         snprintf(err, errlen, "pipe failed");
         return -1;
     }
-    pid_t pids[16];
+    pid_t *pids = calloc(jobs, sizeof *pids); /* as many as --jobs asks, not a fixed table */
+    if (!pids) {
+        close(fds[0]);
+        close(fds[1]);
+        snprintf(err, errlen, "out of memory for %u build workers", jobs);
+        return -1;
+    }
     unsigned started = 0;
-    for (unsigned w = 0; w < jobs && w < 16; w++) {
+    for (unsigned w = 0; w < jobs; w++) {
         pid_t p = fork();
         if (p < 0)
             break;
@@ -106,8 +112,9 @@ int matrix_build_all(struct matrix *m, char *err, size_t errlen)
         fclose(in);
     for (unsigned w = 0; w < started; w++)
         waitpid(pids[w], 0, 0);
+    free(pids);
     if (started < jobs) {
-        snprintf(err, errlen, "could not start build workers");
+        snprintf(err, errlen, "could not start build workers (%u of %u forked)", started, jobs);
         return -1;
     }
     /* dedup: a leader per distinct (scenario, engine, arch, hv .text, backend .text) */

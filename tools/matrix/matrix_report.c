@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "matrix.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -35,35 +36,43 @@ static const struct matrix_cell *o0_of(const struct matrix *m, const struct matr
     return 0;
 }
 
+/* The reproduce command, written into a memory stream that grows: the
+ * user's paths and flags can be any length (a fixed buffer with running
+ * offsets underflowed its remaining size on long --hv/-I paths). */
 static json_t *command_of(const struct matrix_cell *c)
 {
-    char cmd[1024];
+    char *cmd = 0;
+    size_t len = 0;
+    FILE *f = open_memstream(&cmd, &len);
+    if (!f)
+        return json_string("");
     const struct hvsim_runcfg *k = c->cfg;
-    int n = snprintf(cmd, sizeof cmd, "build/hvsim run");
+    fputs("build/hvsim run", f);
     if (k->path[0])
-        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " --scenario %s", k->path);
-    n += snprintf(cmd + n, sizeof cmd - (size_t)n,
-                  " --engine %s --arch %s --cc %s --opt %s --wait %s --relax %s --wake %s --seed %llu",
-                  k->engine, k->v.arch, k->v.cc, k->v.opt, k->v.wait, k->v.relax, k->v.wake,
-                  (unsigned long long)(c->has_failing_seed ? c->failing_seed : k->seed));
+        fprintf(f, " --scenario %s", k->path);
+    fprintf(f, " --engine %s --arch %s --cc %s --opt %s --wait %s --relax %s --wake %s --seed %llu",
+            k->engine, k->v.arch, k->v.cc, k->v.opt, k->v.wait, k->v.relax, k->v.wake,
+            (unsigned long long)(c->has_failing_seed ? c->failing_seed : k->seed));
     if (k->v.lto)
-        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " --lto");
+        fputs(" --lto", f);
     /* the user's own code, so the command reproduces this cell and not ours */
-    for (unsigned i = 0; i < k->n_hv_src && n < (int)sizeof cmd; i++)
-        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " --hv %s", k->hv_src[i]);
-    for (unsigned i = 0; i < k->n_be_src && n < (int)sizeof cmd; i++)
-        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " --backend %s", k->be_src[i]);
-    for (unsigned i = 0; i < k->n_incdir && n < (int)sizeof cmd; i++)
-        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " -I %s", k->incdir[i]);
-    for (unsigned i = 0; i < k->n_hv_lib && n < (int)sizeof cmd; i++)
-        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " --hv-lib %s", k->hv_lib[i]);
-    for (unsigned i = 0; i < k->n_be_lib && n < (int)sizeof cmd; i++)
-        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " --backend-lib %s", k->be_lib[i]);
-    if (k->extra_cflags[0] && n < (int)sizeof cmd)
-        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " --cflags '%s'", k->extra_cflags);
+    for (unsigned i = 0; i < k->n_hv_src; i++)
+        fprintf(f, " --hv %s", k->hv_src[i]);
+    for (unsigned i = 0; i < k->n_be_src; i++)
+        fprintf(f, " --backend %s", k->be_src[i]);
+    for (unsigned i = 0; i < k->n_incdir; i++)
+        fprintf(f, " -I %s", k->incdir[i]);
+    for (unsigned i = 0; i < k->n_hv_lib; i++)
+        fprintf(f, " --hv-lib %s", k->hv_lib[i]);
+    for (unsigned i = 0; i < k->n_be_lib; i++)
+        fprintf(f, " --backend-lib %s", k->be_lib[i]);
+    if (k->extra_cflags[0])
+        fprintf(f, " --cflags '%s'", k->extra_cflags);
     if (!c->has_failing_seed && k->runs > 1)
-        snprintf(cmd + n, sizeof cmd - (size_t)n, " --runs %u", k->runs);
-    return json_string(cmd);
+        fprintf(f, " --runs %u", k->runs);
+    json_t *j = fclose(f) == 0 && cmd ? json_string(cmd) : json_string("");
+    free(cmd);
+    return j;
 }
 
 static json_t *cell_json(const struct matrix *m, const struct matrix_cell *c)
