@@ -9,7 +9,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -19,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -245,6 +243,22 @@ static void assert_cpu_rises(pid_t pid, pid_t tid)
     assert_true(b >= a + 30);
 }
 
+/* The spinner printed its tid just before entering its loop: wait until it
+ * has burnt 10 ms of CPU time (it is spinning, not still starting up),
+ * within 5 s, instead of sleeping a fixed time and hoping. */
+static void wait_spinning(pid_t pid, pid_t tid)
+{
+    long a = pc_thread_cpu_ms(pid, tid), b = a;
+    assert_true(a >= 0);
+    for (int i = 0; i < 500 && b < a + 10; i++) {
+        msleep(10);
+        b = pc_thread_cpu_ms(pid, tid);
+        assert_true(b >= 0);
+    }
+    if (b < a + 10)
+        fail_msg("thread %d used %ld ms of CPU in 5 s: not spinning", (int)tid, b - a);
+}
+
 /* ---------------------------------------------------------------- native */
 
 static void test_native(void **state)
@@ -260,7 +274,7 @@ static void test_native(void **state)
     long tid = read_tid(f, 10000);
     assert_true(tid > 0);
     assert_true(tid != pid);
-    msleep(50);
+    wait_spinning(pid, (pid_t)tid);
 
     uint64_t pcs[NSAMPLES];
     memset(pcs, 0, sizeof pcs);
@@ -306,27 +320,12 @@ static void test_native_errors(void **state)
 
 /* -------------------------------------------------------------- qemu-user */
 
-static int free_port(void)
-{
-    int s = socket(AF_INET, SOCK_STREAM, 0);
-    if (s < 0) return -1;
-    struct sockaddr_in sa = { .sin_family = AF_INET };
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t l = sizeof sa;
-    int port = -1;
-    if (bind(s, (struct sockaddr *)&sa, sizeof sa) == 0 &&
-        getsockname(s, (struct sockaddr *)&sa, &l) == 0)
-        port = ntohs(sa.sin_port);
-    close(s);
-    return port;
-}
-
 static void run_qemu_case(struct fx *f, const char *arch, const char *cross_cc)
 {
     char qemu[64];
     snprintf(qemu, sizeof qemu, "qemu-%s", arch);
     if (!find_in_path(qemu) || !find_in_path(cross_cc)) {
-        print_message("SKIP %s case: %s not installed\n", arch,
+        print_message("SKIP: %s case: %s not installed\n", arch,
                       !find_in_path(qemu) ? qemu : cross_cc);
         skip();
         return;
@@ -336,21 +335,23 @@ static void run_qemu_case(struct fx *f, const char *arch, const char *cross_cc)
                    "-o", f->bin, f->src, NULL };
     assert_int_equal(run_cmd(cc), 0);
 
-    int port = free_port();
-    assert_true(port > 0);
-    char ports[16];
-    snprintf(ports, sizeof ports, "%d", port);
-    char *argv[] = { qemu, "-g", ports, f->bin, NULL };
+    /* The gdbstub listens on a unix socket in this test's private directory
+     * (as hvsim's native engine does): no TCP port to pick, so no window
+     * between finding a free port and qemu binding it in which another
+     * process takes it (or we connect to someone else's listener). */
+    char sock[128];
+    snprintf(sock, sizeof sock, "%s/gdb", f->dir);
+    char *argv[] = { qemu, "-g", sock, f->bin, NULL };
     pid_t pid = spawn(f, argv);
     assert_true(pid > 0);
 
     char err[256] = "";
-    f->gdb = pc_gdb_connect(port, arch, 10000, err, sizeof err);
-    if (!f->gdb) print_message("pc_gdb_connect: %s\n", err);
+    f->gdb = pc_gdb_connect_unix(sock, arch, 10000, err, sizeof err);
+    if (!f->gdb) print_message("pc_gdb_connect_unix: %s\n", err);
     assert_non_null(f->gdb);
     long tid = read_tid(f, 20000);
     assert_true(tid > 0);
-    msleep(50);
+    wait_spinning(pid, (pid_t)tid);
 
     assert_int_equal(pc_gdb_thread_count(f->gdb), 2);
     assert_int_equal(pc_gdb_thread_tid(f->gdb, 0), pid); /* main = qemu pid */
@@ -380,9 +381,10 @@ static void run_qemu_case(struct fx *f, const char *arch, const char *cross_cc)
     /* detach: the program keeps running, untouched by our signal */
     pc_gdb_close(f->gdb);
     f->gdb = NULL;
-    msleep(200);
-    assert_int_equal(waitpid(pid, NULL, WNOHANG), 0);
+    /* it is still running well after the close (CPU time rose by 30 ms,
+     * which takes at least 30 ms), and still alive */
     assert_cpu_rises(pid, (pid_t)tid);
+    assert_int_equal(waitpid(pid, NULL, WNOHANG), 0);
 }
 
 static void test_qemu_aarch64(void **state)
