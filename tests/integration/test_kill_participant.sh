@@ -6,6 +6,8 @@
 #     relax none) while it waits for an answer: a stopped thread burns no CPU,
 #     so the watchdog has no evidence of a spin and must NOT call
 #     HANG_STALE_READ; it ends with TIMEOUT (and says the process is stopped).
+#     That it stopped inside the wait loop is checked: its PC, read from
+#     /proc/PID/task/T/syscall, resolves to the loop's line in hv/handler.c.
 #  4. SIGSTOP the backend: TIMEOUT, not a hang or a lost wakeup.
 #  5. SIGSTOP hvsim itself for 2 s, then SIGCONT: still PASS.
 # After each: no process left in hvsim's session, no memfd:hvsim-region held,
@@ -38,9 +40,7 @@ EOF
 start() { # args...: start hvsim in its own session; sets PID SID
   setsid "$HVSIM" run "$@" --json >"$W/out" 2>"$W/err" &
   PID=$!; SID=$PID
-  sleep 0.05
-  [ "$(sed 's/^.*) //' /proc/$PID/stat | cut -d' ' -f4)" = "$PID" ] ||
-    { echo "SKIP: could not give hvsim its own session"; exit 77; }
+  own_session "$PID"
 }
 child() { # NAME (hv|backend): pid of that participant of hvsim, once it runs
   i=0
@@ -56,8 +56,7 @@ finish() { # wait for hvsim (at most 20 s); sets RC
   while kill -0 "$PID" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
   kill -0 "$PID" 2>/dev/null && { kill -KILL -"$SID"; fail "hvsim still running 20 s after the fault ($1)"; }
   wait "$PID"; RC=$?
-  sleep 0.2
-  l=$(leftovers); [ -z "$l" ] || fail "$1: left behind:$l"
+  settled "$1"
 }
 verdict() { sed -n 's/^{"verdict":"\([A-Z_]*\)".*/\1/p' "$W/out" | head -n1; }
 
@@ -65,7 +64,7 @@ verdict() { sed -n 's/^{"verdict":"\([A-Z_]*\)".*/\1/p' "$W/out" | head -n1; }
 for who in hv backend; do
   start --scenario "$W/long.hvs" --wait volatile
   c=$(child $who); [ -n "$c" ] || fail "no $who child of hvsim found"
-  sleep 0.3
+  busy "$(child hv)" 3 # mid-run: the hypervisor is working through its accesses
   kill -KILL "$c"
   finish "SIGKILL $who"
   v=$(verdict)
@@ -80,8 +79,15 @@ done
 #    if it ran; stopped, there is no evidence of spinning)
 start --scenario "$W/waiting.hvs" --wait plain --relax none --hang-ms 100 --timeout-ms 1500
 c=$(child hv); [ -n "$c" ] || fail "no hv child of hvsim found"
+busy "$c" 3 # spinning: the only place it can burn CPU is the wait for the 30 s answer
 kill -STOP "$c"
-t0=$(date +%s)
+stopped "$c"
+# where it stopped: a thread must be in the wait loop of hv/handler.c (the
+# line every plain-wait hang names), else this case tests nothing
+at=$(stopped_at "$c")
+wl=$(grep -n 'while (HV_LOAD_FLAG(&b->cfg_flags\[cpu\]) == old)' "$(dirname "$0")/../../hv/handler.c" | cut -d: -f1)
+printf '%s\n' "$at" | grep -q "^wait_for_response hv/handler.c:$wl\$" ||
+  fail "SIGSTOP hv: no thread stopped in the wait loop (hv/handler.c:$wl); threads are at: $(printf '%s' "$at" | tr '\n' ';')"
 finish "SIGSTOP hv"
 v=$(verdict)
 [ "$v" = TIMEOUT ] || fail "SIGSTOP hv: verdict '$v', want TIMEOUT ($(head -c 400 "$W/out"))"
@@ -91,7 +97,7 @@ grep -q 'stopped' "$W/out" || fail "SIGSTOP hv: the TIMEOUT does not say the hyp
 # 4: SIGSTOP the backend mid-run (correct build)
 start --scenario "$W/long.hvs" --wait volatile --timeout-ms 1500
 c=$(child backend); [ -n "$c" ] || fail "no backend child of hvsim found"
-sleep 0.3
+busy "$(child hv)" 3
 kill -STOP "$c"
 finish "SIGSTOP backend"
 v=$(verdict)
@@ -102,8 +108,8 @@ v=$(verdict)
 #    oversleep raises the watchdog's thresholds, so no false verdict follows
 start --scenario "$W/long.hvs" --wait volatile
 c=$(child hv); [ -n "$c" ] || fail "no hv child of hvsim found"
-sleep 0.3
-kill -STOP "$PID"; sleep 2; kill -CONT "$PID"
+busy "$c" 3
+kill -STOP "$PID"; stopped "$PID"; sleep 2; kill -CONT "$PID" # stopped for 2 s: the fault itself
 finish "SIGSTOP/SIGCONT of hvsim"
 v=$(verdict)
 [ "$v" = PASS ] || fail "SIGSTOP/SIGCONT of hvsim: verdict '$v', want PASS ($(head -c 400 "$W/out"))"
