@@ -9,7 +9,9 @@
 
 static struct hvsim_device dev = {
     .base = 0xa003e00, .device_id = 2, .vendor_id = 0x48565349, .queue_num_max = 256,
-    .irq_id = 78, .features = 0x100000001ull,
+    /* distinct halves (VERSION_1 in the high word, bits 0 and 5 in the low):
+     * a selector that is ignored, or halves swapped, reads a different value */
+    .irq_id = 78, .features = 0x0000000100000021ull,
 };
 
 static void identification(void **st)
@@ -30,9 +32,19 @@ static void features_and_queues(void **st)
     (void)st;
     struct regs_dev d;
     regs_init(&d, &dev);
-    assert_int_equal(regs_read(&d, VIRTIO_MMIO_DEVICE_FEATURES, 4), 1);
+    assert_int_equal(regs_read(&d, VIRTIO_MMIO_DEVICE_FEATURES, 4), 0x21);
     regs_write(&d, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 4, 1);
     assert_int_equal(regs_read(&d, VIRTIO_MMIO_DEVICE_FEATURES, 4), 1);
+    regs_write(&d, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 4, 2); /* no third word */
+    assert_int_equal(regs_read(&d, VIRTIO_MMIO_DEVICE_FEATURES, 4), 0);
+    regs_write(&d, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 4, 0); /* back to the low word */
+    assert_int_equal(regs_read(&d, VIRTIO_MMIO_DEVICE_FEATURES, 4), 0x21);
+    /* the driver's features, one word per selector, land in their own half */
+    regs_write(&d, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 4, 1);
+    regs_write(&d, VIRTIO_MMIO_DRIVER_FEATURES, 4, 1);
+    regs_write(&d, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 4, 0);
+    regs_write(&d, VIRTIO_MMIO_DRIVER_FEATURES, 4, 0x20);
+    assert_int_equal(d.drv_features, 0x0000000100000020ull);
     regs_write(&d, VIRTIO_MMIO_QUEUE_SEL, 4, 0);
     assert_int_equal(regs_read(&d, VIRTIO_MMIO_QUEUE_NUM_MAX, 4), 256);
     regs_write(&d, VIRTIO_MMIO_QUEUE_READY, 4, 1);
