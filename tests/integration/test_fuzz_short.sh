@@ -3,14 +3,21 @@
 # fuzz target from its committed corpus (tests/fuzz/corpus_NAME): the scenario
 # parser, the report.json readers, the run-result/replay reader.  New inputs go
 # to a temp dir, never into the committed corpus; a crash leaves its input in
-# build/fuzz/crash-NAME-* and fails the test.  Skips (77) without clang's
+# build/fuzz/crash-NAME-* and fails the test.  Skips (77) only without clang's
 # libFuzzer.  The seed is fixed (FUZZ_SEED, default 1) so a CI run explores
 # the same inputs each time; long runs with other seeds: docs/reliability.md.
 secs=${FUZZ_SECS:-20}
-command -v clang >/dev/null 2>&1 || { echo "SKIP: clang not installed"; exit 77; }
-${MAKE:-make} -s fuzz >/dev/null 2>&1 || { echo "SKIP: make fuzz failed (no libFuzzer?)"; exit 77; }
 W=$(mktemp -d "${TMPDIR:-/tmp}/fuzz-short.XXXXXX")
 trap 'rm -rf "$W"' EXIT
+# Skip only when the fuzzer toolchain itself is missing: no clang, or a clang
+# that cannot link an empty libFuzzer target (libclang-rt-14-dev).  Once an
+# empty target links, `make fuzz` failing is our bug (a compile error in a
+# fuzz target or in the code it pulls in), and fails this test.
+command -v clang >/dev/null 2>&1 || { echo "SKIP: clang not installed"; exit 77; }
+printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' >"$W/empty.c"
+clang -fsanitize=fuzzer "$W/empty.c" -o "$W/empty" >"$W/probe.log" 2>&1 ||
+  { echo "SKIP: clang cannot link a libFuzzer target (libclang-rt-14-dev missing?): $(head -n1 "$W/probe.log")"; exit 77; }
+${MAKE:-make} -s fuzz >"$W/make.log" 2>&1 || { echo "FAIL: make fuzz failed:"; tail -n 15 "$W/make.log"; exit 1; }
 res=""
 for t in scenario report replay; do
   bin=build/fuzz/fuzz_$t
