@@ -11,7 +11,9 @@
 # the JSON lines and the summary; default a temp dir, kept if anything is
 # false).
 # Prints one line per variant and a final line
-#   "false verdicts: F of N runs (...) in S s"
+#   "false verdicts: F of N runs (load: L) in S s"
+# where L is what really ran: "stress-ng --cpu N, ran throughout" only when
+# its N workers were seen at the start and still there at the end.
 # Exit 0 when F = 0, 1 when F > 0, 77 when hvsim or a compiler is missing,
 # 3 when a variant could not be run at all (harness failure, counted apart).
 total=${1:-10000}
@@ -35,13 +37,29 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# $load says what load really ran, for the final line: it is only claimed
+# once stress-ng's workers are seen running, and checked again at the end.
+load="none (STRESS_CPUS=0)"
+nworkers() { n=$(pgrep -c -P "$spid" 2>/dev/null); echo "${n:-0}"; }
 if [ "$STRESS_CPUS" -gt 0 ]; then
   if command -v stress-ng >/dev/null 2>&1; then
     # its own process group would be nicer; a plain child is enough: we kill
     # it by pid (stress-ng reaps its workers when its parent gets SIGTERM)
-    stress-ng --cpu "$STRESS_CPUS" --timeout 0 --quiet >/dev/null 2>&1 &
+    stress-ng --cpu "$STRESS_CPUS" --timeout 0 --quiet >"$OUT/stress-ng.log" 2>&1 &
     spid=$!
+    i=0
+    while [ "$(nworkers)" -lt "$STRESS_CPUS" ] && [ $i -lt 100 ]; do
+      kill -0 "$spid" 2>/dev/null || break
+      sleep 0.05; i=$((i + 1))
+    done
+    if [ "$(nworkers)" -ge "$STRESS_CPUS" ]; then
+      load="stress-ng --cpu $STRESS_CPUS"
+    else
+      load="none (stress-ng --cpu $STRESS_CPUS did not start its workers: $(head -c 200 "$OUT/stress-ng.log" | tr '\n' ' '))"
+      echo "note: $load"
+    fi
   else
+    load="none (stress-ng not installed)"
     echo "note: stress-ng not installed, running without load"
   fi
 fi
@@ -74,7 +92,15 @@ for v in $variants; do
   echo "$cc/O2 wait=$wait wake=fence: $p PASS of $n runs (false: $b)"
 done
 secs=$(( $(date +%s) - start ))
-echo "false verdicts: $bad of $all runs (load: stress-ng --cpu $STRESS_CPUS) in ${secs} s"
+case $load in
+  stress-ng*)
+    if [ "$(nworkers)" -ge "$STRESS_CPUS" ]; then
+      load="$load, ran throughout"
+    else
+      load="$load, but it was gone (or lost workers) before the runs ended"
+    fi ;;
+esac
+echo "false verdicts: $bad of $all runs (load: $load) in ${secs} s"
 [ $bad -eq 0 ] || echo "false:$detail (JSON lines in $OUT)"
 [ $bad -eq 0 ] || exit 1
 [ $harness -eq 0 ] || exit 3
