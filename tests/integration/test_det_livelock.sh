@@ -1,0 +1,28 @@
+#!/bin/sh
+# LIVELOCK from the deterministic engine, on a handler with a real bug
+# (tests/det/late_snapshot.c: it snapshots cfg_flags[cpu] after publishing
+# its request, so an answer that lands in between is never seen as a change;
+# every load is an acquire, so the CPU spins through scheduling points —
+# a livelock, not a hoisted-load hang).  Measured: pct finds it in the first
+# execution.  Checked: exit 1, LIVELOCK, the spinner re-reads cfg_flags[0]
+# (offset 1552 of the bridge) holding the answered value 1, a det1: schedule;
+# the control (-DSNAPSHOT_FIRST, the order of hv/handler.c) passes 100
+# executions, so the bug, not the harness, is what is judged.
+. "$(dirname "$0")/lib.sh"
+t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
+src=tests/det/late_snapshot.c
+off=1552 # cfg_flags[0]: the offset ThreadSanitizer names for it too
+"$HVSIM" run --engine det --strategy pct --hv $src --hv hv/result.c --runs 100 --json >"$t/bug" 2>"$t/err"; rc=$?
+[ $rc -eq 1 ] || fail "late snapshot: exit $rc, want 1 ($(tail -n 2 "$t/err"))"
+v=$(jget "$t/bug" "L[-1]['verdict']")
+[ "$v" = LIVELOCK ] || fail "late snapshot: verdict $v, want LIVELOCK: $(head -c 300 "$t/bug")"
+s=$(jget "$t/bug" "L[-1]['evidence']['summary']")
+case "$s" in "every runnable participant re-reads an unchanged location (thread 0: offset $off = 1, "*) ;;
+  *) fail "late snapshot: the livelock is not CPU 0 spinning on cfg_flags[0] = 1: $s" ;; esac
+case "$(jget "$t/bug" "L[-1]['evidence']['schedule']")" in det1:*) ;; *) fail "no det1: schedule in the evidence" ;; esac
+n=$(jget "$t/bug" "L[-1]['evidence']['executions']")
+"$HVSIM" run --engine det --strategy pct --hv $src --hv hv/result.c --cflags -DSNAPSHOT_FIRST --runs 100 \
+  >"$t/fix" 2>&1; rc=$?
+[ $rc -eq 0 ] || fail "snapshot first (the fix): exit $rc: $(head -n 2 "$t/fix")"
+grep -q "seeds 1..100: 100 PASS$" "$t/fix" || fail "snapshot first: not 100 executions PASS: $(tail -n 1 "$t/fix")"
+pass "late flag snapshot: LIVELOCK on cfg_flags[0] after $n pct execution(s); snapshot first: 100 executions PASS"
