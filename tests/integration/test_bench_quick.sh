@@ -4,7 +4,9 @@
 # Runs build/hvsim bench --quick --out $tmp and checks that bench.json is
 # well-formed: every section (handshake, sleeping, det, hang, matrix) is
 # present, every row carries a ratio that is a positive number over positive
-# values, or "not measured: ... not installed" (a missing tool; never in CI),
+# values, or is an absolute figure (ratio null, "absolute": true, value > 0:
+# a count or time no baseline can carry), or "not measured: ... not
+# installed" (a missing tool; never in CI),
 # every section measured at least one row, and bench.svg is an SVG.  It asserts no timing
 # threshold: the machine is shared and noisy.
 # Exit: 0 pass, 77 skip, 1 fail.  Prints one line.
@@ -65,6 +67,11 @@ for r in rows:
             if not isinstance(r.get(k), (int, float)):
                 print("row %r: %s missing" % (r.get("name"), k)); sys.exit(1)
         measured += 1
+    elif ratio is None and r.get("absolute") is True:
+        # a figure no baseline can carry: the value alone (positive)
+        if not (isinstance(r.get("value"), (int, float)) and r["value"] > 0):
+            print("row %r: absolute value %r" % (r.get("name"), r.get("value"))); sys.exit(1)
+        measured += 1
     elif isinstance(ratio, str):
         if not ratio.startswith("not measured"):
             print("row %r: ratio string %r is not a 'not measured' reason" % (r.get("name"), ratio)); sys.exit(1)
@@ -83,7 +90,8 @@ missing = [s for s in want if s not in seen]
 if missing:
     print("no rows for %s" % ", ".join(missing)); sys.exit(1)
 # every section measured something
-empty = [s for s in want if not any(r.get("section") == s and isinstance(r.get("ratio"), (int, float))
+empty = [s for s in want if not any(r.get("section") == s and (isinstance(r.get("ratio"), (int, float))
+                                                                or r.get("absolute") is True)
                                     for r in rows)]
 if empty:
     print("nothing measured in section(s) %s" % ", ".join(empty)); sys.exit(1)

@@ -22,6 +22,10 @@ struct bench_row {
     char nm[200];         /* "not measured: …" reason, "" when measured */
     char target[48];      /* e.g. "<= 3x", "" none */
     int met;              /* -1 no target, 0 not met, 1 met */
+    int absolute;         /* no baseline a ratio can carry (a count against a
+                           * count of another kind, a figure against a setting):
+                           * value printed alone, with the machine; base_name and
+                           * base are context, never divided (docs/bench.md) */
 };
 
 struct bench {

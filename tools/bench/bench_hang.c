@@ -170,11 +170,16 @@ static void add_rows(struct bench *b, json_t *arr, const char *label, unsigned t
     struct bench_row *ri = bench_row_add(b, "hang", name, "ms");
     snprintf(name, sizeof name, "%s: judge_latency_ms as reported", label);
     struct bench_row *rr = bench_row_add(b, "hang", name, "ms");
-    snprintf(ri->base_name, sizeof ri->base_name, "hang threshold (configured)");
-    snprintf(rr->base_name, sizeof rr->base_name, "hang threshold (configured)");
+    /* absolute: the hang threshold is a setting, not a measurement, so no
+     * ratio against it; it is shown as context in the baseline column.  The
+     * figure starts at the bench's own 20 us poller seeing the flag change:
+     * the raw flag-change observation of the same run. */
+    snprintf(ri->base_name, sizeof ri->base_name, "hang threshold setting (context)");
+    snprintf(rr->base_name, sizeof rr->base_name, "hang threshold setting (context)");
     ri->base = rr->base = thr;
+    ri->absolute = rr->absolute = 1;
     if (target)
-        snprintf(ri->target, sizeof ri->target, "median <= 100 ms");
+        snprintf(ri->target, sizeof ri->target, "median <= 50 ms");
     if (!s->n) {
         bench_row_nm(ri, "%s", s->why);
         bench_row_nm(rr, "%s", s->why);
@@ -190,12 +195,10 @@ static void add_rows(struct bench *b, json_t *arr, const char *label, unsigned t
     memcpy(a, s->rep, sizeof(double) * s->n);
     rr->value = bench_median(a, s->n);
     rr->p99 = bench_pct(a, s->n, 0.99);
-    ri->ratio = ri->value / thr;
-    rr->ratio = rr->value > 0 ? rr->value / thr : 0;
-    if (rr->ratio <= 0)
+    if (rr->value <= 0)
         bench_row_nm(rr, "not measured: judge_latency_ms was 0 in every run");
     if (target)
-        ri->met = ri->value <= 100.0;
+        ri->met = ri->value <= 50.0;
     double d[MAXRUNS];
     for (unsigned i = 0; i < s->n; i++)
         d[i] = s->ind[i] - s->rep[i];

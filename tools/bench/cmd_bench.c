@@ -80,6 +80,14 @@ static json_t *rows_json(const struct bench *b)
         if (r->nm[0]) {
             json_object_set_new(j, "ratio", json_string(r->nm));
             json_object_set_new(j, "not_measured", json_string(r->nm));
+        } else if (r->absolute) {
+            json_object_set_new(j, "value", json_real(r->value));
+            if (r->p99 > 0)
+                json_object_set_new(j, "p99", json_real(r->p99));
+            json_object_set_new(j, "absolute", json_true());
+            json_object_set_new(j, "ratio", json_null());
+            if (r->base > 0)
+                json_object_set_new(j, "context_value", json_real(r->base));
         } else {
             json_object_set_new(j, "value", json_real(r->value));
             if (r->p99 > 0)
@@ -127,9 +135,17 @@ void bench_print_table(const struct bench *b, FILE *f)
         char t[80] = "";
         if (r->target[0])
             snprintf(t, sizeof t, "%s: %s", r->target, r->met < 0 ? "?" : r->met ? "met" : "NOT met");
-        fprintf(f, "%-9s %-78s %12s %12s  %-38s %12s %7.2fx  %s\n", r->section, r->name, v, p,
-                r->base_name, bs, r->ratio, t);
+        if (r->absolute) /* no ratio: the value alone; the baseline column is context */
+            fprintf(f, "%-9s %-78s %12s %12s  %-38s %12s %8s  %s\n", r->section, r->name, v, p,
+                    r->base_name, r->base > 0 ? bs : "", "absolute", t);
+        else
+            fprintf(f, "%-9s %-78s %12s %12s  %-38s %12s %7.2fx  %s\n", r->section, r->name, v, p,
+                    r->base_name, bs, r->ratio, t);
     }
+    struct utsname u;
+    uname(&u);
+    fprintf(f, "(absolute rows: this machine, %s, %ld CPUs, kernel %s)\n", u.machine,
+            sysconf(_SC_NPROCESSORS_ONLN), u.release);
 }
 
 static void xml_text(FILE *f, const char *s)
@@ -172,10 +188,13 @@ void bench_write_svg(const struct bench *b, const char *path)
         snprintf(nm, sizeof nm, "%s", r->name);
         xml_text(f, nm);
         fputs("</text>\n", f);
-        if (r->nm[0] || r->ratio <= 0) {
+        if (r->nm[0] || r->absolute || r->ratio <= 0) {
             fprintf(f, "<text x=\"%d\" y=\"%d\" fill=\"#888\">", left, y + 14);
             char s[90];
-            snprintf(s, sizeof s, "%s", r->nm);
+            if (r->absolute)
+                snprintf(s, sizeof s, "absolute: %.4g %s (no ratio)", r->value, r->unit);
+            else
+                snprintf(s, sizeof s, "%s", r->nm);
             xml_text(f, s);
             fputs("</text>\n", f);
             continue;
