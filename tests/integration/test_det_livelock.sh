@@ -4,21 +4,23 @@
 # its request, so an answer that lands in between is never seen as a change;
 # every load is an acquire, so the CPU spins through scheduling points —
 # a livelock, not a hoisted-load hang).  Measured: pct finds it in the first
-# execution.  Checked: exit 1, LIVELOCK, the spinner re-reads cfg_flags[0]
-# (offset 1552 of the bridge) holding the answered value 1, a det1: schedule;
+# execution.  Checked: exit 1, LIVELOCK, the last event of the trace is CPU 0
+# re-reading cfg_flags[0], holding the answered value 1, at the wait loop's
+# line, and a det1: schedule;
 # the control (-DSNAPSHOT_FIRST, the order of hv/handler.c) passes 100
 # executions, so the bug, not the harness, is what is judged.
 . "$(dirname "$0")/lib.sh"
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
 src=tests/det/late_snapshot.c
-off=1552 # cfg_flags[0]: the offset ThreadSanitizer names for it too
 "$HVSIM" run --engine det --strategy pct --hv $src --hv hv/result.c --runs 100 --json >"$t/bug" 2>"$t/err"; rc=$?
 [ $rc -eq 1 ] || fail "late snapshot: exit $rc, want 1 ($(tail -n 2 "$t/err"))"
 v=$(jget "$t/bug" "L[-1]['verdict']")
 [ "$v" = LIVELOCK ] || fail "late snapshot: verdict $v, want LIVELOCK: $(head -c 300 "$t/bug")"
-s=$(jget "$t/bug" "L[-1]['evidence']['summary']")
-case "$s" in "every runnable participant re-reads an unchanged location (thread 0: offset $off = 1, "*) ;;
-  *) fail "late snapshot: the livelock is not CPU 0 spinning on cfg_flags[0] = 1: $s" ;; esac
+# the spinner: CPU 0 re-reading cfg_flags[0], already answered (1), in the wait loop
+wl=$(grep -n 'while (__atomic_load_n(&b->cfg_flags\[cpu\]' $src | cut -d: -f1)
+last=$(jget "$t/bug" "'%s %s' % (L[-1]['evidence']['timeline'][-1]['who'], L[-1]['evidence']['timeline'][-1]['what'])")
+[ "$last" = "cpu0 aload cfg_flags[0]=1 late_snapshot.c:$wl hv_mmio_access()" ] ||
+  fail "late snapshot: the livelock is not CPU 0 re-reading cfg_flags[0] = 1 at late_snapshot.c:$wl: last event '$last'"
 case "$(jget "$t/bug" "L[-1]['evidence']['schedule']")" in det1:*) ;; *) fail "no det1: schedule in the evidence" ;; esac
 n=$(jget "$t/bug" "L[-1]['evidence']['executions']")
 "$HVSIM" run --engine det --strategy pct --hv $src --hv hv/result.c --cflags -DSNAPSHOT_FIRST --runs 100 \
