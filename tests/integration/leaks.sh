@@ -73,6 +73,8 @@ stopped() {
     [ $i -lt 100 ] || fail "process $1 did not stop within 5 s"
     sleep 0.05; i=$((i + 1))
   done
+  # not "no thread left that is not stopped" because the process is gone
+  [ "$(sed 's/^.*) //' /proc/$1/stat 2>/dev/null | cut -c1)" = T ] || fail "process $1 exited instead of stopping"
 }
 # stopped_at PID: "function file:line" of where each thread of the stopped PID
 # is (its user-space PC from /proc/PID/task/T/syscall, which reads

@@ -77,7 +77,9 @@ done
 
 # 3: SIGSTOP the hv of a hoisted build while it waits (it would be a HANG
 #    if it ran; stopped, there is no evidence of spinning)
-start --scenario "$W/waiting.hvs" --wait plain --relax none --hang-ms 100 --timeout-ms 1500
+# --timeout-ms 5000: the TIMEOUT must come after we have stopped the hv and
+# looked where it stopped (on a loaded machine that can take a second or two)
+start --scenario "$W/waiting.hvs" --wait plain --relax none --hang-ms 100 --timeout-ms 5000
 c=$(child hv); [ -n "$c" ] || fail "no hv child of hvsim found"
 busy "$c" 3 # spinning: the only place it can burn CPU is the wait for the 30 s answer
 kill -STOP "$c"
