@@ -40,12 +40,11 @@ cell native volatile fence 100;   want native volatile fence PASS 0; [ "$N" = 10
 cell native acquire fence 100;    want native acquire fence PASS 0;  [ "$N" = 100 ] || fail "native acquire: $N runs"
 cell native acquire nofence 1000; want native acquire nofence LOST_WAKEUP; nn=$N
 # det (tso, pct)
-# --runs 1: det explores up to 100 seeds in one run and reports the first
-# failure, or one PASS line for all of them (docs/det-engine.md)
-cell det plain fence 1;           want det plain fence HANG_STALE_READ; hang_at_loop det
-cell det volatile fence 1;        want det volatile fence PASS 0
-cell det acquire fence 1;         want det acquire fence PASS 0
-cell det acquire nofence 1;       want det acquire nofence LOST_WAKEUP
+# --runs 100: 100 det executions (seeds 1..100), stopping at the first failure
+cell det plain fence 100;         want det plain fence HANG_STALE_READ; hang_at_loop det
+cell det volatile fence 100;      want det volatile fence PASS 0
+cell det acquire fence 100;       want det acquire fence PASS 0
+cell det acquire nofence 100;     want det acquire nofence LOST_WAKEUP
 dn=$(jget "$OUT" "L[-1]['evidence'].get('executions')")
 # ThreadSanitizer and Helgrind, one run each
 for e in tsan helgrind; do
