@@ -313,7 +313,14 @@ static void judge(void)
                  (unsigned long long)S->quiet_points);
         end_exec(V_LIVELOCK, spinner, t->spin_key, t->spin_val, why);
     } else {
-        end_exec(V_DEADLOCK, -1, front, rear, "no participant can run and the CPUs are not done");
+        if (cpus_done)
+            snprintf(why, sizeof why, "no participant can run: the CPUs are done but %u request(s) "
+                     "are left in the ring (req_front %u, req_rear %u) and the daemon %s",
+                     hvsim_ring_count(front, rear), front, rear,
+                     be->state == DT_DONE ? "has returned" : "cannot run");
+        else
+            snprintf(why, sizeof why, "no participant can run and the CPUs are not done");
+        end_exec(V_DEADLOCK, -1, front, rear, why);
     }
 }
 
