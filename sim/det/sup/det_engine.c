@@ -324,7 +324,8 @@ int det_exec(struct det_ctx *x, const struct det_plan *p, struct det_outcome *o,
             if (!burning || !S->t[h].points) {
                 /* not spinning: blocked in the kernel, in a call det does not
                  * model.  Give it the scenario's timeout, then name the call. */
-                if (stalled >= (long)x->c.timeout_ms && S->t[h].points && sleeping) {
+                if (stalled >= (long)x->c.timeout_ms && S->t[h].points && sleeping &&
+                    grew * 50 < win) { /* a blocked thread uses no CPU; a starved spinner some */
                     o->verdict = V_TIMEOUT;
                     o->vtid = h;
                     o->hang_pc = S->t[h].last_pc;
