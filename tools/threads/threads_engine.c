@@ -76,7 +76,7 @@ static void command_line(const struct hvsim_runcfg *c, const char *bin, const ch
     unsigned hang = hang_window_ms(c);
     if (is_helgrind(c))
         snprintf(out, n,
-                 "valgrind --tool=helgrind --fullpath-after= --history-level=full --num-callers=24 "
+                 "valgrind --tool=helgrind --fair-sched=yes --fullpath-after= --history-level=full --num-callers=24 "
                  "--error-exitcode=0 --suppressions=%s --log-file=%s/helgrind.log %s --fd 3 --hang-ms %u "
                  "--quiesce-ms %u",
                  supp_path(c), logdir, bin, hang, quiesce_ms(c));
