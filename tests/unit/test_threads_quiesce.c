@@ -18,6 +18,19 @@ static struct hvsim_ctl ctl;
 static struct virtio_bridge br;
 #define MS 1000000ull
 
+/* A fake CPU clock: the waiter spins (runs) unless the test stops it. */
+static int64_t fake_ns;
+static int64_t fake_cpu_time(int tid)
+{
+    (void)tid;
+    return fake_ns;
+}
+static void init(struct thr_quiesce *q)
+{
+    thr_quiesce_init(q, 300 * MS);
+    q->cpu_time = fake_cpu_time;
+}
+
 static void lost_wakeup_state(void)
 {
     memset(&ctl, 0, sizeof ctl);
@@ -40,10 +53,31 @@ static void test_holds_for_the_window(void **s)
     (void)s;
     lost_wakeup_state();
     struct thr_quiesce q;
-    thr_quiesce_init(&q, 300 * MS);
+    init(&q);
+    fake_ns = 0;
     assert_int_equal(thr_quiesce_poll(&q, &ctl, &br, 2, 1000 * MS), 0); /* window starts */
+    fake_ns = 200 * (int64_t)MS;
     assert_int_equal(thr_quiesce_poll(&q, &ctl, &br, 2, 1200 * MS), 0);
+    fake_ns = 300 * (int64_t)MS;
     assert_int_equal(thr_quiesce_poll(&q, &ctl, &br, 2, 1300 * MS), 1);
+}
+
+/* A waiter that did not run in the window (descheduled: perhaps just before
+ * its IPI) is no evidence: the window starts again. */
+static void test_a_waiter_that_did_not_run(void **s)
+{
+    (void)s;
+    lost_wakeup_state();
+    struct thr_quiesce q;
+    init(&q);
+    fake_ns = 7 * (int64_t)MS;
+    assert_int_equal(thr_quiesce_poll(&q, &ctl, &br, 2, 1000 * MS), 0);
+    fake_ns += 4 * (int64_t)MS; /* < 5 ms of CPU in 300 ms */
+    assert_int_equal(thr_quiesce_poll(&q, &ctl, &br, 2, 1300 * MS), 0);
+    assert_int_equal(thr_quiesce_poll(&q, &ctl, &br, 2, 1320 * MS), 0); /* new window from here */
+    fake_ns += 50 * (int64_t)MS;
+    assert_int_equal(thr_quiesce_poll(&q, &ctl, &br, 2, 1600 * MS), 0);
+    assert_int_equal(thr_quiesce_poll(&q, &ctl, &br, 2, 1620 * MS), 1);
 }
 
 static void test_progress_restarts_the_window(void **s)
@@ -51,10 +85,13 @@ static void test_progress_restarts_the_window(void **s)
     (void)s;
     lost_wakeup_state();
     struct thr_quiesce q;
-    thr_quiesce_init(&q, 300 * MS);
+    init(&q);
+    fake_ns = 0;
     thr_quiesce_poll(&q, &ctl, &br, 2, 1000 * MS);
+    fake_ns = 100 * (int64_t)MS;
     ctl.daemon_sleeps++; /* the daemon woke and slept again meanwhile */
     assert_int_equal(thr_quiesce_poll(&q, &ctl, &br, 2, 1300 * MS), 0);
+    fake_ns = 500 * (int64_t)MS;
     assert_int_equal(thr_quiesce_poll(&q, &ctl, &br, 2, 1599 * MS), 0);
     assert_int_equal(thr_quiesce_poll(&q, &ctl, &br, 2, 1600 * MS), 1);
 }
@@ -62,9 +99,11 @@ static void test_progress_restarts_the_window(void **s)
 static void expect_never(void)
 {
     struct thr_quiesce q;
-    thr_quiesce_init(&q, 300 * MS);
-    for (uint64_t t = 0; t <= 1000; t += 100)
+    init(&q);
+    for (uint64_t t = 0; t <= 1000; t += 100) {
+        fake_ns = (int64_t)(t * MS); /* the CPU runs all along */
         assert_int_equal(thr_quiesce_poll(&q, &ctl, &br, 2, (1000 + t) * MS), 0);
+    }
 }
 
 static void test_not_quiescent(void **s)
@@ -86,6 +125,7 @@ int main(void)
     const struct CMUnitTest t[] = {
         cmocka_unit_test(test_holds_for_the_window),
         cmocka_unit_test(test_progress_restarts_the_window),
+        cmocka_unit_test(test_a_waiter_that_did_not_run),
         cmocka_unit_test(test_not_quiescent),
     };
     return cmocka_run_group_tests(t, 0, 0);

@@ -1,11 +1,38 @@
 /* sim/threads/rt/threads_quiesce.c — see quiesce.h. */
 #include "quiesce.h"
+#include <stdio.h>
 #include <string.h>
 
 void thr_quiesce_init(struct thr_quiesce *q, uint64_t window_ns)
 {
     memset(q, 0, sizeof *q);
     q->window_ns = window_ns;
+    q->cpu_time = thr_thread_cpu_ns;
+}
+
+int64_t thr_thread_cpu_ns(int tid)
+{
+    char p[64];
+    snprintf(p, sizeof p, "/proc/self/task/%d/schedstat", tid);
+    FILE *f = fopen(p, "r");
+    unsigned long long ns;
+    int ok = f && fscanf(f, "%llu", &ns) == 1;
+    if (f)
+        fclose(f);
+    return ok ? (int64_t)ns : -1;
+}
+
+/* Every CPU waiting in the handler ran during the window. */
+static int waiters_ran(struct thr_quiesce *q, const struct hvsim_ctl *ctl, unsigned ncpus)
+{
+    for (unsigned i = 0; i < ncpus && i < HVSIM_CPUS; i++) {
+        if (q->s.cpu_state[i] != HVSIM_CPU_IN_HANDLER)
+            continue;
+        int64_t t = q->cpu_time(ctl->cpu[i].tid);
+        if (t < 0 || q->cpu_ns0[i] < 0 || t - q->cpu_ns0[i] < THR_QUIESCE_RAN_NS)
+            return 0;
+    }
+    return 1;
 }
 
 static int waits_for_answer(const struct hvsim_cpu_ctl *c, uint64_t cur)
@@ -66,9 +93,17 @@ int thr_quiesce_poll(struct thr_quiesce *q, const struct hvsim_ctl *ctl, const s
     if (!q->since_ns || memcmp(&s, &q->s, sizeof s)) {
         q->since_ns = now_ns; /* held, but something moved: a new window */
         q->s = s;
+        for (unsigned i = 0; i < ncpus && i < HVSIM_CPUS; i++)
+            q->cpu_ns0[i] = s.cpu_state[i] == HVSIM_CPU_IN_HANDLER ? q->cpu_time(ctl->cpu[i].tid) : 0;
         return 0;
     }
-    return now_ns - q->since_ns >= q->window_ns;
+    if (now_ns - q->since_ns < q->window_ns)
+        return 0;
+    if (!waiters_ran(q, ctl, ncpus)) {
+        q->since_ns = 0; /* no evidence the waiters are past their kick: again */
+        return 0;
+    }
+    return 1;
 }
 
 void thr_quiesce_print(const struct thr_quiesce *q, FILE *f)
