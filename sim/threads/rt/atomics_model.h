@@ -107,8 +107,9 @@ HVSIM_AM_INLINE void hvsim_am_fence(int mo)
  * variable, gcc treats it as seq_cst when it is not folded to a constant —
  * always at -O0: a relaxed store became `xchg` (a locked RMW, which Helgrind
  * instruments as a read only, so the daemon's flag store vanished as a write
- * and the race with a plain wait was never reported), and TSan saw every
- * relaxed RMW as acq_rel (synchronisation the code under test does not have).
+ * and the race with a plain wait was never reported), and the code under
+ * test got full barriers it does not have.  (TSan's pass forwards a variable
+ * order at run time, so only the plain build was wrong.)
  * So each wrapper switches on the order and issues the builtin with that
  * order as a constant; the switch folds away once inlined at -O1 and above.
  * Only the orders valid for the operation are spelt (gcc warns on others);
