@@ -15,7 +15,7 @@ SAN     ?=
 PKGS    := jansson libdw
 HCFLAGS := -std=gnu11 -g -O2 -Wall -Wextra -Werror -Wno-format-truncation -Isim/include -Isim -I. \
            -DHVSIM_HOME_DEFAULT=\"$(CURDIR)\" $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-HLDLIBS := -ljansson -ldw -lelf -lcapstone -lpthread -lm
+HLDLIBS := -ljansson -ldw -lelf -lcapstone -lnettle -lpthread -lm
 ifneq ($(SAN),)
 HCFLAGS += -fsanitize=$(SAN) -fno-omit-frame-pointer
 HLDFLAGS += -fsanitize=$(SAN)
@@ -114,7 +114,8 @@ build/fuzz/fuzz_scenario: tests/fuzz/fuzz_scenario.c sim/scenario/scenario.c sim
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@
 build/fuzz/fuzz_report: tests/fuzz/fuzz_report.c tools/report/report.c tools/report/report_md.c \
-                        tools/report/report_junit.c tools/report/report_html.c sim/core/outpath.c
+                        tools/report/report_junit.c tools/report/report_html.c tools/report/report_sarif.c \
+                        sim/core/outpath.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ -ljansson
 build/fuzz/fuzz_replay: tests/fuzz/fuzz_replay.c sim/det/sup/det_sched.c sim/det/sup/det_emit.c

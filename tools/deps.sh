@@ -11,7 +11,7 @@
 # command to run instead and exits 1.
 set -eu
 
-core="gcc make clang libclang-rt-14-dev libjansson-dev libdw-dev libelf-dev libcapstone-dev pkg-config valgrind"
+core="gcc make clang libclang-rt-14-dev libjansson-dev libdw-dev libelf-dev libcapstone-dev nettle-dev pkg-config valgrind"
 cross="qemu-user gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu libc6-dev-arm64-cross libc6-dev-riscv64-cross binutils-aarch64-linux-gnu binutils-riscv64-linux-gnu"
 ppc64le="gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross binutils-powerpc64le-linux-gnu"
 test="libcmocka-dev libxml2-utils chromium stress-ng python3"

@@ -353,6 +353,7 @@ static void side_sources(const struct hvsim_runcfg *c, enum build_profile prof, 
     if (prof == BUILD_THREADS || prof == BUILD_TSAN) {
         rt[(*nrt)++] = P("%s/sim/threads/rt/threads_main.c", home);
         rt[(*nrt)++] = P("%s/sim/threads/rt/platform_threads.c", home);
+        rt[(*nrt)++] = P("%s/sim/threads/rt/threads_quiesce.c", home);
         rt[(*nrt)++] = P("%s/sim/runtime/guest.c", home);
         rt[(*nrt)++] = P("%s/sim/runtime/delay.c", home);
         rt[(*nrt)++] = P("%s/sim/runtime/platform_common.c", home);

@@ -1,5 +1,6 @@
 /* sim/core/result.c — a run's result as JSON and as a line for people. */
 #include "result.h"
+#include "code_record.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -95,6 +96,8 @@ json_t *result_to_json(const struct run_result *r, const struct hvsim_runcfg *c)
         json_object_set_new(ev, "layout", json_string(c->v.layout_old ? "old" : "new"));
         json_object_set_new(ev, "pct_depth", json_integer(c->pct_depth));
         json_object_set_new(ev, "dfs_bound", json_integer(c->dfs_bound));
+        /* the code this schedule ran on: replay rebuilds exactly it or refuses */
+        json_object_set_new(ev, "code", code_record_json(c));
     }
     if (r->race.tool[0]) {
         const struct run_race *x = &r->race;

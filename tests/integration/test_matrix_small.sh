@@ -7,7 +7,7 @@ t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
 args="--scenario scenarios/seed_hang.hvs --cc gcc,clang --opt O0,O2,O3 --wait plain,volatile --runs 2"
 "$HVSIM" matrix $args --out "$t/all" 2>"$t/err"; rc=$?
 [ $rc -eq 0 ] || fail "matrix exit $rc: $(tail -3 "$t/err")"
-for f in report.json junit.xml summary.md index.html; do [ -s "$t/all/$f" ] || fail "missing $f"; done
+for f in report.json junit.xml summary.md index.html report.sarif; do [ -s "$t/all/$f" ] || fail "missing $f"; done
 # junit.xml: parsed by Python's XML parser (well-formedness and the counts),
 # so the matrix test needs no xmllint (test_report_html validates with it)
 junit=$(python3 - "$t/all/junit.xml" <<'PY'

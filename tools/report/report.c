@@ -382,7 +382,8 @@ int report_write_all(json_t *report, const char *outdir, char *err, size_t errle
     }
     if (write_one(report, outdir, "summary.md", report_write_summary_md, err, errlen) ||
         write_one(report, outdir, "junit.xml", report_write_junit, err, errlen) ||
-        write_one(report, outdir, "index.html", report_write_html, err, errlen))
+        write_one(report, outdir, "index.html", report_write_html, err, errlen) ||
+        write_one(report, outdir, "report.sarif", report_write_sarif, err, errlen))
         return -1;
     return 0;
 }
@@ -535,7 +536,7 @@ static void report_usage(FILE *f)
 {
     fputs("usage: hvsim report REPORT.json [--out DIR]\n"
           "\n"
-          "Write summary.md, junit.xml and index.html from a report.json\n"
+          "Write summary.md, junit.xml, index.html and report.sarif from a report.json\n"
           "(schema hvsim-report v1, docs/report-schema.md).\n"
           "\n"
           "  --out DIR   where to write (default: the directory of REPORT.json)\n"
@@ -554,7 +555,7 @@ static void merge_usage(FILE *f)
           "sorted by id; a cell id present in two shards is an error.\n"
           "\n"
           "  -o, --output OUT.json  the merged report (required)\n"
-          "  --out DIR              also write summary.md, junit.xml, index.html there\n"
+          "  --out DIR              also write summary.md, junit.xml, index.html, report.sarif there\n"
           "  -h, --help             this text\n"
           "\n"
           "Exit status: 0 ok, 1 output could not be written, 2 bad usage or input (an\n"

@@ -29,12 +29,17 @@ int report_validate(json_t *report, char *err, size_t errlen);
  * Returns a new reference or NULL + message. */
 json_t *report_load(const char *path, char *err, size_t errlen);
 
-/* Write summary.md, junit.xml, index.html into outdir (created if missing)
+/* Write summary.md, junit.xml, index.html, report.sarif into outdir (created if missing)
  * from the report object.  0 ok, -1 + message. */
 int report_write_all(json_t *report, const char *outdir, char *err, size_t errlen);
 int report_write_summary_md(json_t *report, FILE *f);
 int report_write_junit(json_t *report, FILE *f);
 int report_write_html(json_t *report, FILE *f);
+/* SARIF 2.1.0 (report.sarif): one rule per verdict kind, one result per
+ * non-PASS cell at its file:line, level error (unexpected) / note
+ * (expected failure).  report_to_sarif returns a new reference. */
+json_t *report_to_sarif(json_t *report);
+int report_write_sarif(json_t *report, FILE *f);
 
 /* Merge shard reports (same schema) into one; cells concatenated and sorted
  * by id, duplicates by id are an error.  Returns a new reference or NULL +

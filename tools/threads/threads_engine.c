@@ -16,6 +16,7 @@
 #define _GNU_SOURCE
 #include "threads.h"
 #include "core/srcloc.h"
+#include "threads_end.h"
 #include "core/build.h"
 #include "core/engine.h"
 #include "core/region.h"
@@ -37,6 +38,7 @@
 #define RT_EXIT_DONE 0
 #define RT_EXIT_HANG 20
 #define RT_EXIT_WRONG 21
+#define RT_EXIT_QUIESCENT 22
 
 static int is_helgrind(const struct hvsim_runcfg *c) { return !strcmp(c->engine, "helgrind"); }
 
@@ -45,6 +47,19 @@ static unsigned hang_window_ms(const struct hvsim_runcfg *c)
     unsigned h = c->hang_ms * 4;
     unsigned floor = is_helgrind(c) ? 4000 : 1500;
     return h < floor ? floor : h;
+}
+
+/* How long "nobody can move, work pending" must hold, unchanged, before the
+ * binary calls it: longer than any configured delay (a CPU delayed before
+ * its push looks blocked meanwhile), and longer under valgrind, which runs
+ * one thread at a time. */
+static unsigned quiesce_ms(const struct hvsim_runcfg *c)
+{
+    uint64_t dmax = 0;
+    for (unsigned i = 0; i < HVSIM_SITE__COUNT; i++)
+        if (c->delay[i].max_ns > dmax)
+            dmax = c->delay[i].max_ns;
+    return (is_helgrind(c) ? 1000u : 300u) + (unsigned)(4 * dmax / 1000000ull);
 }
 
 static const char *supp_path(const struct hvsim_runcfg *c)
@@ -61,13 +76,15 @@ static void command_line(const struct hvsim_runcfg *c, const char *bin, const ch
     unsigned hang = hang_window_ms(c);
     if (is_helgrind(c))
         snprintf(out, n,
-                 "valgrind --tool=helgrind --fullpath-after= --history-level=full --num-callers=24 "
-                 "--error-exitcode=0 --suppressions=%s --log-file=%s/helgrind.log %s --fd 3 --hang-ms %u",
-                 supp_path(c), logdir, bin, hang);
+                 "valgrind --tool=helgrind --fair-sched=yes --fullpath-after= --history-level=full --num-callers=24 "
+                 "--error-exitcode=0 --suppressions=%s --log-file=%s/helgrind.log %s --fd 3 --hang-ms %u "
+                 "--quiesce-ms %u",
+                 supp_path(c), logdir, bin, hang, quiesce_ms(c));
     else
         snprintf(out, n, "TSAN_OPTIONS='halt_on_error=0 exitcode=0 report_thread_leaks=0 "
-                         "print_suppressions=1 history_size=4 suppressions=%s' %s --fd 3 --hang-ms %u",
-                 supp_path(c), bin, hang);
+                         "print_suppressions=1 history_size=4 suppressions=%s' %s --fd 3 --hang-ms %u "
+                         "--quiesce-ms %u",
+                 supp_path(c), bin, hang, quiesce_ms(c));
 }
 
 static char *slurp(const char *path)
@@ -105,9 +122,10 @@ static void rm_rf(const char *dir)
 static int run_binary(const struct hvsim_runcfg *c, const char *bin, const char *logdir, int region_fd,
                       int *st, int *killed, char *err, size_t errlen)
 {
-    char outlog[700], hang[16], vglog[720], supp[720];
+    char outlog[700], hang[16], quiesce[16], vglog[720], supp[720];
     snprintf(outlog, sizeof outlog, "%s/out.log", logdir);
     snprintf(hang, sizeof hang, "%u", hang_window_ms(c));
+    snprintf(quiesce, sizeof quiesce, "%u", quiesce_ms(c));
     snprintf(vglog, sizeof vglog, "--log-file=%s/helgrind.log", logdir);
     snprintf(supp, sizeof supp, "--suppressions=%s", supp_path(c));
     char tsan_opts[900];
@@ -120,8 +138,8 @@ static int run_binary(const struct hvsim_runcfg *c, const char *bin, const char 
      * machine: a 90 s time-out instead of a 5 s run). */
     char *hg_argv[] = { "valgrind", "--tool=helgrind", "--fair-sched=yes", "--fullpath-after=", "--history-level=full",
                         "--num-callers=24", "--error-exitcode=0", supp, vglog, (char *)bin,
-                        "--fd", "3", "--hang-ms", hang, 0 };
-    char *ts_argv[] = { (char *)bin, "--fd", "3", "--hang-ms", hang, 0 };
+                        "--fd", "3", "--hang-ms", hang, "--quiesce-ms", quiesce, 0 };
+    char *ts_argv[] = { (char *)bin, "--fd", "3", "--hang-ms", hang, "--quiesce-ms", quiesce, 0 };
     int logfd = open(outlog, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (logfd < 0) {
         snprintf(err, errlen, "%s: %s", outlog, strerror(errno));
@@ -222,42 +240,6 @@ static void name_location(const struct thr_report *R, uint64_t base, int layout_
         snprintf(buf, n, "address 0x%llx", (unsigned long long)R->addr);
     else
         snprintf(buf, n, "?");
-}
-
-/* The hang part of the verdict, from the control area the binary left. */
-static int judge_hang(struct run_result *r, const struct hvsim_runcfg *c, struct region *rg,
-                      char *why, size_t whylen)
-{
-    struct hvsim_ctl *ctl = rg->ctl;
-    for (unsigned i = 0; i < c->ncpus && i < HVSIM_CPUS; i++) {
-        struct hvsim_cpu_ctl *cc = &ctl->cpu[i];
-        if (cc->state != HVSIM_CPU_IN_HANDLER)
-            continue;
-        uint64_t mem = __atomic_load_n(&rg->bridge->cfg_flags[i], __ATOMIC_RELAXED);
-        uint64_t idx = cc->cur;
-        r->cpu = (int)i;
-        r->flag_in_memory = mem;
-        r->flag_waited_on = cc->flag_before;
-        if (mem != cc->flag_before) {
-            snprintf(why, whylen,
-                     "cpu%u never left the handler on access #%llu: cfg_flags[%u] is %llu in memory "
-                     "but it still waits on %llu (the wait loop does not re-read memory)",
-                     i, (unsigned long long)idx, i, (unsigned long long)mem,
-                     (unsigned long long)cc->flag_before);
-            snprintf(r->function, sizeof r->function, "wait_for_response");
-            return V_HANG_STALE_READ;
-        }
-        snprintf(why, whylen, "cpu%u is stuck in the handler on access #%llu, cfg_flags[%u] = %llu "
-                              "unchanged (daemon state %u, ring %u..%u)",
-                 i, (unsigned long long)idx, i, (unsigned long long)mem, ctl->daemon_state,
-                 rg->bridge->req_front, rg->bridge->req_rear);
-        if (ctl->daemon_state == HVSIM_DAEMON_SLEEPING && rg->bridge->req_front != rg->bridge->req_rear &&
-            ctl->ipi_sent == ctl->ipi_consumed)
-            return V_LOST_WAKEUP;
-        return V_TIMEOUT;
-    }
-    snprintf(why, whylen, "no progress, no CPU inside the handler");
-    return V_TIMEOUT;
 }
 
 static int one_run(const struct hvsim_runcfg *c, const struct build_out *b, uint64_t seed,
@@ -365,16 +347,18 @@ static int one_run(const struct hvsim_runcfg *c, const struct build_out *b, uint
 
     /* how the run itself ended */
     enum hvsim_verdict end = V_PASS;
-    char why[600] = "";
+    char why[600] = "", detail[3000] = "";
     if (killed) {
-        end = judge_hang(r, c, &rg, why, sizeof why);
+        end = thr_judge_end(c, b->hv, &rg, THR_END_KILLED, r, why, sizeof why, detail, sizeof detail);
         snprintf(why + strlen(why), sizeof why - strlen(why), "; killed after the hard time limit");
     } else if (WIFSIGNALED(st)) {
         end = V_CRASH;
         r->signal = WTERMSIG(st);
         snprintf(why, sizeof why, "the threads process died of signal %d", r->signal);
     } else if (WEXITSTATUS(st) == RT_EXIT_HANG) {
-        end = judge_hang(r, c, &rg, why, sizeof why);
+        end = thr_judge_end(c, b->hv, &rg, THR_END_HANG, r, why, sizeof why, detail, sizeof detail);
+    } else if (WEXITSTATUS(st) == RT_EXIT_QUIESCENT) {
+        end = thr_judge_end(c, b->hv, &rg, THR_END_QUIESCENT, r, why, sizeof why, detail, sizeof detail);
     } else if (WEXITSTATUS(st) == RT_EXIT_WRONG) {
         end = V_WRONG_VALUE;
         for (unsigned i = 0; i < c->ncpus && i < HVSIM_CPUS; i++)
@@ -437,9 +421,10 @@ static int one_run(const struct hvsim_runcfg *c, const struct build_out *b, uint
         snprintf(r->summary, sizeof r->summary, "%s: no data race reported; %s", rc->tool, why);
         snprintf(r->text, sizeof r->text,
                  "%s reported no data race in the code under test (%u report(s) of another kind, %u in "
-                 "hvsim's runtime, %u suppressed%s). Run end: %s.",
+                 "hvsim's runtime, %u suppressed%s). Run end: %s: %s",
                  rc->tool, rc->nother, rc->nharness, rc->suppressed,
-                 hg && rc->natomic_pairs ? ", atomic-vs-atomic pairs set aside" : "", rc->run_end);
+                 hg && rc->natomic_pairs ? ", atomic-vs-atomic pairs set aside" : "", verdict_name(end),
+                 detail[0] ? detail : why);
         if (rc->nother + rc->nharness > 0)
             for (int i = 0; i < nrep; i++)
                 if (!R[i].is_race || R[i].cur.harness || R[i].prev.harness) {

@@ -2,6 +2,7 @@
  * rebuild the configuration a det run printed with --json and rerun its
  * schedule (evidence.schedule) exactly. */
 #include "det.h"
+#include "core/code_record.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "scenario/scenario.h"
@@ -23,7 +24,14 @@ static void usage(FILE *f)
                "  --emit-test FILE.c    write a CMocka test replaying this failure: it fails while\n"
                "                        the bug is there and passes once fixed (HVSIM_REGRESS_ARGS\n"
                "                        adds options such as --wake fence to its replay)\n"
-               "\nexit status: 0 the replay passed, 1 it failed again, 2 bad input\n");
+               "  --allow-changed       replay on the recorded files as they are now even if their\n"
+               "                        SHA-256 changed (the emitted test does: it is meant to pass\n"
+               "                        once the code is fixed); a missing file still refuses\n"
+               "\nThe failure JSON records the code it ran (evidence.code: the --hv/--backend\n"
+               "sources, libraries and headers with their SHA-256, -I directories, --cflags);\n"
+               "replay rebuilds exactly that code and refuses (exit 2, naming the file) when a\n"
+               "file is missing or its content changed.\n"
+               "\nexit status: 0 the replay passed, 1 it failed again, 2 bad input or other code\n");
 }
 
 static void set(char *dst, size_t n, json_t *o, const char *k)
@@ -58,7 +66,7 @@ int cmd_replay(int argc, char **argv)
     const char *ov[5] = { 0 }; /* wait wake relax opt cc overrides */
     static const char *const ovname[5] = { "--wait", "--wake", "--relax", "--opt", "--cc" };
     struct det_replay_opts ro = { 0 };
-    int json = 0;
+    int json = 0, allow_changed = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
@@ -71,6 +79,8 @@ int cmd_replay(int argc, char **argv)
             sched = argv[++i];
         } else if (!strcmp(argv[i], "--json")) {
             json = 1;
+        } else if (!strcmp(argv[i], "--allow-changed")) {
+            allow_changed = 1;
         } else if (!strcmp(argv[i], "--emit-test") && i + 1 < argc) {
             emit = argv[++i];
         } else if (argv[i][0] == '-' && i + 1 < argc &&
@@ -114,8 +124,19 @@ int cmd_replay(int argc, char **argv)
         return EXIT_USAGE;
     }
     json_t *ev = json_object_get(o, "evidence");
+    json_t *code = json_object_get(ev, "code");
     if (emit) {
+        /* A test emitted from a failure must be about the code that failed:
+         * refuse when it is gone or no longer the same. */
+        static struct hvsim_runcfg scratch;
         char e[1200];
+        int crc = code ? code_record_apply(code, &scratch, 0, e, sizeof e) : 0;
+        if (crc < 0) {
+            fprintf(stderr, "hvsim replay: %s%s\n",
+                    crc == -2 ? "will not emit a test of other code than the failure ran: " : "", e);
+            json_decref(o);
+            return EXIT_USAGE;
+        }
         int erc = det_emit_test(o, emit, e, sizeof e);
         if (erc < 0)
             fprintf(stderr, "hvsim replay: %s\n", e);
@@ -165,6 +186,23 @@ int cmd_replay(int argc, char **argv)
             snprintf(ovdst[k], ovlen[k], "%s", ov[k]);
     const char *lay = json_string_value(json_object_get(ev, "layout"));
     c.v.layout_old = lay && !strcmp(lay, "old");
+    if (code) {
+        char e[2200];
+        int crc = code_record_apply(code, &c, allow_changed, e, sizeof e);
+        if (crc < 0) {
+            fprintf(stderr, "hvsim replay: %s%s\n",
+                    crc == -2 ? "refusing to replay other code than the failure ran: " : "", e);
+            if (crc == -2 && !strstr(e, ": missing"))
+                fprintf(stderr, "  (--allow-changed replays the schedule on the file as it is now)\n");
+            json_decref(o);
+            return EXIT_USAGE;
+        }
+        if (e[0])
+            fprintf(stderr, "hvsim replay: note: replaying on changed code (--allow-changed): %s\n", e);
+    } else {
+        fprintf(stderr, "hvsim replay: note: %s records no code (evidence.code; written by an older hvsim): "
+                        "building %s\n", path, c.n_hv_src || c.n_be_src ? "the scenario's code" : "hvsim's reference code");
+    }
     uint64_t seed = (uint64_t)json_integer_value(json_object_get(o, "seed"));
     c.seed = seed;
     ro.schedule = sched;

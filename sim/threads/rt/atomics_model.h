@@ -84,7 +84,15 @@ HVSIM_AM_INLINE void hvsim_am_after_read(const volatile void *p, int mo)
 
 HVSIM_AM_INLINE void hvsim_am_fence(int mo)
 {
-    __atomic_thread_fence(mo);
+    /* a constant order, for the reason given at HVSIM_AM_ST_ORDERS below */
+    switch (HVSIM_AM_MO(mo)) {
+    case __ATOMIC_RELAXED: break;
+    case __ATOMIC_CONSUME: __atomic_thread_fence(__ATOMIC_CONSUME); break;
+    case __ATOMIC_ACQUIRE: __atomic_thread_fence(__ATOMIC_ACQUIRE); break;
+    case __ATOMIC_RELEASE: __atomic_thread_fence(__ATOMIC_RELEASE); break;
+    case __ATOMIC_ACQ_REL: __atomic_thread_fence(__ATOMIC_ACQ_REL); break;
+    default: __atomic_thread_fence(__ATOMIC_SEQ_CST); break;
+    }
     if (HVSIM_AM_IS_REL(mo))
         hvsim_am_rel_armed = 1;
     if (HVSIM_AM_IS_ACQ(mo)) {
@@ -95,24 +103,87 @@ HVSIM_AM_INLINE void hvsim_am_fence(int mo)
     }
 }
 
+/* The memory order reaches a wrapper as a parameter.  Passed on as a
+ * variable, gcc treats it as seq_cst when it is not folded to a constant —
+ * always at -O0: a relaxed store became `xchg` (a locked RMW, which Helgrind
+ * instruments as a read only, so the daemon's flag store vanished as a write
+ * and the race with a plain wait was never reported), and the code under
+ * test got full barriers it does not have.  (TSan's pass forwards a variable
+ * order at run time, so only the plain build was wrong.)
+ * So each wrapper switches on the order and issues the builtin with that
+ * order as a constant; the switch folds away once inlined at -O1 and above.
+ * Only the orders valid for the operation are spelt (gcc warns on others);
+ * anything else takes seq_cst, as the builtin itself would. */
+#define HVSIM_AM_ST_ORDERS(OP, T, mo)                                                        \
+    switch (HVSIM_AM_MO(mo)) {                                                                \
+    case __ATOMIC_RELAXED: OP(T, __ATOMIC_RELAXED); break;                                    \
+    case __ATOMIC_RELEASE: OP(T, __ATOMIC_RELEASE); break;                                    \
+    default: OP(T, __ATOMIC_SEQ_CST); break;                                                  \
+    }
+#define HVSIM_AM_LD_ORDERS(OP, T, mo)                                                        \
+    switch (HVSIM_AM_MO(mo)) {                                                                \
+    case __ATOMIC_RELAXED: OP(T, __ATOMIC_RELAXED); break;                                    \
+    case __ATOMIC_CONSUME: OP(T, __ATOMIC_CONSUME); break;                                    \
+    case __ATOMIC_ACQUIRE: OP(T, __ATOMIC_ACQUIRE); break;                                    \
+    default: OP(T, __ATOMIC_SEQ_CST); break;                                                  \
+    }
+#define HVSIM_AM_RMW_ORDERS(OP, T, mo)                                                       \
+    switch (HVSIM_AM_MO(mo)) {                                                                \
+    case __ATOMIC_RELAXED: OP(T, __ATOMIC_RELAXED); break;                                    \
+    case __ATOMIC_CONSUME: OP(T, __ATOMIC_CONSUME); break;                                    \
+    case __ATOMIC_ACQUIRE: OP(T, __ATOMIC_ACQUIRE); break;                                    \
+    case __ATOMIC_RELEASE: OP(T, __ATOMIC_RELEASE); break;                                    \
+    case __ATOMIC_ACQ_REL: OP(T, __ATOMIC_ACQ_REL); break;                                    \
+    default: OP(T, __ATOMIC_SEQ_CST); break;                                                  \
+    }
+/* compare-exchange: the failure order may be no stronger than the success
+ * order and neither release nor acq_rel; it is clamped to that (what the
+ * builtin's definition allows) and then spelt as a constant too. */
+#define HVSIM_AM_CAS_F(T, S, fmo)                                                             \
+    switch ((S) == __ATOMIC_SEQ_CST ? HVSIM_AM_MO(fmo)                                        \
+            : (S) == __ATOMIC_ACQUIRE || (S) == __ATOMIC_ACQ_REL                              \
+                ? (HVSIM_AM_MO(fmo) == __ATOMIC_SEQ_CST ? __ATOMIC_ACQUIRE : HVSIM_AM_MO(fmo)) \
+            : (S) == __ATOMIC_CONSUME                                                         \
+                ? (HVSIM_AM_MO(fmo) == __ATOMIC_RELAXED ? __ATOMIC_RELAXED : __ATOMIC_CONSUME) \
+                : __ATOMIC_RELAXED) {                                                         \
+    case __ATOMIC_RELAXED: HVSIM_AM_CAS_DO(T, S, __ATOMIC_RELAXED); break;                    \
+    case __ATOMIC_CONSUME: HVSIM_AM_CAS_DO(T, S, HVSIM_AM_MIN_F(S, __ATOMIC_CONSUME)); break; \
+    case __ATOMIC_ACQUIRE: HVSIM_AM_CAS_DO(T, S, HVSIM_AM_MIN_F(S, __ATOMIC_ACQUIRE)); break; \
+    default: HVSIM_AM_CAS_DO(T, S, HVSIM_AM_MIN_F(S, __ATOMIC_SEQ_CST)); break;               \
+    }
+/* the strongest failure order S allows, at most F — a constant expression,
+ * so the dead combinations of the switch above are still valid ones */
+#define HVSIM_AM_MIN_F(S, F)                                                                  \
+    ((S) == __ATOMIC_SEQ_CST ? (F)                                                            \
+     : (S) == __ATOMIC_ACQUIRE || (S) == __ATOMIC_ACQ_REL                                     \
+         ? ((F) == __ATOMIC_SEQ_CST ? __ATOMIC_ACQUIRE : (F))                                 \
+     : (S) == __ATOMIC_CONSUME ? ((F) == __ATOMIC_RELAXED ? __ATOMIC_RELAXED : __ATOMIC_CONSUME) \
+                               : __ATOMIC_RELAXED)
+#define HVSIM_AM_CAS_DO(T, S, F)                                                              \
+    (ok = __atomic_compare_exchange_n((volatile T *)(uintptr_t)p, (T *)exp, des, weak, S, F))
+#define HVSIM_AM_CAS_S(T, S) HVSIM_AM_CAS_F(T, S, f)
+#define HVSIM_AM_LD_OP(T, o) (v = __atomic_load_n((const volatile T *)p, o))
+#define HVSIM_AM_ST_OP(T, o) __atomic_store_n((volatile T *)(uintptr_t)p, v, o)
+
 #define HVSIM_AM_DEFS(N, T)                                                                   \
     HVSIM_AM_INLINE T hvsim_am_load_##N(const volatile void *p, int mo)                      \
     {                                                                                         \
-        T v = __atomic_load_n((const volatile T *)p, mo);                                     \
+        T v;                                                                                  \
+        HVSIM_AM_LD_ORDERS(HVSIM_AM_LD_OP, T, mo)                                             \
         hvsim_am_after_read(p, mo);                                                           \
         return v;                                                                             \
     }                                                                                         \
     HVSIM_AM_INLINE void hvsim_am_store_##N(const volatile void *p, T v, int mo)             \
     {                                                                                         \
         hvsim_am_before(p, mo);                                                               \
-        __atomic_store_n((volatile T *)(uintptr_t)p, v, mo);                                  \
+        HVSIM_AM_ST_ORDERS(HVSIM_AM_ST_OP, T, mo)                                             \
     }                                                                                         \
     HVSIM_AM_INLINE _Bool hvsim_am_cas_##N(const volatile void *p, void *exp, T des, int weak, \
                                            int s, int f)                                      \
     {                                                                                         \
+        _Bool ok;                                                                             \
         hvsim_am_before(p, s);                                                                \
-        _Bool ok = __atomic_compare_exchange_n((volatile T *)(uintptr_t)p, (T *)exp, des,     \
-                                               weak, s, f);                                   \
+        HVSIM_AM_RMW_ORDERS(HVSIM_AM_CAS_S, T, s)                                             \
         hvsim_am_after_read(p, ok ? s : f);                                                   \
         return ok;                                                                            \
     }                                                                                         \
@@ -127,8 +198,16 @@ HVSIM_AM_INLINE void hvsim_am_fence(int mo)
 #define HVSIM_AM_RMW(N, T, op)                                                                \
     HVSIM_AM_INLINE T hvsim_am_##op##_##N(const volatile void *p, T v, int mo)               \
     {                                                                                         \
+        T r;                                                                                  \
         hvsim_am_before(p, mo);                                                               \
-        T r = __atomic_##op((volatile T *)(uintptr_t)p, v, mo);                               \
+        switch (HVSIM_AM_MO(mo)) {                                                            \
+        case __ATOMIC_RELAXED: r = __atomic_##op((volatile T *)(uintptr_t)p, v, __ATOMIC_RELAXED); break; \
+        case __ATOMIC_CONSUME: r = __atomic_##op((volatile T *)(uintptr_t)p, v, __ATOMIC_CONSUME); break; \
+        case __ATOMIC_ACQUIRE: r = __atomic_##op((volatile T *)(uintptr_t)p, v, __ATOMIC_ACQUIRE); break; \
+        case __ATOMIC_RELEASE: r = __atomic_##op((volatile T *)(uintptr_t)p, v, __ATOMIC_RELEASE); break; \
+        case __ATOMIC_ACQ_REL: r = __atomic_##op((volatile T *)(uintptr_t)p, v, __ATOMIC_ACQ_REL); break; \
+        default: r = __atomic_##op((volatile T *)(uintptr_t)p, v, __ATOMIC_SEQ_CST); break;  \
+        }                                                                                     \
         hvsim_am_after_read(p, mo);                                                           \
         return r;                                                                             \
     }

@@ -63,5 +63,6 @@ extern __thread uint64_t g_rng;
 #define RT_EXIT_USAGE  3
 #define RT_EXIT_HANG   20  /* no progress for the hang window: see the control area */
 #define RT_EXIT_WRONG  21  /* a read returned a wrong value */
+#define RT_EXIT_QUIESCENT 22 /* nobody can move and work is pending: see the control area */
 
 #endif

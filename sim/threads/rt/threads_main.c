@@ -3,7 +3,7 @@
  * hv_mmio_access), the FINISH_REQ hypercall thread (hv_finish_req), and the
  * backend daemon thread (backend_run), all over one mapping of the region.
  *
- * Usage (started by hvsim): threads --fd N --hang-ms M
+ * Usage (started by hvsim): threads --fd N --hang-ms M [--quiesce-ms Q]
  *   The memfd at fd N holds the bridge page and the control area the
  *   supervisor filled (sim/runtime/control.h).  It is mapped twice: the code
  *   under test uses the first mapping; the harness reads the bridge only
@@ -11,9 +11,17 @@
  *   The main thread watches progress; with none for M ms it leaves the run
  *   as it is (spinning threads and all) and exits with RT_EXIT_HANG — the
  *   reports the detector printed before that are kept.
+ *   Quiescence is judged here, while every participant is still alive
+ *   (threads_quiesce.c): a daemon asleep with requests in the ring, no IPI
+ *   and no FINISH_REQ in flight, every CPU done or waiting for an answer,
+ *   unchanged for Q ms — then it exits RT_EXIT_QUIESCENT at once, without
+ *   stopping anyone, so the control area and the bridge still show that
+ *   state to the supervisor (stopping first woke the daemon, and the
+ *   supervisor read "exited" instead of "asleep").
  */
 #define _GNU_SOURCE
 #include "rt.h"
+#include "quiesce.h"
 #include "runtime/futex.h"
 #include "runtime/guest.h"
 #include "runtime/hypercall.h"
@@ -75,12 +83,14 @@ static void thr_rt_stop_all(void)
 int main(int argc, char **argv)
 {
     int fd = -1;
-    long hang_ms = 2000;
+    long hang_ms = 2000, quiesce_ms = 300;
     for (int i = 1; i + 1 < argc; i++) {
         if (!strcmp(argv[i], "--fd"))
             fd = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--hang-ms"))
             hang_ms = atol(argv[i + 1]);
+        else if (!strcmp(argv[i], "--quiesce-ms"))
+            quiesce_ms = atol(argv[i + 1]);
     }
     if (fd < 0) {
         fprintf(stderr, "hvsim threads: this program is started by hvsim (missing --fd)\n");
@@ -125,6 +135,8 @@ int main(int argc, char **argv)
 
     uint64_t last = thr_rt_progress(), last_t = now_ns();
     int wrong = 0;
+    struct thr_quiesce q;
+    thr_quiesce_init(&q, (uint64_t)quiesce_ms * 1000000ull);
     for (;;) {
         struct timespec ts = { 0, 20000000L };
         nanosleep(&ts, 0);
@@ -137,14 +149,22 @@ int main(int argc, char **argv)
         if (fin == n)
             break;
         uint64_t p = thr_rt_progress(), now = now_ns();
+        if (thr_quiesce_poll(&q, g_ctl, g_alias_bridge, n, now)) {
+            /* Everyone is left exactly as they are: the supervisor reads
+             * this state from the region after the exit. */
+            thr_quiesce_print(&q, stdout);
+            fflush(stdout);
+            _exit(RT_EXIT_QUIESCENT);
+        }
         if (p != last) {
             last = p;
             last_t = now;
         } else if (now - last_t > (uint64_t)hang_ms * 1000000ull) {
             /* Leave the threads as they are: a hoisted load spins forever. */
+            /* No stop first: it would wake the daemon and change the state
+             * the supervisor judges the hang from. */
             printf("hvsim-threads: no progress for %ld ms\n", hang_ms);
             fflush(stdout);
-            thr_rt_stop_all();
             _exit(RT_EXIT_HANG);
         }
     }
