@@ -59,8 +59,8 @@ void oracle_explain_lost_wakeup(const struct oracle_snap *s, struct oracle_findi
     size_t n = sizeof f->text;
     add(t, n, "%s. Evidence: ", f->summary);
     if (s->sleep_ns)
-        add(t, n, "the daemon committed to its last sleep %.1f ms ago with need_wakeup=%u, when the "
-            "request ring %s; ", ms_before(s->now_ns, s->sleep_ns), s->sleep_need_wakeup, at_sleep);
+        add(t, n, "the daemon committed to its last sleep %.1f ms ago with need_wakeup=%u; at that "
+            "moment the request ring %s; ", ms_before(s->now_ns, s->sleep_ns), s->sleep_need_wakeup, at_sleep);
     if (c) {
         add(t, n, "the oldest waiting request, req_list[%u], is cpu%d's %s 0x%llx; ",
             s->req_front % HVSIM_MAX_REQ, cpu, q->is_write ? "write to" : "read of",
@@ -108,7 +108,7 @@ void oracle_explain_lost_wakeup(const struct oracle_snap *s, struct oracle_findi
         "The deterministic engine tells them apart: `--engine det --memory-model sc` can show (b) "
         "only; (a) needs tso.",
         s->sleep_ns && s->sleep_front != s->sleep_rear
-            ? "; the ring already held the request when the daemon committed to sleep, so its "
-              "re-check ran before the request became visible"
+            ? "; the request was already in the ring when the daemon committed to sleep, a "
+              "moment after its re-check missed it"
             : "");
 }

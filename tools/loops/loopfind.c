@@ -221,6 +221,18 @@ int loopfind(const struct lfunc *f, const struct insn *v, size_t n, struct dwlin
             if (!in[k])
                 continue;
             unsigned fl = v[k].flags;
+            /* an exit: a branch whose target is outside the body, falling
+             * through out of it, or an instruction that never falls through
+             * and has no known target (ret, indirect jump) */
+            if (fl & IN_BRANCH) {
+                size_t t = index_of(v, n, v[k].target);
+                if (t == n || !in[t])
+                    l->has_exit = 1;
+            } else if (fl & IN_NOFALL) {
+                l->has_exit = 1;
+            }
+            if (!(fl & IN_NOFALL) && (k + 1 >= n || !in[k + 1]))
+                l->has_exit = 1;
             l->nloads += !!(fl & IN_LOAD);
             if (fl & IN_CALL)
                 l->has_call = 1;
