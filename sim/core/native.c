@@ -210,7 +210,7 @@ static int pc_loop_reloads(const struct build_out *b, const struct hvsim_runcfg 
         if (v >= l[i].start && v <= l[i].end) {
             res = l[i].nloads > 0 || l[i].has_call;
             *has_exit = l[i].has_exit;
-            snprintf(where, wlen, "%s:%d", l[i].file, l[i].line);
+            snprintf(where, wlen, "%s:%d", tree_relative(l[i].file), l[i].line);
             if (res == 0)
                 break; /* innermost register-only loop decides */
         }
@@ -360,7 +360,7 @@ static int from_finding(struct run_result *r, const struct oracle_finding *f, ui
     if (f->func[0])
         snprintf(r->function, sizeof r->function, "%s", f->func);
     if (f->file[0]) {
-        snprintf(r->file, sizeof r->file, "%s", f->file);
+        snprintf(r->file, sizeof r->file, "%s", tree_relative(f->file));
         r->line = f->line;
     }
     result_event(r, t_us, "watchdog", "%s: %s", verdict_name(f->verdict), f->invariant);

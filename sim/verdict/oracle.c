@@ -82,6 +82,7 @@ enum hvsim_verdict oracle_check_step(const struct oracle_snap *s, struct oracle_
                  "FINISH_REQ call that consumes it (several completions for one (cpu, irq) may share "
                  "one injection). %llu of %llu consumed completion(s) had none.", f->summary,
                  (unsigned long long)s->fin_missing, (unsigned long long)s->fin_consumed);
+        snprintf(f->func, sizeof f->func, "hv_finish_req");
         return found(f, V_MISSING_IRQ, (int)cpu, "every completion's interrupt is injected");
     }
     if (s->fin_overread || s->fin_foreign) {
