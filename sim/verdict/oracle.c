@@ -177,12 +177,12 @@ enum hvsim_verdict oracle_check_final(const struct oracle_snap *s, struct oracle
     }
     snprintf(f->summary, sizeof f->summary, "all %u CPUs completed their accesses", s->ncpus);
     snprintf(f->text, sizeof f->text,
-             "%s; every invariant held: %llu queue notification(s) got %llu completion(s) through "
-             "%llu FINISH_REQ call(s), each with its interrupt (%llu guest IRQ injection(s), "
-             "coalesced per CPU and IRQ); IPIs sent %u, consumed %u, dropped %u; the daemon slept "
-             "%llu time(s).", f->summary, (unsigned long long)notifies,
-             (unsigned long long)completions, (unsigned long long)s->fin_calls,
-             (unsigned long long)irqs, s->ipi_sent, s->ipi_consumed, s->ipi_dropped,
+             "%s; every invariant held: %llu queue notifications completed with %llu guest IRQ "
+             "injections (%llu completions consumed by %llu FINISH_REQ calls, each with its "
+             "interrupt; IRQs coalesced per CPU and IRQ); IPIs sent %u, consumed %u, dropped %u; "
+             "the daemon slept %llu times.", f->summary, (unsigned long long)notifies,
+             (unsigned long long)irqs, (unsigned long long)completions,
+             (unsigned long long)s->fin_calls, s->ipi_sent, s->ipi_consumed, s->ipi_dropped,
              (unsigned long long)s->daemon_sleeps);
     return V_PASS;
 }

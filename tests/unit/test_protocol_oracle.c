@@ -50,7 +50,8 @@ static void test_clean_pass(void **st)
     clean(&s);
     assert_true(oracle_quiescent(&s));
     assert_int_equal(oracle_check_final(&s, &F), V_PASS);
-    assert_non_null(strstr(F.text, "14 queue notification(s) got 14 completion(s)"));
+    assert_non_null(strstr(F.text, "14 queue notifications completed with 3 guest IRQ injections"));
+    assert_non_null(strstr(F.text, "14 completions consumed by 3 FINISH_REQ calls"));
 }
 
 /* The example: 14 notifications completed with 0 IRQs must not pass. */
