@@ -13,6 +13,8 @@
 #      changed before the waiter sampled", not a hoisted load
 #   e) daemon wedged in its STATUS emulation       -> DAEMON_STALLED in emulate_status
 #   f) the user's own HVSIM_ASSERT                 -> ASSERTION at its file:line
+#   g) (the reference handler's seed hang) clang's `jmp .` -> "no exit",
+#      gcc's compare on registers -> "hoisted"
 # The deterministic engine's verdicts on the same variants: see
 # tests/variants/README.
 . "$(dirname "$0")/lib.sh"
@@ -105,4 +107,14 @@ for eng in native det; do
 done
 [ "$(ev f_native line)" = "$line" ] || fail "f: evidence line $(ev f_native line), want $line"
 
-pass "a) MISSING_IRQ x2, b) LOST_COMPLETION, c) LOST_WAKEUP (not blamed on store buffering), d) MISSED_ANSWER, e) DAEMON_STALLED in emulate_status, f) ASSERTION at hv_assert_queue0.c:$line (native, det); reference code PASS on every workload"
+# g) the seed hang, told apart by the loop oracle: clang folds the plain
+# wait into `jmp .` (no exit at all), gcc keeps a compare on registers
+run g_clang --cc clang --opt O2 --wait plain --relax none
+want g_clang 1 HANG_STALE_READ
+has g_clang "no exit branch"
+run g_gcc --cc gcc --opt O2 --wait plain --relax none
+want g_gcc 1 HANG_STALE_READ
+has g_gcc "hoisted out of the loop"
+hasnt g_gcc "no exit"
+
+pass "a) MISSING_IRQ x2, b) LOST_COMPLETION, c) LOST_WAKEUP (not blamed on store buffering), d) MISSED_ANSWER, e) DAEMON_STALLED in emulate_status, f) ASSERTION at hv_assert_queue0.c:$line (native, det), g) no-exit vs hoisted hang; reference code PASS on every workload"
