@@ -75,6 +75,10 @@ int stall_sample_where(pid_t pid, pid_t tid, struct run_result *r, char *where, 
         snprintf(where, n, "at 0x%llx (no symbol)", (unsigned long long)pcs[k - 1]);
         return -1;
     }
+    /* a compiler clone ("f.constprop.0", "f.part.1", "f.isra.0") is f */
+    char *dot = strchr(s.function, '.');
+    if (dot && dot != s.function)
+        *dot = 0;
     snprintf(r->function, sizeof r->function, "%s", s.function);
     snprintf(r->file, sizeof r->file, "%s", tree_rel(s.file));
     r->line = s.line;

@@ -12,6 +12,7 @@
 #   d) hv samples the old flag after pushing       -> MISSED_ANSWER, "the flag
 #      changed before the waiter sampled", not a hoisted load
 #   e) daemon wedged in its STATUS emulation       -> DAEMON_STALLED in emulate_status
+#      hv's FINISH_REQ waits for an ack forever    -> DAEMON_STALLED in hv_finish_req, ring full
 #   f) the user's own HVSIM_ASSERT                 -> ASSERTION at its file:line
 #   g) (the reference handler's seed hang) clang's `jmp .` -> "no exit",
 #      gcc's compare on registers -> "hoisted"
@@ -91,11 +92,19 @@ hasnt d "hoisted out"
 # e) stalled daemon
 run e --scenario "$V/status_read.hvs" $(becode be_stuck_in_emulation.c)
 want e 1 DAEMON_STALLED
-case "$(ev e function)" in emulate_status*) ;; *) fail "e: evidence names $(ev e function)(), want emulate_status()" ;; esac
+[ "$(ev e function)" = emulate_status ] || fail "e: evidence names $(ev e function)(), want emulate_status()"
 [ "$(ev e file)" = tests/variants/be_stuck_in_emulation.c ] || fail "e: evidence file $(ev e file)"
 has e "busy in emulate_status"
 has e "request ring (holds|is full)"
 hasnt e "state [0-9]|ring [0-9]+\.\.[0-9]+"
+
+# e2) the hypervisor's FINISH_REQ never returns: the daemon waits in it, the
+# request ring fills up
+run e2 --scenario "$R/scenarios/coalesce.hvs" --hv "$R/hv/handler.c" --hv "$V/hv_finish_waits_for_ack.c"
+want e2 1 DAEMON_STALLED
+[ "$(ev e2 function)" = hv_finish_req ] || fail "e2: evidence names $(ev e2 function)(), want hv_finish_req()"
+has e2 "waits in FINISH_REQ #[0-9]+"
+has e2 "request ring is full: 31 requests"
 
 # f) the user's own assertion, under native and det
 line=$(grep -n 'HVSIM_ASSERT(' "$V/hv_assert_queue0.c" | tail -n 1 | cut -d: -f1)
@@ -117,4 +126,4 @@ want g_gcc 1 HANG_STALE_READ
 has g_gcc "hoisted out of the loop"
 hasnt g_gcc "no exit"
 
-pass "a) MISSING_IRQ x2, b) LOST_COMPLETION, c) LOST_WAKEUP (not blamed on store buffering), d) MISSED_ANSWER, e) DAEMON_STALLED in emulate_status, f) ASSERTION at hv_assert_queue0.c:$line (native, det), g) no-exit vs hoisted hang; reference code PASS on every workload"
+pass "a) MISSING_IRQ x2, b) LOST_COMPLETION, c) LOST_WAKEUP (not blamed on store buffering), d) MISSED_ANSWER, e) DAEMON_STALLED in emulate_status and in hv_finish_req (full ring), f) ASSERTION at hv_assert_queue0.c:$line (native, det), g) no-exit vs hoisted hang; reference code PASS on every workload"
