@@ -354,6 +354,7 @@ static int from_finding(struct run_result *r, const struct oracle_finding *f, ui
 {
     r->verdict = f->verdict;
     r->cpu = f->cpu;
+    snprintf(r->invariant, sizeof r->invariant, "%s", f->invariant);
     snprintf(r->summary, sizeof r->summary, "%s", f->summary);
     snprintf(r->text, sizeof r->text, "%s%s%s%s", f->text, f->invariant[0] ? " Invariant: " : "",
              f->invariant, f->invariant[0] ? "." : "");
@@ -452,6 +453,7 @@ static int judge_stall(struct watch *w, struct run_result *r, const struct hvsim
              "scheduler state '%c'). %s Invariant: the daemon makes progress while requests wait.",
              r->summary, cpuw, on_hc ? "hypervisor's FINISH_REQ" : "daemon",
              busy ? "kept running" : "stayed blocked", used_us < 0 ? 0 : used_us / 1000, window, st, words);
+    snprintf(r->invariant, sizeof r->invariant, "the daemon makes progress while requests wait");
     result_event(r, t_us, "watchdog", "DAEMON_STALLED %s", where);
     return 1;
 }
@@ -598,6 +600,7 @@ static int watch_step(struct watch *w, struct run_result *r, const struct hvsim_
                          "Invariant: every guest access gets exactly one answer, and sees it.",
                          r->summary, i, (unsigned long long)before, (unsigned long long)mem, i,
                          (unsigned long long)mem, used, window, words);
+                snprintf(r->invariant, sizeof r->invariant, "every guest access gets exactly one answer, and sees it");
                 result_event(r, t_us, "watchdog", "MISSED_ANSWER on cpu%u", i);
                 return 1;
             }
