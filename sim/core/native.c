@@ -225,6 +225,7 @@ struct watch {
     uint64_t changed_idx[HVSIM_CPUS];
     long cpu0[HVSIM_CPUS];
     uint64_t lw_since, lw_sleeps;
+    uint64_t rl_since; int rl_cpu; long rl_cpu0; /* a request lost: since, CPU, its CPU time */
     uint64_t last_progress_val, last_progress_t;
     uint64_t max_late_ns;
     uint32_t last_state[HVSIM_CPUS];
@@ -660,6 +661,31 @@ static int watch_step(struct watch *w, struct run_result *r, const struct hvsim_
         }
     } else {
         w->lw_since = 0;
+    }
+
+    /* A request lost: a CPU waits (and spins, so it is past its push) for
+     * an answer while the ring is empty and the daemon sleeps. */
+    int lost = oracle_request_lost(&snap);
+    if (lost < 0) {
+        w->rl_since = 0;
+    } else if (!w->rl_since || w->rl_cpu != lost) {
+        w->rl_since = now;
+        w->rl_cpu = lost;
+        w->rl_cpu0 = thread_run_us(ps[1].pid, ctl->cpu[lost].tid);
+    } else if (now - w->rl_since >= hang_ns) {
+        long cpu1 = thread_run_us(ps[1].pid, ctl->cpu[lost].tid);
+        long window = (long)((now - w->rl_since) / 1000000ull);
+        if (w->rl_cpu0 < 0 || cpu1 < 0 || cpu1 - w->rl_cpu0 < spin_evidence_us(window)) {
+            w->rl_since = now; /* not running: maybe not even past its push */
+            w->rl_cpu0 = cpu1;
+        } else {
+            oracle_explain_request_lost(&snap, lost, &of);
+            from_finding(r, &of, t_us);
+            snprintf(r->text + strlen(r->text), sizeof r->text - strlen(r->text),
+                     " The state held for %ld ms while cpu%d spun (%ld ms of CPU time).", window,
+                     lost, (cpu1 - w->rl_cpu0) / 1000);
+            return 1;
+        }
     }
 
     /* All CPUs done is a PASS only once everything is settled (the daemon

@@ -113,14 +113,49 @@ int oracle_quiescent(const struct oracle_snap *s)
     for (unsigned i = 0; i < s->ncpus; i++)
         if (s->cpu[i].state != HVSIM_CPU_DONE)
             return 0;
-    return s->req_front == s->req_rear && s->hc_sent == s->hc_done &&
-           s->ipi_sent == s->ipi_consumed;
+    /* an IPI still in flight does not count: it can only wake the daemon
+     * to an empty ring (and a daemon that never sleeps never consumes it) */
+    return s->req_front == s->req_rear && s->hc_sent == s->hc_done;
 }
 
 int oracle_sleeps_with_work(const struct oracle_snap *s)
 {
     return s->daemon_state == HVSIM_DAEMON_SLEEPING && s->req_front != s->req_rear &&
            s->ipi_sent == s->ipi_consumed;
+}
+
+int oracle_request_lost(const struct oracle_snap *s)
+{
+    if (s->daemon_state != HVSIM_DAEMON_SLEEPING || s->req_front != s->req_rear ||
+        s->ipi_sent != s->ipi_consumed || s->hc_sent != s->hc_done)
+        return -1;
+    for (unsigned i = 0; i < s->ncpus; i++) {
+        const struct oracle_cpu *c = &s->cpu[i];
+        if (c->state == HVSIM_CPU_IN_HANDLER && c->cur_sync && c->flag_now == c->flag_before)
+            return (int)i;
+    }
+    return -1;
+}
+
+void oracle_explain_request_lost(const struct oracle_snap *s, int cpu, struct oracle_finding *f)
+{
+    finding_init(f);
+    const struct oracle_cpu *c = &s->cpu[cpu];
+    char ring[96];
+    ring_words("request", s->req_front, s->req_rear, ring, sizeof ring);
+    snprintf(f->summary, sizeof f->summary,
+             "cpu%d waits for the answer to its %s 0x%llx (access #%llu), but the request ring %s "
+             "and the daemon sleeps with no wakeup in flight: the request never reached the daemon",
+             cpu, c->cur_write ? "write to" : "read of", (unsigned long long)c->cur_addr,
+             (unsigned long long)c->cur, ring);
+    snprintf(f->text, sizeof f->text,
+             "%s. cfg_flags[%d] is still %llu, as before the trap; IPIs sent %u = consumed %u; "
+             "FINISH_REQ calls made %u = served %u. No request entry may be lost before the "
+             "daemon consumes it: this one was overwritten in req_list before it was consumed "
+             "(two pushes into one slot, e.g. without the ring lock), or the handler never "
+             "published it (req_rear not advanced past it).", f->summary, cpu,
+             (unsigned long long)c->flag_now, s->ipi_sent, s->ipi_consumed, s->hc_sent, s->hc_done);
+    found(f, V_PROTOCOL_VIOLATION, cpu, "no request is lost before the daemon consumes it");
 }
 
 enum hvsim_verdict oracle_check_final(const struct oracle_snap *s, struct oracle_finding *f)

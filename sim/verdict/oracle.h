@@ -85,14 +85,22 @@ void oracle_snap_take(struct oracle_snap *s, const struct hvsim_ctl *ctl,
  * result entry consumed that was never pushed.  Returns f->verdict. */
 enum hvsim_verdict oracle_check_step(const struct oracle_snap *s, struct oracle_finding *f);
 
-/* Everything settled: every CPU done, request ring empty, no FINISH_REQ or
- * IPI in flight.  Then oracle_check_final() may judge the whole run. */
+/* Everything settled: every CPU done, request ring empty, no FINISH_REQ in
+ * flight.  Then oracle_check_final() may judge the whole run. */
 int oracle_quiescent(const struct oracle_snap *s);
 
 /* The end of a run: the step invariants, then a lost wakeup, then every
  * notify's completion and interrupt.  Returns f->verdict (V_PASS when all
  * hold; f->summary/text then describe the run). */
 enum hvsim_verdict oracle_check_final(const struct oracle_snap *s, struct oracle_finding *f);
+
+/* A CPU waits for an answer the daemon can never give: its flag has not
+ * moved, the request ring is empty, the daemon sleeps with no IPI or
+ * FINISH_REQ in flight.  Its request never reached the daemon.  Returns the
+ * CPU, or -1.  (An engine holds this for its hang window before judging.) */
+int oracle_request_lost(const struct oracle_snap *s);
+/* PROTOCOL_VIOLATION for that CPU, in words. */
+void oracle_explain_request_lost(const struct oracle_snap *s, int cpu, struct oracle_finding *f);
 
 /* The daemon sleeps with requests in the ring and no IPI in flight. */
 int oracle_sleeps_with_work(const struct oracle_snap *s);

@@ -7,6 +7,7 @@
 #   a) FINISH_REQ skips the last CPU's IRQs        -> MISSING_IRQ (cpu1)
 #      daemon never makes FINISH_REQ after a drain -> MISSING_IRQ (left in res_list)
 #   b) result ring pushed without the full check   -> LOST_COMPLETION
+#      two CPUs push into one req_list slot         -> PROTOCOL_VIOLATION (request lost)
 #   c) hv decides on need_wakeup before publishing -> LOST_WAKEUP, cause not
 #      claimed to be store buffering (native cannot tell it apart)
 #   d) hv samples the old flag after pushing       -> MISSED_ANSWER, "the flag
@@ -41,7 +42,7 @@ becode() { echo "--backend $V/$1 --backend $R/backend/regs.c -I $R/backend"; }
 
 # reference code on every workload used below
 for s in scenarios/coalesce.hvs tests/variants/notify_small.hvs tests/variants/awake_daemon.hvs \
-         tests/variants/status_read.hvs; do
+         tests/variants/status_read.hvs tests/variants/two_cpu_publish.hvs; do
   run ref "--scenario" "$R/$s"
   want ref 0 PASS
 done
@@ -64,6 +65,13 @@ run b --scenario "$R/scenarios/coalesce.hvs" $(becode be_result_overflow.c)
 want b 1 LOST_COMPLETION
 has b "issued [0-9]+ queue notification.*[0-9]+ completion\(s\) lost"
 has b "overwritten"
+
+# b2) a lost request: two CPUs push into one slot (no ring lock)
+run b2 --scenario "$V/two_cpu_publish.hvs" --hv "$V/hv_push_without_lock.c" --hv "$R/hv/result.c" --runs 5
+want b2 1 PROTOCOL_VIOLATION
+has b2 "never reached the daemon"
+has b2 "request ring is empty"
+has b2 "overwritten in req_list"
 
 # c) program-order lost wakeup: found under the hv_publish/be_before_sleep
 # rendezvous; native cannot see which side's order failed, so it must not
@@ -126,4 +134,4 @@ want g_gcc 1 HANG_STALE_READ
 has g_gcc "hoisted out of the loop"
 hasnt g_gcc "no exit"
 
-pass "a) MISSING_IRQ x2, b) LOST_COMPLETION, c) LOST_WAKEUP (not blamed on store buffering), d) MISSED_ANSWER, e) DAEMON_STALLED in emulate_status and in hv_finish_req (full ring), f) ASSERTION at hv_assert_queue0.c:$line (native, det), g) no-exit vs hoisted hang; reference code PASS on every workload"
+pass "a) MISSING_IRQ x2, b) LOST_COMPLETION and a lost request, c) LOST_WAKEUP (not blamed on store buffering), d) MISSED_ANSWER, e) DAEMON_STALLED in emulate_status and in hv_finish_req (full ring), f) ASSERTION at hv_assert_queue0.c:$line (native, det), g) no-exit vs hoisted hang; reference code PASS on every workload"

@@ -205,6 +205,34 @@ static void test_stray_answer(void **st)
     assert_non_null(strstr(F.invariant, "exactly one answer"));
 }
 
+static void test_request_lost(void **st)
+{
+    (void)st;
+    struct oracle_snap s;
+    clean(&s);
+    assert_int_equal(oracle_request_lost(&s), -1);
+    s.cpu[1].state = HVSIM_CPU_IN_HANDLER;
+    s.cpu[1].cur_sync = 1;
+    s.cpu[1].cur = 2;
+    s.cpu[1].cur_addr = 0xa003e00;
+    s.cpu[1].flag_before = s.cpu[1].flag_now = 6;
+    assert_int_equal(oracle_request_lost(&s), 1);
+    oracle_explain_request_lost(&s, 1, &F);
+    assert_int_equal(F.verdict, V_PROTOCOL_VIOLATION);
+    assert_non_null(strstr(F.summary, "cpu1 waits for the answer to its read of 0xa003e00 (access #2)"));
+    assert_non_null(strstr(F.summary, "is empty (front = rear = 7)"));
+    /* answered already, a request still in the ring, or the daemon awake:
+     * not lost */
+    s.cpu[1].flag_now = 7;
+    assert_int_equal(oracle_request_lost(&s), -1);
+    s.cpu[1].flag_now = 6;
+    s.req_rear = 8;
+    assert_int_equal(oracle_request_lost(&s), -1);
+    s.req_rear = 7;
+    s.daemon_state = HVSIM_DAEMON_RUNNING;
+    assert_int_equal(oracle_request_lost(&s), -1);
+}
+
 static void test_overread(void **st)
 {
     (void)st;
@@ -335,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_lost_wakeup_never_sent),
         cmocka_unit_test(test_daemon_never_announced),
         cmocka_unit_test(test_stray_answer),
+        cmocka_unit_test(test_request_lost),
         cmocka_unit_test(test_overread),
         cmocka_unit_test(test_assertion),
         cmocka_unit_test(test_state_words),
