@@ -18,6 +18,9 @@
  *                    the daemon is not asleep, and nothing it changes moved
  *                    for the window while it burnt CPU or sat blocked: its
  *                    sampled PC says where;
+ *   PROTOCOL_VIOLATION (request lost) a CPU spins for an answer while the
+ *                    ring is empty and the daemon sleeps with nothing in
+ *                    flight, for the threshold;
  *   protocol oracle  (sim/verdict/oracle.h) at every poll (assertion, stray
  *                    answer, missing IRQ) and once everything is quiet
  *                    (lost completion, pending completions, lost wakeup):
