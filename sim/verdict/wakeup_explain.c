@@ -78,8 +78,9 @@ void oracle_explain_lost_wakeup(const struct oracle_snap *s, struct oracle_findi
 
     /* which causes the evidence leaves open */
     if (s->ipi_dropped && (!c || c->last_ipi == 2)) {
-        add(t, n, "Cause: the injected fault (drop-ipi every %u) dropped %u IPI(s)%s: the wakeup "
-            "was sent and never delivered. Not a reordering.", s->ipi_drop_every, s->ipi_dropped,
+        add(t, n, "Cause: the injected fault (drop-ipi every %u). IPIs dropped by fault "
+            "injection: %u%s: the wakeup was sent and never delivered. Not a reordering.",
+            s->ipi_drop_every, s->ipi_dropped,
             c ? ", the one this request's access sent among them" : "");
         return;
     }

@@ -158,6 +158,7 @@ static void test_lost_wakeup_injected_fault(void **st)
     oracle_explain_lost_wakeup(&s, &F);
     assert_int_equal(F.verdict, V_LOST_WAKEUP);
     assert_non_null(strstr(F.text, "injected fault (drop-ipi every 3)"));
+    assert_non_null(strstr(F.text, "IPIs dropped by fault injection: 1"));
     assert_null(strstr(F.text, "cannot tell apart"));
 }
 
