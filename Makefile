@@ -21,7 +21,7 @@ HCFLAGS += -fsanitize=$(SAN) -fno-omit-frame-pointer
 HLDFLAGS += -fsanitize=$(SAN)
 endif
 
-HARNESS_DIRS := sim/core sim/cli sim/scenario sim/pc tools/loops tools/report tools/matrix tools/threads sim/det/sup tools/bench
+HARNESS_DIRS := sim/verdict sim/core sim/cli sim/scenario sim/pc tools/loops tools/report tools/matrix tools/threads sim/det/sup tools/bench
 HARNESS_SRC  := $(foreach d,$(HARNESS_DIRS),$(wildcard $(d)/*.c))
 HARNESS_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,$(HARNESS_SRC))
 LIB_OBJ      := $(filter-out $(BUILD)/obj/sim/cli/main.o,$(HARNESS_OBJ))

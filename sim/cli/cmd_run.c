@@ -13,8 +13,9 @@ static void usage(FILE *f)
     fprintf(f, "usage: hvsim run [OPTIONS]\n\n"
                "Build the hypervisor handler and the backend daemon for one variant and run them\n"
                "as real processes over a shared memfd region; print one verdict per run:\n"
-               "PASS, HANG_STALE_READ, WRONG_VALUE, LOST_WAKEUP, CRASH, TIMEOUT (and, in other\n"
-               "engines, DEADLOCK, LIVELOCK, DATA_RACE), with the evidence it rests on.\n\n");
+               "PASS, HANG_STALE_READ, MISSED_ANSWER, WRONG_VALUE, LOST_WAKEUP, DAEMON_STALLED,\n"
+               "LOST_COMPLETION, MISSING_IRQ, PROTOCOL_VIOLATION, ASSERTION, CRASH, TIMEOUT (and,\n"
+               "in other engines, DEADLOCK, LIVELOCK, DATA_RACE), with the evidence it rests on.\n\n");
     options_usage_common(f);
     fprintf(f, "\nwithout --scenario (a bare run): the defaults of a scenario file (docs/scenarios.md:\n"
                "gcc -O2, wait=volatile relax=default wake=fence, native, 1 run, seed 1, 2 devices),\n"

@@ -11,13 +11,31 @@
  *   LOST_WAKEUP      the daemon sleeps, the request ring is not empty, every
  *                    IPI sent was consumed (no wakeup in flight), for the
  *                    threshold, with no new sleep in between;
- *   TIMEOUT          no progress at all for timeout_ms, cause unknown.
+ *   MISSED_ANSWER    as a stale read, but the loop at the sampled PC re-reads
+ *                    memory and no request of that CPU is left: it waits
+ *                    for a change that happened before it sampled the flag;
+ *   DAEMON_STALLED   work waits (ring not empty, or a CPU's answer missing),
+ *                    the daemon is not asleep, and nothing it changes moved
+ *                    for the window while it burnt CPU or sat blocked: its
+ *                    sampled PC says where;
+ *   PROTOCOL_VIOLATION (request lost) a CPU spins for an answer while the
+ *                    ring is empty and the daemon sleeps with nothing in
+ *                    flight, for the threshold;
+ *   protocol oracle  (sim/verdict/oracle.h) at every poll (assertion, stray
+ *                    answer, missing IRQ) and once everything is quiet
+ *                    (lost completion, pending completions, lost wakeup):
+ *                    "all CPUs done" is a PASS only after that;
+ *   TIMEOUT          no progress at all for timeout_ms and none of the
+ *                    above; the state is given in words.
  * The thresholds adapt to measured scheduling delay: the watchdog's own
  * oversleep is a direct reading of how late this machine runs threads.
  */
 #define _GNU_SOURCE
 #include "native.h"
 #include "srcloc.h"
+#include "native_stall.h"
+#include "verdict/bridge_names.h"
+#include "verdict/oracle.h"
 #include "pc/pc.h"
 #include "region.h"
 #include "tools/loops/loops.h"
@@ -172,8 +190,10 @@ static uint64_t pc_to_vaddr(pid_t pid, const char *bin, uint64_t pc, int foreign
  * deciding loop's head goes to lfile and lline: a loop has one location (the
  * loop checker's), a PC sample lands on any of its lines. */
 static int pc_loop_reloads(const struct build_out *b, const struct hvsim_runcfg *c, pid_t pid,
-                           const struct run_result *r, char *lfile, size_t lflen, int *lline)
+                           const struct run_result *r, char *lfile, size_t lflen, int *lline,
+                           int *has_exit)
 {
+    *has_exit = -1;
     if (!r->npcs || !r->function[0])
         return -1;
     uint64_t v = pc_to_vaddr(pid, b->hv, r->pcs[r->npcs - 1], strcmp(c->v.arch, "x86_64") != 0);
@@ -189,6 +209,7 @@ static int pc_loop_reloads(const struct build_out *b, const struct hvsim_runcfg 
     for (size_t i = 0; i < n; i++)
         if (v >= l[i].start && v <= l[i].end) {
             res = l[i].nloads > 0 || l[i].has_call;
+            *has_exit = l[i].has_exit;
             srcloc_show(l[i].file, lfile, lflen);
             *lline = l[i].line;
             if (res == 0)
@@ -205,9 +226,14 @@ struct watch {
     uint64_t changed_idx[HVSIM_CPUS];
     long cpu0[HVSIM_CPUS];
     uint64_t lw_since, lw_sleeps;
+    uint64_t rl_since; int rl_cpu; long rl_cpu0; /* a request lost: since, CPU, its CPU time */
     uint64_t last_progress_val, last_progress_t;
     uint64_t max_late_ns;
     uint32_t last_state[HVSIM_CPUS];
+    uint64_t quiet_since, quiet_sig;     /* everything settled since, with this signature */
+    uint64_t stall_since, stall_sig;     /* daemon side unchanged since, with work waiting */
+    long stall_cpu0;
+    int stall_on_hc;
 };
 
 static uint64_t progress(const struct hvsim_ctl *ctl)
@@ -326,6 +352,116 @@ static uint64_t timeout_ns(const struct watch *w, const struct hvsim_runcfg *c, 
     return t;
 }
 
+/* A finding of the protocol oracle as the run's result. */
+static int from_finding(struct run_result *r, const struct oracle_finding *f, uint64_t t_us)
+{
+    r->verdict = f->verdict;
+    r->cpu = f->cpu;
+    snprintf(r->invariant, sizeof r->invariant, "%s", f->invariant);
+    snprintf(r->summary, sizeof r->summary, "%s", f->summary);
+    snprintf(r->text, sizeof r->text, "%s%s%s%s", f->text, f->invariant[0] ? " Invariant: " : "",
+             f->invariant, f->invariant[0] ? "." : "");
+    if (f->func[0])
+        snprintf(r->function, sizeof r->function, "%s", f->func);
+    if (f->file[0]) {
+        char shown[256];
+        snprintf(r->file, sizeof r->file, "%s", srcloc_show(f->file, shown, sizeof shown));
+        r->line = f->line;
+    }
+    result_event(r, t_us, "watchdog", "%s: %s", verdict_name(f->verdict), f->invariant);
+    return 1;
+}
+
+/* The longest delay the backend may sit in at one site: a stall must last
+ * well beyond it before it is evidence. */
+static uint64_t backend_delay_max_ns(const struct hvsim_runcfg *c)
+{
+    uint64_t m = 0;
+    for (int s = HVSIM_SITE_BE_BEFORE_ANSWER; s < HVSIM_SITE__COUNT; s++)
+        if (c->delay[s].max_ns > m)
+            m = c->delay[s].max_ns;
+    return m;
+}
+
+/* DAEMON_STALLED: work waits, the daemon is not asleep, and nothing it
+ * changes moved for the window while the thread that should move it burnt
+ * CPU or sat blocked.  That thread is the daemon, or — while the daemon
+ * waits in FINISH_REQ — the hypervisor's hypercall thread. */
+static int judge_stall(struct watch *w, struct run_result *r, const struct hvsim_runcfg *c,
+                       const struct oracle_snap *snap, const struct hvsim_ctl *ctl,
+                       struct proc *ps, uint64_t now, uint64_t hang_ns, uint64_t t_us)
+{
+    int wcpu;
+    if (snap->daemon_state != HVSIM_DAEMON_RUNNING || !stall_work_waiting(snap, &wcpu)) {
+        w->stall_since = 0;
+        return 0;
+    }
+    int on_hc = snap->hc_sent != snap->hc_done;
+    pid_t pid = on_hc ? ps[1].pid : ps[0].pid;
+    pid_t tid = on_hc ? __atomic_load_n(&ctl->hc_tid, __ATOMIC_ACQUIRE)
+                      : __atomic_load_n(&ctl->be_tid, __ATOMIC_ACQUIRE);
+    uint64_t sig = stall_signature(snap);
+    if (!w->stall_since || sig != w->stall_sig || on_hc != w->stall_on_hc) {
+        w->stall_since = now;
+        w->stall_sig = sig;
+        w->stall_on_hc = on_hc;
+        w->stall_cpu0 = thread_run_us(pid, tid);
+        return 0;
+    }
+    uint64_t win = hang_ns, dmax = 4 * backend_delay_max_ns(c);
+    if (win < dmax)
+        win = dmax;
+    uint64_t held = now - w->stall_since;
+    if (held < win)
+        return 0;
+    long cpu1 = thread_run_us(pid, tid);
+    long used_us = w->stall_cpu0 >= 0 && cpu1 >= 0 ? cpu1 - w->stall_cpu0 : -1;
+    long window = (long)(held / 1000000ull);
+    char st = thread_sched_state(pid, tid);
+    int busy = used_us >= spin_evidence_us(window);
+    int blocked = (st == 'S' || st == 'D') && held >= 2 * win;
+    if (!busy && !blocked) {
+        if (st == 'T' || st == 't' || (st == 'R' && used_us < spin_evidence_us(window))) {
+            /* stopped or descheduled: no evidence of a stall of its own */
+            w->stall_since = now;
+            w->stall_cpu0 = cpu1;
+        }
+        return 0;
+    }
+    char where[400] = "not sampled (foreign architecture: only the hypervisor has a gdbstub)";
+    if (!strcmp(c->v.arch, "x86_64"))
+        stall_sample_where(pid, tid, r, where, sizeof where);
+    char req[96], words[1400];
+    ring_words("request", snap->req_front, snap->req_rear, req, sizeof req);
+    oracle_state_words(snap, words, sizeof words);
+    r->verdict = V_DAEMON_STALLED;
+    r->cpu = wcpu;
+    const char *how = busy ? "busy" : "blocked";
+    if (on_hc)
+        snprintf(r->summary, sizeof r->summary,
+                 "the daemon waits in FINISH_REQ #%u, which the hypervisor has not finished for %ld ms: "
+                 "its FINISH_REQ thread is %s %s; the request ring %s", snap->hc_sent, window, how,
+                 where, req);
+    else
+        snprintf(r->summary, sizeof r->summary,
+                 "the daemon is running but served nothing for %ld ms while work waits: it is %s %s; "
+                 "the request ring %s%s", window, how, where, req,
+                 hvsim_ring_full(snap->req_front, snap->req_rear) ? " and the CPUs cannot push" : "");
+    char cpuw[160] = "";
+    if (wcpu >= 0)
+        snprintf(cpuw, sizeof cpuw, " cpu%d waits for its answer: cfg_flags[%d] is still %llu.", wcpu,
+                 wcpu, (unsigned long long)snap->cpu[wcpu].flag_now);
+    snprintf(r->text, sizeof r->text,
+             "%s.%s In that window nothing the daemon side changes moved (req_front, the flags, the "
+             "result ring, hypercalls, sleeps) while the %s thread %s (%ld ms of CPU time in %ld ms, "
+             "scheduler state '%c'). %s Invariant: the daemon makes progress while requests wait.",
+             r->summary, cpuw, on_hc ? "hypervisor's FINISH_REQ" : "daemon",
+             busy ? "kept running" : "stayed blocked", used_us < 0 ? 0 : used_us / 1000, window, st, words);
+    snprintf(r->invariant, sizeof r->invariant, "the daemon makes progress while requests wait");
+    result_event(r, t_us, "watchdog", "DAEMON_STALLED %s", where);
+    return 1;
+}
+
 /* One watchdog step; returns 1 when a verdict was reached. */
 static int watch_step(struct watch *w, struct run_result *r, const struct hvsim_runcfg *c,
                       const struct build_out *b, struct region *rg, struct proc *ps, uint64_t now,
@@ -352,6 +488,13 @@ static int watch_step(struct watch *w, struct run_result *r, const struct hvsim_
         return judge_exit(r, &ps[0], "backend", t_us, ctl, b->backend);
     if (spawn_poll(&ps[1]))
         return judge_exit(r, &ps[1], "hypervisor", t_us, ctl, b->hv);
+
+    /* The protocol oracle's invariants that hold at every instant. */
+    struct oracle_snap snap;
+    struct oracle_finding of;
+    oracle_snap_take(&snap, ctl, br, now);
+    if (oracle_check_step(&snap, &of) != V_PASS)
+        return from_finding(r, &of, t_us);
 
     unsigned done = 0;
     for (unsigned i = 0; i < c->ncpus; i++) {
@@ -430,116 +573,154 @@ static int watch_step(struct watch *w, struct run_result *r, const struct hvsim_
          * (PC samples) included, across any restarted windows */
         r->judge_latency_ms = (now_ns() - w->first_change[i]) / 1000000ull;
         char lf[256] = "", lw[300] = "";
-        int ll = 0;
-        int reloads = pc_loop_reloads(b, c, ps[1].pid, r, lf, sizeof lf, &ll);
+        int ll = 0, has_exit = -1;
+        int reloads = pc_loop_reloads(b, c, ps[1].pid, r, lf, sizeof lf, &ll, &has_exit);
         if (lf[0] && ll > 0) {
             snprintf(lw, sizeof lw, "%s:%d", lf, ll);
             snprintf(r->file, sizeof r->file, "%s", lf);
             r->line = ll;
         }
+        uint64_t enter = __atomic_load_n(&cc->enter_ns, __ATOMIC_RELAXED);
+        double seen_ms = w->first_change[i] > enter ? (double)(w->first_change[i] - enter) / 1e6 : 0.0;
         if (reloads == 1) {
-            /* the loop does re-read memory: not a stale read */
+            /* The loop re-reads memory: not a stale read.  If no request of
+             * this CPU is left for the daemon, the answer it waits for came
+             * and went: it compares against a flag sampled after it. */
+            unsigned mine = 0;
+            for (uint32_t k = snap.req_front % HVSIM_MAX_REQ; k != snap.req_rear % HVSIM_MAX_REQ;
+                 k = hvsim_ring_next(k))
+                mine += snap.req[k].src_cpu == i;
+            char words[1400];
+            oracle_state_words(&snap, words, sizeof words);
+            if (!mine) {
+                r->verdict = V_MISSED_ANSWER;
+                snprintf(r->summary, sizeof r->summary,
+                         "cpu%u waits in a loop that re-reads memory (%s) for cfg_flags[%u] to change, "
+                         "but it already changed: %llu before the trap, %llu since (first seen %.1f ms "
+                         "after the trap); the flag changed before the waiter sampled its old value",
+                         i, lw, i, (unsigned long long)before, (unsigned long long)mem, seen_ms);
+                snprintf(r->text, sizeof r->text,
+                         "%s. The daemon's answer arrived (cfg_flags[%u] %llu -> %llu) and no request of "
+                         "cpu%u is left in the ring, so no further change is coming; the loop at the "
+                         "sampled PC loads from memory, so this is not a hoisted load. The handler must "
+                         "be comparing against the value %llu it read after the answer arrived: it "
+                         "sampled the \"old\" flag too late (after pushing its request) and missed the "
+                         "answer. Read the old flag before pushing. %ld ms of CPU time in %ld ms. %s "
+                         "Invariant: every guest access gets exactly one answer, and sees it.",
+                         r->summary, i, (unsigned long long)before, (unsigned long long)mem, i,
+                         (unsigned long long)mem, used, window, words);
+                snprintf(r->invariant, sizeof r->invariant, "every guest access gets exactly one answer, and sees it");
+                result_event(r, t_us, "watchdog", "MISSED_ANSWER on cpu%u", i);
+                return 1;
+            }
             r->verdict = V_TIMEOUT;
             snprintf(r->summary, sizeof r->summary,
                      "cpu%u spins in a loop that re-reads memory (%s) but never leaves the handler; "
-                     "cfg_flags[%u] went %llu -> %llu, so it waits for something else", i, lw, i,
-                     (unsigned long long)before, (unsigned long long)mem);
+                     "cfg_flags[%u] went %llu -> %llu and %u request(s) of cpu%u are still in the "
+                     "ring, so it waits for something else", i, lw, i, (unsigned long long)before,
+                     (unsigned long long)mem, mine, i);
             snprintf(r->text, sizeof r->text,
                      "%s. The loop at the sampled PC contains a load from memory, so this is not a "
-                     "hoisted load: the condition it waits for never became true (a protocol "
-                     "mismatch between handler and daemon?). %ld ms of CPU time in %ld ms.",
-                     r->summary, used, window);
+                     "hoisted load; the cause is unknown. %ld ms of CPU time in %ld ms. %s",
+                     r->summary, used, window, words);
             result_event(r, t_us, "watchdog", "TIMEOUT: cpu%u spins in a loop that re-reads memory", i);
             return 1;
         }
         snprintf(r->summary, sizeof r->summary,
                  "cfg_flags[%u] is %llu in memory, the CPU still spins on the value %llu it loaded "
-                 "before the loop (CPU time +%ld ms in %ld ms)",
-                 i, (unsigned long long)mem, (unsigned long long)before, used, window);
+                 "before the loop (CPU time +%ld ms in %ld ms)%s",
+                 i, (unsigned long long)mem, (unsigned long long)before, used, window,
+                 has_exit == 0 ? "; the loop has no exit" : "");
+        const char *why = has_exit == 0
+            ? "the wait loop at the sampled PC has no exit branch at all: the compiler folded the "
+              "comparison away (the flag is read at most once, before the loop), so no value in "
+              "memory can end it"
+            : reloads == 0 ? "the wait loop is not re-reading memory: the load was hoisted out of the loop"
+                           : "the waiter is not re-reading memory (hvsim found no loop at the sampled "
+                             "PC to confirm it from the code: a hoisted load is the likely cause, a "
+                             "missed answer is not excluded)";
         snprintf(r->text, sizeof r->text,
                  "cpu%u trapped on access #%llu (%s 0x%llx size %u) and waits for cfg_flags[%u] to "
-                 "change from %llu. The daemon answered %ld ms ago: memory holds %llu. The thread "
-                 "kept running (%ld ms of CPU time in that window) without leaving the handler, so "
-                 "the wait loop is not re-reading memory: the load was hoisted out of the loop. "
-                 "%d PC samples%s%s%s.",
+                 "change from %llu. The daemon answered %ld ms ago (first seen %.1f ms after the "
+                 "trap): memory holds %llu. The thread kept running (%ld ms of CPU time in that "
+                 "window) without leaving the handler, so %s. %d PC samples%s%s%s.",
                  i, (unsigned long long)idx, cc->acc[idx].is_write ? "write" : "read",
                  (unsigned long long)cc->acc[idx].addr, cc->acc[idx].size, i,
-                 (unsigned long long)before, window, (unsigned long long)mem, used, r->npcs,
-                 r->function[0] ? " in " : "", r->function, r->function[0] ? "()" : "");
+                 (unsigned long long)before, window, seen_ms, (unsigned long long)mem, used, why,
+                 r->npcs, r->function[0] ? " in " : "", r->function, r->function[0] ? "()" : "");
         result_event(r, t_us, "watchdog", "HANG_STALE_READ on cpu%u", i);
         return 1;
     }
-    if (done == c->ncpus) {
-        r->verdict = V_PASS;
-        snprintf(r->summary, sizeof r->summary, "all %u CPUs completed their accesses", c->ncpus);
-        uint64_t notifies = 0, irqs = 0;
-        for (unsigned i = 0; i < c->ncpus; i++) {
-            irqs += ctl->cpu[i].irqs;
-            for (unsigned k = 0; k < c->naccess[i]; k++)
-                notifies += access_is_sync(&c->acc[i][k]) ? 0 : c->acc[i][k].repeat + 1u;
-        }
-        snprintf(r->text, sizeof r->text,
-                 "%s; %llu IPIs, daemon slept %llu times, rendezvous met %llu, timed out %llu; "
-                 "%llu queue notifications completed with %llu guest IRQ injections "
-                 "(FINISH_REQ hypercalls %u; IRQs coalesced per CPU).",
-                 r->summary, (unsigned long long)ctl->ipi_sent,
-                 (unsigned long long)ctl->daemon_sleeps, (unsigned long long)ctl->rv_met,
-                 (unsigned long long)ctl->rv_timeout, (unsigned long long)notifies,
-                 (unsigned long long)irqs, ctl->hc_done);
-        return 1;
-    }
-
-    /* Lost wakeup: asleep with work pending and no wakeup in flight. */
-    uint32_t ds = __atomic_load_n(&ctl->daemon_state, __ATOMIC_ACQUIRE);
-    uint32_t front = __atomic_load_n(&br->req_front, __ATOMIC_ACQUIRE);
-    uint32_t rear = __atomic_load_n(&br->req_rear, __ATOMIC_ACQUIRE);
-    uint32_t sent = __atomic_load_n(&ctl->ipi_sent, __ATOMIC_ACQUIRE);
-    uint32_t cons = __atomic_load_n(&ctl->ipi_consumed, __ATOMIC_ACQUIRE);
-    uint64_t sleeps = __atomic_load_n(&ctl->daemon_sleeps, __ATOMIC_ACQUIRE);
-    if (ds == HVSIM_DAEMON_SLEEPING && front != rear && sent == cons) {
-        if (!w->lw_since || w->lw_sleeps != sleeps) {
+    /* Lost wakeup: asleep with work pending and no wakeup in flight —
+     * judged before "all CPUs done", since queue notifies return at once and
+     * can be left in the ring of a daemon that sleeps. */
+    if (oracle_sleeps_with_work(&snap)) {
+        if (!w->lw_since || w->lw_sleeps != snap.daemon_sleeps) {
             w->lw_since = now;
-            w->lw_sleeps = sleeps;
+            w->lw_sleeps = snap.daemon_sleeps;
             result_event(r, t_us, "daemon", "asleep with %u request(s) pending, no IPI in flight",
-                         hvsim_ring_count(front, rear));
+                         hvsim_ring_count(snap.req_front, snap.req_rear));
         } else if (now - w->lw_since >= hang_ns) {
-            r->verdict = V_LOST_WAKEUP;
-            r->cpu = -1;
-            unsigned nw = 0;
-            for (unsigned i = 0; i < c->ncpus; i++)
-                nw += __atomic_load_n(&ctl->cpu[i].state, __ATOMIC_RELAXED) == HVSIM_CPU_IN_HANDLER;
-            snprintf(r->summary, sizeof r->summary,
-                     "the daemon sleeps with %u request(s) in the ring (front %u, rear %u) and no "
-                     "wakeup in flight (IPIs sent %u = consumed %u), need_wakeup=%u; %u CPU(s) wait",
-                     hvsim_ring_count(front, rear), front, rear, sent, cons,
-                     (unsigned)__atomic_load_n(&br->need_wakeup, __ATOMIC_RELAXED), nw);
-            uint32_t dropped = __atomic_load_n(&ctl->ipi_dropped, __ATOMIC_RELAXED);
-            if (dropped)
-                /* An injected drop explains the sleep by itself: do not
-                 * blame store buffering (no evidence of it). */
-                snprintf(r->text, sizeof r->text,
-                         "%s. For %llu ms. IPIs dropped by fault injection: %u (drop-ipi every "
-                         "%u): the hypervisor saw need_wakeup set and sent the wakeup, which never "
-                         "arrived, so the daemon sleeps on. This is the injected fault, not a "
-                         "store-buffering race.",
-                         r->summary, (unsigned long long)((now - w->lw_since) / 1000000ull), dropped,
-                         c->ipi_drop_every);
-            else
-                snprintf(r->text, sizeof r->text,
-                         "%s. For %llu ms. The hypervisor pushed a request but did not see need_wakeup "
-                         "set, and the daemon set need_wakeup but did not see the request: each side's "
-                         "load passed its own earlier store (store buffering, the SB litmus shape). %s "
-                         "IPIs dropped by fault injection: 0.",
-                         r->summary, (unsigned long long)((now - w->lw_since) / 1000000ull),
-                         strcmp(c->v.wake, "nofence") ? "Both seq_cst fences are present."
-                                                      : "This build has no seq_cst fence on either side.");
-            snprintf(r->function, sizeof r->function, "backend_run");
-            result_event(r, t_us, "watchdog", "LOST_WAKEUP");
+            oracle_explain_lost_wakeup(&snap, &of);
+            from_finding(r, &of, t_us);
+            snprintf(r->text + strlen(r->text), sizeof r->text - strlen(r->text),
+                     " The state held for %llu ms.", (unsigned long long)((now - w->lw_since) / 1000000ull));
             return 1;
         }
     } else {
         w->lw_since = 0;
     }
+
+    /* A request lost: a CPU waits (and spins, so it is past its push) for
+     * an answer while the ring is empty and the daemon sleeps. */
+    int lost = oracle_request_lost(&snap);
+    if (lost < 0) {
+        w->rl_since = 0;
+    } else if (!w->rl_since || w->rl_cpu != lost) {
+        w->rl_since = now;
+        w->rl_cpu = lost;
+        w->rl_cpu0 = thread_run_us(ps[1].pid, ctl->cpu[lost].tid);
+    } else if (now - w->rl_since >= hang_ns) {
+        long cpu1 = thread_run_us(ps[1].pid, ctl->cpu[lost].tid);
+        long window = (long)((now - w->rl_since) / 1000000ull);
+        if (w->rl_cpu0 < 0 || cpu1 < 0 || cpu1 - w->rl_cpu0 < spin_evidence_us(window)) {
+            w->rl_since = now; /* not running: maybe not even past its push */
+            w->rl_cpu0 = cpu1;
+        } else {
+            oracle_explain_request_lost(&snap, lost, &of);
+            from_finding(r, &of, t_us);
+            snprintf(r->text + strlen(r->text), sizeof r->text - strlen(r->text),
+                     " The state held for %ld ms while cpu%d spun (%ld ms of CPU time).", window,
+                     lost, (cpu1 - w->rl_cpu0) / 1000);
+            return 1;
+        }
+    }
+
+    /* All CPUs done is a PASS only once everything is settled (the daemon
+     * asleep, or nothing moving) and the oracle finds every invariant held. */
+    if (done == c->ncpus) {
+        uint64_t sig = stall_signature(&snap), quiet = hang_ns > 20000000ull ? hang_ns : 20000000ull;
+        if (!oracle_quiescent(&snap)) {
+            w->quiet_since = 0;
+        } else if (snap.daemon_state != HVSIM_DAEMON_SLEEPING &&
+                   (!w->quiet_since || w->quiet_sig != sig || now - w->quiet_since < quiet)) {
+            if (!w->quiet_since || w->quiet_sig != sig) {
+                w->quiet_since = now;
+                w->quiet_sig = sig;
+            }
+        } else if (oracle_check_final(&snap, &of) != V_PASS) {
+            return from_finding(r, &of, t_us);
+        } else {
+            r->verdict = V_PASS;
+            snprintf(r->summary, sizeof r->summary, "%s", of.summary);
+            snprintf(r->text, sizeof r->text, "%s Rendezvous met %llu, timed out %llu.", of.text,
+                     (unsigned long long)ctl->rv_met, (unsigned long long)ctl->rv_timeout);
+            return 1;
+        }
+    }
+
+    if (judge_stall(w, r, c, &snap, ctl, ps, now, hang_ns, t_us))
+        return 1;
 
     uint64_t p = progress(ctl);
     if (p != w->last_progress_val) {
@@ -555,11 +736,12 @@ static int watch_step(struct watch *w, struct run_result *r, const struct hvsim_
             snprintf(stopped, sizeof stopped, "; %s stopped (SIGSTOP?)",
                      hs && bs ? "both participants are"
                               : hs ? "the hypervisor process is" : "the backend process is");
+        char words[1400];
+        oracle_state_words(&snap, words, sizeof words);
         snprintf(r->summary, sizeof r->summary,
-                 "no progress for %u ms and no evidence of a stale read or a lost wakeup "
-                 "(daemon state %u, ring %u..%u, IPIs %u/%u)%s",
-                 c->timeout_ms, ds, front, rear, sent, cons, stopped);
-        snprintf(r->text, sizeof r->text, "%s", r->summary);
+                 "no progress for %u ms and no evidence of a stale read, a missed answer, a lost "
+                 "wakeup or a stalled daemon: cause unknown%s", c->timeout_ms, stopped);
+        snprintf(r->text, sizeof r->text, "%s. %s", r->summary, words);
         result_event(r, t_us, "watchdog", "TIMEOUT");
         return 1;
     }

@@ -30,6 +30,8 @@ json_t *result_to_json(const struct run_result *r, const struct hvsim_runcfg *c)
     json_t *ev = json_object();
     json_object_set_new(ev, "summary", json_string(r->summary));
     json_object_set_new(ev, "text", json_string(r->text));
+    if (r->invariant[0])
+        json_object_set_new(ev, "invariant", json_string(r->invariant));
     if (r->function[0])
         json_object_set_new(ev, "function", json_string(r->function));
     if (r->file[0]) {

@@ -46,6 +46,7 @@ struct run_result {
     uint64_t seed;
     char summary[600];   /* one line */
     char text[4096];     /* the evidence in words */
+    char invariant[96];  /* the protocol invariant broken (sim/verdict/oracle.h), "" none */
     int cpu;             /* CPU concerned, -1 none */
     uint64_t flag_in_memory, flag_waited_on;
     long cpu_time_ms;    /* waiter's CPU time during the judged window */

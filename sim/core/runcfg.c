@@ -17,6 +17,12 @@ static const char *const verdict_names[V__COUNT] = {
     [V_LIVELOCK] = "LIVELOCK",
     [V_DATA_RACE] = "DATA_RACE",
     [V_BUILD_ERROR] = "BUILD_ERROR",
+    [V_LOST_COMPLETION] = "LOST_COMPLETION",
+    [V_MISSING_IRQ] = "MISSING_IRQ",
+    [V_PROTOCOL_VIOLATION] = "PROTOCOL_VIOLATION",
+    [V_MISSED_ANSWER] = "MISSED_ANSWER",
+    [V_DAEMON_STALLED] = "DAEMON_STALLED",
+    [V_ASSERTION] = "ASSERTION",
 };
 
 const char *verdict_name(enum hvsim_verdict v)

@@ -19,7 +19,7 @@
 #include "hvsim/platform.h"
 
 #define HVSIM_CTL_MAGIC   0x4c544353564848ull /* "HHVSCTL" */
-#define HVSIM_CTL_VERSION 1u
+#define HVSIM_CTL_VERSION 2u
 #define HVSIM_BRIDGE_PAGE 4096u
 #define HVSIM_MAX_ACCESS  512u   /* guest accesses per CPU per run */
 #define HVSIM_CPUS        16u    /* CPUs hvsim runs at most (≤ HVSIM_MAX_CPUS of both layouts) */
@@ -68,6 +68,19 @@ struct hvsim_cpu_ctl {
     /* quarter-octave histograms, bucket = 4*floor(log2 ns) + next 2 bits;
      * [0] every access, [1] only those that sent an IPI (sleeping path) */
     uint32_t lat_hist[2][HVSIM_LAT_BUCKETS];
+    /* protocol oracle (sim/verdict/oracle.h): counted by harness code around
+     * the code under test (guest.c, hypercall.c via oracle_count.h), never by
+     * it, so a buggy handler or daemon cannot hide its own mistake */
+    uint64_t notifies;       /* QUEUE_NOTIFY writes to a device of the run, issued */
+    uint64_t syncs;          /* config accesses issued (each needs one answer) */
+    uint64_t completions;    /* res_list entries for this CPU consumed by FINISH_REQ */
+    uint64_t irq_missing;    /* of those, consumed in a FINISH_REQ that injected no (cpu, irq) */
+    uint64_t stray_answers;  /* cfg_flags[cpu] changed while this CPU had no access in the handler */
+    uint64_t stray_from, stray_to, stray_access; /* the first such change, after access #stray_access */
+    uint64_t flag_after;     /* cfg_flags[cpu] when the last access returned */
+    uint64_t ret_ns;         /* CLOCK_MONOTONIC when the last access returned */
+    uint32_t last_ipi;       /* the last (or current) access sent an IPI to zone0 */
+    uint32_t pad1;
 };
 
 enum hvsim_daemon_state {
@@ -138,6 +151,39 @@ struct hvsim_ctl {
         uint64_t main_addr;
         uint64_t pcs[16];
     } crash;
+
+    /* ---- protocol oracle evidence (appended; see sim/verdict/oracle.h) ---- */
+    int32_t hc_tid;           /* host tid of the thread serving FINISH_REQ */
+    uint32_t pad2;
+    /* the FINISH_REQ boundary (hypercall.c, oracle_count.h): per call the
+     * res_list entries hv_finish_req() consumed, each checked for an
+     * injection of its (cpu, irq) in that same call */
+    struct {
+        uint64_t calls;           /* FINISH_REQ calls served */
+        uint64_t consumed;        /* res_list entries consumed, all calls */
+        uint64_t foreign;         /* consumed entries whose target_zone is no CPU of the run */
+        uint64_t overread;        /* entries consumed beyond what the ring held at the call */
+        uint64_t missing;         /* entries consumed without their (cpu, irq) injected */
+        uint64_t miss_call;       /* first such entry: call number (1-based), slot, zone, irq */
+        uint32_t miss_slot, miss_zone, miss_irq, miss_ninj;
+        uint32_t front_before, rear_before, front_after; /* the last call */
+        uint32_t in_call;         /* nonzero while hv_finish_req() runs */
+        uint32_t ninj;            /* injections in the current call (capped) */
+        uint32_t inj_over;        /* more injections than recorded: not judged */
+        uint32_t inj_cpu[64], inj_irq[64];
+    } fin;
+    /* the daemon's last hvsim_daemon_sleep() entry: the ring and need_wakeup
+     * as the shim read them (seq_cst) after the daemon's own re-check */
+    uint64_t sleep_ns;
+    uint32_t sleep_front, sleep_rear, sleep_need_wakeup, pad3;
+    /* HVSIM_ASSERT (first failure wins) */
+    struct {
+        uint32_t set;             /* 1 once written (CAS 0 -> 2 -> 1) */
+        int32_t line;
+        uint32_t who;             /* 1 hypervisor, 2 backend */
+        int32_t cpu;              /* hv CPU, -1 otherwise */
+        char file[160], func[64], msg[200];
+    } assert_fail;
 };
 
 #define HVSIM_REGION_SIZE \

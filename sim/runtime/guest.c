@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "guest.h"
 #include "futex.h"
+#include "oracle_count.h"
 
 extern struct hvsim_ctl *g_ctl;
 
@@ -47,15 +48,17 @@ void guest_run(unsigned cpu, const struct virtio_bridge *view)
                 for (uint64_t end = now_ns() + gap; now_ns() < end;)
                     ;
             __atomic_store_n(&c->cur, i, __ATOMIC_RELAXED);
-            __atomic_store_n(&c->flag_before,
-                             (uint64_t)__atomic_load_n(&view->cfg_flags[cpu], __ATOMIC_ACQUIRE),
-                             __ATOMIC_RELAXED);
+            uint64_t f0 = (uint64_t)__atomic_load_n(&view->cfg_flags[cpu], __ATOMIC_ACQUIRE);
+            __atomic_store_n(&c->flag_before, f0, __ATOMIC_RELAXED);
+            oracle_count_trap(g_ctl, cpu, a, f0);
             __atomic_store_n(&c->enter_ns, now_ns(), __ATOMIC_RELAXED);
             __atomic_store_n(&c->state, HVSIM_CPU_IN_HANDLER, __ATOMIC_RELEASE);
             uint32_t ipi0 = __atomic_load_n(&g_ctl->ipi_sent, __ATOMIC_RELAXED);
             uint64_t t0 = now_ns();
             uint64_t v = hv_mmio_access(a->addr, a->size, a->is_write, a->value);
             uint64_t t1 = now_ns();
+            oracle_count_return(g_ctl, cpu,
+                                (uint64_t)__atomic_load_n(&view->cfg_flags[cpu], __ATOMIC_ACQUIRE), t1);
             lat_record(c, t1 - t0, __atomic_load_n(&g_ctl->ipi_sent, __ATOMIC_RELAXED) != ipi0);
             __atomic_store_n(&c->state, HVSIM_CPU_GUEST, __ATOMIC_RELEASE);
             __atomic_add_fetch(&c->done, 1, __ATOMIC_RELEASE);

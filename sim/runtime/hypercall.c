@@ -7,6 +7,9 @@
 #include "participant.h"
 #include "futex.h"
 #include "hypercall.h"
+#include "oracle_count.h"
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #ifndef PLATFORM_HB_SEND
 #define PLATFORM_HB_SEND(a) ((void)(a))
@@ -18,6 +21,8 @@ void *hypercall_serve(void *arg)
     (void)arg;
     g_rng = g_ctl->seed ^ 0x5a5a5a5aull;
     uint32_t done = 0;
+    __atomic_store_n(&g_ctl->hc_tid, (int32_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
+    struct oracle_fin_snap fs;
     while (!hvsim_should_stop()) {
         uint32_t sent = __atomic_load_n(&g_ctl->hc_sent, __ATOMIC_ACQUIRE);
         if (sent == done) {
@@ -25,7 +30,11 @@ void *hypercall_serve(void *arg)
             continue;
         }
         PLATFORM_HB_RECV(&g_ctl->hc_sent);
+        /* The oracle's FINISH_REQ boundary: the result ring before the call,
+         * the entries consumed and the IRQs injected after it. */
+        oracle_fin_begin(g_ctl, g_bridge, &fs);
         hv_finish_req();
+        oracle_fin_end(g_ctl, g_bridge, &fs);
         done = sent;
         PLATFORM_HB_SEND(&g_ctl->hc_done);
         __atomic_store_n(&g_ctl->hc_done, done, __ATOMIC_RELEASE);

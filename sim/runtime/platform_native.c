@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include "participant.h"
 #include "futex.h"
+#include "oracle_count.h"
 #include <sched.h>
 
 /* The two real synchronisations of the machine — the IPI (eventfd write →
@@ -29,8 +30,10 @@ void hvsim_ipi_zone0(void)
     uint32_t every = g_ctl->ipi_drop_every;
     if (every && __atomic_add_fetch(&ipis, 1, __ATOMIC_RELAXED) % every == 0) {
         __atomic_add_fetch(&g_ctl->ipi_dropped, 1, __ATOMIC_RELAXED);
+        oracle_note_ipi(g_ctl, g_cpu, 1);
         return;
     }
+    oracle_note_ipi(g_ctl, g_cpu, 0);
     PLATFORM_HB_SEND(&g_ctl->ipi_sent);
     __atomic_add_fetch(&g_ctl->ipi_sent, 1, __ATOMIC_SEQ_CST);
     futex_wake(&g_ctl->ipi_sent, 1);
@@ -40,6 +43,13 @@ void hvsim_ipi_zone0(void)
 int hvsim_daemon_sleep(void)
 {
     __atomic_store_n(&g_ctl->daemon_state, HVSIM_DAEMON_SLEEPING, __ATOMIC_SEQ_CST);
+    /* Lost-wakeup evidence: the ring and need_wakeup as they are when the
+     * daemon commits to sleep (after its own re-check; the seq_cst store
+     * above has made its need_wakeup store visible). */
+    g_ctl->sleep_front = __atomic_load_n(&g_bridge->req_front, __ATOMIC_SEQ_CST);
+    g_ctl->sleep_rear = __atomic_load_n(&g_bridge->req_rear, __ATOMIC_SEQ_CST);
+    g_ctl->sleep_need_wakeup = __atomic_load_n(&g_bridge->need_wakeup, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&g_ctl->sleep_ns, now_ns(), __ATOMIC_RELEASE);
     __atomic_add_fetch(&g_ctl->daemon_sleeps, 1, __ATOMIC_RELAXED);
     int rc = 0;
     for (;;) {

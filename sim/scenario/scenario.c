@@ -151,7 +151,8 @@ static const int opt_rank[] = {0, 1, 2, 3, 2, -1};
 
 static const char *const verdict_vals[V__COUNT + 1] = {
     "PASS", "HANG_STALE_READ", "WRONG_VALUE", "LOST_WAKEUP", "CRASH", "TIMEOUT",
-    "DEADLOCK", "LIVELOCK", "DATA_RACE", "BUILD_ERROR", NULL,
+    "DEADLOCK", "LIVELOCK", "DATA_RACE", "BUILD_ERROR", "LOST_COMPLETION", "MISSING_IRQ",
+    "PROTOCOL_VIOLATION", "MISSED_ANSWER", "DAEMON_STALLED", "ASSERTION", NULL,
 };
 static const char *const site_vals[HVSIM_SITE__COUNT + 1] = {
     "hv_before_push", "hv_publish", "hv_before_ipi", "be_before_answer",

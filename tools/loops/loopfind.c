@@ -221,6 +221,22 @@ int loopfind(const struct lfunc *f, const struct insn *v, size_t n, struct dwlin
             if (!in[k])
                 continue;
             unsigned fl = v[k].flags;
+            /* an exit: a branch whose target is outside the body, falling
+             * through out of it, or a control transfer without a known
+             * target (ret, indirect jump, ppc64's conditional `bnelr`).  The
+             * last is told by its mnemonic (b…, j…, ret…) — conservatively:
+             * "no exit" is only ever claimed when it is certain. */
+            const char *mn = v[k].text;
+            int xfer = mn[0] == 'b' || mn[0] == 'j' || !strncmp(mn, "ret", 3);
+            if (fl & IN_BRANCH) {
+                size_t t = index_of(v, n, v[k].target);
+                if (t == n || !in[t])
+                    l->has_exit = 1;
+            } else if ((fl & IN_NOFALL) || xfer) {
+                l->has_exit = 1;
+            }
+            if (!(fl & IN_NOFALL) && (k + 1 >= n || !in[k + 1]))
+                l->has_exit = 1;
             l->nloads += !!(fl & IN_LOAD);
             if (fl & IN_CALL)
                 l->has_call = 1;

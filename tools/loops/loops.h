@@ -29,6 +29,9 @@ struct loop_info {
     int has_shared_load;  /* body has a load not relative to the stack/frame pointer, or a call */
     int has_call;
     int nloads;           /* memory-reading instructions in the body */
+    int has_exit;         /* some path leaves the body (a branch out, a fall-through out, a
+                             return or indirect jump); 0: the loop can never end, whatever
+                             memory holds (the comparison was folded away) */
     char *disasm;         /* "  addr: mnemonic ops" lines, "  ; file:line: source" interleaved,
                              loads marked "  <-- load" */
 };

@@ -128,7 +128,9 @@ const char *report_verdict_short(const char *v)
         {"PASS", "PASS"}, {"HANG_STALE_READ", "HANG"}, {"WRONG_VALUE", "WRONG"},
         {"LOST_WAKEUP", "LOST"}, {"CRASH", "CRASH"}, {"TIMEOUT", "TIMEOUT"},
         {"DEADLOCK", "DEADLOCK"}, {"LIVELOCK", "LIVELOCK"}, {"DATA_RACE", "RACE"},
-        {"BUILD_ERROR", "BUILD"},
+        {"BUILD_ERROR", "BUILD"}, {"LOST_COMPLETION", "LOSTCOMP"}, {"MISSING_IRQ", "NOIRQ"},
+        {"PROTOCOL_VIOLATION", "PROTO"}, {"MISSED_ANSWER", "MISSED"}, {"DAEMON_STALLED", "STALL"},
+        {"ASSERTION", "ASSERT"},
     };
     if (!v)
         return "?";
@@ -162,6 +164,18 @@ const char *rp_verdict_words(const char *v)
         return "two unsynchronised accesses to the same location, at least one a write, were observed";
     if (!strcmp(v, "BUILD_ERROR"))
         return "the variant failed to build";
+    if (!strcmp(v, "LOST_COMPLETION"))
+        return "a queue notification never got its completion: fewer result entries were consumed than notifies were issued (lost or overwritten in res_list)";
+    if (!strcmp(v, "MISSING_IRQ"))
+        return "a queue completion was consumed by FINISH_REQ without injecting its guest interrupt, or was left in res_list with nobody draining it";
+    if (!strcmp(v, "PROTOCOL_VIOLATION"))
+        return "a handshake invariant broke: an answer nobody waited for, or a result entry consumed that was never pushed";
+    if (!strcmp(v, "MISSED_ANSWER"))
+        return "a CPU waits for a flag change that already happened: it sampled the flag after the daemon's answer arrived";
+    if (!strcmp(v, "DAEMON_STALLED"))
+        return "requests were waiting and the daemon was running, but it served none of them: it is stuck (sampled where)";
+    if (!strcmp(v, "ASSERTION"))
+        return "an HVSIM_ASSERT in the code under test failed (file:line and message)";
     return "unknown verdict";
 }
 

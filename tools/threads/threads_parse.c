@@ -3,47 +3,18 @@
  * processing (unit-tested on captured logs in tests/data/threads_*.txt). */
 #define _GNU_SOURCE
 #include "threads.h"
+#include "verdict/bridge_names.h"
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- the bridge's layout ----------------------------------------------- */
+/* ---- the bridge's layout: one field-name function for every engine ---- */
 int thr_bridge_field(uint64_t off, unsigned size, int layout_old, char *buf, size_t n)
 {
-    const uint64_t ncpus = layout_old ? 16 : 32, ndevs = layout_old ? 4 : 8;
-    const uint64_t flag_sz = layout_old ? 1 : 8;
-    const uint64_t flags = 1552, values = flags + ncpus * flag_sz;
-    const uint64_t addrs = values + ncpus * 8, avail = addrs + ndevs * 8;
-    const uint64_t total = layout_old ? 1736 : 2136;
-    static const char *const word[] = { "req_front", "req_rear", "res_front", "res_rear" };
     (void)size;
-    if (off >= total)
-        return -1;
-    if (off < 16)
-        snprintf(buf, n, "%s", word[off / 4]);
-    else if (off < 1296) {
-        uint64_t i = (off - 16) / 40, o = (off - 16) % 40;
-        const char *f = o < 8 ? "src_cpu" : o < 16 ? "address" : o < 24 ? "size" : o < 32 ? "value"
-                      : o < 36 ? "src_zone" : o == 36 ? "is_write" : o == 37 ? "need_interrupt" : "pad";
-        snprintf(buf, n, "req_list[%" PRIu64 "].%s", i, f);
-    } else if (off < flags) {
-        uint64_t i = (off - 1296) / 8, o = (off - 1296) % 8;
-        snprintf(buf, n, "res_list[%" PRIu64 "].%s", i, o < 4 ? "target_zone" : "irq_id");
-    } else if (off < values)
-        snprintf(buf, n, "cfg_flags[%" PRIu64 "]", (off - flags) / flag_sz);
-    else if (off < addrs)
-        snprintf(buf, n, "cfg_values[%" PRIu64 "]", (off - values) / 8);
-    else if (off < avail)
-        snprintf(buf, n, "mmio_addrs[%" PRIu64 "]", (off - addrs) / 8);
-    else if (off == avail)
-        snprintf(buf, n, "mmio_avail");
-    else if (off == avail + 1)
-        snprintf(buf, n, "need_wakeup");
-    else
-        snprintf(buf, n, "(padding at offset %" PRIu64 ")", off);
-    return 0;
+    return bridge_field_name(off, layout_old, buf, n);
 }
 
 uint64_t thr_bridge_base(const char *log)

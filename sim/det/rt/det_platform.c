@@ -7,6 +7,8 @@
 #define _GNU_SOURCE
 #include "det_rt.h"
 #include "runtime/participant.h"
+#include <stdio.h>
+#include <stdlib.h>
 
 struct virtio_bridge *hvsim_bridge(void) { return g_bridge; }
 unsigned hvsim_this_cpu(void) { return g_cpu < 0 ? 0u : (unsigned)g_cpu; }
@@ -95,4 +97,15 @@ void hvsim_delay(enum hvsim_site site)
     if (det_point(EV_DELAY, (uint32_t)site, 0) < 0)
         return;
     g_ctl->site_hits[site]++;
+}
+
+/* HVSIM_ASSERT: end this execution with ASSERTION; the file:line, function
+ * and message travel in the verdict's text (the supervisor prints it). */
+void hvsim_assert_fail(const char *file, int line, const char *func, const char *msg)
+{
+    char why[256];
+    snprintf(why, sizeof why, "HVSIM_ASSERT failed at %s:%d in %s(): %s", file ? file : "?", line,
+             func ? func : "?", msg ? msg : "");
+    det_end(V_ASSERTION, det_self, (uint64_t)line, 0, why);
+    abort(); /* det_end returns only outside an execution: no verdict to give */
 }

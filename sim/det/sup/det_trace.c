@@ -3,6 +3,7 @@
  * numbers — so the same schedule gives the same bytes) and Chrome
  * trace-event JSON (one track per participant; opens in Perfetto). */
 #include "det.h"
+#include "verdict/bridge_names.h"
 #include "pc/pc.h"
 #include <stdlib.h>
 #include <string.h>
@@ -67,31 +68,10 @@ static const char *mo_name(int mo)
 
 void det_field_name(uint32_t off, char *buf, size_t len)
 {
-    if (off == UINT32_MAX) {
+    if (off == UINT32_MAX)
         snprintf(buf, len, "(private)");
-        return;
-    }
-    static const struct { uint32_t off, end; const char *n; uint32_t elem; } f[] = {
-        { 0, 4, "req_front", 0 }, { 4, 8, "req_rear", 0 }, { 8, 12, "res_front", 0 },
-        { 12, 16, "res_rear", 0 }, { 16, 1296, "req_list", 40 }, { 1296, 1552, "res_list", 8 },
-        { 1552, 1808, "cfg_flags", 8 }, { 1808, 2064, "cfg_values", 8 },
-        { 2064, 2128, "mmio_addrs", 8 }, { 2128, 2129, "mmio_avail", 0 },
-        { 2129, 2130, "need_wakeup", 0 },
-    };
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-        if (off >= f[i].off && off < f[i].end) {
-            if (f[i].elem) {
-                uint32_t k = (off - f[i].off) / f[i].elem, r = (off - f[i].off) % f[i].elem;
-                if (r)
-                    snprintf(buf, len, "%s[%u]+%u", f[i].n, k, r);
-                else
-                    snprintf(buf, len, "%s[%u]", f[i].n, k);
-            } else {
-                snprintf(buf, len, "%s", f[i].n);
-            }
-            return;
-        }
-    snprintf(buf, len, "+%u", off);
+    else if (bridge_field_name(off, 0, buf, len) < 0)
+        snprintf(buf, len, "+%u", off);
 }
 
 static void describe(const struct det_shm *S, const struct det_event *e, char *buf, size_t len)

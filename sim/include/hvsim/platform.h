@@ -1,5 +1,5 @@
 /* hvsim/platform.h — the platform a hypervisor MMIO handler and a backend
- * daemon are compiled against inside hvsim.  Version 1.
+ * daemon are compiled against inside hvsim.  Version 2 (adds HVSIM_ASSERT).
  *
  * Everything the two sides of the handshake need from "the machine" is here:
  * the shared bridge page, the IPI to zone0, guest IRQ injection, the daemon's
@@ -23,7 +23,7 @@
 #include "bridge.h"
 #include "virtio_mmio.h"
 
-#define HVSIM_PLATFORM_VERSION 1
+#define HVSIM_PLATFORM_VERSION 2
 /* The oldest version whose code still builds and runs unchanged against this
  * header.  Additions (new functions, macros, delay sites) raise
  * HVSIM_PLATFORM_VERSION only; an incompatible change (a signature, the
@@ -90,6 +90,15 @@ enum hvsim_site {
     HVSIM_SITE__COUNT
 };
 void hvsim_delay(enum hvsim_site site);
+
+/* ---- your own invariants (version 2) ------------------------------------ */
+/* HVSIM_ASSERT(cond, "message"): when cond is false the run ends with the
+ * verdict ASSERTION, naming this file:line, the function and the message.
+ * The failing thread does not return (it waits until hvsim ends the run).
+ * Like any call, never put one inside a wait loop on shared memory. */
+void hvsim_assert_fail(const char *file, int line, const char *func, const char *msg);
+#define HVSIM_ASSERT(cond, msg) \
+    ((cond) ? (void)0 : hvsim_assert_fail(__FILE__, __LINE__, __func__, (msg)))
 
 /* ---- entry points the user's code provides ----------------------------- */
 /* Hypervisor: a trapped guest access on the calling CPU; returns the value
