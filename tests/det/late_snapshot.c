@@ -11,7 +11,12 @@
  * unchanged location forever while nothing else can run.  Which interleaving
  * does it is a scheduling question, so the native engine rarely sees it and
  * det finds it.  Used with hv/result.c (hv_finish_req) as the second --hv.
- * -DSNAPSHOT_FIRST builds the fixed order (the test's control case). */
+ * -DSNAPSHOT_FIRST builds the fixed order (the test's control case).
+ * Since the det engine reads from the trace when the CPU took its snapshot,
+ * this bug is MISSED_ANSWER.  -DSNAPSHOT_FIRST -DWAIT_FOR_TWO is a second
+ * bug: the snapshot is right but the loop waits for two answers where the
+ * protocol gives one — the CPU saw the answer and keeps waiting, nothing
+ * can change: LIVELOCK. */
 #include <hvsim/platform.h>
 
 static int req_lock;
@@ -56,7 +61,12 @@ uint64_t hv_mmio_access(uint64_t addr, uint32_t size, int is_write, uint64_t val
     /* BUG: too late, the answer may already be here */
     hvsim_flag_t old = __atomic_load_n(&b->cfg_flags[cpu], __ATOMIC_ACQUIRE);
 #endif
+#ifdef WAIT_FOR_TWO /* BUG: the daemon bumps the flag once per answer */
+    while (__atomic_load_n(&b->cfg_flags[cpu], __ATOMIC_ACQUIRE) != (hvsim_flag_t)(old + 2))
+        ;
+#else
     while (__atomic_load_n(&b->cfg_flags[cpu], __ATOMIC_ACQUIRE) == old)
         ;
+#endif
     return __atomic_load_n(&b->cfg_values[cpu], __ATOMIC_RELAXED);
 }

@@ -3,7 +3,7 @@
 # variant's flags (issue 16): the same verdict, three different causes.
 . "$(dirname "$0")/lib.sh"
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
-d=$(dirname "$0")/../det
+v=$(dirname "$0")/../variants
 text() { jget "$1" "[o for o in L if o['verdict']=='LOST_WAKEUP'][0]['evidence']['text']"; }
 
 # missing fences under tso: a store->load reordering, both buffers named
@@ -19,7 +19,7 @@ rc=$?
 
 # a handler that decides before publishing, fences present: program order, under sc too
 for mm in sc tso; do
-  "$HVSIM" run --engine det --hv "$d/hv_kick_early.c" --hv hv/result.c --memory-model $mm \
+  "$HVSIM" run --engine det --hv "$v/hv_kick_before_publish.c" --hv hv/result.c --memory-model $mm \
     --strategy pct --runs 100 --json > "$t/ke" 2>/dev/null
   [ $? -eq 1 ] || fail "kick-early $mm: no finding"
   x=$(text "$t/ke")

@@ -1,5 +1,6 @@
 #!/bin/sh
-# LIVELOCK from the deterministic engine, on a handler with a real bug
+# MISSED_ANSWER and LIVELOCK from the deterministic engine, on handlers with
+# real bugs.  First: a handler
 # (tests/det/late_snapshot.c: it snapshots cfg_flags[cpu] after publishing
 # its request, so an answer that lands in between is never seen as a change;
 # every load is an acquire, so the CPU spins through scheduling points —
@@ -15,9 +16,11 @@ src=tests/det/late_snapshot.c
 "$HVSIM" run --engine det --strategy pct --hv $src --hv hv/result.c --runs 100 --json >"$t/bug" 2>"$t/err"; rc=$?
 [ $rc -eq 1 ] || fail "late snapshot: exit $rc, want 1 ($(tail -n 2 "$t/err"))"
 v=$(jget "$t/bug" "L[-1]['verdict']")
-[ "$v" = LIVELOCK ] || fail "late snapshot: verdict $v, want LIVELOCK: $(head -c 300 "$t/bug")"
+[ "$v" = MISSED_ANSWER ] || fail "late snapshot: verdict $v, want MISSED_ANSWER: $(head -c 300 "$t/bug")"
+x=$(jget "$t/bug" "L[-1]['evidence']['text']")
+case "$x" in *"answer had already arrived"*"flag was 0"*) ;; *) fail "late snapshot: text does not say the answer came first: $x";; esac
 # the spinner: CPU 0 re-reading cfg_flags[0], already answered (1), in the wait loop
-wl=$(grep -n 'while (__atomic_load_n(&b->cfg_flags\[cpu\]' $src | cut -d: -f1)
+wl=$(grep -n 'while (__atomic_load_n(&b->cfg_flags\[cpu\], __ATOMIC_ACQUIRE) == old)' $src | cut -d: -f1)
 last=$(jget "$t/bug" "'%s %s' % (L[-1]['evidence']['timeline'][-1]['who'], L[-1]['evidence']['timeline'][-1]['what'])")
 [ "$last" = "cpu0 aload cfg_flags[0]=1 late_snapshot.c:$wl hv_mmio_access()" ] ||
   fail "late snapshot: the livelock is not CPU 0 re-reading cfg_flags[0] = 1 at late_snapshot.c:$wl: last event '$last'"
@@ -27,4 +30,13 @@ n=$(jget "$t/bug" "L[-1]['evidence']['executions']")
   >"$t/fix" 2>&1; rc=$?
 [ $rc -eq 0 ] || fail "snapshot first (the fix): exit $rc: $(head -n 2 "$t/fix")"
 grep -q "seeds 1..100: 100 PASS$" "$t/fix" || fail "snapshot first: not 100 executions PASS: $(tail -n 1 "$t/fix")"
-pass "late flag snapshot: LIVELOCK on cfg_flags[0] after $n pct execution(s); snapshot first: 100 executions PASS"
+# a loop that waits for two answers where the protocol gives one: the CPU saw
+# the answer, nothing can change any more — LIVELOCK, in words
+"$HVSIM" run --engine det --strategy pct --hv $src --hv hv/result.c --cflags "-DSNAPSHOT_FIRST -DWAIT_FOR_TWO" \
+  --runs 100 --json >"$t/two" 2>"$t/err"; rc=$?
+[ $rc -eq 1 ] || fail "wait for two: exit $rc, want 1"
+v=$(jget "$t/two" "L[-1]['verdict']")
+[ "$v" = LIVELOCK ] || fail "wait for two: verdict $v, want LIVELOCK"
+x=$(jget "$t/two" "L[-1]['evidence']['summary']")
+case "$x" in "cpu0 keeps re-reading cfg_flags[0] (= 1)"*"daemon asleep"*) ;; *) fail "wait for two: summary $x";; esac
+pass "late flag snapshot: MISSED_ANSWER on cfg_flags[0] after $n pct execution(s); wait-for-two: LIVELOCK in words; snapshot first: 100 executions PASS"

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "det_rt.h"
 #include "runtime/participant.h"
+#include "runtime/oracle_count.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -19,11 +20,13 @@ static void cpu_body(unsigned cpu)
         for (uint32_t r = 0; r <= a->repeat && !hvsim_should_stop(); r++) {
             c->cur = i;
             c->flag_before = (uint64_t)g_bridge->cfg_flags[cpu];
+            oracle_count_trap(g_ctl, cpu, a, c->flag_before); /* the protocol oracle's counts */
             c->state = HVSIM_CPU_IN_HANDLER;
             det_event(EV_ACCESS, i, a->addr);
             uint64_t v = hv_mmio_access(a->addr, a->size, a->is_write, a->value);
             if (hvsim_should_stop())
                 return;
+            oracle_count_return(g_ctl, cpu, (uint64_t)g_bridge->cfg_flags[cpu], det_S->points);
             det_event(EV_RESULT, i, v);
             c->state = HVSIM_CPU_GUEST;
             c->done++;
@@ -69,7 +72,10 @@ static void hc_body(void)
             continue;
         }
         uint32_t sent = S->hc_sent;
+        struct oracle_fin_snap fs; /* the oracle's FINISH_REQ boundary */
+        oracle_fin_begin(g_ctl, g_bridge, &fs);
         hv_finish_req();
+        oracle_fin_end(g_ctl, g_bridge, &fs);
         if (hvsim_should_stop())
             return;
         S->hc_done = sent;

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include "det_rt.h"
 #include "runtime/participant.h"
+#include "runtime/oracle_count.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -31,9 +32,11 @@ void hvsim_ipi_zone0(void)
     uint32_t every = g_ctl->ipi_drop_every;
     if (every && (S->ipi_sent + g_ctl->ipi_dropped + 1) % every == 0) {
         g_ctl->ipi_dropped++;
+        oracle_note_ipi(g_ctl, g_cpu, 1);
         det_event(EV_IPI, 1, g_ctl->ipi_dropped);
         return;
     }
+    oracle_note_ipi(g_ctl, g_cpu, 0);
     S->ipi_sent++;
     g_ctl->ipi_sent = S->ipi_sent;
     struct det_thread *be = &S->t[S->be_tid];
@@ -47,6 +50,7 @@ void hvsim_inject_irq(unsigned cpu, uint32_t irq_id)
         return;
     if (det_point(EV_WAKE, cpu, irq_id) < 0)
         return;
+    oracle_note_inject(g_ctl, cpu, irq_id);
     g_ctl->cpu[cpu].irqs++;
     g_ctl->cpu[cpu].irq_batches++;
 }
@@ -57,6 +61,11 @@ int hvsim_daemon_sleep(void)
     if (det_point(EV_SLEEP, 0, S->ipi_sent - S->ipi_consumed) < 0)
         return -1;
     det_drain_self();
+    /* what the oracle needs of the moment the daemon committed to sleep */
+    g_ctl->sleep_front = g_bridge->req_front;
+    g_ctl->sleep_rear = g_bridge->req_rear;
+    g_ctl->sleep_need_wakeup = g_bridge->need_wakeup;
+    g_ctl->sleep_ns = S->points ? S->points : 1;
     g_ctl->daemon_state = HVSIM_DAEMON_SLEEPING;
     g_ctl->daemon_sleeps++;
     for (;;) {

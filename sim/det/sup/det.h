@@ -16,6 +16,7 @@
 #include "det/rt/det_shm.h"
 #include "core/engine.h"
 #include "core/build.h"
+#include "verdict/oracle.h"
 
 /* ---- schedule strings (det_sched.c) --------------------------------------- *
  * "det1:" then the actions of every decision up to the last one that differs
@@ -85,6 +86,8 @@ struct det_outcome {
     uint64_t hang_pc;        /* HANG_STALE_READ: last access site of the spinner */
     int hang_proc;           /* 0 hv, 1 backend */
     long hang_cpu_ms, hang_window_ms;
+    int has_finding;         /* the protocol oracle turned the verdict (fin) */
+    struct oracle_finding fin;
 };
 
 struct det_ctx;
@@ -115,7 +118,7 @@ void det_explain_lost_wakeup(const struct det_shm *S, const struct hvsim_ctl *ct
 /* det_explain.c: a LIVELOCK in words: who re-reads what, the others' states,
  * the ring, and for a CPU waiting for its answer whether one came and when. */
 void det_explain_stuck(const struct det_shm *S, const struct hvsim_ctl *ctl, struct det_syms *sy,
-                       int t, uint32_t key, uint64_t val, char *buf, size_t len);
+                       int t, uint32_t key, uint64_t val, int missed, char *buf, size_t len);
 
 /* det_blocked.c: "read(2) on fd 5 (pipe:[123])" for a thread blocked in the kernel. */
 void det_blocked_call(pid_t pid, pid_t tid, char *buf, size_t len);

@@ -261,6 +261,61 @@ static void reset_exec(struct det_ctx *x, const struct det_plan *p)
     }
 }
 
+/* The protocol oracle (sim/verdict) on the end state the runtime judged:
+ * a PASS with a notify left without its completion or interrupt is a
+ * finding; a CPU left re-reading its flag is a lost request (its request
+ * never reached the daemon) or a missed answer (the answer came before it
+ * sampled the value it waits to see change).  Buffers are drained when the
+ * runtime judges, so the bridge page is global memory. */
+static void oracle_judge(struct det_ctx *x, struct det_outcome *o)
+{
+    if (o->verdict != V_PASS && o->verdict != V_LIVELOCK && o->verdict != V_DEADLOCK)
+        return;
+    static struct oracle_snap snap;
+    oracle_snap_take(&snap, x->ctl, (const struct virtio_bridge *)x->base, x->S->points);
+    struct oracle_finding *f = &o->fin;
+    memset(f, 0, sizeof *f);
+    if (o->verdict == V_PASS) {
+        if (oracle_check_final(&snap, f) == V_PASS)
+            return;
+    } else {
+        int cpu = oracle_request_lost(&snap);
+        if (cpu >= 0) {
+            oracle_explain_request_lost(&snap, cpu, f);
+        } else if (o->verdict == V_LIVELOCK && o->vtid >= 0 && (uint32_t)o->vtid < x->S->ncpus &&
+                   o->vval[0] == 1552u + 8u * (uint32_t)o->vtid) {
+            /* missed answer: the CPU's first load of its flag in this access
+             * (the value it waits to see change) already saw the answer */
+            struct det_shm *S = x->S;
+            uint64_t now = 0, before = x->ctl->cpu[o->vtid].flag_before;
+            memcpy(&now, S->G + o->vval[0], 8);
+            if (now == before || now != o->vval[1])
+                return;
+            int acc = -1;
+            for (int i = (int)S->nev - 1; i >= 0 && acc < 0; i--)
+                if (S->ev[i].tid == o->vtid && S->ev[i].kind == EV_ACCESS)
+                    acc = i;
+            for (int i = acc + 1; acc >= 0 && i < (int)S->nev; i++) {
+                const struct det_event *e = &S->ev[i];
+                if (e->tid == o->vtid && (e->kind == EV_READ || e->kind == EV_VREAD ||
+                                          e->kind == EV_ALOAD) && e->off == (uint32_t)o->vval[0]) {
+                    if (e->val == now)
+                        o->verdict = V_MISSED_ANSWER; /* words: det_explain_stuck() */
+                    break;
+                }
+            }
+            return;
+        } else {
+            return;
+        }
+    }
+    o->verdict = f->verdict;
+    o->has_finding = 1;
+    if (f->cpu >= 0)
+        o->vtid = f->cpu;
+    snprintf(o->why, sizeof o->why, "%s", f->summary);
+}
+
 int det_exec(struct det_ctx *x, const struct det_plan *p, struct det_outcome *o, char *err,
              size_t errlen)
 {
@@ -365,6 +420,7 @@ int det_exec(struct det_ctx *x, const struct det_plan *p, struct det_outcome *o,
         o->vtid = S->vtid;
         memcpy(o->vval, S->vval, sizeof o->vval);
         snprintf(o->why, sizeof o->why, "%s", S->vwhy);
+        oracle_judge(x, o);
     }
 out:
     o->steps = S->step;
@@ -491,10 +547,12 @@ static void fill_result(struct det_run *R, const struct det_outcome *o, uint64_t
                  schedule ? schedule : "?", o->preemptions, o->drains);
         break;
     }
+    case V_MISSED_ANSWER:
     case V_LIVELOCK: {
         char st[1200];
         det_explain_stuck(S, hvsim_region_ctl(det_ctx_base(R->x)), R->sy, o->vtid,
-                          (uint32_t)o->vval[0], o->vval[1], st, sizeof st);
+                          (uint32_t)o->vval[0], o->vval[1], o->verdict == V_MISSED_ANSWER, st,
+                          sizeof st);
         r->cpu = o->vtid < (int)S->ncpus ? o->vtid : -1;
         snprintf(r->summary, sizeof r->summary, "%.*s", (int)sizeof r->summary - 1, st);
         snprintf(r->text, sizeof r->text, "%s (%s). Schedule: %s.", st, o->why,
@@ -514,6 +572,21 @@ static void fill_result(struct det_run *R, const struct det_outcome *o, uint64_t
         snprintf(r->summary, sizeof r->summary, "%s", o->why[0] ? o->why : verdict_name(r->verdict));
         snprintf(r->text, sizeof r->text, "%s. Schedule: %s.", r->summary, schedule ? schedule : "?");
         break;
+    }
+    if (o->has_finding) {
+        /* the protocol oracle's words (sim/verdict) */
+        const struct oracle_finding *f = &o->fin;
+        r->cpu = f->cpu;
+        snprintf(r->invariant, sizeof r->invariant, "%s", f->invariant);
+        snprintf(r->summary, sizeof r->summary, "%s", f->summary);
+        snprintf(r->text, sizeof r->text, "%s Invariant: %s. Schedule: %s.", f->text, f->invariant,
+                 schedule ? schedule : "?");
+        if (f->func[0])
+            snprintf(r->function, sizeof r->function, "%s", f->func);
+        if (f->file[0]) {
+            snprintf(r->file, sizeof r->file, "%s", f->file);
+            r->line = f->line;
+        }
     }
     if (o->diverged)
         strncat(r->text, " WARNING: the replayed schedule diverged (the code or the build changed).",

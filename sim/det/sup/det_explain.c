@@ -184,7 +184,7 @@ static void state_words(const struct det_shm *S, int t, char *buf, size_t len)
 }
 
 void det_explain_stuck(const struct det_shm *S, const struct hvsim_ctl *ctl, struct det_syms *sy,
-                       int t, uint32_t key, uint64_t val, char *buf, size_t len)
+                       int t, uint32_t key, uint64_t val, int missed, char *buf, size_t len)
 {
     char tn[32], what[64], where[96] = "", others[400] = "";
     det_thread_name(S, t, tn, sizeof tn);
@@ -224,7 +224,11 @@ void det_explain_stuck(const struct det_shm *S, const struct hvsim_ctl *ctl, str
     if (t >= 0 && (uint32_t)t < S->ncpus && key >= 1552 && key < 1808 && (key - 1552) / 8 == (uint32_t)t) {
         uint64_t now = 0, before = ctl->cpu[t].flag_before;
         memcpy(&now, S->G + key, 8);
-        if (now != before && now == val)
+        if (now != before && now == val && !missed)
+            snprintf(cause, sizeof cause, " The answer came (%s went %llu -> %llu) and the CPU saw "
+                     "it, yet it keeps waiting: its loop's exit condition asks for something the "
+                     "protocol never gives.", what, (unsigned long long)before, (unsigned long long)now);
+        else if (now != before && now == val)
             snprintf(cause, sizeof cause, " It waits for %s to change from %llu, but the answer had "
                      "already arrived: the flag was %llu when the guest access trapped and was %llu "
                      "by the time the CPU sampled the value it waits to see change (a missed answer: "
