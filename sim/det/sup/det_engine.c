@@ -206,6 +206,8 @@ static void reset_exec(struct det_ctx *x, const struct det_plan *p)
     if (p->prefix_len)
         memcpy(S->prefix, p->prefix, S->prefix_len);
     S->prefix_soft = (uint32_t)p->soft;
+    /* threads the code under test created went with the processes det_exec replaced */
+    S->nthreads = c->ncpus + 2;
     S->holder = 0;
     S->step = 0;
     S->points = 0;
@@ -373,7 +375,10 @@ out:
     o->switches = S->switches;
     o->drains = S->drains;
     o->diverged = S->diverged;
-    if (o->verdict == V_PASS && x->alive) {
+    /* Threads the code under test created (det_threads.c) cannot be reused:
+     * their indices belong to this execution's schedule.  Fresh processes. */
+    int user_threads = S->nthreads > S->ncpus + 2;
+    if (o->verdict == V_PASS && x->alive && !user_threads) {
         /* wait until every participant is back in its idle loop */
         uint64_t dl = now_ns() + 2000000000ull;
         unsigned spins = 0;
@@ -412,8 +417,14 @@ const char *det_thread_name(const struct det_shm *S, int t, char *buf, size_t le
         snprintf(buf, len, "cpu%d", t);
     else if ((uint32_t)t == S->hc_tid)
         snprintf(buf, len, "hypercall");
-    else
+    else if ((uint32_t)t == S->be_tid)
         snprintf(buf, len, "daemon");
+    else { /* created by the code under test: numbered per process in creation order */
+        unsigned k = 0;
+        for (int i = (int)S->be_tid + 1; i <= t; i++)
+            k += S->t[i].proc == S->t[t].proc;
+        snprintf(buf, len, "%s-thread%u", S->t[t].proc == 1 ? "be" : "hv", k);
+    }
     return buf;
 }
 
@@ -532,7 +543,13 @@ static void fill_result(struct det_run *R, const struct det_outcome *o, uint64_t
         static const char *const kn[EV__COUNT] = {
             "read", "write", "vread", "vwrite", "aload", "astore", "rmw", "fence", "sleep",
             "wake", "ipi", "hypercall", "hcdone", "delay", "begin", "done", "drain", "switch",
-            "access", "result" };
+            "access", "result", "sync" };
+        if (e->kind == EV_SYNC) {
+            char d[96];
+            det_sync_describe(S, e, d, sizeof d);
+            result_event(r, e->step, det_thread_name(S, e->tid, tn, sizeof tn), "%s %s", d, line);
+            continue;
+        }
         result_event(r, e->step, det_thread_name(S, e->tid, tn, sizeof tn), "%s %s=%llu %s",
                      kn[e->kind], e->off == UINT32_MAX ? "private" : field_name(e->off, fl, sizeof fl),
                      (unsigned long long)e->val, line);
