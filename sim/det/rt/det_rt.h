@@ -42,8 +42,11 @@ uint64_t det_peek(uint32_t off, uint32_t size);
 
 
 /* ---- threads of the code under test (det_threads.c) ---- */
-/* det_point with the access site given (a wrapper passes its caller's). */
+/* det_point with the access site given (a wrapper passes its caller's);
+ * kind < 0: no event, no progress. */
 int det_point_pc(int kind, uint32_t arg, uint64_t val, uint64_t pc);
+/* det_event with the access site given. */
+void det_event_pc(int kind, uint32_t arg, uint64_t val, uint64_t pc);
 /* A wait on / a change of a pthread object, for the spinner rule. */
 void det_sync_read(const void *obj, uint64_t val);
 void det_sync_write(const void *obj);

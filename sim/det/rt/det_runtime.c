@@ -565,12 +565,13 @@ int det_point_pc(int kind, uint32_t arg, uint64_t val, uint64_t pc)
     if (!active())
         return -1;
     /* IPI, sleep, hypercall, IRQ: an action, never a spin (a delay point is
-     * neither; a pthread call on the caller's own process's objects is no
-     * progress of its own, like a private lock around re-reads) */
-    if (kind != EV_DELAY && kind != EV_SYNC)
+     * neither; kind < 0, a pthread call on the process's own objects, is no
+     * progress of its own either, like a private lock around re-reads, and
+     * det_threads.c records its events itself) */
+    if (kind >= 0 && kind != EV_DELAY)
         progress();
     int rc = sched(pc);
-    if (rc == 0)
+    if (rc == 0 && kind >= 0)
         ev_add(kind, arg, 0, val, 0, pc);
     return rc;
 }
@@ -651,6 +652,12 @@ void det_sync_write(const void *obj)
 {
     if (active())
         wake_readers(priv_key(obj), 8);
+}
+
+void det_event_pc(int kind, uint32_t arg, uint64_t val, uint64_t pc)
+{
+    if (active())
+        ev_add(kind, arg, 0, val, 0, pc);
 }
 
 /* ---- lifecycle ------------------------------------------------------------ */

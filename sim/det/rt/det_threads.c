@@ -54,6 +54,8 @@
 #include <time.h>
 
 #define RA ((uint64_t)(uintptr_t)__builtin_return_address(0))
+#define POINT(pc) det_point_pc(-1, 0, 0, pc) /* a decision; events are recorded where things happen */
+#define EVENT(op, val, pc) det_event_pc(EV_SYNC, op, (uint64_t)(val), pc)
 
 int __real_pthread_create(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
 int __real_pthread_join(pthread_t, void **);
@@ -189,46 +191,50 @@ static int acquire(void *obj, lockfn try_, lockfn block_, int point, uint64_t pc
 {
     if (!holding())
         return block_(obj);
-    if (point && others_alive() && det_point_pc(EV_SYNC, SY_LOCK, obj_id(obj), pc) < 0)
+    if (point && others_alive() && POINT(pc) < 0)
         return block_(obj);
     det_drain_self();
     for (;;) {
         int rc = try_(obj);
-        if (rc != EBUSY)
+        if (rc != EBUSY) {
+            EVENT(SY_LOCK, obj_id(obj), pc);
             return rc;
-        det_event(EV_SYNC, SY_BLOCK, obj_id(obj));
+        }
+        EVENT(SY_BLOCK, obj_id(obj), pc);
         if (wait_on(obj) < 0)
             return block_(obj); /* the execution ended: everyone runs free now */
     }
 }
 
-static int release(void *obj, lockfn unlock_)
+static int release(void *obj, lockfn unlock_, uint64_t pc)
 {
     if (!holding())
         return unlock_(obj);
     det_drain_self();
     int rc = unlock_(obj);
-    det_event(EV_SYNC, SY_UNLOCK, obj_id(obj));
+    EVENT(SY_UNLOCK, obj_id(obj), pc);
     wake(obj, 1); /* every waiter retries; the losers block again */
     return rc;
 }
 
 int __wrap_pthread_mutex_lock(pthread_mutex_t *m) { return acquire(m, mutex_try, mutex_block, 1, RA); }
-int __wrap_pthread_mutex_unlock(pthread_mutex_t *m) { return release(m, mutex_unlock); }
+int __wrap_pthread_mutex_unlock(pthread_mutex_t *m) { return release(m, mutex_unlock, RA); }
 int __wrap_pthread_spin_lock(pthread_spinlock_t *s)
 {
     return acquire((void *)s, spin_try, spin_block, 1, RA);
 }
-int __wrap_pthread_spin_unlock(pthread_spinlock_t *s) { return release((void *)s, spin_unlock); }
+int __wrap_pthread_spin_unlock(pthread_spinlock_t *s) { return release((void *)s, spin_unlock, RA); }
 
 int __wrap_pthread_mutex_trylock(pthread_mutex_t *m)
 {
-    if (!holding())
-        return __real_pthread_mutex_trylock(m);
-    if (others_alive() && det_point_pc(EV_SYNC, SY_LOCK, obj_id(m), RA) < 0)
+    uint64_t pc = RA;
+    if (!holding() || (others_alive() && POINT(pc) < 0))
         return __real_pthread_mutex_trylock(m);
     det_drain_self();
-    return __real_pthread_mutex_trylock(m);
+    int rc = __real_pthread_mutex_trylock(m);
+    if (rc == 0)
+        EVENT(SY_LOCK, obj_id(m), pc);
+    return rc;
 }
 
 /* ---- condition variables ------------------------------------------------------------ */
@@ -240,7 +246,7 @@ int __wrap_pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
     det_drain_self();
     __real_pthread_mutex_unlock(m);
     wake(m, 1);
-    det_event(EV_SYNC, SY_WAIT, obj_id(c));
+    EVENT(SY_WAIT, obj_id(c), pc);
     if (wait_on(c) < 0) { /* ended while waiting: a spurious wakeup, mutex held as promised */
         __real_pthread_mutex_lock(m);
         return 0;
@@ -258,7 +264,8 @@ int __wrap_pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const s
     det_drain_self();
     __real_pthread_mutex_unlock(m);
     wake(m, 1);
-    if (det_point_pc(EV_SYNC, SY_TIMEDWAIT, id, pc) < 0) {
+    EVENT(SY_TIMEDWAIT, id, pc);
+    if (POINT(pc) < 0) {
         __real_pthread_mutex_lock(m);
         return 0;
     }
@@ -271,8 +278,9 @@ int __wrap_pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const s
 static int notify(pthread_cond_t *c, int all, uint64_t pc)
 {
     uint32_t id = obj_id(c);
-    if (det_point_pc(EV_SYNC, all ? SY_BROADCAST : SY_SIGNAL, id, pc) == 0) {
+    if (POINT(pc) == 0) {
         det_drain_self();
+        EVENT(all ? SY_BROADCAST : SY_SIGNAL, id, pc);
         if (id)
             objs[id - 1].signals++;
         det_sync_write(c);
@@ -299,7 +307,7 @@ static __thread int my_user = -1; /* this OS thread's index if the code under te
 static void thread_end(int idx)
 {
     if (holding()) {
-        det_event(EV_SYNC, SY_EXIT, (uint64_t)idx);
+        EVENT(SY_EXIT, idx, 0);
         wake(&join_key[idx], 1);
     }
     det_thread_done();
@@ -362,15 +370,18 @@ int __wrap_pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)
     users[nusers].th = *th;
     users[nusers].idx = (int)idx;
     nusers++;
-    det_point_pc(EV_SYNC, SY_CREATE, idx, pc);
+    EVENT(SY_CREATE, idx, pc);
+    POINT(pc); /* the new thread may run at once */
     return 0;
 }
 
 int __wrap_pthread_join(pthread_t th, void **ret)
 {
     int idx = holding() ? user_index(th) : -1;
-    if (idx >= 0 && det_point_pc(EV_SYNC, SY_JOIN, (uint64_t)idx, RA) == 0) {
+    uint64_t pc = RA;
+    if (idx >= 0 && POINT(pc) == 0) {
         det_drain_self();
+        EVENT(SY_JOIN, idx, pc);
         while (det_S->t[idx].state != DT_DONE)
             if (wait_on(&join_key[idx]) < 0)
                 break;
