@@ -526,6 +526,16 @@ static void fill_result(struct det_run *R, const struct det_outcome *o, uint64_t
         snprintf(r->text, sizeof r->text, "%s. Schedule: %s.", r->summary, schedule ? schedule : "?");
         break;
     }
+    if (o->verdict != V_PASS) { /* a thread of the code under test stuck in a lock, wait or join */
+        char note[400];
+        det_blocked_note(S, R->sy, note, sizeof note);
+        if (note[0]) {
+            size_t l = strlen(r->summary);
+            snprintf(r->summary + l, sizeof r->summary - l, "; %s", note);
+            l = strlen(r->text);
+            snprintf(r->text + l, sizeof r->text - l, " At the end: %s.", note);
+        }
+    }
     if (o->diverged)
         strncat(r->text, " WARNING: the replayed schedule diverged (the code or the build changed).",
                 sizeof r->text - strlen(r->text) - 1);

@@ -76,6 +76,34 @@ void det_sync_describe(const struct det_shm *S, const struct det_event *e, char 
         snprintf(buf, len, "%-6s #%llu", o, (unsigned long long)e->val);
 }
 
+/* Threads of the code under test blocked in a pthread call at the end, with
+ * the call's site: "be-thread1 in cond_wait #2 (worker_daemon.c:100 worker())".
+ * Empty when none is. */
+void det_blocked_note(const struct det_shm *S, struct det_syms *sy, char *buf, size_t len)
+{
+    size_t o = 0;
+    buf[0] = 0;
+    for (uint32_t t = 0; t < S->nthreads; t++) {
+        if (S->t[t].state != DT_BLOCKED || S->t[t].block != DB_SYNC)
+            continue;
+        const struct det_event *w = 0;
+        for (uint32_t i = S->nev; i-- > 0 && !w;)
+            if (S->ev[i].tid == t && S->ev[i].kind == EV_SYNC)
+                w = &S->ev[i];
+        char tn[32], d[96] = "?", line[96] = "";
+        if (w) {
+            det_sync_describe(S, w, d, sizeof d);
+            det_syms_line(sy, S->t[t].proc == 1, w->pc, line, sizeof line);
+        }
+        int n = snprintf(buf + o, len - o, "%s%s blocked in %s%s%s%s", o ? ", " : "",
+                         det_thread_name(S, (int)t, tn, sizeof tn), d, line[0] ? " (" : "", line,
+                         line[0] ? ")" : "");
+        if (n < 0 || (size_t)n >= len - o)
+            break;
+        o += (size_t)n;
+    }
+}
+
 static const char *mo_name(int mo)
 {
     static const char *const n[] = { "relaxed", "consume", "acquire", "release", "acq_rel", "seq_cst" };
