@@ -36,10 +36,10 @@
  *    an unchanged condvar makes it a spinner (det_sync_read).
  *  - lock, unlock, the waits and thread creation are x86 locked operations
  *    or system calls: the caller's store buffer drains first.
- *  - Scheduling points: lock (unless no other participant of the process is
- *    alive: hvsim's own single-threaded daemon takes its res_mutex without a
- *    decision), signal, broadcast, join, after a create (the new thread may
- *    run at once), and every block.
+ *  - Scheduling points: lock and unlock (unless no other participant of the
+ *    process is alive: hvsim's own single-threaded daemon takes its res_mutex
+ *    without a decision), signal, broadcast, join, after a create (the new
+ *    thread may run at once), and every block.
  *
  * State kept here (starts[], users, objs) is per process and touched only by
  * the token holder, so it needs no lock of its own.
@@ -214,6 +214,10 @@ static int release(void *obj, lockfn unlock_, uint64_t pc)
     int rc = unlock_(obj);
     EVENT(SY_UNLOCK, obj_id(obj), pc);
     wake(obj, 1); /* every waiter retries; the losers block again */
+    /* a point after the unlock too: "checked under the lock, acted on after
+     * it" is a bug only if someone can run in between */
+    if (others_alive())
+        POINT(pc);
     return rc;
 }
 

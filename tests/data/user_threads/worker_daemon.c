@@ -1,6 +1,6 @@
 /* tests/data/user_threads/worker_daemon.c — a backend written as a user
  * would: the daemon (backend_run) only moves requests from the shared ring
- * to a queue in its own memory; a worker pthread it starts serves them
+ * to a queue in its own memory; two worker pthreads it starts serve them
  * (config answers in cfg_values/cfg_flags, queue completions in res_list +
  * FINISH_REQ).  Daemon and worker share the queue under a mutex, with one
  * condvar for "work" and one for "room".
@@ -8,15 +8,16 @@
  * -DBUG_LOST_SIGNAL: the worker looks at the queue before taking the mutex
  * and then waits; the daemon's push and signal can fall in between, the
  * signal is lost, the request is never answered.
- * -DBUG_NO_LOCK: the worker takes requests without the mutex; the daemon can
- * overwrite a slot the worker has not copied yet, or the worker can take one
- * twice.
+ * -DBUG_NO_LOCK: a worker sees the queue non-empty under the mutex but takes
+ * the request after dropping it: the other worker can take the same one, and
+ * the head runs past the tail.
  * Both bugs need a particular interleaving of the two threads. */
 #include <hvsim/platform.h>
 #include <pthread.h>
 HVSIM_REQUIRE_PLATFORM_VERSION(1);
 
-#define QLEN 4 /* small on purpose: the daemon waits for room too */
+#define QLEN 4     /* small on purpose: the daemon waits for room too */
+#define NWORKERS 2
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t work = PTHREAD_COND_INITIALIZER, room = PTHREAD_COND_INITIALIZER;
@@ -103,9 +104,8 @@ static void *worker(void *arg)
             return 0;
         }
 #ifdef BUG_NO_LOCK
-        pthread_mutex_unlock(&mu); /* BUG: the slot is copied without the mutex */
+        pthread_mutex_unlock(&mu); /* BUG: the request is taken without the mutex */
         struct device_req r = q[qhead % QLEN];
-        hvsim_delay(HVSIM_SITE_BE_AFTER_WAKE);
         qhead++;
         pthread_mutex_lock(&mu);
 #else
@@ -138,11 +138,12 @@ static void hand_over(const struct device_req *r)
 void backend_run(void)
 {
     struct virtio_bridge *b = hvsim_bridge();
-    pthread_t w;
+    pthread_t w[NWORKERS];
     quit = 0;
     qhead = qtail = 0;
-    if (pthread_create(&w, 0, worker, b) != 0)
-        return;
+    for (int i = 0; i < NWORKERS; i++)
+        if (pthread_create(&w[i], 0, worker, b) != 0)
+            return;
     while (!hvsim_should_stop()) {
         __atomic_store_n(&b->need_wakeup, 0, __ATOMIC_RELAXED);
         uint32_t front = __atomic_load_n(&b->req_front, __ATOMIC_RELAXED);
@@ -164,5 +165,6 @@ void backend_run(void)
     quit = 1;
     pthread_cond_broadcast(&work);
     pthread_mutex_unlock(&mu);
-    pthread_join(w, 0);
+    for (int i = 0; i < NWORKERS; i++)
+        pthread_join(w[i], 0);
 }
