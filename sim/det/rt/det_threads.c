@@ -122,12 +122,14 @@ static uint32_t obj_id(const void *p)
     return ++nobj;
 }
 
+/* The newest first: the C library reuses a joined (or exited detached)
+ * thread's pthread_t for the next one. */
 static int user_index(pthread_t th)
 {
     tables_fresh();
-    for (uint32_t i = 0; i < nusers; i++)
-        if (pthread_equal(users[i].th, th))
-            return users[i].idx;
+    for (uint32_t i = nusers; i-- > 0;)
+        if (users[i].idx >= 0 && pthread_equal(users[i].th, th))
+            return (int)i;
     return -1;
 }
 
@@ -381,14 +383,17 @@ int __wrap_pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)
 
 int __wrap_pthread_join(pthread_t th, void **ret)
 {
-    int idx = holding() ? user_index(th) : -1;
+    int u = holding() ? user_index(th) : -1;
     uint64_t pc = RA;
-    if (idx >= 0 && POINT(pc) == 0) {
+    if (u >= 0 && POINT(pc) == 0) {
+        int idx = users[u].idx;
         det_drain_self();
         EVENT(SY_JOIN, idx, pc);
         while (det_S->t[idx].state != DT_DONE)
             if (wait_on(&join_key[idx]) < 0)
                 break;
+        if (det_S->t[idx].state == DT_DONE)
+            users[u].idx = -1; /* joined: its pthread_t may name the next thread */
     }
     /* the target is done (or the execution ended): the C library's join
      * waits at most for its exit, which needs no token */
