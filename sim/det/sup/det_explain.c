@@ -175,7 +175,8 @@ static void state_words(const struct det_shm *S, int t, char *buf, size_t len)
     case DT_BLOCKED:
         w = th->block == DB_SLEEP ? "asleep, waiting for an IPI"
           : th->block == DB_HC_WAIT ? "idle, no FINISH_REQ pending"
-          : th->block == DB_HC_SERVE ? "waiting for its FINISH_REQ to be served" : "blocked";
+          : th->block == DB_HC_SERVE ? "waiting for its FINISH_REQ to be served"
+          : th->block == DB_SYNC ? "blocked in a pthread lock, cond_wait or join" : "blocked";
         break;
     default: w = "not started"; break;
     }
