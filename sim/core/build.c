@@ -361,6 +361,7 @@ static void side_sources(const struct hvsim_runcfg *c, enum build_profile prof, 
         rt[(*nrt)++] = P("%s/sim/det/rt/%s", home, hv ? "det_hv_main.c" : "det_be_main.c");
         rt[(*nrt)++] = P("%s/sim/det/rt/det_runtime.c", home);
         rt[(*nrt)++] = P("%s/sim/det/rt/det_syscalls.c", home);
+        rt[(*nrt)++] = P("%s/sim/det/rt/det_threads.c", home);
         rt[(*nrt)++] = P("%s/sim/det/rt/det_platform.c", home);
         rt[(*nrt)++] = P("%s/sim/runtime/participant.c", home);
     } else {
@@ -649,6 +650,13 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
         }
         if (prof == BUILD_TSAN)
             add(&link, "%s", "-fsanitize=thread");
+        if (prof == BUILD_DET) /* the code under test's pthread calls: sim/det/rt/det_threads.c */
+            add(&link, "%s", "-Wl,--wrap=pthread_create,--wrap=pthread_join,--wrap=pthread_exit,"
+                             "--wrap=pthread_mutex_lock,--wrap=pthread_mutex_trylock,"
+                             "--wrap=pthread_mutex_unlock,--wrap=pthread_cond_wait,"
+                             "--wrap=pthread_cond_timedwait,--wrap=pthread_cond_signal,"
+                             "--wrap=pthread_cond_broadcast,--wrap=pthread_spin_lock,"
+                             "--wrap=pthread_spin_unlock");
         if (argvb_run(&link, out->log, sizeof out->log) != 0) {
             const char *srcs[32];
             int ns = 0;

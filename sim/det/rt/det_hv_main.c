@@ -80,9 +80,7 @@ static void hc_body(void)
             return;
         S->hc_done = sent;
         g_ctl->hc_done = sent;
-        struct det_thread *be = &S->t[S->be_tid];
-        if (be->state == DT_BLOCKED && be->block == DB_HC_SERVE)
-            det_enable((int)S->be_tid);
+        det_enable_blocked(DB_HC_SERVE); /* the daemon, or a thread of its own */
         if (det_point(EV_HCDONE, 0, sent) < 0)
             return;
     }

@@ -39,9 +39,7 @@ void hvsim_ipi_zone0(void)
     oracle_note_ipi(g_ctl, g_cpu, 0);
     S->ipi_sent++;
     g_ctl->ipi_sent = S->ipi_sent;
-    struct det_thread *be = &S->t[S->be_tid];
-    if (be->state == DT_BLOCKED && be->block == DB_SLEEP)
-        det_enable((int)S->be_tid);
+    det_enable_blocked(DB_SLEEP); /* the daemon, or a thread of its own asleep on the shim */
 }
 
 void hvsim_inject_irq(unsigned cpu, uint32_t irq_id)

@@ -40,4 +40,18 @@ int det_wait_time(uint64_t ns, uint64_t pc);
 /* Read bridge bytes as the caller sees them (M). */
 uint64_t det_peek(uint32_t off, uint32_t size);
 
+
+/* ---- threads of the code under test (det_threads.c) ---- */
+/* det_point with the access site given (a wrapper passes its caller's);
+ * kind < 0: no event, no progress. */
+int det_point_pc(int kind, uint32_t arg, uint64_t val, uint64_t pc);
+/* det_event with the access site given. */
+void det_event_pc(int kind, uint32_t arg, uint64_t val, uint64_t pc);
+/* A wait on / a change of a pthread object, for the spinner rule. */
+void det_sync_read(const void *obj, uint64_t val);
+void det_sync_write(const void *obj);
+/* det_enable every thread blocked for 'why' (the daemon or a thread of its own
+ * sleeping on the shim, or waiting for FINISH_REQ). */
+void det_enable_blocked(int why);
+
 #endif

@@ -557,13 +557,22 @@ static int sched(uint64_t pc)
 
 int det_point(int kind, uint32_t arg, uint64_t val)
 {
+    return det_point_pc(kind, arg, val, (uint64_t)(uintptr_t)__builtin_return_address(0));
+}
+
+int det_point_pc(int kind, uint32_t arg, uint64_t val, uint64_t pc)
+{
     if (!active())
         return -1;
-    if (kind != EV_DELAY)
-        progress(); /* IPI, sleep, hypercall, IRQ: an action, never a spin (a delay point is neither) */
-    int rc = sched((uint64_t)(uintptr_t)__builtin_return_address(0));
-    if (rc == 0)
-        ev_add(kind, arg, 0, val, 0, (uint64_t)(uintptr_t)__builtin_return_address(0));
+    /* IPI, sleep, hypercall, IRQ: an action, never a spin (a delay point is
+     * neither; kind < 0, a pthread call on the process's own objects, is no
+     * progress of its own either, like a private lock around re-reads, and
+     * det_threads.c records its events itself) */
+    if (kind >= 0 && kind != EV_DELAY)
+        progress();
+    int rc = sched(pc);
+    if (rc == 0 && kind >= 0)
+        ev_add(kind, arg, 0, val, 0, pc);
     return rc;
 }
 
@@ -627,6 +636,28 @@ void det_thread_done(void)
     int next = decide(det_self);
     if (next >= 0)
         give_token(next);
+}
+
+/* ---- pthread objects of the code under test (det_threads.c) ----------------
+ * They live in private memory the instrumentation never reports (the C
+ * library touches them): a timed wait that finds a condvar unsignalled counts
+ * as a read of it (repeated: a spinner), a signal as a write (its spinners go on). */
+void det_sync_read(const void *obj, uint64_t val)
+{
+    if (active())
+        note_read(priv_key(obj), 8, val);
+}
+
+void det_sync_write(const void *obj)
+{
+    if (active())
+        wake_readers(priv_key(obj), 8);
+}
+
+void det_event_pc(int kind, uint32_t arg, uint64_t val, uint64_t pc)
+{
+    if (active())
+        ev_add(kind, arg, 0, val, 0, pc);
 }
 
 /* ---- lifecycle ------------------------------------------------------------ */

@@ -16,7 +16,9 @@
 #include "runtime/control.h"
 
 #define DET_MAGIC      0x54454453564848ull /* "HHVSDET" */
-#define DET_MAXT       (HVSIM_CPUS + 2)    /* CPU threads, hypercall thread, daemon */
+/* CPU threads, hypercall thread, daemon, then the threads the code under test
+ * creates (det_threads.c); 26 because schedule strings name threads a..z */
+#define DET_MAXT       26
 #define DET_SB_MAX     64                  /* store-buffer entries per participant */
 #define DET_SB_BYTES   16                  /* bytes per entry (wider stores are split) */
 #define DET_MAX_STEPS  (1u << 17)          /* decisions logged per execution */
@@ -31,15 +33,23 @@
 
 enum det_strategy { DET_RANDOM = 0, DET_PCT, DET_DFS, DET_REPLAY };
 enum det_tstate { DT_IDLE = 0, DT_ENABLED, DT_BLOCKED, DT_DONE };
-enum det_block { DB_NONE = 0, DB_SLEEP, DB_HC_WAIT, DB_HC_SERVE };
+enum det_block { DB_NONE = 0, DB_SLEEP, DB_HC_WAIT, DB_HC_SERVE,
+                 DB_SYNC /* a pthread lock/condvar/join of the code under test: det_thread.wait_obj */ };
 enum det_exec { DX_IDLE = 0, DX_RUNNING, DX_ENDED };
 
 /* Trace event kinds (det_runtime.c records, the supervisor prints). */
 enum det_ev {
     EV_READ = 0, EV_WRITE, EV_VREAD, EV_VWRITE, EV_ALOAD, EV_ASTORE, EV_RMW, EV_FENCE,
     EV_SLEEP, EV_WAKE, EV_IPI, EV_HCALL, EV_HCDONE, EV_DELAY, EV_BEGIN, EV_DONE,
-    EV_DRAIN, EV_SWITCH, EV_ACCESS, EV_RESULT, EV__COUNT
+    EV_DRAIN, EV_SWITCH, EV_ACCESS, EV_RESULT,
+    EV_SYNC,             /* pthread call of the code under test: off = enum det_sync, val = object or thread */
+    EV__COUNT
 };
+
+/* EV_SYNC operations (det_threads.c).  create/join/exit: val = thread index;
+ * the others: val = the object's number in this execution (1, 2, … by first use). */
+enum det_sync { SY_CREATE = 0, SY_JOIN, SY_EXIT, SY_LOCK, SY_BLOCK, SY_UNLOCK, SY_WAIT,
+                SY_TIMEDWAIT, SY_SIGNAL, SY_BROADCAST, SY__COUNT };
 
 struct det_event {
     uint32_t step;       /* decision index when it happened */
@@ -102,6 +112,7 @@ struct det_thread {
     uint64_t points;     /* scheduling points reached */
     uint32_t sb_head, sb_n;
     struct det_sbent sb[DET_SB_MAX];
+    uint64_t wait_obj;   /* DB_SYNC: address (in its process) of the lock, condvar or join it waits on */
 };
 
 struct det_logent {

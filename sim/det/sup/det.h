@@ -136,5 +136,9 @@ void det_trace_chrome(FILE *f, const struct det_shm *S, struct det_syms *sy);
 /* "cfg_flags[0]", "req_list[3]+8": the bridge field at a byte offset. */
 void det_field_name(uint32_t off, char *buf, size_t len);
 const char *det_thread_name(const struct det_shm *S, int t, char *buf, size_t len);
+/* One EV_SYNC event (a pthread call of the code under test) in words. */
+void det_sync_describe(const struct det_shm *S, const struct det_event *e, char *buf, size_t len);
+/* The threads blocked in a pthread call at the end of the execution, in words. */
+void det_blocked_note(const struct det_shm *S, struct det_syms *sy, char *buf, size_t len);
 
 #endif

@@ -206,6 +206,8 @@ static void reset_exec(struct det_ctx *x, const struct det_plan *p)
     if (p->prefix_len)
         memcpy(S->prefix, p->prefix, S->prefix_len);
     S->prefix_soft = (uint32_t)p->soft;
+    /* threads the code under test created went with the processes det_exec replaced */
+    S->nthreads = c->ncpus + 2;
     S->holder = 0;
     S->step = 0;
     S->points = 0;
@@ -280,8 +282,18 @@ static void oracle_judge(struct det_ctx *x, struct det_outcome *o)
             return;
     } else {
         int cpu = oracle_request_lost(&snap);
+        const struct det_thread *be = &x->S->t[x->S->be_tid];
         if (cpu >= 0) {
             oracle_explain_request_lost(&snap, cpu, f);
+        } else if (o->verdict == V_LIVELOCK && snap.req_front != snap.req_rear &&
+                   be->state == DT_ENABLED && be->spinning) {
+            /* requests wait and the daemon only re-reads memory somewhere
+             * else: it stopped serving (words: det_explain_stuck on it) */
+            o->verdict = V_DAEMON_STALLED;
+            o->vtid = (int)x->S->be_tid;
+            o->vval[0] = be->spin_key;
+            o->vval[1] = be->spin_val;
+            return;
         } else if (o->verdict == V_LIVELOCK && o->vtid >= 0 && (uint32_t)o->vtid < x->S->ncpus &&
                    o->vval[0] == 1552u + 8u * (uint32_t)o->vtid) {
             /* missed answer: the CPU's first load of its flag in this access
@@ -429,7 +441,10 @@ out:
     o->switches = S->switches;
     o->drains = S->drains;
     o->diverged = S->diverged;
-    if (o->verdict == V_PASS && x->alive) {
+    /* Threads the code under test created (det_threads.c) cannot be reused:
+     * their indices belong to this execution's schedule.  Fresh processes. */
+    int user_threads = S->nthreads > S->ncpus + 2;
+    if (o->verdict == V_PASS && x->alive && !user_threads) {
         /* wait until every participant is back in its idle loop */
         uint64_t dl = now_ns() + 2000000000ull;
         unsigned spins = 0;
@@ -468,8 +483,14 @@ const char *det_thread_name(const struct det_shm *S, int t, char *buf, size_t le
         snprintf(buf, len, "cpu%d", t);
     else if ((uint32_t)t == S->hc_tid)
         snprintf(buf, len, "hypercall");
-    else
+    else if ((uint32_t)t == S->be_tid)
         snprintf(buf, len, "daemon");
+    else { /* created by the code under test: numbered per process in creation order */
+        unsigned k = 0;
+        for (int i = (int)S->be_tid + 1; i <= t; i++)
+            k += S->t[i].proc == S->t[t].proc;
+        snprintf(buf, len, "%s-thread%u", S->t[t].proc == 1 ? "be" : "hv", k);
+    }
     return buf;
 }
 
@@ -548,6 +569,7 @@ static void fill_result(struct det_run *R, const struct det_outcome *o, uint64_t
         break;
     }
     case V_MISSED_ANSWER:
+    case V_DAEMON_STALLED:
     case V_LIVELOCK: {
         char st[1200];
         det_explain_stuck(S, hvsim_region_ctl(det_ctx_base(R->x)), R->sy, o->vtid,
@@ -588,6 +610,16 @@ static void fill_result(struct det_run *R, const struct det_outcome *o, uint64_t
             r->line = f->line;
         }
     }
+    if (o->verdict != V_PASS) { /* a thread of the code under test stuck in a lock, wait or join */
+        char note[400];
+        det_blocked_note(S, R->sy, note, sizeof note);
+        if (note[0]) {
+            size_t l = strlen(r->summary);
+            snprintf(r->summary + l, sizeof r->summary - l, "; %s", note);
+            l = strlen(r->text);
+            snprintf(r->text + l, sizeof r->text - l, " At the end: %s.", note);
+        }
+    }
     if (o->diverged)
         strncat(r->text, " WARNING: the replayed schedule diverged (the code or the build changed).",
                 sizeof r->text - strlen(r->text) - 1);
@@ -605,7 +637,13 @@ static void fill_result(struct det_run *R, const struct det_outcome *o, uint64_t
         static const char *const kn[EV__COUNT] = {
             "read", "write", "vread", "vwrite", "aload", "astore", "rmw", "fence", "sleep",
             "wake", "ipi", "hypercall", "hcdone", "delay", "begin", "done", "drain", "switch",
-            "access", "result" };
+            "access", "result", "sync" };
+        if (e->kind == EV_SYNC) {
+            char d[96];
+            det_sync_describe(S, e, d, sizeof d);
+            result_event(r, e->step, det_thread_name(S, e->tid, tn, sizeof tn), "%s %s", d, line);
+            continue;
+        }
         result_event(r, e->step, det_thread_name(S, e->tid, tn, sizeof tn), "%s %s=%llu %s",
                      kn[e->kind], e->off == UINT32_MAX ? "private" : field_name(e->off, fl, sizeof fl),
                      (unsigned long long)e->val, line);

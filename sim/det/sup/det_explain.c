@@ -175,7 +175,8 @@ static void state_words(const struct det_shm *S, int t, char *buf, size_t len)
     case DT_BLOCKED:
         w = th->block == DB_SLEEP ? "asleep, waiting for an IPI"
           : th->block == DB_HC_WAIT ? "idle, no FINISH_REQ pending"
-          : th->block == DB_HC_SERVE ? "waiting for its FINISH_REQ to be served" : "blocked";
+          : th->block == DB_HC_SERVE ? "waiting for its FINISH_REQ to be served"
+          : th->block == DB_SYNC ? "blocked in a pthread lock, cond_wait or join" : "blocked";
         break;
     default: w = "not started"; break;
     }
@@ -240,6 +241,9 @@ void det_explain_stuck(const struct det_shm *S, const struct hvsim_ctl *ctl, str
                      what, (unsigned long long)now, front == rear ? "no request is pending" :
                      "requests are still pending");
     }
+    if (t == (int)S->be_tid && front != rear)
+        snprintf(cause, sizeof cause, " The daemon stopped serving: it re-reads %s there instead "
+                 "of draining the ring, and every CPU with a request in it waits.", what);
     snprintf(buf, len, "%s keeps re-reading %s (= %llu)%s and nothing can change it: %s; %s.%s",
              tn, what, (unsigned long long)val, where, others[0] ? others : "no other participant",
              ring, cause);

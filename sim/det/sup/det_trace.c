@@ -58,7 +58,51 @@ const char *det_syms_line(struct det_syms *s, int proc, uint64_t pc, char *buf, 
 static const char *const kind_name[EV__COUNT] = {
     "read", "write", "vread", "vwrite", "aload", "astore", "rmw", "fence", "sleep", "wake",
     "ipi", "hypercall", "hcdone", "delay", "begin", "done", "drain", "switch", "access", "result",
+    "sync",
 };
+
+/* A pthread call of the code under test (sim/det/rt/det_threads.c): threads by
+ * name, objects by their number in the execution (m1, m2, …: no addresses). */
+void det_sync_describe(const struct det_shm *S, const struct det_event *e, char *buf, size_t len)
+{
+    static const char *const op[SY__COUNT] = {
+        "create", "join", "exit", "lock", "blocked on", "unlock", "cond_wait", "cond_timedwait",
+        "cond_signal", "cond_broadcast" };
+    const char *o = e->off < SY__COUNT ? op[e->off] : "?";
+    char tn[32];
+    if (e->off == SY_CREATE || e->off == SY_JOIN || e->off == SY_EXIT)
+        snprintf(buf, len, "%-6s %s", o, det_thread_name(S, (int)e->val, tn, sizeof tn));
+    else
+        snprintf(buf, len, "%-6s #%llu", o, (unsigned long long)e->val);
+}
+
+/* Threads of the code under test blocked in a pthread call at the end, with
+ * the call's site: "be-thread1 in cond_wait #2 (worker_daemon.c:100 worker())".
+ * Empty when none is. */
+void det_blocked_note(const struct det_shm *S, struct det_syms *sy, char *buf, size_t len)
+{
+    size_t o = 0;
+    buf[0] = 0;
+    for (uint32_t t = 0; t < S->nthreads; t++) {
+        if (S->t[t].state != DT_BLOCKED || S->t[t].block != DB_SYNC)
+            continue;
+        const struct det_event *w = 0;
+        for (uint32_t i = S->nev; i-- > 0 && !w;)
+            if (S->ev[i].tid == t && S->ev[i].kind == EV_SYNC)
+                w = &S->ev[i];
+        char tn[32], d[96] = "?", line[96] = "";
+        if (w) {
+            det_sync_describe(S, w, d, sizeof d);
+            det_syms_line(sy, S->t[t].proc == 1, w->pc, line, sizeof line);
+        }
+        int n = snprintf(buf + o, len - o, "%s%s blocked in %s%s%s%s", o ? ", " : "",
+                         det_thread_name(S, (int)t, tn, sizeof tn), d, line[0] ? " (" : "", line,
+                         line[0] ? ")" : "");
+        if (n < 0 || (size_t)n >= len - o)
+            break;
+        o += (size_t)n;
+    }
+}
 
 static const char *mo_name(int mo)
 {
@@ -104,6 +148,9 @@ static void describe(const struct det_shm *S, const struct det_event *e, char *b
     case EV_RESULT:
         snprintf(buf, len, "result #%u = 0x%llx", e->off, (unsigned long long)e->val);
         break;
+    case EV_SYNC:
+        det_sync_describe(S, e, buf, len);
+        break;
     case EV_IPI:
         snprintf(buf, len, "%s", e->off ? "ipi    DROPPED (fault injection)" : "ipi    to zone0");
         break;
@@ -118,12 +165,14 @@ void det_trace_text(FILE *f, const struct det_shm *S, struct det_syms *sy, const
 {
     if (header)
         fputs(header, f);
-    fprintf(f, "# participants: %u CPU thread(s), hypercall thread, daemon; memory model %s\n",
-            S->ncpus, S->tso ? "tso" : "sc");
+    fprintf(f, "# participants: %u CPU thread(s), hypercall thread, daemon", S->ncpus);
+    if (S->nthreads > S->ncpus + 2)
+        fprintf(f, ", %u thread(s) created by the code under test", S->nthreads - S->ncpus - 2);
+    fprintf(f, "; memory model %s\n", S->tso ? "tso" : "sc");
     fprintf(f, "# columns: decision  participant  event  [source]\n");
     for (uint32_t i = 0; i < S->nev; i++) {
         const struct det_event *e = &S->ev[i];
-        char tn[16], d[160], line[96] = "";
+        char tn[32], d[160], line[96] = "";
         det_thread_name(S, e->tid, tn, sizeof tn);
         describe(S, e, d, sizeof d);
         if (e->pc)
@@ -156,7 +205,7 @@ void det_trace_chrome(FILE *f, const struct det_shm *S, struct det_syms *sy)
     fprintf(f, "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
     int first = 1;
     for (uint32_t t = 0; t < S->nthreads; t++) {
-        char tn[16];
+        char tn[32];
         det_thread_name(S, (int)t, tn, sizeof tn);
         fprintf(f, "%s{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%u,\"tid\":%u,\"args\":{\"name\":\"%s\"}}",
                 first ? "" : ",\n", S->t[t].proc, t, tn);
