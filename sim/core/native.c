@@ -510,6 +510,18 @@ static int watch_step(struct watch *w, struct run_result *r, const struct hvsim_
                      "cpu%u read 0x%llx and got 0x%llx; the device register holds 0x%llx", i,
                      (unsigned long long)cc->wrong_addr, (unsigned long long)cc->got,
                      (unsigned long long)cc->want);
+            uint32_t sz = cc->acc[cc->cur < HVSIM_MAX_ACCESS ? cc->cur : 0].size;
+            if (sz < 8 && cc->got != cc->want &&
+                hvsim_mask_to_size(cc->got, sz) == hvsim_mask_to_size(cc->want, sz))
+                /* only bytes beyond the access size differ: a daemon that answers with an
+                 * 8-byte load (hvisor-tool) under a handler that returns it unmasked */
+                snprintf(r->text, sizeof r->text,
+                         "%s. The low %u byte(s) the guest asked for are right; the bytes above "
+                         "them are not: the handler returned a wider value than the access size. "
+                         "hvisor's instruction emulation keeps only `size` bytes: add "
+                         "'mask-by-size on' to the scenario to do the same.",
+                         r->summary, sz);
+            else
             snprintf(r->text, sizeof r->text,
                      "%s. The handler returned before the daemon answered: the compiler may have "
                      "deleted or short-circuited the wait (a side-effect-free loop may be assumed to "

@@ -58,6 +58,8 @@ void region_init_ctl(struct hvsim_ctl *ctl, const struct hvsim_runcfg *c, uint64
     ctl->ipi_drop_every = c->ipi_drop_every;
     memcpy(ctl->devices, c->devices, sizeof ctl->devices);
     memcpy(ctl->delay, c->delay, sizeof ctl->delay);
+    ctl->boot_daemon_first = c->boot_daemon_first ? 1u : 0u;
+    ctl->mask_by_size = c->mask_by_size ? 1u : 0u;
     for (unsigned i = 0; i < c->ncpus && i < HVSIM_CPUS; i++) {
         ctl->cpu[i].naccess = c->naccess[i];
         memcpy(ctl->cpu[i].acc, c->acc[i], sizeof ctl->cpu[i].acc);

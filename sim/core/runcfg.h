@@ -99,6 +99,9 @@ struct hvsim_runcfg {
      * (backend/) like --hv (--backend) does; not recompiled per variant */
     char hv_lib[4][256];  unsigned n_hv_lib;
     char be_lib[4][256];  unsigned n_be_lib;
+    /* issue 18: settings real hvisor/hvisor-tool code needs (docs/scenarios.md) */
+    int boot_daemon_first;  /* guests trap only after the daemon's first sleep */
+    int mask_by_size;       /* a read returns only its `size` low bytes */
 };
 
 void runcfg_defaults(struct hvsim_runcfg *c);

@@ -184,7 +184,18 @@ struct hvsim_ctl {
         int32_t cpu;              /* hv CPU, -1 otherwise */
         char file[160], func[64], msg[200];
     } assert_fail;
+
+    /* issue 18 (scenario 'boot daemon-first', 'mask-by-size on') */
+    uint32_t boot_daemon_first; /* CPUs wait for the daemon's first sleep */
+    uint32_t mask_by_size;      /* guest reads keep `size` bytes of the value */
 };
+
+/* What a guest register load of `size` bytes keeps of the handler's 64-bit
+ * value (hvisor's instruction emulation writes only `size` bytes back). */
+static inline uint64_t hvsim_mask_to_size(uint64_t v, uint32_t size)
+{
+    return size >= 8 ? v : v & ((1ull << (8u * size)) - 1u);
+}
 
 #define HVSIM_REGION_SIZE \
     (HVSIM_BRIDGE_PAGE + ((sizeof(struct hvsim_ctl) + 4095u) & ~4095u))

@@ -59,6 +59,8 @@ void guest_run(unsigned cpu, const struct virtio_bridge *view)
             uint64_t t1 = now_ns();
             oracle_count_return(g_ctl, cpu,
                                 (uint64_t)__atomic_load_n(&view->cfg_flags[cpu], __ATOMIC_ACQUIRE), t1);
+            if (g_ctl->mask_by_size && !a->is_write)
+                v = hvsim_mask_to_size(v, a->size);
             lat_record(c, t1 - t0, __atomic_load_n(&g_ctl->ipi_sent, __ATOMIC_RELAXED) != ipi0);
             __atomic_store_n(&c->state, HVSIM_CPU_GUEST, __ATOMIC_RELEASE);
             __atomic_add_fetch(&c->done, 1, __ATOMIC_RELEASE);

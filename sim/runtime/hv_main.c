@@ -10,7 +10,23 @@
 #include "hypercall.h"
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
+
+/* Scenario 'boot daemon-first': on the real system hvisor-tool's daemon is
+ * started (and has set need_wakeup and gone to sleep) before any guest runs;
+ * a trap before that would find need_wakeup 0, send no IPI, and be served
+ * only by a later one — a lost wakeup of hvsim's making.  So the CPU threads
+ * hold until the daemon's first hvsim_daemon_sleep() (or its exit, or stop).
+ * Polled: the gate is outside the code under test, latency does not matter. */
+static void wait_daemon_asleep(void)
+{
+    struct timespec ts = {0, 50000};
+    while (!__atomic_load_n(&g_ctl->daemon_sleeps, __ATOMIC_ACQUIRE) &&
+           __atomic_load_n(&g_ctl->daemon_state, __ATOMIC_ACQUIRE) != HVSIM_DAEMON_EXITED &&
+           !hvsim_should_stop())
+        nanosleep(&ts, 0);
+}
 
 static void *cpu_thread(void *arg)
 {
@@ -20,6 +36,8 @@ static void *cpu_thread(void *arg)
     g_rng = g_ctl->seed * 0x100000001b3ull + cpu + 1;
     __atomic_store_n(&c->tid, participant_tid(), __ATOMIC_RELEASE);
     participant_wait_go();
+    if (g_ctl->boot_daemon_first)
+        wait_daemon_asleep();
     guest_run(cpu, g_bridge);
     return 0;
 }

@@ -50,7 +50,7 @@ int hvsim_daemon_sleep(void)
     g_ctl->sleep_rear = __atomic_load_n(&g_bridge->req_rear, __ATOMIC_SEQ_CST);
     g_ctl->sleep_need_wakeup = __atomic_load_n(&g_bridge->need_wakeup, __ATOMIC_SEQ_CST);
     __atomic_store_n(&g_ctl->sleep_ns, now_ns(), __ATOMIC_RELEASE);
-    __atomic_add_fetch(&g_ctl->daemon_sleeps, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&g_ctl->daemon_sleeps, 1, __ATOMIC_RELEASE); /* boot gate: hv_main.c */
     int rc = 0;
     for (;;) {
         uint32_t sent = __atomic_load_n(&g_ctl->ipi_sent, __ATOMIC_ACQUIRE);

@@ -106,13 +106,13 @@ struct loc {
 enum key {
     K_NAME, K_CPUS, K_ENGINE, K_STRATEGY, K_DEPTH, K_BOUND, K_MM, K_RUNS, K_SEED,
     K_CC, K_OPT, K_ARCH, K_WAIT, K_RELAX, K_WAKE, K_LAYOUT, K_LTO, K_POLL, K_HANG,
-    K_TIMEOUT, K_DET_DEC, K_DET_PTS, K_DET_QUIET, K__N
+    K_TIMEOUT, K_DET_DEC, K_DET_PTS, K_DET_QUIET, K_BOOT, K_MASK, K__N
 };
 static const char *const key_names[K__N + 1] = {
     "name", "cpus", "engine", "strategy", "depth", "bound", "memory-model", "runs",
     "seed", "cc", "opt", "arch", "wait", "relax", "wake", "layout", "lto",
     "poll-window", "hang", "timeout", "det-max-decisions", "det-max-points",
-    "det-quiet-points", NULL,
+    "det-quiet-points", "boot", "mask-by-size", NULL,
 };
 
 struct ps {
@@ -144,6 +144,10 @@ static const char *const strategy_vals[] = {"random", "pct", "dfs", NULL};
 static const char *const mm_vals[] = {"sc", "tso", NULL};
 static const char *const layout_vals[] = {"new", "old", NULL};
 static const char *const lto_vals[] = {"off", "on", NULL};
+/* boot: who starts first (hvisor-tool's daemon sets need_wakeup and sleeps
+ * before any guest runs); mask-by-size: keep only `size` bytes of a read's
+ * value, as hvisor's instruction emulation does */
+static const char *const boot_vals[] = {"together", "daemon-first", NULL};
 /* bit i of hvsim_expect.opt_mask */
 static const char *const opt_vals[] = {"O0", "O1", "O2", "O3", "Os", "Og", NULL};
 /* rank of each level for opt>= / opt<=; -1: never part of a range (Og) */
@@ -491,6 +495,16 @@ static int parse_setting(struct ps *p, int i, enum key k)
         if (parse_enum(p, v, lto_vals, "lto value", &idx))
             return -1;
         c->v.lto = idx;
+        break;
+    case K_BOOT:
+        if (parse_enum(p, v, boot_vals, "boot order", &idx))
+            return -1;
+        c->boot_daemon_first = idx;
+        break;
+    case K_MASK:
+        if (parse_enum(p, v, lto_vals, "mask-by-size value", &idx))
+            return -1;
+        c->mask_by_size = idx;
         break;
     case K_POLL:
         if (parse_num(p, v, &c->poll_window))

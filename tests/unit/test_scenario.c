@@ -660,6 +660,31 @@ static void touch(const char *path)
     fclose(f);
 }
 
+/* issue 18: boot order, access-size masking, and vendor/device ids as real
+ * hvisor-tool devices have them (VIRT_VENDOR 0x48564953). */
+static void test_real_code_settings(void **state)
+{
+    (void)state;
+    struct hvsim_runcfg *c = parse_ok("cpus 1\n");
+    assert_int_equal(c->boot_daemon_first, 0);  /* default: together */
+    assert_int_equal(c->mask_by_size, 0);       /* default: the handler's value as is */
+    c = parse_ok("boot daemon-first\nmask-by-size on\n"
+                 "device blk id 2 at 0xa003e00 irq 78 vendor 0x48564953\n"
+                 "cpu 0: read blk.vendor_id\n");
+    assert_int_equal(c->boot_daemon_first, 1);
+    assert_int_equal(c->mask_by_size, 1);
+    assert_int_equal(c->devices[0].device_id, 2);
+    assert_int_equal(c->devices[0].vendor_id, 0x48564953);
+    assert_int_equal(c->acc[0][0].expect, 0x48564953); /* the guest's right answer follows */
+    c = parse_ok("boot together\nmask-by-size off\n");
+    assert_int_equal(c->boot_daemon_first, 0);
+    assert_int_equal(c->mask_by_size, 0);
+    assert_int_equal(hvsim_mask_to_size(0x1122334455667788ull, 1), 0x88);
+    assert_int_equal(hvsim_mask_to_size(0x1122334455667788ull, 2), 0x7788);
+    assert_int_equal(hvsim_mask_to_size(0x1122334455667788ull, 4), 0x55667788);
+    assert_true(hvsim_mask_to_size(0x1122334455667788ull, 8) == 0x1122334455667788ull);
+}
+
 static void test_user_code(void **state)
 {
     (void)state;
@@ -786,6 +811,7 @@ int main(void)
         cmocka_unit_test(test_error_format),
         cmocka_unit_test(test_bad_scenarios),
         cmocka_unit_test(test_user_code),
+        cmocka_unit_test(test_real_code_settings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

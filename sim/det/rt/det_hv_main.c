@@ -27,6 +27,8 @@ static void cpu_body(unsigned cpu)
             if (hvsim_should_stop())
                 return;
             oracle_count_return(g_ctl, cpu, (uint64_t)g_bridge->cfg_flags[cpu], det_S->points);
+            if (g_ctl->mask_by_size && !a->is_write) /* scenario 'mask-by-size on' */
+                v = hvsim_mask_to_size(v, a->size);
             det_event(EV_RESULT, i, v);
             c->state = HVSIM_CPU_GUEST;
             c->done++;
