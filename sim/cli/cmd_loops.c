@@ -6,6 +6,7 @@
 #include <string.h>
 #include "commands.h"
 #include "options.h"
+#include "tools/loops/demangle_rust.h"
 #include "core/build.h"
 #include "core/srcloc.h"
 #include "tools/loops/loops.h"
@@ -94,10 +95,13 @@ int cmd_loops(int argc, char **argv)
             json_decref(j);
             continue;
         }
-        printf("%-24s %s:%d  [0x%llx-0x%llx]  shared load: %s%s  (%d load%s%s)\n", v[i].function,
+        char dm[sizeof v[i].function];
+        rust_demangle(v[i].function, dm, sizeof dm);
+        printf("%-24s %s:%d  [0x%llx-0x%llx]  shared load: %s%s%s  (%d load%s%s)\n", dm,
                v[i].file[0] ? v[i].file : "?", v[i].line, (unsigned long long)v[i].start,
                (unsigned long long)v[i].end, v[i].has_shared_load ? "yes" : "NO",
                reg_only ? " — spins on registers: a flag it waits on is never re-read" : "",
+               !v[i].has_exit ? "  NO EXIT: nothing after the loop is reachable" : "",
                v[i].nloads, v[i].nloads == 1 ? "" : "s", v[i].has_call ? ", calls" : "");
         if (disasm && v[i].disasm)
             printf("%s\n", v[i].disasm);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "commands.h"
+#include "core/libinfo.h"
 #include "options.h"
 #include "core/engine.h"
 #include "scenario/scenario.h"
@@ -83,7 +84,13 @@ static int on_result(const struct run_result *r, void *ud)
         result_print(stdout, r);
         if (r->verdict != V_PASS && !s->o->quiet)
             printf("  %s\n", r->text);
-        if (r->loop_disasm[0] && !s->o->quiet) {
+        if (r->loop_disasm[0] && !s->o->quiet && s->c->n_hv_lib && !s->c->n_hv_src) {
+            /* a prebuilt library: its own compiler and level, no -O0 twin */
+            char lib[96];
+            libinfo_label(s->c->hv_lib[0], lib, sizeof lib);
+            printf("\n  the loop at the sampled PC, %s (the library as built):\n%s\n", lib,
+                   r->loop_disasm);
+        } else if (r->loop_disasm[0] && !s->o->quiet) {
             char tl[64];
             snprintf(tl, sizeof tl, "%s -%s (this build)", s->c->v.cc, s->c->v.opt);
             printf("\n");
@@ -133,7 +140,12 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "hvsim run: %s\n", err);
         return EXIT_HARNESS;
     }
-    if (!o.json && c.runs > 1) {
+    if (!o.json && c.runs > 1 && c.n_hv_lib && !c.n_hv_src) {
+        char lib[96];
+        libinfo_label(c.hv_lib[0], lib, sizeof lib);
+        printf("%u run(s) of %s/%s (hypervisor library), seeds %llu..%llu:", s.n, c.v.arch, lib,
+               (unsigned long long)c.seed, (unsigned long long)(c.seed + s.n - 1));
+    } else if (!o.json && c.runs > 1) {
         printf("%u run(s) of %s/%s/%s wait=%s relax=%s wake=%s, seeds %llu..%llu:", s.n, c.v.arch,
                c.v.cc, c.v.opt, c.v.wait, c.v.relax, c.v.wake, (unsigned long long)c.seed,
                (unsigned long long)(c.seed + s.n - 1));

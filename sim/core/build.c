@@ -1,6 +1,7 @@
 /* sim/core/build.c — compile the participants of one variant, with a cache. */
 #define _GNU_SOURCE
 #include "build.h"
+#include "libinfo.h"
 #include "cmd.h"
 #include <dirent.h>
 #include <errno.h>
@@ -533,6 +534,18 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
         const char *l = i < c->n_hv_lib ? c->hv_lib[i] : c->be_lib[i - c->n_hv_lib];
         if (access(l, R_OK) != 0) {
             snprintf(err, errlen, "%s: %s", l, strerror(errno));
+            return -1;
+        }
+        /* a library for another machine would fail at link time with
+         * hundreds of lines; say it in one, before anything is built */
+        char m[64];
+        if (libinfo_machine(l, m, sizeof m) < 0) {
+            snprintf(err, errlen, "%s: %s", l, m);
+            return -1;
+        }
+        if (strcmp(m, c->v.arch)) {
+            snprintf(err, errlen, "%s is built for %s, this run is for %s: rebuild the library "
+                     "for %s (or run with --arch %s)", l, m, c->v.arch, c->v.arch, m);
             return -1;
         }
     }

@@ -1,6 +1,7 @@
 /* sim/core/engine.c — choose the engine; build and run natively. */
 #include "engine.h"
 #include "native.h"
+#include "libinfo.h"
 #include "tools/loops/loops.h"
 #include <stdlib.h>
 #include <stdio.h>
@@ -9,8 +10,80 @@
 /* Evidence for a hang or a wrong value: the wait function's listing at the
  * failing level and the same function built at -O0, side by side in the
  * reports.  The -O0 build is the same variant otherwise (cached). */
+/* Replace the first 'from' in buf (of size n) with 'to'. */
+static void replace_in(char *buf, size_t n, const char *from, const char *to)
+{
+    char *h = strstr(buf, from);
+    if (!h)
+        return;
+    char tail[4096];
+    snprintf(tail, sizeof tail, "%s", h + strlen(from));
+    snprintf(h, n - (size_t)(h - buf), "%s%s", to, tail);
+}
+
+/* A prebuilt library has no -O0 twin and its wait loop is not in a function
+ * of a known name (rustc inlines hvisor's handler into hv_mmio_access): the
+ * evidence is the loop of r->function at the sampled line, and whether that
+ * loop can end at all (tools/loops/loopexit.c).  1 when it set the evidence. */
+static int add_lib_loop(struct run_result *r, const struct hvsim_runcfg *c, const struct build_out *b)
+{
+    if (!r->function[0])
+        return 0;
+    const char *fn[] = { r->function, 0 };
+    struct loop_info *l = 0;
+    size_t n = 0;
+    char err[256];
+    if (loops_analyze(b->hv, c->v.arch, fn, 0, &l, &n, err, sizeof err) < 0)
+        return 0;
+    /* the loop at the sampled line that cannot be left, else one that
+     * spins on registers, else any loop at that line */
+    const struct loop_info *best = 0;
+    int score = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *base = strrchr(l[i].file, '/');
+        const char *rb = strrchr(r->file, '/');
+        int same = l[i].line == r->line && !strcmp(base ? base : l[i].file, rb ? rb : r->file);
+        int sc = same * 4 + !l[i].has_exit * 2 + !l[i].has_shared_load;
+        if (sc > score || (sc == score && best && l[i].end - l[i].start > best->end - best->start)) {
+            score = sc;
+            best = &l[i];
+        }
+    }
+    int done = 0;
+    if (best && best->disasm && score >= 2) {
+        snprintf(r->loop_disasm, sizeof r->loop_disasm, "%s", best->disasm);
+        if (!best->has_exit && r->verdict == V_HANG_STALE_READ) {
+            char lib[96];
+            libinfo_label(c->hv_lib[0], lib, sizeof lib);
+            /* not a stale register copy: say what the binary shows instead */
+            char *h = strstr(r->summary, ", the CPU still spins on");
+            if (h)
+                snprintf(h, sizeof r->summary - (size_t)(h - r->summary),
+                         ", the CPU spins in a loop that has no exit (the comparison was folded away)");
+            replace_in(r->text, sizeof r->text,
+                       "the wait loop is not re-reading memory: the load was hoisted out of the loop.",
+                       "the wait loop never looks at the flag again.");
+            size_t k = strlen(r->text);
+            snprintf(r->text + k, sizeof r->text - k,
+                     " In this binary (%s) the loop at %s:%d has no exit: nothing that leaves %s "
+                     "is reachable from its head. The compiler did not keep a stale copy of the "
+                     "flag, it removed the comparison: both reads of the flag went through the "
+                     "same shared reference, so it folded them into one value and the loop only "
+                     "counts (and logs). A volatile read of the flag is the fix.",
+                     lib, best->file, best->line, r->function);
+        }
+        done = 1;
+    }
+    loops_free(l, n);
+    return done;
+}
+
 static void add_disasm(struct run_result *r, const struct hvsim_runcfg *c, const struct build_out *b)
 {
+    if (c->n_hv_lib && !c->n_hv_src) {
+        add_lib_loop(r, c, b);
+        return;
+    }
     const char *fn = r->function[0] && strcmp(r->function, "hv_mmio_access") ? r->function
                                                                               : "wait_for_response";
     char err[256];

@@ -1,6 +1,7 @@
 /* sim/core/result.c — a run's result as JSON and as a line for people. */
 #include "result.h"
 #include "code_record.h"
+#include "tools/loops/demangle_rust.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -155,7 +156,10 @@ void result_print(FILE *f, const struct run_result *r)
     fprintf(f, "%-16s", verdict_name(r->verdict));
     if (r->file[0])
         fprintf(f, " %s:%d", r->file, r->line);
-    if (r->function[0])
-        fprintf(f, "  in %s()", r->function);
+    if (r->function[0]) {
+        char dm[sizeof r->function];
+        rust_demangle(r->function, dm, sizeof dm); /* Rust symbols as paths */
+        fprintf(f, "  in %s()", dm);
+    }
     fprintf(f, ": %s  [seed %llu]\n", r->summary, (unsigned long long)r->seed);
 }
