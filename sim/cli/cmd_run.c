@@ -140,15 +140,17 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "hvsim run: %s\n", err);
         return EXIT_HARNESS;
     }
-    if (!o.json && c.runs > 1 && c.n_hv_lib && !c.n_hv_src) {
-        char lib[96];
-        libinfo_label(c.hv_lib[0], lib, sizeof lib);
-        printf("%u run(s) of %s/%s (hypervisor library), seeds %llu..%llu:", s.n, c.v.arch, lib,
-               (unsigned long long)c.seed, (unsigned long long)(c.seed + s.n - 1));
-    } else if (!o.json && c.runs > 1) {
-        printf("%u run(s) of %s/%s/%s wait=%s relax=%s wake=%s, seeds %llu..%llu:", s.n, c.v.arch,
-               c.v.cc, c.v.opt, c.v.wait, c.v.relax, c.v.wake, (unsigned long long)c.seed,
-               (unsigned long long)(c.seed + s.n - 1));
+    if (!o.json && c.runs > 1) {
+        if (c.n_hv_lib && !c.n_hv_src) { /* the library's own build, not --cc/--opt */
+            char lib[96];
+            libinfo_label(c.hv_lib[0], lib, sizeof lib);
+            printf("%u run(s) of %s/%s (hypervisor library), seeds %llu..%llu:", s.n, c.v.arch,
+                   lib, (unsigned long long)c.seed, (unsigned long long)(c.seed + s.n - 1));
+        } else {
+            printf("%u run(s) of %s/%s/%s wait=%s relax=%s wake=%s, seeds %llu..%llu:", s.n,
+                   c.v.arch, c.v.cc, c.v.opt, c.v.wait, c.v.relax, c.v.wake,
+                   (unsigned long long)c.seed, (unsigned long long)(c.seed + s.n - 1));
+        }
         for (int v = 0; v < V__COUNT; v++)
             if (s.count[v])
                 printf(" %u %s", s.count[v], verdict_name((enum hvsim_verdict)v));

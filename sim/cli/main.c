@@ -17,6 +17,7 @@ static const struct {
     { "replay", cmd_replay, "rerun a det-engine failure from its JSON (schedule), write its trace" },
     { "report", cmd_report, "render summary.md, junit.xml, index.html from report.json" },
     { "merge", cmd_merge, "merge shard report.json files into one" },
+    { "port", cmd_port, "run hvisor's trampoline / hvisor-tool's daemon, unchanged, in one command" },
     { "bench", cmd_bench, "benchmarks, each as a ratio to a baseline measured in the same run" },
 };
 

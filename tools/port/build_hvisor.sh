@@ -50,7 +50,7 @@ m() { printf '#[path = "%s/shim/%s.rs"]\n' "$shim" "$1"; }
   n=$(printf 'hvsim-build: %s' "$label" | wc -c)
   echo '#[used]'
   echo '#[link_section = ".hvsim_build"]'
-  printf 'static HVSIM_BUILD: [u8; %d] = *b"hvsim-build: %s";\n' "$n" "$label"
+  printf 'static HVSIM_BUILD: [u8; %d] = *b"hvsim-build: %s\0";\n' "$((n + 1))" "$label"
 } >"$out/root.rs"
 rustc $flags --crate-type staticlib --crate-name hvisor_port -L "$out" \
       --extern log="$out/liblog.rlib" --extern spin="$out/libspin.rlib" \
