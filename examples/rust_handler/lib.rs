@@ -9,9 +9,16 @@
 //!         [--cfg wait_volatile] lib.rs -o librust_handler.a
 //!
 //! Two wait loops, chosen at build time:
-//!   default              `while unsafe { *p } == old { spin_loop() }`  — the seed bug
-//!   --cfg wait_volatile  `while read_volatile(p) == old { spin_loop() }` — the upstream fix
+//!   default              `while unsafe { *p } == old { spin_loop() }`  — a plain read
+//!                        through a raw pointer, with a spin hint
+//!   --cfg wait_volatile  `while read_volatile(p) == old { spin_loop() }` — volatile
 //!   --cfg relax_none     drop spin_loop() from the loop (riscv64 without Zihintpause)
+//!
+//! This is NOT hvisor's loop.  hvisor's pre-fix loop has no spin hint (a
+//! counter and a log every 10^8 iterations) and reads `cfg_flags[cpu_id]`
+//! through a `&[u64]`, which rustc folds: that loop has no exit and hangs at
+//! opt-level 1, 2, 3 and s, spin hint or not.  To run hvisor's own file, use
+//! `hvsim port hvisor` (docs/porting.md).
 //!
 //! The bridge layout below mirrors <hvsim/bridge.h> (HVSIM_PLATFORM_VERSION 1,
 //! current upstream layout: 32 CPUs, 8 devices, u64 cfg_flags).  The size
@@ -150,7 +157,7 @@ fn relax() {
     core::hint::spin_loop();
 }
 
-/// The wait of the seed bug, exactly as hvisor wrote it before the fix.
+/// A plain read through a raw pointer (not hvisor's loop: see the top of the file).
 #[cfg(not(wait_volatile))]
 #[inline(never)]
 unsafe fn wait_for_response(b: *mut VirtioBridge, cpu: usize, old: u64) -> u64 {

@@ -1,8 +1,9 @@
 #!/bin/sh
 # tests/integration/test_byo_rust.sh — issue 10: a Rust handler
 # (examples/rust_handler/lib.rs, #![no_std] staticlib, extern "C") built with
-# rustc alone and linked with --hv-lib.  hvisor's pre-fix loop
-# `while unsafe { *p } == old { spin_loop() }` must run (PASS) at opt-level 2
+# rustc alone and linked with --hv-lib.  The example's raw-pointer loop
+# `while unsafe { *p } == old { spin_loop() }` (not hvisor's loop, which has
+# no hint and hangs: test_port_hvisor.sh) must run (PASS) at opt-level 2
 # on x86_64 (spin_loop = pause keeps the load in the loop: measured); the same
 # loop without spin_loop (--cfg relax_none) must be caught as HANG_STALE_READ
 # at lib.rs.  Skips only when there is no rustc or the host is not x86_64:
