@@ -3,6 +3,7 @@
 #include "native.h"
 #include "libinfo.h"
 #include "tools/loops/loops.h"
+#include "tools/loops/demangle_rust.h"
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +30,10 @@ static int add_lib_loop(struct run_result *r, const struct hvsim_runcfg *c, cons
 {
     if (!r->function[0])
         return 0;
+    char dmf[sizeof r->function];
+    if (rust_demangle(r->function, dmf, sizeof dmf))
+        for (int i = 0; i < 4; i++) /* the engines' text names the symbol as linked */
+            replace_in(r->text, sizeof r->text, r->function, dmf);
     const char *fn[] = { r->function, 0 };
     struct loop_info *l = 0;
     size_t n = 0;
@@ -59,18 +64,22 @@ static int add_lib_loop(struct run_result *r, const struct hvsim_runcfg *c, cons
             char *h = strstr(r->summary, ", the CPU still spins on");
             if (h)
                 snprintf(h, sizeof r->summary - (size_t)(h - r->summary),
-                         ", the CPU spins in a loop that has no exit (the comparison was folded away)");
+                         ", the CPU spins in a loop that has no exit (the comparison is no longer in it)");
             replace_in(r->text, sizeof r->text,
                        "the wait loop is not re-reading memory: the load was hoisted out of the loop.",
                        "the wait loop never looks at the flag again.");
+            char dm[sizeof r->function];
+            rust_demangle(r->function, dm, sizeof dm);
             size_t k = strlen(r->text);
             snprintf(r->text + k, sizeof r->text - k,
                      " In this binary (%s) the loop at %s:%d has no exit: nothing that leaves %s "
-                     "is reachable from its head. The compiler did not keep a stale copy of the "
-                     "flag, it removed the comparison: both reads of the flag went through the "
-                     "same shared reference, so it folded them into one value and the loop only "
-                     "counts (and logs). A volatile read of the flag is the fix.",
-                     lib, best->file, best->line, r->function);
+                     "is reachable from its head. The compiler did not merely keep a stale copy "
+                     "of the flag: the comparison is no longer in the loop. It was decided once, "
+                     "before it (rustc folds repeated plain reads through one shared reference "
+                     "into a single value; a plain load may be hoisted), so the loop only spins "
+                     "(and counts, and logs, if the source does). A volatile or atomic read of "
+                     "the flag is the fix.",
+                     lib, best->file, best->line, dm);
         }
         done = 1;
     }
