@@ -14,6 +14,11 @@
 static void cpu_body(unsigned cpu)
 {
     struct hvsim_cpu_ctl *c = &g_ctl->cpu[cpu];
+    /* 'boot daemon-first': as on the real system, no guest traps before the
+     * daemon has set need_wakeup and gone to sleep (det_platform.c enables) */
+    while (g_ctl->boot_daemon_first && !g_ctl->daemon_sleeps)
+        if (det_block(DB_BOOT) < 0)
+            return;
     c->state = HVSIM_CPU_GUEST;
     for (uint32_t i = 0; i < c->naccess && !hvsim_should_stop(); i++) {
         const struct hvsim_access *a = &c->acc[i];

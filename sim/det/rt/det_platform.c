@@ -66,6 +66,9 @@ int hvsim_daemon_sleep(void)
     g_ctl->sleep_ns = S->points ? S->points : 1;
     g_ctl->daemon_state = HVSIM_DAEMON_SLEEPING;
     g_ctl->daemon_sleeps++;
+    for (uint32_t i = 0; i < S->ncpus; i++) /* 'boot daemon-first': the guests may start */
+        if (S->t[i].state == DT_BLOCKED && S->t[i].block == DB_BOOT)
+            det_enable((int)i);
     for (;;) {
         if (S->ipi_sent != S->ipi_consumed) {
             S->ipi_consumed = S->ipi_sent;

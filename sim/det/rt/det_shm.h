@@ -34,7 +34,8 @@
 enum det_strategy { DET_RANDOM = 0, DET_PCT, DET_DFS, DET_REPLAY };
 enum det_tstate { DT_IDLE = 0, DT_ENABLED, DT_BLOCKED, DT_DONE };
 enum det_block { DB_NONE = 0, DB_SLEEP, DB_HC_WAIT, DB_HC_SERVE,
-                 DB_SYNC /* a pthread lock/condvar/join of the code under test: det_thread.wait_obj */ };
+                 DB_SYNC, /* a pthread lock/condvar/join of the code under test: det_thread.wait_obj */
+                 DB_BOOT /* a CPU held until the daemon's first sleep (scenario 'boot daemon-first') */ };
 enum det_exec { DX_IDLE = 0, DX_RUNNING, DX_ENDED };
 
 /* Trace event kinds (det_runtime.c records, the supervisor prints). */
