@@ -63,6 +63,9 @@ int libinfo_label(const char *path, char *out, size_t outlen)
         if (sp)
             *sp = 0;
         snprintf(out, outlen, "rustc %s, opt-level unknown", v);
+    } else if (b && (after(b, n, "clang version ", v, sizeof v) || after(b, n, "GCC: ", v, sizeof v))) {
+        snprintf(out, outlen, "%s %s, opt-level unknown",
+                 memmem(b, n, "clang version ", 14) ? "clang" : "gcc", v);
     } else {
         snprintf(out, outlen, "prebuilt library");
     }
