@@ -131,7 +131,9 @@ clean:
 PREFIX ?= /usr/local
 HVSIM_SHARE := sim/include/hvsim sim/runtime hv backend scenarios \
                $(wildcard sim/det/rt) $(wildcard sim/threads/rt) \
-               examples examples/seqcount examples/relaxed_atomic examples/rust_handler
+               examples examples/seqcount examples/relaxed_atomic examples/rust_handler \
+               sim/include/hvsim/compat sim/port/hvisor sim/port/hvisor/crates \
+               sim/port/hvisor/shim sim/port/hvisor_tool tools/port
 install: $(BUILD)/hvsim
 	@set -e; d="$(DESTDIR)$(PREFIX)"; \
 	install -d "$$d/bin" "$$d/include/hvsim" "$$d/lib/pkgconfig" "$$d/share/man/man1" \
