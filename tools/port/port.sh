@@ -89,7 +89,6 @@ tool_sources() { # PATH -> be_args
     done
     IFS=$old_ifs
   fi
-  case $be_args in *" "*" "*) ;; esac
   be_args="$be_args --backend $HOME_/sim/port/hvisor_tool/compat.c"
   be_args="$be_args --cflags -include${HOME_}/sim/include/hvsim/compat/hvisor_tool.h"
 }
