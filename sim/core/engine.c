@@ -24,8 +24,8 @@ static void replace_in(char *buf, size_t n, const char *from, const char *to)
 
 /* A prebuilt library has no -O0 twin and its wait loop is not in a function
  * of a known name (rustc inlines hvisor's handler into hv_mmio_access): the
- * evidence is the loop of r->function at the sampled line, and whether that
- * loop can end at all (tools/loops/loopexit.c).  1 when it set the evidence. */
+ * evidence is the loop of r->function at the sampled line (tools/loops: its
+ * has_exit), labelled with the library's own build.  1 when it set it. */
 static int add_lib_loop(struct run_result *r, const struct hvsim_runcfg *c, const struct build_out *b)
 {
     if (!r->function[0])
@@ -57,29 +57,16 @@ static int add_lib_loop(struct run_result *r, const struct hvsim_runcfg *c, cons
     int done = 0;
     if (best && best->disasm && score >= 2) {
         snprintf(r->loop_disasm, sizeof r->loop_disasm, "%s", best->disasm);
-        if (!best->has_exit && r->verdict == V_HANG_STALE_READ) {
+        if (r->verdict == V_HANG_STALE_READ) {
+            /* the native watchdog said what the loop is (no exit, or a hoisted
+             * load); name the build that made it, which --cc/--opt do not */
             char lib[96];
             libinfo_label(c->hv_lib[0], lib, sizeof lib);
-            /* not a stale register copy: say what the binary shows instead */
-            char *h = strstr(r->summary, ", the CPU still spins on");
-            if (h)
-                snprintf(h, sizeof r->summary - (size_t)(h - r->summary),
-                         ", the CPU spins in a loop that has no exit (the comparison is no longer in it)");
-            replace_in(r->text, sizeof r->text,
-                       "the wait loop is not re-reading memory: the load was hoisted out of the loop.",
-                       "the wait loop never looks at the flag again.");
-            char dm[sizeof r->function];
-            rust_demangle(r->function, dm, sizeof dm);
             size_t k = strlen(r->text);
             snprintf(r->text + k, sizeof r->text - k,
-                     " In this binary (%s) the loop at %s:%d has no exit: nothing that leaves %s "
-                     "is reachable from its head. The compiler did not merely keep a stale copy "
-                     "of the flag: the comparison is no longer in the loop. It was decided once, "
-                     "before it (rustc folds repeated plain reads through one shared reference "
-                     "into a single value; a plain load may be hoisted), so the loop only spins "
-                     "(and counts, and logs, if the source does). A volatile or atomic read of "
-                     "the flag is the fix.",
-                     lib, best->file, best->line, dm);
+                     " The library as built: %s; the loop at %s:%d %s.", lib, best->file,
+                     best->line, best->has_exit ? "has an exit branch"
+                                                : "has no exit (the loop only spins, counts and logs)");
         }
         done = 1;
     }

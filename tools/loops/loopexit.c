@@ -9,7 +9,8 @@
  * function reachable — a return or indirect jump, a branch outside it, or its
  * last instruction falling off?  No: the loop has no exit.  Conservative: an
  * instruction we cannot follow counts as an exit, so "no exit" is only said
- * when the binary proves it. */
+ * when the binary proves it.  loopfind's has_exit looks at edges leaving the
+ * loop's body; this looks at where they lead. */
 #include <stdlib.h>
 
 #include "loops.h"

@@ -179,10 +179,16 @@ int loops_analyze(const char *elf_path, const char *arch, const char *const *fun
         const struct insn *v;
         size_t nv;
         rc = decode(&c, f, nsel > RISCV_WHOLE_FILE_MIN, &tmp, &v, &nv, err, errlen);
+        size_t first = *n;
         if (rc == 0 && loopfind(f, v, nv, c.d, c.sc, out, n, &cap) < 0) {
             loops_err(err, errlen, "out of memory");
             rc = -1;
         }
+        /* an edge out of the body that only leads back into it is no exit
+         * (x86_64 only for now: its decoder flags every return and jump) */
+        for (size_t i = first; rc == 0 && c.e.arch == LA_X86_64 && i < *n; i++)
+            if ((*out)[i].has_exit && loop_has_exit(f, v, nv, (*out)[i].start) == 0)
+                (*out)[i].has_exit = 0;
     }
     free(sel);
     insn_vec_free(&tmp);

@@ -106,4 +106,10 @@ struct loop_info;
 int loopfind(const struct lfunc *f, const struct insn *v, size_t n, struct dwline *d,
              struct srccache *sc, struct loop_info **out, size_t *nout, size_t *cap);
 
+/* loopexit.c — 1 when an instruction leaving f is reachable from the loop
+ * head (the loop can end), 0 when none is (the loop has no exit), -1 unknown.
+ * Refines loopfind's has_exit: a branch out of the body that only comes back
+ * (hvisor's log-every-10^8 path) is no exit. */
+int loop_has_exit(const struct lfunc *f, const struct insn *v, size_t n, uint64_t head);
+
 #endif
