@@ -121,8 +121,6 @@ static void unspin_thread(struct det_thread *t)
 static void wake_readers(uint32_t off, uint32_t n)
 {
     struct det_shm *S = det_S;
-    S->quiet_points = 0;
-    S->spin_only = 0;
     for (uint32_t i = 0; i < S->nthreads; i++) {
         struct det_thread *t = &S->t[i];
         if (!t->spinning)
@@ -130,8 +128,13 @@ static void wake_readers(uint32_t off, uint32_t n)
         int hit = (int)t->rs_all;
         for (uint32_t k = 0; k < t->rs_n && !hit; k++)
             hit = det_overlap(t->rs_off[k], t->rs_size[k], off, n);
-        if (hit)
+        if (hit) {
             unspin_thread(t);
+            /* only a write some waiter reads changes anything: a lock taken
+             * and released by a retry loop that nobody waits on does not */
+            S->quiet_points = 0;
+            S->spin_only = 0;
+        }
     }
 }
 
@@ -141,6 +144,7 @@ static void progress(void)
     struct det_shm *S = det_S;
     unspin_thread(&S->t[det_self]);
     S->quiet_points = 0;
+    S->progress_points = 0;
     S->spin_only = 0;
 }
 
@@ -432,6 +436,16 @@ static int decide(int cur)
             timeout(cur, "decisions", S->max_steps);
             return -1;
         }
+        if (S->progress_points >= S->quiet_max) {
+            /* threads keep taking and releasing locks and re-reading, but
+             * nobody wrote the bridge or called the platform for quiet_max
+             * points: the protocol stands still (a retry loop behind a
+             * handler that never returns, say).  Judge it. */
+            for (uint32_t i = 0; i < S->nthreads; i++)
+                drain_all((int)i);
+            judge();
+            return -1;
+        }
         uint64_t en = 0, cand = 0, bufs = 0;
         for (uint32_t i = 0; i < S->nthreads; i++) {
             const struct det_thread *t = &S->t[i];
@@ -536,6 +550,7 @@ static int sched(uint64_t pc)
     me->last_pc = pc;
     S->points++;
     S->quiet_points++;
+    S->progress_points++;
     /* fast path: only spinners left and it is still our turn — the same
      * choice decide() would make, without its scan of every thread */
     if (S->spin_only && me->spinning && me->state == DT_ENABLED && S->spin_turn < DET_SPIN_TURN &&

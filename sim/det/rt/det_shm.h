@@ -162,6 +162,7 @@ struct det_shm {
     uint32_t diverged;            /* replay: a forced choice was not possible */
     uint64_t quiet_points;        /* points since anyone wrote, drained or woke anyone */
     uint64_t quiet_max;           /* that many: nothing can change any more (judge) */
+    uint64_t progress_points;     /* points since a bridge write or platform call by anyone */
     uint64_t max_points;          /* scheduling points per execution (TIMEOUT) */
     uint32_t spin_only;           /* every candidate is a spinner (cleared by any write) */
     uint32_t spin_turn;           /* points the current spinner has run in its turn */

@@ -199,6 +199,7 @@ static void reset_exec(struct det_ctx *x, const struct det_plan *p)
     S->max_points = c->det_max_points ? c->det_max_points : DET_POINTS_MAX;
     S->quiet_max = c->det_quiet_points ? c->det_quiet_points : DET_QUIET_MAX;
     S->quiet_points = 0;
+    S->progress_points = 0;
     S->sim_ns = 0;
     S->spin_only = S->spin_turn = 0;
     S->record_ev = (uint32_t)p->record_ev;
@@ -285,6 +286,16 @@ static void oracle_judge(struct det_ctx *x, struct det_outcome *o)
         const struct det_thread *be = &x->S->t[x->S->be_tid];
         if (cpu >= 0) {
             oracle_explain_request_lost(&snap, cpu, f);
+        } else if (o->verdict == V_LIVELOCK && be->state == DT_BLOCKED &&
+                   be->block == DB_HC_SERVE && x->S->t[x->S->hc_tid].spinning) {
+            /* the daemon waits in FINISH_REQ and the hypervisor's handler of
+             * it never returns: it re-reads memory there */
+            const struct det_thread *hc = &x->S->t[x->S->hc_tid];
+            o->verdict = V_DAEMON_STALLED;
+            o->vtid = (int)x->S->hc_tid;
+            o->vval[0] = hc->spin_key;
+            o->vval[1] = hc->spin_val;
+            return;
         } else if (o->verdict == V_LIVELOCK && snap.req_front != snap.req_rear &&
                    be->state == DT_ENABLED && be->spinning) {
             /* requests wait and the daemon only re-reads memory somewhere
@@ -765,7 +776,8 @@ static int report_failure(struct det_run *R, uint64_t seed, const struct det_out
     /* A LIVELOCK execution costs det-quiet-points points: shrinking it would
      * take hundreds of them; like a hang or a timeout it is reported as found. */
     if (o.verdict != V_HANG_STALE_READ && o.verdict != V_CRASH && o.verdict != V_TIMEOUT &&
-        o.verdict != V_LIVELOCK) {
+        o.verdict != V_LIVELOCK && o.verdict != V_MISSED_ANSWER && o.verdict != V_DAEMON_STALLED &&
+        o.points < (1u << 20)) {
         if (shrink(R, seed, o.verdict, acts, &n, err, errlen) < 0)
             return -1;
     }

@@ -241,7 +241,12 @@ void det_explain_stuck(const struct det_shm *S, const struct hvsim_ctl *ctl, str
                      what, (unsigned long long)now, front == rear ? "no request is pending" :
                      "requests are still pending");
     }
-    if (t == (int)S->be_tid && front != rear)
+    if (t == (int)S->hc_tid && S->t[S->be_tid].state == DT_BLOCKED &&
+        S->t[S->be_tid].block == DB_HC_SERVE)
+        snprintf(cause, sizeof cause, " The daemon waits in its FINISH_REQ hypercall and the "
+                 "hypervisor's FINISH_REQ handler never returns: it re-reads %s there, so the "
+                 "daemon stops serving and the ring behind it fills.", what);
+    else if (t == (int)S->be_tid && front != rear)
         snprintf(cause, sizeof cause, " The daemon stopped serving: it re-reads %s there instead "
                  "of draining the ring, and every CPU with a request in it waits.", what);
     snprintf(buf, len, "%s keeps re-reading %s (= %llu)%s and nothing can change it: %s; %s.%s",
