@@ -118,12 +118,20 @@ static inline void oracle_fin_end(struct hvsim_ctl *ctl, const struct virtio_bri
     ctl->fin.front_before = s->front;
     ctl->fin.rear_before = s->rear;
     ctl->fin.front_after = after;
-    if (took > held) {
-        __atomic_add_fetch(&ctl->fin.overread, took - held, __ATOMIC_RELEASE);
-        took = held;
+    /* A daemon with worker threads may push more completions while one of
+     * them waits in FINISH_REQ: entries the handler took beyond the snapshot
+     * were pushed meanwhile if res_rear covers them now (read live); only a
+     * front past the current rear was never pushed. */
+    uint32_t held_now = hvsim_ring_count(s->front, __atomic_load_n(&b->res_rear, __ATOMIC_ACQUIRE) %
+                                                       HVSIM_MAX_REQ);
+    if (held_now < held)
+        held_now = held;
+    if (took > held_now) {
+        __atomic_add_fetch(&ctl->fin.overread, took - held_now, __ATOMIC_RELEASE);
+        took = held_now;
     }
     for (uint32_t i = 0, slot = s->front; i < took; i++, slot = hvsim_ring_next(slot)) {
-        const struct device_res *e = &s->res[slot];
+        const struct device_res *e = i < held ? &s->res[slot] : (const struct device_res *)&b->res_list[slot];
         unsigned cpu = hvsim_cpu_of_zone(e->target_zone);
         __atomic_add_fetch(&ctl->fin.consumed, 1, __ATOMIC_RELEASE);
         if (e->target_zone == 0 || cpu >= ctl->ncpus || cpu >= HVSIM_CPUS) {
