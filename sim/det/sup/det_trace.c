@@ -168,7 +168,8 @@ void det_trace_text(FILE *f, const struct det_shm *S, struct det_syms *sy, const
     fprintf(f, "# participants: %u CPU thread(s), hypercall thread, daemon", S->ncpus);
     if (S->nthreads > S->ncpus + 2)
         fprintf(f, ", %u thread(s) created by the code under test", S->nthreads - S->ncpus - 2);
-    fprintf(f, "; memory model %s\n", S->tso ? "tso" : "sc");
+    fprintf(f, "; memory model %s\n",
+            S->model == DM_ARM ? "arm" : S->model == DM_RISCV ? "riscv" : S->tso ? "tso" : "sc");
     fprintf(f, "# columns: decision  participant  event  [source]\n");
     for (uint32_t i = 0; i < S->nev; i++) {
         const struct det_event *e = &S->ev[i];
