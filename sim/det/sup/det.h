@@ -123,6 +123,10 @@ void det_explain_lost_wakeup(const struct det_shm *S, const struct hvsim_ctl *ct
 void det_explain_stuck(const struct det_shm *S, const struct hvsim_ctl *ctl, struct det_syms *sy,
                        int t, uint32_t key, uint64_t val, int missed, char *buf, size_t len);
 
+/* det_wmm_explain.c: arm/riscv — the reordering the reported execution needed
+ * (which two accesses, which fence forbids it), from its trace; 0: none found. */
+int det_wmm_explain(const struct det_shm *S, struct det_syms *sy, char *buf, size_t len);
+
 /* det_blocked.c: "read(2) on fd 5 (pipe:[123])" for a thread blocked in the kernel. */
 void det_blocked_call(pid_t pid, pid_t tid, char *buf, size_t len);
 /* 1 when the thread waits in the kernel (state S or D), 0 runnable or gone. */

@@ -652,6 +652,13 @@ static void fill_result(struct det_run *R, const struct det_outcome *o, uint64_t
             snprintf(r->text + l, sizeof r->text - l, " At the end: %s.", note);
         }
     }
+    if (o->verdict != V_PASS && o->verdict != V_HANG_STALE_READ && wmm_on(S)) {
+        static char why[1536];
+        if (det_wmm_explain(S, R->sy, why, sizeof why)) {
+            strncat(r->text, " ", sizeof r->text - strlen(r->text) - 1);
+            strncat(r->text, why, sizeof r->text - strlen(r->text) - 1);
+        }
+    }
     if (o->diverged)
         strncat(r->text, " WARNING: the replayed schedule diverged (the code or the build changed).",
                 sizeof r->text - strlen(r->text) - 1);

@@ -137,7 +137,8 @@ static void describe(const struct det_shm *S, const struct det_event *e, char *b
                  (unsigned long long)e->val);
         break;
     case EV_FENCE:
-        snprintf(buf, len, "fence  seq_cst (drains %llu buffered store(s))", (unsigned long long)e->val);
+        snprintf(buf, len, "fence  %s (%llu buffered store(s) before it)", mo_name(e->mo),
+                 (unsigned long long)e->val);
         break;
     case EV_DELAY:
         snprintf(buf, len, "delay  site %s", site_name((enum hvsim_site)e->off));
