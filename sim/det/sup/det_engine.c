@@ -816,7 +816,7 @@ static int report_failure(struct det_run *R, uint64_t seed, const struct det_out
          * (the unshrunk execution, rerun below for its evidence). */
         int st = strategy_of(R->eff.strategy);
         if (st == DET_DFS) {
-            snprintf(sched, sizeof sched, "det1:(too long)");
+            snprintf(sched, sizeof sched, "%s:(too long)", wmm_on(S) ? "det2" : "det1");
         } else {
             snprintf(sched, sizeof sched, "detseed:%s:%u", R->eff.strategy,
                      st == DET_PCT ? (R->eff.pct_depth ? R->eff.pct_depth : 3) : 0);
