@@ -32,7 +32,7 @@ clean() {
   "$HVSIM" run --engine det --strategy pct --runs "$3" --memory-model "$1" $2 --json > "$t/c" 2>"$t/err"
   rc=$?
   bad=$(jget "$t/c" "sum(1 for o in L if o['verdict']!='PASS')")
-  [ $rc -eq 0 ] && [ "$bad" = 0 ] || fail "$2 under $1: $bad finding(s), exit $rc ($(tail -n1 "$t/err"))"
+  [ $rc -eq 0 ] && [ "$bad" = 0 ] || fail "$2 under $1: $bad finding(s), exit $rc: $(jget "$t/c" "[(o['verdict'], o['seed'], o['evidence'].get('summary')) for o in L if o['verdict']!='PASS'][:2]") ($(tail -n1 "$t/err"))"
 }
 
 for m in arm riscv; do

@@ -50,9 +50,13 @@ static uint64_t env_u64(const char *name, uint64_t def)
     return v && *v ? strtoull(v, 0, 0) : def;
 }
 
-/* --memory-model: sc, tso (default), arm (ARMv8), riscv (RVWMO). */
+/* --memory-model: sc, tso, arm (ARMv8), riscv (RVWMO); by default the
+ * target's own: a riscv64 build is checked under RVWMO, an aarch64 build
+ * under ARMv8, x86_64 under TSO (and ppc64le, which has no model here, too). */
 static int model_of(const struct hvsim_runcfg *c)
 {
+    if (!c->memory_model[0])
+        return !strcmp(c->v.arch, "aarch64") ? DM_ARM : !strcmp(c->v.arch, "riscv64") ? DM_RISCV : DM_TSO;
     if (!strcmp(c->memory_model, "sc"))
         return DM_SC;
     if (!strcmp(c->memory_model, "arm"))
