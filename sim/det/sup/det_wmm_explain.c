@@ -40,7 +40,9 @@ struct ex {
     uint32_t rr_first, rr_second, rr_over;
     /* store->store: the last out-of-order commit, and who saw it */
     struct ooo w;
-    uint32_t w_saw[DET_MAXT];  /* load of the newer store's location by each thread, UINT32_MAX none */
+    /* per reader t and writer w: the po-latest store of w whose write t has
+     * read (UINT32_MAX none), and t's load that read it */
+    uint32_t seen_st[DET_MAXT][DET_MAXT], seen_ld[DET_MAXT][DET_MAXT];
     int ww;
     uint32_t ww_first, ww_second;
 };
@@ -72,16 +74,6 @@ static void commit_seen(struct ex *x, const struct det_event *e, uint32_t i)
         }
     if (k >= 0) {
         uint32_t sev = x->pend[k].ev;
-        /* an older store of the same thread to another location still pending: out of order */
-        for (uint32_t j = 0; j < x->npend; j++)
-            if (x->pend[j].tid == e->tid && x->pend[j].g != g && x->pend[j].ev < sev) {
-                x->w = (struct ooo){ x->pend[j].ev, sev, x->pend[j].g, g, e->tid, 0 };
-                for (uint32_t t = 0; t < DET_MAXT; t++)
-                    x->w_saw[t] = UINT32_MAX;
-                break;
-            }
-        if (x->w.tid == e->tid && x->pend[k].ev == x->w.older)
-            x->w.done = 1; /* the older store landed at last */
         x->store_of[i] = sev;
         memmove(&x->pend[k], &x->pend[k + 1], (x->npend - (uint32_t)k - 1) * sizeof *x->pend);
         x->npend--;
@@ -114,13 +106,26 @@ static void load_seen(struct ex *x, const struct det_event *e, uint32_t i)
             x->seen[t] = c;
             x->seen_ev[t] = i;
         }
-        if (!x->w.done && x->w.newer && g == x->w.g_newer && c != UINT32_MAX && x->w_saw[t] == UINT32_MAX)
-            x->w_saw[t] = i;
-        if (!x->w.done && x->w.newer && g == x->w.g_older && x->w_saw[t] != UINT32_MAX &&
-            x->w_saw[t] < i) {
-            x->ww = 1; /* read the new B, then A before the older store to A landed */
-            x->ww_first = x->w_saw[t];
+        uint32_t sv = changed ? x->store_of[c] : UINT32_MAX;
+        if (sv != UINT32_MAX) {
+            uint32_t w = x->S->ev[sv].tid;
+            if (w < DET_MAXT && (x->seen_st[t][w] == UINT32_MAX || sv > x->seen_st[t][w])) {
+                x->seen_st[t][w] = sv;
+                x->seen_ld[t][w] = i;
+            }
+        }
+        /* a store of w to this location, po-before a store of w that t has
+         * already read, has not landed yet: w's stores landed out of order */
+        for (uint32_t j = 0; j < x->npend; j++) {
+            const struct pend *p = &x->pend[j];
+            if (p->g != g || p->tid == t || p->tid >= DET_MAXT || x->seen_st[t][p->tid] == UINT32_MAX ||
+                x->seen_st[t][p->tid] < p->ev)
+                continue;
+            x->ww = 1;
+            x->w = (struct ooo){ p->ev, x->seen_st[t][p->tid], g, 0, p->tid, 0 };
+            x->ww_first = x->seen_ld[t][p->tid];
             x->ww_second = i;
+            break;
         }
         return;
     }
@@ -190,8 +195,11 @@ int det_wmm_explain(const struct det_shm *S, struct det_syms *sy, char *buf, siz
         x.store_of[i] = UINT32_MAX;
     for (uint32_t g = 0; g < NG; g++)
         x.last_commit[g] = UINT32_MAX;
-    for (uint32_t t = 0; t < DET_MAXT; t++)
-        x.seen[t] = x.w_saw[t] = UINT32_MAX;
+    for (uint32_t t = 0; t < DET_MAXT; t++) {
+        x.seen[t] = UINT32_MAX;
+        for (uint32_t w = 0; w < DET_MAXT; w++)
+            x.seen_st[t][w] = UINT32_MAX;
+    }
     for (uint32_t i = 0; i < S->nev && i < DET_MAX_EV; i++) {
         const struct det_event *e = &S->ev[i];
         if (!bridge_ev(e))
