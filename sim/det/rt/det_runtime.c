@@ -561,6 +561,8 @@ static int wait_token(void)
 static void give_token(int to)
 {
     struct det_shm *S = det_S;
+    if (wmm_on(S))
+        det_wmm_settle(); /* arm/riscv: no stale load value left in M for the next holder */
     det_overlay_remove(S, det_M, det_self);
     __atomic_store_n(&S->holder, to, __ATOMIC_SEQ_CST);
     wake_thread(to);
@@ -572,6 +574,8 @@ static int sched(uint64_t pc)
 {
     struct det_shm *S = det_S;
     capture();
+    if (wmm_on(S))
+        det_wmm_settle(); /* arm/riscv: M is G + own stores again between accesses */
     struct det_thread *me = &S->t[det_self];
     me->points++;
     me->last_pc = pc;

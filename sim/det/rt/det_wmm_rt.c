@@ -11,12 +11,42 @@
  * (default: the oldest, as under tso).  Every landing goes back to
  * det_runtime.c (det_rt_landed) so spinners reading it wake. */
 #include "det_rt.h"
+#include "det_model.h"
 #include "det_wmm.h"
 #include "det_wmm_rt.h"
 #include "runtime/futex.h"
 
 /* post-view of the read half of the running RMW (a failed CAS acquires it) */
 static __thread uint32_t rmw_post;
+
+/* Bytes of M this thread set to a stale message for its last load.  Between
+ * accesses M must be G with the holder's own stores over it (what the
+ * uninstrumented runtime, the protocol oracle and the next holder see), so
+ * they are put back at the thread's next scheduling point (det_wmm_settle). */
+#define DIRTY_MAX 16
+static __thread uint32_t dirty_off[DIRTY_MAX], dirty_n[DIRTY_MAX], ndirty, dirty_all;
+
+void det_wmm_settle(void)
+{
+    if (!ndirty && !dirty_all)
+        return;
+    if (dirty_all)
+        det_recompute(det_S, det_M, det_self, 0, HVSIM_BRIDGE_PAGE);
+    else
+        for (uint32_t i = 0; i < ndirty; i++)
+            det_recompute(det_S, det_M, det_self, dirty_off[i], dirty_n[i]);
+    ndirty = dirty_all = 0;
+}
+
+static void dirty(uint32_t off, uint32_t n)
+{
+    if (ndirty == DIRTY_MAX) {
+        dirty_all = 1;
+        return;
+    }
+    dirty_off[ndirty] = off;
+    dirty_n[ndirty++] = n;
+}
 
 int det_wmm_choose(uint64_t opts)
 {
@@ -104,6 +134,7 @@ void det_wmm_load(uint32_t off, uint32_t n, int mo)
     /* a thread that keeps re-reading unchanged values (a spinner) reads the
      * newest: a stale value read forever is no fair execution */
     int fresh = S->t[t].spinning;
+    det_wmm_settle();
     while (n) {
         uint32_t k = WMM_GRAN - off % WMM_GRAN;
         if (k > n)
@@ -113,6 +144,8 @@ void det_wmm_load(uint32_t off, uint32_t n, int mo)
             int nc = wmm_cands(S, t, off / WMM_GRAN, cand, WMM_CANDS);
             int a = fresh || nc < 2 ? 0 : det_wmm_choose((1ull << nc) - 1);
             post = wmm_max(post, wmm_take(S, det_M, t, off, k, cand[a]));
+            if (a)
+                dirty(off, k);
         }
         off += k;
         n -= k;

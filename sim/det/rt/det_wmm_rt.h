@@ -22,6 +22,8 @@ void det_wmm_rmw_write(uint32_t off, const uint8_t *v, uint32_t n, int mo);
 void det_wmm_rmw_fail(int mo);
 /* Commit one entry of t's buffer: the oldest, or (choose) any that may commit now. */
 void det_wmm_drain(int t, int choose);
+/* Put back the bytes of M a stale load set (M = G + own stores again). */
+void det_wmm_settle(void);
 /* A kernel entry, a private atomic, a wakeup: drain, then see everything committed. */
 void det_wmm_sync(void);
 
