@@ -17,8 +17,15 @@
 #else
 #define BE_FULL_FENCE() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #endif
-/* hvisor-tool's write_barrier(): a store-store barrier. */
+/* hvisor-tool's write_barrier(): a store-store barrier.  tests/wmm/ builds
+ * this file with it (or the acquire of req_rear) taken away, to show what a
+ * weak memory model makes of that (the #ifndef is for them). */
+#ifndef BE_WRITE_BARRIER
 #define BE_WRITE_BARRIER() __atomic_thread_fence(__ATOMIC_RELEASE)
+#endif
+#ifndef BE_REAR_ORDER
+#define BE_REAR_ORDER __ATOMIC_ACQUIRE
+#endif
 
 static struct regs_dev devs[HVSIM_MAX_DEVS];
 static unsigned ndevs;
@@ -97,7 +104,7 @@ static void handle(struct virtio_bridge *b, const struct device_req *r)
 static void drain(struct virtio_bridge *b)
 {
     uint32_t front = __atomic_load_n(&b->req_front, __ATOMIC_RELAXED);
-    while (front != __atomic_load_n(&b->req_rear, __ATOMIC_ACQUIRE)) {
+    while (front != __atomic_load_n(&b->req_rear, BE_REAR_ORDER)) {
         struct device_req r = b->req_list[front];
         front = hvsim_ring_next(front);
         __atomic_store_n(&b->req_front, front, __ATOMIC_RELEASE);
@@ -111,7 +118,7 @@ static void drain(struct virtio_bridge *b)
 
 static int ring_pending(struct virtio_bridge *b)
 {
-    return __atomic_load_n(&b->req_rear, __ATOMIC_ACQUIRE) !=
+    return __atomic_load_n(&b->req_rear, BE_REAR_ORDER) !=
            __atomic_load_n(&b->req_front, __ATOMIC_RELAXED);
 }
 

@@ -361,6 +361,7 @@ static void side_sources(const struct hvsim_runcfg *c, enum build_profile prof, 
     } else if (prof == BUILD_DET) {
         rt[(*nrt)++] = P("%s/sim/det/rt/%s", home, hv ? "det_hv_main.c" : "det_be_main.c");
         rt[(*nrt)++] = P("%s/sim/det/rt/det_runtime.c", home);
+        rt[(*nrt)++] = P("%s/sim/det/rt/det_wmm_rt.c", home);
         rt[(*nrt)++] = P("%s/sim/det/rt/det_syscalls.c", home);
         rt[(*nrt)++] = P("%s/sim/det/rt/det_threads.c", home);
         rt[(*nrt)++] = P("%s/sim/det/rt/det_platform.c", home);

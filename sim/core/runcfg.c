@@ -96,7 +96,7 @@ void runcfg_defaults(struct hvsim_runcfg *c)
     setstr(c->strategy, sizeof c->strategy, "pct");
     c->pct_depth = 3;
     c->dfs_bound = 2;
-    setstr(c->memory_model, sizeof c->memory_model, "tso");
+    setstr(c->memory_model, sizeof c->memory_model, ""); /* det: the architecture's own (det_engine.c) */
     c->seed = 1;
     c->runs = 1;
     c->ncpus = 2;

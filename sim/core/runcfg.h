@@ -67,7 +67,7 @@ struct hvsim_runcfg {
     char strategy[16];      /* det: random | pct | dfs */
     unsigned pct_depth;
     unsigned dfs_bound;
-    char memory_model[8];   /* det: sc | tso */
+    char memory_model[8];   /* det: sc | tso | arm | riscv */
     uint32_t det_max_decisions; /* det: logged choices per execution (0 = default) */
     uint64_t det_max_points;    /* det: scheduling points per execution (0 = default) */
     uint64_t det_quiet_points;  /* det: points with no write by anyone before judging */

@@ -141,7 +141,7 @@ static const char *const relax_vals[] = {"none", "pause", "yield", "isb", "barri
 static const char *const wake_vals[] = {"fence", "nofence", NULL};
 static const char *const engine_vals[] = {"native", "det", "tsan", "helgrind", NULL};
 static const char *const strategy_vals[] = {"random", "pct", "dfs", NULL};
-static const char *const mm_vals[] = {"sc", "tso", NULL};
+static const char *const mm_vals[] = {"sc", "tso", "arm", "riscv", NULL};
 static const char *const layout_vals[] = {"new", "old", NULL};
 static const char *const lto_vals[] = {"off", "on", NULL};
 /* boot: who starts first (hvisor-tool's daemon sets need_wakeup and sleeps

@@ -5,22 +5,28 @@
 # installed arch: plain -O2 is HANG_STALE_READ at the wait loop, -O0 passes;
 # wake=nofence is LOST_WAKEUP under pct/tso within 100 executions and never
 # under sc; the failure replays to a byte-identical trace; results carry the
-# qemu-user label.  An arch whose tools are missing is left out (all missing: skip).
+# qemu-user label; det's default memory model is the arch's own (arm, riscv).  An arch whose tools are missing is left out (all missing: skip).
 . "$(dirname "$0")/lib.sh"
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
 triple() { case $1 in ppc64le) echo powerpc64le;; *) echo "$1";; esac; }
 done_archs=""
 for a in aarch64 riscv64 ppc64le; do
   command -v "qemu-$a" >/dev/null 2>&1 && command -v "$(triple $a)-linux-gnu-gcc" >/dev/null 2>&1 || continue
-  "$HVSIM" run --engine det --arch $a --opt O2 --wait plain --relax none --runs 100 --json > "$t/h" 2>"$t/err"
+  "$HVSIM" run --engine det --arch $a --opt O2 --wait plain --relax none --runs 100 --memory-model tso --json > "$t/h" 2>"$t/err"
   expect_hang "det $a plain -O2" $? "$t/h" "$t/err" nolat
   case "$(jget "$t/h" "L[-1]['platform']")" in
     qemu-user:*) ;;
     *) fail "det $a: no qemu-user platform label";;
   esac
-  "$HVSIM" run --engine det --arch $a --opt O0 --wait plain --relax none --runs 30 > "$t/o0" 2>&1 ||
+  # by default a foreign build runs under its own architecture's model; the
+  # reference (acquire wait) passes there
+  want=tso; case $a in aarch64) want=arm;; riscv64) want=riscv;; esac
+  "$HVSIM" run --engine det --arch $a --opt O2 --wait acquire --relax none --runs 3 --json > "$t/m" 2>"$t/err" ||
+    fail "det $a acquire under its own model flagged: $(tail -n 2 "$t/err")"
+  [ "$(jget "$t/m" "L[-1]['evidence'].get('memory_model')")" = $want ] || fail "det $a: default model is not $want"
+  "$HVSIM" run --engine det --arch $a --opt O0 --wait plain --relax none --runs 30 --memory-model tso > "$t/o0" 2>&1 ||
     fail "det $a plain -O0 flagged: $(tail -n 2 "$t/o0")"
-  "$HVSIM" run --engine det --arch $a --strategy pct --wake nofence --runs 100 --json > "$t/f" 2>"$t/err"
+  "$HVSIM" run --engine det --arch $a --strategy pct --wake nofence --memory-model tso --runs 100 --json > "$t/f" 2>"$t/err"
   [ $? -eq 1 ] || fail "det $a nofence: no finding in 100 pct/tso executions"
   [ "$(jget "$t/f" "L[-1]['verdict']")" = LOST_WAKEUP ] || fail "det $a nofence: $(jget "$t/f" "L[-1]['verdict']")"
   "$HVSIM" run --engine det --arch $a --strategy pct --wake nofence --memory-model sc --runs 100 > "$t/sc" 2>&1 ||

@@ -20,6 +20,7 @@
 #if __has_include("det/sup/det_bench.h")
 #include "det/sup/det_bench.h"
 #pragma weak det_bench
+#pragma weak det_bench_models
 #define HAVE_DET_BENCH 1
 #endif
 #endif
@@ -81,6 +82,45 @@ static double native_exec_rate(struct bench *b, const struct hvsim_runcfg *cin, 
         return 0;
     }
     return 1.0 / bench_median(t, k);
+}
+
+/* Weak memory: executions/s under arm and riscv as a ratio to tso on the
+ * same scenario (the default run with the acquire wait, pct). */
+static void bench_det_models(struct bench *b, json_t *sec)
+{
+    static const char *const wm[] = { "arm", "riscv" };
+    struct bench_row *rw[2];
+    for (int i = 0; i < 2; i++) {
+        char name[112];
+        snprintf(name, sizeof name, "det executions (default run, acquire wait, pct, %s)", wm[i]);
+        rw[i] = bench_row_add(b, "det", name, "/s");
+        snprintf(rw[i]->base_name, sizeof rw[i]->base_name, "the same under tso");
+        snprintf(rw[i]->target, sizeof rw[i]->target, ">= 0.5x");
+    }
+#ifdef HAVE_DET_BENCH
+    json_t *mj = json_object();
+    int rc = det_bench_models ? det_bench_models(mj) : -2;
+    json_object_set(sec, "models", mj);
+    json_t *tj = json_object_get(mj, "tso");
+    for (int i = 0; i < 2; i++) {
+        json_t *wj = json_object_get(mj, wm[i]);
+        double v = wj ? json_number_value(json_object_get(wj, "executions_per_s")) : 0;
+        double base = tj ? json_number_value(json_object_get(tj, "executions_per_s")) : 0;
+        if (rc == 0 && v > 0 && base > 0) {
+            rw[i]->value = v;
+            rw[i]->base = base;
+            rw[i]->ratio = v / base;
+            rw[i]->met = rw[i]->ratio >= 0.5;
+        } else {
+            bench_row_nm(rw[i], "not measured: det_bench_models() failed (%d)", rc);
+        }
+    }
+    json_decref(mj);
+#else
+    (void)sec;
+    for (int i = 0; i < 2; i++)
+        bench_row_nm(rw[i], "not measured: deterministic engine not built");
+#endif
 }
 
 void bench_det(struct bench *b)
@@ -206,4 +246,5 @@ void bench_det(struct bench *b)
                                 re->ratio > 0 ? json_real(re->ratio) : json_string(re->nm));
         }
     }
+    bench_det_models(b, sec);
 }

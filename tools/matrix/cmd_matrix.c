@@ -27,6 +27,8 @@ static void usage(FILE *f)
         "  --cc LIST --opt LIST --arch LIST --wait LIST --relax LIST --wake LIST\n"
         "                          comma-separated values of each dimension (opt: all = O0..Og)\n"
         "  --engine native|det     engine for every cell (default native)\n"
+        "  --memory-model LIST     det: sc,tso,arm,riscv as a dimension (default: each cell's\n"
+        "                          architecture's own: tso on x86_64, arm on aarch64, riscv on riscv64)\n"
         "  --hv FILE.c --backend FILE.c --hv-lib FILE.a --backend-lib FILE.a -I DIR --cflags STR\n"
         "                          your own handler/daemon in every cell (as for hvsim run);\n"
         "                          they replace the scenario's hv/backend/include/cflags\n"
@@ -145,6 +147,7 @@ static int run_matrix(int argc, char **argv, const char **scen, struct matrix_de
         else if (!strcmp(a, "--wait")) { if (parse_list("wait", v, over.wait, &over.nwait, 4)) return EXIT_USAGE; }
         else if (!strcmp(a, "--relax")) { if (parse_list("relax", v, over.relax, &over.nrelax, 8)) return EXIT_USAGE; }
         else if (!strcmp(a, "--wake")) { if (parse_list("wake", v, over.wake, &over.nwake, 2)) return EXIT_USAGE; }
+        else if (!strcmp(a, "--memory-model")) { if (parse_list("memory-model", v, over.mm, &over.nmm, 4)) return EXIT_USAGE; }
         else { fprintf(stderr, "hvsim matrix: unknown option '%s' (try hvsim matrix --help)\n", a); return EXIT_USAGE; }
     }
     /* before any scenario is built or run: minutes of work must not end in
@@ -203,7 +206,7 @@ static int run_matrix(int argc, char **argv, const char **scen, struct matrix_de
             memcpy(base.extra_cflags, user.extra_cflags, sizeof base.extra_cflags);
         struct matrix_dims d = defs[s].dims;
 #define OVER(f, n) if (over.n) { memcpy(d.f, over.f, sizeof d.f); d.n = over.n; }
-        OVER(cc, ncc) OVER(opt, nopt) OVER(arch, narch) OVER(wait, nwait) OVER(relax, nrelax) OVER(wake, nwake)
+        OVER(cc, ncc) OVER(opt, nopt) OVER(arch, narch) OVER(wait, nwait) OVER(relax, nrelax) OVER(wake, nwake) OVER(mm, nmm)
 #undef OVER
         if (over.runs) d.runs = over.runs;
         d.lto = over.lto;

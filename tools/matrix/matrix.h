@@ -16,6 +16,7 @@ struct matrix_dims {
     char wait[4][16];   unsigned nwait;
     char relax[8][16];  unsigned nrelax;
     char wake[2][16];   unsigned nwake;
+    char mm[4][16];     unsigned nmm;   /* det memory models; 0 = each cell's default */
     unsigned runs;      /* 0 = the scenario's own */
     int lto;            /* also build every cell with -flto (opt-in column) */
 };

@@ -127,6 +127,7 @@ int matrix_build_all(struct matrix *m, char *err, size_t errlen)
             if (l->leader < 0 && !l->skipped && !l->build_failed && l->hv_hash == c->hv_hash &&
                 l->be_hash == c->be_hash && !strcmp(l->cfg->v.arch, c->cfg->v.arch) &&
                 !strcmp(l->cfg->engine, c->cfg->engine) && !strcmp(l->cfg->name, c->cfg->name) &&
+                !strcmp(l->cfg->memory_model, c->cfg->memory_model) && /* det: same binary, other model */
                 l->cfg->runs == c->cfg->runs) {
                 c->leader = (int)j;
                 break;

@@ -19,7 +19,8 @@ int matrix_plan(struct matrix *m, const struct hvsim_runcfg *base, const struct 
     for (unsigned w = 0; w < d->nwait; w++)
     for (unsigned r = 0; r < d->nrelax; r++)
     for (unsigned x = 0; x < d->nwake; x++)
-    for (int lto = 0; lto <= d->lto; lto++) {
+    for (int lto = 0; lto <= d->lto; lto++)
+    for (unsigned mi = 0; mi < (d->nmm ? d->nmm : 1); mi++) {
         if (m->ncells >= MATRIX_MAX_CELLS) {
             snprintf(err, errlen, "more than %d cells", MATRIX_MAX_CELLS);
             return -1;
@@ -48,8 +49,11 @@ int matrix_plan(struct matrix *m, const struct hvsim_runcfg *base, const struct 
         if (d->runs)
             c->cfg->runs = d->runs;
         v->lto = lto;
-        snprintf(c->id, sizeof c->id, "%s/%s/%s/%s/%s%s/%s/%s/%s", base->name, engine, ar, d->cc[k],
-                 d->opt[o], lto ? "-flto" : "", d->wait[w], rl, d->wake[x]);
+        if (d->nmm)
+            snprintf(c->cfg->memory_model, sizeof c->cfg->memory_model, "%s", d->mm[mi]);
+        snprintf(c->id, sizeof c->id, "%s/%s/%s/%s/%s%s/%s/%s/%s%s%s", base->name, engine, ar, d->cc[k],
+                 d->opt[o], lto ? "-flto" : "", d->wait[w], rl, d->wake[x], d->nmm ? "/" : "",
+                 d->nmm ? d->mm[mi] : "");
         /* the same cell from two default entries (e.g. --arch laid over
          * both the x86_64 and the foreign seed_hang rows): keep the first */
         int dup = 0;

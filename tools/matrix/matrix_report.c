@@ -55,6 +55,8 @@ static json_t *command_of(const struct matrix_cell *c)
             (unsigned long long)(c->has_failing_seed ? c->failing_seed : k->seed));
     if (k->v.lto)
         fputs(" --lto", f);
+    if (k->memory_model[0])
+        fprintf(f, " --memory-model %s", k->memory_model);
     /* the user's own code, so the command reproduces this cell and not ours */
     for (unsigned i = 0; i < k->n_hv_src; i++)
         fprintf(f, " --hv %s", k->hv_src[i]);
@@ -90,6 +92,8 @@ static json_t *cell_json(const struct matrix *m, const struct matrix_cell *c)
     json_object_set_new(o, "wait", json_string(v->wait));
     json_object_set_new(o, "relax", json_string(v->relax));
     json_object_set_new(o, "wake", json_string(v->wake));
+    if (c->cfg->memory_model[0]) /* det, --memory-model as a matrix dimension */
+        json_object_set_new(o, "memory_model", json_string(c->cfg->memory_model));
     json_object_set_new(o, "platform", json_string(result_platform(v->arch)));
     json_object_set_new(o, "verdict", json_string(c->skipped ? "SKIPPED" : verdict_name(c->verdict)));
     json_t *exp = json_array();

@@ -110,6 +110,8 @@ static char *row_label(json_t *c, int multi_arch, int multi_engine)
     size_t len = 0;
     FILE *m = open_memstream(&buf, &len);
     fprintf(m, "%s/%s/%s", rj_str(c, "wait", "?"), rj_str(c, "relax", "?"), rj_str(c, "wake", "?"));
+    if (rj_str(c, "memory_model", NULL))
+        fprintf(m, " · %s", rj_str(c, "memory_model", ""));
     if (multi_arch)
         fprintf(m, " · %s", rj_str(c, "arch", "?"));
     if (multi_engine)

@@ -7,6 +7,7 @@
 #include "det_rt.h"
 #include "runtime/participant.h"
 #include "runtime/oracle_count.h"
+#include "det_wmm.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -79,6 +80,8 @@ static void hc_body(void)
             continue;
         }
         uint32_t sent = S->hc_sent;
+        if (wmm_on(S)) /* arm/riscv: a hypercall runs on the caller's CPU, after all it committed */
+            det_drain_self();
         struct oracle_fin_snap fs; /* the oracle's FINISH_REQ boundary */
         oracle_fin_begin(g_ctl, g_bridge, &fs);
         hv_finish_req();

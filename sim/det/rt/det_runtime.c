@@ -25,6 +25,8 @@
 #define _GNU_SOURCE
 #include "det_rt.h"
 #include "det_model.h"
+#include "det_wmm.h"
+#include "det_wmm_rt.h"
 #include "runtime/futex.h"
 #include "runtime/participant.h"
 #include <pthread.h>
@@ -191,7 +193,10 @@ static void capture(void)
     uint8_t v[256];
     uint32_t n = pend_size > sizeof v ? (uint32_t)sizeof v : pend_size;
     memcpy(v, det_M + pend_off, n);
-    det_store(S, det_M, det_self, det_self, pend_off, v, n);
+    if (wmm_on(S))
+        det_wmm_store(pend_off, v, n, WMM_PLAIN);
+    else
+        det_store(S, det_M, det_self, det_self, pend_off, v, n);
     progress();
     if (!S->tso)
         wake_readers(pend_off, n);
@@ -208,6 +213,10 @@ static void drain_head(int t)
     struct det_thread *th = &S->t[t];
     if (!th->sb_n)
         return;
+    if (wmm_on(S)) {
+        det_wmm_drain(t, 0);
+        return;
+    }
     struct det_sbent *e = det_sb_at(th, 0);
     uint32_t off = e->off, n = e->size, cell = e->cell;
     uint64_t x = 0;
@@ -230,11 +239,26 @@ static void drain_all(int t)
         drain_head(t);
 }
 
+/* arm/riscv: a write of t landed (det_wmm_rt.c commits it). */
+void det_rt_landed(int t, uint32_t off, uint32_t n, uint64_t val)
+{
+    struct det_shm *S = det_S;
+    wake_readers(off, n);
+    S->drains++;
+    if (S->record_ev && S->nev < DET_MAX_EV) {
+        uint32_t i = ev_add(EV_DRAIN, off, n, val, 0, 0);
+        if (i != UINT32_MAX)
+            S->ev[i].tid = (uint8_t)t;
+    }
+}
+
 void det_drain_self(void)
 {
     if (active()) {
         capture();
         drain_all(det_self);
+        if (wmm_on(det_S))
+            det_wmm_sync();
     }
 }
 
@@ -487,7 +511,10 @@ static int decide(int cur)
             S->nlog = S->step;
         }
         if (a >= DET_ACT_DRAIN) {
-            drain_head(a - DET_ACT_DRAIN);
+            if (wmm_on(S))
+                det_wmm_drain(a - DET_ACT_DRAIN, 1);
+            else
+                drain_head(a - DET_ACT_DRAIN);
             continue;
         }
         if (a != cur) {
@@ -534,6 +561,8 @@ static int wait_token(void)
 static void give_token(int to)
 {
     struct det_shm *S = det_S;
+    if (wmm_on(S))
+        det_wmm_settle(); /* arm/riscv: no stale load value left in M for the next holder */
     det_overlay_remove(S, det_M, det_self);
     __atomic_store_n(&S->holder, to, __ATOMIC_SEQ_CST);
     wake_thread(to);
@@ -545,6 +574,8 @@ static int sched(uint64_t pc)
 {
     struct det_shm *S = det_S;
     capture();
+    if (wmm_on(S))
+        det_wmm_settle(); /* arm/riscv: M is G + own stores again between accesses */
     struct det_thread *me = &S->t[det_self];
     me->points++;
     me->last_pc = pc;
@@ -623,7 +654,10 @@ int det_block(int why)
     if (next == det_self) /* cannot happen: a blocked thread is no candidate */
         return 0;
     give_token(next);
-    return wait_token();
+    int rc = wait_token();
+    if (rc == 0 && wmm_on(S))
+        det_wmm_sync();
+    return rc;
 }
 
 void det_enable(int t)
@@ -762,6 +796,8 @@ static void access_rw(const volatile void *a, uint32_t n, int kind, uint64_t pc)
     me->last_off = off;
     me->last_kind = (uint32_t)kind;
     if (kind == EV_READ || kind == EV_VREAD) {
+        if (wmm_on(det_S))
+            det_wmm_load(off, n, WMM_PLAIN);
         uint64_t v = det_peek(off, n);
         me->last_val = v;
         note_read(off, n, v);
@@ -901,6 +937,8 @@ static uint64_t a_load(const volatile void *a, uint32_t n, int mo, uint64_t pc)
         struct det_thread *me = &det_S->t[det_self];
         if (br) {
             uint32_t off = (uint32_t)((uintptr_t)a - (uintptr_t)det_M);
+            if (wmm_on(det_S))
+                det_wmm_load(off, n, mo & 0xff);
             v = det_peek(off, n);
             note_read(off, n, v);
             me->last_off = off;
@@ -909,6 +947,8 @@ static uint64_t a_load(const volatile void *a, uint32_t n, int mo, uint64_t pc)
             ev_add(EV_ALOAD, off, n, v, mo, pc);
             return v;
         }
+        if (wmm_on(det_S))
+            det_wmm_sync(); /* private atomics (the request lock) stay SC and order everything */
         memcpy(&v, (const void *)a, n); /* the token holder is alone: a plain copy is atomic enough */
         note_read(priv_key(a), n, v);
         ev_add(EV_ALOAD, PRIV_OFF, n, v, mo, pc);
@@ -928,6 +968,11 @@ static void a_store(volatile void *a, uint32_t n, uint64_t v, int mo, uint64_t p
             uint32_t off = (uint32_t)((uintptr_t)a - (uintptr_t)det_M);
             progress();
             memcpy((void *)a, &v, n);
+            if (wmm_on(S)) {
+                det_wmm_store(off, (const uint8_t *)&v, n, mo & 0xff);
+                ev_add(EV_ASTORE, off, n, v, mo, pc);
+                return;
+            }
             det_store(S, det_M, det_self, det_self, off, (const uint8_t *)&v, n);
             if (!S->tso)
                 wake_readers(off, n);
@@ -939,7 +984,10 @@ static void a_store(volatile void *a, uint32_t n, uint64_t v, int mo, uint64_t p
         /* x86-TSO has one FIFO buffer for all stores: this one (a spin-lock
          * release, say) joins it behind the bridge stores already there.  A
          * seq_cst store is an xchg (locked): the buffer drains first. */
-        if (!S->tso) {
+        if (wmm_on(S)) {
+            det_wmm_sync(); /* private atomics stay SC and order everything */
+            memcpy((void *)a, &v, n);
+        } else if (!S->tso) {
             memcpy((void *)a, &v, n);
         } else if ((mo & 0xff) == MO_SEQ_CST ||
                    det_pstore(S, det_M, det_self, a, (const uint8_t *)&v, n) < 0) {
@@ -968,7 +1016,12 @@ static uint64_t a_rmw(volatile void *a, uint32_t n, enum rmw op, uint64_t v, uin
     if (!ok)
         ok = &okl;
     int live = atomic_point(a, pc) == 0;
-    if (live)
+    int wmm = live && wmm_on(det_S);
+    if (wmm && br)
+        det_wmm_rmw_pre((uint32_t)((uintptr_t)a - (uintptr_t)det_M), n, mo & 0xff);
+    else if (wmm)
+        det_wmm_sync(); /* private atomics stay SC and order everything */
+    else if (live)
         drain_all(det_self); /* locked (x86 lock prefix / xchg): the buffer drains first */
     memcpy(&old, (const void *)a, n);
     switch (op) {
@@ -983,6 +1036,8 @@ static uint64_t a_rmw(volatile void *a, uint32_t n, enum rmw op, uint64_t v, uin
     }
     *ok = trunc_n(old, n) == trunc_n(cmp, n);
     if (op == R_CAS && !*ok) {
+        if (wmm && br)
+            det_wmm_rmw_fail(mo & 0xff);
         if (live) {
             uint32_t key = br ? (uint32_t)((uintptr_t)a - (uintptr_t)det_M) : priv_key(a);
             note_read(key, n, trunc_n(old, n));
@@ -997,7 +1052,9 @@ static uint64_t a_rmw(volatile void *a, uint32_t n, enum rmw op, uint64_t v, uin
     if (live) {
         struct det_shm *S = det_S;
         uint32_t key = br ? (uint32_t)((uintptr_t)a - (uintptr_t)det_M) : priv_key(a);
-        if (br)
+        if (br && wmm)
+            det_wmm_rmw_write(key, (const uint8_t *)&nv, n, mo & 0xff);
+        else if (br)
             det_store_global(S, det_M, det_self, key, (const uint8_t *)&nv, n);
         /* a lock spinner re-reads what its own exchange wrote: no progress */
         if (trunc_n(old, n) == trunc_n(nv, n)) {
@@ -1065,6 +1122,13 @@ ATOMICS(64, uint64_t)
 void __tsan_atomic_thread_fence(int mo)
 {
     fast_capture();
+    if (active() && wmm_on(det_S)) { /* arm/riscv: every fence orders something */
+        if ((mo & 0xff) == MO_SEQ_CST && sched(RA) < 0)
+            return;
+        ev_add(EV_FENCE, 0, 0, det_S->t[det_self].sb_n, mo, RA);
+        det_wmm_fence(mo & 0xff);
+        return;
+    }
     if ((mo & 0xff) != MO_SEQ_CST || !active())
         return; /* acquire/release fences order nothing TSO does not already order */
     if (sched(RA) < 0)

@@ -30,6 +30,42 @@
 #define DET_POINTS_MAX (1ull << 28)        /* default: scheduling points per execution */
 #define DET_ACT_DRAIN  32                  /* action a: a < 32 run thread a; a >= 32 drain buffer a-32 */
 #define DET_ACT_DEFAULT 0xff               /* in a soft prefix: take the default choice */
+#define DET_ACT_CHOICE 64                  /* a value choice (det_wmm_rt.c): action 64+i = candidate i */
+#define DET_CHOICE_MAX 52                  /* candidates a value choice can name (schedule letters) */
+
+/* Memory models.  arm/riscv state lives in struct det_wmm (det_wmm.h). */
+enum det_model { DM_SC = 0, DM_TSO, DM_ARM, DM_RISCV };
+
+/* ---- weak memory (det_wmm.h): per-granule store histories, per-thread views */
+#define WMM_GRAN   8                       /* a location: an 8-aligned granule of the bridge page */
+#define WMM_NG     (HVSIM_BRIDGE_PAGE / WMM_GRAN)
+#define WMM_MSGS   16384                   /* messages kept per execution (then: newest only) */
+#define WMM_CANDS  8                       /* stale candidates offered to one load at most */
+struct wmm_msg {
+    uint32_t ts;         /* timestamp: position in the global order of committed writes (0: initial) */
+    uint32_t prev;       /* index+1 of the previous (co-earlier) message of the granule, 0: none */
+    uint16_t g;          /* granule */
+    uint8_t tid, pad;
+    uint8_t val[WMM_GRAN]; /* the granule's bytes after this write */
+};
+struct wmm_view {
+    uint32_t vrold;      /* max post-view of every read so far */
+    uint32_t vwold;      /* max timestamp of every own committed write */
+    uint32_t vrnew;      /* lower bound of every later read (raised by acquire and fences) */
+    uint32_t vrel;       /* timestamp of the last committed release store (ARM: stlr -> ldar) */
+    uint32_t wbar;       /* write-ordering barriers so far: entries with a lower bar commit first */
+    uint32_t pad;
+    uint32_t coh[WMM_NG]; /* per location: newest timestamp this thread is coherent with */
+};
+struct det_wmm {
+    uint32_t clock;      /* timestamp of the newest committed write */
+    uint32_t nmsg;
+    uint32_t full;       /* history full: every load reads the newest value from now on */
+    uint32_t strong;     /* riscv as gcc maps it: every C11 fence is fence iorw,iorw */
+    uint32_t last[WMM_NG]; /* index+1 of the granule's newest message, 0: never written */
+    struct wmm_view v[DET_MAXT];
+    struct wmm_msg msg[WMM_MSGS];
+};
 
 enum det_strategy { DET_RANDOM = 0, DET_PCT, DET_DFS, DET_REPLAY };
 enum det_tstate { DT_IDLE = 0, DT_ENABLED, DT_BLOCKED, DT_DONE };
@@ -121,7 +157,7 @@ struct det_logent {
     uint8_t chosen;      /* action taken */
     uint8_t cur;         /* thread that held the token at this decision */
     uint8_t cur_cand;    /* 1: cur was itself a candidate (switching away = preemption) */
-    uint8_t pad;
+    uint8_t kind;        /* 0: who runs / which buffer drains; 1: a value choice (opts: candidates) */
 };
 
 struct det_shm {
@@ -140,7 +176,8 @@ struct det_shm {
 
     /* configuration of this execution (supervisor → runtime) */
     uint32_t strategy;            /* enum det_strategy */
-    uint32_t tso;                 /* 1 tso, 0 sc */
+    uint32_t tso;                 /* 1: stores are buffered (tso, arm, riscv), 0 sc */
+    uint32_t model;               /* enum det_model */
     uint64_t rng;                 /* random / pct generator state */
     uint32_t drain_permille;      /* random/pct: chance per decision to drain a buffer */
     uint32_t switch_permille;     /* random: chance per decision to pick anew among candidates */
@@ -177,6 +214,7 @@ struct det_shm {
     uint8_t G[HVSIM_BRIDGE_PAGE]; /* global memory (what every store buffer drains into) */
     struct det_pcell pcell[DET_PCELLS]; /* private words with buffered stores (det_model.h) */
     struct det_thread t[DET_MAXT];
+    struct det_wmm wmm;           /* arm / riscv only */
     uint32_t nlog, nev;
     struct det_logent log[DET_MAX_STEPS];
     struct det_event ev[DET_MAX_EV];

@@ -23,7 +23,10 @@
  * from the default choice: a..z = run participant 0..25, A..Z = drain the
  * oldest entry of participant 0..25's store buffer; a decimal repeat count
  * may follow a letter.  Past its end a replay takes the default choice
- * (keep running the same participant, never drain early). */
+ * (keep running the same participant, never drain early).
+ * "det2:" (arm, riscv) adds value choices: '.' then a..z, A..Z = option
+ * 0..51 (which message a load reads, newest first; which committable store
+ * of a buffer commits, oldest first), with the same repeat counts. */
 /* det_audit.c: the bridge access sites of one det execution, JSON array. */
 int det_audit(const struct hvsim_runcfg *c, json_t **out, char *err, size_t errlen);
 
@@ -45,7 +48,7 @@ uint32_t det_sched_significant(const struct det_logent *log, uint32_t n);
  * exactly once.  The stack persists across executions (stateless search). */
 struct det_dfs_node {
     uint64_t opts, tried;
-    uint8_t cur, cur_cand, chosen;
+    uint8_t cur, cur_cand, chosen, kind;
     uint16_t cost_before;
 };
 struct det_dfs {
@@ -119,6 +122,10 @@ void det_explain_lost_wakeup(const struct det_shm *S, const struct hvsim_ctl *ct
  * the ring, and for a CPU waiting for its answer whether one came and when. */
 void det_explain_stuck(const struct det_shm *S, const struct hvsim_ctl *ctl, struct det_syms *sy,
                        int t, uint32_t key, uint64_t val, int missed, char *buf, size_t len);
+
+/* det_wmm_explain.c: arm/riscv — the reordering the reported execution needed
+ * (which two accesses, which fence forbids it), from its trace; 0: none found. */
+int det_wmm_explain(const struct det_shm *S, struct det_syms *sy, char *buf, size_t len);
 
 /* det_blocked.c: "read(2) on fd 5 (pipe:[123])" for a thread blocked in the kernel. */
 void det_blocked_call(pid_t pid, pid_t tid, char *buf, size_t len);

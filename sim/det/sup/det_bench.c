@@ -107,3 +107,28 @@ int det_bench(json_t *out, const struct hvsim_runcfg *cin)
     json_object_set_new(out, "seconds", json_real(secs));
     return 0;
 }
+
+int det_bench_models(json_t *out)
+{
+    static struct hvsim_runcfg c;
+    options_default_run(&c);
+    snprintf(c.strategy, sizeof c.strategy, "pct");
+    /* the reference handshake (acquire wait): PASS under every model, so
+     * every execution runs to its end and the rates compare */
+    snprintf(c.v.wait, sizeof c.v.wait, "acquire");
+    static const char *const models[] = { "tso", "arm", "riscv" };
+    double rate[3] = { 0 };
+    for (int i = 0; i < 3; i++) {
+        snprintf(c.memory_model, sizeof c.memory_model, "%s", models[i]);
+        json_t *m = json_object();
+        if (det_bench(m, &c) < 0) {
+            json_decref(m);
+            return -1;
+        }
+        rate[i] = json_number_value(json_object_get(m, "executions_per_s"));
+        json_object_set_new(out, models[i], m);
+    }
+    json_object_set_new(out, "arm_vs_tso", json_real(rate[0] > 0 ? rate[1] / rate[0] : 0));
+    json_object_set_new(out, "riscv_vs_tso", json_real(rate[0] > 0 ? rate[2] / rate[0] : 0));
+    return 0;
+}

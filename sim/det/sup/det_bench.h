@@ -13,4 +13,9 @@ struct hvsim_runcfg;
  * participants could not be built or started. */
 int det_bench(json_t *out, const struct hvsim_runcfg *c);
 
+/* The same scenario with the acquire wait (PASS under every model) under
+ * tso, arm and riscv, about 2 s each: out.tso/.arm/.riscv = {executions_per_s,
+ * points_per_s, executions}, out.arm_vs_tso, out.riscv_vs_tso (ratios). */
+int det_bench_models(json_t *out);
+
 #endif

@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include "det.h"
 #include "core/srcloc.h"
+#include "det/rt/det_wmm.h"
 #include "core/spawn.h"
 #include "pc/pc.h"
 #include "runtime/futex.h"
@@ -48,6 +49,24 @@ static uint64_t env_u64(const char *name, uint64_t def)
     const char *v = getenv(name);
     return v && *v ? strtoull(v, 0, 0) : def;
 }
+
+/* --memory-model: sc, tso, arm (ARMv8), riscv (RVWMO); by default the
+ * target's own: a riscv64 build is checked under RVWMO, an aarch64 build
+ * under ARMv8, x86_64 under TSO (and ppc64le, which has no model here, too). */
+static int model_of(const struct hvsim_runcfg *c)
+{
+    if (!c->memory_model[0])
+        return !strcmp(c->v.arch, "aarch64") ? DM_ARM : !strcmp(c->v.arch, "riscv64") ? DM_RISCV : DM_TSO;
+    if (!strcmp(c->memory_model, "sc"))
+        return DM_SC;
+    if (!strcmp(c->memory_model, "arm"))
+        return DM_ARM;
+    if (!strcmp(c->memory_model, "riscv"))
+        return DM_RISCV;
+    return DM_TSO;
+}
+static const char *const model_long[] = { "SC", "TSO", "ARMv8 (no promises)", "RVWMO (no promises)" };
+static const char *const model_short[] = { "sc", "tso", "arm", "riscv" };
 
 void det_effective_cfg(const struct hvsim_runcfg *in, struct hvsim_runcfg *c)
 {
@@ -189,7 +208,13 @@ static void reset_exec(struct det_ctx *x, const struct det_plan *p)
     S->exec_state = DX_RUNNING;
     S->idle = 0;
     S->stop = 0;
-    S->tso = strcmp(c->memory_model, "sc") != 0;
+    S->model = (uint32_t)model_of(c);
+    S->tso = S->model != DM_SC;
+    if (wmm_on(S)) {
+        wmm_reset(S);
+        /* gcc 12 maps every C11 fence on riscv64 to fence iorw,iorw; clang follows Table A.6 */
+        S->wmm.strong = S->model == DM_RISCV && !strcmp(c->v.cc, "gcc");
+    }
     S->strategy = (uint32_t)p->strategy;
     uint64_t r = p->seed * 0x9e3779b97f4a7c15ull + 0x1234567ull;
     S->rng = splitmix64(&r);
@@ -522,10 +547,10 @@ static void fill_result(struct det_run *R, const struct det_outcome *o, uint64_t
     r->cpu = -1;
     r->wall_ms = o->wall_ns / 1000000ull;
     char tn[32], fl[64];
-    int tso = strcmp(c->memory_model, "sc") != 0;
+    int model = model_of(c);
     snprintf(r->det_schedule, sizeof r->det_schedule, "%s", schedule ? schedule : "");
     snprintf(r->det_strategy, sizeof r->det_strategy, "%s", c->strategy);
-    snprintf(r->det_memory_model, sizeof r->det_memory_model, "%s", tso ? "tso" : "sc");
+    snprintf(r->det_memory_model, sizeof r->det_memory_model, "%s", model_short[model]);
     r->det_points = o->points;
     r->det_steps = o->steps;
     r->det_preemptions = o->preemptions;
@@ -536,7 +561,7 @@ static void fill_result(struct det_run *R, const struct det_outcome *o, uint64_t
         snprintf(r->summary, sizeof r->summary,
                  "all %u CPUs completed their accesses (%u decisions, %u switches, %u drains)",
                  c->ncpus, o->steps, o->switches, o->drains);
-        snprintf(r->text, sizeof r->text, "%s under %s.", r->summary, tso ? "TSO" : "SC");
+        snprintf(r->text, sizeof r->text, "%s under %s.", r->summary, model_long[model]);
         break;
     case V_HANG_STALE_READ: {
         r->cpu = o->vtid < (int)S->ncpus ? o->vtid : -1;
@@ -575,7 +600,7 @@ static void fill_result(struct det_run *R, const struct det_outcome *o, uint64_t
         snprintf(r->summary, sizeof r->summary, "%s", o->why);
         snprintf(r->function, sizeof r->function, "backend_run");
         snprintf(r->text, sizeof r->text, "%s; every CPU waits (memory model %s). %s Schedule: %s "
-                 "(%u preemptions, %u drains chosen).", o->why, tso ? "TSO" : "SC", cause,
+                 "(%u preemptions, %u drains chosen).", o->why, model_long[model], cause,
                  schedule ? schedule : "?", o->preemptions, o->drains);
         break;
     }
@@ -629,6 +654,13 @@ static void fill_result(struct det_run *R, const struct det_outcome *o, uint64_t
             snprintf(r->summary + l, sizeof r->summary - l, "; %s", note);
             l = strlen(r->text);
             snprintf(r->text + l, sizeof r->text - l, " At the end: %s.", note);
+        }
+    }
+    if (o->verdict != V_PASS && o->verdict != V_HANG_STALE_READ && wmm_on(S)) {
+        static char why[1536];
+        if (det_wmm_explain(S, R->sy, why, sizeof why)) {
+            strncat(r->text, " ", sizeof r->text - strlen(r->text) - 1);
+            strncat(r->text, why, sizeof r->text - strlen(r->text) - 1);
         }
     }
     if (o->diverged)
@@ -788,7 +820,7 @@ static int report_failure(struct det_run *R, uint64_t seed, const struct det_out
          * (the unshrunk execution, rerun below for its evidence). */
         int st = strategy_of(R->eff.strategy);
         if (st == DET_DFS) {
-            snprintf(sched, sizeof sched, "det1:(too long)");
+            snprintf(sched, sizeof sched, "%s:(too long)", wmm_on(S) ? "det2" : "det1");
         } else {
             snprintf(sched, sizeof sched, "detseed:%s:%u", R->eff.strategy,
                      st == DET_PCT ? (R->eff.pct_depth ? R->eff.pct_depth : 3) : 0);
@@ -859,7 +891,7 @@ int det_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, struct
     int strat = strategy_of(c->strategy);
     static struct run_result r;
     struct det_outcome o;
-    int tso = strcmp(c->memory_model, "sc") != 0;
+    int model = model_of(c);
     unsigned found = 0;
     rc = 0;
     if (strat == DET_DFS) {
@@ -908,7 +940,7 @@ int det_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, struct
             snprintf(r.summary, sizeof r.summary,
                      "%s: %llu schedules with at most %u preemptions/early drains under %s, all PASS",
                      exhausted ? "exhaustive" : "NOT exhaustive (--runs cap reached)",
-                     (unsigned long long)d.schedules, c->dfs_bound, tso ? "TSO" : "SC");
+                     (unsigned long long)d.schedules, c->dfs_bound, model_long[model]);
             snprintf(r.text, sizeof r.text,
                      "%s (%llu scheduling points, %.1f s).", r.summary,
                      (unsigned long long)R.points, (double)(now_ns() - R.t_start) / 1e9);
@@ -968,10 +1000,10 @@ int det_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, struct
         if (isatty(2)) /* statistics for a person; reports and CI logs stay quiet */
             fprintf(stderr, "hvsim det: %s, %s, %llu executions, %llu scheduling points in %.2f s "
                         "(%.0f points/s)\n",
-                c->strategy, tso ? "tso" : "sc", (unsigned long long)R.executions,
+                c->strategy, model_short[model], (unsigned long long)R.executions,
                 (unsigned long long)R.points, secs, secs > 0 ? (double)R.points / secs : 0.0);
     }
-    if (rc == 0 && !found && !tso && !strcmp(c->v.wake, "nofence"))
+    if (rc == 0 && !found && model == DM_SC && !strcmp(c->v.wake, "nofence"))
         fprintf(stderr, "hvsim det: no LOST_WAKEUP under sc, as expected: sequential consistency "
                         "forbids the store->load reordering (SB) that breaks the need_wakeup "
                         "handshake without fences; try --memory-model tso\n");

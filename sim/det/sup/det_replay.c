@@ -148,7 +148,13 @@ int cmd_replay(int argc, char **argv)
     }
     if (!sched)
         sched = json_string_value(json_object_get(ev, "schedule"));
-    if (!sched || (strncmp(sched, "det1:", 5) && strncmp(sched, "detseed:", 8))) {
+    if (sched && !strncmp(sched, "det", 3) && sched[3] >= '3' && sched[3] <= '9' && sched[4] == ':') {
+        fprintf(stderr, "hvsim replay: %s: schedule format '%.5s' is from a newer hvsim (this one "
+                        "reads det1:, det2: and detseed:)\n", path, sched);
+        json_decref(o);
+        return EXIT_USAGE;
+    }
+    if (!sched || (strncmp(sched, "det1:", 5) && strncmp(sched, "det2:", 5) && strncmp(sched, "detseed:", 8))) {
         fprintf(stderr, "hvsim replay: %s has no det schedule (evidence.schedule); it must come "
                         "from `hvsim run --engine det --json`\n", path);
         json_decref(o);

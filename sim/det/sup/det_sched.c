@@ -6,6 +6,8 @@
 
 int det_default_action(const struct det_logent *l)
 {
+    if (l->kind) /* a value choice: the lowest option (the newest message, the oldest store) */
+        return l->opts ? DET_ACT_CHOICE + __builtin_ctzll(l->opts) : -1;
     uint64_t cand = l->opts & ((1ull << DET_ACT_DRAIN) - 1);
     if (l->cur_cand)
         return l->cur;
@@ -19,10 +21,18 @@ uint32_t det_sched_significant(const struct det_logent *log, uint32_t n)
     return n;
 }
 
+/* Letter of option i of a value choice (after a '.'): a..z, A..Z. */
+static char choice_letter(int i) { return i < 26 ? (char)('a' + i) : (char)('A' + i - 26); }
+
 int det_sched_encode(const uint8_t *acts, uint32_t n, char *out, size_t len)
 {
     size_t o = 0;
-    int w = snprintf(out, len, "det1:");
+    int v2 = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (acts[i] >= DET_ACT_CHOICE && acts[i] != DET_ACT_DEFAULT)
+            v2 = 1;
+    /* det1: runs and drains only (sc, tso); det2: value choices too (arm, riscv) */
+    int w = snprintf(out, len, v2 ? "det2:" : "det1:");
     if (w < 0 || (size_t)w >= len)
         return -1;
     o = (size_t)w;
@@ -31,11 +41,15 @@ int det_sched_encode(const uint8_t *acts, uint32_t n, char *out, size_t len)
         while (j < n && acts[j] == acts[i])
             j++;
         int a = acts[i];
-        char ch = a >= DET_ACT_DRAIN ? (char)('A' + a - DET_ACT_DRAIN) : (char)('a' + a);
+        if (a >= DET_ACT_CHOICE && a - DET_ACT_CHOICE >= DET_CHOICE_MAX)
+            return -1;
+        char ch = a >= DET_ACT_CHOICE ? choice_letter(a - DET_ACT_CHOICE)
+                  : a >= DET_ACT_DRAIN ? (char)('A' + a - DET_ACT_DRAIN) : (char)('a' + a);
+        const char *dot = a >= DET_ACT_CHOICE ? "." : "";
         if (j - i > 1)
-            w = snprintf(out + o, len - o, "%c%u", ch, j - i);
+            w = snprintf(out + o, len - o, "%s%c%u", dot, ch, j - i);
         else
-            w = snprintf(out + o, len - o, "%c", ch);
+            w = snprintf(out + o, len - o, "%s%c", dot, ch);
         if (w < 0 || (size_t)w >= len - o)
             return -1;
         o += (size_t)w;
@@ -46,13 +60,22 @@ int det_sched_encode(const uint8_t *acts, uint32_t n, char *out, size_t len)
 
 int det_sched_decode(const char *s, uint8_t *acts, uint32_t max)
 {
-    if (strncmp(s, "det1:", 5))
+    int v2 = !strncmp(s, "det2:", 5);
+    if (strncmp(s, "det1:", 5) && !v2)
         return -1;
     s += 5;
     uint32_t n = 0;
     while (*s) {
         int a;
-        if (*s >= 'a' && *s <= 'z')
+        if (*s == '.' && v2) { /* a value choice: .a .. .z, .A .. .Z */
+            s++;
+            if (*s >= 'a' && *s <= 'z')
+                a = DET_ACT_CHOICE + (*s - 'a');
+            else if (*s >= 'A' && *s <= 'Z')
+                a = DET_ACT_CHOICE + 26 + (*s - 'A');
+            else
+                return -1;
+        } else if (*s >= 'a' && *s <= 'z')
             a = *s - 'a';
         else if (*s >= 'A' && *s <= 'Z')
             a = DET_ACT_DRAIN + (*s - 'A');
@@ -88,8 +111,13 @@ void det_dfs_free(struct det_dfs *d)
     memset(d, 0, sizeof *d);
 }
 
+/* Bit of action a in a node's opts: value choices number their options from 0. */
+static int act_bit(const struct det_dfs_node *n, int a) { return n->kind ? a - DET_ACT_CHOICE : a; }
+
 int det_dfs_cost(const struct det_dfs_node *n, int a)
 {
+    if (n->kind) /* reading a stale message, committing a younger store first */
+        return act_bit(n, a) != __builtin_ctzll(n->opts);
     if (a >= DET_ACT_DRAIN)
         return 1;
     return n->cur_cand && a != n->cur ? 1 : 0;
@@ -111,7 +139,8 @@ void det_dfs_record(struct det_dfs *d, const struct det_logent *log, uint32_t nl
         x->cur = log[i].cur;
         x->cur_cand = log[i].cur_cand;
         x->chosen = log[i].chosen;
-        x->tried = 1ull << x->chosen;
+        x->kind = log[i].kind;
+        x->tried = 1ull << act_bit(x, x->chosen);
         x->cost_before = 0;
         if (i) {
             const struct det_dfs_node *p = &d->st[i - 1];
@@ -130,9 +159,9 @@ int det_dfs_next(struct det_dfs *d, uint8_t *prefix, uint32_t max)
         struct det_dfs_node *x = &d->st[i];
         uint64_t avail = x->opts & ~x->tried;
         while (avail) {
-            int a = __builtin_ctzll(avail);
+            int b = __builtin_ctzll(avail), a = x->kind ? DET_ACT_CHOICE + b : b;
             avail &= avail - 1;
-            x->tried |= 1ull << a;
+            x->tried |= 1ull << b;
             if (x->cost_before + det_dfs_cost(x, a) > (int)d->bound)
                 continue;
             if ((uint32_t)i + 1 > max)

@@ -137,7 +137,8 @@ static void describe(const struct det_shm *S, const struct det_event *e, char *b
                  (unsigned long long)e->val);
         break;
     case EV_FENCE:
-        snprintf(buf, len, "fence  seq_cst (drains %llu buffered store(s))", (unsigned long long)e->val);
+        snprintf(buf, len, "fence  %s (%llu buffered store(s) before it)", mo_name(e->mo),
+                 (unsigned long long)e->val);
         break;
     case EV_DELAY:
         snprintf(buf, len, "delay  site %s", site_name((enum hvsim_site)e->off));
@@ -168,7 +169,8 @@ void det_trace_text(FILE *f, const struct det_shm *S, struct det_syms *sy, const
     fprintf(f, "# participants: %u CPU thread(s), hypercall thread, daemon", S->ncpus);
     if (S->nthreads > S->ncpus + 2)
         fprintf(f, ", %u thread(s) created by the code under test", S->nthreads - S->ncpus - 2);
-    fprintf(f, "; memory model %s\n", S->tso ? "tso" : "sc");
+    fprintf(f, "; memory model %s\n",
+            S->model == DM_ARM ? "arm" : S->model == DM_RISCV ? "riscv" : S->tso ? "tso" : "sc");
     fprintf(f, "# columns: decision  participant  event  [source]\n");
     for (uint32_t i = 0; i < S->nev; i++) {
         const struct det_event *e = &S->ev[i];

@@ -1,0 +1,98 @@
+/* tests/unit/test_det_sched2.c — value choices in schedules (arm, riscv):
+ * "det2:" strings ('.' + letter = option of a value choice), det1 strings
+ * still read, and bounded DFS over logs mixing run/drain decisions with
+ * value choices (a stale read or an early commit costs 1, like a drain). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "det/sup/det.h"
+
+static void det2_round_trip(void **st)
+{
+    (void)st;
+    uint8_t a[] = { 2, 2, DET_ACT_CHOICE + 1, DET_ACT_CHOICE + 1, DET_ACT_DRAIN + 0, DET_ACT_CHOICE + 30, 0 };
+    char s[128];
+    assert_true(det_sched_encode(a, 7, s, sizeof s) > 0);
+    assert_string_equal(s, "det2:c2.b2A.Ea");
+    uint8_t b[16];
+    assert_int_equal(det_sched_decode(s, b, 16), 7);
+    assert_memory_equal(a, b, 7);
+    /* without a value choice the old format is written, and read */
+    uint8_t c[] = { 0, 1, DET_ACT_DRAIN + 1 };
+    assert_true(det_sched_encode(c, 3, s, sizeof s) > 0);
+    assert_string_equal(s, "det1:abB");
+    assert_int_equal(det_sched_decode("det1:c3aCb2a", b, 16), 8);
+    /* a value choice is no det1 action; an unknown format is refused */
+    assert_int_equal(det_sched_decode("det1:a.b", b, 16), -1);
+    assert_int_equal(det_sched_decode("det2:a.", b, 16), -1);
+    assert_int_equal(det_sched_decode("det2:a.1", b, 16), -1);
+    assert_int_equal(det_sched_decode("det3:a", b, 16), -1);
+    /* option 52 and beyond has no letter */
+    uint8_t d[] = { DET_ACT_CHOICE + DET_CHOICE_MAX };
+    assert_int_equal(det_sched_encode(d, 1, s, sizeof s), -1);
+}
+
+static void defaults_of_value_choices(void **st)
+{
+    (void)st;
+    struct det_logent l = { .opts = 0x6, .chosen = DET_ACT_CHOICE + 2, .cur = 0, .cur_cand = 1, .kind = 1 };
+    assert_int_equal(det_default_action(&l), DET_ACT_CHOICE + 1); /* the lowest option */
+    struct det_logent log[2] = { l, { .opts = 3, .chosen = 0, .cur = 0, .cur_cand = 1 } };
+    assert_int_equal(det_sched_significant(log, 2), 1);
+    log[0].chosen = DET_ACT_CHOICE + 1;
+    assert_int_equal(det_sched_significant(log, 2), 0);
+}
+
+/* One run decision (threads 0, 1; 0 runs) then a load with 3 candidates:
+ * bound 0 runs the default only; bound 1 adds each stale read and the
+ * preemption; every schedule once. */
+static void dfs_explores_value_choices(void **st)
+{
+    (void)st;
+    struct det_dfs d;
+    det_dfs_init(&d, 1);
+    struct det_logent log[2] = {
+        { .opts = 3, .chosen = 0, .cur = 0, .cur_cand = 1 },
+        { .opts = 7, .chosen = DET_ACT_CHOICE + 0, .cur = 0, .cur_cand = 1, .kind = 1 },
+    };
+    det_dfs_record(&d, log, 2);
+    uint8_t p[4];
+    int seen[3] = { 1, 0, 0 }, pre = 0, n;
+    while ((n = det_dfs_next(&d, p, 4)) > 0) {
+        if (n == 2) {
+            assert_int_equal(p[0], 0);
+            assert_true(p[1] >= DET_ACT_CHOICE && p[1] < DET_ACT_CHOICE + 3);
+            seen[p[1] - DET_ACT_CHOICE]++;
+            log[1].chosen = p[1];
+            det_dfs_record(&d, log, 2);
+        } else {
+            assert_int_equal(n, 1);
+            assert_int_equal(p[0], 1); /* the preemption, which costs the whole bound */
+            pre++;
+            struct det_logent l2[2] = { { .opts = 3, .chosen = 1, .cur = 0, .cur_cand = 1 },
+                                        { .opts = 7, .chosen = DET_ACT_CHOICE, .cur = 1, .cur_cand = 1, .kind = 1 } };
+            det_dfs_record(&d, l2, 2);
+        }
+    }
+    assert_int_equal(seen[0], 1);
+    assert_int_equal(seen[1], 1);
+    assert_int_equal(seen[2], 1);
+    assert_int_equal(pre, 1);
+    assert_int_equal(d.schedules, 4);
+    det_dfs_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(det2_round_trip),
+        cmocka_unit_test(defaults_of_value_choices),
+        cmocka_unit_test(dfs_explores_value_choices),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
