@@ -5,7 +5,7 @@
 #  1. a backend whose two worker pthreads serve the ring (mutex + condvars)
 #     passes 200 executions of pct and random under tso and sc; so does a
 #     handler whose FINISH_REQ starts and joins a thread; --backend alone too;
-#  2. a lost condvar signal (BUG_LOST_SIGNAL, one worker) is LIVELOCK under pct and its
+#  2. a lost condvar signal (BUG_LOST_SIGNAL, one worker) is PROTOCOL_VIOLATION (lost request) under pct and its
 #     JSON replays to LIVELOCK with byte-identical traces; the worker that
 #     takes a request after dropping the mutex (BUG_NO_LOCK) is a finding
 #     under random whose replay gives the same verdict;
@@ -41,7 +41,9 @@ echo "$out" | grep -q "seeds 1\.\.100: 100 PASS\$" || fail "--backend worker_dae
 grep -v '"verdict":"PASS"' "$t/lost.json" | head -n 1 > "$t/lost1.json"
 [ -s "$t/lost1.json" ] || fail "BUG_LOST_SIGNAL: exit 1 but no failing line"
 v=$(jget "$t/lost1.json" "L[0]['verdict']")
-[ "$v" = LIVELOCK ] || fail "BUG_LOST_SIGNAL: verdict $v, want LIVELOCK"
+# the stranded request: a CPU waits for an answer no one will give, the ring is
+# empty and the daemon asleep — the protocol oracle's lost request
+[ "$v" = PROTOCOL_VIOLATION ] || fail "BUG_LOST_SIGNAL: verdict $v, want PROTOCOL_VIOLATION (a lost request)"
 line=$(grep -n 'if (empty)' "$D/worker_daemon.c" | head -n 1 | cut -d: -f1)
 jget "$t/lost1.json" "L[0]['evidence']['summary']" |
   grep -q "be-thread1 blocked in cond_wait #[0-9]* (worker_daemon.c:$((line + 1)) worker())" ||
@@ -49,7 +51,7 @@ jget "$t/lost1.json" "L[0]['evidence']['summary']" |
 for i in 1 2; do
   "$HVSIM" replay "$t/lost1.json" --trace "$t/lost$i.txt" > "$t/rep$i" 2>&1; rc=$?
   [ $rc -eq 1 ] || fail "replay $i of the lost signal: exit $rc, want 1 ($(head -n 1 "$t/rep$i"))"
-  grep -q "^LIVELOCK" "$t/rep$i" || fail "replay $i of the lost signal: $(head -n 1 "$t/rep$i" | cut -c1-160)"
+  grep -q "^PROTOCOL_VIOLATION" "$t/rep$i" || fail "replay $i of the lost signal: $(head -n 1 "$t/rep$i" | cut -c1-160)"
 done
 cmp -s "$t/lost1.txt" "$t/lost2.txt" || fail "lost signal: two replays gave different traces"
 
@@ -79,4 +81,4 @@ grep -q "hypercall  create hv-thread1  @ pthread_handler.c:[0-9]* hv_finish_req(
   fail "the trace has no 'hypercall create hv-thread1' line"
 grep -q "hv-thread1  exit" "$t/hv.txt" && grep -q "hypercall  join   hv-thread1" "$t/hv.txt" ||
   fail "the trace shows no exit/join of hv-thread1"
-pass "user threads: 4 x $N executions PASS (pct/random x tso/sc) + pthread handler; lost signal LIVELOCK replayed byte-identically; BUG_NO_LOCK $v2 (seed $seed2) replayed; be-thread1/hv-thread1 named in traces"
+pass "user threads: 4 x $N executions PASS (pct/random x tso/sc) + pthread handler; lost signal PROTOCOL_VIOLATION replayed byte-identically; BUG_NO_LOCK $v2 (seed $seed2) replayed; be-thread1/hv-thread1 named in traces"
