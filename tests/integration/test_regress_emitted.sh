@@ -24,7 +24,7 @@ run_one() {
   rm -f "$t/replay.rc" "$t/replay.out"
   HVSIM="$t/hvsim" HVSIM_REGRESS_ARGS="$2" "$t/t" >"$t/out" 2>&1; TRC=$?
   [ -f "$t/replay.rc" ] || fail "$1: the test never ran hvsim replay: $(tail -3 "$t/out")"
-  RRC=$(cat "$t/replay.rc"); RV=$(head -n1 "$t/replay.out" | cut -d' ' -f1)
+  RRC=$(cat "$t/replay.rc"); RV=$(grep -v '^hvsim ' "$t/replay.out" | head -n1 | cut -d' ' -f1)
 }
 n=0
 for src in tests/regress/*.c; do
