@@ -409,6 +409,16 @@ static int choose(uint64_t cand, uint64_t bufs, int cur)
     }
 }
 
+/* PCT: at a change point the running thread is demoted below every
+ * initial priority (pct_ncp is 0 for the other strategies). */
+static void pct_change_point(int cur)
+{
+    struct det_shm *S = det_S;
+    for (uint32_t i = 0; i < S->pct_ncp; i++)
+        if (S->points == S->pct_cp[i])
+            S->t[cur].prio = i + 1;
+}
+
 /* Only spinners are left: the current one runs on for its turn, then the
  * next one in index order (a fixed rule, not a logged choice: the order in
  * which pure readers read does not matter). */
@@ -448,9 +458,7 @@ static int decide(int cur)
 {
     struct det_shm *S = det_S;
     if (S->strategy == DET_PCT)
-        for (uint32_t i = 0; i < S->pct_ncp; i++)
-            if (S->points == S->pct_cp[i])
-                S->t[cur].prio = i + 1; /* change point: demote below every initial priority */
+        pct_change_point(cur);
     for (;;) {
         if (S->points >= S->max_points) {
             timeout(cur, "points", (unsigned long long)S->max_points);
@@ -586,9 +594,7 @@ static int sched(uint64_t pc)
      * choice decide() would make, without its scan of every thread */
     if (S->spin_only && me->spinning && me->state == DT_ENABLED && S->spin_turn < DET_SPIN_TURN &&
         S->quiet_points < S->quiet_max && S->points < S->max_points) {
-        for (uint32_t i = 0; i < S->pct_ncp; i++) /* pct change points, as decide() */
-            if (S->points == S->pct_cp[i])
-                me->prio = i + 1;
+        pct_change_point(det_self);
         S->spin_turn++;
         return 0;
     }
