@@ -127,6 +127,10 @@ void det_explain_stuck(const struct det_shm *S, const struct hvsim_ctl *ctl, str
  * (which two accesses, which fence forbids it), from its trace; 0: none found. */
 int det_wmm_explain(const struct det_shm *S, struct det_syms *sy, char *buf, size_t len);
 
+/* det_explain.c: 1 when thread t's first load of off in its current guest
+ * access (after its last EV_ACCESS) already returned *val. */
+int det_first_load_in_access(const struct det_shm *S, int t, uint32_t off, const uint64_t *val);
+
 /* det_blocked.c: "read(2) on fd 5 (pipe:[123])" for a thread blocked in the kernel. */
 void det_blocked_call(pid_t pid, pid_t tid, char *buf, size_t len);
 /* 1 when the thread waits in the kernel (state S or D), 0 runnable or gone. */

@@ -339,19 +339,8 @@ static void oracle_judge(struct det_ctx *x, struct det_outcome *o)
             memcpy(&now, S->G + o->vval[0], 8);
             if (now == before || now != o->vval[1])
                 return;
-            int acc = -1;
-            for (int i = (int)S->nev - 1; i >= 0 && acc < 0; i--)
-                if (S->ev[i].tid == o->vtid && S->ev[i].kind == EV_ACCESS)
-                    acc = i;
-            for (int i = acc + 1; acc >= 0 && i < (int)S->nev; i++) {
-                const struct det_event *e = &S->ev[i];
-                if (e->tid == o->vtid && (e->kind == EV_READ || e->kind == EV_VREAD ||
-                                          e->kind == EV_ALOAD) && e->off == (uint32_t)o->vval[0]) {
-                    if (e->val == now)
-                        o->verdict = V_MISSED_ANSWER; /* words: det_explain_stuck() */
-                    break;
-                }
-            }
+            if (det_first_load_in_access(S, o->vtid, (uint32_t)o->vval[0], &now))
+                o->verdict = V_MISSED_ANSWER; /* words: det_explain_stuck() */
             return;
         } else {
             return;

@@ -52,6 +52,16 @@ static int first_ev(const struct det_shm *S, int t, int store, uint32_t off, int
     return -1;
 }
 
+int det_first_load_in_access(const struct det_shm *S, int t, uint32_t off, const uint64_t *val)
+{
+    int acc = -1;
+    for (int i = (int)S->nev - 1; i >= 0 && acc < 0; i--)
+        if (S->ev[i].tid == t && S->ev[i].kind == EV_ACCESS)
+            acc = i;
+    int f = acc >= 0 ? first_ev(S, t, 0, off, acc) : -1;
+    return f >= 0 && S->ev[f].off == off && S->ev[f].val == *val;
+}
+
 /* the drain of thread t's store at index s (first drain of t on that offset after s) */
 static int drain_of(const struct det_shm *S, int t, uint32_t off, int s)
 {
