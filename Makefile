@@ -21,7 +21,8 @@ HCFLAGS += -fsanitize=$(SAN) -fno-omit-frame-pointer
 HLDFLAGS += -fsanitize=$(SAN)
 endif
 
-HARNESS_DIRS := sim/verdict sim/core sim/cli sim/scenario sim/pc tools/loops tools/report tools/matrix tools/threads sim/det/sup tools/bench
+HARNESS_DIRS := sim/util sim/config sim/build sim/engine sim/engine/native sim/engine/det sim/engine/threads \
+                sim/verdict sim/evidence sim/report sim/matrix sim/bench sim/cli
 HARNESS_SRC  := $(foreach d,$(HARNESS_DIRS),$(wildcard $(d)/*.c))
 HARNESS_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,$(HARNESS_SRC))
 LIB_OBJ      := $(filter-out $(BUILD)/obj/sim/cli/main.o,$(HARNESS_OBJ))
@@ -110,15 +111,15 @@ FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitiz
               -Isim/include -Isim -I.
 FUZZ_BIN   := build/fuzz/fuzz_scenario build/fuzz/fuzz_report build/fuzz/fuzz_replay
 fuzz: $(FUZZ_BIN)
-build/fuzz/fuzz_scenario: tests/fuzz/fuzz_scenario.c sim/scenario/scenario.c sim/core/runcfg.c sim/core/usercode.c
+build/fuzz/fuzz_scenario: tests/fuzz/fuzz_scenario.c sim/config/scenario.c sim/config/runcfg.c sim/build/usercode.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@
-build/fuzz/fuzz_report: tests/fuzz/fuzz_report.c tools/report/report.c tools/report/report_md.c \
-                        tools/report/report_junit.c tools/report/report_html.c tools/report/report_sarif.c \
-                        sim/core/outpath.c
+build/fuzz/fuzz_report: tests/fuzz/fuzz_report.c sim/report/report.c sim/report/report_md.c \
+                        sim/report/report_junit.c sim/report/report_html.c sim/report/report_sarif.c \
+                        sim/util/outpath.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ -ljansson
-build/fuzz/fuzz_replay: tests/fuzz/fuzz_replay.c sim/det/sup/det_sched.c sim/det/sup/det_emit.c
+build/fuzz/fuzz_replay: tests/fuzz/fuzz_replay.c sim/engine/det/det_sched.c sim/engine/det/det_emit.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ -ljansson
 
@@ -129,15 +130,15 @@ clean:
 # bin/hvsim finds PREFIX/share/hvsim on its own (../share/hvsim next to the
 # executable); its build cache is then ~/.cache/hvsim unless HVSIM_BUILD_DIR.
 PREFIX ?= /usr/local
-HVSIM_SHARE := sim/include/hvsim sim/runtime hv backend scenarios \
-               $(wildcard sim/det/rt) $(wildcard sim/threads/rt) \
+HVSIM_SHARE := sim/include/hvsim sim/runtime/common sim/runtime/native sim/runtime/bench hv backend scenarios \
+               $(wildcard sim/runtime/det) $(wildcard sim/runtime/threads) \
                examples examples/seqcount examples/relaxed_atomic examples/rust_handler \
-               sim/include/hvsim/compat sim/port/hvisor sim/port/hvisor/crates \
-               sim/port/hvisor/shim sim/port/hvisor_tool tools/port
+               sim/include/hvsim/compat sim/runtime/port/hvisor sim/runtime/port/hvisor/crates \
+               sim/runtime/port/hvisor/shim sim/runtime/port/hvisor_tool tools/port
 install: $(BUILD)/hvsim
 	@set -e; d="$(DESTDIR)$(PREFIX)"; \
 	install -d "$$d/bin" "$$d/include/hvsim" "$$d/lib/pkgconfig" "$$d/share/man/man1" \
-	           "$$d/share/hvsim/sim/core" "$$d/share/doc/hvsim"; \
+	           "$$d/share/hvsim/sim/config" "$$d/share/doc/hvsim"; \
 	install -m 755 $(BUILD)/hvsim "$$d/bin/hvsim"; \
 	install -m 644 sim/include/hvsim/platform.h sim/include/hvsim/bridge.h \
 	               sim/include/hvsim/virtio_mmio.h "$$d/include/hvsim/"; \
@@ -145,7 +146,7 @@ install: $(BUILD)/hvsim
 	  install -d "$$d/share/hvsim/$$s"; \
 	  find "$$s" -maxdepth 1 -type f ! -name '*.a' ! -name '*.o' -exec cp -p {} "$$d/share/hvsim/$$s/" \; ; \
 	done; \
-	install -m 644 sim/core/runcfg.h "$$d/share/hvsim/sim/core/"; \
+	install -m 644 sim/config/runcfg.h "$$d/share/hvsim/sim/config/"; \
 	install -m 644 docs/hvsim.1 "$$d/share/man/man1/hvsim.1"; \
 	install -m 644 docs/porting.md docs/scenarios.md "$$d/share/doc/hvsim/"; \
 	v=$$(sed -n 's/^#define HVSIM_PLATFORM_VERSION \([0-9][0-9]*\).*/\1/p' sim/include/hvsim/platform.h); \

@@ -6,10 +6,10 @@
 #include <string.h>
 #include "commands.h"
 #include "options.h"
-#include "tools/loops/demangle_rust.h"
-#include "core/build.h"
-#include "core/srcloc.h"
-#include "tools/loops/loops.h"
+#include "evidence/demangle_rust.h"
+#include "build/build.h"
+#include "evidence/srcloc.h"
+#include "evidence/loops.h"
 
 static void usage(FILE *f)
 {

@@ -5,7 +5,7 @@
  * its home so the same installation builds and runs everything. */
 #define _GNU_SOURCE
 #include "commands.h"
-#include "core/build.h"
+#include "build/build.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

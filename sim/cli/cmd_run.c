@@ -4,10 +4,10 @@
 #include <string.h>
 #include <unistd.h>
 #include "commands.h"
-#include "core/libinfo.h"
+#include "build/libinfo.h"
 #include "options.h"
-#include "core/engine.h"
-#include "scenario/scenario.h"
+#include "engine/engine.h"
+#include "config/scenario.h"
 
 static void usage(FILE *f)
 {

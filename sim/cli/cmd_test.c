@@ -8,9 +8,9 @@
 #include <sys/stat.h>
 #include "commands.h"
 #include "options.h"
-#include "core/build.h"
-#include "core/engine.h"
-#include "scenario/scenario.h"
+#include "build/build.h"
+#include "engine/engine.h"
+#include "config/scenario.h"
 
 static void usage(FILE *f)
 {

@@ -10,7 +10,7 @@ int cmd_matrix(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_loops(int argc, char **argv);
-int cmd_replay(int argc, char **argv); /* strong: pulls sim/det/sup (and det_engine_runs) into the link */
+int cmd_replay(int argc, char **argv); /* strong: pulls sim/engine/det (and det_engine_runs) into the link */
 int cmd_test(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_port(int argc, char **argv); /* sim/cli/cmd_port.c → tools/port/port.sh */

@@ -1,6 +1,6 @@
 /* sim/cli/main.c — `hvsim COMMAND …`: dispatch to the subcommands. */
 #include "commands.h"
-#include "core/spawn.h"
+#include "util/spawn.h"
 #include <stdio.h>
 #include <string.h>
 

@@ -4,8 +4,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "options.h"
-#include "core/outpath.h"
-#include "core/usercode.h"
+#include "util/outpath.h"
+#include "build/usercode.h"
 
 const char *const opt_levels_all[6] = { "O0", "O1", "O2", "O3", "Os", "Og" };
 

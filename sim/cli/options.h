@@ -5,7 +5,7 @@
 #define HVSIM_OPTIONS_H
 
 #include <stdio.h>
-#include "core/runcfg.h"
+#include "config/runcfg.h"
 
 struct cli_opts {
     int json;
@@ -35,7 +35,7 @@ int options_parse_u64(const char *cmd, const char *opt, const char *v, uint64_t 
 /* the same, for a count: 0 is refused too */
 int options_parse_count(const char *cmd, const char *opt, const char *v, uint64_t max, uint64_t *out);
 /* An output file / directory named by option OPT, checked before any build
- * or run (sim/core/outpath.h): prints "hvsim CMD: OPT PATH: reason" and
+ * or run (sim/util/outpath.h): prints "hvsim CMD: OPT PATH: reason" and
  * returns -1 when it cannot be written. */
 int options_check_outfile(const char *cmd, const char *opt, const char *path);
 int options_check_outdir(const char *cmd, const char *opt, const char *dir);

@@ -5,7 +5,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include "hvsim/bridge.h"
-#include "runtime/control.h"
+#include "runtime/common/control.h"
 
 int bridge_field_name(uint64_t off, int layout_old, char *buf, size_t n)
 {

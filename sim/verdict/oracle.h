@@ -6,7 +6,7 @@
  * Invariants (each finding names one, with the CPU and the entry):
  *   - every guest access gets exactly one answer (no flag change while the
  *     CPU has no access in the handler) with the right value (WRONG_VALUE is
- *     judged where the value is seen, sim/runtime/guest.c);
+ *     judged where the value is seen, sim/runtime/common/guest.c);
  *   - every QUEUE_NOTIFY to a device gets exactly one completion, and the
  *     FINISH_REQ call that consumes it injects its (cpu, irq) at least once
  *     (coalescing allowed);
@@ -17,16 +17,16 @@
  *     before "all CPUs done");
  *   - the daemon makes progress while requests wait (the engines judge that
  *     over time; oracle_state_words() puts their evidence into words).
- * The counters are kept by harness code (sim/runtime/oracle_count.h).
+ * The counters are kept by harness code (sim/runtime/common/oracle_count.h).
  */
 #ifndef HVSIM_ORACLE_H
 #define HVSIM_ORACLE_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include "core/runcfg.h"
+#include "config/runcfg.h"
 #include "hvsim/bridge.h"
-#include "runtime/control.h"
+#include "runtime/common/control.h"
 
 struct oracle_cpu {
     uint32_t state;           /* enum hvsim_cpu_state */

@@ -1,6 +1,6 @@
 /* tests/fuzz/fuzz_replay.c — libFuzzer target for the reader of the run-result
  * JSON (`hvsim run --json`, one object per run) as `hvsim replay FILE.json`
- * reads it (sim/det/sup/det_replay.c): jansson with JSON_DISABLE_EOF_CHECK
+ * reads it (sim/engine/det/det_replay.c): jansson with JSON_DISABLE_EOF_CHECK
  * (a JSON-lines file: the first object counts), the variant fields, and the
  * det schedule string evidence.schedule, decoded by det_sched_decode().
  *
@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "det/sup/det.h"
+#include "engine/det/det.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/test_byo_lib.inc"
 D=$ROOT/tests/data/port_hvisor/hvisor-tool
 export HVSIM_BUILD_DIR=$T/cache
-be="--backend $D/tools/virtio/virtio.c --backend $ROOT/sim/port/hvisor_tool/compat.c -I $D/include"
+be="--backend $D/tools/virtio/virtio.c --backend $ROOT/sim/runtime/port/hvisor_tool/compat.c -I $D/include"
 S=$ROOT/scenarios/port_hvisor.hvs
 for mm in sc tso; do
   # shellcheck disable=SC2086

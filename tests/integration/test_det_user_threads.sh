@@ -1,7 +1,7 @@
 #!/bin/sh
 # Issue 15: threads the code under test creates (pthread_create in the backend
 # or the hypervisor) are scheduled, named, traced and replayed by the det
-# engine like its own participants (sim/det/rt/det_threads.c).
+# engine like its own participants (sim/runtime/det/det_threads.c).
 #  1. a backend whose two worker pthreads serve the ring (mutex + condvars)
 #     passes 200 executions of pct and random under tso and sc; so does a
 #     handler whose FINISH_REQ starts and joins a thread; --backend alone too;

@@ -12,7 +12,7 @@
 # HVSIM_KEEP_SHOTS=DIR keeps those screenshots for a look.
 #
 # Uses build/hvsim report when it exists and knows the command; otherwise
-# compiles tools/report/*.c with a tiny driver.
+# compiles sim/report/*.c with a tiny driver.
 # Exit: 0 pass, 77 skip (a tool is missing), 1 fail.  Prints one line.
 set -u
 
@@ -43,7 +43,7 @@ else
     command -v "$CC" >/dev/null 2>&1 || skip "no $CC to build the report driver"
     cat > "$TMP/driver.c" <<'EOC'
 #include <string.h>
-#include "tools/report/report.h"
+#include "sim/report/report.h"
 int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "report")) return cmd_report(argc - 1, argv + 1);
@@ -52,7 +52,7 @@ int main(int argc, char **argv)
 }
 EOC
     if ! (cd "$ROOT" && "$CC" -std=gnu11 -g -O2 -Wall -Wextra -Werror -Isim/include -Isim -I. \
-            -o "$TMP/hvsim-report" "$TMP/driver.c" tools/report/*.c -ljansson) >"$TMP/cc.log" 2>&1; then
+            -o "$TMP/hvsim-report" "$TMP/driver.c" sim/report/*.c -ljansson) >"$TMP/cc.log" 2>&1; then
         if grep -q "jansson.h" "$TMP/cc.log"; then skip "libjansson-dev not installed"; fi
         fail "cannot build the report driver: $(head -n 3 "$TMP/cc.log" | tr '\n' ' ')"
     fi

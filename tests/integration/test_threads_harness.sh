@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/integration/test_threads_harness.sh — issue 8: hvsim's own threads
-# runtime (sim/threads/rt) is never a finding.  Two guest CPUs, IPIs, daemon
+# runtime (sim/runtime/threads) is never a finding.  Two guest CPUs, IPIs, daemon
 # sleeps and FINISH_REQ hypercalls, the correct (acquire) handler: under both
 # TSan and Helgrind the run must pass with zero reports attributed to the
 # runtime and zero suppressions used (the suppression files are a backstop,
@@ -30,7 +30,7 @@ HVS
 for e in $engines; do
   out=$("$HVSIM" run --engine "$e" --cc gcc --opt O2 --scenario "$probe/busy.hvs" --wait acquire --json 2>&1)
   case "$out" in *"is not part of this build"*)
-    echo "FAIL: $HVSIM has no $e engine (tools/threads not linked)"; exit 1;; esac
+    echo "FAIL: $HVSIM has no $e engine (sim/engine/threads not linked)"; exit 1;; esac
   echo "$out" | grep -q '"verdict": *"PASS"' || { echo "FAIL: $e, 2 CPUs, acquire: not PASS: $(echo "$out" | head -c 800)"; exit 1; }
   echo "$out" | grep -q '"harness_findings": *0,' || { echo "FAIL: $e: reports in hvsim's runtime: $(echo "$out" | head -c 800)"; exit 1; }
   echo "$out" | grep -q '"suppressed": *0,' || { echo "FAIL: $e: the runtime needed suppressions: $(echo "$out" | head -c 800)"; exit 1; }

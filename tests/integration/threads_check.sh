@@ -8,7 +8,7 @@ run() { # wait
 }
 plain=$(run plain)
 case "$plain" in *"is not part of this build"*)
-  echo "FAIL: $HVSIM has no $ENGINE engine (tools/threads not linked: libhvsim.a member with a weak-only reference)"; exit 1;; esac
+  echo "FAIL: $HVSIM has no $ENGINE engine (sim/engine/threads not linked: libhvsim.a member with a weak-only reference)"; exit 1;; esac
 echo "$plain" | grep -q '"verdict": *"DATA_RACE"' || { echo "FAIL: plain wait under $ENGINE: not DATA_RACE: $(echo "$plain" | head -c 600)"; exit 1; }
 echo "$plain" | grep -q '"field": *"cfg_flags\[0\]"' || { echo "FAIL: plain wait under $ENGINE: race not named cfg_flags[0]: $(echo "$plain" | head -c 600)"; exit 1; }
 echo "$plain" | grep -q '"file": *"hv/handler.c"' || { echo "FAIL: plain wait under $ENGINE: hv/handler.c site missing"; exit 1; }

@@ -1,4 +1,4 @@
-/* tests/unit/test_code_record.c — sim/core/code_record.c: SHA-256 of files
+/* tests/unit/test_code_record.c — sim/build/code_record.c: SHA-256 of files
  * against the FIPS 180-2 test vectors, and the record's round trip: a
  * recorded file is put back into a runcfg; a changed one is refused (-2,
  * the file named) unless allowed; a missing one always; a reference record
@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "core/code_record.h"
+#include "build/code_record.h"
 
 static char dir[] = "/tmp/hvsim-code-XXXXXX";
 

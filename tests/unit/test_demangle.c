@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <string.h>
-#include "tools/loops/demangle_rust.h"
+#include "evidence/demangle_rust.h"
 
 static void dm(const char *in, int want_rc, const char *want)
 {

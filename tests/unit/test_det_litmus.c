@@ -1,5 +1,5 @@
 /* tests/unit/test_det_litmus.c — the det engine's memory models
- * (sim/det/rt/det_model.h) checked against the classic litmus shapes by
+ * (sim/runtime/det/det_model.h) checked against the classic litmus shapes by
  * exhaustive exploration: every interleaving of the threads' steps and of
  * every store-buffer drain, the outcome sets compared with x86-TSO
  * (Owens, Sarkar, Sewell, "A better x86 memory model: x86-TSO", TPHOLs
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "det/rt/det_model.h"
+#include "runtime/det/det_model.h"
 
 enum { ST, LD, MF, XCHG, PST, PLD }; /* PST/PLD: a private word, not the bridge */
 struct op { int kind, loc, val, reg; };

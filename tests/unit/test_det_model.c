@@ -1,6 +1,6 @@
 /* tests/unit/test_det_model.c — the det engine's TSO store-buffer overlay
- * (sim/det/rt/det_model.h) and the strategies' bookkeeping (schedule
- * strings, bounded DFS; sim/det/sup/det_sched.c). */
+ * (sim/runtime/det/det_model.h) and the strategies' bookkeeping (schedule
+ * strings, bounded DFS; sim/engine/det/det_sched.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "det/rt/det_model.h"
-#include "det/sup/det.h"
+#include "runtime/det/det_model.h"
+#include "engine/det/det.h"
 
 static struct det_shm *S;
 static uint8_t M[HVSIM_BRIDGE_PAGE];

@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "det/sup/det.h"
+#include "engine/det/det.h"
 
 static void det2_round_trip(void **st)
 {

@@ -1,4 +1,4 @@
-/* tests/unit/test_det_wmm.c — the arm and riscv models (sim/det/rt/det_wmm.h)
+/* tests/unit/test_det_wmm.c — the arm and riscv models (sim/runtime/det/det_wmm.h)
  * explored exhaustively on litmus shapes: every interleaving of the
  * threads' instructions, every load's choice of message and every
  * out-of-order commit of every store-buffer entry; at the end every buffer
@@ -30,8 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "det/rt/det_model.h"
-#include "det/rt/det_wmm.h"
+#include "runtime/det/det_model.h"
+#include "runtime/det/det_wmm.h"
 
 enum { ST, LD, FN, XCHG };
 #define P_ -1 /* plain access */

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "det/sup/det.h"
-#include "tools/report/report.h"
+#include "engine/det/det.h"
+#include "report/report.h"
 
 static char *slurp(const char *path)
 {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 #include "hvsim/bridge.h"
-#include "runtime/control.h"
+#include "runtime/common/control.h"
 
 static void current_layout(void **st)
 {

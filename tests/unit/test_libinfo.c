@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "core/libinfo.h"
+#include "build/libinfo.h"
 
 static char dir[] = "/tmp/hvsim-libinfo.XXXXXX";
 

@@ -1,4 +1,4 @@
-/* tests/unit/test_loops.c — the static hoisted-load oracle (tools/loops).
+/* tests/unit/test_loops.c — the static hoisted-load oracle (sim/evidence).
  *
  * A fixture C file (embedded below) is compiled at test time, into a mkdtemp
  * directory removed afterwards, by gcc and clang (x86_64) and by the aarch64 /
@@ -24,8 +24,8 @@
 
 #include <cmocka.h>
 
-#include "tools/loops/loops.h"
-#include "tools/loops/loops_int.h"
+#include "evidence/loops.h"
+#include "evidence/loops_int.h"
 
 extern char **environ;
 

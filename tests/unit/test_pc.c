@@ -25,7 +25,7 @@
 
 #include <cmocka.h>
 
-#include "pc/pc.h"
+#include "evidence/pc.h"
 
 #ifndef HVSIM_HOME_DEFAULT
 #define HVSIM_HOME_DEFAULT "."

@@ -14,8 +14,8 @@
 
 #include "verdict/oracle.h"
 #include "verdict/bridge_names.h"
-#include "sim/det/sup/det.h"
-#include "tools/threads/threads.h"
+#include "engine/det/det.h"
+#include "engine/threads/threads.h"
 
 /* A clean end of run: 2 CPUs done, cpu0 sent 14 notifies, all completed
  * with their IRQs through 3 FINISH_REQ calls; the daemon asleep, rings

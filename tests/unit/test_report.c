@@ -1,4 +1,4 @@
-/* tests/unit/test_report.c — the report writers and merge (tools/report). */
+/* tests/unit/test_report.c — the report writers and merge (sim/report). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tools/report/report.h"
+#include "report/report.h"
 
 static char g_sample[4096];
 

@@ -1,4 +1,4 @@
-/* tests/unit/test_report_sarif.c — report.sarif (tools/report/report_sarif.c):
+/* tests/unit/test_report_sarif.c — report.sarif (sim/report/report_sarif.c):
  * the fields SARIF 2.1.0 requires (sarifLog.version, runs, run.tool.driver
  * .name, reportingDescriptor.id, result.message.text, region.startLine ≥ 1)
  * and what a code-scanning view needs from hvsim: one rule per verdict kind,
@@ -20,7 +20,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "tools/report/report.h"
+#include "report/report.h"
 
 static json_t *sample(void)
 {

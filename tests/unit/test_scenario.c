@@ -1,5 +1,5 @@
-/* tests/unit/test_scenario.c — the scenario parser (sim/scenario/) and the
- * run-configuration helpers it relies on (sim/core/runcfg.c).
+/* tests/unit/test_scenario.c — the scenario parser (sim/config/) and the
+ * run-configuration helpers it relies on (sim/config/runcfg.c).
  *
  * Every bundled scenario must parse; fields must land where docs/scenarios.md
  * says; every broken scenario in tests/scenario_bad/ must be rejected at the
@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "scenario/scenario.h"
+#include "config/scenario.h"
 
 #ifndef HVSIM_HOME_DEFAULT
 #define HVSIM_HOME_DEFAULT "."

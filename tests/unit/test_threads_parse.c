@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "tools/threads/threads.h"
+#include "engine/threads/threads.h"
 
 #ifndef HVSIM_HOME_DEFAULT
 #define HVSIM_HOME_DEFAULT "."
@@ -236,7 +236,7 @@ static void test_helgrind_other_kinds(void **st)
         "==9== \n"
         "==9== Possible data race during write of size 1 at 0x4C4B060 by thread #3\n"
         "==9== Locks held: none\n"
-        "==9==    at 0x401200: thr_rt_spin (/work/sim/threads/rt/platform_threads.c:95)\n"
+        "==9==    at 0x401200: thr_rt_spin (/work/sim/runtime/threads/platform_threads.c:95)\n"
         "==9== \n"
         "==9==  Address 0x4c4b060 is 0 bytes inside data symbol \"x\"\n"
         "==9== \n"

@@ -1,5 +1,5 @@
 /* tests/unit/test_threads_quiesce.c — the threads binary's quiescence
- * judgement (sim/threads/rt/threads_quiesce.c), on a control area and a
+ * judgement (sim/runtime/threads/threads_quiesce.c), on a control area and a
  * bridge filled by hand: it must hold, unchanged, for the whole window; an
  * IPI or a FINISH_REQ in flight, an empty ring, an awake daemon, a CPU in
  * guest code or on a queue notify, or any counter moving is no quiescence. */
@@ -12,7 +12,7 @@
 
 /* The runtime file is compiled into the threads binary, not into
  * libhvsim.a: include it whole. */
-#include "threads/rt/threads_quiesce.c"
+#include "runtime/threads/threads_quiesce.c"
 
 static struct hvsim_ctl ctl;
 static struct virtio_bridge br;

@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <string.h>
 #include <cmocka.h>
-#include "core/result.h"
-#include "scenario/scenario.h"
+#include "verdict/result.h"
+#include "config/scenario.h"
 
 static void names_round_trip(void **st)
 {

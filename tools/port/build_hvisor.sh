@@ -1,7 +1,7 @@
 #!/bin/sh
 # tools/port/build_hvisor.sh TRAMPOLINE.rs OUTDIR OPT-LEVEL [TARGET] [INIT-EXPR]
 # Builds hvisor's virtio_trampoline.rs, unchanged, into OUTDIR/libhvisor_port.a
-# against hvsim's shim (sim/port/hvisor): the three crates it uses (log,
+# against hvsim's shim (sim/runtime/port/hvisor): the three crates it uses (log,
 # spin, tock_registers) as rlibs at the same opt-level, then a generated crate
 # root that mounts the shim modules at the paths the trampoline imports and
 # the trampoline itself at crate::device::virtio_trampoline (by #[path], so
@@ -11,7 +11,7 @@
 set -u
 rs=$1 out=$2 opt=$3 target=${4:-x86_64-unknown-linux-gnu} init=${5:-}
 home=${HVSIM_HOME:-$(cd "$(dirname "$0")/../.." && pwd)}
-shim=$home/sim/port/hvisor
+shim=$home/sim/runtime/port/hvisor
 case $rs in /*) ;; *) rs=$(pwd)/$rs ;; esac
 mkdir -p "$out" || exit 3
 ver=$(rustc --version | cut -d' ' -f2)

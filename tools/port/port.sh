@@ -23,13 +23,13 @@ the files is edited, nothing is copied into hvsim.
 
   hvisor PATH        a checkout (uses PATH/src/device/virtio_trampoline.rs)
                      or the .rs file; built with rustc once per opt-level
-                     against sim/port/hvisor (crate:: modules, log, spin,
+                     against sim/runtime/port/hvisor (crate:: modules, log, spin,
                      tock_registers) and run with --hv-lib
   hvisor-tool PATH   a checkout (PATH/tools/virtio/*.c, includes from
                      PATH/include and PATH/tools/virtio/include) or .c files
                      (comma-separated); compiled with
                      -include <hvsim/compat/hvisor_tool.h> and linked with
-                     sim/port/hvisor_tool/compat.c (the kernel module's calls)
+                     sim/runtime/port/hvisor_tool/compat.c (the kernel module's calls)
   --tool PATH        with hvisor: the daemon from this hvisor-tool checkout
                      instead of hvsim's reference daemon
   --opt-levels LIST  rustc opt-levels (default 0,1,2,3,s)
@@ -89,7 +89,7 @@ tool_sources() { # PATH -> be_args
     done
     IFS=$old_ifs
   fi
-  be_args="$be_args --backend $HOME_/sim/port/hvisor_tool/compat.c"
+  be_args="$be_args --backend $HOME_/sim/runtime/port/hvisor_tool/compat.c"
   be_args="$be_args --cflags -include${HOME_}/sim/include/hvsim/compat/hvisor_tool.h"
 }
 

@@ -1,7 +1,7 @@
 /* hvsim/compat/hvisor_tool.h — run hvisor-tool's virtio daemon unchanged.
  *
  * `hvsim port hvisor-tool` force-includes this header (-include) into the
- * daemon's own files and links sim/port/hvisor_tool/compat.c beside them.
+ * daemon's own files and links sim/runtime/port/hvisor_tool/compat.c beside them.
  * It does NOT include <hvsim/platform.h>: the daemon keeps its own hvisor.h
  * with its own `struct virtio_bridge`, `device_req`, `device_res` (same
  * layout as hvsim's, different declarations), and nothing here clashes with

@@ -1,0 +1,225 @@
+/* sim/bench/bench_det.c — section 3: the deterministic engine
+ * (det_bench(), written by the engine's owner) against baselines of the same
+ * kind: its token handoffs (switches)/s against a raw cross-process futex
+ * token handoff measured here, its executions/s against the native engine on
+ * the same workload.  Scheduling points/s is printed absolute: most points
+ * never hand the token over, so a handoff rate is no baseline for it.  When
+ * the engine is not built nothing is invented: the rows say "not measured". */
+#define _GNU_SOURCE
+#include "bench.h"
+#include "engine/native/native.h"
+#include "cli/options.h"
+#include "engine/det/det.h"
+#include "config/scenario.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/det/det_bench.h"
+
+#define MAXR 32
+
+/* First number under a key whose name contains all of the given words. */
+static int find_num(json_t *j, const char *w1, const char *w2, double *out)
+{
+    const char *k;
+    json_t *v;
+    if (json_is_object(j)) {
+        json_object_foreach(j, k, v) {
+            if (json_is_number(v) && strstr(k, w1) && (!w2 || strstr(k, w2))) {
+                *out = json_number_value(v);
+                return 1;
+            }
+        }
+        json_object_foreach(j, k, v)
+            if (find_num(v, w1, w2, out))
+                return 1;
+    } else if (json_is_array(j)) {
+        size_t i;
+        json_array_foreach(j, i, v)
+            if (find_num(v, w1, w2, out))
+                return 1;
+    }
+    return 0;
+}
+
+/* Native executions/s of exactly the workload det runs (the configuration
+ * after det's defaults: same scenario, same accesses, same rounds), the
+ * baseline of det executions/s. */
+static double native_exec_rate(struct bench *b, const struct hvsim_runcfg *cin, char *why, size_t wl)
+{
+    static struct hvsim_runcfg c;
+    det_effective_cfg(cin, &c);
+    snprintf(c.engine, sizeof c.engine, "native");
+    struct build_out bo;
+    char err[1024];
+    if (build_participants(&c, BUILD_NATIVE, &bo, err, sizeof err) < 0) {
+        snprintf(why, wl, "not measured: %s", err);
+        return 0;
+    }
+    unsigned n = b->quick ? 3 : 10;
+    double t[MAXR];
+    unsigned k = 0;
+    for (unsigned i = 0; i < n && k < MAXR; i++) {
+        struct run_result *r = calloc(1, sizeof *r);
+        uint64_t t0 = bench_now_ns();
+        int rc = native_run(&c, &bo, 1 + i, r, err, sizeof err);
+        uint64_t t1 = bench_now_ns();
+        if (rc == 0 && r->verdict == V_PASS)
+            t[k++] = (double)(t1 - t0) / 1e9;
+        free(r);
+    }
+    if (!k) {
+        snprintf(why, wl, "not measured: no native run of the default scenario passed");
+        return 0;
+    }
+    return 1.0 / bench_median(t, k);
+}
+
+/* Weak memory: executions/s under arm and riscv as a ratio to tso on the
+ * same scenario (the default run with the acquire wait, pct). */
+static void bench_det_models(struct bench *b, json_t *sec)
+{
+    static const char *const wm[] = { "arm", "riscv" };
+    struct bench_row *rw[2];
+    for (int i = 0; i < 2; i++) {
+        char name[112];
+        snprintf(name, sizeof name, "det executions (default run, acquire wait, pct, %s)", wm[i]);
+        rw[i] = bench_row_add(b, "det", name, "/s");
+        snprintf(rw[i]->base_name, sizeof rw[i]->base_name, "the same under tso");
+        snprintf(rw[i]->target, sizeof rw[i]->target, ">= 0.5x");
+    }
+    json_t *mj = json_object();
+    int rc = det_bench_models(mj);
+    json_object_set(sec, "models", mj);
+    json_t *tj = json_object_get(mj, "tso");
+    for (int i = 0; i < 2; i++) {
+        json_t *wj = json_object_get(mj, wm[i]);
+        double v = wj ? json_number_value(json_object_get(wj, "executions_per_s")) : 0;
+        double base = tj ? json_number_value(json_object_get(tj, "executions_per_s")) : 0;
+        if (rc == 0 && v > 0 && base > 0) {
+            rw[i]->value = v;
+            rw[i]->base = base;
+            rw[i]->ratio = v / base;
+            rw[i]->met = rw[i]->ratio >= 0.5;
+        } else {
+            bench_row_nm(rw[i], "not measured: det_bench_models() failed (%d)", rc);
+        }
+    }
+    json_decref(mj);
+}
+
+void bench_det(struct bench *b)
+{
+    json_t *sec = json_object();
+    json_object_set_new(b->sections, "det", sec);
+    unsigned R = b->repeats, n = b->quick ? 2000 : 20000;
+    double rate[MAXR], ns[MAXR];
+    unsigned k = 0;
+    char err[1024], hwhy[1100] = "not measured: no run completed";
+    for (unsigned r = 0; r < R; r++) {
+        struct raw_result rr;
+        if (bench_raw_run(b, "handoff", n, 0, &rr, err, sizeof err) == 0 && rr.total_ns) {
+            rate[k] = 2.0 * (double)rr.count / ((double)rr.total_ns / 1e9);
+            ns[k++] = rr.median_ns / 2;
+        } else
+            snprintf(hwhy, sizeof hwhy, "not measured: %s", err);
+    }
+    double hrate = bench_median(rate, k);
+    json_t *bj = json_pack("{s:s,s:i}", "name", "raw futex token handoff, 2 processes, both sleeping when not holding it",
+                           "rounds_per_run", (int)n);
+    json_object_set_new(bj, "repeat_handoffs_per_s", bench_json_list(rate, k));
+    json_object_set_new(bj, "handoffs_per_s", json_real(hrate));
+    json_object_set_new(bj, "median_handoff_ns", json_real(bench_median(ns, k)));
+    if (!k)
+        json_object_set_new(bj, "not_measured", json_string(hwhy));
+    json_object_set_new(sec, "baseline", bj);
+
+    /* the default run and an 8-CPU scenario: handoffs against the raw
+     * handoff, executions against the native engine on the same workload */
+    static const struct { const char *label, *path; } work[] = {
+        { "default run", 0 }, { "many_cpus.hvs", "scenarios/many_cpus.hvs" },
+    };
+    for (unsigned w = 0; w < 2; w++) {
+        char name[112];
+        snprintf(name, sizeof name, "det token handoffs (switches) (%s, pct, tso)", work[w].label);
+        struct bench_row *rh = bench_row_add(b, "det", name, "/s");
+        snprintf(name, sizeof name, "det scheduling points (%s, pct, tso)", work[w].label);
+        struct bench_row *rp = bench_row_add(b, "det", name, "/s");
+        snprintf(name, sizeof name, "det executions (%s, pct, tso)", work[w].label);
+        struct bench_row *re = bench_row_add(b, "det", name, "/s");
+        snprintf(rh->base_name, sizeof rh->base_name, "raw futex handoffs/s");
+        snprintf(rh->target, sizeof rh->target, ">= 0.5x");
+        rh->base = hrate;
+        snprintf(rp->base_name, sizeof rp->base_name, "(absolute: most points hand nothing over)");
+        rp->absolute = 1;
+        snprintf(re->base_name, sizeof re->base_name, "native executions/s, same workload");
+        static struct hvsim_runcfg c;
+        options_default_run(&c);
+        char lerr[1024];
+        if (work[w].path && scenario_load(work[w].path, &c, lerr, sizeof lerr) < 0) {
+            bench_row_nm(rp, "not measured: %s", lerr);
+            bench_row_nm(rh, "%s", rp->nm);
+            bench_row_nm(re, "%s", rp->nm);
+            continue;
+        }
+        snprintf(c.strategy, sizeof c.strategy, "pct");
+        snprintf(c.memory_model, sizeof c.memory_model, "tso");
+        json_t *dj = json_object();
+        int rc = det_bench(dj, &c);
+        json_object_set(sec, w ? "engine_many_cpus" : "engine", dj);
+        double pts = 0, ex = 0, sw = 0;
+        if (rc != 0) {
+            bench_row_nm(rp, "not measured: det_bench() failed (%d)", rc);
+            bench_row_nm(rh, "%s", rp->nm);
+            bench_row_nm(re, "%s", rp->nm);
+        } else {
+            if (!find_num(dj, "point", "per_s", &pts))
+                bench_row_nm(rp, "not measured: det_bench() gave no scheduling points/s");
+            else
+                rp->value = pts;
+            if (!find_num(dj, "switch", "per_s", &sw) || sw <= 0)
+                bench_row_nm(rh, "not measured: det_bench() gave no switches/s");
+            else if (!k)
+                bench_row_nm(rh, "%s", hwhy);
+            else {
+                rh->value = sw;
+                rh->ratio = sw / hrate;
+                rh->met = rh->ratio >= 0.5;
+            }
+            if (!find_num(dj, "exec", "per_s", &ex))
+                bench_row_nm(re, "not measured: det_bench() gave no executions/s");
+            else {
+                char why[1100];
+                double nrate = native_exec_rate(b, &c, why, sizeof why);
+                re->value = ex;
+                re->base = nrate;
+                if (nrate > 0)
+                    re->ratio = ex / nrate;
+                else
+                    bench_row_nm(re, "%s", why);
+            }
+        }
+        json_decref(dj);
+        if (!w) {
+            json_object_set_new(sec, "points_per_s", rp->value > 0 ? json_real(rp->value) : json_null());
+            json_object_set_new(sec, "switches_per_s", rh->ratio > 0 ? json_real(rh->value) : json_null());
+            json_object_set_new(sec, "ratio_switches_vs_handoff",
+                                rh->ratio > 0 ? json_real(rh->ratio) : json_string(rh->nm));
+            json_object_set_new(sec, "executions_per_s", re->ratio > 0 ? json_real(re->value) : json_null());
+            json_object_set_new(sec, "ratio_executions_vs_native",
+                                re->ratio > 0 ? json_real(re->ratio) : json_string(re->nm));
+        } else {
+            json_object_set_new(sec, "many_cpus_points_per_s",
+                                rp->value > 0 ? json_real(rp->value) : json_null());
+            json_object_set_new(sec, "many_cpus_switches_per_s",
+                                rh->ratio > 0 ? json_real(rh->value) : json_null());
+            json_object_set_new(sec, "many_cpus_executions_per_s",
+                                re->ratio > 0 ? json_real(re->value) : json_null());
+            json_object_set_new(sec, "many_cpus_ratio_executions_vs_native",
+                                re->ratio > 0 ? json_real(re->ratio) : json_string(re->nm));
+        }
+    }
+    bench_det_models(b, sec);
+}

@@ -1,0 +1,118 @@
+/* sim/config/runcfg.h — one run's configuration as the supervisor holds it:
+ * what is built (the variant), what the guests do, how the backend behaves,
+ * which engine judges it, and what the user expects.  Filled from the CLI,
+ * from a scenario file (sim/config/), or both (CLI overrides scenario).
+ */
+#ifndef HVSIM_RUNCFG_H
+#define HVSIM_RUNCFG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "runtime/common/control.h"
+
+enum hvsim_verdict {
+    V_PASS = 0,
+    V_HANG_STALE_READ,
+    V_WRONG_VALUE,
+    V_LOST_WAKEUP,
+    V_CRASH,
+    V_TIMEOUT,
+    V_DEADLOCK,
+    V_LIVELOCK,
+    V_DATA_RACE,
+    V_BUILD_ERROR,
+    /* protocol oracle (sim/verdict): appended, so the numbers above stay */
+    V_LOST_COMPLETION,   /* a queue notify never got its completion (lost or overwritten) */
+    V_MISSING_IRQ,       /* a completion was consumed (or left pending) without its guest IRQ */
+    V_PROTOCOL_VIOLATION,/* another handshake invariant broke (a stray answer, a bad entry) */
+    V_MISSED_ANSWER,     /* a waiter waits for a change that happened before it sampled the flag */
+    V_DAEMON_STALLED,    /* requests wait, the daemon runs but does not serve them */
+    V_ASSERTION,         /* the user's HVSIM_ASSERT failed (file:line) */
+    V__COUNT
+};
+const char *verdict_name(enum hvsim_verdict v);
+int verdict_parse(const char *s, enum hvsim_verdict *out); /* 0 ok, -1 unknown */
+
+/* The variant: everything that changes the participant binaries. */
+struct hvsim_variant {
+    char cc[16];      /* gcc | clang */
+    char opt[8];      /* O0 O1 O2 O3 Os Og */
+    char arch[16];    /* x86_64 | aarch64 | riscv64 */
+    char wait[16];    /* plain | volatile | acquire */
+    char relax[16];   /* none | pause | yield | isb | barrier | asm | default */
+    char wake[16];    /* fence | nofence */
+    int layout_old;   /* u8 cfg_flags, 16 CPUs, 4 devs */
+    int lto;
+};
+
+/* Expectation rule: when every set field matches the variant (empty string
+ * = any; opt_mask bit i = level i in "O0 O1 O2 O3 Os Og"), the verdict must
+ * be one of 'verdicts' (bit mask over enum hvsim_verdict). */
+struct hvsim_expect {
+    char cc[16], arch[16], wait[16], relax[16], wake[16], engine[16];
+    unsigned opt_mask;  /* 0 = any */
+    unsigned verdicts;  /* bit mask of acceptable verdicts */
+    int line;           /* source line in the scenario, for messages */
+};
+
+#define HVSIM_MAX_EXPECT 32
+/* The decision log lives in the det region (det_shm.h DET_MAX_STEPS). */
+#define DET_MAX_DECISIONS_CAP (1u << 17)
+
+struct hvsim_runcfg {
+    char name[64];          /* scenario name ("default" from the CLI) */
+    char path[256];         /* scenario file, "" when none */
+    struct hvsim_variant v;
+    char engine[16];        /* native | det | tsan | helgrind */
+    char strategy[16];      /* det: random | pct | dfs */
+    unsigned pct_depth;
+    unsigned dfs_bound;
+    char memory_model[8];   /* det: sc | tso | arm | riscv */
+    uint32_t det_max_decisions; /* det: logged choices per execution (0 = default) */
+    uint64_t det_max_points;    /* det: scheduling points per execution (0 = default) */
+    uint64_t det_quiet_points;  /* det: points with no write by anyone before judging */
+    uint64_t seed;
+    unsigned runs;
+    unsigned ncpus;
+    unsigned naccess[HVSIM_CPUS];
+    struct hvsim_access acc[HVSIM_CPUS][HVSIM_MAX_ACCESS];
+    unsigned ndevices;
+    struct hvsim_device devices[HVSIM_DEVS];
+    struct hvsim_delay_cfg delay[HVSIM_SITE__COUNT];
+    uint64_t poll_window;
+    uint32_t ipi_drop_every;
+    unsigned restart_daemon_after; /* fault: restart the daemon after N requests (0 = never) */
+    unsigned hang_ms;       /* judge a hang after the flag changed this long ago */
+    unsigned timeout_ms;    /* give up with TIMEOUT after this long without progress */
+    unsigned nexpect;
+    struct hvsim_expect expect[HVSIM_MAX_EXPECT];
+    /* user's own code (issue 10): extra sources, include dirs, flags */
+    char hv_src[8][256];  unsigned n_hv_src;
+    char be_src[8][256];  unsigned n_be_src;
+    char incdir[8][256];  unsigned n_incdir;
+    char extra_cflags[256];
+    /* device names from the scenario ("blk", "net" by default), for messages
+     * and reports; devname[i] names devices[i]  (added by sim/config) */
+    char devname[HVSIM_DEVS][16];
+    /* user's prebuilt static libraries (issue 10: --hv-lib / --backend-lib,
+     * e.g. a Rust staticlib): linked after the side's objects, replace hv/
+     * (backend/) like --hv (--backend) does; not recompiled per variant */
+    char hv_lib[4][256];  unsigned n_hv_lib;
+    char be_lib[4][256];  unsigned n_be_lib;
+    /* issue 18: settings real hvisor/hvisor-tool code needs (docs/scenarios.md) */
+    int boot_daemon_first;  /* guests trap only after the daemon's first sleep */
+    int mask_by_size;       /* a read returns only its `size` low bytes */
+};
+
+void runcfg_defaults(struct hvsim_runcfg *c);
+/* The default guest workload: every CPU reads the identification registers
+ * and config space of every device and sends QUEUE_NOTIFYs, 'rounds' times. */
+void runcfg_default_workload(struct hvsim_runcfg *c, unsigned rounds);
+const char *site_name(enum hvsim_site s);
+int site_parse(const char *s, enum hvsim_site *out);
+/* Which verdicts are acceptable for this variant under c's rules; returns 0
+ * when no rule matches (no expectation stated). */
+unsigned runcfg_expected(const struct hvsim_runcfg *c, const struct hvsim_variant *v,
+                         const char *engine);
+
+#endif

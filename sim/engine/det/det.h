@@ -1,0 +1,155 @@
+/* sim/engine/det/det.h — the deterministic engine, supervisor side.
+ *
+ * det_engine.c  participants, executions, watchdog, verdicts, strategies
+ * det_sched.c   schedule strings and the bounded-DFS bookkeeping (pure)
+ * det_trace.c   text and Chrome trace output
+ * det_replay.c  `hvsim replay FAILURE.json`
+ * det_bench.c   det_bench()
+ */
+#ifndef HVSIM_DET_H
+#define HVSIM_DET_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <jansson.h>
+#include "runtime/det/det_shm.h"
+#include "engine/engine.h"
+#include "build/build.h"
+#include "verdict/oracle.h"
+
+/* ---- schedule strings (det_sched.c) --------------------------------------- *
+ * "det1:" then the actions of every decision up to the last one that differs
+ * from the default choice: a..z = run participant 0..25, A..Z = drain the
+ * oldest entry of participant 0..25's store buffer; a decimal repeat count
+ * may follow a letter.  Past its end a replay takes the default choice
+ * (keep running the same participant, never drain early).
+ * "det2:" (arm, riscv) adds value choices: '.' then a..z, A..Z = option
+ * 0..51 (which message a load reads, newest first; which committable store
+ * of a buffer commits, oldest first), with the same repeat counts. */
+/* det_audit.c: the bridge access sites of one det execution, JSON array. */
+int det_audit(const struct hvsim_runcfg *c, json_t **out, char *err, size_t errlen);
+
+/* det_emit.c: write a CMocka regression test replaying this failure. */
+int det_emit_test(json_t *failure, const char *path, char *err, size_t errlen);
+
+int det_sched_encode(const uint8_t *acts, uint32_t n, char *out, size_t len);
+/* Returns the number of actions, -1 on a malformed string. */
+int det_sched_decode(const char *s, uint8_t *acts, uint32_t max);
+/* The default choice at a logged decision. */
+int det_default_action(const struct det_logent *l);
+/* Length of the prefix of log that differs from defaults (trailing defaults cut). */
+uint32_t det_sched_significant(const struct det_logent *log, uint32_t n);
+
+/* ---- bounded DFS (det_sched.c) -------------------------------------------- *
+ * Preemption bounding (CHESS): switching away from a participant that could
+ * continue costs 1, a store-buffer drain before it is forced costs 1,
+ * everything else is free; every schedule whose cost is <= bound is run
+ * exactly once.  The stack persists across executions (stateless search). */
+struct det_dfs_node {
+    uint64_t opts, tried;
+    uint8_t cur, cur_cand, chosen, kind;
+    uint16_t cost_before;
+};
+struct det_dfs {
+    struct det_dfs_node *st;
+    uint32_t n, cap;
+    unsigned bound;
+    uint64_t schedules;
+};
+void det_dfs_init(struct det_dfs *d, unsigned bound);
+void det_dfs_free(struct det_dfs *d);
+int det_dfs_cost(const struct det_dfs_node *n, int action);
+/* Merge the log of the execution that just ran (its prefix was the last
+ * det_dfs_next result). */
+void det_dfs_record(struct det_dfs *d, const struct det_logent *log, uint32_t nlog);
+/* Next prefix to run; returns its length, or -1 when the bounded space is exhausted. */
+int det_dfs_next(struct det_dfs *d, uint8_t *prefix, uint32_t max);
+
+/* ---- executions (det_engine.c) ------------------------------------------- */
+struct det_plan {
+    int strategy;            /* enum det_strategy */
+    uint64_t seed;
+    unsigned pct_depth;
+    const uint8_t *prefix;
+    uint32_t prefix_len;
+    int soft;
+    int record_ev;
+};
+
+struct det_outcome {
+    int verdict;
+    int vtid;
+    uint64_t vval[4];
+    char why[256];
+    uint32_t steps;
+    uint64_t points;
+    uint32_t preemptions, switches, drains, diverged;
+    uint64_t wall_ns;
+    uint64_t hang_pc;        /* HANG_STALE_READ: last access site of the spinner */
+    int hang_proc;           /* 0 hv, 1 backend */
+    long hang_cpu_ms, hang_window_ms;
+    int has_finding;         /* the protocol oracle turned the verdict (fin) */
+    struct oracle_finding fin;
+};
+
+struct det_ctx;
+int det_ctx_open(struct det_ctx **out, const struct hvsim_runcfg *c, const struct build_out *b,
+                 char *err, size_t errlen);
+void det_ctx_close(struct det_ctx *x);
+int det_exec(struct det_ctx *x, const struct det_plan *p, struct det_outcome *o, char *err,
+             size_t errlen);
+struct det_shm *det_ctx_shm(struct det_ctx *x);
+void *det_ctx_base(struct det_ctx *x); /* the region: bridge, control area, det_shm */
+/* The configuration the engine really runs (det defaults applied). */
+void det_effective_cfg(const struct hvsim_runcfg *in, struct hvsim_runcfg *out);
+
+/* Replay entry used by `hvsim replay`: run one schedule, write traces. */
+struct det_replay_opts {
+    const char *schedule;
+    const char *trace_path, *chrome_path;
+    int quiet;
+};
+int det_engine_replay(const struct hvsim_runcfg *c, uint64_t seed, const struct det_replay_opts *ro,
+                      engine_cb cb, void *ud, char *err, size_t errlen);
+
+/* det_explain.c: the cause of a LOST_WAKEUP, from the execution's trace. */
+struct det_syms;
+void det_explain_lost_wakeup(const struct det_shm *S, const struct hvsim_ctl *ctl,
+                             struct det_syms *sy, char *buf, size_t len);
+
+/* det_explain.c: a LIVELOCK in words: who re-reads what, the others' states,
+ * the ring, and for a CPU waiting for its answer whether one came and when. */
+void det_explain_stuck(const struct det_shm *S, const struct hvsim_ctl *ctl, struct det_syms *sy,
+                       int t, uint32_t key, uint64_t val, int missed, char *buf, size_t len);
+
+/* det_wmm_explain.c: arm/riscv — the reordering the reported execution needed
+ * (which two accesses, which fence forbids it), from its trace; 0: none found. */
+int det_wmm_explain(const struct det_shm *S, struct det_syms *sy, char *buf, size_t len);
+
+/* det_explain.c: 1 when thread t's first load of off in its current guest
+ * access (after its last EV_ACCESS) already returned *val. */
+int det_first_load_in_access(const struct det_shm *S, int t, uint32_t off, const uint64_t *val);
+
+/* det_blocked.c: "read(2) on fd 5 (pipe:[123])" for a thread blocked in the kernel. */
+void det_blocked_call(pid_t pid, pid_t tid, char *buf, size_t len);
+/* 1 when the thread waits in the kernel (state S or D), 0 runnable or gone. */
+int det_thread_sleeping(pid_t pid, pid_t tid);
+
+/* ---- traces (det_trace.c) ------------------------------------------------- */
+struct det_syms;
+struct det_syms *det_syms_new(const char *hv_bin, const char *be_bin);
+void det_syms_free(struct det_syms *s);
+/* "file:line" (relative to the hvsim tree) for a return address in process proc. */
+const char *det_syms_line(struct det_syms *s, int proc, uint64_t pc, char *buf, size_t len);
+void det_trace_text(FILE *f, const struct det_shm *S, struct det_syms *sy, const char *header);
+void det_trace_chrome(FILE *f, const struct det_shm *S, struct det_syms *sy);
+/* "cfg_flags[0]", "req_list[3]+8": the bridge field at a byte offset. */
+void det_field_name(uint32_t off, char *buf, size_t len);
+const char *det_thread_name(const struct det_shm *S, int t, char *buf, size_t len);
+/* One EV_SYNC event (a pthread call of the code under test) in words. */
+void det_sync_describe(const struct det_shm *S, const struct det_event *e, char *buf, size_t len);
+/* The threads blocked in a pthread call at the end of the execution, in words. */
+void det_blocked_note(const struct det_shm *S, struct det_syms *sy, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,178 @@
+/* sim/engine/det/det_sched.c — schedule strings and bounded-DFS bookkeeping.
+ * Pure functions over the decision log: unit-tested in tests/unit/test_det_sched.c. */
+#include "det.h"
+#include <stdlib.h>
+#include <string.h>
+
+int det_default_action(const struct det_logent *l)
+{
+    if (l->kind) /* a value choice: the lowest option (the newest message, the oldest store) */
+        return l->opts ? DET_ACT_CHOICE + __builtin_ctzll(l->opts) : -1;
+    uint64_t cand = l->opts & ((1ull << DET_ACT_DRAIN) - 1);
+    if (l->cur_cand)
+        return l->cur;
+    return cand ? __builtin_ctzll(cand) : -1;
+}
+
+uint32_t det_sched_significant(const struct det_logent *log, uint32_t n)
+{
+    while (n && log[n - 1].chosen == det_default_action(&log[n - 1]))
+        n--;
+    return n;
+}
+
+/* Letter of option i of a value choice (after a '.'): a..z, A..Z. */
+static char choice_letter(int i) { return i < 26 ? (char)('a' + i) : (char)('A' + i - 26); }
+
+int det_sched_encode(const uint8_t *acts, uint32_t n, char *out, size_t len)
+{
+    size_t o = 0;
+    int v2 = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (acts[i] >= DET_ACT_CHOICE && acts[i] != DET_ACT_DEFAULT)
+            v2 = 1;
+    /* det1: runs and drains only (sc, tso); det2: value choices too (arm, riscv) */
+    int w = snprintf(out, len, v2 ? "det2:" : "det1:");
+    if (w < 0 || (size_t)w >= len)
+        return -1;
+    o = (size_t)w;
+    for (uint32_t i = 0; i < n;) {
+        uint32_t j = i;
+        while (j < n && acts[j] == acts[i])
+            j++;
+        int a = acts[i];
+        if (a >= DET_ACT_CHOICE && a - DET_ACT_CHOICE >= DET_CHOICE_MAX)
+            return -1;
+        char ch = a >= DET_ACT_CHOICE ? choice_letter(a - DET_ACT_CHOICE)
+                  : a >= DET_ACT_DRAIN ? (char)('A' + a - DET_ACT_DRAIN) : (char)('a' + a);
+        const char *dot = a >= DET_ACT_CHOICE ? "." : "";
+        if (j - i > 1)
+            w = snprintf(out + o, len - o, "%s%c%u", dot, ch, j - i);
+        else
+            w = snprintf(out + o, len - o, "%s%c", dot, ch);
+        if (w < 0 || (size_t)w >= len - o)
+            return -1;
+        o += (size_t)w;
+        i = j;
+    }
+    return (int)o;
+}
+
+int det_sched_decode(const char *s, uint8_t *acts, uint32_t max)
+{
+    int v2 = !strncmp(s, "det2:", 5);
+    if (strncmp(s, "det1:", 5) && !v2)
+        return -1;
+    s += 5;
+    uint32_t n = 0;
+    while (*s) {
+        int a;
+        if (*s == '.' && v2) { /* a value choice: .a .. .z, .A .. .Z */
+            s++;
+            if (*s >= 'a' && *s <= 'z')
+                a = DET_ACT_CHOICE + (*s - 'a');
+            else if (*s >= 'A' && *s <= 'Z')
+                a = DET_ACT_CHOICE + 26 + (*s - 'A');
+            else
+                return -1;
+        } else if (*s >= 'a' && *s <= 'z')
+            a = *s - 'a';
+        else if (*s >= 'A' && *s <= 'Z')
+            a = DET_ACT_DRAIN + (*s - 'A');
+        else
+            return -1;
+        s++;
+        unsigned long k = 1;
+        if (*s >= '0' && *s <= '9') {
+            char *e;
+            k = strtoul(s, &e, 10);
+            s = e;
+            if (k == 0)
+                return -1;
+        }
+        for (unsigned long r = 0; r < k; r++) {
+            if (n >= max)
+                return -1;
+            acts[n++] = (uint8_t)a;
+        }
+    }
+    return (int)n;
+}
+
+void det_dfs_init(struct det_dfs *d, unsigned bound)
+{
+    memset(d, 0, sizeof *d);
+    d->bound = bound;
+}
+
+void det_dfs_free(struct det_dfs *d)
+{
+    free(d->st);
+    memset(d, 0, sizeof *d);
+}
+
+/* Bit of action a in a node's opts: value choices number their options from 0. */
+static int act_bit(const struct det_dfs_node *n, int a) { return n->kind ? a - DET_ACT_CHOICE : a; }
+
+int det_dfs_cost(const struct det_dfs_node *n, int a)
+{
+    if (n->kind) /* reading a stale message, committing a younger store first */
+        return act_bit(n, a) != __builtin_ctzll(n->opts);
+    if (a >= DET_ACT_DRAIN)
+        return 1;
+    return n->cur_cand && a != n->cur ? 1 : 0;
+}
+
+void det_dfs_record(struct det_dfs *d, const struct det_logent *log, uint32_t nlog)
+{
+    d->schedules++;
+    if (nlog > d->cap) {
+        uint32_t cap = d->cap ? d->cap : 256;
+        while (cap < nlog)
+            cap *= 2;
+        d->st = realloc(d->st, cap * sizeof *d->st);
+        d->cap = cap;
+    }
+    for (uint32_t i = d->n; i < nlog; i++) {
+        struct det_dfs_node *x = &d->st[i];
+        x->opts = log[i].opts;
+        x->cur = log[i].cur;
+        x->cur_cand = log[i].cur_cand;
+        x->chosen = log[i].chosen;
+        x->kind = log[i].kind;
+        x->tried = 1ull << act_bit(x, x->chosen);
+        x->cost_before = 0;
+        if (i) {
+            const struct det_dfs_node *p = &d->st[i - 1];
+            x->cost_before = (uint16_t)(p->cost_before + det_dfs_cost(p, p->chosen));
+        }
+    }
+    if (nlog > d->n)
+        d->n = nlog;
+    else
+        d->n = nlog; /* the execution ended earlier than the stack: cut it */
+}
+
+int det_dfs_next(struct det_dfs *d, uint8_t *prefix, uint32_t max)
+{
+    for (int64_t i = (int64_t)d->n - 1; i >= 0; i--) {
+        struct det_dfs_node *x = &d->st[i];
+        uint64_t avail = x->opts & ~x->tried;
+        while (avail) {
+            int b = __builtin_ctzll(avail), a = x->kind ? DET_ACT_CHOICE + b : b;
+            avail &= avail - 1;
+            x->tried |= 1ull << b;
+            if (x->cost_before + det_dfs_cost(x, a) > (int)d->bound)
+                continue;
+            if ((uint32_t)i + 1 > max)
+                return -1;
+            x->chosen = (uint8_t)a;
+            d->n = (uint32_t)i + 1;
+            for (int64_t k = 0; k <= i; k++)
+                prefix[k] = d->st[k].chosen;
+            return (int)(i + 1);
+        }
+    }
+    d->n = 0;
+    return -1;
+}

@@ -1,0 +1,603 @@
+/* sim/engine/threads/threads_engine.c — `hvsim run --engine tsan|helgrind`.
+ *
+ * Build: both sides and sim/runtime/threads into ONE binary (build profiles
+ *   BUILD_TSAN: the code under test with -fsanitize=thread, linked against
+ *               the real libtsan (gcc) / clang_rt.tsan (clang);
+ *   BUILD_THREADS: plain, run under `valgrind --tool=helgrind`),
+ * with a force-included header that explains the code under test's atomics
+ * to the tool (sim/runtime/threads/{tsan,hg}_atomics.h, see docs/race-detectors.md).
+ * Run: one process, its threads over one mapping of the region; the binary
+ * stops itself after hang_ms without progress (a hoisted load spins forever,
+ * instrumented or not) and the supervisor kills it after a hard limit.
+ * Judge: the tool's reports, parsed (threads_parse.c), name the racing
+ * bridge field and both sites; a race in hvsim's own runtime is counted as a
+ * harness finding, never blamed on the code under test.
+ */
+#define _GNU_SOURCE
+#include "threads.h"
+#include "evidence/srcloc.h"
+#include "threads_end.h"
+#include "build/build.h"
+#include "engine/engine.h"
+#include "util/region.h"
+#include "util/spawn.h"
+#include "cli/options.h"
+#include "runtime/common/futex.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_REPORTS 64
+#define RT_EXIT_DONE 0
+#define RT_EXIT_HANG 20
+#define RT_EXIT_WRONG 21
+#define RT_EXIT_QUIESCENT 22
+
+static int is_helgrind(const struct hvsim_runcfg *c) { return !strcmp(c->engine, "helgrind"); }
+
+static unsigned hang_window_ms(const struct hvsim_runcfg *c)
+{
+    unsigned h = c->hang_ms * 4;
+    unsigned floor = is_helgrind(c) ? 4000 : 1500;
+    return h < floor ? floor : h;
+}
+
+/* How long "nobody can move, work pending" must hold, unchanged, before the
+ * binary calls it: longer than any configured delay (a CPU delayed before
+ * its push looks blocked meanwhile), and longer under valgrind, which runs
+ * one thread at a time. */
+static unsigned quiesce_ms(const struct hvsim_runcfg *c)
+{
+    uint64_t dmax = 0;
+    for (unsigned i = 0; i < HVSIM_SITE__COUNT; i++)
+        if (c->delay[i].max_ns > dmax)
+            dmax = c->delay[i].max_ns;
+    return (is_helgrind(c) ? 1000u : 300u) + (unsigned)(4 * dmax / 1000000ull);
+}
+
+static const char *supp_path(const struct hvsim_runcfg *c)
+{
+    static char p[700];
+    snprintf(p, sizeof p, "%s/sim/runtime/threads/%s", hvsim_home(), is_helgrind(c) ? "helgrind.supp" : "tsan.supp");
+    return p;
+}
+
+/* The exact command (for evidence and the comparison table). */
+static void command_line(const struct hvsim_runcfg *c, const char *bin, const char *logdir,
+                         char *out, size_t n)
+{
+    unsigned hang = hang_window_ms(c);
+    if (is_helgrind(c))
+        snprintf(out, n,
+                 "valgrind --tool=helgrind --fair-sched=yes --fullpath-after= --history-level=full --num-callers=24 "
+                 "--error-exitcode=0 --suppressions=%s --log-file=%s/helgrind.log %s --fd 3 --hang-ms %u "
+                 "--quiesce-ms %u",
+                 supp_path(c), logdir, bin, hang, quiesce_ms(c));
+    else
+        snprintf(out, n, "TSAN_OPTIONS='halt_on_error=0 exitcode=0 report_thread_leaks=0 "
+                         "print_suppressions=1 history_size=4 suppressions=%s' %s --fd 3 --hang-ms %u "
+                         "--quiesce-ms %u",
+                 supp_path(c), bin, hang, quiesce_ms(c));
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return strdup("");
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    if (len < 0)
+        len = 0;
+    char *b = malloc((size_t)len + 1);
+    size_t got = fread(b, 1, (size_t)len, f);
+    b[got] = 0;
+    fclose(f);
+    return b;
+}
+
+static void rm_rf(const char *dir)
+{
+    char *argv[] = { "rm", "-rf", (char *)dir, 0 };
+    pid_t p = fork();
+    if (p == 0) {
+        execvp("rm", argv);
+        _exit(127);
+    }
+    int st;
+    if (p > 0)
+        waitpid(p, &st, 0);
+}
+
+/* Start the binary (directly, or under valgrind) with the region at fd 3,
+ * stdout+stderr into out.log; wait for it (hard limit); status in *st. */
+static int run_binary(const struct hvsim_runcfg *c, const char *bin, const char *logdir, int region_fd,
+                      int *st, int *killed, char *err, size_t errlen)
+{
+    char outlog[700], hang[16], quiesce[16], vglog[720], supp[720];
+    snprintf(outlog, sizeof outlog, "%s/out.log", logdir);
+    snprintf(hang, sizeof hang, "%u", hang_window_ms(c));
+    snprintf(quiesce, sizeof quiesce, "%u", quiesce_ms(c));
+    snprintf(vglog, sizeof vglog, "--log-file=%s/helgrind.log", logdir);
+    snprintf(supp, sizeof supp, "--suppressions=%s", supp_path(c));
+    char tsan_opts[900];
+    snprintf(tsan_opts, sizeof tsan_opts,
+             "halt_on_error=0 exitcode=0 report_thread_leaks=0 print_suppressions=1 history_size=4 "
+             "suppressions=%s", supp_path(c));
+    /* --fair-sched=yes: Valgrind runs one thread at a time under a lock that
+     * is unfair by default; a CPU thread spinning in its wait loop re-takes
+     * it at once and starves the daemon it waits for (seen on an idle
+     * machine: a 90 s time-out instead of a 5 s run). */
+    char *hg_argv[] = { "valgrind", "--tool=helgrind", "--fair-sched=yes", "--fullpath-after=", "--history-level=full",
+                        "--num-callers=24", "--error-exitcode=0", supp, vglog, (char *)bin,
+                        "--fd", "3", "--hang-ms", hang, "--quiesce-ms", quiesce, 0 };
+    char *ts_argv[] = { (char *)bin, "--fd", "3", "--hang-ms", hang, "--quiesce-ms", quiesce, 0 };
+    int logfd = open(outlog, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (logfd < 0) {
+        snprintf(err, errlen, "%s: %s", outlog, strerror(errno));
+        return -1;
+    }
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(err, errlen, "fork: %s", strerror(errno));
+        close(logfd);
+        return -1;
+    }
+    if (pid == 0) {
+        setpgid(0, 0);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(127);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGPIPE, SIG_DFL);
+        dup2(logfd, 1);
+        dup2(logfd, 2);
+        if (region_fd == 3 ? fcntl(3, F_SETFD, 0) < 0 : dup2(region_fd, 3) < 0)
+            _exit(127);
+        setenv("TSAN_OPTIONS", tsan_opts, 1);
+        if (is_helgrind(c))
+            execvp("valgrind", hg_argv);
+        else
+            execv(bin, ts_argv);
+        fprintf(stderr, "hvsim: cannot execute %s: %s\n", is_helgrind(c) ? "valgrind" : bin, strerror(errno));
+        _exit(127);
+    }
+    close(logfd);
+    setpgid(pid, pid);
+    spawn_set_current_group(pid);
+    /* hard limit: the binary's own hang window plus a generous start-up */
+    uint64_t limit = now_ns() + ((uint64_t)hang_window_ms(c) + (is_helgrind(c) ? 90000u : 30000u)) * 1000000ull;
+    *killed = 0;
+    for (;;) {
+        pid_t r = waitpid(pid, st, WNOHANG);
+        if (r == pid)
+            break;
+        if (now_ns() > limit) {
+            kill(-pid, SIGKILL);
+            waitpid(pid, st, 0);
+            *killed = 1;
+            break;
+        }
+        usleep(5000);
+    }
+    kill(-pid, SIGKILL); /* anything the binary left behind */
+    spawn_set_current_group(0);
+    return 0;
+}
+
+/* the one way locations are shown (sim/evidence/srcloc.h); two buffers, as a
+ * site string names two */
+static const char *base_name(const char *p)
+{
+    static char buf[2][256];
+    static int k;
+    k ^= 1;
+    return srcloc_show(p, buf[k], sizeof buf[k]);
+}
+
+static void site_str(const struct thr_access *a, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s %s%s of %u byte(s) in %s() %s:%d [%s thread %s]",
+             a->atomic ? "atomic" : "plain", a->is_write ? "write" : "read", "", a->size,
+             a->function[0] ? a->function : "?", a->file[0] ? base_name(a->file) : "?", a->line,
+             a->role[0] ? a->role : "?", a->thread[0] ? a->thread : "?");
+}
+
+static void fill_site(struct run_race_site *s, const struct thr_access *a)
+{
+    snprintf(s->function, sizeof s->function, "%s", a->function);
+    snprintf(s->file, sizeof s->file, "%s", base_name(a->file));
+    s->line = a->line;
+    snprintf(s->kind, sizeof s->kind, "%s %s", a->atomic ? "atomic" : "plain", a->is_write ? "write" : "read");
+    snprintf(s->thread, sizeof s->thread, "%s %s", a->role[0] ? a->role : "?", a->thread);
+}
+
+/* Name the location of a report: a bridge field when the address is in the
+ * bridge, else the tool's own description. */
+static void name_location(const struct thr_report *R, uint64_t base, int layout_old, char *buf, size_t n,
+                          uint64_t *off, int *in_bridge)
+{
+    *in_bridge = 0;
+    if (R->have_addr && base && R->addr >= base &&
+        thr_bridge_field(R->addr - base, R->cur.size, layout_old, buf, n) == 0) {
+        *off = R->addr - base;
+        *in_bridge = 1;
+        return;
+    }
+    if (R->location[0])
+        snprintf(buf, n, "%s", R->location);
+    else if (R->have_addr)
+        snprintf(buf, n, "address 0x%llx", (unsigned long long)R->addr);
+    else
+        snprintf(buf, n, "?");
+}
+
+static int one_run(const struct hvsim_runcfg *c, const struct build_out *b, uint64_t seed,
+                   struct run_result *r, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    r->seed = seed;
+    r->cpu = -1;
+    uint64_t t0 = now_ns();
+    const int hg = is_helgrind(c);
+    char logdir[] = "/tmp/hvsim-threads-XXXXXX";
+    if (!mkdtemp(logdir)) {
+        snprintf(err, errlen, "mkdtemp: %s", strerror(errno));
+        return -1;
+    }
+    struct region rg;
+    if (region_create(&rg, err, errlen) < 0) {
+        rm_rf(logdir);
+        return -1;
+    }
+    region_init_ctl(rg.ctl, c, seed);
+    memset(rg.bridge, 0, sizeof *rg.bridge);
+    int st = 0, killed = 0;
+    char cmd[2048];
+    command_line(c, b->hv, logdir, cmd, sizeof cmd);
+    result_event(r, 0, "threads", "%s", hg ? "valgrind --tool=helgrind" : "ThreadSanitizer");
+    if (run_binary(c, b->hv, logdir, rg.fd, &st, &killed, err, errlen) < 0) {
+        region_destroy(&rg);
+        rm_rf(logdir);
+        return -1;
+    }
+    uint64_t t_end = (now_ns() - t0) / 1000;
+    char p[760];
+    snprintf(p, sizeof p, "%s/out.log", logdir);
+    char *outlog = slurp(p);
+    char *toollog = outlog;
+    if (hg) {
+        snprintf(p, sizeof p, "%s/helgrind.log", logdir);
+        toollog = slurp(p);
+    }
+    struct thr_report *R = calloc(MAX_REPORTS, sizeof *R);
+    int supp = 0;
+    int total = hg ? thr_parse_helgrind(toollog, R, MAX_REPORTS, &supp)
+                   : thr_parse_tsan(toollog, R, MAX_REPORTS, &supp);
+    int nrep = total < MAX_REPORTS ? total : MAX_REPORTS;
+    uint64_t base = thr_bridge_base(outlog);
+
+    struct run_race *rc = &r->race;
+    snprintf(rc->tool, sizeof rc->tool, "%s", hg ? "Helgrind" : "ThreadSanitizer");
+    snprintf(rc->command, sizeof rc->command, "%s", cmd);
+    rc->suppressed = (unsigned)supp;
+    static char keys[MAX_REPORTS][900];
+    int nkeys = 0;
+    int first = -1, first_bridge = -1;
+    size_t ol = 0;
+    for (int i = 0; i < nrep; i++) {
+        struct thr_report *x = &R[i];
+        if (x->cur.harness || (x->have_prev && x->prev.harness)) {
+            rc->nharness++;
+            continue;
+        }
+        if (!x->is_race) {
+            rc->nother++;
+            continue;
+        }
+        if (hg && x->cur.atomic && x->have_prev && x->prev.atomic) {
+            rc->natomic_pairs++; /* two atomic accesses: not a data race in C11 */
+            continue;
+        }
+        char field[96];
+        uint64_t off = 0;
+        int inb;
+        name_location(x, base, c->v.layout_old, field, sizeof field, &off, &inb);
+        /* one race = one field and one unordered pair of sites */
+        char key[2][400];
+        snprintf(key[0], sizeof key[0], "%s:%d", x->cur.file, x->cur.line);
+        snprintf(key[1], sizeof key[1], "%s:%d", x->have_prev ? x->prev.file : "?", x->have_prev ? x->prev.line : 0);
+        char k[900];
+        int lo = strcmp(key[0], key[1]) <= 0;
+        snprintf(k, sizeof k, "%s|%s|%s", field, key[lo ? 0 : 1], key[lo ? 1 : 0]);
+        int dup = 0;
+        for (int q = 0; q < nkeys; q++)
+            if (!strcmp(keys[q], k))
+                dup = 1;
+        if (dup)
+            continue;
+        if (nkeys < MAX_REPORTS)
+            snprintf(keys[nkeys++], sizeof keys[0], "%s", k);
+        rc->nraces++;
+        if (first < 0)
+            first = i;
+        if (inb && first_bridge < 0)
+            first_bridge = i;
+        char s1[400], s2[400];
+        site_str(&x->cur, s1, sizeof s1);
+        if (x->have_prev)
+            site_str(&x->prev, s2, sizeof s2);
+        else
+            snprintf(s2, sizeof s2, "(the tool kept no earlier access)");
+        if (ol + 2 < sizeof rc->others)
+            ol += (size_t)snprintf(rc->others + ol, sizeof rc->others - ol, "%s: %s | %s\n", field, s1, s2);
+        result_event(r, t_end, hg ? "helgrind" : "tsan", "data race on %s", field);
+    }
+    int pick = first_bridge >= 0 ? first_bridge : first;
+
+    /* how the run itself ended */
+    enum hvsim_verdict end = V_PASS;
+    char why[600] = "", detail[3000] = "";
+    if (killed) {
+        end = thr_judge_end(c, b->hv, &rg, THR_END_KILLED, r, why, sizeof why, detail, sizeof detail);
+        snprintf(why + strlen(why), sizeof why - strlen(why), "; killed after the hard time limit");
+    } else if (WIFSIGNALED(st)) {
+        end = V_CRASH;
+        r->signal = WTERMSIG(st);
+        snprintf(why, sizeof why, "the threads process died of signal %d", r->signal);
+    } else if (WEXITSTATUS(st) == RT_EXIT_HANG) {
+        end = thr_judge_end(c, b->hv, &rg, THR_END_HANG, r, why, sizeof why, detail, sizeof detail);
+    } else if (WEXITSTATUS(st) == RT_EXIT_QUIESCENT) {
+        end = thr_judge_end(c, b->hv, &rg, THR_END_QUIESCENT, r, why, sizeof why, detail, sizeof detail);
+    } else if (WEXITSTATUS(st) == RT_EXIT_WRONG) {
+        end = V_WRONG_VALUE;
+        for (unsigned i = 0; i < c->ncpus && i < HVSIM_CPUS; i++)
+            if (rg.ctl->cpu[i].state == HVSIM_CPU_WRONG) {
+                r->cpu = (int)i;
+                snprintf(why, sizeof why, "cpu%u read 0x%llx and got 0x%llx; the device register holds 0x%llx",
+                         i, (unsigned long long)rg.ctl->cpu[i].wrong_addr,
+                         (unsigned long long)rg.ctl->cpu[i].got, (unsigned long long)rg.ctl->cpu[i].want);
+            }
+    } else if (WEXITSTATUS(st) != RT_EXIT_DONE) {
+        end = V_CRASH;
+        snprintf(why, sizeof why, "the threads process exited with status %d", WEXITSTATUS(st));
+    } else {
+        snprintf(why, sizeof why, "all %u CPUs completed their accesses", c->ncpus);
+    }
+    rc->hang = end == V_HANG_STALE_READ || end == V_TIMEOUT || end == V_LOST_WAKEUP;
+    snprintf(rc->run_end, sizeof rc->run_end, "%s: %s", verdict_name(end), why);
+    if (end != V_PASS)
+        result_event(r, t_end, "threads", "%s: %s", verdict_name(end), why);
+
+    if (pick >= 0) {
+        struct thr_report *x = &R[pick];
+        r->verdict = V_DATA_RACE;
+        uint64_t off = 0;
+        int inb;
+        name_location(x, base, c->v.layout_old, rc->field, sizeof rc->field, &off, &inb);
+        rc->in_bridge = inb;
+        rc->offset = off;
+        fill_site(&rc->site[0], &x->cur);
+        if (x->have_prev)
+            fill_site(&rc->site[1], &x->prev);
+        snprintf(rc->tool_text, sizeof rc->tool_text, "%s", x->text);
+        /* the hypervisor-side site is the one a person fixes first */
+        const struct thr_access *h = !strcmp(x->cur.role, "hypervisor") || !x->have_prev ? &x->cur : &x->prev;
+        snprintf(r->function, sizeof r->function, "%s", h->function);
+        snprintf(r->file, sizeof r->file, "%s", base_name(h->file));
+        r->line = h->line;
+        char s1[400], s2[400];
+        site_str(&x->cur, s1, sizeof s1);
+        if (x->have_prev)
+            site_str(&x->prev, s2, sizeof s2);
+        else
+            snprintf(s2, sizeof s2, "an earlier access the tool did not keep");
+        snprintf(r->summary, sizeof r->summary, "%s: data race on %s%s: %s:%d %s vs %s:%d %s%s",
+                 rc->tool, inb ? "" : "", rc->field, rc->site[0].file, rc->site[0].line, rc->site[0].kind,
+                 x->have_prev ? rc->site[1].file : "?", x->have_prev ? rc->site[1].line : 0,
+                 x->have_prev ? rc->site[1].kind : "", rc->hang ? "; then the run hung" : "");
+        snprintf(r->text, sizeof r->text,
+                 "%s reports a data race on %s%s between\n  %s\nand\n  %s\n"
+                 "%u distinct race(s) in the code under test, %u in hvsim's runtime, %u report(s) of "
+                 "another kind%s; run end: %s.\n%s",
+                 rc->tool, rc->field, inb ? " (struct virtio_bridge)" : "", s1, s2, rc->nraces,
+                 rc->nharness, rc->nother,
+                 hg ? (rc->natomic_pairs ? ", atomic-vs-atomic pairs set aside (not races in C11)" : "") : "",
+                 rc->run_end, rc->nraces > 1 ? "All races:\n" : "");
+        if (rc->nraces > 1)
+            snprintf(r->text + strlen(r->text), sizeof r->text - strlen(r->text), "%s", rc->others);
+    } else {
+        r->verdict = end;
+        snprintf(r->summary, sizeof r->summary, "%s: no data race reported; %s", rc->tool, why);
+        snprintf(r->text, sizeof r->text,
+                 "%s reported no data race in the code under test (%u report(s) of another kind, %u in "
+                 "hvsim's runtime, %u suppressed%s). Run end: %s: %s",
+                 rc->tool, rc->nother, rc->nharness, rc->suppressed,
+                 hg && rc->natomic_pairs ? ", atomic-vs-atomic pairs set aside" : "", verdict_name(end),
+                 detail[0] ? detail : why);
+        if (rc->nother + rc->nharness > 0)
+            for (int i = 0; i < nrep; i++)
+                if (!R[i].is_race || R[i].cur.harness || R[i].prev.harness) {
+                    snprintf(rc->tool_text, sizeof rc->tool_text, "%s", R[i].text);
+                    break;
+                }
+    }
+    if (getenv("HVSIM_THREADS_KEEP")) {
+        snprintf(rc->logdir, sizeof rc->logdir, "%s", logdir);
+    } else {
+        rm_rf(logdir);
+    }
+    free(R);
+    if (toollog != outlog)
+        free(toollog);
+    free(outlog);
+    region_destroy(&rg);
+    r->wall_ms = (now_ns() - t0) / 1000000ull;
+    return 0;
+}
+
+/* Prepare the runcfg copy the threads build uses: the force-included
+ * atomics header goes with the code under test's own flags. */
+static int threads_cfg(const struct hvsim_runcfg *c, struct hvsim_runcfg *t, char *err, size_t errlen)
+{
+    memcpy(t, c, sizeof *t);
+    if (getenv("HVSIM_THREADS_NO_MODEL") && *getenv("HVSIM_THREADS_NO_MODEL") == '1') {
+        /* the raw tool, without hvsim's atomics/fence model (for comparison) */
+        if (strcmp(c->v.arch, "x86_64")) {
+            snprintf(err, errlen, "the %s engine runs x86_64 builds only", c->engine);
+            return -1;
+        }
+        return 0;
+    }
+    char inc[600];
+    snprintf(inc, sizeof inc, "-include %s/sim/runtime/threads/%s", hvsim_home(),
+             is_helgrind(c) ? "hg_atomics.h" : "tsan_atomics.h");
+    size_t need = strlen(inc) + 1 + strlen(c->extra_cflags) + 1;
+    if (need > sizeof t->extra_cflags) {
+        snprintf(err, errlen, "extra compiler flags too long for the threads build");
+        return -1;
+    }
+    snprintf(t->extra_cflags, sizeof t->extra_cflags, "%s%s%s", inc, c->extra_cflags[0] ? " " : "",
+             c->extra_cflags);
+    if (strcmp(c->v.arch, "x86_64")) {
+        snprintf(err, errlen, "the %s engine runs x86_64 builds only (ThreadSanitizer and Valgrind run "
+                              "natively, not under qemu-user)", c->engine);
+        return -1;
+    }
+    return 0;
+}
+
+int threads_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, struct engine_info *info,
+                        char *err, size_t errlen)
+{
+    struct hvsim_runcfg *t = malloc(sizeof *t);
+    if (!t) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (threads_cfg(c, t, err, errlen) < 0) {
+        free(t);
+        return -1;
+    }
+    if (is_helgrind(c)) {
+        char *argv[] = { "sh", "-c", "command -v valgrind >/dev/null", 0 };
+        pid_t p = fork();
+        int st = 1;
+        if (p == 0) {
+            execvp("sh", argv);
+            _exit(127);
+        }
+        if (p > 0)
+            waitpid(p, &st, 0);
+        if (st != 0) {
+            snprintf(err, errlen, "valgrind is not installed (apt-get install valgrind)");
+            free(t);
+            return -1;
+        }
+    }
+    struct build_out b;
+    if (build_participants(t, is_helgrind(c) ? BUILD_THREADS : BUILD_TSAN, &b, err, errlen) < 0) {
+        snprintf(info->buildlog, sizeof info->buildlog, "%s", b.log);
+        free(t);
+        return -2;
+    }
+    info->hv_text_hash = b.hv_text_hash;
+    info->be_text_hash = b.be_text_hash;
+    snprintf(info->binary, sizeof info->binary, "%s", b.hv);
+    static struct run_result r;
+    for (unsigned i = 0; i < c->runs; i++) {
+        if (one_run(t, &b, c->seed + i, &r, err, errlen) < 0) {
+            free(t);
+            return -1;
+        }
+        if (cb(&r, ud))
+            break;
+    }
+    free(t);
+    return 0;
+}
+
+/* ---- the comparison (issue 8) --------------------------------------------- */
+struct cmp_capture { struct run_result r; int got; };
+
+static int cmp_cb(const struct run_result *r, void *ud)
+{
+    struct cmp_capture *k = ud;
+    memcpy(&k->r, r, sizeof *r);
+    k->got = 1;
+    return 1;
+}
+
+int threads_compare_table(json_t **out)
+{
+    static const struct { const char *wait, *wake; } var[] = {
+        { "plain", "fence" }, { "volatile", "fence" }, { "acquire", "fence" }, { "acquire", "nofence" },
+    };
+    static const char *const eng[] = { "tsan", "helgrind" };
+    struct hvsim_runcfg *c = malloc(sizeof *c);
+    struct cmp_capture *k = malloc(sizeof *k);
+    if (!c || !k) {
+        free(c);
+        free(k);
+        return -1;
+    }
+    json_t *rows = json_array();
+    int rc = 0;
+    for (size_t v = 0; v < sizeof var / sizeof var[0]; v++)
+        for (size_t e = 0; e < sizeof eng / sizeof eng[0]; e++) {
+            options_default_run(c); /* exactly what `hvsim run` starts from */
+            snprintf(c->engine, sizeof c->engine, "%s", eng[e]);
+            snprintf(c->v.cc, sizeof c->v.cc, "gcc");
+            snprintf(c->v.opt, sizeof c->v.opt, "O2");
+            snprintf(c->v.relax, sizeof c->v.relax, "none");
+            snprintf(c->v.wait, sizeof c->v.wait, "%s", var[v].wait);
+            snprintf(c->v.wake, sizeof c->v.wake, "%s", var[v].wake);
+            c->runs = 1;
+            char cli[300], err[1024] = "";
+            snprintf(cli, sizeof cli, "hvsim run --engine %s --cc gcc --opt O2 --relax none --wait %s --wake %s",
+                     eng[e], var[v].wait, var[v].wake);
+            struct engine_info info;
+            memset(&info, 0, sizeof info);
+            memset(k, 0, sizeof *k);
+            int r = threads_engine_runs(c, cmp_cb, k, &info, err, sizeof err);
+            char variant[64];
+            snprintf(variant, sizeof variant, "wait=%s wake=%s", var[v].wait, var[v].wake);
+            json_t *row = json_object();
+            json_object_set_new(row, "variant", json_string(variant));
+            json_object_set_new(row, "engine", json_string(e ? "helgrind (gcc)" : "tsan (gcc)"));
+            json_object_set_new(row, "command", json_string(cli));
+            if (r < 0 || !k->got) {
+                json_object_set_new(row, "finding", json_string(r == -2 ? "BUILD_ERROR" : "HARNESS_ERROR"));
+                json_object_set_new(row, "summary", json_string(err));
+                rc = -1;
+            } else {
+                char f[200];
+                if (k->r.verdict == V_DATA_RACE)
+                    snprintf(f, sizeof f, "DATA_RACE on %s%s", k->r.race.field, k->r.race.hang ? " + hang" : "");
+                else
+                    snprintf(f, sizeof f, "%s", verdict_name(k->r.verdict));
+                json_object_set_new(row, "finding", json_string(f));
+                json_object_set_new(row, "verdict", json_string(verdict_name(k->r.verdict)));
+                json_object_set_new(row, "summary", json_string(k->r.summary));
+                json_object_set_new(row, "races", json_string(k->r.race.others));
+                json_object_set_new(row, "harness_findings", json_integer(k->r.race.nharness));
+                json_object_set_new(row, "run_end", json_string(k->r.race.run_end));
+                json_object_set_new(row, "tool_command", json_string(k->r.race.command));
+            }
+            json_array_append_new(rows, row);
+        }
+    free(c);
+    free(k);
+    *out = rows;
+    return rc;
+}

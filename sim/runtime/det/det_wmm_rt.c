@@ -1,0 +1,206 @@
+/* sim/runtime/det/det_wmm_rt.c — the arm/riscv models (det_wmm.h) in the
+ * participant runtime.
+ *
+ * The code under test loads from the bridge page M directly, so a load's
+ * value must be in M before it executes: the load hook (a scheduling point)
+ * chooses which message of each granule the load reads — a logged decision,
+ * replayed like the others — and writes it into M with the holder's own
+ * buffered bytes over it.  Stores join the holder's buffer (det_wmm.h) and
+ * land in memory when a drain commits them: the scheduler's drain action
+ * names a buffer, a second decision names which of its committable entries
+ * (default: the oldest, as under tso).  Every landing goes back to
+ * det_runtime.c (det_rt_landed) so spinners reading it wake. */
+#include "det_rt.h"
+#include "det_model.h"
+#include "det_wmm.h"
+#include "det_wmm_rt.h"
+#include "runtime/common/futex.h"
+
+/* post-view of the read half of the running RMW (a failed CAS acquires it) */
+static __thread uint32_t rmw_post;
+
+/* Bytes of M this thread set to a stale message for its last load.  Between
+ * accesses M must be G with the holder's own stores over it (what the
+ * uninstrumented runtime, the protocol oracle and the next holder see), so
+ * they are put back at the thread's next scheduling point (det_wmm_settle). */
+#define DIRTY_MAX 16
+static __thread uint32_t dirty_off[DIRTY_MAX], dirty_n[DIRTY_MAX], ndirty, dirty_all;
+
+void det_wmm_settle(void)
+{
+    if (!ndirty && !dirty_all)
+        return;
+    if (dirty_all)
+        det_recompute(det_S, det_M, det_self, 0, HVSIM_BRIDGE_PAGE);
+    else
+        for (uint32_t i = 0; i < ndirty; i++)
+            det_recompute(det_S, det_M, det_self, dirty_off[i], dirty_n[i]);
+    ndirty = dirty_all = 0;
+}
+
+static void dirty(uint32_t off, uint32_t n)
+{
+    if (ndirty == DIRTY_MAX) {
+        dirty_all = 1;
+        return;
+    }
+    dirty_off[ndirty] = off;
+    dirty_n[ndirty++] = n;
+}
+
+int det_wmm_choose(uint64_t opts)
+{
+    struct det_shm *S = det_S;
+    int n = __builtin_popcountll(opts), def = __builtin_ctzll(opts), a = def;
+    if (n < 2 || S->step >= S->max_steps)
+        return def;
+    uint32_t step = S->step;
+    if (step < S->prefix_len) {
+        int p = S->prefix[step];
+        if (p != DET_ACT_DEFAULT && p >= DET_ACT_CHOICE && p < DET_ACT_CHOICE + 64 &&
+            (opts >> (p - DET_ACT_CHOICE) & 1))
+            a = p - DET_ACT_CHOICE;
+        else if (!S->prefix_soft && p != DET_ACT_DEFAULT)
+            S->diverged = 1;
+    } else if (S->strategy == DET_RANDOM ||
+               (S->strategy == DET_PCT && splitmix64(&S->rng) % 1000 < S->drain_permille)) {
+        /* uniform among the options (pct: only at its drain rate, else the default) */
+        uint64_t k = splitmix64(&S->rng) % (uint64_t)n;
+        for (a = def; k; k--)
+            a = __builtin_ctzll(opts & ~((2ull << a) - 1));
+    }
+    struct det_logent *l = &S->log[step];
+    l->opts = opts;
+    l->chosen = (uint8_t)(DET_ACT_CHOICE + a);
+    l->cur = (uint8_t)det_self;
+    l->cur_cand = 1;
+    l->kind = 1;
+    S->step++;
+    S->nlog = S->step;
+    return a;
+}
+
+/* Tell the runtime about every write the model made land since the clock
+ * read before_clock, oldest first. */
+static void landed(uint32_t before_clock)
+{
+    struct det_shm *S = det_S;
+    struct det_wmm *W = &S->wmm;
+    if (W->clock == before_clock)
+        return;
+    if (W->full) {
+        det_rt_landed(det_self, 0, HVSIM_BRIDGE_PAGE, 0);
+        return;
+    }
+    /* messages are appended in landing order; base messages (tid 0xff) are no writes */
+    uint32_t i = W->nmsg;
+    while (i > 0 && (W->msg[i - 1].tid == 0xff || W->msg[i - 1].ts > before_clock))
+        i--;
+    for (; i < W->nmsg; i++) {
+        struct wmm_msg *m = &W->msg[i];
+        if (m->tid == 0xff)
+            continue;
+        uint64_t v;
+        memcpy(&v, m->val, 8);
+        det_rt_landed(m->tid, m->g * WMM_GRAN, WMM_GRAN, v);
+    }
+}
+
+void det_wmm_drain(int t, int choose)
+{
+    struct det_shm *S = det_S;
+    if (!S->t[t].sb_n)
+        return;
+    uint32_t i = 0;
+    if (choose) {
+        uint64_t m = wmm_committable(S, t);
+        /* a schedule letter names at most DET_CHOICE_MAX options */
+        m &= DET_CHOICE_MAX >= 64 ? ~0ull : (1ull << DET_CHOICE_MAX) - 1;
+        i = (uint32_t)det_wmm_choose(m);
+    }
+    uint32_t c = S->wmm.clock;
+    wmm_commit(S, t, i);
+    landed(c);
+}
+
+void det_wmm_load(uint32_t off, uint32_t n, int mo)
+{
+    struct det_shm *S = det_S;
+    int t = det_self;
+    uint32_t c0 = S->wmm.clock;
+    wmm_load_pre(S, t, mo);
+    landed(c0);
+    uint32_t post = S->wmm.v[t].vrnew;
+    /* a thread that keeps re-reading unchanged values (a spinner) reads the
+     * newest: a stale value read forever is no fair execution */
+    int fresh = S->t[t].spinning;
+    det_wmm_settle();
+    while (n) {
+        uint32_t k = WMM_GRAN - off % WMM_GRAN;
+        if (k > n)
+            k = n;
+        if (!wmm_forwarded(S, t, off, k)) {
+            uint32_t cand[WMM_CANDS];
+            int nc = wmm_cands(S, t, off / WMM_GRAN, cand, WMM_CANDS);
+            int a = fresh || nc < 2 ? 0 : det_wmm_choose((1ull << nc) - 1);
+            post = wmm_max(post, wmm_take(S, det_M, t, off, k, cand[a]));
+            if (a)
+                dirty(off, k);
+        }
+        off += k;
+        n -= k;
+    }
+    c0 = S->wmm.clock;
+    wmm_load_post(S, t, mo, post);
+    landed(c0);
+}
+
+void det_wmm_store(uint32_t off, const uint8_t *v, uint32_t n, int mo)
+{
+    struct det_shm *S = det_S;
+    uint32_t c = S->wmm.clock;
+    int rel = wmm_store_pre(S, det_self, mo);
+    wmm_store(S, det_M, det_self, off, v, n, rel);
+    landed(c);
+}
+
+void det_wmm_fence(int mo)
+{
+    struct det_shm *S = det_S;
+    uint32_t c = S->wmm.clock;
+    wmm_fence(S, det_self, wmm_c11_fence(S, mo));
+    landed(c);
+}
+
+void det_wmm_rmw_pre(uint32_t off, uint32_t n, int mo)
+{
+    struct det_shm *S = det_S;
+    uint32_t c = S->wmm.clock;
+    wmm_rmw_pre(S, det_self, off, n, mo);
+    landed(c);
+    rmw_post = wmm_rmw_read(S, det_M, det_self, off, n);
+}
+
+void det_wmm_rmw_write(uint32_t off, const uint8_t *v, uint32_t n, int mo)
+{
+    struct det_shm *S = det_S;
+    uint32_t c = S->wmm.clock;
+    wmm_rmw_write(S, det_M, det_self, off, v, n, mo);
+    landed(c);
+}
+
+void det_wmm_rmw_fail(int mo)
+{
+    struct det_shm *S = det_S;
+    uint32_t c = S->wmm.clock;
+    wmm_load_post(S, det_self, mo, rmw_post);
+    landed(c);
+}
+
+void det_wmm_sync(void)
+{
+    struct det_shm *S = det_S;
+    uint32_t c = S->wmm.clock;
+    wmm_sync(S, det_self);
+    landed(c);
+}

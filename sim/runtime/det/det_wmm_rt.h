@@ -1,0 +1,34 @@
+/* sim/runtime/det/det_wmm_rt.h — the arm/riscv models (det_wmm.h) in the
+ * participant runtime: det_runtime.c calls these from its access paths when
+ * S->model is DM_ARM or DM_RISCV, always holding the token. */
+#ifndef HVSIM_DET_WMM_RT_H
+#define HVSIM_DET_WMM_RT_H
+
+#include <stdint.h>
+
+/* A value choice (which message a load reads, which buffered store commits):
+ * logged and replayed like the other decisions; opts bit i = option i;
+ * returns the option taken (default: the lowest). */
+int det_wmm_choose(uint64_t opts);
+/* Before a plain (mo -1) or atomic load of [off, off+n) executes: M gets the
+ * chosen message for every granule it touches. */
+void det_wmm_load(uint32_t off, uint32_t n, int mo);
+/* A store of order mo (-1 plain) that executed: into the buffer. */
+void det_wmm_store(uint32_t off, const uint8_t *v, uint32_t n, int mo);
+void det_wmm_fence(int mo);
+/* An RMW: before it (commits, M = the newest value), its write, or its failure (CAS). */
+void det_wmm_rmw_pre(uint32_t off, uint32_t n, int mo);
+void det_wmm_rmw_write(uint32_t off, const uint8_t *v, uint32_t n, int mo);
+void det_wmm_rmw_fail(int mo);
+/* Commit one entry of t's buffer: the oldest, or (choose) any that may commit now. */
+void det_wmm_drain(int t, int choose);
+/* Put back the bytes of M a stale load set (M = G + own stores again). */
+void det_wmm_settle(void);
+/* A kernel entry, a private atomic, a wakeup: drain, then see everything committed. */
+void det_wmm_sync(void);
+
+/* det_runtime.c: a write of thread t landed in global memory (spinners
+ * reading it wake, the drain is counted and traced). */
+void det_rt_landed(int t, uint32_t off, uint32_t n, uint64_t val);
+
+#endif
