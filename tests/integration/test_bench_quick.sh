@@ -1,4 +1,5 @@
 #!/bin/sh
+# hvsim-test: alone
 # tests/integration/test_bench_quick.sh — `hvsim bench --quick` end to end.
 #
 # Runs build/hvsim bench --quick --out $tmp and checks that bench.json is

@@ -10,7 +10,7 @@ mkdir -p "$W"
 install_to "$P"
 for f in bin/hvsim include/hvsim/platform.h include/hvsim/bridge.h include/hvsim/virtio_mmio.h \
          lib/pkgconfig/hvsim.pc share/man/man1/hvsim.1 share/hvsim/sim/runtime/native/hv_main.c \
-         share/hvsim/hv/handler.c share/hvsim/backend/daemon.c share/hvsim/configs/seed_hang.hvs \
+         share/hvsim/hv/handler.c share/hvsim/backend/daemon.c share/hvsim/scenarios/seed_hang.hvs \
          share/hvsim/sim/include/hvsim/platform.h; do
   [ -e "$P/$f" ] || fail "make install did not install $f"
 done

@@ -1,4 +1,5 @@
 #!/bin/sh
+# hvsim-test: alone
 # test_kill_hvsim.sh — hvsim itself is killed in the middle of a run.
 #  1. SIGKILL: hvsim cannot clean up; its participants must die through
 #     PR_SET_PDEATHSIG within 2 s, and the memfd goes with them.

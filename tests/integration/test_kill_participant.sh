@@ -1,4 +1,5 @@
 #!/bin/sh
+# hvsim-test: alone
 # test_kill_participant.sh — a participant dies or stops in the middle of a run.
 #  1. SIGKILL the hypervisor child: verdict CRASH naming SIGKILL, exit 1.
 #  2. SIGKILL the backend child: the same, for the backend.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# hvsim-test: alone
 # test_leak_runs.sh — many runs in one hvsim process leak nothing.
 #  1. 60 PASS runs (wait volatile): hvsim's open fds and memfds, sampled while
 #     it runs, do not grow from run to run; no zombie children pile up.

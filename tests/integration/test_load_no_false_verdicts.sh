@@ -1,4 +1,5 @@
 #!/bin/sh
+# hvsim-test: alone
 # test_load_no_false_verdicts.sh — the short version of tools/stress_check.sh:
 # LOAD_RUNS (default 240) seeded native runs of the correct variants (wait
 # volatile/acquire, wake fence, gcc/clang, O2) while stress-ng --cpu 2 loads
