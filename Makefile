@@ -29,7 +29,7 @@ LIB_OBJ      := $(filter-out $(BUILD)/obj/sim/cli/main.o,$(HARNESS_OBJ))
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps deps-test run test unit integration bench check-asan check-tsan clean install fuzz
+.PHONY: all deps deps-test run test unit integration bench check-asan check-tsan check-layout clean install fuzz
 all: $(BUILD)/hvsim
 
 deps:
@@ -62,6 +62,13 @@ integration: $(BUILD)/hvsim
 
 test: deps $(BUILD)/hvsim $(UNIT_BIN)
 	@BUILD=$(BUILD) tests/run.sh
+
+# Layout rules (issue 19): no include or link cycle between files or folders
+# of sim/, no file over 600 lines, no function over 80, unless the file says
+# why (`/* layout: reason */`); tools/layout_allow.txt lists the known
+# offenders.  tests/integration/test_layout_rules.sh runs it in `make test`.
+check-layout: $(BUILD)/hvsim
+	@tools/check_layout.sh $(CURDIR) tools/layout_allow.txt $(BUILD)/obj
 
 bench: deps $(BUILD)/hvsim
 	$(BUILD)/hvsim bench --out reports
