@@ -118,7 +118,8 @@ FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitiz
               -Isim/include -Isim -I.
 FUZZ_BIN   := build/fuzz/fuzz_scenario build/fuzz/fuzz_report build/fuzz/fuzz_replay
 fuzz: $(FUZZ_BIN)
-build/fuzz/fuzz_scenario: tests/fuzz/fuzz_scenario.c sim/config/scenario.c sim/config/runcfg.c sim/build/usercode.c
+build/fuzz/fuzz_scenario: tests/fuzz/fuzz_scenario.c sim/config/scenario.c sim/config/runcfg.c \
+                          sim/config/runcfg_defaults.c sim/config/device_model.c sim/build/usercode.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@
 build/fuzz/fuzz_report: tests/fuzz/fuzz_report.c sim/report/report.c sim/report/report_md.c \
@@ -145,7 +146,7 @@ HVSIM_SHARE := sim/include/hvsim sim/runtime/common sim/runtime/native sim/runti
 install: $(BUILD)/hvsim
 	@set -e; d="$(DESTDIR)$(PREFIX)"; \
 	install -d "$$d/bin" "$$d/include/hvsim" "$$d/lib/pkgconfig" "$$d/share/man/man1" \
-	           "$$d/share/hvsim/sim/config" "$$d/share/doc/hvsim"; \
+	           "$$d/share/doc/hvsim"; \
 	install -m 755 $(BUILD)/hvsim "$$d/bin/hvsim"; \
 	install -m 644 sim/include/hvsim/platform.h sim/include/hvsim/bridge.h \
 	               sim/include/hvsim/virtio_mmio.h "$$d/include/hvsim/"; \
@@ -153,7 +154,6 @@ install: $(BUILD)/hvsim
 	  install -d "$$d/share/hvsim/$$s"; \
 	  find "$$s" -maxdepth 1 -type f ! -name '*.a' ! -name '*.o' -exec cp -p {} "$$d/share/hvsim/$$s/" \; ; \
 	done; \
-	install -m 644 sim/config/runcfg.h "$$d/share/hvsim/sim/config/"; \
 	install -m 644 docs/hvsim.1 "$$d/share/man/man1/hvsim.1"; \
 	install -m 644 docs/porting.md docs/scenarios.md "$$d/share/doc/hvsim/"; \
 	v=$$(sed -n 's/^#define HVSIM_PLATFORM_VERSION \([0-9][0-9]*\).*/\1/p' sim/include/hvsim/platform.h); \
