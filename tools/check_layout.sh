@@ -235,6 +235,8 @@ END {
     }
     while ((getline line < links) > 0) {
         split(line, lk, " ")
+        # an object whose source is gone (moved or deleted) is stale, not code
+        if (!((lk[1] ".c") in known) || !((lk[2] ".c") in known)) continue
         if (!(("l", lk[1], lk[2]) in E)) { E["l", lk[1], lk[2]] = 1; WHY["l", lk[1], lk[2]] = "uses " lk[3] }
         NODES["l", lk[1]] = 1; NODES["l", lk[2]] = 1
     }

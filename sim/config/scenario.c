@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 
 #include "scenario.h"
-#include "build/usercode.h"
+#include "usercode.h"
 
 #define MAXTOK 64
 #define MAX_FILE (1u << 20)
