@@ -24,7 +24,10 @@ endif
 HARNESS_DIRS := sim/util sim/config sim/build sim/engine sim/engine/native sim/engine/det sim/engine/threads \
                 sim/verdict sim/evidence sim/report sim/matrix sim/bench sim/cli
 HARNESS_SRC  := $(foreach d,$(HARNESS_DIRS),$(wildcard $(d)/*.c))
-HARNESS_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,$(HARNESS_SRC))
+# Generated at build time: the report page, edited as sim/report/report.html
+# and turned into C strings by tools/embed_html.sh.
+GEN_OBJ      := $(BUILD)/obj/gen/report_html_tpl.o
+HARNESS_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,$(HARNESS_SRC)) $(GEN_OBJ)
 LIB_OBJ      := $(filter-out $(BUILD)/obj/sim/cli/main.o,$(HARNESS_OBJ))
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
@@ -36,6 +39,14 @@ deps:
 	@tools/deps.sh all
 
 $(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HCC) $(HCFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/gen/report_html_tpl.c: sim/report/report.html tools/embed_html.sh
+	@mkdir -p $(dir $@)
+	tools/embed_html.sh sim/report/report.html > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
 	$(HCC) $(HCFLAGS) -MMD -MP -c $< -o $@
 
@@ -122,8 +133,7 @@ build/fuzz/fuzz_scenario: tests/fuzz/fuzz_scenario.c sim/config/scenario.c sim/c
                           sim/config/runcfg_defaults.c sim/config/device_model.c sim/config/usercode.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@
-build/fuzz/fuzz_report: tests/fuzz/fuzz_report.c sim/report/report.c sim/report/report_md.c \
-                        sim/report/report_junit.c sim/report/report_html.c sim/report/report_sarif.c \
+build/fuzz/fuzz_report: tests/fuzz/fuzz_report.c $(wildcard sim/report/*.c) build/gen/report_html_tpl.c \
                         sim/util/outpath.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ -ljansson
