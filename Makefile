@@ -129,8 +129,7 @@ FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitiz
               -Isim/include -Isim -I.
 FUZZ_BIN   := build/fuzz/fuzz_scenario build/fuzz/fuzz_report build/fuzz/fuzz_replay
 fuzz: $(FUZZ_BIN)
-build/fuzz/fuzz_scenario: tests/fuzz/fuzz_scenario.c sim/config/scenario.c sim/config/runcfg.c \
-                          sim/config/runcfg_defaults.c sim/config/device_model.c sim/config/usercode.c
+build/fuzz/fuzz_scenario: tests/fuzz/fuzz_scenario.c $(wildcard sim/config/*.c)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@
 build/fuzz/fuzz_report: tests/fuzz/fuzz_report.c $(wildcard sim/report/*.c) build/gen/report_html_tpl.c \
