@@ -16,6 +16,9 @@
 #   dircycle:sim/a,sim/b         the same between folders
 #   linkcycle:sim/a/x,sim/a/y    objects that use each other's symbols (with
 #                                OBJ only: see below)
+#   boundary:sim/runtime/x.c     participant code (sim/runtime, compiled into
+#                                the participants) includes hvsim's own code
+#                                (sim/ outside sim/runtime and sim/include)
 #
 # A reason in the file itself, one line `/* layout: <reason> */`, exempts:
 # inside a function's body, that function; outside every function body, the
@@ -226,6 +229,11 @@ END {
             inc = line; sub(/^[^"]*"/, "", inc); sub(/".*/, "", inc)
             to = resolve(f, inc)
             if (to == "" || to !~ /^sim\//) continue
+            # the line between hvsim and the participants: code compiled
+            # into the participants includes only participant code and the
+            # contract (sim/include)
+            if (f ~ /^sim\/runtime\// && to !~ /^sim\/(runtime|include)\//)
+                offend("boundary:" f, "participant code includes hvsim'"'"'s " to)
             a = module(f); b = module(to)
             if (a != b && !(("m", a, b) in E)) { E["m", a, b] = 1; WHY["m", a, b] = f " includes " to }
             a = dirname(f); b = dirname(to)

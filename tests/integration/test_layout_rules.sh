@@ -16,7 +16,11 @@ trap 'rm -rf "$TMP"' EXIT INT TERM
 fail() { echo "FAIL: layout rules: $*"; [ -f "$TMP/out" ] && sed 's/^/  | /' "$TMP/out"; exit 1; }
 
 # ---- a tree with one of each offence ---------------------------------------
-T="$TMP/tree"; mkdir -p "$T/sim/a" "$T/sim/b" "$T/sim/c"
+T="$TMP/tree"; mkdir -p "$T/sim/a" "$T/sim/b" "$T/sim/c" "$T/sim/runtime/x" "$T/sim/include/hv"
+# participant code may include participant code and the contract, not hvsim
+printf '#include "a/x.h"\n' > "$T/sim/runtime/x/bad.c"
+printf '#include "hv/api.h"\n#include "runtime/x/ok.h"\n' > "$T/sim/runtime/x/ok.c"
+: > "$T/sim/runtime/x/ok.h"; : > "$T/sim/include/hv/api.h"
 # include cycle a/x <-> b/y (and so folders a <-> b); x.c and y.c call each
 # other through headers neither includes: c/api.h (link cycle only)
 printf '#include "b/y.h"\nint x(void);\n' > "$T/sim/a/x.h"
@@ -51,16 +55,17 @@ if command -v "$CC" >/dev/null 2>&1; then
 fi
 sh "$CHECK" "$T" /dev/null $OBJARG > "$TMP/out" 2>&1; rc=$?
 [ $rc -eq 1 ] || fail "fixture tree: exit $rc, want 1"
-for k in "sim/a/fn.c:too_long " "sim/b/big.c " "cycle:sim/a/x,sim/b/y " "dircycle:sim/a,sim/b "; do
+for k in "sim/a/fn.c:too_long " "sim/b/big.c " "cycle:sim/a/x,sim/b/y " "dircycle:sim/a,sim/b " \
+         "boundary:sim/runtime/x/bad.c "; do
     grep -q "^NEW  *$k" "$TMP/out" || fail "fixture tree: no offender '$k'"
 done
 [ -n "$OBJARG" ] && { grep -q '^NEW  *linkcycle:sim/c/p,sim/c/q ' "$TMP/out" || fail "fixture tree: no link cycle"; }
 grep -q 'too_long  *function of 81 lines' "$TMP/out" || fail "fixture tree: too_long's length"
-for k in just_fits excused big_ok tbl; do
+for k in just_fits excused big_ok tbl ok.c; do
     grep -q "$k" "$TMP/out" && fail "fixture tree: '$k' reported"
 done
 n=$(grep -c '^NEW' "$TMP/out")
-want=4; [ -n "$OBJARG" ] && want=5
+want=5; [ -n "$OBJARG" ] && want=6
 [ "$n" -eq $want ] || fail "fixture tree: $n offenders, want $want"
 
 # the same offenders allowed, plus one stale entry: exit 0, STALE printed
