@@ -24,18 +24,29 @@ endif
 HARNESS_DIRS := sim/util sim/config sim/build sim/engine sim/engine/native sim/engine/det sim/engine/threads \
                 sim/verdict sim/evidence sim/report sim/matrix sim/bench sim/cli
 HARNESS_SRC  := $(foreach d,$(HARNESS_DIRS),$(wildcard $(d)/*.c))
-HARNESS_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,$(HARNESS_SRC))
+# Generated at build time: the report page, edited as sim/report/report.html
+# and turned into C strings by tools/embed_html.sh.
+GEN_OBJ      := $(BUILD)/obj/gen/report_html_tpl.o
+HARNESS_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,$(HARNESS_SRC)) $(GEN_OBJ)
 LIB_OBJ      := $(filter-out $(BUILD)/obj/sim/cli/main.o,$(HARNESS_OBJ))
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps deps-test run test unit integration bench check-asan check-tsan clean install fuzz
+.PHONY: all deps deps-test run test unit integration bench check-asan check-tsan check-layout clean install fuzz
 all: $(BUILD)/hvsim
 
 deps:
 	@tools/deps.sh all
 
 $(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HCC) $(HCFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/gen/report_html_tpl.c: sim/report/report.html tools/embed_html.sh
+	@mkdir -p $(dir $@)
+	tools/embed_html.sh sim/report/report.html > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
 	$(HCC) $(HCFLAGS) -MMD -MP -c $< -o $@
 
@@ -62,6 +73,13 @@ integration: $(BUILD)/hvsim
 
 test: deps $(BUILD)/hvsim $(UNIT_BIN)
 	@BUILD=$(BUILD) tests/run.sh
+
+# Layout rules (issue 19): no include or link cycle between files or folders
+# of sim/, no file over 600 lines, no function over 80, unless the file says
+# why (`/* layout: reason */`); tools/layout_allow.txt lists the known
+# offenders.  tests/integration/test_layout_rules.sh runs it in `make test`.
+check-layout: $(BUILD)/hvsim
+	@tools/check_layout.sh $(CURDIR) tools/layout_allow.txt $(BUILD)/obj
 
 bench: deps $(BUILD)/hvsim
 	$(BUILD)/hvsim bench --out reports
@@ -111,11 +129,10 @@ FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitiz
               -Isim/include -Isim -I.
 FUZZ_BIN   := build/fuzz/fuzz_scenario build/fuzz/fuzz_report build/fuzz/fuzz_replay
 fuzz: $(FUZZ_BIN)
-build/fuzz/fuzz_scenario: tests/fuzz/fuzz_scenario.c sim/config/scenario.c sim/config/runcfg.c sim/build/usercode.c
+build/fuzz/fuzz_scenario: tests/fuzz/fuzz_scenario.c $(wildcard sim/config/*.c)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@
-build/fuzz/fuzz_report: tests/fuzz/fuzz_report.c sim/report/report.c sim/report/report_md.c \
-                        sim/report/report_junit.c sim/report/report_html.c sim/report/report_sarif.c \
+build/fuzz/fuzz_report: tests/fuzz/fuzz_report.c $(wildcard sim/report/*.c) build/gen/report_html_tpl.c \
                         sim/util/outpath.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ -ljansson
@@ -138,7 +155,7 @@ HVSIM_SHARE := sim/include/hvsim sim/runtime/common sim/runtime/native sim/runti
 install: $(BUILD)/hvsim
 	@set -e; d="$(DESTDIR)$(PREFIX)"; \
 	install -d "$$d/bin" "$$d/include/hvsim" "$$d/lib/pkgconfig" "$$d/share/man/man1" \
-	           "$$d/share/hvsim/sim/config" "$$d/share/doc/hvsim"; \
+	           "$$d/share/doc/hvsim"; \
 	install -m 755 $(BUILD)/hvsim "$$d/bin/hvsim"; \
 	install -m 644 sim/include/hvsim/platform.h sim/include/hvsim/bridge.h \
 	               sim/include/hvsim/virtio_mmio.h "$$d/include/hvsim/"; \
@@ -146,7 +163,6 @@ install: $(BUILD)/hvsim
 	  install -d "$$d/share/hvsim/$$s"; \
 	  find "$$s" -maxdepth 1 -type f ! -name '*.a' ! -name '*.o' -exec cp -p {} "$$d/share/hvsim/$$s/" \; ; \
 	done; \
-	install -m 644 sim/config/runcfg.h "$$d/share/hvsim/sim/config/"; \
 	install -m 644 docs/hvsim.1 "$$d/share/man/man1/hvsim.1"; \
 	install -m 644 docs/porting.md docs/scenarios.md "$$d/share/doc/hvsim/"; \
 	v=$$(sed -n 's/^#define HVSIM_PLATFORM_VERSION \([0-9][0-9]*\).*/\1/p' sim/include/hvsim/platform.h); \

@@ -6,7 +6,7 @@
 #include <jansson.h>
 #include <stdint.h>
 #include "build/build.h"
-#include "bench_hist.h"
+#include "runtime/bench/bench_hist.h"
 
 #define BENCH_MAX_ROWS 48
 

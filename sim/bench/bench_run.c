@@ -94,7 +94,7 @@ int bench_raw_build(struct bench *b)
 {
     char src[700], hdr[700], out[700], tmp[760];
     snprintf(src, sizeof src, "%s/sim/runtime/bench/bench_raw.c", hvsim_home());
-    snprintf(hdr, sizeof hdr, "%s/sim/bench/bench_hist.h", hvsim_home());
+    snprintf(hdr, sizeof hdr, "%s/sim/runtime/bench/bench_hist.h", hvsim_home());
     snprintf(out, sizeof out, "%s/bench_raw", bench_build_dir());
     struct stat ss, hs, os;
     if (stat(src, &ss) < 0) {

@@ -15,192 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#ifndef HVSIM_HOME_DEFAULT
-#define HVSIM_HOME_DEFAULT "."
-#endif
-
-/* HVSIM_HOME, else an installed layout (PREFIX/bin/hvsim finds
- * PREFIX/share/hvsim, recognised by its sim/include/hvsim/platform.h), else
- * the source tree the binary was built from. */
-const char *hvsim_home(void)
-{
-    const char *h = getenv("HVSIM_HOME");
-    if (h && *h)
-        return h;
-    static char inst[600];
-    static int looked;
-    if (!looked) {
-        looked = 1;
-        char exe[512];
-        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-        if (n > 0) {
-            exe[n] = 0;
-            char *sl = strrchr(exe, '/');
-            if (sl) {
-                *sl = 0;
-                char probe[700];
-                snprintf(inst, sizeof inst, "%s/../share/hvsim", exe);
-                snprintf(probe, sizeof probe, "%s/sim/include/hvsim/platform.h", inst);
-                char *rp = access(probe, R_OK) == 0 ? realpath(inst, 0) : 0;
-                if (rp) {
-                    snprintf(inst, sizeof inst, "%s", rp);
-                    free(rp);
-                } else {
-                    inst[0] = 0;
-                }
-            }
-        }
-    }
-    return inst[0] ? inst : HVSIM_HOME_DEFAULT;
-}
-
-/* HVSIM_BUILD_DIR, else HOME/build in a source tree, else (installed, where
- * PREFIX/share may not be writable) $XDG_CACHE_HOME/hvsim or ~/.cache/hvsim. */
-static const char *build_root(void)
-{
-    const char *b = getenv("HVSIM_BUILD_DIR");
-    static char def[600];
-    if (b && *b)
-        return b;
-    const char *home = hvsim_home();
-    if (strcmp(home, HVSIM_HOME_DEFAULT) && !getenv("HVSIM_HOME")) {
-        const char *x = getenv("XDG_CACHE_HOME"), *u = getenv("HOME");
-        if (x && *x)
-            snprintf(def, sizeof def, "%s/hvsim", x);
-        else if (u && *u)
-            snprintf(def, sizeof def, "%s/.cache/hvsim", u);
-        else
-            snprintf(def, sizeof def, "/tmp/hvsim-%d", (int)getuid());
-        char up[600];
-        snprintf(up, sizeof up, "%s", def);
-        char *sl = strrchr(up, '/');
-        if (sl && sl != up) {
-            *sl = 0;
-            mkdir(up, 0777); /* ~/.cache may not exist yet */
-        }
-        return def;
-    }
-    snprintf(def, sizeof def, "%s/build", home);
-    return def;
-}
-
-const char *build_compiler(const char *cc, const char *arch)
-{
-    static const struct { const char *cc, *arch, *cmd; } t[] = {
-        { "gcc", "x86_64", "gcc" },
-        { "clang", "x86_64", "clang" },
-        { "gcc", "aarch64", "aarch64-linux-gnu-gcc" },
-        { "clang", "aarch64", "clang --target=aarch64-linux-gnu" },
-        { "gcc", "riscv64", "riscv64-linux-gnu-gcc" },
-        { "clang", "riscv64", "clang --target=riscv64-linux-gnu" },
-        { "gcc", "ppc64le", "powerpc64le-linux-gnu-gcc" },
-        { "clang", "ppc64le", "clang --target=powerpc64le-linux-gnu" },
-    };
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-        if (!strcmp(t[i].cc, cc) && !strcmp(t[i].arch, arch))
-            return t[i].cmd;
-    return 0;
-}
-
 static int foreign(const char *arch) { return strcmp(arch, "x86_64") != 0; }
-
-int build_compiler_available(const char *cc, const char *arch)
-{
-    const char *c = build_compiler(cc, arch);
-    if (!c)
-        return 0;
-    char tool[64];
-    /* clang --target needs the cross gcc toolchain for headers and libs */
-    if (!strncmp(c, "clang ", 6))
-        snprintf(tool, sizeof tool, "%s-linux-gnu-gcc",
-                 !strcmp(arch, "ppc64le") ? "powerpc64le" : arch); /* Debian's triple */
-    else
-        snprintf(tool, sizeof tool, "%s", c);
-    char *argv[] = { "sh", "-c", 0, 0 };
-    char script[160];
-    snprintf(script, sizeof script, "command -v %s >/dev/null && command -v %s >/dev/null%s%s",
-             tool, !strncmp(c, "clang", 5) ? "clang" : tool,
-             foreign(arch) ? " && command -v qemu-" : "", foreign(arch) ? arch : "");
-    argv[2] = script;
-    return cmd_capture(argv, 0, 0) == 0;
-}
-
-/* ---- hashing ------------------------------------------------------------ */
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ s[i]) * 0x100000001b3ull;
-    return h;
-}
-
-static uint64_t fnv_str(uint64_t h, const char *s) { return fnv(h, s, strlen(s) + 1); }
-
-static uint64_t fnv_file(uint64_t h, const char *path)
-{
-    h = fnv_str(h, path);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return fnv_str(h, "<missing>");
-    char buf[8192];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        h = fnv(h, buf, n);
-    fclose(f);
-    return h;
-}
-
-/* Hash every .c/.h of a directory (sorted, so the order is stable). */
-static uint64_t fnv_dir(uint64_t h, const char *dir)
-{
-    struct dirent **ents;
-    int n = scandir(dir, &ents, 0, alphasort);
-    if (n < 0)
-        return h;
-    for (int i = 0; i < n; i++) {
-        const char *nm = ents[i]->d_name;
-        size_t l = strlen(nm);
-        if (l > 2 && (!strcmp(nm + l - 2, ".c") || !strcmp(nm + l - 2, ".h"))) {
-            char p[1024];
-            snprintf(p, sizeof p, "%s/%s", dir, nm);
-            h = fnv_file(h, p);
-        }
-        free(ents[i]);
-    }
-    free(ents);
-    return h;
-}
-
-uint64_t build_text_hash(const char *path)
-{
-    elf_version(EV_CURRENT);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    uint64_t h = 0;
-    Elf *e = elf_begin(fd, ELF_C_READ, 0);
-    size_t shstrndx;
-    if (e && elf_getshdrstrndx(e, &shstrndx) == 0) {
-        for (Elf_Scn *s = 0; (s = elf_nextscn(e, s));) {
-            GElf_Shdr sh;
-            if (!gelf_getshdr(s, &sh))
-                continue;
-            const char *nm = elf_strptr(e, shstrndx, sh.sh_name);
-            if (!nm || (strcmp(nm, ".text") && strcmp(nm, ".rodata")))
-                continue;
-            Elf_Data *d = elf_getdata(s, 0);
-            if (d && d->d_buf) {
-                if (!h)
-                    h = 0xcbf29ce484222325ull;
-                h = fnv(h, d->d_buf, d->d_size);
-            }
-        }
-    }
-    if (e)
-        elf_end(e);
-    close(fd);
-    return h;
-}
 
 /* ---- compiling ---------------------------------------------------------- */
 /* A compiler/linker argv on the heap: it grows with the user's -I dirs and
@@ -502,10 +317,12 @@ static void scrub_tmp_paths(char *log, size_t cap, const char *tmp, const char *
     memcpy(log, outb, o + 1);
 }
 
-int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
-                       struct build_out *out, char *err, size_t errlen)
+/* The variant is one this machine can build, and every input is there: the
+ * sources of both sides (into ts/nt, rs/nr), and the user's libraries, built
+ * for this run's architecture. */
+static int check_inputs(const struct hvsim_runcfg *c, enum build_profile prof, const char *ts[2][16],
+                        int nt[2], const char *rs[2][8], int nr[2], char *err, size_t errlen)
 {
-    memset(out, 0, sizeof *out);
     if (!build_compiler(c->v.cc, c->v.arch)) {
         snprintf(err, errlen, "unknown compiler/architecture '%s/%s'", c->v.cc, c->v.arch);
         return -1;
@@ -519,8 +336,6 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
         return -1;
     }
     const char *test[16], *rt[8];
-    int nt[2], nr[2];
-    const char *ts[2][16], *rs[2][8];
     for (int hv = 1; hv >= 0; hv--) {
         side_sources(c, prof, hv, test, &nt[hv], rt, &nr[hv]);
         memcpy(ts[hv], test, sizeof test);
@@ -550,45 +365,136 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
             return -1;
         }
     }
-    /* side_sources reuses a static buffer; recompute per side below */
-    uint64_t h = 0xcbf29ce484222325ull;
-    char pk[8];
-    snprintf(pk, sizeof pk, "%d", (int)prof);
-    h = fnv_str(h, pk);
-    h = fnv_str(h, cc_version(c->v.cc, c->v.arch));
-    h = fnv_str(h, build_compiler(c->v.cc, c->v.arch));
-    h = fnv_str(h, c->v.opt);
-    h = fnv_str(h, c->v.wait);
-    h = fnv_str(h, c->v.relax);
-    h = fnv_str(h, c->v.wake);
-    h = fnv_str(h, c->v.layout_old ? "old" : "new");
-    h = fnv_str(h, c->v.lto ? "lto" : "");
-    h = fnv_str(h, c->extra_cflags);
-    for (unsigned i = 0; i < c->n_incdir; i++)
-        h = fnv_dir(fnv_str(h, c->incdir[i]), c->incdir[i]);
-    const char *home = hvsim_home();
-    const char *dirs[] = { "sim/include/hvsim", "sim/runtime/common", "sim/runtime/native", "hv", "backend", "sim/runtime/det",
-                           "sim/runtime/threads" };
-    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-        char d[700];
-        snprintf(d, sizeof d, "%s/%s", home, dirs[i]);
-        h = fnv_dir(h, d);
-    }
-    for (unsigned i = 0; i < c->n_hv_src; i++) h = fnv_file(h, c->hv_src[i]);
-    for (unsigned i = 0; i < c->n_be_src; i++) h = fnv_file(h, c->be_src[i]);
-    /* a user file's own headers ("x.h" next to it) change the binary too */
-    for (unsigned i = 0; i < c->n_hv_src + c->n_be_src; i++) {
-        char d[256];
-        snprintf(d, sizeof d, "%s", i < c->n_hv_src ? c->hv_src[i] : c->be_src[i - c->n_hv_src]);
-        char *sl = strrchr(d, '/');
-        if (sl && sl != d) {
-            *sl = 0;
-            h = fnv_dir(h, d);
-        }
-    }
-    for (unsigned i = 0; i < c->n_hv_lib; i++) h = fnv_file(fnv_str(h, "hvlib"), c->hv_lib[i]);
-    for (unsigned i = 0; i < c->n_be_lib; i++) h = fnv_file(fnv_str(h, "belib"), c->be_lib[i]);
+    return 0;
+}
 
+/* The link flags after the objects: the user's libraries, threads, static
+ * or no-pie, the sanitizer, det's pthread wrappers. */
+static void add_link_tail(struct argvb *link, const struct hvsim_runcfg *c, enum build_profile prof, int hv)
+{
+    /* the user's static libraries after every object that refers to them */
+    int both = hv && (prof == BUILD_THREADS || prof == BUILD_TSAN);
+    if (hv)
+        for (unsigned i = 0; i < c->n_hv_lib; i++) add(link, "%s", c->hv_lib[i]);
+    if (!hv || both)
+        for (unsigned i = 0; i < c->n_be_lib; i++) add(link, "%s", c->be_lib[i]);
+    add(link, "%s", "-pthread");
+    if (foreign(c->v.arch)) {
+        add(link, "%s", "-static");
+        add(link, "%s", "-no-pie");
+    } else if (prof != BUILD_NATIVE) {
+        add(link, "%s", "-no-pie");
+    }
+    if (prof == BUILD_TSAN)
+        add(link, "%s", "-fsanitize=thread");
+    if (prof == BUILD_DET) /* the code under test's pthread calls: sim/runtime/det/det_threads.c */
+        add(link, "%s", "-Wl,--wrap=pthread_create,--wrap=pthread_join,--wrap=pthread_exit,"
+                        "--wrap=pthread_mutex_lock,--wrap=pthread_mutex_trylock,"
+                        "--wrap=pthread_mutex_unlock,--wrap=pthread_cond_wait,"
+                        "--wrap=pthread_cond_timedwait,--wrap=pthread_cond_signal,"
+                        "--wrap=pthread_cond_broadcast,--wrap=pthread_spin_lock,"
+                        "--wrap=pthread_spin_unlock");
+}
+
+/* A failed link in one line: a missing entry point of <hvsim/platform.h>
+ * (the linker's noise dropped), another undefined symbol, or just "failed". */
+static void link_error(struct build_out *out, int hv, char *err, size_t errlen)
+{
+    const char *miss = strstr(out->log, "undefined reference to `");
+    char ep[160];
+    if (missing_entry_points(out->log, ep, sizeof ep)) {
+        /* one line that says what to write; the linker's noise is not shown */
+        int hv_ep = !strncmp(ep, "hv_", 3);
+        snprintf(err, errlen, "your %s code does not define %s (see <hvsim/platform.h>)",
+                 hv_ep ? "hypervisor" : "backend", ep);
+        out->log[0] = 0;
+    } else if (miss) {
+        char sym[128];
+        sscanf(miss + 24, "%127[^']", sym);
+        snprintf(err, errlen, "linking the %s side failed: '%s' is not defined (the linker's output follows)",
+                 hv ? "hypervisor" : "backend", sym);
+    } else {
+        snprintf(err, errlen, "linking the %s side failed", hv ? "hypervisor" : "backend");
+    }
+}
+
+/* Compile one side's sources (ts: the code under test at the variant's
+ * level; rs: hvsim's runtime at -O2) into tmp and link tmp/hv or
+ * tmp/backend.  On failure err and out->log say why. */
+static int build_side(const struct hvsim_runcfg *c, enum build_profile prof, int hv, const char *tmp,
+                      const char *const *ts, int nt, const char *const *rs, int nr,
+                      struct build_out *out, char *err, size_t errlen)
+{
+    struct argvb link = { .n = 0 };
+    add_compiler(&link, c->v.cc, c->v.arch);
+    if (c->v.lto)
+        add(&link, "%s", "-flto");
+    add(&link, "%s", "-o");
+    char outp[700];
+    snprintf(outp, sizeof outp, "%s/%s", tmp, hv ? "hv" : "backend");
+    add(&link, "%s", outp);
+    for (int i = 0; i < nt + nr; i++) {
+        int under_test = i < nt;
+        const char *src = under_test ? ts[i] : rs[i - nt];
+        char obj[700];
+        snprintf(obj, sizeof obj, "%s/%s%d.o", tmp, hv ? "hv" : "be", i);
+        int rc = compile_obj(c, src, obj, under_test ? c->v.opt : "O2", under_test, prof,
+                             out->log, sizeof out->log);
+        if (rc != 0) {
+            scrub_tmp_paths(out->log, sizeof out->log, tmp, NULL, 0);
+            snprintf(err, errlen, "compiling %s failed (%s -%s)", src, c->v.cc, c->v.opt);
+            argvb_free(&link);
+            return -1;
+        }
+        add(&link, "%s", obj);
+    }
+    add_link_tail(&link, c, prof, hv);
+    if (argvb_run(&link, out->log, sizeof out->log) != 0) {
+        const char *srcs[32];
+        int ns = 0;
+        for (int i = 0; i < nt + nr && ns < 32; i++)
+            srcs[ns++] = i < nt ? ts[i] : rs[i - nt];
+        scrub_tmp_paths(out->log, sizeof out->log, tmp, srcs, ns);
+        link_error(out, hv, err, errlen);
+        return -1;
+    }
+    return 0;
+}
+
+/* Build both sides into tmp (a fresh directory). */
+static int build_into(const struct hvsim_runcfg *c, enum build_profile prof, const char *tmp,
+                      const char *ts[2][16], int nt[2], const char *rs[2][8], int nr[2],
+                      struct build_out *out, char *err, size_t errlen)
+{
+    for (int hv = 1; hv >= 0; hv--) {
+        if (!hv && (prof == BUILD_THREADS || prof == BUILD_TSAN)) {
+            /* one process: the backend path names the same binary */
+            char lnk[700];
+            snprintf(lnk, sizeof lnk, "%s/backend", tmp);
+            if (symlink("hv", lnk) < 0) {
+                snprintf(err, errlen, "symlink %s: %s", lnk, strerror(errno));
+                return -1;
+            }
+            continue;
+        }
+        /* side_sources reuses a static buffer: recompute per side */
+        side_sources(c, prof, hv, ts[hv], &nt[hv], rs[hv], &nr[hv]);
+        if (build_side(c, prof, hv, tmp, ts[hv], nt[hv], rs[hv], nr[hv], out, err, errlen))
+            return -1;
+    }
+    return 0;
+}
+
+int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
+                       struct build_out *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    int nt[2], nr[2];
+    const char *ts[2][16], *rs[2][8];
+    if (check_inputs(c, prof, ts, nt, rs, nr, err, errlen))
+        return -1;
+    uint64_t h = build_key(c, prof, cc_version(c->v.cc, c->v.arch), build_compiler(c->v.cc, c->v.arch),
+                           hvsim_home());
     snprintf(out->dir, sizeof out->dir, "%s/cache/%s-%s-%s-%016llx", build_root(), c->v.arch,
              c->v.cc, c->v.opt, (unsigned long long)h);
     snprintf(out->hv, sizeof out->hv, "%s/hv", out->dir);
@@ -612,90 +518,9 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
         snprintf(err, errlen, "mkdir %s: %s", tmp, strerror(errno));
         return -1;
     }
-    for (int hv = 1; hv >= 0; hv--) {
-        if (!hv && (prof == BUILD_THREADS || prof == BUILD_TSAN)) {
-            /* one process: the backend path names the same binary */
-            char lnk[700];
-            snprintf(lnk, sizeof lnk, "%s/backend", tmp);
-            if (symlink("hv", lnk) < 0) {
-                snprintf(err, errlen, "symlink %s: %s", lnk, strerror(errno));
-                rm_rf(tmp);
-                return -1;
-            }
-            continue;
-        }
-        side_sources(c, prof, hv, ts[hv], &nt[hv], rs[hv], &nr[hv]);
-        struct argvb link = { .n = 0 };
-        add_compiler(&link, c->v.cc, c->v.arch);
-        if (c->v.lto)
-            add(&link, "%s", "-flto");
-        add(&link, "%s", "-o");
-        char outp[700];
-        snprintf(outp, sizeof outp, "%s/%s", tmp, hv ? "hv" : "backend");
-        add(&link, "%s", outp);
-        for (int i = 0; i < nt[hv] + nr[hv]; i++) {
-            int under_test = i < nt[hv];
-            const char *src = under_test ? ts[hv][i] : rs[hv][i - nt[hv]];
-            char obj[700];
-            snprintf(obj, sizeof obj, "%s/%s%d.o", tmp, hv ? "hv" : "be", i);
-            int rc = compile_obj(c, src, obj, under_test ? c->v.opt : "O2", under_test, prof,
-                                 out->log, sizeof out->log);
-            if (rc != 0) {
-                scrub_tmp_paths(out->log, sizeof out->log, tmp, NULL, 0);
-                snprintf(err, errlen, "compiling %s failed (%s -%s)", src, c->v.cc, c->v.opt);
-                argvb_free(&link);
-                rm_rf(tmp);
-                return -1;
-            }
-            add(&link, "%s", obj);
-        }
-        /* the user's static libraries after every object that refers to them */
-        int both = hv && (prof == BUILD_THREADS || prof == BUILD_TSAN);
-        if (hv)
-            for (unsigned i = 0; i < c->n_hv_lib; i++) add(&link, "%s", c->hv_lib[i]);
-        if (!hv || both)
-            for (unsigned i = 0; i < c->n_be_lib; i++) add(&link, "%s", c->be_lib[i]);
-        add(&link, "%s", "-pthread");
-        if (foreign(c->v.arch)) {
-            add(&link, "%s", "-static");
-            add(&link, "%s", "-no-pie");
-        } else if (prof != BUILD_NATIVE) {
-            add(&link, "%s", "-no-pie");
-        }
-        if (prof == BUILD_TSAN)
-            add(&link, "%s", "-fsanitize=thread");
-        if (prof == BUILD_DET) /* the code under test's pthread calls: sim/runtime/det/det_threads.c */
-            add(&link, "%s", "-Wl,--wrap=pthread_create,--wrap=pthread_join,--wrap=pthread_exit,"
-                             "--wrap=pthread_mutex_lock,--wrap=pthread_mutex_trylock,"
-                             "--wrap=pthread_mutex_unlock,--wrap=pthread_cond_wait,"
-                             "--wrap=pthread_cond_timedwait,--wrap=pthread_cond_signal,"
-                             "--wrap=pthread_cond_broadcast,--wrap=pthread_spin_lock,"
-                             "--wrap=pthread_spin_unlock");
-        if (argvb_run(&link, out->log, sizeof out->log) != 0) {
-            const char *srcs[32];
-            int ns = 0;
-            for (int i = 0; i < nt[hv] + nr[hv] && ns < 32; i++)
-                srcs[ns++] = i < nt[hv] ? ts[hv][i] : rs[hv][i - nt[hv]];
-            scrub_tmp_paths(out->log, sizeof out->log, tmp, srcs, ns);
-            const char *miss = strstr(out->log, "undefined reference to `");
-            char ep[160];
-            if (missing_entry_points(out->log, ep, sizeof ep)) {
-                /* one line that says what to write; the linker's noise is not shown */
-                int hv_ep = !strncmp(ep, "hv_", 3);
-                snprintf(err, errlen, "your %s code does not define %s (see <hvsim/platform.h>)",
-                         hv_ep ? "hypervisor" : "backend", ep);
-                out->log[0] = 0;
-            } else if (miss) {
-                char sym[128];
-                sscanf(miss + 24, "%127[^']", sym);
-                snprintf(err, errlen, "linking the %s side failed: '%s' is not defined (the linker's output follows)",
-                         hv ? "hypervisor" : "backend", sym);
-            } else {
-                snprintf(err, errlen, "linking the %s side failed", hv ? "hypervisor" : "backend");
-            }
-            rm_rf(tmp);
-            return -1;
-        }
+    if (build_into(c, prof, tmp, ts, nt, rs, nr, out, err, errlen)) {
+        rm_rf(tmp);
+        return -1;
     }
     if (rename(tmp, out->dir) < 0) {
         rm_rf(tmp); /* a parallel build of the same key won the race */

@@ -27,7 +27,10 @@ struct build_out {
     char log[4096];      /* compiler output on failure */
 };
 
+/* hvsim's own tree (HVSIM_HOME, an installed share/hvsim, or the source
+ * tree it was built from) and where the build cache lives. */
 const char *hvsim_home(void);
+const char *build_root(void);
 /* The compiler command for cc × arch, e.g. "aarch64-linux-gnu-gcc" or
  * "clang --target=riscv64-linux-gnu"; NULL for an unknown pair. */
 const char *build_compiler(const char *cc, const char *arch);
@@ -35,6 +38,12 @@ int build_compiler_available(const char *cc, const char *arch);
 /* 0 ok; -1 with a one-line reason in err (and compiler output in out->log). */
 int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
                        struct build_out *out, char *err, size_t errlen);
+/* The cache key of c's participants under profile prof: the profile, the
+ * compiler (its --version line and its command), the variant, the user's
+ * flags, include dirs, sources and libraries, and every source of hvsim's
+ * own under home that is compiled in. */
+uint64_t build_key(const struct hvsim_runcfg *c, enum build_profile prof, const char *cc_version,
+                   const char *compiler, const char *home);
 /* FNV-1a of a binary's .text section; 0 on error. */
 uint64_t build_text_hash(const char *elf_path);
 

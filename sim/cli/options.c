@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 #include "options.h"
 #include "util/outpath.h"
-#include "build/usercode.h"
+#include "config/usercode.h"
 
 const char *const opt_levels_all[6] = { "O0", "O1", "O2", "O3", "Os", "Og" };
 

@@ -1,5 +1,5 @@
 /* sim/config/scenario.h — scenario scripts (scenarios/NAME.hvs): the parser
- * and the device helpers the parser and the default run configuration share.
+ * (the device model it uses is in device_model.h).
  * The format is documented in docs/scenarios.md.
  */
 #ifndef HVSIM_SCENARIO_H
@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "runcfg.h"
+#include "device_model.h" /* the parser fills devices and checks reads with it */
 
 /* Parse a scenario file into *out: runcfg_defaults() overlaid with what the
  * file says.  Returns 0 on success.  On error returns -1, leaves *out
@@ -25,27 +26,5 @@ int scenario_load(const char *path, struct hvsim_runcfg *out, char *err, size_t 
  * without a 'name' line, for out->name (its basename, less ".hvs"). */
 int scenario_parse_string(const char *name, const char *text, struct hvsim_runcfg *out,
                           char *err, size_t errlen);
-
-/* Fill a device: given ids and addresses, the default vendor id
- * (HVSIM_SCENARIO_VENDOR), queue_num_max 256, features VIRTIO_F_VERSION_1 and
- * the recognizable config pattern config[i] = 0x40 * (idx + 1) + i (mod 256),
- * which is different for every device index 0..3 and every byte offset. */
-#define HVSIM_SCENARIO_VENDOR 0x48565349u /* "HVSI" read as a big-endian word */
-#define HVSIM_SCENARIO_QMAX   256u
-#define HVSIM_VIRTIO_VERSION  2u          /* virtio-mmio version register */
-void scenario_device_init(struct hvsim_device *d, unsigned idx, uint32_t device_id,
-                          uint64_t base, uint32_t irq_id);
-
-/* Index of the device whose MMIO window contains addr, or -1. */
-int scenario_device_at(const struct hvsim_runcfg *c, uint64_t addr);
-
-/* The known right answer of a guest read of 'size' bytes at 'addr' with the
- * devices of c, before any driver writes: MAGIC_VALUE, VERSION, DEVICE_ID,
- * VENDOR_ID, QUEUE_NUM_MAX (4-byte reads), config space (any size inside
- * the 64 config bytes, little-endian), and 0 for an address no device owns
- * (the daemon's quirk: it still answers, with 0).  Returns 1 and sets *val
- * when known, 0 when the value depends on device state. */
-int scenario_known_value(const struct hvsim_runcfg *c, uint64_t addr, uint32_t size,
-                         uint64_t *val);
 
 #endif

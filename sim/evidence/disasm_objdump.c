@@ -57,22 +57,6 @@ static int is_load_mnem(const char *m)
     return *m == 0;
 }
 
-int parse_branch_target(const char *ops, uint64_t *target)
-{
-    const char *lt = strstr(ops, " <");
-    const char *end = lt ? lt : ops + strlen(ops);
-    const char *beg = end;
-    while (beg > ops && beg[-1] != ',' && beg[-1] != ' ' && beg[-1] != '\t')
-        beg--;
-    if (beg == end)
-        return 0;
-    for (const char *c = beg; c < end; c++)
-        if (!isxdigit((unsigned char)*c))
-            return 0;
-    *target = strtoull(beg, NULL, 16);
-    return 1;
-}
-
 unsigned riscv_classify(const char *m, const char *ops, uint64_t *target)
 {
     static const char *const br[] = { "beq", "bne", "blt", "bge", "bltu", "bgeu", "beqz", "bnez",

@@ -1,4 +1,6 @@
-/* sim/evidence/loops_util.c — small helpers: instruction vector, string buffer, errors. */
+/* sim/evidence/loops_util.c — small helpers: instruction vector, string buffer, errors,
+ * the branch target of an objdump operand list (disasm_objdump.c, classify_ppc64.c). */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,4 +89,20 @@ void loops_err(char *err, size_t errlen, const char *fmt, ...)
     for (char *p = err; *p; p++)
         if (*p == '\n')
             *p = ' ';
+}
+
+int parse_branch_target(const char *ops, uint64_t *target)
+{
+    const char *lt = strstr(ops, " <");
+    const char *end = lt ? lt : ops + strlen(ops);
+    const char *beg = end;
+    while (beg > ops && beg[-1] != ',' && beg[-1] != ' ' && beg[-1] != '\t')
+        beg--;
+    if (beg == end)
+        return 0;
+    for (const char *c = beg; c < end; c++)
+        if (!isxdigit((unsigned char)*c))
+            return 0;
+    *target = strtoull(beg, NULL, 16);
+    return 1;
 }

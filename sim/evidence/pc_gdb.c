@@ -48,6 +48,7 @@
  */
 #define _GNU_SOURCE
 #include "pc.h"
+#include "pc_gdb_int.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -64,246 +65,6 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
-
-#define GDB_SIG_PWR 32 /* gdb's number for SIGPWR */
-#define STOP_TIMEOUT_MS 3000
-#define REPLY_TIMEOUT_MS 3000
-#define MAX_THREADS 512
-
-struct pc_gdb {
-    int fd;
-    int dead;            /* connection lost or process exited */
-    int pcreg;           /* gdb register number of the PC */
-    int has_vcont;
-    int stray_int;       /* unanswered 0x03 bytes sent */
-    int sig_pending;     /* our SIGPWR sent, its stop not seen yet */
-    long main_tid;       /* == qemu's pid */
-    long stop_tid;       /* thread of the last stop reply */
-    long tids[MAX_THREADS];
-    int ntids;
-    size_t rlen;
-    char rx[16384];
-    char pkt[16384];
-};
-
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-static void sleep_us(long us)
-{
-    struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
-}
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-    while (len) {
-        ssize_t w = send(fd, p, len, MSG_NOSIGNAL);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return -1;
-        }
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
-static int put_packet(struct pc_gdb *g, const char *payload)
-{
-    char buf[1024];
-    unsigned sum = 0;
-    for (const char *p = payload; *p; p++)
-        sum += (unsigned char)*p;
-    int n = snprintf(buf, sizeof buf, "$%s#%02x", payload, sum & 0xff);
-    if (n < 0 || (size_t)n >= sizeof buf) { errno = EINVAL; return -1; }
-    if (write_all(g->fd, buf, (size_t)n) != 0) { g->dead = 1; return -1; }
-    return 0;
-}
-
-/* Read one packet into g->pkt (NUL-terminated, decoded).  Acks ('+') and
- * junk between packets are skipped; every packet is acknowledged. */
-/* Append what the stub sent to rx (0; an interrupted read appends nothing),
- * or -1 with the connection marked dead. */
-static int recv_more(struct pc_gdb *g)
-{
-    ssize_t n = recv(g->fd, g->rx + g->rlen, sizeof g->rx - g->rlen, 0);
-    if (n < 0) {
-        if (errno == EINTR || errno == EAGAIN) return 0;
-        g->dead = 1;
-        return -1;
-    }
-    if (n == 0) { g->dead = 1; errno = ECONNRESET; return -1; }
-    g->rlen += (size_t)n;
-    return 0;
-}
-
-/* Wait until the stub has bytes for us or the deadline passes (ETIMEDOUT). */
-static int wait_readable(struct pc_gdb *g, long deadline)
-{
-    for (;;) {
-        long left = deadline - now_ms();
-        if (left <= 0) { errno = ETIMEDOUT; return -1; }
-        struct pollfd pfd = { g->fd, POLLIN, 0 };
-        int r = poll(&pfd, 1, (int)left);
-        if (r > 0) return 0;
-        if (r == 0) { errno = ETIMEDOUT; return -1; }
-        if (errno != EINTR) return -1;
-    }
-}
-
-static int get_packet(struct pc_gdb *g, int timeout_ms)
-{
-    long deadline = now_ms() + timeout_ms;
-    for (;;) {
-        char *dollar = memchr(g->rx, '$', g->rlen);
-        if (!dollar) {
-            g->rlen = 0;
-        } else {
-            size_t start = (size_t)(dollar - g->rx);
-            char *hash = memchr(dollar, '#', g->rlen - start);
-            if (hash && (size_t)(hash - g->rx) + 3 <= g->rlen) {
-                /* decode */
-                size_t o = 0;
-                unsigned sum = 0;
-                for (char *p = dollar + 1; p < hash; p++) {
-                    unsigned char c = (unsigned char)*p;
-                    sum += c;
-                    if (c == '}' && p + 1 < hash) {
-                        p++;
-                        sum += (unsigned char)*p;
-                        c = (unsigned char)*p ^ 0x20;
-                    } else if (c == '*' && o > 0 && p + 1 < hash) {
-                        p++;
-                        sum += (unsigned char)*p;
-                        int rep = (unsigned char)*p - 29;
-                        char prev = g->pkt[o - 1];
-                        while (rep-- > 0 && o < sizeof g->pkt - 1)
-                            g->pkt[o++] = prev;
-                        continue;
-                    }
-                    if (o < sizeof g->pkt - 1)
-                        g->pkt[o++] = (char)c;
-                }
-                g->pkt[o] = 0;
-                char cks[3] = { hash[1], hash[2], 0 };
-                unsigned want = (unsigned)strtoul(cks, NULL, 16);
-                size_t used = (size_t)(hash - g->rx) + 3;
-                memmove(g->rx, g->rx + used, g->rlen - used);
-                g->rlen -= used;
-                if ((sum & 0xff) != want) {
-                    write_all(g->fd, "-", 1);
-                    continue;
-                }
-                if (write_all(g->fd, "+", 1) != 0) { g->dead = 1; return -1; }
-                return (int)o;
-            }
-            if (start > 0) {
-                memmove(g->rx, dollar, g->rlen - start);
-                g->rlen -= start;
-            }
-            if (g->rlen == sizeof g->rx) { /* oversized packet: drop */
-                g->rlen = 0;
-            }
-        }
-        if (wait_readable(g, deadline) < 0)
-            return -1;
-        if (recv_more(g) < 0)
-            return -1;
-    }
-}
-
-static int is_stop_reply(const char *p)
-{
-    return p[0] == 'T' || p[0] == 'S';
-}
-
-/* Parse a stop reply: signal and thread id (-1 if absent). */
-static void parse_stop(const char *p, int *sig, long *tid)
-{
-    *sig = (int)strtol((char[]){ p[1], p[2], 0 }, NULL, 16);
-    *tid = -1;
-    const char *t = strstr(p, "thread:");
-    if (t) {
-        t += 7;
-        if (*t == 'p') {
-            const char *dot = strchr(t, '.');
-            if (dot) t = dot + 1;
-        }
-        *tid = strtol(t, NULL, 16);
-    }
-}
-
-/* Send a request that the stopped stub answers with one reply packet.
- * Unsolicited stop replies (stray 0x03 answers) and console output are
- * skipped.  Returns the reply length, -1 on error. */
-static int request(struct pc_gdb *g, const char *payload)
-{
-    if (g->dead) { errno = ECONNRESET; return -1; }
-    if (put_packet(g, payload) != 0)
-        return -1;
-    for (;;) {
-        int n = get_packet(g, REPLY_TIMEOUT_MS);
-        if (n < 0)
-            return -1;
-        if (g->pkt[0] == 'O' && g->pkt[1] != 'K')
-            continue; /* console output */
-        if (g->pkt[0] == 'W' || g->pkt[0] == 'X') {
-            g->dead = 1;
-            errno = ESRCH;
-            return -1;
-        }
-        if (is_stop_reply(g->pkt)) {
-            if (g->stray_int > 0) g->stray_int--;
-            continue;
-        }
-        return n;
-    }
-}
-
-/* Wait for the stub's '+' acknowledging our last packet.  All earlier acks
- * were consumed with the replies they preceded, so the next '+' is ours. */
-static int wait_ack(struct pc_gdb *g, int timeout_ms)
-{
-    long deadline = now_ms() + timeout_ms;
-    for (;;) {
-        for (size_t i = 0; i < g->rlen; i++) {
-            if (g->rx[i] == '+') {
-                memmove(g->rx, g->rx + i + 1, g->rlen - i - 1);
-                g->rlen -= i + 1;
-                return 0;
-            }
-            if (g->rx[i] == '$')
-                break; /* a packet first: leave it for get_packet */
-        }
-        if (wait_readable(g, deadline) < 0)
-            return -1;
-        if (g->rlen == sizeof g->rx) { errno = EPROTO; return -1; }
-        if (recv_more(g) < 0)
-            return -1;
-    }
-}
-
-/* Resume the stopped thread and wait until the stub has read the packet:
- * in qemu-user the stopped thread reads the socket until it has consumed
- * the continue packet, and a second thread stopping meanwhile would read
- * from the same socket (bytes meant for the first one). */
-static int send_cont(struct pc_gdb *g, const char *pkt)
-{
-    if (put_packet(g, pkt) != 0)
-        return -1;
-    return wait_ack(g, REPLY_TIMEOUT_MS);
-}
-
-static int resume(struct pc_gdb *g)
-{
-    return send_cont(g, g->has_vcont ? "vCont;c" : "c");
-}
 
 static int thread_alive(long tgid, long tid)
 {
@@ -326,13 +87,13 @@ static int stop_thread(struct pc_gdb *g, long tid)
         }
     }
     if (!use_signal) {
-        if (write_all(g->fd, "\x03", 1) != 0) { g->dead = 1; return -1; }
+        if (gw_write_all(g->fd, "\x03", 1) != 0) { g->dead = 1; return -1; }
         g->stray_int++;
     }
-    long deadline = now_ms() + STOP_TIMEOUT_MS;
+    long deadline = gw_now_ms() + STOP_TIMEOUT_MS;
     for (;;) {
-        long left = deadline - now_ms();
-        int n = get_packet(g, left > 0 ? (int)left : 0);
+        long left = deadline - gw_now_ms();
+        int n = gw_get_packet(g, left > 0 ? (int)left : 0);
         if (n < 0)
             return -1;
         if (g->pkt[0] == 'W' || g->pkt[0] == 'X') {
@@ -340,11 +101,11 @@ static int stop_thread(struct pc_gdb *g, long tid)
             errno = ESRCH;
             return -1;
         }
-        if (!is_stop_reply(g->pkt))
+        if (!gw_is_stop_reply(g->pkt))
             continue; /* late reply or console output */
         int sig;
         long stid;
-        parse_stop(g->pkt, &sig, &stid);
+        gw_parse_stop(g->pkt, &sig, &stid);
         if (use_signal) {
             if (sig != GDB_SIG_PWR) {
                 /* a genuine guest stop (its own signal or a breakpoint):
@@ -354,7 +115,7 @@ static int stop_thread(struct pc_gdb *g, long tid)
                     snprintf(c, sizeof c, "C%02x", sig);
                 else
                     snprintf(c, sizeof c, "c");
-                if (send_cont(g, c) != 0)
+                if (gw_send_cont(g, c) != 0)
                     return -1;
                 continue;
             }
@@ -372,7 +133,7 @@ static int refresh_threads(struct pc_gdb *g)
     g->ntids = 0;
     const char *q = "qfThreadInfo";
     for (int iter = 0; iter < MAX_THREADS + 2; iter++) {
-        if (request(g, q) < 0)
+        if (gw_request(g, q) < 0)
             return -1;
         q = "qsThreadInfo";
         if (g->pkt[0] == 'l')
@@ -424,16 +185,16 @@ static int read_pc(struct pc_gdb *g, long tid, uint64_t *pc)
     char q[64];
     if (tid > 0) {
         snprintf(q, sizeof q, "Hg%lx", tid);
-        if (request(g, q) < 0)
+        if (gw_request(g, q) < 0)
             return -1;
     }
     snprintf(q, sizeof q, "p%x", g->pcreg);
-    if (request(g, q) < 0)
+    if (gw_request(g, q) < 0)
         return -1;
     if (strlen(g->pkt) >= 16 && parse_le64(g->pkt, pc) == 0)
         return 0;
     /* 'p' unsupported (no xml read) or error: fall back to 'g' */
-    int n = request(g, "g");
+    int n = gw_request(g, "g");
     if (n < 0)
         return -1;
     size_t off = (size_t)g->pcreg * 16;
@@ -491,7 +252,7 @@ static struct pc_gdb *connect_stub(const struct sockaddr *sa, socklen_t salen, c
     if (!g) { seterr(err, errlen, "out of memory"); return NULL; }
     g->fd = -1;
     g->pcreg = pcreg;
-    long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+    long deadline = gw_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
     for (;;) {
         g->fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (g->fd < 0) { seterr(err, errlen, "socket: %s", strerror(errno)); drop(g); return NULL; }
@@ -500,13 +261,13 @@ static struct pc_gdb *connect_stub(const struct sockaddr *sa, socklen_t salen, c
         int e = errno;
         close(g->fd);
         g->fd = -1;
-        if (now_ms() >= deadline) {
+        if (gw_now_ms() >= deadline) {
             seterr(err, errlen, "connect %s: %s", where, strerror(e));
             free(g);
             errno = e;
             return NULL;
         }
-        sleep_us(retry_us);
+        gw_sleep_us(retry_us);
     }
     if (sa->sa_family == AF_INET) {
         int one = 1;
@@ -543,16 +304,16 @@ static struct pc_gdb *handshake(struct pc_gdb *g, const char *want, const char *
                                 char *err, size_t errlen)
 {
     /* handshake: the program is stopped at its entry point */
-    if (request(g, "qSupported:vContSupported+") < 0) goto fail;
-    if (put_packet(g, "?") != 0 || get_packet(g, REPLY_TIMEOUT_MS) < 0) goto fail;
-    if (!is_stop_reply(g->pkt)) {
+    if (gw_request(g, "qSupported:vContSupported+") < 0) goto fail;
+    if (gw_put_packet(g, "?") != 0 || gw_get_packet(g, REPLY_TIMEOUT_MS) < 0) goto fail;
+    if (!gw_is_stop_reply(g->pkt)) {
         seterr(err, errlen, "unexpected reply to '?': %.60s", g->pkt);
         errno = EPROTO;
         drop(g);
         return NULL;
     }
     int sig;
-    parse_stop(g->pkt, &sig, &g->main_tid);
+    gw_parse_stop(g->pkt, &sig, &g->main_tid);
     g->stop_tid = g->main_tid;
     /* read target.xml: checks the architecture and enables 'p' */
     char xml[4096] = "";
@@ -560,7 +321,7 @@ static struct pc_gdb *handshake(struct pc_gdb *g, const char *want, const char *
     for (;;) {
         char q[96];
         snprintf(q, sizeof q, "qXfer:features:read:target.xml:%zx,ffb", xl);
-        int n = request(g, q);
+        int n = gw_request(g, q);
         if (n < 0) goto fail;
         if (g->pkt[0] != 'm' && g->pkt[0] != 'l') break; /* unsupported */
         size_t add = (size_t)n - 1;
@@ -579,9 +340,9 @@ static struct pc_gdb *handshake(struct pc_gdb *g, const char *want, const char *
         drop(g);
         return NULL;
     }
-    if (request(g, "vCont?") < 0) goto fail;
+    if (gw_request(g, "vCont?") < 0) goto fail;
     g->has_vcont = strncmp(g->pkt, "vCont", 5) == 0 && strstr(g->pkt, ";c") != NULL;
-    if (resume(g) != 0) goto fail;
+    if (gw_resume(g) != 0) goto fail;
     return g;
 fail:
     seterr(err, errlen, "gdb handshake on %s: %s", where, strerror(errno));
@@ -601,7 +362,7 @@ static long index_tid(struct pc_gdb *g, int idx, int refresh)
         return -1;
     int r = refresh_threads(g);
     int e = errno;
-    if (resume(g) != 0)
+    if (gw_resume(g) != 0)
         return -1;
     if (r != 0) { errno = e; return -1; }
     if (idx >= g->ntids) { errno = ESRCH; return -1; }
@@ -624,7 +385,7 @@ int pc_gdb_sample(struct pc_gdb *g, int thread_index, int n, int interval_us, ui
     int got = 0;
     for (int i = 0; i < n; i++) {
         if (i > 0 && interval_us > 0)
-            sleep_us(interval_us);
+            gw_sleep_us(interval_us);
         if (tid > 0 && !thread_alive(g->main_tid, tid)) {
             errno = ESRCH;
             return got > 0 ? got : -1;
@@ -633,7 +394,7 @@ int pc_gdb_sample(struct pc_gdb *g, int thread_index, int n, int interval_us, ui
             return got > 0 && !g->dead ? got : -1;
         int r = read_pc(g, tid > 0 ? tid : g->stop_tid, &pcs[got]);
         int e = errno;
-        if (resume(g) != 0)
+        if (gw_resume(g) != 0)
             return -1;
         if (r != 0) { errno = e; return -1; }
         got++;
@@ -664,11 +425,11 @@ void pc_gdb_close(struct pc_gdb *g)
     if (!g->dead && g->fd >= 0) {
         /* 'D' is only read while a thread is stopped: stop main, detach */
         if (stop_thread(g, g->main_tid) == 0) {
-            request(g, "D");
+            gw_request(g, "D");
         } else if (g->sig_pending && !g->dead) {
             /* never leave our SIGPWR to be delivered without a debugger */
-            if (get_packet(g, STOP_TIMEOUT_MS) >= 0 && is_stop_reply(g->pkt))
-                request(g, "D");
+            if (gw_get_packet(g, STOP_TIMEOUT_MS) >= 0 && gw_is_stop_reply(g->pkt))
+                gw_request(g, "D");
         }
     }
     drop(g);
@@ -681,13 +442,13 @@ int pc_gdb_guest_stopped(struct pc_gdb *g)
     struct pollfd pfd = { g->fd, POLLIN, 0 };
     if (poll(&pfd, 1, 0) <= 0)
         return 0;
-    if (get_packet(g, 100) < 0) /* readable: the packet is there or nearly */
+    if (gw_get_packet(g, 100) < 0) /* readable: the packet is there or nearly */
         return 0;
     if (g->pkt[0] == 'W' || g->pkt[0] == 'X') {
         g->dead = 1;
         return 0;
     }
-    return is_stop_reply(g->pkt);
+    return gw_is_stop_reply(g->pkt);
 }
 
 void pc_gdb_drop(struct pc_gdb *g)
@@ -697,14 +458,14 @@ void pc_gdb_drop(struct pc_gdb *g)
     if (!g->dead && g->fd >= 0 && g->sig_pending) {
         /* our SIGPWR must not reach the guest: take its stop, discard it */
         for (int i = 0; i < 4; i++) {
-            if (get_packet(g, STOP_TIMEOUT_MS) < 0)
+            if (gw_get_packet(g, STOP_TIMEOUT_MS) < 0)
                 break;
-            if (is_stop_reply(g->pkt)) {
+            if (gw_is_stop_reply(g->pkt)) {
                 int sig;
                 long tid;
-                parse_stop(g->pkt, &sig, &tid);
+                gw_parse_stop(g->pkt, &sig, &tid);
                 if (sig == GDB_SIG_PWR) {
-                    send_cont(g, "c");
+                    gw_send_cont(g, "c");
                     break;
                 }
             }

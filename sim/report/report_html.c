@@ -1,6 +1,7 @@
 /* sim/report/report_html.c — index.html: one self-contained page (inline
  * CSS and JS, the report embedded as JSON) with a heat map per scenario and
- * an evidence panel.  The page template is in report_html_tpl.h. */
+ * an evidence panel.  The page template is report.html, embedded at build
+ * time (report_html_tpl.h). */
 #include "report.h"
 #include "report_int.h"
 #include "report_html_tpl.h"
@@ -42,15 +43,15 @@ int report_write_html(json_t *r, FILE *f)
     char *js = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
     if (!js)
         return -1;
-    fputs(HTML_HEAD, f);
+    fputs(report_html_head, f);
     fputs("hvsim report", f);
     if (rj_str(r, "generated", NULL)) {
         fputs(" — ", f);
         html_esc(f, rj_str(r, "generated", ""));
     }
-    fputs(HTML_MID, f);
+    fputs(report_html_mid, f);
     json_embed(f, js);
-    fputs(HTML_TAIL, f);
+    fputs(report_html_tail, f);
     free(js);
     return ferror(f) ? -1 : 0;
 }

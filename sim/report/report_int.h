@@ -33,4 +33,10 @@ const char *rp_verdict_words(const char *verdict);
 /* Format milliseconds as "2 min 3.4 s" / "812 ms". */
 void rp_fmt_ms(long long ms, char *buf, size_t len);
 
+/* printf into err (when errlen > 0): the error texts of validation, loading,
+ * writing and merging. */
+void rp_seterr(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* qsort comparator of cells (json_t *) by "id". */
+int rp_cmp_id(const void *a, const void *b);
 #endif

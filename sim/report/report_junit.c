@@ -93,6 +93,87 @@ static void evidence_text(FILE *f, json_t *c)
         xml_escf(f, 0, "\nwait loop (-%s):\n%s\n", rj_str(c, "opt", "?"), rj_str(ev, "loop_disasm", ""));
 }
 
+/* One cell: a failure (unexpected verdict) or the evidence as output. */
+static void junit_case(FILE *f, json_t *c, const char *scen)
+{
+    const char *st = report_cell_status(c);
+    const char *id = rj_str(c, "id", "?");
+    fputs("    <testcase classname=\"", f);
+    xml_esc(f, scen, 1);
+    fputs("\" name=\"", f);
+    xml_esc(f, rp_id_rest(id), 1);
+    fprintf(f, "\" time=\"%.3f\">\n", rj_int(c, "time_ms", 0) / 1000.0);
+    if (!strcmp(st, "unexpected")) {
+        json_t *ev = json_object_get(c, "evidence");
+        fputs("      <failure type=\"", f);
+        xml_esc(f, rj_str(c, "verdict", "?"), 1);
+        fputs("\" message=\"", f);
+        char *msg = NULL;
+        size_t ml = 0;
+        FILE *m = open_memstream(&msg, &ml);
+        fprintf(m, "%s, expected ", rj_str(c, "verdict", "?"));
+        json_t *exp = json_object_get(c, "expected"), *e;
+        size_t k;
+        if (json_array_size(exp) == 0)
+            fputs("PASS", m);
+        json_array_foreach(exp, k, e) fprintf(m, "%s%s", k ? " or " : "",
+                                              json_is_string(e) ? json_string_value(e) : "?");
+        if (rj_str(ev, "summary", NULL))
+            fprintf(m, ": %s", rj_str(ev, "summary", ""));
+        fclose(m);
+        xml_esc(f, msg, 1);
+        free(msg);
+        fputs("\">", f);
+        evidence_text(f, c);
+        fputs("</failure>\n", f);
+    } else {
+        fputs("      <system-out>", f);
+        if (!strcmp(st, "expected-failure"))
+            fputs("expected failure: a known bug, detected as expected\n", f);
+        evidence_text(f, c);
+        fputs("</system-out>\n", f);
+    }
+    fputs("    </testcase>\n", f);
+}
+
+/* One scenario's testsuite element. */
+static void junit_suite(FILE *f, json_t *r, json_t *cells, const char *scen)
+{
+    size_t i, n = 0, nf = 0;
+    json_t *c;
+    long long ms = 0;
+    json_array_foreach(cells, i, c) {
+        if (strcmp(rp_cell_scenario(c), scen))
+            continue;
+        n++;
+        nf += !strcmp(report_cell_status(c), "unexpected");
+        ms += rj_int(c, "time_ms", 0);
+    }
+    fputs("  <testsuite name=\"", f);
+    xml_esc(f, scen, 1);
+    fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\" time=\"%.3f\"", n, nf, ms / 1000.0);
+    if (rj_str(r, "generated", NULL)) {
+        /* JUnit wants a local timestamp without zone: drop a trailing 'Z' */
+        char ts[64];
+        snprintf(ts, sizeof ts, "%s", rj_str(r, "generated", ""));
+        size_t l = strlen(ts);
+        if (l && ts[l - 1] == 'Z')
+            ts[l - 1] = 0;
+        fputs(" timestamp=\"", f);
+        xml_esc(f, ts, 1);
+        fputc('"', f);
+    }
+    json_t *host = json_object_get(r, "host");
+    if (rj_str(host, "arch", NULL)) {
+        fputs(" hostname=\"", f);
+        xml_esc(f, rj_str(host, "arch", ""), 1);
+        fputc('"', f);
+    }
+    fputs(">\n", f);
+    json_array_foreach(cells, i, c) if (!strcmp(rp_cell_scenario(c), scen)) junit_case(f, c, scen);
+    fputs("  </testsuite>\n", f);
+}
+
 int report_write_junit(json_t *r, FILE *f)
 {
     json_t *cells = json_object_get(r, "cells"), *c;
@@ -108,81 +189,8 @@ int report_write_junit(json_t *r, FILE *f)
     fprintf(f, "<testsuites name=\"hvsim\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\" time=\"%.3f\">\n",
             total, totfail, totms / 1000.0);
     const char **scs = rp_scenarios(r, &nsc);
-    for (size_t s = 0; s < nsc; s++) {
-        size_t n = 0, nf = 0;
-        long long ms = 0;
-        json_array_foreach(cells, i, c) {
-            if (strcmp(rp_cell_scenario(c), scs[s]))
-                continue;
-            n++;
-            nf += !strcmp(report_cell_status(c), "unexpected");
-            ms += rj_int(c, "time_ms", 0);
-        }
-        fputs("  <testsuite name=\"", f);
-        xml_esc(f, scs[s], 1);
-        fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\" time=\"%.3f\"", n, nf, ms / 1000.0);
-        if (rj_str(r, "generated", NULL)) {
-            /* JUnit wants a local timestamp without zone: drop a trailing 'Z' */
-            char ts[64];
-            snprintf(ts, sizeof ts, "%s", rj_str(r, "generated", ""));
-            size_t l = strlen(ts);
-            if (l && ts[l - 1] == 'Z')
-                ts[l - 1] = 0;
-            fputs(" timestamp=\"", f);
-            xml_esc(f, ts, 1);
-            fputc('"', f);
-        }
-        json_t *host = json_object_get(r, "host");
-        if (rj_str(host, "arch", NULL)) {
-            fputs(" hostname=\"", f);
-            xml_esc(f, rj_str(host, "arch", ""), 1);
-            fputc('"', f);
-        }
-        fputs(">\n", f);
-        json_array_foreach(cells, i, c) {
-            if (strcmp(rp_cell_scenario(c), scs[s]))
-                continue;
-            const char *st = report_cell_status(c);
-            const char *id = rj_str(c, "id", "?");
-            fputs("    <testcase classname=\"", f);
-            xml_esc(f, scs[s], 1);
-            fputs("\" name=\"", f);
-            xml_esc(f, rp_id_rest(id), 1);
-            fprintf(f, "\" time=\"%.3f\">\n", rj_int(c, "time_ms", 0) / 1000.0);
-            if (!strcmp(st, "unexpected")) {
-                json_t *ev = json_object_get(c, "evidence");
-                fputs("      <failure type=\"", f);
-                xml_esc(f, rj_str(c, "verdict", "?"), 1);
-                fputs("\" message=\"", f);
-                char *msg = NULL;
-                size_t ml = 0;
-                FILE *m = open_memstream(&msg, &ml);
-                fprintf(m, "%s, expected ", rj_str(c, "verdict", "?"));
-                json_t *exp = json_object_get(c, "expected"), *e;
-                size_t k;
-                if (json_array_size(exp) == 0)
-                    fputs("PASS", m);
-                json_array_foreach(exp, k, e) fprintf(m, "%s%s", k ? " or " : "",
-                                                      json_is_string(e) ? json_string_value(e) : "?");
-                if (rj_str(ev, "summary", NULL))
-                    fprintf(m, ": %s", rj_str(ev, "summary", ""));
-                fclose(m);
-                xml_esc(f, msg, 1);
-                free(msg);
-                fputs("\">", f);
-                evidence_text(f, c);
-                fputs("</failure>\n", f);
-            } else {
-                fputs("      <system-out>", f);
-                if (!strcmp(st, "expected-failure"))
-                    fputs("expected failure: a known bug, detected as expected\n", f);
-                evidence_text(f, c);
-                fputs("</system-out>\n", f);
-            }
-            fputs("    </testcase>\n", f);
-        }
-        fputs("  </testsuite>\n", f);
-    }
+    for (size_t s = 0; s < nsc; s++)
+        junit_suite(f, r, cells, scs[s]);
     free(scs);
     fputs("</testsuites>\n", f);
     return ferror(f) ? -1 : 0;

@@ -32,6 +32,48 @@ static double ms_before(uint64_t now, uint64_t t)
     return now > t ? (double)(now - t) / 1e6 : 0.0;
 }
 
+/* Which causes the evidence leaves open (c: the CPU of the oldest waiting
+ * request, or NULL), appended to t. */
+static void lost_wakeup_cause(char *t, size_t n, const struct oracle_snap *s, const struct oracle_cpu *c)
+{
+    int cpu = c ? (int)(c - s->cpu) : -1;
+    if (s->ipi_dropped && (!c || c->last_ipi == 2)) {
+        add(t, n, "Cause: the injected fault (drop-ipi every %u). IPIs dropped by fault "
+            "injection: %u%s: the wakeup was sent and never delivered. Not a reordering.",
+            s->ipi_drop_every, s->ipi_dropped,
+            c ? ", the one this request's access sent among them" : "");
+        return;
+    }
+    if (s->sleep_ns && !s->sleep_need_wakeup) {
+        add(t, n, "Cause: the daemon went to sleep with need_wakeup=0, so the hypervisor had no "
+            "reason to send an IPI: the daemon sleeps without announcing it (a wakeup never "
+            "requested on its path).");
+        return;
+    }
+    if (c && c->last_ipi == 0 && s->sleep_ns && c->enter_ns > s->sleep_ns &&
+        c->state == HVSIM_CPU_IN_HANDLER) {
+        add(t, n, "Cause: a wakeup never sent on the hypervisor's path. cpu%d's access began %.1f "
+            "ms after the daemon was asleep with need_wakeup=1 already visible to every CPU, and "
+            "it sent no IPI: no store buffering can explain that, the handler did not send the "
+            "wakeup it owed.", cpu, (double)(c->enter_ns - s->sleep_ns) / 1e6);
+        return;
+    }
+    if (s->ipi_dropped)
+        add(t, n, "The fault injection dropped %u IPI(s), but not (as far as hvsim saw) one sent "
+            "for this request. ", s->ipi_dropped);
+    add(t, n, "Cause: cannot tell apart from this evidence, which fits either (a) a store->load "
+        "reordering (the hypervisor's need_wakeup load passed its own req_rear store and the "
+        "daemon's ring re-check passed its need_wakeup store, which needs a missing seq_cst fence "
+        "on each side) or (b) a program-order race (the hypervisor read need_wakeup before its "
+        "request was visible, or the daemon re-checked the ring before setting need_wakeup)%s. "
+        "The deterministic engine tells them apart: `--engine det --memory-model sc` can show (b) "
+        "only; (a) needs tso.",
+        s->sleep_ns && s->sleep_front != s->sleep_rear
+            ? "; the request was already in the ring when the daemon committed to sleep, a "
+              "moment after its re-check missed it"
+            : "");
+}
+
 void oracle_explain_lost_wakeup(const struct oracle_snap *s, struct oracle_finding *f)
 {
     memset(f, 0, sizeof *f);
@@ -76,40 +118,5 @@ void oracle_explain_lost_wakeup(const struct oracle_snap *s, struct oracle_findi
             (unsigned long long)q->src_cpu);
     }
 
-    /* which causes the evidence leaves open */
-    if (s->ipi_dropped && (!c || c->last_ipi == 2)) {
-        add(t, n, "Cause: the injected fault (drop-ipi every %u). IPIs dropped by fault "
-            "injection: %u%s: the wakeup was sent and never delivered. Not a reordering.",
-            s->ipi_drop_every, s->ipi_dropped,
-            c ? ", the one this request's access sent among them" : "");
-        return;
-    }
-    if (s->sleep_ns && !s->sleep_need_wakeup) {
-        add(t, n, "Cause: the daemon went to sleep with need_wakeup=0, so the hypervisor had no "
-            "reason to send an IPI: the daemon sleeps without announcing it (a wakeup never "
-            "requested on its path).");
-        return;
-    }
-    if (c && c->last_ipi == 0 && s->sleep_ns && c->enter_ns > s->sleep_ns &&
-        c->state == HVSIM_CPU_IN_HANDLER) {
-        add(t, n, "Cause: a wakeup never sent on the hypervisor's path. cpu%d's access began %.1f "
-            "ms after the daemon was asleep with need_wakeup=1 already visible to every CPU, and "
-            "it sent no IPI: no store buffering can explain that, the handler did not send the "
-            "wakeup it owed.", cpu, (double)(c->enter_ns - s->sleep_ns) / 1e6);
-        return;
-    }
-    if (s->ipi_dropped)
-        add(t, n, "The fault injection dropped %u IPI(s), but not (as far as hvsim saw) one sent "
-            "for this request. ", s->ipi_dropped);
-    add(t, n, "Cause: cannot tell apart from this evidence, which fits either (a) a store->load "
-        "reordering (the hypervisor's need_wakeup load passed its own req_rear store and the "
-        "daemon's ring re-check passed its need_wakeup store, which needs a missing seq_cst fence "
-        "on each side) or (b) a program-order race (the hypervisor read need_wakeup before its "
-        "request was visible, or the daemon re-checked the ring before setting need_wakeup)%s. "
-        "The deterministic engine tells them apart: `--engine det --memory-model sc` can show (b) "
-        "only; (a) needs tso.",
-        s->sleep_ns && s->sleep_front != s->sleep_rear
-            ? "; the request was already in the ring when the daemon committed to sleep, a "
-              "moment after its re-check missed it"
-            : "");
+    lost_wakeup_cause(f->text, sizeof f->text, s, c);
 }

@@ -3,7 +3,8 @@
  * Build and run (from the repository root):
  *   clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
  *         -fno-sanitize-recover=undefined -Isim/include -Isim -I. \
- *         tests/fuzz/fuzz_scenario.c sim/config/scenario.c sim/config/runcfg.c sim/build/usercode.c \
+ *         tests/fuzz/fuzz_scenario.c sim/config/scenario*.c sim/config/runcfg*.c \
+ *         sim/config/device_model.c sim/config/usercode.c \
  *         -o build/fuzz_scenario
  *   mkdir -p build/fuzz_corpus
  *   build/fuzz_scenario -max_total_time=120 build/fuzz_corpus tests/fuzz/corpus_scenario

@@ -51,8 +51,10 @@ int main(int argc, char **argv)
     return 2;
 }
 EOC
-    if ! (cd "$ROOT" && "$CC" -std=gnu11 -g -O2 -Wall -Wextra -Werror -Isim/include -Isim -I. \
-            -o "$TMP/hvsim-report" "$TMP/driver.c" sim/report/*.c -ljansson) >"$TMP/cc.log" 2>&1; then
+    if ! (cd "$ROOT" && sh tools/embed_html.sh sim/report/report.html > "$TMP/report_html_tpl.c" &&
+          "$CC" -std=gnu11 -g -O2 -Wall -Wextra -Werror -Isim/include -Isim -I. \
+            -o "$TMP/hvsim-report" "$TMP/driver.c" sim/report/*.c "$TMP/report_html_tpl.c" \
+            sim/util/outpath.c -ljansson) >"$TMP/cc.log" 2>&1; then
         if grep -q "jansson.h" "$TMP/cc.log"; then skip "libjansson-dev not installed"; fi
         fail "cannot build the report driver: $(head -n 3 "$TMP/cc.log" | tr '\n' ' ')"
     fi

@@ -17,6 +17,7 @@
 #include "threads.h"
 #include "evidence/srcloc.h"
 #include "threads_end.h"
+#include "threads_judge.h"
 #include "build/build.h"
 #include "engine/engine.h"
 #include "util/region.h"
@@ -34,11 +35,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MAX_REPORTS 64
-#define RT_EXIT_DONE 0
-#define RT_EXIT_HANG 20
-#define RT_EXIT_WRONG 21
-#define RT_EXIT_QUIESCENT 22
 
 static int is_helgrind(const struct hvsim_runcfg *c) { return !strcmp(c->engine, "helgrind"); }
 
@@ -195,53 +191,6 @@ static int run_binary(const struct hvsim_runcfg *c, const char *bin, const char 
     return 0;
 }
 
-/* the one way locations are shown (sim/evidence/srcloc.h); two buffers, as a
- * site string names two */
-static const char *base_name(const char *p)
-{
-    static char buf[2][256];
-    static int k;
-    k ^= 1;
-    return srcloc_show(p, buf[k], sizeof buf[k]);
-}
-
-static void site_str(const struct thr_access *a, char *buf, size_t n)
-{
-    snprintf(buf, n, "%s %s%s of %u byte(s) in %s() %s:%d [%s thread %s]",
-             a->atomic ? "atomic" : "plain", a->is_write ? "write" : "read", "", a->size,
-             a->function[0] ? a->function : "?", a->file[0] ? base_name(a->file) : "?", a->line,
-             a->role[0] ? a->role : "?", a->thread[0] ? a->thread : "?");
-}
-
-static void fill_site(struct run_race_site *s, const struct thr_access *a)
-{
-    snprintf(s->function, sizeof s->function, "%s", a->function);
-    snprintf(s->file, sizeof s->file, "%s", base_name(a->file));
-    s->line = a->line;
-    snprintf(s->kind, sizeof s->kind, "%s %s", a->atomic ? "atomic" : "plain", a->is_write ? "write" : "read");
-    snprintf(s->thread, sizeof s->thread, "%s %s", a->role[0] ? a->role : "?", a->thread);
-}
-
-/* Name the location of a report: a bridge field when the address is in the
- * bridge, else the tool's own description. */
-static void name_location(const struct thr_report *R, uint64_t base, int layout_old, char *buf, size_t n,
-                          uint64_t *off, int *in_bridge)
-{
-    *in_bridge = 0;
-    if (R->have_addr && base && R->addr >= base &&
-        thr_bridge_field(R->addr - base, R->cur.size, layout_old, buf, n) == 0) {
-        *off = R->addr - base;
-        *in_bridge = 1;
-        return;
-    }
-    if (R->location[0])
-        snprintf(buf, n, "%s", R->location);
-    else if (R->have_addr)
-        snprintf(buf, n, "address 0x%llx", (unsigned long long)R->addr);
-    else
-        snprintf(buf, n, "?");
-}
-
 static int one_run(const struct hvsim_runcfg *c, const struct build_out *b, uint64_t seed,
                    struct run_result *r, char *err, size_t errlen)
 {
@@ -280,164 +229,36 @@ static int one_run(const struct hvsim_runcfg *c, const struct build_out *b, uint
         snprintf(p, sizeof p, "%s/helgrind.log", logdir);
         toollog = slurp(p);
     }
-    struct thr_report *R = calloc(MAX_REPORTS, sizeof *R);
+    struct thr_judge j = {.hg = hg, .layout_old = c->v.layout_old, .t_end = t_end,
+                          .base = thr_bridge_base(outlog)};
+    j.R = calloc(THR_MAX_REPORTS, sizeof *j.R);
     int supp = 0;
-    int total = hg ? thr_parse_helgrind(toollog, R, MAX_REPORTS, &supp)
-                   : thr_parse_tsan(toollog, R, MAX_REPORTS, &supp);
-    int nrep = total < MAX_REPORTS ? total : MAX_REPORTS;
-    uint64_t base = thr_bridge_base(outlog);
-
+    int total = hg ? thr_parse_helgrind(toollog, j.R, THR_MAX_REPORTS, &supp)
+                   : thr_parse_tsan(toollog, j.R, THR_MAX_REPORTS, &supp);
+    j.nrep = total < THR_MAX_REPORTS ? total : THR_MAX_REPORTS;
     struct run_race *rc = &r->race;
     snprintf(rc->tool, sizeof rc->tool, "%s", hg ? "Helgrind" : "ThreadSanitizer");
     snprintf(rc->command, sizeof rc->command, "%s", cmd);
     rc->suppressed = (unsigned)supp;
-    static char keys[MAX_REPORTS][900];
-    int nkeys = 0;
-    int first = -1, first_bridge = -1;
-    size_t ol = 0;
-    for (int i = 0; i < nrep; i++) {
-        struct thr_report *x = &R[i];
-        if (x->cur.harness || (x->have_prev && x->prev.harness)) {
-            rc->nharness++;
-            continue;
-        }
-        if (!x->is_race) {
-            rc->nother++;
-            continue;
-        }
-        if (hg && x->cur.atomic && x->have_prev && x->prev.atomic) {
-            rc->natomic_pairs++; /* two atomic accesses: not a data race in C11 */
-            continue;
-        }
-        char field[96];
-        uint64_t off = 0;
-        int inb;
-        name_location(x, base, c->v.layout_old, field, sizeof field, &off, &inb);
-        /* one race = one field and one unordered pair of sites */
-        char key[2][400];
-        snprintf(key[0], sizeof key[0], "%s:%d", x->cur.file, x->cur.line);
-        snprintf(key[1], sizeof key[1], "%s:%d", x->have_prev ? x->prev.file : "?", x->have_prev ? x->prev.line : 0);
-        char k[900];
-        int lo = strcmp(key[0], key[1]) <= 0;
-        snprintf(k, sizeof k, "%s|%s|%s", field, key[lo ? 0 : 1], key[lo ? 1 : 0]);
-        int dup = 0;
-        for (int q = 0; q < nkeys; q++)
-            if (!strcmp(keys[q], k))
-                dup = 1;
-        if (dup)
-            continue;
-        if (nkeys < MAX_REPORTS)
-            snprintf(keys[nkeys++], sizeof keys[0], "%s", k);
-        rc->nraces++;
-        if (first < 0)
-            first = i;
-        if (inb && first_bridge < 0)
-            first_bridge = i;
-        char s1[400], s2[400];
-        site_str(&x->cur, s1, sizeof s1);
-        if (x->have_prev)
-            site_str(&x->prev, s2, sizeof s2);
-        else
-            snprintf(s2, sizeof s2, "(the tool kept no earlier access)");
-        if (ol + 2 < sizeof rc->others)
-            ol += (size_t)snprintf(rc->others + ol, sizeof rc->others - ol, "%s: %s | %s\n", field, s1, s2);
-        result_event(r, t_end, hg ? "helgrind" : "tsan", "data race on %s", field);
-    }
-    int pick = first_bridge >= 0 ? first_bridge : first;
+    int pick = thr_count_races(&j, r);
 
     /* how the run itself ended */
-    enum hvsim_verdict end = V_PASS;
     char why[600] = "", detail[3000] = "";
-    if (killed) {
-        end = thr_judge_end(c, b->hv, &rg, THR_END_KILLED, r, why, sizeof why, detail, sizeof detail);
-        snprintf(why + strlen(why), sizeof why - strlen(why), "; killed after the hard time limit");
-    } else if (WIFSIGNALED(st)) {
-        end = V_CRASH;
-        r->signal = WTERMSIG(st);
-        snprintf(why, sizeof why, "the threads process died of signal %d", r->signal);
-    } else if (WEXITSTATUS(st) == RT_EXIT_HANG) {
-        end = thr_judge_end(c, b->hv, &rg, THR_END_HANG, r, why, sizeof why, detail, sizeof detail);
-    } else if (WEXITSTATUS(st) == RT_EXIT_QUIESCENT) {
-        end = thr_judge_end(c, b->hv, &rg, THR_END_QUIESCENT, r, why, sizeof why, detail, sizeof detail);
-    } else if (WEXITSTATUS(st) == RT_EXIT_WRONG) {
-        end = V_WRONG_VALUE;
-        for (unsigned i = 0; i < c->ncpus && i < HVSIM_CPUS; i++)
-            if (rg.ctl->cpu[i].state == HVSIM_CPU_WRONG) {
-                r->cpu = (int)i;
-                snprintf(why, sizeof why, "cpu%u read 0x%llx and got 0x%llx; the device register holds 0x%llx",
-                         i, (unsigned long long)rg.ctl->cpu[i].wrong_addr,
-                         (unsigned long long)rg.ctl->cpu[i].got, (unsigned long long)rg.ctl->cpu[i].want);
-            }
-    } else if (WEXITSTATUS(st) != RT_EXIT_DONE) {
-        end = V_CRASH;
-        snprintf(why, sizeof why, "the threads process exited with status %d", WEXITSTATUS(st));
-    } else {
-        snprintf(why, sizeof why, "all %u CPUs completed their accesses", c->ncpus);
-    }
+    enum hvsim_verdict end = thr_run_end(c, b->hv, &rg, st, killed, r, why, sizeof why, detail, sizeof detail);
     rc->hang = end == V_HANG_STALE_READ || end == V_TIMEOUT || end == V_LOST_WAKEUP;
     snprintf(rc->run_end, sizeof rc->run_end, "%s: %s", verdict_name(end), why);
     if (end != V_PASS)
-        result_event(r, t_end, "threads", "%s: %s", verdict_name(end), why);
-
-    if (pick >= 0) {
-        struct thr_report *x = &R[pick];
-        r->verdict = V_DATA_RACE;
-        uint64_t off = 0;
-        int inb;
-        name_location(x, base, c->v.layout_old, rc->field, sizeof rc->field, &off, &inb);
-        rc->in_bridge = inb;
-        rc->offset = off;
-        fill_site(&rc->site[0], &x->cur);
-        if (x->have_prev)
-            fill_site(&rc->site[1], &x->prev);
-        snprintf(rc->tool_text, sizeof rc->tool_text, "%s", x->text);
-        /* the hypervisor-side site is the one a person fixes first */
-        const struct thr_access *h = !strcmp(x->cur.role, "hypervisor") || !x->have_prev ? &x->cur : &x->prev;
-        snprintf(r->function, sizeof r->function, "%s", h->function);
-        snprintf(r->file, sizeof r->file, "%s", base_name(h->file));
-        r->line = h->line;
-        char s1[400], s2[400];
-        site_str(&x->cur, s1, sizeof s1);
-        if (x->have_prev)
-            site_str(&x->prev, s2, sizeof s2);
-        else
-            snprintf(s2, sizeof s2, "an earlier access the tool did not keep");
-        snprintf(r->summary, sizeof r->summary, "%s: data race on %s%s: %s:%d %s vs %s:%d %s%s",
-                 rc->tool, inb ? "" : "", rc->field, rc->site[0].file, rc->site[0].line, rc->site[0].kind,
-                 x->have_prev ? rc->site[1].file : "?", x->have_prev ? rc->site[1].line : 0,
-                 x->have_prev ? rc->site[1].kind : "", rc->hang ? "; then the run hung" : "");
-        snprintf(r->text, sizeof r->text,
-                 "%s reports a data race on %s%s between\n  %s\nand\n  %s\n"
-                 "%u distinct race(s) in the code under test, %u in hvsim's runtime, %u report(s) of "
-                 "another kind%s; run end: %s.\n%s",
-                 rc->tool, rc->field, inb ? " (struct virtio_bridge)" : "", s1, s2, rc->nraces,
-                 rc->nharness, rc->nother,
-                 hg ? (rc->natomic_pairs ? ", atomic-vs-atomic pairs set aside (not races in C11)" : "") : "",
-                 rc->run_end, rc->nraces > 1 ? "All races:\n" : "");
-        if (rc->nraces > 1)
-            snprintf(r->text + strlen(r->text), sizeof r->text - strlen(r->text), "%s", rc->others);
-    } else {
-        r->verdict = end;
-        snprintf(r->summary, sizeof r->summary, "%s: no data race reported; %s", rc->tool, why);
-        snprintf(r->text, sizeof r->text,
-                 "%s reported no data race in the code under test (%u report(s) of another kind, %u in "
-                 "hvsim's runtime, %u suppressed%s). Run end: %s: %s",
-                 rc->tool, rc->nother, rc->nharness, rc->suppressed,
-                 hg && rc->natomic_pairs ? ", atomic-vs-atomic pairs set aside" : "", verdict_name(end),
-                 detail[0] ? detail : why);
-        if (rc->nother + rc->nharness > 0)
-            for (int i = 0; i < nrep; i++)
-                if (!R[i].is_race || R[i].cur.harness || R[i].prev.harness) {
-                    snprintf(rc->tool_text, sizeof rc->tool_text, "%s", R[i].text);
-                    break;
-                }
-    }
+        result_event(r, j.t_end, "threads", "%s: %s", verdict_name(end), why);
+    if (pick >= 0)
+        thr_describe_race(&j, &j.R[pick], r);
+    else
+        thr_describe_no_race(&j, end, why, detail, r);
     if (getenv("HVSIM_THREADS_KEEP")) {
         snprintf(rc->logdir, sizeof rc->logdir, "%s", logdir);
     } else {
         rm_rf(logdir);
     }
-    free(R);
+    free(j.R);
     if (toollog != outlog)
         free(toollog);
     free(outlog);

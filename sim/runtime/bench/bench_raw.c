@@ -29,7 +29,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-#include "bench/bench_hist.h"
+#include "bench_hist.h" /* beside it: compiled with no -I (bench_run.c) */
 
 struct raw_shm {
     uint32_t ready_b, go, done, pad;

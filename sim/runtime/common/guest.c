@@ -9,7 +9,7 @@
 
 extern struct hvsim_ctl *g_ctl;
 
-/* Trap latency for `hvsim bench` (same bucket formula as sim/bench/bench_hist.h).
+/* Trap latency for `hvsim bench` (same bucket formula as sim/runtime/bench/bench_hist.h).
  * Timed around hv_mmio_access, never inside it: the code under test is unchanged. */
 static unsigned lat_bucket(uint64_t ns)
 {

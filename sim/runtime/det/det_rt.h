@@ -4,7 +4,7 @@
 #define HVSIM_DET_RT_H
 
 #include "det_shm.h"
-#include "config/runcfg.h" /* enum hvsim_verdict */
+#include "runtime/common/verdict.h"
 
 extern struct det_shm *det_S;
 extern uint8_t *det_M;

@@ -1,4 +1,4 @@
-/* sim/build/usercode.c — see usercode.h. */
+/* sim/config/usercode.c — see usercode.h. */
 #include "usercode.h"
 #include <errno.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* sim/bench/bench_hist.h — the latency histogram shared by the hv
+/* sim/runtime/bench/bench_hist.h — the latency histogram shared by the hv
  * participant (sim/runtime/native/hv_main.c keeps its own copy of lat_bucket), the
  * raw baseline programs (rt/bench_raw.c) and the bench supervisor.
  *

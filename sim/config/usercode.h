@@ -1,4 +1,4 @@
-/* sim/build/usercode.h — what a user may name as their own code.
+/* sim/config/usercode.h — what a user may name as their own code.
  *
  * The compiler decides by a file's suffix what it is: given /etc/passwd as a
  * source, gcc treats it as a linker input, "compiles" nothing, and the link

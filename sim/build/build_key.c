@@ -1,0 +1,130 @@
+/* sim/build/build_key.c — what identifies a built variant: the cache key
+ * (every input that changes the binaries, hashed) and the hash of a built
+ * binary's code (build.h). */
+#include "build.h"
+#include <dirent.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ s[i]) * 0x100000001b3ull;
+    return h;
+}
+
+static uint64_t fnv_str(uint64_t h, const char *s) { return fnv(h, s, strlen(s) + 1); }
+
+static uint64_t fnv_file(uint64_t h, const char *path)
+{
+    h = fnv_str(h, path);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return fnv_str(h, "<missing>");
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        h = fnv(h, buf, n);
+    fclose(f);
+    return h;
+}
+
+/* Hash every .c/.h of a directory (sorted, so the order is stable). */
+static uint64_t fnv_dir(uint64_t h, const char *dir)
+{
+    struct dirent **ents;
+    int n = scandir(dir, &ents, 0, alphasort);
+    if (n < 0)
+        return h;
+    for (int i = 0; i < n; i++) {
+        const char *nm = ents[i]->d_name;
+        size_t l = strlen(nm);
+        if (l > 2 && (!strcmp(nm + l - 2, ".c") || !strcmp(nm + l - 2, ".h"))) {
+            char p[1024];
+            snprintf(p, sizeof p, "%s/%s", dir, nm);
+            h = fnv_file(h, p);
+        }
+        free(ents[i]);
+    }
+    free(ents);
+    return h;
+}
+
+uint64_t build_text_hash(const char *path)
+{
+    elf_version(EV_CURRENT);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    uint64_t h = 0;
+    Elf *e = elf_begin(fd, ELF_C_READ, 0);
+    size_t shstrndx;
+    if (e && elf_getshdrstrndx(e, &shstrndx) == 0) {
+        for (Elf_Scn *s = 0; (s = elf_nextscn(e, s));) {
+            GElf_Shdr sh;
+            if (!gelf_getshdr(s, &sh))
+                continue;
+            const char *nm = elf_strptr(e, shstrndx, sh.sh_name);
+            if (!nm || (strcmp(nm, ".text") && strcmp(nm, ".rodata")))
+                continue;
+            Elf_Data *d = elf_getdata(s, 0);
+            if (d && d->d_buf) {
+                if (!h)
+                    h = 0xcbf29ce484222325ull;
+                h = fnv(h, d->d_buf, d->d_size);
+            }
+        }
+    }
+    if (e)
+        elf_end(e);
+    close(fd);
+    return h;
+}
+
+uint64_t build_key(const struct hvsim_runcfg *c, enum build_profile prof, const char *cc_version,
+                   const char *compiler, const char *home)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    char pk[8];
+    snprintf(pk, sizeof pk, "%d", (int)prof);
+    h = fnv_str(h, pk);
+    h = fnv_str(h, cc_version);
+    h = fnv_str(h, compiler);
+    h = fnv_str(h, c->v.opt);
+    h = fnv_str(h, c->v.wait);
+    h = fnv_str(h, c->v.relax);
+    h = fnv_str(h, c->v.wake);
+    h = fnv_str(h, c->v.layout_old ? "old" : "new");
+    h = fnv_str(h, c->v.lto ? "lto" : "");
+    h = fnv_str(h, c->extra_cflags);
+    for (unsigned i = 0; i < c->n_incdir; i++)
+        h = fnv_dir(fnv_str(h, c->incdir[i]), c->incdir[i]);
+    const char *dirs[] = { "sim/include/hvsim", "sim/runtime/common", "sim/runtime/native", "hv", "backend", "sim/runtime/det",
+                           "sim/runtime/threads" };
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        char d[700];
+        snprintf(d, sizeof d, "%s/%s", home, dirs[i]);
+        h = fnv_dir(h, d);
+    }
+    for (unsigned i = 0; i < c->n_hv_src; i++) h = fnv_file(h, c->hv_src[i]);
+    for (unsigned i = 0; i < c->n_be_src; i++) h = fnv_file(h, c->be_src[i]);
+    /* a user file's own headers ("x.h" next to it) change the binary too */
+    for (unsigned i = 0; i < c->n_hv_src + c->n_be_src; i++) {
+        char d[256];
+        snprintf(d, sizeof d, "%s", i < c->n_hv_src ? c->hv_src[i] : c->be_src[i - c->n_hv_src]);
+        char *sl = strrchr(d, '/');
+        if (sl && sl != d) {
+            *sl = 0;
+            h = fnv_dir(h, d);
+        }
+    }
+    for (unsigned i = 0; i < c->n_hv_lib; i++) h = fnv_file(fnv_str(h, "hvlib"), c->hv_lib[i]);
+    for (unsigned i = 0; i < c->n_be_lib; i++) h = fnv_file(fnv_str(h, "belib"), c->be_lib[i]);
+    return h;
+}
