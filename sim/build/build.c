@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "build.h"
 #include "libinfo.h"
+#include "config/variants.h"
 #include "util/cmd.h"
 #include <dirent.h>
 #include <errno.h>
@@ -102,7 +103,7 @@ const char *build_compiler(const char *cc, const char *arch)
     return 0;
 }
 
-static int foreign(const char *arch) { return strcmp(arch, "x86_64") != 0; }
+static int foreign(const char *arch) { return !arch_is_host(arch); }
 
 int build_compiler_available(const char *cc, const char *arch)
 {
@@ -380,17 +381,6 @@ static void side_sources(const struct hvsim_runcfg *c, enum build_profile prof, 
 #undef P
 }
 
-static int is_valid_relax(const char *relax, const char *arch)
-{
-    if (!strcmp(relax, "none") || !strcmp(relax, "barrier") || !strcmp(relax, "asm") ||
-        !strcmp(relax, "default"))
-        return 1;
-    if (!strcmp(relax, "pause"))
-        return !strcmp(arch, "x86_64");
-    if (!strcmp(relax, "yield") || !strcmp(relax, "isb"))
-        return !strcmp(arch, "aarch64");
-    return 0;
-}
 
 static const char *cc_version(const char *cc, const char *arch)
 {
@@ -514,7 +504,7 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
         snprintf(err, errlen, "unknown wait variant '%s' (plain|volatile|acquire)", c->v.wait);
         return -1;
     }
-    if (!is_valid_relax(c->v.relax, c->v.arch)) {
+    if (!relax_exists_on(c->v.relax, c->v.arch)) {
         snprintf(err, errlen, "relax hint '%s' does not exist on %s", c->v.relax, c->v.arch);
         return -1;
     }

@@ -227,8 +227,7 @@ static int run_matrix(int argc, char **argv, const char **scen, struct matrix_de
         if (!(cc->n_hv_src || cc->n_hv_lib || cc->n_be_src || cc->n_be_lib))
             break;
         struct build_out b;
-        if (build_participants(cc, !strcmp(cc->engine, "det") ? BUILD_DET : BUILD_NATIVE, &b, err,
-                               sizeof err) < 0) {
+        if (build_participants(cc, engine_find(cc->engine)->build_profile, &b, err, sizeof err) < 0) {
             fprintf(stderr, "hvsim matrix: %s (cell %s)\n%s", err, M.cells[i].id, b.log);
             matrix_free(&M);
             return EXIT_USAGE;
@@ -246,7 +245,11 @@ static int run_matrix(int argc, char **argv, const char **scen, struct matrix_de
     json_t *rep = matrix_to_report(&M);
     if (compare == 1 || (compare < 0 && nscen == 0 && !shard_n)) {
         if (M.progress)
-            fprintf(stderr, "comparing engines (native, det, tsan, helgrind)…");
+        {
+            char names[96];
+            engine_join(", ", names, sizeof names);
+            fprintf(stderr, "comparing engines (%s)…", names);
+        }
         json_object_set_new(rep, "comparison", matrix_compare());
         json_object_set_new(rep, "audit", matrix_audit());
         if (M.progress)

@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "build/libinfo.h"
 #include "options.h"
+#include "config/variants.h"
 #include "engine/engine.h"
 #include "config/scenario.h"
 
@@ -72,7 +73,7 @@ static int on_result(const struct run_result *r, void *ud)
     s->count[r->verdict]++;
     if (r->verdict != V_PASS)
         s->fail++;
-    if (s->n == 1 && !s->o->json && strcmp(s->c->v.arch, "x86_64"))
+    if (s->n == 1 && !s->o->json && !arch_is_host(s->c->v.arch))
         printf("platform: %s\n", result_platform(s->c->v.arch));
     if (s->o->json) {
         json_t *j = result_to_json(r, s->c);

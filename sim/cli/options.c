@@ -6,46 +6,25 @@
 #include "options.h"
 #include "util/outpath.h"
 #include "build/usercode.h"
-
-const char *const opt_levels_all[6] = { "O0", "O1", "O2", "O3", "Os", "Og" };
-
-static const struct { const char *what; const char *values[8]; } allowed[] = {
-    { "cc", { "gcc", "clang" } },
-    { "opt", { "O0", "O1", "O2", "O3", "Os", "Og" } },
-    { "arch", { "x86_64", "aarch64", "riscv64", "ppc64le" } },
-    { "wait", { "plain", "volatile", "acquire" } },
-    { "relax", { "none", "pause", "yield", "isb", "barrier", "asm", "default" } },
-    { "wake", { "fence", "nofence" } },
-    { "engine", { "native", "det", "tsan", "helgrind" } },
-    { "strategy", { "random", "pct", "dfs" } },
-    { "memory-model", { "sc", "tso", "arm", "riscv" } },
-    { "layout", { "new", "old" } },
-};
+#include "config/variants.h"
+#include "engine/engine.h"
 
 int options_valid_value(const char *what, const char *v)
 {
-    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
-        if (strcmp(allowed[i].what, what))
-            continue;
-        for (int k = 0; k < 8 && allowed[i].values[k]; k++)
-            if (!strcmp(allowed[i].values[k], v))
-                return 1;
-        return 0;
-    }
-    return 0;
+    if (!strcmp(what, "engine"))
+        return engine_find(v) != NULL;
+    int d = variant_dim_of(what);
+    return d >= 0 && variant_valid((enum variant_dim)d, v);
 }
 
 static void list_values(const char *what, char *buf, size_t n)
 {
-    buf[0] = 0;
-    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
-        if (strcmp(allowed[i].what, what))
-            continue;
-        for (int k = 0; k < 8 && allowed[i].values[k]; k++) {
-            strncat(buf, k ? "|" : "", n - strlen(buf) - 1);
-            strncat(buf, allowed[i].values[k], n - strlen(buf) - 1);
-        }
-    }
+    if (!strcmp(what, "engine"))
+        engine_join("|", buf, n);
+    else if (variant_dim_of(what) >= 0)
+        variant_join((enum variant_dim)variant_dim_of(what), "|", buf, n);
+    else if (n)
+        buf[0] = 0;
 }
 
 void options_default_run(struct hvsim_runcfg *c)

@@ -39,7 +39,6 @@ int options_parse_count(const char *cmd, const char *opt, const char *v, uint64_
  * returns -1 when it cannot be written. */
 int options_check_outfile(const char *cmd, const char *opt, const char *path);
 int options_check_outdir(const char *cmd, const char *opt, const char *dir);
-extern const char *const opt_levels_all[6];
 void options_usage_common(FILE *f);
 
 #endif

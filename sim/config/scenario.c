@@ -16,6 +16,8 @@
 
 #include "scenario.h"
 #include "build/usercode.h"
+#include "variants.h"
+#include "engine/engine.h"
 
 #define MAXTOK 64
 #define MAX_FILE (1u << 20)
@@ -133,31 +135,27 @@ struct ps {
     int cflags_line;            /* line of the cflags statement, 0 if none */
 };
 
-static const char *const cc_vals[] = {"gcc", "clang", NULL};
-static const char *const arch_vals[] = {"x86_64", "aarch64", "riscv64", "ppc64le", NULL};
-static const char *const wait_vals[] = {"plain", "volatile", "acquire", NULL};
-static const char *const relax_vals[] = {"none", "pause", "yield", "isb", "barrier", "asm",
-                                         "default", NULL};
-static const char *const wake_vals[] = {"fence", "nofence", NULL};
-static const char *const engine_vals[] = {"native", "det", "tsan", "helgrind", NULL};
-static const char *const strategy_vals[] = {"random", "pct", "dfs", NULL};
-static const char *const mm_vals[] = {"sc", "tso", "arm", "riscv", NULL};
-static const char *const layout_vals[] = {"new", "old", NULL};
+/* the variant values (sim/config/variants.c); the engines' names come from
+ * their table (sim/engine/engine.c: engine_names()) */
+static const char *const *const cc_vals = variant_cc;
+static const char *const *const arch_vals = variant_arch;
+static const char *const *const wait_vals = variant_wait;
+static const char *const *const relax_vals = variant_relax;
+static const char *const *const wake_vals = variant_wake;
+static const char *const *const strategy_vals = variant_strategy;
+static const char *const *const mm_vals = variant_model;
+static const char *const *const layout_vals = variant_layout;
 static const char *const lto_vals[] = {"off", "on", NULL};
 /* boot: who starts first (hvisor-tool's daemon sets need_wakeup and sleeps
  * before any guest runs); mask-by-size: keep only `size` bytes of a read's
  * value, as hvisor's instruction emulation does */
 static const char *const boot_vals[] = {"together", "daemon-first", NULL};
 /* bit i of hvsim_expect.opt_mask */
-static const char *const opt_vals[] = {"O0", "O1", "O2", "O3", "Os", "Og", NULL};
+static const char *const *const opt_vals = variant_opt;
 /* rank of each level for opt>= / opt<=; -1: never part of a range (Og) */
-static const int opt_rank[] = {0, 1, 2, 3, 2, -1};
+static const int opt_rank[VARIANT_NOPT] = {0, 1, 2, 3, 2, -1};
 
-static const char *const verdict_vals[V__COUNT + 1] = {
-    "PASS", "HANG_STALE_READ", "WRONG_VALUE", "LOST_WAKEUP", "CRASH", "TIMEOUT",
-    "DEADLOCK", "LIVELOCK", "DATA_RACE", "BUILD_ERROR", "LOST_COMPLETION", "MISSING_IRQ",
-    "PROTOCOL_VIOLATION", "MISSED_ANSWER", "DAEMON_STALLED", "ASSERTION", NULL,
-};
+static const char *const *const verdict_vals = verdict_names;
 static const char *const site_vals[HVSIM_SITE__COUNT + 1] = {
     "hv_before_push", "hv_publish", "hv_before_ipi", "be_before_answer",
     "be_before_sleep", "be_after_wake", "be_before_complete", NULL,
@@ -432,7 +430,7 @@ static int parse_setting(struct ps *p, int i, enum key k)
         c->ncpus = (unsigned)n;
         break;
     case K_ENGINE:
-        if (set_enum(p, v, engine_vals, "engine", c->engine, sizeof c->engine))
+        if (set_enum(p, v, engine_names(), "engine", c->engine, sizeof c->engine))
             return -1;
         break;
     case K_STRATEGY:
@@ -1199,9 +1197,19 @@ static int parse_fault(struct ps *p, const char *word, int *line, unsigned *dst)
 enum { F_CC, F_ARCH, F_WAIT, F_RELAX, F_WAKE, F_ENGINE, F__N };
 static const char *const cond_keys[] = {"cc", "arch", "wait", "relax", "wake", "engine", "opt",
                                         NULL};
-static const char *const *const cond_vals[F__N] = {
-    cc_vals, arch_vals, wait_vals, relax_vals, wake_vals, engine_vals,
-};
+/* the values each condition key takes (a function: the engines' list is
+ * made from their table at run time) */
+static const char *const *cond_vals(int f)
+{
+    switch (f) {
+    case F_CC: return cc_vals;
+    case F_ARCH: return arch_vals;
+    case F_WAIT: return wait_vals;
+    case F_RELAX: return relax_vals;
+    case F_WAKE: return wake_vals;
+    default: return engine_names();
+    }
+}
 
 static unsigned all_mask(const char *const *vals)
 {
@@ -1239,7 +1247,7 @@ static int parse_cond(struct ps *p, const struct tok *t, unsigned masks[F__N + 1
         return perr(p, vals.col, "expected a value after '%s'", op);
     if (masks[f])
         return perr(p, t->col, "condition on '%s' given twice in one rule", cond_keys[f]);
-    const char *const *set = f == F__N ? opt_vals : cond_vals[f];
+    const char *const *set = f == F__N ? opt_vals : cond_vals(f);
     const char *what = f == F__N ? "optimisation level" : cond_keys[f];
     unsigned m = 0;
     if (op0 == '<' || op0 == '>') {
@@ -1358,7 +1366,7 @@ static int parse_expect(struct ps *p)
             unsigned cnt = (unsigned)popcount(masks[f]);
             int bit = nth_bit(masks[f], (int)(rest % cnt));
             rest /= cnt;
-            setstr(dst[f], sizeof e->cc, cond_vals[f][bit]);
+            setstr(dst[f], sizeof e->cc, cond_vals(f)[bit]);
         }
         e->opt_mask = masks[F__N];
         e->verdicts = verdicts;

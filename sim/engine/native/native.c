@@ -32,6 +32,7 @@
  */
 #define _GNU_SOURCE
 #include "native.h"
+#include "config/variants.h"
 #include "evidence/srcloc.h"
 #include "native_stall.h"
 #include "verdict/bridge_names.h"
@@ -70,7 +71,7 @@ static void sample_pc(struct run_result *r, const struct build_out *b, const str
 {
     uint64_t pcs[RESULT_MAX_PCS];
     int n = -1;
-    if (!strcmp(c->v.arch, "x86_64"))
+    if (arch_is_host(c->v.arch))
         n = pc_sample_native(pid, tid, 8, 1000, pcs);
     else if (*gdb) {
         /* qemu-user reports the host tids of guest threads as gdb thread
@@ -88,7 +89,7 @@ static void sample_pc(struct run_result *r, const struct build_out *b, const str
         return;
     r->npcs = n;
     memcpy(r->pcs, pcs, sizeof(uint64_t) * (size_t)n);
-    int foreign = strcmp(c->v.arch, "x86_64") != 0;
+    int foreign = !arch_is_host(c->v.arch);
 #define SYM(pc, out) (foreign ? pc_symbolize_elf(b->hv, (pc), (out)) : pc_symbolize_pid(pid, (pc), (out)))
     struct pc_sym s;
     char shown[256];
@@ -196,7 +197,7 @@ static int pc_loop_reloads(const struct build_out *b, const struct hvsim_runcfg 
     *has_exit = -1;
     if (!r->npcs || !r->function[0])
         return -1;
-    uint64_t v = pc_to_vaddr(pid, b->hv, r->pcs[r->npcs - 1], strcmp(c->v.arch, "x86_64") != 0);
+    uint64_t v = pc_to_vaddr(pid, b->hv, r->pcs[r->npcs - 1], !arch_is_host(c->v.arch));
     if (!v)
         return -1;
     const char *fn[] = { r->function, 0 };
@@ -429,7 +430,7 @@ static int judge_stall(struct watch *w, struct run_result *r, const struct hvsim
         return 0;
     }
     char where[400] = "not sampled (foreign architecture: only the hypervisor has a gdbstub)";
-    if (!strcmp(c->v.arch, "x86_64"))
+    if (arch_is_host(c->v.arch))
         stall_sample_where(pid, tid, r, where, sizeof where);
     char req[96], words[1400];
     ring_words("request", snap->req_front, snap->req_rear, req, sizeof req);
