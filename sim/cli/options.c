@@ -261,10 +261,10 @@ int options_parse_one(const char *cmd, int argc, char **argv, int i, struct hvsi
         return 2;
     }
     if (!strcmp(a, "--trace") || !strcmp(a, "--chrome-trace")) {
-        /* det engine: the runtime reads these (see docs/det-engine.md) */
+        /* det engine: the traces of the reported execution (docs/det-engine.md) */
         if (!v) { fprintf(stderr, "hvsim %s: %s needs a file\n", cmd, a); return -1; }
         if (options_check_outfile(cmd, a, v)) return -1;
-        setenv(a[2] == 't' ? "HVSIM_DET_TRACE" : "HVSIM_DET_CHROME", v, 1);
+        *(a[2] == 't' ? &c->det_trace : &c->det_chrome) = v;
         return 2;
     }
     if (!strcmp(a, "--cflags")) {

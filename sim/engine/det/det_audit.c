@@ -158,18 +158,15 @@ int det_audit(const struct hvsim_runcfg *c0, json_t **out, char *err, size_t err
     }
     char tpath[64];
     snprintf(tpath, sizeof tpath, "%s/trace.txt", dir);
-    char *old = getenv("HVSIM_DET_TRACE") ? strdup(getenv("HVSIM_DET_TRACE")) : 0;
-    setenv("HVSIM_DET_TRACE", tpath, 1);
-    setenv("HVSIM_DET_TRACE_APPEND", "1", 1);
+    c.det_trace = tpath;
+    c.det_trace_append = 1;
+    c.det_chrome = ""; /* the audit reads the text trace only */
     struct engine_info info;
     if (det_engine_runs(&c, audit_cb, 0, &info, err, errlen) < 0) {
         unlink(tpath);
         rmdir(dir);
-        unsetenv("HVSIM_DET_TRACE_APPEND");
         return -1;
     }
-    if (old) { setenv("HVSIM_DET_TRACE", old, 1); free(old); } else unsetenv("HVSIM_DET_TRACE");
-    unsetenv("HVSIM_DET_TRACE_APPEND");
     static struct site s[AUDIT_MAX];
     unsigned n = 0;
     int prc = parse_trace(tpath, s, &n);
