@@ -204,17 +204,10 @@ int cmd_audit(int argc, char **argv)
 {
     static struct hvsim_runcfg c;
     struct cli_opts o = { 0 };
+    static const struct option longopts[] = { OPTIONS_SHARED, { 0 } };
     options_default_run(&c);
-    for (int i = 1; i < argc;) {
-        int k = options_parse_one("audit", argc, argv, i, &c, &o);
-        if (k < 0)
-            return EXIT_USAGE;
-        if (k == 0) {
-            fprintf(stderr, "hvsim audit: unknown option '%s' (try hvsim audit --help)\n", argv[i]);
-            return EXIT_USAGE;
-        }
-        i += k;
-    }
+    if (options_parse("audit", argc, argv, OPTIONS_SHARED_SHORT, longopts, NULL, NULL, &c, &o) < 0)
+        return EXIT_USAGE;
     if (o.help) {
         usage(stdout);
         return 0;
