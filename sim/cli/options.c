@@ -314,7 +314,7 @@ int options_parse(const char *cmd, int argc, char **argv, const char *shortopts,
         char a[48];
         option_name(longopts, id, a, sizeof a);
         int r = own ? own(ud, id, a, v) : 1;
-        if (r == 1 && id != OPT_ARG)
+        if (r == 1 && id != OPT_ARG && c && o)
             r = apply_shared(cmd, id, a, v, &ps, c, o);
         if (r == 1) {
             fprintf(stderr, "hvsim %s: unknown option '%s' (try hvsim %s --help)\n", cmd,

@@ -63,7 +63,8 @@ enum options_id {
  * none); returns 0 taken, -1 after printing an error, 1 not its own. */
 typedef int (*options_own_fn)(void *ud, int id, const char *name, const char *v);
 /* Parse all of argv with getopt_long over longopts (a {0}-terminated table)
- * and shortopts; the shared options go into c and o.  0, or -1 after
+ * and shortopts; the shared options go into c and o (NULL: the command
+ * takes no shared option, own handles every row).  0, or -1 after
  * printing an error ("hvsim CMD: …").  May be called again on the same argv
  * (a fresh scan). */
 int options_parse(const char *cmd, int argc, char **argv, const char *shortopts,
