@@ -347,8 +347,11 @@ void options_usage_common(FILE *f)
         "                            staticlib) with that side's entry points; not rebuilt\n"
         "                            per variant\n"
         "  -I DIR  --cflags STR      include directory, extra compiler flags (your code only)\n"
-        "engine and runs:\n"
-        "  --engine native|det|tsan|helgrind   (default native)\n"
+        "engine and runs:\n");
+    char engines[96];
+    engine_join("|", engines, sizeof engines); /* the engine table's, in its order */
+    fprintf(f, "  --engine %s   (default native)\n", engines);
+    fprintf(f,
         "  --strategy random|pct|dfs  --depth D  --bound B  --memory-model sc|tso|arm|riscv   (det)\n"
         "  --seed N  --runs N        first seed and number of seeded runs\n"
         "  --scenario FILE.hvs       workload, delays, faults and expectations from a file\n"
