@@ -53,11 +53,10 @@ $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 $(BUILD)/libhvsim.a: $(LIB_OBJ)
 	@rm -f $@; ar rcs $@ $^
 
-# --whole-archive: the engines and commands are reached through weak
-# references (an engine can be absent from a build), which never pull an
-# archive member in by themselves.
+# Every engine and command is reached by a plain reference (the engine table
+# in sim/engine/engine.c, the command table in sim/cli/main.c).
 $(BUILD)/hvsim: $(BUILD)/obj/sim/cli/main.o $(BUILD)/libhvsim.a
-	$(HCC) $(HLDFLAGS) -o $@ $(BUILD)/obj/sim/cli/main.o -Wl,--whole-archive $(BUILD)/libhvsim.a -Wl,--no-whole-archive $(HLDLIBS)
+	$(HCC) $(HLDFLAGS) -o $@ $(BUILD)/obj/sim/cli/main.o $(BUILD)/libhvsim.a $(HLDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhvsim.a
 	@mkdir -p $(dir $@)
@@ -129,7 +128,8 @@ FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitiz
               -Isim/include -Isim -I.
 FUZZ_BIN   := build/fuzz/fuzz_scenario build/fuzz/fuzz_report build/fuzz/fuzz_replay
 fuzz: $(FUZZ_BIN)
-build/fuzz/fuzz_scenario: tests/fuzz/fuzz_scenario.c $(wildcard sim/config/*.c)
+build/fuzz/fuzz_scenario: tests/fuzz/fuzz_scenario.c $(wildcard sim/config/*.c) sim/engine/engine.c \
+                          tests/fuzz/fuzz_engine_stubs.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@
 build/fuzz/fuzz_report: tests/fuzz/fuzz_report.c $(wildcard sim/report/*.c) build/gen/report_html_tpl.c \

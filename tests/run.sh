@@ -41,7 +41,7 @@ skipped() { # name, reason
 # launch ID NAME COMMAND...: run one test in the background; its output, exit
 # status and seconds go to $log/ID.{out,rc,secs}
 launch() {
-  id=$1; shift; shift
+  local id=$1; shift; shift
   ( start=$(date +%s)
     timeout -k 10 600 "$@" >"$log/$id.out" 2>&1
     echo $? >"$log/$id.rc.tmp"
@@ -50,7 +50,7 @@ launch() {
 }
 # report ID NAME: print one finished test's result and count it
 report() {
-  id=$1; name=$2
+  local id=$1 name=$2 rc secs
   rc=$(cat "$log/$id.rc"); secs=$(cat "$log/$id.secs")
   # a CMocka binary exits 0 when its only non-passes are skip()s: it says
   # "[  SKIPPED ]"; that is a skip, not a pass
@@ -85,11 +85,12 @@ done
 # the pool: start tests while fewer than $jobs run; report each as it ends
 running=()
 reap() { # wait for one running test to end, report it
+  local k id
   while :; do
-    for i in "${!running[@]}"; do
-      id=${running[$i]}
+    for k in "${!running[@]}"; do
+      id=${running[$k]}
       if [ -f "$log/$id.rc" ]; then
-        report "$id" "${names[$id]}"; unset 'running[i]'; running=("${running[@]}"); return
+        report "$id" "${names[$id]}"; unset 'running[k]'; running=("${running[@]}"); return
       fi
     done
     sleep 0.2

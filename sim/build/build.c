@@ -1,6 +1,7 @@
 /* sim/build/build.c — compile the participants of one variant, with a cache. */
 #define _GNU_SOURCE
 #include "build.h"
+#include "config/variants.h"
 #include "libinfo.h"
 #include "util/cmd.h"
 #include <dirent.h>
@@ -15,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int foreign(const char *arch) { return strcmp(arch, "x86_64") != 0; }
+static int foreign(const char *arch) { return !arch_is_host(arch); }
 
 /* ---- compiling ---------------------------------------------------------- */
 /* A compiler/linker argv on the heap: it grows with the user's -I dirs and
@@ -195,17 +196,6 @@ static void side_sources(const struct hvsim_runcfg *c, enum build_profile prof, 
 #undef P
 }
 
-static int is_valid_relax(const char *relax, const char *arch)
-{
-    if (!strcmp(relax, "none") || !strcmp(relax, "barrier") || !strcmp(relax, "asm") ||
-        !strcmp(relax, "default"))
-        return 1;
-    if (!strcmp(relax, "pause"))
-        return !strcmp(arch, "x86_64");
-    if (!strcmp(relax, "yield") || !strcmp(relax, "isb"))
-        return !strcmp(arch, "aarch64");
-    return 0;
-}
 
 static const char *cc_version(const char *cc, const char *arch)
 {
@@ -331,7 +321,7 @@ static int check_inputs(const struct hvsim_runcfg *c, enum build_profile prof, c
         snprintf(err, errlen, "unknown wait variant '%s' (plain|volatile|acquire)", c->v.wait);
         return -1;
     }
-    if (!is_valid_relax(c->v.relax, c->v.arch)) {
+    if (!relax_exists_on(c->v.relax, c->v.arch)) {
         snprintf(err, errlen, "relax hint '%s' does not exist on %s", c->v.relax, c->v.arch);
         return -1;
     }

@@ -2,6 +2,7 @@
  * are, and which compilers build which architecture (build.h). */
 #define _GNU_SOURCE
 #include "build.h"
+#include "config/variants.h"
 #include "util/cmd.h"
 #include <limits.h>
 #include <stdio.h>
@@ -97,7 +98,7 @@ const char *build_compiler(const char *cc, const char *arch)
     return 0;
 }
 
-static int foreign(const char *arch) { return strcmp(arch, "x86_64") != 0; }
+static int foreign(const char *arch) { return !arch_is_host(arch); }
 
 int build_compiler_available(const char *cc, const char *arch)
 {

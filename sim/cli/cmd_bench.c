@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "options.h"
 #include <math.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,14 +221,22 @@ int cmd_bench(int argc, char **argv)
     b->out = "reports";
     const char *only = 0;
     unsigned repeats = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : 0;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(stdout); return 0; }
-        else if (!strcmp(a, "--quick")) b->quick = 1;
-        else if (!strcmp(a, "--json")) b->json = 1;
-        else if (!strcmp(a, "--out") && v) { b->out = v; i++; }
-        else if (!strcmp(a, "--only") && v) { only = v; i++; }
-        else if (!strcmp(a, "--repeats") && v) {
+    static const struct option longopts[] = {
+        { "quick", no_argument, 0, 'k' }, { "json", no_argument, 0, 'j' },
+        { "out", required_argument, 0, 'o' }, { "only", required_argument, 0, 'n' },
+        { "repeats", required_argument, 0, 'r' }, { "help", no_argument, 0, 'h' }, { 0 },
+    };
+    int id;
+    opterr = 0;
+    optind = 0; /* '-': arguments in order (none is taken); ':': a missing value */
+    while ((id = getopt_long(argc, argv, "-:h", longopts, NULL)) != -1) {
+        const char *v = optarg;
+        if (id == 'h') { usage(stdout); return 0; }
+        else if (id == 'k') b->quick = 1;
+        else if (id == 'j') b->json = 1;
+        else if (id == 'o') b->out = v;
+        else if (id == 'n') only = v;
+        else if (id == 'r') {
             char *e;
             unsigned long x = strtoul(v, &e, 10);
             if (*e || x < 1 || x > 32) {
@@ -235,9 +244,9 @@ int cmd_bench(int argc, char **argv)
                 return EXIT_USAGE;
             }
             repeats = (unsigned)x;
-            i++;
         } else {
-            fprintf(stderr, "hvsim bench: unknown option or missing value '%s' (try hvsim bench --help)\n", a);
+            fprintf(stderr, "hvsim bench: unknown option or missing value '%s' (try hvsim bench --help)\n",
+                    id == 1 ? v : argv[optind - 1]);
             return EXIT_USAGE;
         }
     }

@@ -28,28 +28,45 @@ static void usage(FILE *f)
     fprintf(f, "\nexit status: 0 no register-only loop, 1 at least one (a likely hang), 2 bad usage\n");
 }
 
+enum { L_BINARY = OPT_OWN, L_FILTER, L_DISASM, L_ALL };
+struct loops_opts {
+    const char *binary, *filter;
+    int disasm, all, arch_given;
+};
+
+static int own_option(void *ud, int id, const char *name, const char *v)
+{
+    struct loops_opts *l = ud;
+    switch (id) {
+    case L_BINARY: case L_FILTER:
+        if (!v) {
+            fprintf(stderr, "hvsim loops: unknown option '%s' (try hvsim loops --help)\n", name);
+            return -1;
+        }
+        *(id == L_BINARY ? &l->binary : &l->filter) = v;
+        return 0;
+    case L_DISASM: l->disasm = 1; return 0;
+    case L_ALL: l->all = 1; return 0;
+    case OPT_ARCH: l->arch_given = 1; return 1; /* and the shared option sets it */
+    }
+    return 1;
+}
+
 int cmd_loops(int argc, char **argv)
 {
     static struct hvsim_runcfg c;
+    static const struct option longopts[] = {
+        OPTIONS_SHARED,
+        { "binary", required_argument, 0, L_BINARY }, { "filter", required_argument, 0, L_FILTER },
+        { "disasm", no_argument, 0, L_DISASM }, { "all", no_argument, 0, L_ALL }, { 0 },
+    };
     struct cli_opts o = { 0 };
+    struct loops_opts l = { 0 };
     runcfg_defaults(&c);
-    const char *binary = 0, *filter = 0;
-    int disasm = 0, all = 0, arch_given = 0;
-    for (int i = 1; i < argc;) {
-        if (!strcmp(argv[i], "--binary") && i + 1 < argc) { binary = argv[i + 1]; i += 2; continue; }
-        if (!strcmp(argv[i], "--filter") && i + 1 < argc) { filter = argv[i + 1]; i += 2; continue; }
-        if (!strcmp(argv[i], "--disasm")) { disasm = 1; i++; continue; }
-        if (!strcmp(argv[i], "--all")) { all = 1; i++; continue; }
-        if (!strcmp(argv[i], "--arch")) arch_given = 1;
-        int k = options_parse_one("loops", argc, argv, i, &c, &o);
-        if (k < 0)
-            return EXIT_USAGE;
-        if (k == 0) {
-            fprintf(stderr, "hvsim loops: unknown option '%s' (try hvsim loops --help)\n", argv[i]);
-            return EXIT_USAGE;
-        }
-        i += k;
-    }
+    if (options_parse("loops", argc, argv, OPTIONS_SHARED_SHORT, longopts, own_option, &l, &c, &o) < 0)
+        return EXIT_USAGE;
+    const char *binary = l.binary, *filter = l.filter;
+    int disasm = l.disasm, all = l.all, arch_given = l.arch_given;
     if (o.help) {
         usage(stdout);
         return 0;

@@ -89,73 +89,108 @@ int cmd_matrix(int argc, char **argv)
     return rc;
 }
 
+enum { M_OUT = OPT_OWN, M_JOBS, M_SHARD, M_COMPARE, M_NO_COMPARE };
+
+/* What the command line says, beside the user's code (in 'user'). */
+struct margs {
+    const char **scen;
+    unsigned nscen, shard_k, shard_n, nopt;
+    const char *out, *engine;
+    int json, compare, user_cflags, help;
+    struct matrix_dims over;
+    char optbuf[8][16];
+};
+
+static int own_option(void *ud, int id, const char *a, const char *v)
+{
+    struct margs *m = ud;
+    switch (id) {
+    case OPT_HELP: case OPT_JSON: case OPT_LTO: case M_COMPARE: case M_NO_COMPARE:
+        if (id == OPT_HELP) m->help = 1;
+        else if (id == OPT_JSON) m->json = 1;
+        else if (id == OPT_LTO) m->over.lto = 1;
+        else m->compare = id == M_COMPARE;
+        return 0;
+    case OPT_CFLAGS:
+        m->user_cflags = 1;
+        return 1; /* and the shared option takes it */
+    case OPT_HV: case OPT_BACKEND: case OPT_INCLUDE: case OPT_HV_LIB: case OPT_BE_LIB:
+        return 1;
+    }
+    if (!v) { fprintf(stderr, "hvsim matrix: %s needs a value (or unknown option)\n", a); return -1; }
+    uint64_t x;
+    struct matrix_dims *o = &m->over;
+    switch (id) {
+    case OPT_SCENARIO: m->scen[m->nscen++] = v; return 0;
+    case M_OUT: m->out = v; return 0;
+    case OPT_ENGINE:
+        if (!options_valid_value("engine", v)) { fprintf(stderr, "hvsim matrix: unknown --engine '%s'\n", v); return -1; }
+        m->engine = v;
+        return 0;
+    case OPT_RUNS: case M_JOBS:
+        if (options_parse_count("matrix", a, v, id == OPT_RUNS ? 100000000 : 1024, &x))
+            return -1;
+        if (id == OPT_RUNS) o->runs = (unsigned)x; else M.jobs = (unsigned)x;
+        return 0;
+    case M_SHARD:
+        if (sscanf(v, "%u/%u", &m->shard_k, &m->shard_n) != 2 || !m->shard_n || !m->shard_k ||
+            m->shard_k > m->shard_n || m->shard_n > REPORT_SHARD_MAX) {
+            fprintf(stderr, "hvsim matrix: --shard wants K/N with 1 <= K <= N <= %d, not '%s'\n", REPORT_SHARD_MAX, v);
+            return -1;
+        }
+        return 0;
+    case OPT_CC: return parse_list("cc", v, o->cc, &o->ncc, 4);
+    case OPT_OPT: return parse_list("opt", v, m->optbuf, &m->nopt, 8);
+    case OPT_ARCH: return parse_list("arch", v, o->arch, &o->narch, 4);
+    case OPT_WAIT: return parse_list("wait", v, o->wait, &o->nwait, 4);
+    case OPT_RELAX: return parse_list("relax", v, o->relax, &o->nrelax, 8);
+    case OPT_WAKE: return parse_list("wake", v, o->wake, &o->nwake, 2);
+    case OPT_MODEL: return parse_list("memory-model", v, o->mm, &o->nmm, 4);
+    }
+    return 1;
+}
+
 static int run_matrix(int argc, char **argv, const char **scen, struct matrix_default *defs)
 {
-    unsigned nscen = 0, shard_k = 0, shard_n = 0;
-    const char *out = "reports", *engine = "native";
-    int json = 0, compare = -1;
-    struct matrix_dims over;
-    memset(&over, 0, sizeof over);
-    char optbuf[8][16];
-    unsigned nopt = 0;
+    static const struct option longopts[] = {
+        OPTIONS_USERCODE,
+        { "scenario", required_argument, 0, OPT_SCENARIO }, { "out", required_argument, 0, M_OUT },
+        { "engine", required_argument, 0, OPT_ENGINE }, { "runs", required_argument, 0, OPT_RUNS },
+        { "jobs", required_argument, 0, M_JOBS }, { "shard", required_argument, 0, M_SHARD },
+        { "cc", required_argument, 0, OPT_CC }, { "opt", required_argument, 0, OPT_OPT },
+        { "arch", required_argument, 0, OPT_ARCH }, { "wait", required_argument, 0, OPT_WAIT },
+        { "relax", required_argument, 0, OPT_RELAX }, { "wake", required_argument, 0, OPT_WAKE },
+        { "memory-model", required_argument, 0, OPT_MODEL }, { "lto", no_argument, 0, OPT_LTO },
+        { "compare", no_argument, 0, M_COMPARE }, { "no-compare", no_argument, 0, M_NO_COMPARE },
+        { "json", no_argument, 0, OPT_JSON }, { "help", no_argument, 0, OPT_HELP }, { 0 },
+    };
+    static struct margs m;
+    memset(&m, 0, sizeof m);
+    m.scen = scen;
+    m.out = "reports";
+    m.engine = "native";
+    m.compare = -1;
     M.jobs = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     /* the user's own code: parsed into 'user', laid over every scenario */
     static struct hvsim_runcfg user;
     memset(&user, 0, sizeof user);
-    int user_cflags = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : 0;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(stdout); return 0; }
-        if (!strcmp(a, "--hv") || !strcmp(a, "--backend") || !strcmp(a, "-I") ||
-            !strcmp(a, "--hv-lib") || !strcmp(a, "--backend-lib") || !strcmp(a, "--cflags")) {
-            struct cli_opts o = { 0 };
-            int k = options_parse_one("matrix", argc, argv, i, &user, &o);
-            if (k <= 0)
-                return EXIT_USAGE;
-            user_cflags |= !strcmp(a, "--cflags");
-            i += k - 1;
-            continue;
-        }
-        if (!strcmp(a, "--json")) { json = 1; continue; }
-        if (!strcmp(a, "--lto")) { over.lto = 1; continue; }
-        if (!strcmp(a, "--compare")) { compare = 1; continue; }
-        if (!strcmp(a, "--no-compare")) { compare = 0; continue; }
-        if (!v) { fprintf(stderr, "hvsim matrix: %s needs a value (or unknown option)\n", a); return EXIT_USAGE; }
-        i++;
-        if (!strcmp(a, "--scenario")) scen[nscen++] = v;
-        else if (!strcmp(a, "--out")) out = v;
-        else if (!strcmp(a, "--engine")) {
-            if (!options_valid_value("engine", v)) { fprintf(stderr, "hvsim matrix: unknown --engine '%s'\n", v); return EXIT_USAGE; }
-            engine = v;
-        }
-        else if (!strcmp(a, "--runs") || !strcmp(a, "--jobs")) {
-            uint64_t x;
-            if (options_parse_count("matrix", a, v, a[2] == 'r' ? 100000000 : 1024, &x))
-                return EXIT_USAGE;
-            if (a[2] == 'r') over.runs = (unsigned)x; else M.jobs = (unsigned)x;
-        }
-        else if (!strcmp(a, "--shard")) {
-            if (sscanf(v, "%u/%u", &shard_k, &shard_n) != 2 || !shard_n || !shard_k || shard_k > shard_n ||
-                shard_n > REPORT_SHARD_MAX) {
-                fprintf(stderr, "hvsim matrix: --shard wants K/N with 1 <= K <= N <= %d, not '%s'\n", REPORT_SHARD_MAX, v);
-                return EXIT_USAGE;
-            }
-        }
-        else if (!strcmp(a, "--cc")) { if (parse_list("cc", v, over.cc, &over.ncc, 4)) return EXIT_USAGE; }
-        else if (!strcmp(a, "--opt")) { if (parse_list("opt", v, optbuf, &nopt, 8)) return EXIT_USAGE; }
-        else if (!strcmp(a, "--arch")) { if (parse_list("arch", v, over.arch, &over.narch, 4)) return EXIT_USAGE; }
-        else if (!strcmp(a, "--wait")) { if (parse_list("wait", v, over.wait, &over.nwait, 4)) return EXIT_USAGE; }
-        else if (!strcmp(a, "--relax")) { if (parse_list("relax", v, over.relax, &over.nrelax, 8)) return EXIT_USAGE; }
-        else if (!strcmp(a, "--wake")) { if (parse_list("wake", v, over.wake, &over.nwake, 2)) return EXIT_USAGE; }
-        else if (!strcmp(a, "--memory-model")) { if (parse_list("memory-model", v, over.mm, &over.nmm, 4)) return EXIT_USAGE; }
-        else { fprintf(stderr, "hvsim matrix: unknown option '%s' (try hvsim matrix --help)\n", a); return EXIT_USAGE; }
+    struct cli_opts uo = { 0 };
+    if (options_parse("matrix", argc, argv, "hI:", longopts, own_option, &m, &user, &uo) < 0)
+        return EXIT_USAGE;
+    if (m.help) {
+        usage(stdout);
+        return 0;
     }
+    unsigned nscen = m.nscen, shard_k = m.shard_k, shard_n = m.shard_n, nopt = m.nopt;
+    const char *out = m.out, *engine = m.engine;
+    int json = m.json, compare = m.compare, user_cflags = m.user_cflags;
+    struct matrix_dims over = m.over;
     /* before any scenario is built or run: minutes of work must not end in
      * "cannot write" */
     if (options_check_outdir("matrix", "--out", out))
         return EXIT_USAGE;
     for (unsigned i = 0; i < nopt; i++)
-        snprintf(over.opt[i], 8, "%s", optbuf[i]);
+        snprintf(over.opt[i], 8, "%s", m.optbuf[i]);
     over.nopt = nopt;
     if (M.jobs < 1) M.jobs = 1;
     M.progress = isatty(2);
@@ -227,8 +262,7 @@ static int run_matrix(int argc, char **argv, const char **scen, struct matrix_de
         if (!(cc->n_hv_src || cc->n_hv_lib || cc->n_be_src || cc->n_be_lib))
             break;
         struct build_out b;
-        if (build_participants(cc, !strcmp(cc->engine, "det") ? BUILD_DET : BUILD_NATIVE, &b, err,
-                               sizeof err) < 0) {
+        if (build_participants(cc, engine_find(cc->engine)->build_profile, &b, err, sizeof err) < 0) {
             fprintf(stderr, "hvsim matrix: %s (cell %s)\n%s", err, M.cells[i].id, b.log);
             matrix_free(&M);
             return EXIT_USAGE;
@@ -246,7 +280,11 @@ static int run_matrix(int argc, char **argv, const char **scen, struct matrix_de
     json_t *rep = matrix_to_report(&M);
     if (compare == 1 || (compare < 0 && nscen == 0 && !shard_n)) {
         if (M.progress)
-            fprintf(stderr, "comparing engines (native, det, tsan, helgrind)…");
+        {
+            char names[96];
+            engine_join(", ", names, sizeof names);
+            fprintf(stderr, "comparing engines (%s)…", names);
+        }
         json_object_set_new(rep, "comparison", matrix_compare());
         json_object_set_new(rep, "audit", matrix_audit());
         if (M.progress)

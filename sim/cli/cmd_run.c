@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "build/libinfo.h"
 #include "options.h"
+#include "config/variants.h"
 #include "engine/engine.h"
 #include "config/scenario.h"
 
@@ -72,7 +73,7 @@ static int on_result(const struct run_result *r, void *ud)
     s->count[r->verdict]++;
     if (r->verdict != V_PASS)
         s->fail++;
-    if (s->n == 1 && !s->o->json && strcmp(s->c->v.arch, "x86_64"))
+    if (s->n == 1 && !s->o->json && !arch_is_host(s->c->v.arch))
         printf("platform: %s\n", result_platform(s->c->v.arch));
     if (s->o->json) {
         json_t *j = result_to_json(r, s->c);
@@ -104,25 +105,19 @@ int cmd_run(int argc, char **argv)
 {
     static struct hvsim_runcfg c;
     struct cli_opts o = { 0 };
+    static const struct option longopts[] = { OPTIONS_SHARED, { 0 } };
     options_default_run(&c);
-    /* A scenario sets the base; flags after it override. */
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--scenario") && i + 1 < argc) {
-            char err[1024];
-            if (scenario_load(argv[i + 1], &c, err, sizeof err) < 0) {
-                fprintf(stderr, "%s\n", err);
-                return EXIT_USAGE;
-            }
-        }
-    for (int i = 1; i < argc;) {
-        int k = options_parse_one("run", argc, argv, i, &c, &o);
-        if (k < 0)
-            return EXIT_USAGE;
-        if (k == 0) {
-            fprintf(stderr, "hvsim run: unknown option '%s' (try hvsim run --help)\n", argv[i]);
+    if (options_parse("run", argc, argv, OPTIONS_SHARED_SHORT, longopts, NULL, NULL, &c, &o) < 0)
+        return EXIT_USAGE;
+    /* A scenario sets the base; the flags override it: parsed again on it. */
+    if (o.scenario && !o.help) {
+        char err[1024];
+        if (scenario_load(o.scenario, &c, err, sizeof err) < 0) {
+            fprintf(stderr, "%s\n", err);
             return EXIT_USAGE;
         }
-        i += k;
+        if (options_parse("run", argc, argv, OPTIONS_SHARED_SHORT, longopts, NULL, NULL, &c, &o) < 0)
+            return EXIT_USAGE;
     }
     if (o.help) {
         usage(stdout);

@@ -84,50 +84,61 @@ static void flist_free(struct flist *l)
     free(l->v);
 }
 
-static int run_tests(struct flist *fl, int nopts, char **optv);
+static const struct option longopts[] = { OPTIONS_SHARED, { 0 } };
+
+/* The files and directories among the arguments (the first pass only). */
+struct targs {
+    struct flist *fl;
+    int rc;
+};
+
+static int take_file(void *ud, int id, const char *name, const char *v)
+{
+    (void)name;
+    struct targs *t = ud;
+    if (id != OPT_ARG)
+        return 1;
+    if (!t || t->rc)
+        return 0; /* a later pass: the files are known */
+    /* a directory stands for every *.hvs in it, sorted (as test runners
+     * take a directory); one without any is an error, not "1..0" */
+    struct stat st;
+    if (stat(v, &st) == 0 && S_ISDIR(st.st_mode)) {
+        char *pat = 0;
+        int n = asprintf(&pat, "%s/*.hvs", v) < 0 ? -1 : flist_glob(t->fl, pat);
+        free(pat);
+        if (n == 0) {
+            fprintf(stderr, "hvsim test: %s: no *.hvs scenario files in this directory\n", v);
+            t->rc = EXIT_USAGE;
+        } else if (n < 0) {
+            t->rc = EXIT_HARNESS;
+        }
+    } else if (flist_add(t->fl, v) < 0) {
+        t->rc = EXIT_HARNESS;
+    }
+    return 0;
+}
+
+static int run_tests(struct flist *fl, int argc, char **argv);
 
 int cmd_test(int argc, char **argv)
 {
     struct flist fl = { 0 };
-    int nopts = 0;
-    char **optv = calloc((size_t)argc + 1, sizeof *optv); /* never more options than argv */
-    if (!optv) {
-        fprintf(stderr, "hvsim test: out of memory\n");
-        return EXIT_HARNESS;
-    }
+    struct targs t = { &fl, 0 };
+    struct cli_opts o = { 0 };
+    /* the options are checked once up front, on a scratch config, and
+     * applied again over each scenario (run_tests) */
+    static struct hvsim_runcfg scratch;
+    runcfg_defaults(&scratch);
     int rc = 0;
-    optv[nopts++] = "test";
-    for (int i = 1; i < argc && !rc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            free(optv);
-            flist_free(&fl);
-            return 0;
-        }
-        if (argv[i][0] == '-') {
-            optv[nopts++] = argv[i];
-            if (i + 1 < argc && argv[i + 1][0] != '-' && strcmp(argv[i], "--json") &&
-                strcmp(argv[i], "--keep-going") && strcmp(argv[i], "--lto"))
-                optv[nopts++] = argv[++i];
-            continue;
-        }
-        /* a directory stands for every *.hvs in it, sorted (as test runners
-         * take a directory); one without any is an error, not "1..0" */
-        struct stat st;
-        if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-            char *pat = 0;
-            int n = asprintf(&pat, "%s/*.hvs", argv[i]) < 0 ? -1 : flist_glob(&fl, pat);
-            free(pat);
-            if (n == 0) {
-                fprintf(stderr, "hvsim test: %s: no *.hvs scenario files in this directory\n", argv[i]);
-                rc = EXIT_USAGE;
-            } else if (n < 0) {
-                rc = EXIT_HARNESS;
-            }
-        } else if (flist_add(&fl, argv[i]) < 0) {
-            rc = EXIT_HARNESS;
-        }
-    }
+    if (options_parse("test", argc, argv, OPTIONS_SHARED_SHORT, longopts, take_file, &t, &scratch, &o) < 0)
+        rc = EXIT_USAGE;
+    else if (o.help) {
+        usage(stdout);
+        flist_free(&fl);
+        return 0;
+    } else
+        rc = t.rc;
     if (!rc && fl.n == 0) {
         char pat[700];
         snprintf(pat, sizeof pat, "%s/scenarios/*.hvs", hvsim_home());
@@ -141,13 +152,12 @@ int cmd_test(int argc, char **argv)
     if (rc == EXIT_HARNESS)
         fprintf(stderr, "hvsim test: out of memory\n");
     if (!rc)
-        rc = run_tests(&fl, nopts, optv);
+        rc = run_tests(&fl, argc, argv);
     flist_free(&fl);
-    free(optv);
     return rc;
 }
 
-static int run_tests(struct flist *fl, int nopts, char **optv)
+static int run_tests(struct flist *fl, int argc, char **argv)
 {
     int nfiles = fl->n;
     char **files = fl->v;
@@ -164,15 +174,8 @@ static int run_tests(struct flist *fl, int nopts, char **optv)
             continue;
         }
         struct cli_opts o = { 0 };
-        for (int k = 1; k < nopts;) {
-            int used = options_parse_one("test", nopts, optv, k, &c, &o);
-            if (used <= 0) {
-                if (used == 0)
-                    fprintf(stderr, "hvsim test: unknown option '%s'\n", optv[k]);
-                return EXIT_USAGE;
-            }
-            k += used;
-        }
+        if (options_parse("test", argc, argv, OPTIONS_SHARED_SHORT, longopts, take_file, NULL, &c, &o) < 0)
+            return EXIT_USAGE;
         struct tstate s = { 0 };
         struct engine_info info;
         int e = engine_runs(&c, on_result, &s, &info, err, sizeof err);

@@ -5,17 +5,16 @@
 #define HVSIM_COMMANDS_H
 
 int cmd_run(int argc, char **argv);
-/* weak: a command whose module is not linked in reports so instead of crashing */
 int cmd_matrix(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_loops(int argc, char **argv);
-int cmd_replay(int argc, char **argv); /* strong: pulls sim/engine/det (and det_engine_runs) into the link */
+int cmd_replay(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_port(int argc, char **argv); /* sim/cli/cmd_port.c → tools/port/port.sh */
 
-int cmd_audit(int argc, char **argv) __attribute__((weak));
+int cmd_audit(int argc, char **argv);
 
 #define EXIT_FINDING 1
 #define EXIT_USAGE 2

@@ -6,46 +6,25 @@
 #include "options.h"
 #include "util/outpath.h"
 #include "config/usercode.h"
-
-const char *const opt_levels_all[6] = { "O0", "O1", "O2", "O3", "Os", "Og" };
-
-static const struct { const char *what; const char *values[8]; } allowed[] = {
-    { "cc", { "gcc", "clang" } },
-    { "opt", { "O0", "O1", "O2", "O3", "Os", "Og" } },
-    { "arch", { "x86_64", "aarch64", "riscv64", "ppc64le" } },
-    { "wait", { "plain", "volatile", "acquire" } },
-    { "relax", { "none", "pause", "yield", "isb", "barrier", "asm", "default" } },
-    { "wake", { "fence", "nofence" } },
-    { "engine", { "native", "det", "tsan", "helgrind" } },
-    { "strategy", { "random", "pct", "dfs" } },
-    { "memory-model", { "sc", "tso", "arm", "riscv" } },
-    { "layout", { "new", "old" } },
-};
+#include "config/variants.h"
+#include "engine/engine.h"
 
 int options_valid_value(const char *what, const char *v)
 {
-    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
-        if (strcmp(allowed[i].what, what))
-            continue;
-        for (int k = 0; k < 8 && allowed[i].values[k]; k++)
-            if (!strcmp(allowed[i].values[k], v))
-                return 1;
-        return 0;
-    }
-    return 0;
+    if (!strcmp(what, "engine"))
+        return engine_find(v) != NULL;
+    int d = variant_dim_of(what);
+    return d >= 0 && variant_valid((enum variant_dim)d, v);
 }
 
 static void list_values(const char *what, char *buf, size_t n)
 {
-    buf[0] = 0;
-    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
-        if (strcmp(allowed[i].what, what))
-            continue;
-        for (int k = 0; k < 8 && allowed[i].values[k]; k++) {
-            strncat(buf, k ? "|" : "", n - strlen(buf) - 1);
-            strncat(buf, allowed[i].values[k], n - strlen(buf) - 1);
-        }
-    }
+    if (!strcmp(what, "engine"))
+        engine_join("|", buf, n);
+    else if (variant_dim_of(what) >= 0)
+        variant_join((enum variant_dim)variant_dim_of(what), "|", buf, n);
+    else if (n)
+        buf[0] = 0;
 }
 
 void options_default_run(struct hvsim_runcfg *c)
@@ -156,32 +135,128 @@ int options_check_outdir(const char *cmd, const char *opt, const char *dir)
     return -1;
 }
 
-int options_parse_one(const char *cmd, int argc, char **argv, int i, struct hvsim_runcfg *c,
-                      struct cli_opts *o)
+/* Where a shared option's value goes. */
+static const struct { int id; const char *what; size_t off, len; } strs[] = {
+    { OPT_CC, "cc", offsetof(struct hvsim_runcfg, v.cc), 16 },
+    { OPT_OPT, "opt", offsetof(struct hvsim_runcfg, v.opt), 8 },
+    { OPT_ARCH, "arch", offsetof(struct hvsim_runcfg, v.arch), 16 },
+    { OPT_WAIT, "wait", offsetof(struct hvsim_runcfg, v.wait), 16 },
+    { OPT_RELAX, "relax", offsetof(struct hvsim_runcfg, v.relax), 16 },
+    { OPT_WAKE, "wake", offsetof(struct hvsim_runcfg, v.wake), 16 },
+    { OPT_ENGINE, "engine", offsetof(struct hvsim_runcfg, engine), 16 },
+    { OPT_STRATEGY, "strategy", offsetof(struct hvsim_runcfg, strategy), 16 },
+    { OPT_MODEL, "memory-model", offsetof(struct hvsim_runcfg, memory_model), 8 },
+};
+static const struct { int id; size_t arr, cnt; unsigned max; int dir, group; } paths[] = {
+    { OPT_HV, offsetof(struct hvsim_runcfg, hv_src), offsetof(struct hvsim_runcfg, n_hv_src), 8, 0, 0 },
+    { OPT_BACKEND, offsetof(struct hvsim_runcfg, be_src), offsetof(struct hvsim_runcfg, n_be_src), 8, 0, 1 },
+    { OPT_INCLUDE, offsetof(struct hvsim_runcfg, incdir), offsetof(struct hvsim_runcfg, n_incdir), 8, 1, 2 },
+    { OPT_HV_LIB, offsetof(struct hvsim_runcfg, hv_lib), offsetof(struct hvsim_runcfg, n_hv_lib), 4, 0, 0 },
+    { OPT_BE_LIB, offsetof(struct hvsim_runcfg, be_lib), offsetof(struct hvsim_runcfg, n_be_lib), 4, 0, 1 },
+};
+
+/* One pass over argv: which of the hv / backend / include lists the
+ * command line has started to give. */
+struct options_pass {
+    int started[3];
+};
+
+static int parse_path(const char *cmd, const char *a, const char *v, size_t k, struct options_pass *ps,
+                      struct hvsim_runcfg *c)
 {
-    const char *a = argv[i];
-    const char *v = i + 1 < argc ? argv[i + 1] : 0;
-    static const struct { const char *flag, *what; size_t off, len; } strs[] = {
-        { "--cc", "cc", offsetof(struct hvsim_runcfg, v.cc), 16 },
-        { "--opt", "opt", offsetof(struct hvsim_runcfg, v.opt), 8 },
-        { "--arch", "arch", offsetof(struct hvsim_runcfg, v.arch), 16 },
-        { "--wait", "wait", offsetof(struct hvsim_runcfg, v.wait), 16 },
-        { "--relax", "relax", offsetof(struct hvsim_runcfg, v.relax), 16 },
-        { "--wake", "wake", offsetof(struct hvsim_runcfg, v.wake), 16 },
-        { "--engine", "engine", offsetof(struct hvsim_runcfg, engine), 16 },
-        { "--strategy", "strategy", offsetof(struct hvsim_runcfg, strategy), 16 },
-        { "--memory-model", "memory-model", offsetof(struct hvsim_runcfg, memory_model), 8 },
-    };
-    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-        o->help = 1;
-        return 1;
+    if (!v) { fprintf(stderr, "hvsim %s: %s needs a path\n", cmd, a); return -1; }
+    char (*dst)[256] = (char (*)[256])((char *)c + paths[k].arr);
+    unsigned *n = (unsigned *)((char *)c + paths[k].cnt);
+    /* A scenario's `hv`/`backend`/`include` lists are replaced, not
+     * extended, by the first such flag on the command line (CLI overrides
+     * scenario); a pass over argv may be repeated on the same runcfg (hvsim
+     * test, one scenario after another): each pass starts afresh. */
+    int g = paths[k].group;
+    if (!ps->started[g]) {
+        ps->started[g] = 1;
+        if (g == 0) c->n_hv_src = c->n_hv_lib = 0;
+        else if (g == 1) c->n_be_src = c->n_be_lib = 0;
+        else c->n_incdir = 0;
     }
-    if (!strcmp(a, "--json")) { o->json = 1; return 1; }
-    if (!strcmp(a, "--keep-going")) { o->keep_going = 1; return 1; }
-    if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) { o->quiet = 1; return 1; }
-    if (!strcmp(a, "--lto")) { c->v.lto = 1; return 1; }
+    if (*n >= paths[k].max) { fprintf(stderr, "hvsim %s: at most %u %s\n", cmd, paths[k].max, a); return -1; }
+    char *rp = realpath(v, 0);
+    if (!rp) { fprintf(stderr, "hvsim %s: %s %s: no such %s\n", cmd, a, v, paths[k].dir ? "directory" : "file"); return -1; }
+    struct stat st;
+    if (stat(rp, &st) == 0 && (S_ISDIR(st.st_mode) ? 1 : 0) != paths[k].dir) {
+        fprintf(stderr, "hvsim %s: %s %s: %s\n", cmd, a, v, paths[k].dir ? "not a directory" : "is a directory, not a file");
+        free(rp);
+        return -1;
+    }
+    const char *why = paths[k].dir ? NULL : usercode_refuse(rp, k >= 3);
+    if (why) {
+        fprintf(stderr, "hvsim %s: %s %s: %s\n", cmd, a, v, why);
+        free(rp);
+        return -1;
+    }
+    if (strlen(rp) >= 256) { fprintf(stderr, "hvsim %s: %s %s: path too long\n", cmd, a, v); free(rp); return -1; }
+    snprintf(dst[(*n)++], 256, "%s", rp);
+    free(rp);
+    return 0;
+}
+
+/* Apply shared option id (as the user spelt it: a) with value v (NULL when
+ * it was missing); 0 done, -1 after printing an error, 1 not a shared one. */
+static int apply_shared(const char *cmd, int id, const char *a, const char *v, struct options_pass *ps,
+                        struct hvsim_runcfg *c, struct cli_opts *o)
+{
+    uint64_t x;
+    switch (id) {
+    case OPT_HELP: o->help = 1; return 0;
+    case OPT_JSON: o->json = 1; return 0;
+    case OPT_KEEP_GOING: o->keep_going = 1; return 0;
+    case OPT_QUIET: o->quiet = 1; return 0;
+    case OPT_LTO: c->v.lto = 1; return 0;
+    case OPT_LAYOUT:
+        if (!v || !options_valid_value("layout", v)) {
+            fprintf(stderr, "hvsim %s: unknown --layout '%s' (expected new|old)\n", cmd, v ? v : "");
+            return -1;
+        }
+        c->v.layout_old = !strcmp(v, "old");
+        return 0;
+    case OPT_SEED:
+        if (options_parse_u64(cmd, a, v, UINT64_MAX, &x)) return -1;
+        c->seed = x;
+        return 0;
+    case OPT_RUNS:
+        if (options_parse_count(cmd, a, v, 100000000, &x)) return -1;
+        c->runs = (unsigned)x;
+        return 0;
+    case OPT_HANG: case OPT_TIMEOUT:
+        if (options_parse_count(cmd, a, v, 3600000, &x)) return -1;
+        *(id == OPT_HANG ? &c->hang_ms : &c->timeout_ms) = (unsigned)x;
+        return 0;
+    case OPT_DEPTH: case OPT_BOUND:
+        if (options_parse_u64(cmd, a, v, 64, &x)) return -1;
+        *(id == OPT_DEPTH ? &c->pct_depth : &c->dfs_bound) = (unsigned)x;
+        return 0;
+    case OPT_SCENARIO:
+        if (!v) { fprintf(stderr, "hvsim %s: --scenario needs a file\n", cmd); return -1; }
+        o->scenario = v;
+        return 0;
+    case OPT_TRACE: case OPT_CHROME:
+        /* det engine: the traces of the reported execution (docs/det-engine.md) */
+        if (!v) { fprintf(stderr, "hvsim %s: %s needs a file\n", cmd, a); return -1; }
+        if (options_check_outfile(cmd, a, v)) return -1;
+        *(id == OPT_TRACE ? &c->det_trace : &c->det_chrome) = v;
+        return 0;
+    case OPT_CFLAGS:
+        if (!v) { fprintf(stderr, "hvsim %s: --cflags needs a value\n", cmd); return -1; }
+        /* refused rather than cut: a cut flag list builds something else */
+        if (strlen(v) >= sizeof c->extra_cflags) {
+            fprintf(stderr, "hvsim %s: --cflags is %zu bytes long, at most %zu\n", cmd, strlen(v),
+                    sizeof c->extra_cflags - 1);
+            return -1;
+        }
+        snprintf(c->extra_cflags, sizeof c->extra_cflags, "%s", v);
+        return 0;
+    }
     for (size_t k = 0; k < sizeof strs / sizeof strs[0]; k++) {
-        if (strcmp(a, strs[k].flag))
+        if (strs[k].id != id)
             continue;
         if (!v || !options_valid_value(strs[k].what, v)) {
             char vals[160];
@@ -193,111 +268,61 @@ int options_parse_one(const char *cmd, int argc, char **argv, int i, struct hvsi
             return -1;
         }
         snprintf((char *)c + strs[k].off, strs[k].len, "%s", v);
-        return 2;
+        return 0;
     }
-    uint64_t x;
-    if (!strcmp(a, "--layout")) {
-        if (!v || !options_valid_value("layout", v)) {
-            fprintf(stderr, "hvsim %s: unknown --layout '%s' (expected new|old)\n", cmd, v ? v : "");
+    for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++)
+        if (paths[k].id == id)
+            return parse_path(cmd, a, v, k, ps, c);
+    return 1;
+}
+
+/* The option as messages name it: "--cc", "-I". */
+static void option_name(const struct option *lo, int id, char *buf, size_t n)
+{
+    for (; lo->name; lo++)
+        if (lo->val == id && !lo->flag) {
+            snprintf(buf, n, "--%s", lo->name);
+            return;
+        }
+    snprintf(buf, n, "-%c", id > 32 && id < 127 ? id : '?');
+}
+
+int options_parse(const char *cmd, int argc, char **argv, const char *shortopts,
+                  const struct option *longopts, options_own_fn own, void *ud,
+                  struct hvsim_runcfg *c, struct cli_opts *o)
+{
+    struct options_pass ps = { { 0 } };
+    char so[32];
+    /* '-': arguments that are not options come back in order (id
+     * OPT_ARG); ':': a missing value comes back as ':' and is reported
+     * here, in each option's own words */
+    snprintf(so, sizeof so, "-:%s", shortopts);
+    opterr = 0;
+    optind = 0; /* a fresh scan (GNU: also resets its internal state) */
+    int id;
+    while ((id = getopt_long(argc, argv, so, longopts, NULL)) != -1) {
+        const char *v = optarg;
+        if (id == '?') {
+            fprintf(stderr, "hvsim %s: unknown option '%s' (try hvsim %s --help)\n", cmd,
+                    optind > 0 && optind <= argc ? argv[optind - 1] : "?", cmd);
             return -1;
         }
-        c->v.layout_old = !strcmp(v, "old");
-        return 2;
-    }
-    if (!strcmp(a, "--seed")) {
-        if (options_parse_u64(cmd, a, v, UINT64_MAX, &x)) return -1;
-        c->seed = x;
-        return 2;
-    }
-    if (!strcmp(a, "--runs")) {
-        if (options_parse_count(cmd, a, v, 100000000, &x)) return -1;
-        c->runs = (unsigned)x;
-        return 2;
-    }
-    if (!strcmp(a, "--hang-ms") || !strcmp(a, "--timeout-ms")) {
-        if (options_parse_count(cmd, a, v, 3600000, &x)) return -1;
-        *(a[2] == 'h' ? &c->hang_ms : &c->timeout_ms) = (unsigned)x;
-        return 2;
-    }
-    if (!strcmp(a, "--depth") || !strcmp(a, "--bound")) {
-        if (options_parse_u64(cmd, a, v, 64, &x)) return -1;
-        *(a[2] == 'd' ? &c->pct_depth : &c->dfs_bound) = (unsigned)x;
-        return 2;
-    }
-    if (!strcmp(a, "--scenario")) {
-        if (!v) { fprintf(stderr, "hvsim %s: --scenario needs a file\n", cmd); return -1; }
-        o->scenario = v;
-        return 2;
-    }
-    static const struct { const char *flag; size_t arr, cnt; unsigned max; int dir; } paths[] = {
-        { "--hv", offsetof(struct hvsim_runcfg, hv_src), offsetof(struct hvsim_runcfg, n_hv_src), 8, 0 },
-        { "--backend", offsetof(struct hvsim_runcfg, be_src), offsetof(struct hvsim_runcfg, n_be_src), 8, 0 },
-        { "-I", offsetof(struct hvsim_runcfg, incdir), offsetof(struct hvsim_runcfg, n_incdir), 8, 1 },
-        { "--hv-lib", offsetof(struct hvsim_runcfg, hv_lib), offsetof(struct hvsim_runcfg, n_hv_lib), 4, 0 },
-        { "--backend-lib", offsetof(struct hvsim_runcfg, be_lib), offsetof(struct hvsim_runcfg, n_be_lib), 4, 0 },
-    };
-    /* A scenario's `hv`/`backend`/`include` lists are replaced, not extended,
-     * by the first such flag on the command line (CLI overrides scenario).
-     * A pass over argv may be repeated on the same runcfg (hvsim test, one
-     * scenario after another): the first flag of each pass clears again. */
-    static const struct hvsim_runcfg *seen_cfg;
-    static char **seen_argv;
-    static int first_i[3] = { -1, -1, -1 };
-    if (seen_cfg != c || seen_argv != argv) {
-        seen_cfg = c;
-        seen_argv = argv;
-        first_i[0] = first_i[1] = first_i[2] = -1;
-    }
-    for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++) {
-        if (strcmp(a, paths[k].flag))
-            continue;
-        if (!v) { fprintf(stderr, "hvsim %s: %s needs a path\n", cmd, a); return -1; }
-        char (*dst)[256] = (char (*)[256])((char *)c + paths[k].arr);
-        unsigned *n = (unsigned *)((char *)c + paths[k].cnt);
-        int g = k == 0 || k == 3 ? 0 : k == 1 || k == 4 ? 1 : 2; /* hv, backend, include */
-        if (first_i[g] < 0 || i <= first_i[g]) {
-            first_i[g] = i;
-            if (g == 0) c->n_hv_src = c->n_hv_lib = 0;
-            else if (g == 1) c->n_be_src = c->n_be_lib = 0;
-            else c->n_incdir = 0;
+        if (id == ':') { /* the option, without its value */
+            id = optopt;
+            v = NULL;
         }
-        if (*n >= paths[k].max) { fprintf(stderr, "hvsim %s: at most %u %s\n", cmd, paths[k].max, a); return -1; }
-        char *rp = realpath(v, 0);
-        if (!rp) { fprintf(stderr, "hvsim %s: %s %s: no such %s\n", cmd, a, v, paths[k].dir ? "directory" : "file"); return -1; }
-        struct stat st;
-        if (stat(rp, &st) == 0 && (S_ISDIR(st.st_mode) ? 1 : 0) != paths[k].dir) {
-            fprintf(stderr, "hvsim %s: %s %s: %s\n", cmd, a, v, paths[k].dir ? "not a directory" : "is a directory, not a file");
-            free(rp);
+        char a[48];
+        option_name(longopts, id, a, sizeof a);
+        int r = own ? own(ud, id, a, v) : 1;
+        if (r == 1 && id != OPT_ARG && c && o)
+            r = apply_shared(cmd, id, a, v, &ps, c, o);
+        if (r == 1) {
+            fprintf(stderr, "hvsim %s: unknown option '%s' (try hvsim %s --help)\n", cmd,
+                    id == OPT_ARG ? v : a, cmd);
             return -1;
         }
-        const char *why = paths[k].dir ? NULL : usercode_refuse(rp, k >= 3);
-        if (why) {
-            fprintf(stderr, "hvsim %s: %s %s: %s\n", cmd, a, v, why);
-            free(rp);
+        if (r < 0)
             return -1;
-        }
-        if (strlen(rp) >= 256) { fprintf(stderr, "hvsim %s: %s %s: path too long\n", cmd, a, v); free(rp); return -1; }
-        snprintf(dst[(*n)++], 256, "%s", rp);
-        free(rp);
-        return 2;
-    }
-    if (!strcmp(a, "--trace") || !strcmp(a, "--chrome-trace")) {
-        /* det engine: the runtime reads these (see docs/det-engine.md) */
-        if (!v) { fprintf(stderr, "hvsim %s: %s needs a file\n", cmd, a); return -1; }
-        if (options_check_outfile(cmd, a, v)) return -1;
-        setenv(a[2] == 't' ? "HVSIM_DET_TRACE" : "HVSIM_DET_CHROME", v, 1);
-        return 2;
-    }
-    if (!strcmp(a, "--cflags")) {
-        if (!v) { fprintf(stderr, "hvsim %s: --cflags needs a value\n", cmd); return -1; }
-        /* refused rather than cut: a cut flag list builds something else */
-        if (strlen(v) >= sizeof c->extra_cflags) {
-            fprintf(stderr, "hvsim %s: --cflags is %zu bytes long, at most %zu\n", cmd, strlen(v),
-                    sizeof c->extra_cflags - 1);
-            return -1;
-        }
-        snprintf(c->extra_cflags, sizeof c->extra_cflags, "%s", v);
-        return 2;
     }
     return 0;
 }
@@ -322,8 +347,11 @@ void options_usage_common(FILE *f)
         "                            staticlib) with that side's entry points; not rebuilt\n"
         "                            per variant\n"
         "  -I DIR  --cflags STR      include directory, extra compiler flags (your code only)\n"
-        "engine and runs:\n"
-        "  --engine native|det|tsan|helgrind   (default native)\n"
+        "engine and runs:\n");
+    char engines[96];
+    engine_join("|", engines, sizeof engines); /* the engine table's, in its order */
+    fprintf(f, "  --engine %s   (default native)\n", engines);
+    fprintf(f,
         "  --strategy random|pct|dfs  --depth D  --bound B  --memory-model sc|tso|arm|riscv   (det)\n"
         "  --seed N  --runs N        first seed and number of seeded runs\n"
         "  --scenario FILE.hvs       workload, delays, faults and expectations from a file\n"

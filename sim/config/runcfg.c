@@ -4,25 +4,8 @@
 #include <stdio.h>
 
 #include "runcfg.h"
+#include "variants.h"
 
-static const char *const verdict_names[V__COUNT] = {
-    [V_PASS] = "PASS",
-    [V_HANG_STALE_READ] = "HANG_STALE_READ",
-    [V_WRONG_VALUE] = "WRONG_VALUE",
-    [V_LOST_WAKEUP] = "LOST_WAKEUP",
-    [V_CRASH] = "CRASH",
-    [V_TIMEOUT] = "TIMEOUT",
-    [V_DEADLOCK] = "DEADLOCK",
-    [V_LIVELOCK] = "LIVELOCK",
-    [V_DATA_RACE] = "DATA_RACE",
-    [V_BUILD_ERROR] = "BUILD_ERROR",
-    [V_LOST_COMPLETION] = "LOST_COMPLETION",
-    [V_MISSING_IRQ] = "MISSING_IRQ",
-    [V_PROTOCOL_VIOLATION] = "PROTOCOL_VIOLATION",
-    [V_MISSED_ANSWER] = "MISSED_ANSWER",
-    [V_DAEMON_STALLED] = "DAEMON_STALLED",
-    [V_ASSERTION] = "ASSERTION",
-};
 
 const char *verdict_name(enum hvsim_verdict v)
 {
@@ -76,7 +59,6 @@ int site_parse(const char *s, enum hvsim_site *out)
     return -1;
 }
 
-static const char *const opt_levels[] = {"O0", "O1", "O2", "O3", "Os", "Og"};
 
 static int field_matches(const char *rule, const char *have)
 {
@@ -94,8 +76,8 @@ unsigned runcfg_expected(const struct hvsim_runcfg *c, const struct hvsim_varian
             continue;
         if (e->opt_mask) {
             int bit = -1;
-            for (int k = 0; k < 6; k++)
-                if (strcmp(v->opt, opt_levels[k]) == 0)
+            for (int k = 0; variant_opt[k]; k++)
+                if (strcmp(v->opt, variant_opt[k]) == 0)
                     bit = k;
             if (bit < 0 || !(e->opt_mask & (1u << bit)))
                 continue;

@@ -83,6 +83,12 @@ struct hvsim_runcfg {
     /* issue 18: settings real hvisor/hvisor-tool code needs (docs/scenarios.md) */
     int boot_daemon_first;  /* guests trap only after the daemon's first sleep */
     int mask_by_size;       /* a read returns only its `size` low bytes */
+    /* det: where to write the reported execution's text / Chrome trace
+     * (--trace / --chrome-trace; NULL: none, unless the user's documented
+     * HVSIM_DET_TRACE / HVSIM_DET_CHROME names one); det_trace_append keeps
+     * every execution's text trace (the access audit reads them all) */
+    const char *det_trace, *det_chrome;
+    int det_trace_append;
 };
 
 void runcfg_defaults(struct hvsim_runcfg *c);

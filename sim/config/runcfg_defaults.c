@@ -7,6 +7,7 @@
 
 #include "runcfg.h"
 #include "device_model.h"
+#include "variants.h"
 
 static void setstr(char *dst, size_t n, const char *src)
 {
@@ -19,7 +20,7 @@ void runcfg_defaults(struct hvsim_runcfg *c)
     setstr(c->name, sizeof c->name, "default");
     setstr(c->v.cc, sizeof c->v.cc, "gcc");
     setstr(c->v.opt, sizeof c->v.opt, "O2");
-    setstr(c->v.arch, sizeof c->v.arch, "x86_64");
+    setstr(c->v.arch, sizeof c->v.arch, VARIANT_HOST_ARCH);
     setstr(c->v.wait, sizeof c->v.wait, "volatile");
     setstr(c->v.relax, sizeof c->v.relax, "default");
     setstr(c->v.wake, sizeof c->v.wake, "fence");

@@ -9,9 +9,10 @@
 enum { F_CC, F_ARCH, F_WAIT, F_RELAX, F_WAKE, F_ENGINE, F__N };
 static const char *const cond_keys[] = {"cc", "arch", "wait", "relax", "wake", "engine", "opt",
                                         NULL};
-static const char *const *const cond_vals[F__N] = {
-    sc_cc_vals, sc_arch_vals, sc_wait_vals, sc_relax_vals, sc_wake_vals, sc_engine_vals,
+static const char *const *const cond_vals_tab[F__N] = {
+    sc_cc_vals, sc_arch_vals, sc_wait_vals, sc_relax_vals, sc_wake_vals, variant_engine,
 };
+#define cond_vals(f) cond_vals_tab[f]
 
 static unsigned all_mask(const char *const *vals)
 {
@@ -49,7 +50,7 @@ static int parse_cond(struct ps *p, const struct tok *t, unsigned masks[F__N + 1
         return sc_perr(p, vals.col, "expected a value after '%s'", op);
     if (masks[f])
         return sc_perr(p, t->col, "condition on '%s' given twice in one rule", cond_keys[f]);
-    const char *const *set = f == F__N ? sc_opt_vals : cond_vals[f];
+    const char *const *set = f == F__N ? sc_opt_vals : cond_vals(f);
     const char *what = f == F__N ? "optimisation level" : cond_keys[f];
     unsigned m = 0;
     if (op0 == '<' || op0 == '>') {
@@ -168,7 +169,7 @@ int sc_parse_expect(struct ps *p)
             unsigned cnt = (unsigned)popcount(masks[f]);
             int bit = nth_bit(masks[f], (int)(rest % cnt));
             rest /= cnt;
-            sc_setstr(dst[f], sizeof e->cc, cond_vals[f][bit]);
+            sc_setstr(dst[f], sizeof e->cc, cond_vals(f)[bit]);
         }
         e->opt_mask = masks[F__N];
         e->verdicts = verdicts;

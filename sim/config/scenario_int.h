@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include "runcfg.h"
 #include "device_model.h"
+#include "variants.h"
 
 #define MAXTOK 64
 #define MAX_DELAY_NS (60ull * 1000000000ull)
@@ -58,10 +59,19 @@ struct ps {
 /* The values each setting takes (NULL-terminated); sc_opt_rank: rank of
  * each level for opt>= / opt<= (-1: never part of a range, Og). */
 extern const char *const sc_key_names[K__N + 1];
-extern const char *const sc_cc_vals[], *const sc_arch_vals[], *const sc_wait_vals[],
-    *const sc_relax_vals[], *const sc_wake_vals[], *const sc_engine_vals[],
-    *const sc_strategy_vals[], *const sc_mm_vals[], *const sc_layout_vals[], *const sc_lto_vals[],
-    *const sc_boot_vals[], *const sc_opt_vals[], *const sc_verdict_vals[], *const sc_site_vals[];
+extern const char *const sc_lto_vals[], *const sc_boot_vals[], *const sc_site_vals[];
+/* the variant values come from their one table (variants.c), the engines'
+ * names from the engine table (engine_names(), made at run time) */
+#define sc_cc_vals variant_cc
+#define sc_arch_vals variant_arch
+#define sc_wait_vals variant_wait
+#define sc_relax_vals variant_relax
+#define sc_wake_vals variant_wake
+#define sc_strategy_vals variant_strategy
+#define sc_mm_vals variant_model
+#define sc_layout_vals variant_layout
+#define sc_opt_vals variant_opt
+#define sc_verdict_vals verdict_names
 extern const int sc_opt_rank[];
 
 /* A token, quoted in messages, shortened to 40 bytes. */

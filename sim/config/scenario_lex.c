@@ -15,31 +15,14 @@ const char *const sc_key_names[K__N + 1] = {
     "det-quiet-points", "boot", "mask-by-size", NULL,
 };
 
-const char *const sc_cc_vals[] = {"gcc", "clang", NULL};
-const char *const sc_arch_vals[] = {"x86_64", "aarch64", "riscv64", "ppc64le", NULL};
-const char *const sc_wait_vals[] = {"plain", "volatile", "acquire", NULL};
-const char *const sc_relax_vals[] = {"none", "pause", "yield", "isb", "barrier", "asm",
-                                         "default", NULL};
-const char *const sc_wake_vals[] = {"fence", "nofence", NULL};
-const char *const sc_engine_vals[] = {"native", "det", "tsan", "helgrind", NULL};
-const char *const sc_strategy_vals[] = {"random", "pct", "dfs", NULL};
-const char *const sc_mm_vals[] = {"sc", "tso", "arm", "riscv", NULL};
-const char *const sc_layout_vals[] = {"new", "old", NULL};
 const char *const sc_lto_vals[] = {"off", "on", NULL};
 /* boot: who starts first (hvisor-tool's daemon sets need_wakeup and sleeps
  * before any guest runs); mask-by-size: keep only `size` bytes of a read's
  * value, as hvisor's instruction emulation does */
 const char *const sc_boot_vals[] = {"together", "daemon-first", NULL};
-/* bit i of hvsim_expect.opt_mask */
-const char *const sc_opt_vals[] = {"O0", "O1", "O2", "O3", "Os", "Og", NULL};
 /* rank of each level for opt>= / opt<=; -1: never part of a range (Og) */
-const int sc_opt_rank[] = {0, 1, 2, 3, 2, -1};
+const int sc_opt_rank[VARIANT_NOPT] = {0, 1, 2, 3, 2, -1};
 
-const char *const sc_verdict_vals[V__COUNT + 1] = {
-    "PASS", "HANG_STALE_READ", "WRONG_VALUE", "LOST_WAKEUP", "CRASH", "TIMEOUT",
-    "DEADLOCK", "LIVELOCK", "DATA_RACE", "BUILD_ERROR", "LOST_COMPLETION", "MISSING_IRQ",
-    "PROTOCOL_VIOLATION", "MISSED_ANSWER", "DAEMON_STALLED", "ASSERTION", NULL,
-};
 const char *const sc_site_vals[HVSIM_SITE__COUNT + 1] = {
     "hv_before_push", "hv_publish", "hv_before_ipi", "be_before_answer",
     "be_before_sleep", "be_after_wake", "be_before_complete", NULL,

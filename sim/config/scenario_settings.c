@@ -16,7 +16,7 @@ static const struct {
     const char *what;
     size_t off, size;
 } name_settings[] = {
-    {K_ENGINE, sc_engine_vals, "engine", RC_FIELD(engine)},
+    {K_ENGINE, variant_engine, "engine", RC_FIELD(engine)},
     {K_STRATEGY, sc_strategy_vals, "strategy", RC_FIELD(strategy)},
     {K_MM, sc_mm_vals, "memory model", RC_FIELD(memory_model)},
     {K_CC, sc_cc_vals, "compiler", RC_FIELD(v.cc)},
@@ -68,7 +68,8 @@ static int parse_table_setting(struct ps *p, const struct tok *v, enum key k)
     char *base = (char *)p->c;
     for (size_t j = 0; j < NELEM(name_settings); j++)
         if (name_settings[j].k == k)
-            return sc_set_enum(p, v, name_settings[j].vals, name_settings[j].what,
+            return sc_set_enum(p, v, name_settings[j].vals,
+                               name_settings[j].what,
                                base + name_settings[j].off, name_settings[j].size);
     for (size_t j = 0; j < NELEM(index_settings); j++)
         if (index_settings[j].k == k) {

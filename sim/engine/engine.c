@@ -1,128 +1,69 @@
-/* sim/engine/engine.c — choose the engine; build and run natively. */
+/* sim/engine/engine.c — the engine table and the dispatch through it. */
 #include "engine.h"
-#include "engine/native/native.h"
-#include "build/libinfo.h"
-#include "evidence/loops.h"
-#include "evidence/demangle_rust.h"
-#include <stdlib.h>
+#include "config/variants.h"
 #include <stdio.h>
 #include <string.h>
 
-/* Evidence for a hang or a wrong value: the wait function's listing at the
- * failing level and the same function built at -O0, side by side in the
- * reports.  The -O0 build is the same variant otherwise (cached). */
-/* Replace the first 'from' in buf (of size n) with 'to'. */
-static void replace_in(char *buf, size_t n, const char *from, const char *to)
+#define ALL_ARCHES ((1u << 4) - 1) /* every entry of variant_arch[] */
+#define ALL_MODELS ((1u << 4) - 1) /* every entry of variant_model[] */
+
+/* Adding an engine: a row here, its entry point declared in engine.h, its
+ * code in its own folder.  Parsers, the matrix and the help list take their
+ * engine names from this table. */
+static const struct engine engines[] = {
+    { .name = "native", .build_profile = BUILD_NATIVE, .arches = ALL_ARCHES,
+      .accepts_libs = 1, .run = native_engine_runs },
+    /* foreign builds run their instrumented code under qemu-user; its
+     * memory models are the det runtime's (docs/det-engine.md) */
+    { .name = "det", .build_profile = BUILD_DET, .arches = ALL_ARCHES, .models = ALL_MODELS,
+      .accepts_libs = 0, .run = det_engine_runs },
+    { .name = "tsan", .build_profile = BUILD_NATIVE, .arches = 1u << 0,
+      .arch_why = "ThreadSanitizer and Valgrind run natively, not under qemu-user",
+      .accepts_libs = 1, .run = threads_engine_runs },
+    { .name = "helgrind", .build_profile = BUILD_NATIVE, .arches = 1u << 0,
+      .arch_why = "ThreadSanitizer and Valgrind run natively, not under qemu-user",
+      .accepts_libs = 1, .run = threads_engine_runs },
+};
+#define NENGINES (sizeof engines / sizeof engines[0])
+
+const struct engine *engine_find(const char *name)
 {
-    char *h = strstr(buf, from);
-    if (!h)
-        return;
-    char tail[4096];
-    snprintf(tail, sizeof tail, "%s", h + strlen(from));
-    snprintf(h, n - (size_t)(h - buf), "%s%s", to, tail);
+    for (size_t i = 0; name && i < NENGINES; i++)
+        if (!strcmp(engines[i].name, name))
+            return &engines[i];
+    return NULL;
 }
 
-/* A prebuilt library has no -O0 twin and its wait loop is not in a function
- * of a known name (rustc inlines hvisor's handler into hv_mmio_access): the
- * evidence is the loop of r->function at the sampled line (sim/evidence: its
- * has_exit), labelled with the library's own build.  1 when it set it. */
-static int add_lib_loop(struct run_result *r, const struct hvsim_runcfg *c, const struct build_out *b)
+const struct engine *engine_at(size_t i)
 {
-    if (!r->function[0])
-        return 0;
-    char dmf[sizeof r->function];
-    if (rust_demangle(r->function, dmf, sizeof dmf))
-        for (int i = 0; i < 4; i++) /* the engines' text names the symbol as linked */
-            replace_in(r->text, sizeof r->text, r->function, dmf);
-    const char *fn[] = { r->function, 0 };
-    struct loop_info *l = 0;
-    size_t n = 0;
-    char err[256];
-    if (loops_analyze(b->hv, c->v.arch, fn, 0, &l, &n, err, sizeof err) < 0)
-        return 0;
-    /* the loop at the sampled line that cannot be left, else one that
-     * spins on registers, else any loop at that line */
-    const struct loop_info *best = 0;
-    int score = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *base = strrchr(l[i].file, '/');
-        const char *rb = strrchr(r->file, '/');
-        int same = l[i].line == r->line && !strcmp(base ? base : l[i].file, rb ? rb : r->file);
-        int sc = same * 4 + !l[i].has_exit * 2 + !l[i].has_shared_load;
-        if (sc > score || (sc == score && best && l[i].end - l[i].start > best->end - best->start)) {
-            score = sc;
-            best = &l[i];
-        }
-    }
-    int done = 0;
-    if (best && best->disasm && score >= 2) {
-        snprintf(r->loop_disasm, sizeof r->loop_disasm, "%s", best->disasm);
-        if (r->verdict == V_HANG_STALE_READ) {
-            /* the native watchdog said what the loop is (no exit, or a hoisted
-             * load); name the build that made it, which --cc/--opt do not */
-            char lib[96];
-            libinfo_label(c->hv_lib[0], lib, sizeof lib);
-            size_t k = strlen(r->text);
-            snprintf(r->text + k, sizeof r->text - k,
-                     " The library as built: %s; the loop at %s:%d %s.", lib, best->file,
-                     best->line, best->has_exit ? "has an exit branch"
-                                                : "has no exit (the loop only spins, counts and logs)");
-        }
-        done = 1;
-    }
-    loops_free(l, n);
-    return done;
+    return i < NENGINES ? &engines[i] : NULL;
 }
 
-static void add_disasm(struct run_result *r, const struct hvsim_runcfg *c, const struct build_out *b)
+const char *const *engine_names(void)
 {
-    if (c->n_hv_lib && !c->n_hv_src) {
-        add_lib_loop(r, c, b);
+    /* filled from the table once; the table is constant */
+    static const char *names[NENGINES + 1];
+    if (!names[0])
+        for (size_t i = 0; i < NENGINES; i++)
+            names[i] = engines[i].name;
+    return names;
+}
+
+void engine_join(const char *sep, char *buf, size_t n)
+{
+    if (!n)
         return;
-    }
-    const char *fn = r->function[0] && strcmp(r->function, "hv_mmio_access") ? r->function
-                                                                              : "wait_for_response";
-    char err[256];
-    char *d = loops_disasm_function(b->hv, c->v.arch, fn, err, sizeof err);
-    if (!d && strcmp(fn, r->function) && r->function[0])
-        d = loops_disasm_function(b->hv, c->v.arch, fn = r->function, err, sizeof err);
-    if (!d)
-        return;
-    snprintf(r->loop_disasm, sizeof r->loop_disasm, "%s", d);
-    free(d);
-    static struct hvsim_runcfg c0;
-    c0 = *c;
-    snprintf(c0.v.opt, sizeof c0.v.opt, "O0");
-    c0.v.lto = 0;
-    struct build_out b0;
-    if (build_participants(&c0, BUILD_NATIVE, &b0, err, sizeof err) == 0 &&
-        (d = loops_disasm_function(b0.hv, c->v.arch, fn, err, sizeof err))) {
-        snprintf(r->loop_disasm_o0, sizeof r->loop_disasm_o0, "%s", d);
-        free(d);
+    buf[0] = 0;
+    for (size_t i = 0; i < NENGINES; i++) {
+        strncat(buf, i ? sep : "", n - strlen(buf) - 1);
+        strncat(buf, engines[i].name, n - strlen(buf) - 1);
     }
 }
 
-int native_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud,
-                       struct engine_info *info, char *err, size_t errlen)
+int engine_runs_arch(const struct engine *e, const char *arch)
 {
-    struct build_out b;
-    if (build_participants(c, BUILD_NATIVE, &b, err, errlen) < 0) {
-        snprintf(info->buildlog, sizeof info->buildlog, "%s", b.log);
-        return -2;
-    }
-    info->hv_text_hash = b.hv_text_hash;
-    info->be_text_hash = b.be_text_hash;
-    snprintf(info->binary, sizeof info->binary, "%s", b.hv);
-    for (unsigned i = 0; i < c->runs; i++) {
-        struct run_result r;
-        if (native_run(c, &b, c->seed + i, &r, err, errlen) < 0)
-            return -1;
-        if (r.verdict == V_HANG_STALE_READ || r.verdict == V_WRONG_VALUE)
-            add_disasm(&r, c, &b);
-        if (cb(&r, ud))
-            break;
-    }
-    return 0;
+    int i = variant_index(VD_ARCH, arch);
+    return e && i >= 0 && (e->arches >> i & 1u);
 }
 
 int engine_refuses_libs(const struct hvsim_runcfg *c, const char *what, char *err, size_t errlen)
@@ -146,14 +87,26 @@ int engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, struct eng
                 char *err, size_t errlen)
 {
     memset(info, 0, sizeof *info);
-    if (!strcmp(c->engine, "det") && engine_refuses_libs(c, "the det engine", err, errlen) < 0)
-        return -2; /* bad usage (exit 2), nothing built */
-    if (!strcmp(c->engine, "native"))
-        return native_engine_runs(c, cb, ud, info, err, errlen);
-    if (!strcmp(c->engine, "det") && det_engine_runs)
-        return det_engine_runs(c, cb, ud, info, err, errlen);
-    if ((!strcmp(c->engine, "tsan") || !strcmp(c->engine, "helgrind")) && threads_engine_runs)
-        return threads_engine_runs(c, cb, ud, info, err, errlen);
-    snprintf(err, errlen, "engine '%s' is not part of this build of hvsim", c->engine);
-    return -1;
+    const struct engine *e = engine_find(c->engine);
+    if (!e) { /* the parsers take names from the table: a caller's bug */
+        snprintf(err, errlen, "engine '%s' is not part of this build of hvsim", c->engine);
+        return -1;
+    }
+    if (!engine_runs_arch(e, c->v.arch)) {
+        char list[64] = "";
+        for (int i = 0; variant_arch[i]; i++)
+            if (e->arches >> i & 1u)
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                         list[0] ? ", " : "", variant_arch[i]);
+        snprintf(err, errlen, "the %s engine runs %s builds only%s%s%s", e->name, list,
+                 e->arch_why ? " (" : "", e->arch_why ? e->arch_why : "", e->arch_why ? ")" : "");
+        return -1;
+    }
+    if (!e->accepts_libs) {
+        char what[48];
+        snprintf(what, sizeof what, "the %s engine", e->name);
+        if (engine_refuses_libs(c, what, err, errlen) < 0)
+            return -2; /* bad usage (exit 2), nothing built */
+    }
+    return e->run(c, cb, ud, info, err, errlen);
 }

@@ -33,8 +33,10 @@ static void worker(struct matrix *m, unsigned w, unsigned jobs, FILE *out)
         }
         struct build_out b;
         char err[600] = "";
-        enum build_profile prof = !strcmp(c->cfg->engine, "det") ? BUILD_DET : BUILD_NATIVE;
-        if (build_participants(c->cfg, prof, &b, err, sizeof err) < 0) {
+        const struct engine *e = engine_find(c->cfg->engine);
+        if (!e) {
+            fprintf(out, "%u fail unknown engine '%s'\n", i, c->cfg->engine);
+        } else if (build_participants(c->cfg, e->build_profile, &b, err, sizeof err) < 0) {
             for (char *p = err; *p; p++)
                 if (*p == '\n') *p = ' ';
             fprintf(out, "%u fail %s\n", i, err);

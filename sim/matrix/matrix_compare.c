@@ -56,15 +56,13 @@ json_t *matrix_compare(void)
         snprintf(c.v.relax, sizeof c.v.relax, "none");
         c.runs = !strcmp(v[i][1], "nofence") ? 1000 : 20;
         row(rows, &c, "");
-        if (det_engine_runs) {
-            snprintf(c.engine, sizeof c.engine, "det");
-            snprintf(c.strategy, sizeof c.strategy, "pct");
-            c.runs = 100;
-            row(rows, &c, " --strategy pct --memory-model tso");
-        }
+        snprintf(c.engine, sizeof c.engine, "det");
+        snprintf(c.strategy, sizeof c.strategy, "pct");
+        c.runs = 100;
+        row(rows, &c, " --strategy pct --memory-model tso");
     }
     json_t *t = 0;
-    if (threads_engine_runs && threads_compare_table(&t) == 0 && json_is_array(t)) {
+    if (threads_compare_table(&t) == 0 && json_is_array(t)) {
         size_t i;
         json_t *x;
         json_array_foreach(t, i, x)
@@ -76,12 +74,10 @@ json_t *matrix_compare(void)
 }
 
 /* The access audit of the wait variants (gcc -O2), from the det engine's
- * instrumented build; empty when the det engine is not part of this build. */
+ * instrumented build. */
 json_t *matrix_audit(void)
 {
     json_t *out = json_array();
-    if (!det_engine_runs)
-        return out;
     static const char *const waits[] = { "plain", "volatile", "acquire" };
     static struct hvsim_runcfg c;
     for (size_t i = 0; i < 3; i++) {

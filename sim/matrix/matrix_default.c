@@ -12,6 +12,7 @@
  * timing one.  Its x86_64 relax=none cells are row 0's (kept once). */
 #include "matrix.h"
 #include "build/build.h"
+#include "config/variants.h"
 #include <string.h>
 
 static void set(char (*dst)[16], unsigned *n, const char *const *vals)
@@ -22,8 +23,8 @@ static void set(char (*dst)[16], unsigned *n, const char *const *vals)
 
 unsigned matrix_defaults(struct matrix_default *out, unsigned max)
 {
-    static const char *const ccs[] = { "gcc", "clang", 0 };
-    static const char *const x86[] = { "x86_64", 0 };
+    static const char *const *const ccs = variant_cc;
+    static const char *const x86[] = { VARIANT_HOST_ARCH, 0 };
     if (max < 1)
         return 0;
     memset(out, 0, (max < 2 ? 1 : 2) * sizeof *out);
@@ -31,10 +32,10 @@ unsigned matrix_defaults(struct matrix_default *out, unsigned max)
     struct matrix_dims *d = &out[0].dims;
     out[0].scenario = "scenarios/seed_hang.hvs";
     set(d->cc, &d->ncc, ccs);
-    for (d->nopt = 0; d->nopt < 6; d->nopt++)
-        strcpy(d->opt[d->nopt], (const char *[]){ "O0", "O1", "O2", "O3", "Os", "Og" }[d->nopt]);
+    for (d->nopt = 0; variant_opt[d->nopt]; d->nopt++)
+        strcpy(d->opt[d->nopt], variant_opt[d->nopt]);
     set(d->arch, &d->narch, x86);
-    set(d->wait, &d->nwait, (const char *const[]){ "plain", "volatile", "acquire", 0 });
+    set(d->wait, &d->nwait, variant_wait);
     set(d->relax, &d->nrelax, (const char *const[]){ "none", 0 });
     set(d->wake, &d->nwake, (const char *const[]){ "fence", 0 });
     d->runs = 3;
@@ -58,15 +59,15 @@ unsigned matrix_defaults(struct matrix_default *out, unsigned max)
     d = &out[2].dims;
     memset(&out[2], 0, sizeof out[2]);
     out[2].scenario = "scenarios/seed_hang.hvs";
-    strcpy(d->arch[d->narch++], "x86_64");
+    strcpy(d->arch[d->narch++], VARIANT_HOST_ARCH);
     static const char *const foreign[] = { "aarch64", "riscv64" };
     for (unsigned i = 0; i < 2; i++)
         if (build_compiler_available("gcc", foreign[i]) || build_compiler_available("clang", foreign[i]))
             strcpy(d->arch[d->narch++], foreign[i]);
     set(d->cc, &d->ncc, ccs);
-    for (d->nopt = 0; d->nopt < 6; d->nopt++)
-        strcpy(d->opt[d->nopt], (const char *[]){ "O0", "O1", "O2", "O3", "Os", "Og" }[d->nopt]);
-    set(d->wait, &d->nwait, (const char *const[]){ "plain", "volatile", "acquire", 0 });
+    for (d->nopt = 0; variant_opt[d->nopt]; d->nopt++)
+        strcpy(d->opt[d->nopt], variant_opt[d->nopt]);
+    set(d->wait, &d->nwait, variant_wait);
     set(d->relax, &d->nrelax, (const char *const[]){ "none", "default", 0 });
     set(d->wake, &d->nwake, (const char *const[]){ "fence", 0 });
     d->runs = 1;

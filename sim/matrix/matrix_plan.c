@@ -1,6 +1,7 @@
 /* sim/matrix/matrix_plan.c — enumerate the cells of a matrix. */
 #include "matrix.h"
 #include "build/build.h"
+#include "config/variants.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +28,7 @@ int matrix_plan(struct matrix *m, const struct hvsim_runcfg *base, const struct 
         }
         /* a relax hint that does not exist on the target is not a cell */
         const char *rl = d->relax[r], *ar = d->arch[a];
-        if ((!strcmp(rl, "pause") && strcmp(ar, "x86_64")) ||
-            ((!strcmp(rl, "isb") || !strcmp(rl, "yield")) && strcmp(ar, "aarch64")))
+        if (!relax_exists_on(rl, ar))
             continue;
         struct matrix_cell *c = &m->cells[m->ncells];
         memset(c, 0, sizeof *c);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <getopt.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -58,27 +59,30 @@ static const char *dir_of(const char *path, char *buf, size_t len)
 
 int cmd_report(int argc, char **argv)
 {
+    static const struct option longopts[] = {
+        { "out", required_argument, 0, 'O' }, { "help", no_argument, 0, 'h' }, { 0 },
+    };
     const char *in = NULL, *out = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+    int id;
+    opterr = 0;
+    optind = 0; /* '-': arguments in order; ':': a missing value reported here */
+    while ((id = getopt_long(argc, argv, "-:hO:", longopts, NULL)) != -1) {
+        const char *a = argv[optind - 1]; /* the option as spelt */
+        if (id == 'h') {
             report_usage(stdout);
             return 0;
-        } else if (!strcmp(a, "--out") || !strcmp(a, "-O")) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "report: %s needs a directory\n", a);
-                return 2;
-            }
-            out = argv[++i];
-        } else if (!strncmp(a, "--out=", 6)) {
-            out = a + 6;
-        } else if (a[0] == '-' && a[1]) {
+        } else if (id == 'O') {
+            out = optarg;
+        } else if (id == ':') {
+            fprintf(stderr, "report: %s needs a directory\n", a);
+            return 2;
+        } else if (id == '?') {
             fprintf(stderr, "report: unknown option '%s' (see hvsim report --help)\n", a);
             return 2;
         } else if (!in) {
-            in = a;
+            in = optarg;
         } else {
-            fprintf(stderr, "report: unexpected argument '%s' (one REPORT.json only)\n", a);
+            fprintf(stderr, "report: unexpected argument '%s' (one REPORT.json only)\n", optarg);
             return 2;
         }
     }
@@ -117,32 +121,33 @@ struct merge_args {
 /* Returns -1 when the options are fine, else the exit status (0 for --help). */
 static int merge_parse(int argc, char **argv, struct merge_args *m)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+    static const struct option longopts[] = {
+        { "output", required_argument, 0, 'o' }, { "out", required_argument, 0, 'D' },
+        { "help", no_argument, 0, 'h' }, { 0 },
+    };
+    int id;
+    opterr = 0;
+    optind = 0; /* '-': arguments in order; ':': a missing value reported here */
+    while ((id = getopt_long(argc, argv, "-:ho:", longopts, NULL)) != -1) {
+        const char *a = argv[optind - 1]; /* the option as spelt */
+        if (id == 'h') {
             merge_usage(stdout);
             return 0;
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "merge: %s needs a file name\n", a);
-                return 2;
-            }
-            m->outjson = argv[++i];
-        } else if (!strcmp(a, "--out")) {
-            if (i + 1 >= argc) {
+        } else if (id == 'o') {
+            m->outjson = optarg;
+        } else if (id == 'D') {
+            m->outdir = optarg;
+        } else if (id == ':') {
+            if (optopt == 'D')
                 fprintf(stderr, "merge: --out needs a directory\n");
-                return 2;
-            }
-            m->outdir = argv[++i];
-        } else if (!strncmp(a, "--out=", 6)) {
-            m->outdir = a + 6;
-        } else if (!strncmp(a, "--output=", 9)) {
-            m->outjson = a + 9;
-        } else if (a[0] == '-' && a[1]) {
+            else
+                fprintf(stderr, "merge: %s needs a file name\n", a);
+            return 2;
+        } else if (id == '?') {
             fprintf(stderr, "merge: unknown option '%s' (see hvsim merge --help)\n", a);
             return 2;
         } else {
-            m->ins[m->nin++] = a;
+            m->ins[m->nin++] = optarg;
         }
     }
     if (!m->outjson) {

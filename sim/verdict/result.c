@@ -1,5 +1,6 @@
 /* sim/verdict/result.c — a run's result as JSON and as a line for people. */
 #include "result.h"
+#include "config/variants.h"
 #include "build/code_record.h"
 #include "evidence/demangle_rust.h"
 #include <stdarg.h>
@@ -21,7 +22,7 @@ void result_event(struct run_result *r, uint64_t t_us, const char *who, const ch
 
 const char *result_platform(const char *arch)
 {
-    return strcmp(arch, "x86_64")
+    return !arch_is_host(arch)
         ? "qemu-user: the foreign compiler's code, run on the host's memory model — not weak-memory hardware"
         : "host";
 }

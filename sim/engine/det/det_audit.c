@@ -158,18 +158,15 @@ int det_audit(const struct hvsim_runcfg *c0, json_t **out, char *err, size_t err
     }
     char tpath[64];
     snprintf(tpath, sizeof tpath, "%s/trace.txt", dir);
-    char *old = getenv("HVSIM_DET_TRACE") ? strdup(getenv("HVSIM_DET_TRACE")) : 0;
-    setenv("HVSIM_DET_TRACE", tpath, 1);
-    setenv("HVSIM_DET_TRACE_APPEND", "1", 1);
+    c.det_trace = tpath;
+    c.det_trace_append = 1;
+    c.det_chrome = ""; /* the audit reads the text trace only */
     struct engine_info info;
     if (det_engine_runs(&c, audit_cb, 0, &info, err, errlen) < 0) {
         unlink(tpath);
         rmdir(dir);
-        unsetenv("HVSIM_DET_TRACE_APPEND");
         return -1;
     }
-    if (old) { setenv("HVSIM_DET_TRACE", old, 1); free(old); } else unsetenv("HVSIM_DET_TRACE");
-    unsetenv("HVSIM_DET_TRACE_APPEND");
     static struct site s[AUDIT_MAX];
     unsigned n = 0;
     int prc = parse_trace(tpath, s, &n);
@@ -207,17 +204,10 @@ int cmd_audit(int argc, char **argv)
 {
     static struct hvsim_runcfg c;
     struct cli_opts o = { 0 };
+    static const struct option longopts[] = { OPTIONS_SHARED, { 0 } };
     options_default_run(&c);
-    for (int i = 1; i < argc;) {
-        int k = options_parse_one("audit", argc, argv, i, &c, &o);
-        if (k < 0)
-            return EXIT_USAGE;
-        if (k == 0) {
-            fprintf(stderr, "hvsim audit: unknown option '%s' (try hvsim audit --help)\n", argv[i]);
-            return EXIT_USAGE;
-        }
-        i += k;
-    }
+    if (options_parse("audit", argc, argv, OPTIONS_SHARED_SHORT, longopts, NULL, NULL, &c, &o) < 0)
+        return EXIT_USAGE;
     if (o.help) {
         usage(stdout);
         return 0;

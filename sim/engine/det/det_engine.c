@@ -759,12 +759,23 @@ static int build(const struct hvsim_runcfg *c, struct build_out *b, struct engin
     return 0;
 }
 
+/* The trace files the config names, else the user's documented knobs
+ * (docs/det-engine.md); NULL for none. */
+static const char *trace_path(const struct hvsim_runcfg *c)
+{
+    return c->det_trace ? c->det_trace : getenv("HVSIM_DET_TRACE");
+}
+static const char *chrome_path(const struct hvsim_runcfg *c)
+{
+    return c->det_chrome ? c->det_chrome : getenv("HVSIM_DET_CHROME");
+}
+
 static void write_traces(struct det_run *R, const char *tpath, const char *cpath, const char *hdr)
 {
     struct det_shm *S = det_ctx_shm(R->x);
     if (tpath && *tpath) {
-        /* HVSIM_DET_TRACE_APPEND: keep every execution's trace (the audit) */
-        FILE *f = fopen(tpath, getenv("HVSIM_DET_TRACE_APPEND") ? "a" : "w");
+        /* det_trace_append: keep every execution's trace (the audit) */
+        FILE *f = fopen(tpath, R->c->det_trace_append ? "a" : "w");
         if (f) {
             det_trace_text(f, S, R->sy, hdr);
             fclose(f);
@@ -836,7 +847,7 @@ static int report_failure(struct det_run *R, uint64_t seed, const struct det_out
     char hdr[9000];
     snprintf(hdr, sizeof hdr, "# hvsim det trace: %s seed %llu schedule %s\n", verdict_name(r->verdict),
              (unsigned long long)seed, sched);
-    write_traces(R, getenv("HVSIM_DET_TRACE"), getenv("HVSIM_DET_CHROME"), hdr);
+    write_traces(R, trace_path(R->c), chrome_path(R->c), hdr);
     return 0;
 }
 
@@ -975,11 +986,11 @@ int det_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, struct
                 if (det_sched_encode(acts, n, sched, sizeof sched) < 0)
                     snprintf(sched, sizeof sched, "detseed:%s:%u", c->strategy, strat == DET_PCT ? (c->pct_depth ? c->pct_depth : 3) : 0);
                 fill_result(&R, &o, seed, sched, &r);
-                if (c->runs == 1 || getenv("HVSIM_DET_TRACE_APPEND")) {
+                if (c->runs == 1 || c->det_trace_append) {
                     char hdr[9000];
                     snprintf(hdr, sizeof hdr, "# hvsim det trace: PASS seed %llu schedule %s\n",
                              (unsigned long long)seed, sched);
-                    write_traces(&R, getenv("HVSIM_DET_TRACE"), getenv("HVSIM_DET_CHROME"), hdr);
+                    write_traces(&R, trace_path(c), chrome_path(c), hdr);
                 }
             }
             if (cb(&r, ud))

@@ -60,49 +60,71 @@ static int on_result(const struct run_result *r, void *ud)
     return 0;
 }
 
+enum { R_SCHEDULE = OPT_OWN, R_ALLOW_CHANGED, R_EMIT_TEST };
+
+struct rargs {
+    const char *path, *sched, *emit;
+    const char *ov[5]; /* wait wake relax opt cc overrides */
+    struct det_replay_opts ro;
+    int json, allow_changed, help;
+};
+
+static int own_option(void *ud, int id, const char *name, const char *v)
+{
+    static const int ovid[5] = { OPT_WAIT, OPT_WAKE, OPT_RELAX, OPT_OPT, OPT_CC };
+    static const char *const what[5] = { "wait", "wake", "relax", "opt", "cc" };
+    struct rargs *r = ud;
+    switch (id) {
+    case OPT_HELP: r->help = 1; return 0;
+    case OPT_JSON: r->json = 1; return 0;
+    case R_ALLOW_CHANGED: r->allow_changed = 1; return 0;
+    case OPT_ARG:
+        if (r->path)
+            break;
+        r->path = v;
+        return 0;
+    default:
+        if (!v)
+            break;
+        if (id == OPT_TRACE) r->ro.trace_path = v;
+        else if (id == OPT_CHROME) r->ro.chrome_path = v;
+        else if (id == R_SCHEDULE) r->sched = v;
+        else if (id == R_EMIT_TEST) r->emit = v;
+        for (int k = 0; k < 5; k++)
+            if (id == ovid[k]) {
+                if (!options_valid_value(what[k], v)) {
+                    fprintf(stderr, "hvsim replay: unknown %s '%s'\n", name, v);
+                    return -1;
+                }
+                r->ov[k] = v;
+            }
+        return 0;
+    }
+    fprintf(stderr, "hvsim replay: unknown argument '%s' (try hvsim replay --help)\n", id == OPT_ARG ? v : name);
+    return -1;
+}
+
 int cmd_replay(int argc, char **argv)
 {
-    const char *path = 0, *sched = 0, *emit = 0;
-    const char *ov[5] = { 0 }; /* wait wake relax opt cc overrides */
-    static const char *const ovname[5] = { "--wait", "--wake", "--relax", "--opt", "--cc" };
-    struct det_replay_opts ro = { 0 };
-    int json = 0, allow_changed = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(argv[i], "--trace") && i + 1 < argc) {
-            ro.trace_path = argv[++i];
-        } else if (!strcmp(argv[i], "--chrome-trace") && i + 1 < argc) {
-            ro.chrome_path = argv[++i];
-        } else if (!strcmp(argv[i], "--schedule") && i + 1 < argc) {
-            sched = argv[++i];
-        } else if (!strcmp(argv[i], "--json")) {
-            json = 1;
-        } else if (!strcmp(argv[i], "--allow-changed")) {
-            allow_changed = 1;
-        } else if (!strcmp(argv[i], "--emit-test") && i + 1 < argc) {
-            emit = argv[++i];
-        } else if (argv[i][0] == '-' && i + 1 < argc &&
-                   (!strcmp(argv[i], "--wait") || !strcmp(argv[i], "--wake") || !strcmp(argv[i], "--relax") ||
-                    !strcmp(argv[i], "--opt") || !strcmp(argv[i], "--cc"))) {
-            static const char *const what[5] = { "wait", "wake", "relax", "opt", "cc" };
-            for (int k = 0; k < 5; k++)
-                if (!strcmp(argv[i], ovname[k])) {
-                    if (!options_valid_value(what[k], argv[i + 1])) {
-                        fprintf(stderr, "hvsim replay: unknown %s '%s'\n", argv[i], argv[i + 1]);
-                        return EXIT_USAGE;
-                    }
-                    ov[k] = argv[i + 1];
-                }
-            i++;
-        } else if (argv[i][0] != '-' && !path) {
-            path = argv[i];
-        } else {
-            fprintf(stderr, "hvsim replay: unknown argument '%s' (try hvsim replay --help)\n", argv[i]);
-            return EXIT_USAGE;
-        }
+    static const struct option longopts[] = {
+        { "trace", required_argument, 0, OPT_TRACE }, { "chrome-trace", required_argument, 0, OPT_CHROME },
+        { "schedule", required_argument, 0, R_SCHEDULE }, { "json", no_argument, 0, OPT_JSON },
+        { "allow-changed", no_argument, 0, R_ALLOW_CHANGED }, { "emit-test", required_argument, 0, R_EMIT_TEST },
+        { "wait", required_argument, 0, OPT_WAIT }, { "wake", required_argument, 0, OPT_WAKE },
+        { "relax", required_argument, 0, OPT_RELAX }, { "opt", required_argument, 0, OPT_OPT },
+        { "cc", required_argument, 0, OPT_CC }, { "help", no_argument, 0, OPT_HELP }, { 0 },
+    };
+    struct rargs ra = { 0 };
+    if (options_parse("replay", argc, argv, "h", longopts, own_option, &ra, NULL, NULL) < 0)
+        return EXIT_USAGE;
+    if (ra.help) {
+        usage(stdout);
+        return 0;
     }
+    const char *path = ra.path, *sched = ra.sched, *emit = ra.emit;
+    const char *const *ov = ra.ov;
+    struct det_replay_opts ro = ra.ro;
+    int json = ra.json, allow_changed = ra.allow_changed;
     if (!path) {
         usage(stderr);
         return EXIT_USAGE;

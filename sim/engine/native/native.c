@@ -31,6 +31,7 @@
  * oversleep is a direct reading of how late this machine runs threads.
  */
 #define _GNU_SOURCE
+#include "config/variants.h"
 #include "native.h"
 #include "native_detect.h"
 #include "native_probe.h"
@@ -152,7 +153,7 @@ static int judge_stall(struct watch *w, struct run_result *r, const struct poll 
     if (how != ND_STALL_BUSY && how != ND_STALL_BLOCKED)
         return 0;
     char where[400] = "not sampled (foreign architecture: only the hypervisor has a gdbstub)";
-    if (!strcmp(x->c->v.arch, "x86_64"))
+    if (arch_is_host(x->c->v.arch))
         stall_sample_where(pid, tid, r, where, sizeof where);
     nt_daemon_stalled(r, snap, wcpu, on_hc, how, where, used_us, (long)(held / 1000000ull), st);
     result_event(r, x->t_us, "watchdog", "DAEMON_STALLED %s", where);

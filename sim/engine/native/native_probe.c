@@ -3,6 +3,7 @@
  * symbolised into function/file:line, and whether the loop at a sampled PC
  * re-reads memory (native_probe.h). */
 #define _GNU_SOURCE
+#include "config/variants.h"
 #include "native_probe.h"
 #include "evidence/loops.h"
 #include "evidence/pc.h"
@@ -21,7 +22,7 @@ void native_sample_pc(struct run_result *r, const struct build_out *b, const str
 {
     uint64_t pcs[RESULT_MAX_PCS];
     int n = -1;
-    if (!strcmp(c->v.arch, "x86_64"))
+    if (arch_is_host(c->v.arch))
         n = pc_sample_native(pid, tid, 8, 1000, pcs);
     else if (*gdb) {
         /* qemu-user reports the host tids of guest threads as gdb thread
@@ -39,7 +40,7 @@ void native_sample_pc(struct run_result *r, const struct build_out *b, const str
         return;
     r->npcs = n;
     memcpy(r->pcs, pcs, sizeof(uint64_t) * (size_t)n);
-    int foreign = strcmp(c->v.arch, "x86_64") != 0;
+    int foreign = !arch_is_host(c->v.arch);
 #define SYM(pc, out) (foreign ? pc_symbolize_elf(b->hv, (pc), (out)) : pc_symbolize_pid(pid, (pc), (out)))
     struct pc_sym s;
     char shown[256];
@@ -136,7 +137,7 @@ int native_loop_reloads(const struct build_out *b, const struct hvsim_runcfg *c,
     *has_exit = -1;
     if (!r->npcs || !r->function[0])
         return -1;
-    uint64_t v = pc_to_vaddr(pid, b->hv, r->pcs[r->npcs - 1], strcmp(c->v.arch, "x86_64") != 0);
+    uint64_t v = pc_to_vaddr(pid, b->hv, r->pcs[r->npcs - 1], !arch_is_host(c->v.arch));
     if (!v)
         return -1;
     const char *fn[] = { r->function, 0 };
