@@ -22,7 +22,7 @@ HLDFLAGS += -fsanitize=$(SAN)
 endif
 
 HARNESS_DIRS := sim/util sim/config sim/build sim/engine sim/engine/native sim/engine/det sim/engine/threads \
-                sim/verdict sim/evidence sim/report sim/matrix sim/bench sim/cli
+                sim/verdict sim/evidence sim/report sim/matrix sim/bench sim/litmus sim/cli
 HARNESS_SRC  := $(foreach d,$(HARNESS_DIRS),$(wildcard $(d)/*.c))
 HARNESS_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,$(HARNESS_SRC))
 LIB_OBJ      := $(filter-out $(BUILD)/obj/sim/cli/main.o,$(HARNESS_OBJ))
