@@ -289,16 +289,21 @@ static int push(struct ctx *x)
     return 0;
 }
 
-/* what each kind-0 decision's step did, from the trace */
-static void effects(const struct ctx *x, struct eff *e)
+/* What each kind-0 decision's step did, from the trace: own[i] the chosen
+ * action's own events (its thread's, or its buffer's drains) — the action's
+ * identity while it sleeps; path[i] everything up to the next logged
+ * decision, forced steps of other threads included — what a sleeping
+ * action must be independent of to stay asleep. */
+static void effects(const struct ctx *x, struct eff *own, struct eff *path)
 {
     const struct det_shm *S = x->S;
     uint32_t nlog = S->nlog;
-    memset(e, 0, nlog * sizeof *e);
+    memset(own, 0, nlog * sizeof *own);
+    memset(path, 0, nlog * sizeof *path);
     for (uint32_t i = 0; i < nlog; i++)
         if (!S->log[i].kind) {
             int a = S->log[i].chosen;
-            e[i].thr |= 1u << (a >= DET_ACT_DRAIN ? a - DET_ACT_DRAIN : a);
+            own[i].thr = path[i].thr = 1u << (a >= DET_ACT_DRAIN ? a - DET_ACT_DRAIN : a);
         }
     for (uint32_t k = 0; k < S->nev; k++) {
         const struct det_event *ev = &S->ev[k];
@@ -311,19 +316,21 @@ static void effects(const struct ctx *x, struct eff *e)
             j--;
         if (j < 0)
             continue;
-        struct eff *f = &e[j];
-        f->thr |= 1u << ev->tid;
+        struct eff f = { .thr = 1u << ev->tid };
         uint32_t b = loc_bit(ev->off);
         switch (ev->kind) {
-        case EV_READ: case EV_VREAD: case EV_ALOAD: f->rd |= b; break;
+        case EV_READ: case EV_VREAD: case EV_ALOAD: f.rd = b; break;
         case EV_WRITE: case EV_VWRITE: case EV_ASTORE:
             if (x->model == DM_SC)
-                f->wr |= b;
+                f.wr = b;
             break;
-        case EV_RMW: f->rd |= b; f->wr |= b; break;
-        case EV_DRAIN: f->wr |= b; break;
+        case EV_RMW: f.rd = f.wr = b; break;
+        case EV_DRAIN: f.wr = b; break;
         default: break;
         }
+        eff_or(&path[j], &f);
+        if (f.thr & own[j].thr)
+            eff_or(&own[j], &f);
     }
 }
 
@@ -356,7 +363,7 @@ static void record_state(const struct ctx *x, struct lit_result *r)
 }
 
 /* Merge the log of the execution that just ran with prefix length k. */
-static int merge(struct ctx *x, uint32_t k, struct eff *e, int *redundant, char *err, size_t errlen)
+static int merge(struct ctx *x, uint32_t k, struct eff *e, struct eff *pe, int *redundant, char *err, size_t errlen)
 {
     const struct det_shm *S = x->S;
     uint32_t nlog = S->nlog;
@@ -364,7 +371,14 @@ static int merge(struct ctx *x, uint32_t k, struct eff *e, int *redundant, char 
         snprintf(err, errlen, "the replayed prefix ended early (%u of %u decisions)", nlog, k);
         return -1;
     }
-    effects(x, e);
+    effects(x, e, pe);
+    if (getenv("HVSIM_LITMUS_DEBUG")) {
+        fprintf(stderr, "run k=%u:", k);
+        for (uint32_t i = 0; i < nlog; i++)
+            fprintf(stderr, " [%u %s%u r%x w%x t%x/%x]", i, S->log[i].kind ? "v" : "", S->log[i].chosen,
+                    e[i].rd, e[i].wr, e[i].thr, pe[i].thr);
+        fprintf(stderr, "\n");
+    }
     int prev0 = -1; /* the last kind-0 node on the path */
     for (uint32_t i = 0; i < k; i++) {
         struct node *n = &x->st[i];
@@ -399,7 +413,7 @@ static int merge(struct ctx *x, uint32_t k, struct eff *e, int *redundant, char 
             const struct node *p = &x->st[prev0];
             uint64_t cand = (p->sleep | p->done) & n->opts;
             for (int b = 0; b < 64; b++)
-                if ((cand >> b & 1) && indep(x, &p->zeff[b], &e[prev0])) {
+                if ((cand >> b & 1) && indep(x, &p->zeff[b], &pe[prev0])) {
                     n->sleep |= 1ull << b;
                     n->zeff[b] = p->zeff[b];
                 }
@@ -457,9 +471,9 @@ int lit_explore(const struct lit_test *t, const char *bin, int model, const char
     uint64_t t0 = now_ns();
     int rc = -1;
     uint8_t *prefix = malloc(DET_MAX_STEPS);
-    struct eff *e = malloc(DET_MAX_STEPS * sizeof *e);
+    struct eff *e = malloc(DET_MAX_STEPS * sizeof *e), *pe = malloc(DET_MAX_STEPS * sizeof *pe);
     x.fd = memfd_create("hvsim-litmus", MFD_CLOEXEC);
-    if (!prefix || !e || x.fd < 0 || ftruncate(x.fd, (off_t)DET_REGION_SIZE) < 0) {
+    if (!prefix || !e || !pe || x.fd < 0 || ftruncate(x.fd, (off_t)DET_REGION_SIZE) < 0) {
         snprintf(err, errlen, "memfd/out of memory: %s", strerror(errno));
         goto out;
     }
@@ -483,7 +497,7 @@ int lit_explore(const struct lit_test *t, const char *bin, int model, const char
             goto out;
         r->runs++;
         int red;
-        if (merge(&x, (uint32_t)plen, e, &red, err, errlen) < 0)
+        if (merge(&x, (uint32_t)plen, e, pe, &red, err, errlen) < 0)
             goto out;
         if (red)
             r->redundant++;
@@ -506,5 +520,6 @@ out:
     free(x.st);
     free(prefix);
     free(e);
+    free(pe);
     return rc;
 }
