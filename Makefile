@@ -22,7 +22,7 @@ HLDFLAGS += -fsanitize=$(SAN)
 endif
 
 HARNESS_DIRS := sim/util sim/config sim/build sim/engine sim/engine/native sim/engine/det sim/engine/threads \
-                sim/verdict sim/evidence sim/report sim/matrix sim/bench sim/cli
+                sim/verdict sim/evidence sim/report sim/matrix sim/bench sim/litmus sim/cli
 HARNESS_SRC  := $(foreach d,$(HARNESS_DIRS),$(wildcard $(d)/*.c))
 # Generated at build time: the report page, edited as sim/report/report.html
 # and turned into C strings by tools/embed_html.sh.

@@ -13,6 +13,7 @@ int cmd_replay(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_port(int argc, char **argv); /* sim/cli/cmd_port.c → tools/port/port.sh */
+int cmd_litmus(int argc, char **argv); /* sim/cli/cmd_litmus.c → sim/litmus/ */
 
 int cmd_audit(int argc, char **argv);
 

@@ -18,6 +18,7 @@ static const struct {
     { "report", cmd_report, "render summary.md, junit.xml, index.html from report.json" },
     { "merge", cmd_merge, "merge shard report.json files into one" },
     { "port", cmd_port, "run hvisor's trampoline / hvisor-tool's daemon, unchanged, in one command" },
+    { "litmus", cmd_litmus, "herd7 C litmus tests, compiled for real, explored under sc/tso/arm/riscv" },
     { "bench", cmd_bench, "benchmarks, each as a ratio to a baseline measured in the same run" },
 };
 
