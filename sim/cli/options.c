@@ -17,7 +17,7 @@ static const struct { const char *what; const char *values[8]; } allowed[] = {
     { "relax", { "none", "pause", "yield", "isb", "barrier", "asm", "default" } },
     { "wake", { "fence", "nofence" } },
     { "engine", { "native", "det", "tsan", "helgrind" } },
-    { "strategy", { "random", "pct", "dfs" } },
+    { "strategy", { "random", "pct", "dfs", "dpor" } },
     { "memory-model", { "sc", "tso", "arm", "riscv" } },
     { "layout", { "new", "old" } },
 };
@@ -324,7 +324,7 @@ void options_usage_common(FILE *f)
         "  -I DIR  --cflags STR      include directory, extra compiler flags (your code only)\n"
         "engine and runs:\n"
         "  --engine native|det|tsan|helgrind   (default native)\n"
-        "  --strategy random|pct|dfs  --depth D  --bound B  --memory-model sc|tso|arm|riscv   (det)\n"
+        "  --strategy random|pct|dfs|dpor  --depth D  --bound B  --memory-model sc|tso|arm|riscv   (det)\n"
         "  --seed N  --runs N        first seed and number of seeded runs\n"
         "  --scenario FILE.hvs       workload, delays, faults and expectations from a file\n"
         "  --trace FILE  --chrome-trace FILE   det: write the schedule's trace (text / Perfetto)\n"

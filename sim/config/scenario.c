@@ -140,7 +140,7 @@ static const char *const relax_vals[] = {"none", "pause", "yield", "isb", "barri
                                          "default", NULL};
 static const char *const wake_vals[] = {"fence", "nofence", NULL};
 static const char *const engine_vals[] = {"native", "det", "tsan", "helgrind", NULL};
-static const char *const strategy_vals[] = {"random", "pct", "dfs", NULL};
+static const char *const strategy_vals[] = {"random", "pct", "dfs", "dpor", NULL};
 static const char *const mm_vals[] = {"sc", "tso", "arm", "riscv", NULL};
 static const char *const layout_vals[] = {"new", "old", NULL};
 static const char *const lto_vals[] = {"off", "on", NULL};

@@ -77,7 +77,7 @@ void det_effective_cfg(const struct hvsim_runcfg *in, struct hvsim_runcfg *c)
         /* No scenario: the default workload, one round (20 accesses per CPU);
          * dfs explores a small one (2 accesses) so that it can be exhaustive. */
         runcfg_default_workload(c, 1);
-        if (!strcmp(c->strategy, "dfs"))
+        if (!strcmp(c->strategy, "dfs") || !strcmp(c->strategy, "dpor"))
             for (unsigned i = 0; i < c->ncpus; i++)
                 c->naccess[i] = c->naccess[i] > 2 ? 2 : c->naccess[i];
     }
@@ -843,7 +843,7 @@ static int report_failure(struct det_run *R, uint64_t seed, const struct det_out
 static int strategy_of(const char *s)
 {
     if (!strcmp(s, "random")) return DET_RANDOM;
-    if (!strcmp(s, "dfs")) return DET_DFS;
+    if (!strcmp(s, "dfs") || !strcmp(s, "dpor")) return DET_DFS;
     return DET_PCT;
 }
 
@@ -886,6 +886,8 @@ int det_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, struct
     if (strat == DET_DFS) {
         struct det_dfs d;
         det_dfs_init(&d, c->dfs_bound);
+        d.dpor = !strcmp(c->strategy, "dpor");
+        d.wmm = model == DM_ARM || model == DM_RISCV;
         static uint8_t prefix[DET_MAX_STEPS];
         int plen = 0;
         uint64_t cap = c->runs > 1 ? c->runs : 1000000;
@@ -901,6 +903,7 @@ int det_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, struct
             R.points += o.points;
             struct det_shm *S = det_ctx_shm(R.x);
             det_dfs_record(&d, S->log, S->nlog);
+            det_dfs_dpor(&d, S->log, S->nlog, S->ev, S->nev);
             R.schedules = d.schedules;
             if (o.verdict != V_PASS) {
                 found = 1;
