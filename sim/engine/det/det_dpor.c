@@ -23,7 +23,7 @@
 
 struct fp {                  /* a transition's footprint */
     uint64_t rd[NGW], wr[NGW];
-    uint64_t who;            /* threads whose events (or buffers' drains) it holds */
+    uint64_t who, bufs;      /* threads whose events it holds; buffers it drains */
     uint64_t objs;           /* pthread objects (number mod 64) */
     uint32_t flags;
 };
@@ -54,7 +54,10 @@ static void access_fp(struct fp *f, const struct det_event *e, int rd, int wr)
 
 static void event_fp(struct fp *f, const struct det_event *e, int wmm)
 {
-    f->who |= 1ull << (e->tid & 63);
+    if (e->kind == EV_DRAIN)
+        f->bufs |= 1ull << (e->tid & 63);
+    else
+        f->who |= 1ull << (e->tid & 63);
     switch (e->kind) {
     case EV_READ: case EV_VREAD:
         access_fp(f, e, 1, 0);
@@ -111,7 +114,7 @@ static int fp_dependent(const struct fp *a, const struct fp *b)
 {
     if ((a->flags | b->flags) & F_ALL)
         return 1;
-    if (a->who & b->who) /* the same thread, or a thread and its own buffer */
+    if (((a->who | a->bufs) & (b->who | b->bufs))) /* the same thread, or a thread and its own buffer */
         return 1;
     if ((a->flags & b->flags & F_PLAT) || (a->objs & b->objs))
         return 1;
@@ -230,7 +233,8 @@ int det_dpor_races(const struct det_logent *log, uint32_t nlog, const struct det
                 hj[q] |= hi[q];
                 cov[q] |= hi[q];
             }
-            if (ordered)
+            /* the same thread (or buffer, FIFO) in both: program order, no race */
+            if (ordered || (fps[i].who & fps[j].who) || (fps[i].bufs & fps[j].bufs))
                 continue;
             races++;
             const struct det_logent *li = &log[node[i]];
