@@ -1,6 +1,9 @@
 /* sim/engine/det/det.h — the deterministic engine, supervisor side.
  *
- * det_engine.c  participants, executions, watchdog, verdicts, strategies
+ * det_engine.c  strategies (seeded runs, dfs/dpor exploration), shrinking, replay
+ * det_exec.c    participants, one execution, the watchdog
+ * det_judge.c   the protocol oracle on an execution's end state
+ * det_result.c  an execution's verdict in words and evidence
  * det_sched.c   schedule strings and the bounded-DFS bookkeeping (pure)
  * det_dpor.c    source-DPOR: races and backtrack sets from a trace (pure)
  * det_trace.c   text and Chrome trace output
@@ -89,7 +92,7 @@ int det_dpor_dependent(const struct det_event *a, const struct det_event *b, int
 int det_dpor_races(const struct det_logent *log, uint32_t nlog, const struct det_event *ev,
                    uint32_t nev, int wmm, uint64_t *bt);
 
-/* ---- executions (det_engine.c) ------------------------------------------- */
+/* ---- executions (det_exec.c) ------------------------------------------- */
 struct det_plan {
     int strategy;            /* enum det_strategy */
     uint64_t seed;
