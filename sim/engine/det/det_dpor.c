@@ -137,6 +137,12 @@ int det_dpor_dependent(const struct det_event *a, const struct det_event *b, int
     return fp_dependent(&fa, &fb);
 }
 
+static int same_actor(const struct fp *a, const struct fp *b)
+{
+    uint64_t x = a->who | a->bufs << 32, y = b->who | b->bufs << 32;
+    return x == y && !(x & (x - 1));
+}
+
 /* The run/drain decisions of the log (value choices are not transitions). */
 static uint32_t collect_nodes(const struct det_logent *log, uint32_t nlog, uint32_t *node)
 {
@@ -233,8 +239,10 @@ int det_dpor_races(const struct det_logent *log, uint32_t nlog, const struct det
                 hj[q] |= hi[q];
                 cov[q] |= hi[q];
             }
-            /* the same thread (or buffer, FIFO) in both: program order, no race */
-            if (ordered || (fps[i].who & fps[j].who) || (fps[i].bufs & fps[j].bufs))
+            /* both transitions are steps of one thread (or one buffer, FIFO)
+             * alone: program order, no race.  A transition that holds
+             * forced steps of other threads too may still race with them. */
+            if (ordered || same_actor(&fps[i], &fps[j]))
                 continue;
             races++;
             const struct det_logent *li = &log[node[i]];
