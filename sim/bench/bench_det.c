@@ -10,6 +10,7 @@
 #include "engine/native/native.h"
 #include "cli/options.h"
 #include "engine/det/det.h"
+#include "engine/engine.h"
 #include "config/scenario.h"
 #include <math.h>
 #include <stdio.h>
@@ -108,6 +109,45 @@ static void bench_det_models(struct bench *b, json_t *sec)
         }
     }
     json_decref(mj);
+}
+
+static int keep_schedules(const struct run_result *r, void *ud)
+{
+    *(uint64_t *)ud = r->det_schedules;
+    return 0;
+}
+
+/* DPOR's reduction: schedules --strategy dpor runs against plain dfs on the
+ * same bound (the reference handshake, 2 CPUs x 2 accesses, bound 1, tso). */
+static void bench_det_dpor(struct bench *b, json_t *sec)
+{
+    struct bench_row *row = bench_row_add(b, "det", "det schedules (reference, dpor, bound 1, tso)", "");
+    snprintf(row->base_name, sizeof row->base_name, "plain dfs, same bound");
+    snprintf(row->target, sizeof row->target, "< 1x");
+    uint64_t n[2] = { 0, 0 };
+    static const char *const st[] = { "dfs", "dpor" };
+    for (int i = 0; i < 2; i++) {
+        static struct hvsim_runcfg c;
+        options_default_run(&c);
+        snprintf(c.engine, sizeof c.engine, "det");
+        snprintf(c.strategy, sizeof c.strategy, "%s", st[i]);
+        snprintf(c.memory_model, sizeof c.memory_model, "tso");
+        snprintf(c.v.wait, sizeof c.v.wait, "acquire");
+        c.dfs_bound = 1;
+        char err[1024];
+        if (det_engine_runs(&c, keep_schedules, &n[i], NULL, err, sizeof err) < 0) {
+            bench_row_nm(row, "not measured: %s: %s", st[i], err);
+            return;
+        }
+    }
+    row->value = (double)n[1];
+    row->base = (double)n[0];
+    if (n[0] > 0) {
+        row->ratio = (double)n[1] / (double)n[0];
+        row->met = row->ratio < 1;
+    }
+    json_object_set_new(sec, "dpor_schedules", json_integer((json_int_t)n[1]));
+    json_object_set_new(sec, "dfs_schedules", json_integer((json_int_t)n[0]));
 }
 
 void bench_det(struct bench *b)
@@ -222,4 +262,5 @@ void bench_det(struct bench *b)
         }
     }
     bench_det_models(b, sec);
+    bench_det_dpor(b, sec);
 }

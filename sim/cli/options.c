@@ -352,7 +352,7 @@ void options_usage_common(FILE *f)
     engine_join("|", engines, sizeof engines); /* the engine table's, in its order */
     fprintf(f, "  --engine %s   (default native)\n", engines);
     fprintf(f,
-        "  --strategy random|pct|dfs  --depth D  --bound B  --memory-model sc|tso|arm|riscv   (det)\n"
+        "  --strategy random|pct|dfs|dpor  --depth D  --bound B  --memory-model sc|tso|arm|riscv   (det)\n"
         "  --seed N  --runs N        first seed and number of seeded runs\n"
         "  --scenario FILE.hvs       workload, delays, faults and expectations from a file\n"
         "  --trace FILE  --chrome-trace FILE   det: write the schedule's trace (text / Perfetto)\n"

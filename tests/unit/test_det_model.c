@@ -146,6 +146,7 @@ static unsigned count_dfs(unsigned bound)
         for (int i = 0; i < 3; i++) {
             int a = i < plen ? prefix[i] : cur;
             l[i].opts = 3;
+            l[i].kind = 0; /* a run decision (was left uninitialised) */
             l[i].cur = (uint8_t)cur;
             l[i].cur_cand = 1;
             l[i].chosen = (uint8_t)a;

@@ -1,7 +1,11 @@
 /* sim/engine/det/det.h — the deterministic engine, supervisor side.
  *
- * det_engine.c  participants, executions, watchdog, verdicts, strategies
+ * det_engine.c  strategies (seeded runs, dfs/dpor exploration), shrinking, replay
+ * det_exec.c    participants, one execution, the watchdog
+ * det_judge.c   the protocol oracle on an execution's end state
+ * det_result.c  an execution's verdict in words and evidence
  * det_sched.c   schedule strings and the bounded-DFS bookkeeping (pure)
+ * det_dpor.c    source-DPOR: races and backtrack sets from a trace (pure)
  * det_trace.c   text and Chrome trace output
  * det_replay.c  `hvsim replay FAILURE.json`
  * det_bench.c   det_bench()
@@ -48,6 +52,7 @@ uint32_t det_sched_significant(const struct det_logent *log, uint32_t n);
  * exactly once.  The stack persists across executions (stateless search). */
 struct det_dfs_node {
     uint64_t opts, tried;
+    uint64_t bt;             /* dpor: the backtrack set (actions to explore here) */
     uint8_t cur, cur_cand, chosen, kind;
     uint16_t cost_before;
 };
@@ -56,6 +61,10 @@ struct det_dfs {
     uint32_t n, cap;
     unsigned bound;
     uint64_t schedules;
+    int dpor, wmm;           /* source-DPOR (det_dpor.c); arm/riscv dependences */
+    uint64_t cut;            /* options skipped because of the bound (0: complete) */
+    uint64_t reduced;        /* dpor: options never explored because equivalent */
+    uint64_t races;
 };
 void det_dfs_init(struct det_dfs *d, unsigned bound);
 void det_dfs_free(struct det_dfs *d);
@@ -65,8 +74,25 @@ int det_dfs_cost(const struct det_dfs_node *n, int action);
 void det_dfs_record(struct det_dfs *d, const struct det_logent *log, uint32_t nlog);
 /* Next prefix to run; returns its length, or -1 when the bounded space is exhausted. */
 int det_dfs_next(struct det_dfs *d, uint8_t *prefix, uint32_t max);
+/* dpor: after det_dfs_record, the races of that execution's trace add to the
+ * backtrack sets; a race whose reversal the bound forbids is also tried at
+ * the last context switch before it, where it costs nothing more (Coons,
+ * Musuvathi, McKinley, OOPSLA'13).  Returns the races, -1: trace too long to
+ * analyse (then every option of the execution is explored, as plain dfs). */
+int det_dfs_dpor(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
+                 const struct det_event *ev, uint32_t nev);
 
-/* ---- executions (det_engine.c) ------------------------------------------- */
+/* ---- source-DPOR bookkeeping (det_dpor.c) ---------------------------------- */
+#define DET_DPOR_MAX_NODES 8192
+/* 1 when two trace events do not commute (wmm: arm/riscv). */
+int det_dpor_dependent(const struct det_event *a, const struct det_event *b, int wmm);
+/* Add to bt[i] (action bits, as det_logent.opts) what the races between the
+ * transitions of one execution need; bt[i] must hold the actions explored or
+ * scheduled at i.  Returns the number of races, -1 when not analysable. */
+int det_dpor_races(const struct det_logent *log, uint32_t nlog, const struct det_event *ev,
+                   uint32_t nev, int wmm, uint64_t *bt);
+
+/* ---- executions (det_exec.c) ------------------------------------------- */
 struct det_plan {
     int strategy;            /* enum det_strategy */
     uint64_t seed;

@@ -141,6 +141,9 @@ void det_dfs_record(struct det_dfs *d, const struct det_logent *log, uint32_t nl
         x->chosen = log[i].chosen;
         x->kind = log[i].kind;
         x->tried = 1ull << act_bit(x, x->chosen);
+        /* dpor: a run/drain decision explores what races ask for; value
+         * choices (arm/riscv reads-from, commit order) every option */
+        x->bt = d->dpor && !x->kind ? x->tried : x->opts;
         x->cost_before = 0;
         if (i) {
             const struct det_dfs_node *p = &d->st[i - 1];
@@ -157,13 +160,15 @@ int det_dfs_next(struct det_dfs *d, uint8_t *prefix, uint32_t max)
 {
     for (int64_t i = (int64_t)d->n - 1; i >= 0; i--) {
         struct det_dfs_node *x = &d->st[i];
-        uint64_t avail = x->opts & ~x->tried;
+        uint64_t avail = (d->dpor ? x->bt : x->opts) & ~x->tried;
         while (avail) {
             int b = __builtin_ctzll(avail), a = x->kind ? DET_ACT_CHOICE + b : b;
             avail &= avail - 1;
             x->tried |= 1ull << b;
-            if (x->cost_before + det_dfs_cost(x, a) > (int)d->bound)
+            if (x->cost_before + det_dfs_cost(x, a) > (int)d->bound) {
+                d->cut++;
                 continue;
+            }
             if ((uint32_t)i + 1 > max)
                 return -1;
             x->chosen = (uint8_t)a;
@@ -172,7 +177,54 @@ int det_dfs_next(struct det_dfs *d, uint8_t *prefix, uint32_t max)
                 prefix[k] = d->st[k].chosen;
             return (int)(i + 1);
         }
+        if (d->dpor) /* done with this decision: what it never had to try */
+            d->reduced += (uint64_t)__builtin_popcountll(x->opts & ~x->tried);
     }
     d->n = 0;
     return -1;
+}
+
+/* Coons et al.: the reversal of a race at i is beyond the bound; try the
+ * same action where the run before i began (a switch happened there
+ * anyway, so taking another thread costs no more). */
+static void bounded_move(struct det_dfs *d, uint32_t i, uint64_t bits)
+{
+    for (int64_t k = (int64_t)i - 1; k >= 0; k--) {
+        struct det_dfs_node *x = &d->st[k];
+        if (x->kind || x->chosen == x->cur)
+            continue;
+        x->bt |= bits & x->opts;
+        return;
+    }
+}
+
+int det_dfs_dpor(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
+                 const struct det_event *ev, uint32_t nev)
+{
+    if (!d->dpor || nlog > d->n)
+        return 0;
+    uint64_t *bt = malloc((nlog ? nlog : 1) * sizeof *bt);
+    if (!bt)
+        return -1;
+    for (uint32_t i = 0; i < nlog; i++)
+        bt[i] = d->st[i].bt | d->st[i].tried;
+    int r = det_dpor_races(log, nlog, ev, nev, d->wmm, bt);
+    for (uint32_t i = 0; i < nlog; i++) {
+        struct det_dfs_node *x = &d->st[i];
+        if (r < 0) { /* not analysable: plain dfs below this execution's decisions */
+            x->bt = x->opts;
+            continue;
+        }
+        uint64_t add = bt[i] & ~(x->bt | x->tried);
+        x->bt |= bt[i];
+        for (uint64_t m = add; m; m &= m - 1) {
+            int b = __builtin_ctzll(m);
+            if (x->cost_before + det_dfs_cost(x, b) > (int)d->bound)
+                bounded_move(d, i, 1ull << b);
+        }
+    }
+    free(bt);
+    if (r > 0)
+        d->races += (uint64_t)r;
+    return r;
 }

@@ -28,6 +28,25 @@ struct det_syms *det_syms_new(const char *hv_bin, const char *be_bin)
 
 void det_syms_free(struct det_syms *s) { free(s); }
 
+const char *det_thread_name(const struct det_shm *S, int t, char *buf, size_t len)
+{
+    if (t < 0)
+        snprintf(buf, len, "-");
+    else if ((uint32_t)t < S->ncpus)
+        snprintf(buf, len, "cpu%d", t);
+    else if ((uint32_t)t == S->hc_tid)
+        snprintf(buf, len, "hypercall");
+    else if ((uint32_t)t == S->be_tid)
+        snprintf(buf, len, "daemon");
+    else { /* created by the code under test: numbered per process in creation order */
+        unsigned k = 0;
+        for (int i = (int)S->be_tid + 1; i <= t; i++)
+            k += S->t[i].proc == S->t[t].proc;
+        snprintf(buf, len, "%s-thread%u", S->t[t].proc == 1 ? "be" : "hv", k);
+    }
+    return buf;
+}
+
 const char *det_syms_line(struct det_syms *s, int proc, uint64_t pc, char *buf, size_t len)
 {
     buf[0] = 0;

@@ -1,0 +1,253 @@
+/* tests/unit/test_det_dpor.c — source-DPOR bookkeeping (det_dpor.c and
+ * det_dfs_dpor in det_sched.c) on hand-made logs and traces, no processes:
+ * which events are dependent, which decisions race, what each race adds to
+ * the backtrack set (the initials of source-DPOR, the fallback to every
+ * option), and how the dfs stack explores it within a bound. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "engine/det/det.h"
+
+#define PRIV 0xffffffffu
+
+static struct det_event ev_(uint32_t step, int tid, int kind, uint32_t off, uint32_t size, int mo,
+                            uint64_t val)
+{
+    struct det_event e;
+    memset(&e, 0, sizeof e);
+    e.step = step;
+    e.tid = (uint8_t)tid;
+    e.kind = (uint8_t)kind;
+    e.off = off;
+    e.size = (uint8_t)size;
+    e.mo = (uint8_t)mo;
+    e.val = val;
+    return e;
+}
+#define EV(tid, kind, off) ev_(0, tid, kind, off, 4, 0, 0)
+
+static struct det_logent run(uint64_t opts, int chosen, int cur)
+{
+    struct det_logent l = { .opts = opts, .chosen = (uint8_t)chosen, .cur = (uint8_t)cur,
+                            .cur_cand = (uint8_t)(opts >> cur & 1), .kind = 0 };
+    return l;
+}
+
+static void dependence(void **st)
+{
+    (void)st;
+    struct det_event w0 = EV(0, EV_WRITE, 16), r1 = EV(1, EV_READ, 16), r0 = EV(0, EV_READ, 16);
+    assert_true(det_dpor_dependent(&w0, &r1, 0));    /* same location, one writes */
+    struct det_event r1b = EV(1, EV_READ, 16);
+    struct det_event r2 = EV(2, EV_VREAD, 16);
+    assert_false(det_dpor_dependent(&r1b, &r2, 0));  /* two reads commute */
+    struct det_event w1y = EV(1, EV_WRITE, 64);
+    assert_false(det_dpor_dependent(&w0, &w1y, 0));  /* other locations */
+    struct det_event w1n = EV(1, EV_WRITE, 20);      /* same 8-byte granule: dependent */
+    assert_true(det_dpor_dependent(&w0, &w1n, 0));
+    struct det_event d0 = EV(0, EV_DRAIN, 64);
+    assert_true(det_dpor_dependent(&r0, &d0, 0));    /* a thread and its own buffer */
+    struct det_event d1 = EV(1, EV_DRAIN, 16);
+    assert_true(det_dpor_dependent(&r0, &d1, 0));    /* a drain is a write */
+    /* platform calls among themselves; bookkeeping events with nothing */
+    struct det_event ipi = EV(0, EV_IPI, 0), slp = EV(1, EV_SLEEP, 0), acc = EV(2, EV_ACCESS, 0);
+    assert_true(det_dpor_dependent(&ipi, &slp, 0));
+    assert_false(det_dpor_dependent(&ipi, &acc, 0));
+    assert_false(det_dpor_dependent(&w1y, &acc, 0));
+    /* private memory (address not traced): a write meets every private access */
+    struct det_event pw = EV(0, EV_ASTORE, PRIV), pr = EV(1, EV_ALOAD, PRIV), pr2 = EV(2, EV_ALOAD, PRIV);
+    assert_true(det_dpor_dependent(&pw, &pr, 0));
+    assert_false(det_dpor_dependent(&pr, &pr2, 0));
+    /* arm/riscv: an acquire load or a fence sees the commit order of any write */
+    struct det_event acq = ev_(0, 1, EV_ALOAD, 200, 4, 2, 0), f = EV(1, EV_FENCE, 0);
+    assert_false(det_dpor_dependent(&acq, &w0, 0));
+    assert_true(det_dpor_dependent(&acq, &w0, 1));
+    assert_true(det_dpor_dependent(&f, &d0, 1));
+    assert_false(det_dpor_dependent(&f, &d0, 0));
+    /* pthread objects: the same one, or thread creation/join with anything */
+    struct det_event l1 = ev_(0, 0, EV_SYNC, SY_LOCK, 0, 0, 1), u1 = ev_(0, 1, EV_SYNC, SY_UNLOCK, 0, 0, 1);
+    struct det_event l2 = ev_(0, 1, EV_SYNC, SY_LOCK, 0, 0, 2), cr = ev_(0, 1, EV_SYNC, SY_CREATE, 0, 0, 5);
+    assert_true(det_dpor_dependent(&l1, &u1, 0));
+    assert_false(det_dpor_dependent(&l1, &l2, 0));
+    assert_true(det_dpor_dependent(&cr, &acc, 0));
+    /* what cannot be classified is dependent */
+    struct det_event unk = EV(1, 200, 0), unk2 = EV(1, EV_READ, 0xfffffff0u);
+    assert_true(det_dpor_dependent(&unk, &acc, 0));
+    assert_true(det_dpor_dependent(&unk2, &r2, 0));
+}
+
+/* t0 writes x, then t1 accesses x (or y): decision 0 chose t0 with t1 able to run. */
+static int two_writers(uint32_t off1, int kind1, uint64_t *bt)
+{
+    struct det_logent log[2] = { run(3, 0, 0), run(2, 1, 0) };
+    struct det_event ev[2] = { ev_(1, 0, EV_WRITE, 16, 4, 0, 0), ev_(2, 1, kind1, off1, 4, 0, 0) };
+    bt[0] = 1;
+    bt[1] = 2;
+    return det_dpor_races(log, 2, ev, 2, 0, bt);
+}
+
+static void race_adds_the_other_thread(void **st)
+{
+    (void)st;
+    uint64_t bt[2];
+    assert_int_equal(two_writers(16, EV_WRITE, bt), 1);
+    assert_int_equal(bt[0], 3); /* t1 first must be tried */
+    assert_int_equal(bt[1], 2);
+    assert_int_equal(two_writers(16, EV_READ, bt), 1);
+    assert_int_equal(bt[0], 3);
+    /* independent: nothing to reverse */
+    assert_int_equal(two_writers(64, EV_WRITE, bt), 0);
+    assert_int_equal(bt[0], 1);
+    assert_int_equal(two_writers(24, EV_READ, bt), 0);
+    assert_int_equal(bt[0], 1);
+}
+
+static void race_already_covered_adds_nothing(void **st)
+{
+    (void)st;
+    uint64_t bt[2];
+    struct det_logent log[2] = { run(3, 0, 0), run(2, 1, 0) };
+    struct det_event ev[2] = { ev_(1, 0, EV_WRITE, 16, 4, 0, 0), ev_(2, 1, EV_WRITE, 16, 4, 0, 0) };
+    bt[0] = 3; /* t1 already scheduled there */
+    bt[1] = 2;
+    assert_int_equal(det_dpor_races(log, 2, ev, 2, 0, bt), 1);
+    assert_int_equal(bt[0], 3);
+}
+
+/* The racing thread could not run at the earlier decision (blocked, or a
+ * spinner): every option there is explored, as classic DPOR does. */
+static void race_with_a_thread_not_runnable_adds_all(void **st)
+{
+    (void)st;
+    struct det_logent log[2] = { run(1 | 4 | (1ull << (DET_ACT_DRAIN + 0)), 0, 0), run(2 | 4, 1, 0) };
+    struct det_event ev[2] = { ev_(1, 0, EV_WRITE, 16, 4, 0, 0), ev_(2, 1, EV_READ, 16, 4, 0, 0) };
+    uint64_t bt[2] = { 1, 2 };
+    assert_int_equal(det_dpor_races(log, 2, ev, 2, 0, bt), 1);
+    assert_int_equal(bt[0], log[0].opts);
+}
+
+/* A chain t0 -> t1 -> t1: the second t1 transition is ordered after t0 by
+ * the first, so only one race. */
+static void happens_before_hides_later_races(void **st)
+{
+    (void)st;
+    struct det_logent log[3] = { run(3, 0, 0), run(2, 1, 0), run(2, 1, 1) };
+    struct det_event ev[3] = { ev_(1, 0, EV_WRITE, 16, 4, 0, 0), ev_(2, 1, EV_READ, 16, 4, 0, 0),
+                               ev_(3, 1, EV_READ, 16, 4, 0, 0) };
+    uint64_t bt[3] = { 1, 2, 2 };
+    assert_int_equal(det_dpor_races(log, 3, ev, 3, 0, bt), 1);
+    assert_int_equal(bt[0], 3);
+}
+
+/* Source-DPOR's initials: t0 writes x, t1 writes y, t2 reads y then x.
+ * To reverse t0/t2 on x, t2's read of y must still follow t1's write: the
+ * sequence to run first starts with t1, so t1 (not t2) joins decision 0. */
+static void initials_not_the_racing_thread(void **st)
+{
+    (void)st;
+    struct det_logent log[3] = { run(7, 0, 0), run(6, 1, 0), run(4, 2, 1) };
+    struct det_event ev[4] = { ev_(1, 0, EV_WRITE, 16, 4, 0, 0), ev_(2, 1, EV_WRITE, 64, 4, 0, 0),
+                               ev_(3, 2, EV_READ, 64, 4, 0, 0), ev_(3, 2, EV_READ, 16, 4, 0, 0) };
+    uint64_t bt[3] = { 1, 2, 4 };
+    assert_int_equal(det_dpor_races(log, 3, ev, 4, 0, bt), 2);
+    assert_int_equal(bt[0], 1 | 2);  /* t1 */
+    assert_int_equal(bt[1], 2 | 4);  /* t2 before t1's write of y */
+    assert_int_equal(bt[2], 4);
+}
+
+/* Value choices (arm/riscv) are not transitions: the events after one
+ * belong to the run decision before it, and its backtrack set is untouched. */
+static void value_choices_stay_out(void **st)
+{
+    (void)st;
+    struct det_logent vc = { .opts = 3, .chosen = DET_ACT_CHOICE, .kind = 1 };
+    struct det_logent log[3] = { run(3, 0, 0), vc, run(2, 1, 0) };
+    struct det_event ev[2] = { ev_(2, 0, EV_WRITE, 16, 4, 0, 0), ev_(3, 1, EV_READ, 16, 4, 0, 0) };
+    uint64_t bt[3] = { 1, 3, 2 };
+    assert_int_equal(det_dpor_races(log, 3, ev, 2, 1, bt), 1);
+    assert_int_equal(bt[0], 3);
+    assert_int_equal(bt[1], 3);
+}
+
+/* The dfs stack with dpor: an execution without races is the only one;
+ * plain dfs runs the other order too. */
+static void dfs_with_and_without_reduction(void **st)
+{
+    (void)st;
+    struct det_logent log[2] = { run(3, 0, 0), run(2, 1, 0) };
+    struct det_event indep[2] = { ev_(1, 0, EV_WRITE, 16, 4, 0, 0), ev_(2, 1, EV_WRITE, 64, 4, 0, 0) };
+    uint8_t pre[8];
+    for (int dpor = 0; dpor <= 1; dpor++) {
+        struct det_dfs d;
+        det_dfs_init(&d, 5);
+        d.dpor = dpor;
+        det_dfs_record(&d, log, 2);
+        assert_int_equal(det_dfs_dpor(&d, log, 2, indep, 2), 0);
+        int n = det_dfs_next(&d, pre, 8);
+        if (dpor) {
+            assert_int_equal(n, -1);
+            assert_true(d.reduced >= 1);
+        } else {
+            assert_int_equal(n, 1);
+            assert_int_equal(pre[0], 1);
+        }
+        det_dfs_free(&d);
+    }
+    /* dependent: dpor runs t1 first as well */
+    struct det_event dep[2] = { ev_(1, 0, EV_WRITE, 16, 4, 0, 0), ev_(2, 1, EV_READ, 16, 4, 0, 0) };
+    struct det_dfs d;
+    det_dfs_init(&d, 5);
+    d.dpor = 1;
+    det_dfs_record(&d, log, 2);
+    assert_int_equal(det_dfs_dpor(&d, log, 2, dep, 2), 1);
+    assert_int_equal(det_dfs_next(&d, pre, 8), 1);
+    assert_int_equal(pre[0], 1);
+    assert_int_equal(d.cut, 0);
+    det_dfs_free(&d);
+}
+
+/* Bound 0: reversing a race by preempting t0 costs 1; the reversal is also
+ * tried where t0's run began (a switch happened there anyway). */
+static void bounded_reversal_moves_to_the_last_switch(void **st)
+{
+    (void)st;
+    /* decision 0: t1 (cur) chooses t0 — a switch, free since t1 could not go on;
+     * decision 1: t0 runs on (t2 could run); decision 2: t0 blocks, t2 runs */
+    struct det_logent log[3] = { run(1 | 4, 0, 1), run(1 | 4, 0, 0), run(4, 2, 0) };
+    log[0].cur_cand = 0;
+    struct det_event ev[3] = { ev_(1, 0, EV_READ, 8, 4, 0, 0), ev_(2, 0, EV_WRITE, 16, 4, 0, 0),
+                               ev_(3, 2, EV_WRITE, 16, 4, 0, 0) };
+    struct det_dfs d;
+    det_dfs_init(&d, 0);
+    d.dpor = 1;
+    det_dfs_record(&d, log, 3);
+    assert_true(det_dfs_dpor(&d, log, 3, ev, 3) >= 1);
+    assert_true(d.st[1].bt & 4); /* the race itself, beyond the bound */
+    assert_true(d.st[0].bt & 4); /* and at the switch before it */
+    uint8_t pre[8];
+    assert_int_equal(det_dfs_next(&d, pre, 8), 1);
+    assert_int_equal(pre[0], 2);
+    assert_true(d.cut >= 1);
+    det_dfs_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(dependence),
+        cmocka_unit_test(race_adds_the_other_thread),
+        cmocka_unit_test(race_already_covered_adds_nothing),
+        cmocka_unit_test(race_with_a_thread_not_runnable_adds_all),
+        cmocka_unit_test(happens_before_hides_later_races),
+        cmocka_unit_test(initials_not_the_racing_thread),
+        cmocka_unit_test(value_choices_stay_out),
+        cmocka_unit_test(dfs_with_and_without_reduction),
+        cmocka_unit_test(bounded_reversal_moves_to_the_last_switch),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
