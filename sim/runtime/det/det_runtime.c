@@ -515,10 +515,7 @@ static int decide(int cur)
             l->chosen = (uint8_t)a;
             l->cur = (uint8_t)(cur < 0 ? 0 : cur);
             l->cur_cand = (uint8_t)(cur >= 0 && ((cand >> cur) & 1));
-            /* a thread/drain decision: the slot may hold a value choice
-             * (kind 1) from an earlier execution, which the search would
-             * misread as this one's */
-            l->kind = 0;
+            l->kind = 0; /* not a stale value choice of an earlier execution */
             S->step++;
             S->nlog = S->step;
         }
