@@ -1,6 +1,7 @@
 /* sim/build/build.c — compile the participants of one variant, with a cache. */
 #define _GNU_SOURCE
 #include "build.h"
+#include "fndelay.h"
 #include "libinfo.h"
 #include "util/cmd.h"
 #include <dirent.h>
@@ -171,7 +172,17 @@ static uint64_t fnv_dir(uint64_t h, const char *dir)
     return h;
 }
 
+static uint64_t text_hash(const char *path, int with_rodata);
 uint64_t build_text_hash(const char *path)
+{
+    return text_hash(path, 1);
+}
+static uint64_t build_text_hash_only(const char *path)
+{
+    return text_hash(path, 0);
+}
+
+static uint64_t text_hash(const char *path, int with_rodata)
 {
     elf_version(EV_CURRENT);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -186,7 +197,7 @@ uint64_t build_text_hash(const char *path)
             if (!gelf_getshdr(s, &sh))
                 continue;
             const char *nm = elf_strptr(e, shstrndx, sh.sh_name);
-            if (!nm || (strcmp(nm, ".text") && strcmp(nm, ".rodata")))
+            if (!nm || (strcmp(nm, ".text") && (!with_rodata || strcmp(nm, ".rodata"))))
                 continue;
             Elf_Data *d = elf_getdata(s, 0);
             if (d && d->d_buf) {
@@ -307,6 +318,19 @@ static int compile_obj(const struct hvsim_runcfg *c, const char *src, const char
                 add(&a, "%s", "-mllvm");
                 add(&a, "%s", "-tsan-distinguish-volatile");
             }
+        }
+    }
+    if (under_test && c->n_fndelay && fndelay_instruments(c, src)) {
+        /* `delay at entry|return of F` / FILE:LINE: only the files that name
+         * F get the hooks (they are calls at every function entry and return
+         * in the file, sim/runtime/common/fn_delay.h); gcc can keep them out
+         * of hvsim's and the system's inline functions, clang cannot */
+        add(&a, "%s", "-finstrument-functions");
+        if (!strcmp(c->v.cc, "gcc")) {
+            char x[700];
+            snprintf(x, sizeof x, "-finstrument-functions-exclude-file-list=%s/sim/include,/usr/include",
+                     hvsim_home());
+            add(&a, "%s", x);
         }
     }
     if (under_test && c->extra_cflags[0]) {
@@ -502,9 +526,58 @@ static void scrub_tmp_paths(char *log, size_t cap, const char *tmp, const char *
     memcpy(log, outb, o + 1);
 }
 
+/* .text and where every allocated section lies (not .rodata's bytes, which
+ * hold the delay-point table) */
+static uint64_t layout_hash(const char *path)
+{
+    uint64_t h = build_text_hash_only(path);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    Elf *e = fd < 0 ? 0 : elf_begin(fd, ELF_C_READ, 0);
+    for (Elf_Scn *s = 0; e && (s = elf_nextscn(e, s));) {
+        GElf_Shdr sh;
+        if (gelf_getshdr(s, &sh) && (sh.sh_flags & SHF_ALLOC)) {
+            uint64_t w[2] = { sh.sh_addr, sh.sh_size };
+            h = fnv(h, w, sizeof w);
+        }
+    }
+    if (e)
+        elf_end(e);
+    if (fd >= 0)
+        close(fd);
+    return h;
+}
+
+/* `delay at …`: the binary OUTP is linked with a placeholder table; resolve
+ * the delay points in it, compile the real table and link again (frees
+ * RELINK).  The table is data of a fixed size, so no code moves: checked. */
+static int fnd_relink(const struct hvsim_runcfg *c, struct argvb *relink, const char *outp,
+                      const char *fnd_c, const char *fnd_o, enum build_profile prof,
+                      unsigned *found, struct build_out *out, char *err, size_t errlen)
+{
+    uint64_t before = layout_hash(outp);
+    err[0] = 0;
+    if (fndelay_write_table(c, outp, fnd_c, found, err, errlen) < 0 ||
+        compile_obj(c, fnd_c, fnd_o, "O2", 0, prof, out->log, sizeof out->log) != 0) {
+        if (!err[0])
+            snprintf(err, errlen, "compiling the delay-point table %s failed", fnd_c);
+        argvb_free(relink);
+        return -1;
+    }
+    if (argvb_run(relink, out->log, sizeof out->log) != 0) {
+        snprintf(err, errlen, "relinking %s with its delay-point table failed", outp);
+        return -1;
+    }
+    if (layout_hash(outp) != before) {
+        snprintf(err, errlen, "internal: relinking %s with its delay-point table moved code", outp);
+        return -1;
+    }
+    return 0;
+}
+
 int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
                        struct build_out *out, char *err, size_t errlen)
 {
+    unsigned fnd_found = 0;
     memset(out, 0, sizeof *out);
     if (!build_compiler(c->v.cc, c->v.arch)) {
         snprintf(err, errlen, "unknown compiler/architecture '%s/%s'", c->v.cc, c->v.arch);
@@ -564,6 +637,12 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
     h = fnv_str(h, c->v.layout_old ? "old" : "new");
     h = fnv_str(h, c->v.lto ? "lto" : "");
     h = fnv_str(h, c->extra_cflags);
+    for (unsigned i = 0; i < c->n_fndelay; i++) { /* instrumented files, the table */
+        const struct hvsim_fndelay *f = &c->fndelay[i];
+        h = fnv_str(fnv_str(fnv_str(h, "fnd"), f->sym), f->file);
+        uint64_t w[5] = { f->line, (uint64_t)f->at_return, f->min_ns, f->max_ns, f->every };
+        h = fnv(h, w, sizeof w);
+    }
     for (unsigned i = 0; i < c->n_incdir; i++)
         h = fnv_dir(fnv_str(h, c->incdir[i]), c->incdir[i]);
     const char *home = hvsim_home();
@@ -649,6 +728,22 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
             }
             add(&link, "%s", obj);
         }
+        /* `delay at …`: a placeholder table now, the resolved one after the link */
+        char fnd_c[700], fnd_o[700];
+        snprintf(fnd_c, sizeof fnd_c, "%s/fnd_%s.c", tmp, hv ? "hv" : "be");
+        snprintf(fnd_o, sizeof fnd_o, "%s/fnd_%s.o", tmp, hv ? "hv" : "be");
+        if (c->n_fndelay) {
+            err[0] = 0;
+            if (fndelay_write_table(c, NULL, fnd_c, &fnd_found, err, errlen) < 0 ||
+                compile_obj(c, fnd_c, fnd_o, "O2", 0, prof, out->log, sizeof out->log) != 0) {
+                if (!err[0])
+                    snprintf(err, errlen, "compiling the delay-point table %s failed", fnd_c);
+                argvb_free(&link);
+                rm_rf(tmp);
+                return -1;
+            }
+            add(&link, "%s", fnd_o);
+        }
         /* the user's static libraries after every object that refers to them */
         int both = hv && (prof == BUILD_THREADS || prof == BUILD_TSAN);
         if (hv)
@@ -671,7 +766,11 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
                              "--wrap=pthread_cond_timedwait,--wrap=pthread_cond_signal,"
                              "--wrap=pthread_cond_broadcast,--wrap=pthread_spin_lock,"
                              "--wrap=pthread_spin_unlock");
+        struct argvb relink = { .n = 0 }; /* argvb_run frees link */
+        for (int i = 0; c->n_fndelay && i < link.n; i++)
+            add(&relink, "%s", link.v[i]);
         if (argvb_run(&link, out->log, sizeof out->log) != 0) {
+            argvb_free(&relink);
             const char *srcs[32];
             int ns = 0;
             for (int i = 0; i < nt[hv] + nr[hv] && ns < 32; i++)
@@ -696,6 +795,17 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
             rm_rf(tmp);
             return -1;
         }
+        if (c->n_fndelay && fnd_relink(c, &relink, outp, fnd_c, fnd_o, prof, &fnd_found, out, err,
+                                       errlen) < 0) {
+            rm_rf(tmp);
+            return -1;
+        }
+        argvb_free(&relink);
+    }
+    if (c->n_fndelay && fndelay_check_found(c, fnd_found, err, errlen) < 0) {
+        out->log[0] = 0;
+        rm_rf(tmp);
+        return -1;
     }
     if (rename(tmp, out->dir) < 0) {
         rm_rf(tmp); /* a parallel build of the same key won the race */

@@ -56,6 +56,7 @@ struct hvsim_expect {
 };
 
 #define HVSIM_MAX_EXPECT 32
+#define HVSIM_MAX_FNDELAY 8
 /* The decision log lives in the det region (det_shm.h DET_MAX_STEPS). */
 #define DET_MAX_DECISIONS_CAP (1u << 17)
 
@@ -102,6 +103,20 @@ struct hvsim_runcfg {
     /* issue 18: settings real hvisor/hvisor-tool code needs (docs/scenarios.md) */
     int boot_daemon_first;  /* guests trap only after the daemon's first sleep */
     int mask_by_size;       /* a read returns only its `size` low bytes */
+    /* issue 18: delays at a function's entry or return, or at FILE:LINE (the
+     * entry of the function whose body holds the line), with no edit of the
+     * code: the files that name the function are compiled with
+     * -finstrument-functions (sim/build/fndelay.c) */
+    struct hvsim_fndelay {
+        char sym[64];       /* function name; "" for FILE:LINE */
+        char file[256];     /* FILE:LINE: the file (absolute path) */
+        unsigned line;
+        int at_return;      /* 0 entry, 1 return */
+        uint64_t min_ns, max_ns;
+        unsigned every;
+        char where[300];    /* scenario "path:line:col", for errors after the build */
+    } fndelay[HVSIM_MAX_FNDELAY];
+    unsigned n_fndelay;
 };
 
 void runcfg_defaults(struct hvsim_runcfg *c);
