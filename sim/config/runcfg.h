@@ -117,6 +117,7 @@ struct hvsim_runcfg {
         char where[300];    /* scenario "path:line:col", for errors after the build */
     } fndelay[HVSIM_MAX_FNDELAY];
     unsigned n_fndelay;
+    unsigned irq_route;     /* scenario irq-cpu: 0 the requesting CPU, k+1 CPU k */
 };
 
 void runcfg_defaults(struct hvsim_runcfg *c);

@@ -107,13 +107,13 @@ struct loc {
 enum key {
     K_NAME, K_CPUS, K_ENGINE, K_STRATEGY, K_DEPTH, K_BOUND, K_MM, K_RUNS, K_SEED,
     K_CC, K_OPT, K_ARCH, K_WAIT, K_RELAX, K_WAKE, K_LAYOUT, K_LTO, K_POLL, K_HANG,
-    K_TIMEOUT, K_DET_DEC, K_DET_PTS, K_DET_QUIET, K_BOOT, K_MASK, K__N
+    K_TIMEOUT, K_DET_DEC, K_DET_PTS, K_DET_QUIET, K_BOOT, K_MASK, K_IRQCPU, K__N
 };
 static const char *const key_names[K__N + 1] = {
     "name", "cpus", "engine", "strategy", "depth", "bound", "memory-model", "runs",
     "seed", "cc", "opt", "arch", "wait", "relax", "wake", "layout", "lto",
     "poll-window", "hang", "timeout", "det-max-decisions", "det-max-points",
-    "det-quiet-points", "boot", "mask-by-size", NULL,
+    "det-quiet-points", "boot", "mask-by-size", "irq-cpu", NULL,
 };
 
 struct ps {
@@ -507,6 +507,18 @@ static int parse_setting(struct ps *p, int i, enum key k)
             return -1;
         c->mask_by_size = idx;
         break;
+    case K_IRQCPU: { /* requester | K: where completion IRQs go (a GIC SPI's target) */
+        uint64_t k;
+        if (tok_is(v, "requester")) {
+            c->irq_route = 0;
+            break;
+        }
+        if (parse_range_num(p, v, 0, c->ncpus - 1, "irq-cpu (requester or a CPU below cpus; "
+                            "give cpus first)", &k))
+            return -1;
+        c->irq_route = (unsigned)k + 1;
+        break;
+    }
     case K_POLL:
         if (parse_num(p, v, &c->poll_window))
             return -1;
