@@ -43,6 +43,7 @@ struct hvsim_variant {
     char wake[16];    /* fence | nofence */
     int layout_old;   /* u8 cfg_flags, 16 CPUs, 4 devs */
     int lto;
+    char lib_opt[8];  /* the --hv-lib's own opt-level ("2", "s"; "" none/unknown), libinfo.h */
 };
 
 /* Expectation rule: when every set field matches the variant (empty string
@@ -51,6 +52,7 @@ struct hvsim_variant {
 struct hvsim_expect {
     char cc[16], arch[16], wait[16], relax[16], wake[16], engine[16];
     unsigned opt_mask;  /* 0 = any */
+    unsigned libopt_mask; /* lib-opt: bit i = "0 1 2 3 s z"[i]; 0 = any */
     unsigned verdicts;  /* bit mask of acceptable verdicts */
     int line;           /* source line in the scenario, for messages */
 };

@@ -1294,8 +1294,11 @@ static int parse_fault(struct ps *p, const char *word, int *line, unsigned *dst)
 /* expect VERDICT[|VERDICT...] [when COND...]                           */
 
 enum { F_CC, F_ARCH, F_WAIT, F_RELAX, F_WAKE, F_ENGINE, F__N };
+/* after the string fields: "opt" (masks[F__N]) and "lib-opt" (masks[F__N + 1],
+ * the opt-level a --hv-lib was built at, libinfo.h; issue 18) */
 static const char *const cond_keys[] = {"cc", "arch", "wait", "relax", "wake", "engine", "opt",
-                                        NULL};
+                                        "lib-opt", NULL};
+static const char *const libopt_vals[] = {"0", "1", "2", "3", "s", "z", NULL};
 static const char *const *const cond_vals[F__N] = {
     cc_vals, arch_vals, wait_vals, relax_vals, wake_vals, engine_vals,
 };
@@ -1308,7 +1311,7 @@ static unsigned all_mask(const char *const *vals)
     return m;
 }
 
-static int parse_cond(struct ps *p, const struct tok *t, unsigned masks[F__N + 1])
+static int parse_cond(struct ps *p, const struct tok *t, unsigned masks[F__N + 2])
 {
     int k = 0;
     while (k < t->len && t->s[k] != '=' && t->s[k] != '!' && t->s[k] != '<' && t->s[k] != '>')
@@ -1336,8 +1339,8 @@ static int parse_cond(struct ps *p, const struct tok *t, unsigned masks[F__N + 1
         return perr(p, vals.col, "expected a value after '%s'", op);
     if (masks[f])
         return perr(p, t->col, "condition on '%s' given twice in one rule", cond_keys[f]);
-    const char *const *set = f == F__N ? opt_vals : cond_vals[f];
-    const char *what = f == F__N ? "optimisation level" : cond_keys[f];
+    const char *const *set = f == F__N ? opt_vals : f == F__N + 1 ? libopt_vals : cond_vals[f];
+    const char *what = f == F__N ? "optimisation level" : f == F__N + 1 ? "library opt-level" : cond_keys[f];
     unsigned m = 0;
     if (op0 == '<' || op0 == '>') {
         if (f != F__N)
@@ -1425,7 +1428,7 @@ static int parse_expect(struct ps *p)
         verdicts |= 1u << idx;
         start = i + 1;
     }
-    unsigned masks[F__N + 1] = {0};
+    unsigned masks[F__N + 2] = {0};
     if (p->nt > 2) {
         if (!tok_is(&p->t[2], "when"))
             return perr(p, p->t[2].col, "expected 'when' after the verdicts, got '%.*s' "
@@ -1458,6 +1461,7 @@ static int parse_expect(struct ps *p)
             setstr(dst[f], sizeof e->cc, cond_vals[f][bit]);
         }
         e->opt_mask = masks[F__N];
+        e->libopt_mask = masks[F__N + 1];
         e->verdicts = verdicts;
         e->line = p->lineno;
     }

@@ -1,6 +1,7 @@
 /* sim/matrix/matrix_plan.c — enumerate the cells of a matrix. */
 #include "matrix.h"
 #include "build/build.h"
+#include "build/libinfo.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@ static int cmp_cell(const void *a, const void *b)
 int matrix_plan(struct matrix *m, const struct hvsim_runcfg *base, const struct matrix_dims *d,
                 const char *engine, char *err, size_t errlen)
 {
+    for (unsigned l = 0; l < (d->nhvlib ? d->nhvlib : 1); l++)
     for (unsigned a = 0; a < d->narch; a++)
     for (unsigned k = 0; k < d->ncc; k++)
     for (unsigned o = 0; o < d->nopt; o++)
@@ -51,9 +53,22 @@ int matrix_plan(struct matrix *m, const struct hvsim_runcfg *base, const struct 
         v->lto = lto;
         if (d->nmm)
             snprintf(c->cfg->memory_model, sizeof c->cfg->memory_model, "%s", d->mm[mi]);
-        snprintf(c->id, sizeof c->id, "%s/%s/%s/%s/%s%s/%s/%s/%s%s%s", base->name, engine, ar, d->cc[k],
+        if (d->nhvlib) { /* this cell's library replaces the hv side's libraries */
+            snprintf(c->cfg->hv_lib[0], sizeof c->cfg->hv_lib[0], "%s", d->hvlib[l]);
+            c->cfg->n_hv_lib = 1;
+        }
+        /* a library's own build in the id (and in every label, matrix_report.c) */
+        char libid[120] = "";
+        if (c->cfg->n_hv_lib) {
+            char comp[96];
+            libinfo_split(c->cfg->hv_lib[0], comp, sizeof comp, v->lib_opt, sizeof v->lib_opt);
+            const char *bn = strrchr(c->cfg->hv_lib[0], '/');
+            snprintf(libid, sizeof libid, "/%s %s%s", bn ? bn + 1 : c->cfg->hv_lib[0],
+                     v->lib_opt[0] ? "opt-level=" : "", v->lib_opt);
+        }
+        snprintf(c->id, sizeof c->id, "%s/%s/%s/%s/%s%s/%s/%s/%s%s%s%s", base->name, engine, ar, d->cc[k],
                  d->opt[o], lto ? "-flto" : "", d->wait[w], rl, d->wake[x], d->nmm ? "/" : "",
-                 d->nmm ? d->mm[mi] : "");
+                 d->nmm ? d->mm[mi] : "", libid);
         /* the same cell from two default entries (e.g. --arch laid over
          * both the x86_64 and the foreign seed_hang rows): keep the first */
         int dup = 0;

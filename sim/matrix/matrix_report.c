@@ -2,6 +2,7 @@
  * docs/report-schema.md). */
 #define _GNU_SOURCE
 #include "matrix.h"
+#include "build/libinfo.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,10 +86,26 @@ static json_t *cell_json(const struct matrix *m, const struct matrix_cell *c)
     json_object_set_new(o, "scenario", json_string(c->cfg->name));
     json_object_set_new(o, "engine", json_string(c->cfg->engine));
     json_object_set_new(o, "arch", json_string(v->arch));
-    json_object_set_new(o, "cc", json_string(v->cc));
-    char optl[16];
+    char optl[40];
     snprintf(optl, sizeof optl, "%s%s", v->opt, v->lto ? "-flto" : "");
-    json_object_set_new(o, "opt", json_string(optl));
+    if (c->cfg->n_hv_lib && !c->cfg->n_hv_src) {
+        /* the hypervisor side is a prebuilt library: its own compiler and
+         * opt-level are the cell's (issue 18: not gcc -O2 for a rustc
+         * build); the C side (the daemon) is said apart */
+        char comp[96], lo[8];
+        libinfo_split(c->cfg->hv_lib[0], comp, sizeof comp, lo, sizeof lo);
+        json_object_set_new(o, "cc", json_string(comp));
+        char l[40];
+        snprintf(l, sizeof l, "opt-level=%s", lo[0] ? lo : "?");
+        json_object_set_new(o, "opt", json_string(l));
+        json_object_set_new(o, "hv_lib", json_string(c->cfg->hv_lib[0]));
+        char cs[64];
+        snprintf(cs, sizeof cs, "%s -%s", v->cc, optl);
+        json_object_set_new(o, "c_side", json_string(cs));
+    } else {
+        json_object_set_new(o, "cc", json_string(v->cc));
+        json_object_set_new(o, "opt", json_string(optl));
+    }
     json_object_set_new(o, "wait", json_string(v->wait));
     json_object_set_new(o, "relax", json_string(v->relax));
     json_object_set_new(o, "wake", json_string(v->wake));

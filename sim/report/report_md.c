@@ -76,6 +76,12 @@ static size_t ss_add(strset *s, const char *x)
     return s->n++;
 }
 
+/* "gcc -O2", but "rustc 1.95.0 opt-level=2" (a library's own build, issue 18) */
+static const char *opt_sep(const char *opt)
+{
+    return opt[0] == 'O' ? " -" : " ";
+}
+
 static const char *g_axis; /* for ss_sort_axis */
 static int cmp_axis(const void *a, const void *b)
 {
@@ -299,7 +305,7 @@ static void md_paragraph(FILE *f, matrix *mx, json_t *rep, const char *row, cons
             } else {
                 fputc(',', f);
             }
-            fputs(" -", f);
+            fputs(opt_sep(mx->opts.v[oi]), f);
             md_text(f, mx->opts.v[oi]);
         }
     }
@@ -323,7 +329,8 @@ static void md_paragraph(FILE *f, matrix *mx, json_t *rep, const char *row, cons
     }
     if (ev && json_is_object(ev)) {
         const char *sum = rj_str(ev, "summary", NULL);
-        fprintf(f, "Evidence (%s -%s): ", rj_str(rep, "cc", "?"), rj_str(rep, "opt", "?"));
+        fprintf(f, "Evidence (%s%s%s): ", rj_str(rep, "cc", "?"), opt_sep(rj_str(rep, "opt", "?")),
+                rj_str(rep, "opt", "?"));
         if (sum) {
             md_text(f, sum);
             size_t l = strlen(sum);
@@ -551,7 +558,7 @@ int report_write_summary_md(json_t *r, FILE *f)
                 if (col_used(&mx, mx.ccs.v[ci], mx.opts.v[oi])) {
                     fputc(' ', f);
                     md_text(f, mx.ccs.v[ci]);
-                    fputs(" -", f);
+                    fputs(opt_sep(mx.opts.v[oi]), f);
                     md_text(f, mx.opts.v[oi]);
                     fputs(" |", f);
                     ncol++;

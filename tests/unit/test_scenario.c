@@ -707,6 +707,24 @@ static void test_delay_at(void **state)
     assert_int_equal(c->n_fndelay, 0);
 }
 
+/* expect … when lib-opt=… (a --hv-lib's own opt-level, issue 18) */
+static void test_expect_lib_opt(void **state)
+{
+    (void)state;
+    struct hvsim_runcfg *c = parse_ok("expect PASS when lib-opt=0\n"
+                                      "expect HANG_STALE_READ when lib-opt!=0,z\n"
+                                      "expect WRONG_VALUE\n");
+    struct hvsim_variant v = c->v;
+    snprintf(v.lib_opt, sizeof v.lib_opt, "0");
+    assert_int_equal(runcfg_expected(c, &v, "native"), 1u << V_PASS);
+    snprintf(v.lib_opt, sizeof v.lib_opt, "s");
+    assert_int_equal(runcfg_expected(c, &v, "native"), 1u << V_HANG_STALE_READ);
+    snprintf(v.lib_opt, sizeof v.lib_opt, "z");
+    assert_int_equal(runcfg_expected(c, &v, "native"), 1u << V_WRONG_VALUE);
+    v.lib_opt[0] = 0; /* no library, or its opt-level unknown: no lib-opt rule matches */
+    assert_int_equal(runcfg_expected(c, &v, "native"), 1u << V_WRONG_VALUE);
+}
+
 static void test_user_code(void **state)
 {
     (void)state;
@@ -835,6 +853,7 @@ int main(void)
         cmocka_unit_test(test_user_code),
         cmocka_unit_test(test_real_code_settings),
         cmocka_unit_test(test_delay_at),
+        cmocka_unit_test(test_expect_lib_opt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
