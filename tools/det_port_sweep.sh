@@ -12,6 +12,7 @@
 # false verdict.  Prints one line per cell with the time taken;
 # exit 1 if any false verdict.  Too long for `make test` (8 × 200
 # executions); tests/integration/test_det_port_daemon.sh runs sc and tso.
+# Measured (2 shared cores, warm cache): 1600/1600 PASS in about 30 s.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 HV=${HVSIM:-$ROOT/build/hvsim}
