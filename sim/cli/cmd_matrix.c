@@ -6,6 +6,7 @@
 #include "report/report.h"
 #include "commands.h"
 #include "options.h"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,10 @@ static void usage(FILE *f)
         "  --hv FILE.c --backend FILE.c --hv-lib FILE.a --backend-lib FILE.a -I DIR --cflags STR\n"
         "                          your own handler/daemon in every cell (as for hvsim run);\n"
         "                          they replace the scenario's hv/backend/include/cflags\n"
+        "  --hv-lib A.a,B.a,...    several builds of a hypervisor library as a dimension (one\n"
+        "                          cell each, labelled with its compiler and opt-level; `expect\n"
+        "                          ... when lib-opt=1,2`). With only a library on the hv side,\n"
+        "                          --cc/--opt/--wait/--relax default to the scenario's one value\n"
         "  --runs N                seeded runs per cell (default: the scenario's)\n"
         "  --lto                   add an -flto column beside every level (opt-in)\n"
         "  --compare / --no-compare  the engine comparison table (default: on for the\n"
@@ -71,6 +76,47 @@ static int parse_list(const char *what, const char *v, char (*dst)[16], unsigned
 }
 
 static int run_matrix(int argc, char **argv, const char **scen, struct matrix_default *defs);
+
+/* --hv-lib A.a,B.a,…: each must exist; the build check (machine) is build.c's */
+static int lib_list(const char *v, struct matrix_dims *d)
+{
+    char *buf = strdup(v), *save = 0;
+    int rc = buf ? 0 : -1;
+    for (char *t = buf ? strtok_r(buf, ",", &save) : 0; t && !rc; t = strtok_r(0, ",", &save)) {
+        char *rp = realpath(t, 0);
+        if (!rp) {
+            fprintf(stderr, "hvsim matrix: --hv-lib %s: %s\n", t, strerror(errno));
+            rc = -1;
+        } else if (d->nhvlib >= sizeof d->hvlib / sizeof d->hvlib[0] || strlen(rp) >= sizeof d->hvlib[0]) {
+            fprintf(stderr, "hvsim matrix: --hv-lib: at most %zu libraries of at most %zu bytes\n",
+                    sizeof d->hvlib / sizeof d->hvlib[0], sizeof d->hvlib[0] - 1);
+            rc = -1;
+        } else {
+            snprintf(d->hvlib[d->nhvlib++], sizeof d->hvlib[0], "%s", rp);
+        }
+        free(rp);
+    }
+    free(buf);
+    return rc;
+}
+
+/* A hypervisor side that is only a prebuilt library is built once, by its
+ * own compiler: --cc/--opt/--wait/--relax would only rebuild the C daemon
+ * around it (36 cells of one library, issue 18).  Unless given, they take
+ * the scenario's one value; the library's build is the dimension (--hv-lib
+ * A,B). */
+static void lib_only_dims(struct matrix_dims *d, const struct matrix_dims *over,
+                          const struct hvsim_runcfg *base)
+{
+    memcpy(d->hvlib, over->hvlib, sizeof d->hvlib);
+    d->nhvlib = over->nhvlib;
+    if (!(d->nhvlib || base->n_hv_lib) || base->n_hv_src)
+        return;
+    if (!over->ncc) { snprintf(d->cc[0], sizeof d->cc[0], "%s", base->v.cc); d->ncc = 1; }
+    if (!over->nopt) { snprintf(d->opt[0], sizeof d->opt[0], "%s", base->v.opt); d->nopt = 1; }
+    if (!over->nwait) { snprintf(d->wait[0], sizeof d->wait[0], "%s", base->v.wait); d->nwait = 1; }
+    if (!over->nrelax) { snprintf(d->relax[0], sizeof d->relax[0], "%s", base->v.relax); d->nrelax = 1; }
+}
 
 /* The --scenario list and the per-scenario table are sized from argv (each
  * --scenario takes two arguments), so any number of scenarios fits. */
@@ -114,7 +160,13 @@ static int own_option(void *ud, int id, const char *a, const char *v)
     case OPT_CFLAGS:
         m->user_cflags = 1;
         return 1; /* and the shared option takes it */
-    case OPT_HV: case OPT_BACKEND: case OPT_INCLUDE: case OPT_HV_LIB: case OPT_BE_LIB:
+    case OPT_HV_LIB:
+        /* issue 18: several builds of the hypervisor library (e.g. one per
+         * rustc opt-level) as a dimension, one cell column each */
+        if (v && strchr(v, ','))
+            return lib_list(v, &m->over);
+        return 1;
+    case OPT_HV: case OPT_BACKEND: case OPT_INCLUDE: case OPT_BE_LIB:
         return 1;
     }
     if (!v) { fprintf(stderr, "hvsim matrix: %s needs a value (or unknown option)\n", a); return -1; }
@@ -245,6 +297,7 @@ static int run_matrix(int argc, char **argv, const char **scen, struct matrix_de
 #undef OVER
         if (over.runs) d.runs = over.runs;
         d.lto = over.lto;
+        lib_only_dims(&d, &over, &base);
         if (matrix_plan(&M, &base, &d, engine, err, sizeof err) < 0) {
             fprintf(stderr, "hvsim matrix: %s\n", err);
             return EXIT_USAGE;

@@ -160,7 +160,10 @@ static void describe(const struct det_shm *S, const struct det_event *e, char *b
                  (unsigned long long)e->val);
         break;
     case EV_DELAY:
-        snprintf(buf, len, "delay  site %s", site_name((enum hvsim_site)e->off));
+        if (e->off >= 0x100u && e->off < 0x108u) /* fn_delay.h HVSIM_FND_SITE0 */
+            snprintf(buf, len, "delay  at function delay point #%u", e->off - 0x100u);
+        else
+            snprintf(buf, len, "delay  site %s", site_name((enum hvsim_site)e->off));
         break;
     case EV_ACCESS:
         snprintf(buf, len, "access #%u guest 0x%llx", e->off, (unsigned long long)e->val);
