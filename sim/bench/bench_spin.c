@@ -4,6 +4,7 @@
  * once; ratios are paired per repeat, then the median is taken). */
 #define _GNU_SOURCE
 #include "bench.h"
+#include "util/process.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,7 @@ static void instructions(struct bench *b, json_t *sec, const struct hvsim_runcfg
     snprintf(r->base_name, sizeof r->base_name, "raw ping-pong round_trip excl. wait");
     json_t *j = json_object();
     json_object_set_new(sec, "instructions", j);
-    if (access("/usr/bin/valgrind", X_OK) != 0 || system("command -v callgrind_annotate >/dev/null 2>&1") != 0) {
+    if (access("/usr/bin/valgrind", X_OK) != 0 || !proc_in_path("callgrind_annotate")) {
         bench_row_nm(r, "not measured: valgrind/callgrind_annotate not installed");
         json_object_set_new(j, "not_measured", json_string(r->nm));
         return;
@@ -68,9 +69,7 @@ static void instructions(struct bench *b, json_t *sec, const struct hvsim_runcfg
         raw_wait = bench_callgrind_incl(rawf, "wait_pong");
     }
     b->raw_vg = 0;
-    char rm[300];
-    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
-    if (system(rm) != 0) { /* best effort */ }
+    if (dir_remove_tree(dir) < 0) { /* best effort: a dir under /tmp */ }
     if (hv_all <= 0 || hv_wait < 0 || raw_all <= 0 || raw_wait < 0) {
         bench_row_nm(r, "not measured: callgrind run failed%s%s", err[0] ? ": " : "", err);
         json_object_set_new(j, "not_measured", json_string(r->nm));

@@ -2,7 +2,8 @@
 #define _GNU_SOURCE
 #include "build.h"
 #include "libinfo.h"
-#include "util/cmd.h"
+#include "util/process.h"
+#include "util/sbuf.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -116,13 +117,12 @@ int build_compiler_available(const char *cc, const char *arch)
                  !strcmp(arch, "ppc64le") ? "powerpc64le" : arch); /* Debian's triple */
     else
         snprintf(tool, sizeof tool, "%s", c);
-    char *argv[] = { "sh", "-c", 0, 0 };
-    char script[160];
-    snprintf(script, sizeof script, "command -v %s >/dev/null && command -v %s >/dev/null%s%s",
-             tool, !strncmp(c, "clang", 5) ? "clang" : tool,
-             foreign(arch) ? " && command -v qemu-" : "", foreign(arch) ? arch : "");
-    argv[2] = script;
-    return cmd_capture(argv, 0, 0) == 0;
+    /* `command -v` in C: the compiler driver, the cross gcc clang needs, and
+     * for a foreign arch its qemu-user */
+    char qemu[64];
+    snprintf(qemu, sizeof qemu, "qemu-%s", arch);
+    return proc_in_path(tool) && proc_in_path(!strncmp(c, "clang", 5) ? "clang" : tool) &&
+           (!foreign(arch) || proc_in_path(qemu));
 }
 
 /* ---- hashing ------------------------------------------------------------ */
@@ -233,18 +233,35 @@ static void argvb_free(struct argvb *a)
     memset(a, 0, sizeof *a);
 }
 
-/* cmd_capture(argv) unless building argv ran out of memory; frees argv */
+/* Run the command (proc_run) unless building argv ran out of memory; frees
+ * argv.  Its output goes to log; a longer one is cut and says so. */
 static int argvb_run(struct argvb *a, char *log, size_t loglen)
 {
     int rc;
+    struct sbuf out = { 0 };
     if (a->oom || !a->v) {
-        snprintf(log, loglen, "hvsim: out of memory building the compiler command line\n");
+        sbuf_printf(&out, "hvsim: out of memory building the compiler command line\n");
         rc = -1;
     } else {
-        rc = cmd_capture(a->v, log, loglen);
+        rc = proc_run(a->v, &out, 0);
     }
     argvb_free(a);
+    static const char cut[] = "\n[hvsim: output cut here]\n";
+    if (fmt_fit(log, loglen, "%s", sbuf_str(&out)) < 0 && loglen > sizeof cut)
+        memcpy(log + loglen - sizeof cut, cut, sizeof cut);
+    sbuf_free(&out);
     return rc;
+}
+
+/* the compiler column of the table: a driver and its fixed options, split on
+ * spaces (the table's own strings: no quoting needed) */
+static int split_words(char *s, char **argv, int max)
+{
+    int n = 0;
+    for (char *tok = strtok(s, " "); tok && n < max - 1; tok = strtok(0, " "))
+        argv[n++] = tok;
+    argv[n] = 0;
+    return n;
 }
 
 static void add_compiler(struct argvb *a, const char *cc, const char *arch)
@@ -252,7 +269,7 @@ static void add_compiler(struct argvb *a, const char *cc, const char *arch)
     char c[128];
     snprintf(c, sizeof c, "%s", build_compiler(cc, arch));
     char *parts[8];
-    int n = cmd_split(c, parts, 8);
+    int n = split_words(c, parts, 8);
     for (int i = 0; i < n; i++)
         add(a, "%s", parts[i]);
 }
@@ -443,8 +460,7 @@ static int missing_entry_points(const char *log, char *out, size_t n)
 
 static void rm_rf(const char *dir)
 {
-    char *argv[] = { "rm", "-rf", (char *)dir, 0 };
-    cmd_capture(argv, 0, 0);
+    if (dir_remove_tree(dir) < 0) { /* best effort: a tmp dir left is swept by a later build */ }
 }
 
 /* A build killed half-way (SIGKILL, a crash: nothing can clean up) leaves

@@ -6,6 +6,7 @@
 #include "report/report.h"
 #include "commands.h"
 #include "options.h"
+#include "util/process.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,9 +261,7 @@ static int run_matrix(int argc, char **argv, const char **scen, struct matrix_de
     }
     char jpath[1100];
     snprintf(jpath, sizeof jpath, "%s/report.json", out);
-    char mk[1200];
-    snprintf(mk, sizeof mk, "mkdir -p '%s'", out);
-    if (system(mk) != 0 || json_dump_file(rep, jpath, JSON_INDENT(1)) < 0) {
+    if (dir_make_p(out, 0777) < 0 || json_dump_file(rep, jpath, JSON_INDENT(1)) < 0) {
         fprintf(stderr, "hvsim matrix: cannot write %s\n", jpath);
         json_decref(rep);
         matrix_free(&M);

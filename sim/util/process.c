@@ -203,6 +203,13 @@ int proc_start(const struct proc_spec *s, struct proc *p, char *err, size_t errl
     return rc;
 }
 
+int proc_start_participant(char *const argv[], int region_fd, pid_t *pgid, struct proc *p,
+                           char *err, size_t errlen)
+{
+    struct proc_spec s = { .argv = argv, .fd3 = region_fd, .out_fd = -1, .pgid = pgid, .die_with_parent = 1 };
+    return proc_start(&s, p, err, errlen);
+}
+
 int proc_poll(struct proc *p)
 {
     if (p->pid <= 0 || p->exited)

@@ -40,6 +40,10 @@ struct proc_spec {
 /* Start s->argv; 0, or -1 with err set (also when the program cannot be
  * executed: nothing is left running then). */
 int proc_start(const struct proc_spec *s, struct proc *p, char *err, size_t errlen);
+/* proc_start() of a participant: fd 3 the region, in group *pgid (0: a new
+ * one, stored), output inherited, dies with hvsim. */
+int proc_start_participant(char *const argv[], int region_fd, pid_t *pgid, struct proc *p,
+                           char *err, size_t errlen);
 /* Non-blocking: update p->exited/status. Returns 1 if it has exited. */
 int proc_poll(struct proc *p);
 /* Wait for p; timeout_ms 0: no limit.  Returns 0 when it exited, 1 when the

@@ -35,6 +35,8 @@ static double raw_handoffs(double secs)
         return 0;
     *w = 0;
     w[16] = 0; /* stop */
+    /* fork without exec: the baseline is two copies of this loop, not a
+     * program to start (util/process.h is for those) */
     pid_t pid = fork();
     if (pid == 0) {
         for (;;) {

@@ -39,7 +39,7 @@
 #include "evidence/pc.h"
 #include "util/region.h"
 #include "evidence/loops.h"
-#include "util/spawn.h"
+#include "util/process.h"
 #include "runtime/common/futex.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -484,9 +484,9 @@ static int watch_step(struct watch *w, struct run_result *r, const struct hvsim_
         *gdb = 0;
         result_event(r, t_us, "watchdog", "hypervisor guest stopped by a signal; gdbstub released");
     }
-    if (spawn_poll(&ps[0]))
+    if (proc_poll(&ps[0]))
         return judge_exit(r, &ps[0], "backend", t_us, ctl, b->backend);
-    if (spawn_poll(&ps[1]))
+    if (proc_poll(&ps[1]))
         return judge_exit(r, &ps[1], "hypervisor", t_us, ctl, b->hv);
 
     /* The protocol oracle's invariants that hold at every instant. */
@@ -782,7 +782,7 @@ static int restart_daemon(const struct hvsim_runcfg *c, struct region *rg, struc
     __atomic_store_n(&ctl->be_ready, 0, __ATOMIC_RELEASE);
     __atomic_store_n(&ctl->daemon_state, HVSIM_DAEMON_STARTING, __ATOMIC_RELEASE);
     pid_t g = pgid;
-    if (spawn_participant(argv, rg->fd, &g, &ps[0], err, errlen) < 0) {
+    if (proc_start_participant(argv, rg->fd, &g, &ps[0], err, errlen) < 0) {
         result_event(r, t_us, "watchdog", "daemon restart failed: %s", err);
         return 1;
     }
@@ -833,10 +833,10 @@ int native_run(const struct hvsim_runcfg *c, const struct build_out *b, uint64_t
     char **bea = qemu ? be_argv : be_argv + 1, **hva = qemu ? hv_argv : hv_argv + 3;
     int rc = -1;
     uint64_t t_start = now_ns();
-    if (spawn_participant(bea, rg.fd, &pgid, &ps[0], err, errlen) < 0)
+    if (proc_start_participant(bea, rg.fd, &pgid, &ps[0], err, errlen) < 0)
         goto out;
-    spawn_set_current_group(pgid);
-    if (spawn_participant(hva, rg.fd, &pgid, &ps[1], err, errlen) < 0)
+    proc_set_current_group(pgid);
+    if (proc_start_participant(hva, rg.fd, &pgid, &ps[1], err, errlen) < 0)
         goto out;
     if (qemu) {
         char gerr[256];
@@ -854,7 +854,7 @@ int native_run(const struct hvsim_runcfg *c, const struct build_out *b, uint64_t
     uint64_t deadline = now_ns() + 10000000000ull;
     while (!(__atomic_load_n(&rg.ctl->hv_ready, __ATOMIC_ACQUIRE) &&
              __atomic_load_n(&rg.ctl->be_ready, __ATOMIC_ACQUIRE))) {
-        if (spawn_poll(&ps[0]) || spawn_poll(&ps[1]) || now_ns() > deadline) {
+        if (proc_poll(&ps[0]) || proc_poll(&ps[1]) || now_ns() > deadline) {
             snprintf(err, errlen, "a participant failed to start (status %d/%d)",
                      ps[0].status, ps[1].status);
             goto out;
@@ -901,7 +901,7 @@ out:
         rmdir(gdbdir);
     }
     region_stop(rg.ctl);
-    spawn_kill_all(pgid, ps, 2);
+    proc_kill_group(pgid, ps, 2);
     region_destroy(&rg);
     r->wall_ms = (now_ns() - t_start) / 1000000ull;
     return rc;
