@@ -13,6 +13,7 @@
  *                observation (2 ms poll), PC sampling and the kill. */
 #define _GNU_SOURCE
 #include "bench.h"
+#include "util/sbuf.h"
 #include "engine/native/native.h"
 #include "cli/options.h"
 #include <dirent.h>
@@ -125,7 +126,7 @@ static void hang_runs(struct bench *b, const char *cc, const char *arch, unsigne
     struct build_out bo;
     char err[1024];
     if (build_participants(&c, BUILD_NATIVE, &bo, err, sizeof err) < 0) {
-        snprintf(s->why, sizeof s->why, "not measured: %s", err);
+        fmt_cut(s->why, sizeof s->why, "not measured: %s", err);
         return;
     }
     (void)b;
@@ -141,7 +142,7 @@ static void hang_runs(struct bench *b, const char *cc, const char *arch, unsigne
             pthread_join(th, 0);
         if (rc < 0) {
             s->failed++;
-            snprintf(s->why, sizeof s->why, "not measured: %s", err);
+            fmt_cut(s->why, sizeof s->why, "not measured: %s", err);
         } else if (r->verdict != V_HANG_STALE_READ) {
             s->other++;
         } else if (w.since) {

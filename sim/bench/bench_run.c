@@ -92,13 +92,16 @@ static const char *bench_build_dir(void)
 
 int bench_raw_build(struct bench *b)
 {
-    char src[700], hdr[700], out[700], tmp[760];
+    char src[700], hdr[700], out[sizeof b->raw_bin], tmp[sizeof out + 24];
     snprintf(src, sizeof src, "%s/sim/runtime/bench/bench_raw.c", hvsim_home());
     snprintf(hdr, sizeof hdr, "%s/sim/bench/bench_hist.h", hvsim_home());
-    snprintf(out, sizeof out, "%s/bench_raw", bench_build_dir());
+    if (fmt_fit(out, sizeof out, "%s/bench_raw", bench_build_dir()) < 0) {
+        fmt_cut(b->raw_err, sizeof b->raw_err, "the bench build directory's path is too long");
+        return -1;
+    }
     struct stat ss, hs, os;
     if (stat(src, &ss) < 0) {
-        snprintf(b->raw_err, sizeof b->raw_err, "%s: %s", src, strerror(errno));
+        fmt_cut(b->raw_err, sizeof b->raw_err, "%s: %s", src, strerror(errno));
         return -1;
     }
     if (stat(out, &os) == 0 && os.st_mtime > ss.st_mtime &&
@@ -113,7 +116,7 @@ int bench_raw_build(struct bench *b)
     if (proc_run(argv, &log, 0) != 0 || rename(tmp, out) < 0) {
         unlink(tmp);
         const char *l = sbuf_str(&log);
-        snprintf(b->raw_err, sizeof b->raw_err, "compiling %s failed: %.*s", src, (int)strcspn(l, "\n"), l);
+        fmt_cut(b->raw_err, sizeof b->raw_err, "compiling %s failed: %.*s", src, (int)strcspn(l, "\n"), l);
         sbuf_free(&log);
         return -1;
     }

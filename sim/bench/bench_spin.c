@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "bench.h"
 #include "util/process.h"
+#include "util/sbuf.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,7 +110,7 @@ void bench_handshake(struct bench *b)
     for (unsigned v = 0; v < NVAR; v++) {
         bench_variant_cfg(&cfg[v], "gcc", hs_var[v].opt, hs_var[v].wait, hs_var[v].relax);
         ok[v] = build_participants(&cfg[v], BUILD_NATIVE, &bo[v], err, sizeof err) == 0;
-        snprintf(why[v], sizeof why[v], "not measured: %s", ok[v] ? "no run completed" : err);
+        fmt_cut(why[v], sizeof why[v], "not measured: %s", ok[v] ? "no run completed" : err);
     }
     char floor_why[400] = "not measured: no run completed";
     for (unsigned r = 0; r < R; r++) {
@@ -118,7 +119,7 @@ void bench_handshake(struct bench *b)
             floor_m[nfloor] = rr.median_ns;
             floor_p[nfloor++] = rr.p99_ns;
         } else {
-            snprintf(floor_why, sizeof floor_why, "not measured: %s", err);
+            fmt_cut(floor_why, sizeof floor_why, "not measured: %s", err);
             floor_m[nfloor] = 0;
         }
         double fl = nfloor && floor_m[nfloor - 1] > 0 ? floor_m[nfloor - 1] : 0;
@@ -127,7 +128,7 @@ void bench_handshake(struct bench *b)
                 continue;
             struct hv_result hr;
             if (bench_hv_run(&cfg[v], &bo[v], n, SPIN_WINDOW, 0, 0, &hr, err, sizeof err) < 0) {
-                snprintf(why[v], sizeof why[v], "not measured: %s", err);
+                fmt_cut(why[v], sizeof why[v], "not measured: %s", err);
                 continue;
             }
             med[v][got[v]] = hr.median_ns;
@@ -198,7 +199,7 @@ void bench_sleeping(struct bench *b)
     bench_variant_cfg(&cfg, "gcc", "O2", "volatile", "pause");
     int ok = build_participants(&cfg, BUILD_NATIVE, &bo, err, sizeof err) == 0;
     char why[400];
-    snprintf(why, sizeof why, "not measured: %s", ok ? "no run completed" : err);
+    fmt_cut(why, sizeof why, "not measured: %s", ok ? "no run completed" : err);
     char fwhy[400] = "not measured: no run completed", ewhy[400] = "not measured: no run completed";
     double fm[MAXR], fp[MAXR], em[MAXR], ep[MAXR], hm[MAXR], hp[MAXR], rf[MAXR], re[MAXR];
     double ipi_share[MAXR], fslept[MAXR], eslept[MAXR];
@@ -211,19 +212,19 @@ void bench_sleeping(struct bench *b)
             fm[nf] = f.median_ns;
             fp[nf++] = f.p99_ns;
         } else
-            snprintf(fwhy, sizeof fwhy, "not measured: %s", err);
+            fmt_cut(fwhy, sizeof fwhy, "not measured: %s", err);
         int eok = bench_raw_run(b, "eventfd", n, gap, &e, err, sizeof err) == 0;
         if (eok) {
             eslept[ne] = e.b_slept_share;
             em[ne] = e.median_ns;
             ep[ne++] = e.p99_ns;
         } else
-            snprintf(ewhy, sizeof ewhy, "not measured: %s", err);
+            fmt_cut(ewhy, sizeof ewhy, "not measured: %s", err);
         if (!ok)
             continue;
         struct hv_result h;
         if (bench_hv_run(&cfg, &bo, n, 0, gap, 0, &h, err, sizeof err) < 0) {
-            snprintf(why, sizeof why, "not measured: %s", err);
+            fmt_cut(why, sizeof why, "not measured: %s", err);
             continue;
         }
         if (!h.ipi_count) {

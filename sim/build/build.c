@@ -605,8 +605,14 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
     for (unsigned i = 0; i < c->n_hv_lib; i++) h = fnv_file(fnv_str(h, "hvlib"), c->hv_lib[i]);
     for (unsigned i = 0; i < c->n_be_lib; i++) h = fnv_file(fnv_str(h, "belib"), c->be_lib[i]);
 
-    snprintf(out->dir, sizeof out->dir, "%s/cache/%s-%s-%s-%016llx", build_root(), c->v.arch,
-             c->v.cc, c->v.opt, (unsigned long long)h);
+    /* out->dir is the one length limit here (HVSIM_BUILD_DIR is the user's):
+     * a longer one is an error; every path below it fits by its size */
+    if (fmt_fit(out->dir, sizeof out->dir, "%s/cache/%s-%s-%s-%016llx", build_root(), c->v.arch,
+                c->v.cc, c->v.opt, (unsigned long long)h) < 0) {
+        snprintf(err, errlen, "build directory path too long (a cache entry must fit in %zu bytes): %s",
+                 sizeof out->dir, build_root());
+        return -1;
+    }
     snprintf(out->hv, sizeof out->hv, "%s/hv", out->dir);
     snprintf(out->backend, sizeof out->backend, "%s/backend", out->dir);
     if (access(out->hv, X_OK) == 0 && access(out->backend, X_OK) == 0) {
@@ -616,7 +622,7 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
         return 0;
     }
 
-    char tmp[700];
+    char tmp[sizeof out->dir + 24]; /* fits: out->dir + ".tmp." + a pid */
     snprintf(tmp, sizeof tmp, "%s.tmp.%d", out->dir, (int)getpid());
     char mk[800];
     snprintf(mk, sizeof mk, "%s/cache", build_root());
@@ -631,7 +637,7 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
     for (int hv = 1; hv >= 0; hv--) {
         if (!hv && (prof == BUILD_THREADS || prof == BUILD_TSAN)) {
             /* one process: the backend path names the same binary */
-            char lnk[700];
+            char lnk[sizeof tmp + 16]; /* fits: tmp + "/backend" */
             snprintf(lnk, sizeof lnk, "%s/backend", tmp);
             if (symlink("hv", lnk) < 0) {
                 snprintf(err, errlen, "symlink %s: %s", lnk, strerror(errno));
@@ -646,13 +652,13 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
         if (c->v.lto)
             add(&link, "%s", "-flto");
         add(&link, "%s", "-o");
-        char outp[700];
+        char outp[sizeof tmp + 16]; /* fits: tmp + "/backend" */
         snprintf(outp, sizeof outp, "%s/%s", tmp, hv ? "hv" : "backend");
         add(&link, "%s", outp);
         for (int i = 0; i < nt[hv] + nr[hv]; i++) {
             int under_test = i < nt[hv];
             const char *src = under_test ? ts[hv][i] : rs[hv][i - nt[hv]];
-            char obj[700];
+            char obj[sizeof tmp + 24]; /* fits: tmp + "/be" + an int + ".o" */
             snprintf(obj, sizeof obj, "%s/%s%d.o", tmp, hv ? "hv" : "be", i);
             int rc = compile_obj(c, src, obj, under_test ? c->v.opt : "O2", under_test, prof,
                                  out->log, sizeof out->log);

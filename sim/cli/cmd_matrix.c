@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "options.h"
 #include "util/process.h"
+#include "util/sbuf.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,7 +157,10 @@ static int run_matrix(int argc, char **argv, const char **scen, struct matrix_de
     if (options_check_outdir("matrix", "--out", out))
         return EXIT_USAGE;
     for (unsigned i = 0; i < nopt; i++)
-        snprintf(over.opt[i], 8, "%s", optbuf[i]);
+        if (fmt_fit(over.opt[i], sizeof over.opt[i], "%s", optbuf[i]) < 0) { /* valid ones fit */
+            fprintf(stderr, "hvsim matrix: --opt value '%s' too long\n", optbuf[i]);
+            return EXIT_USAGE;
+        }
     over.nopt = nopt;
     if (M.jobs < 1) M.jobs = 1;
     M.progress = isatty(2);

@@ -58,6 +58,23 @@ void sbuf_free(struct sbuf *b)
     memset(b, 0, sizeof *b);
 }
 
+int fmt_cut(char *dst, size_t n, const char *fmt, ...)
+{
+    if (!n)
+        return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(dst, n, fmt, ap);
+    va_end(ap);
+    if (k >= 0 && (size_t)k < n)
+        return 0;
+    if (k < 0)
+        dst[0] = 0;
+    for (size_t i = n > 4 ? n - 4 : 0; k >= 0 && i < n - 1; i++)
+        dst[i] = '.';
+    return -1;
+}
+
 int fmt_fit(char *dst, size_t n, const char *fmt, ...)
 {
     va_list ap;

@@ -28,4 +28,9 @@ void sbuf_free(struct sbuf *b);
  * struct, a kernel name): the caller turns -1 into an error. */
 int fmt_fit(char *dst, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* snprintf into a fixed display field (a one-line summary, a "why"): when
+ * the text does not fit, its end becomes "..." so the cut is visible; -1
+ * then, else 0.  Not for paths or keys (fmt_fit: a cut one is wrong). */
+int fmt_cut(char *dst, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif

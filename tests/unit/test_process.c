@@ -210,6 +210,12 @@ static void sbuf_and_fmt_fit(void **st)
     assert_int_equal(fmt_fit(s, sizeof s, "%s", "1234567"), 0);
     assert_int_equal(fmt_fit(s, sizeof s, "%s", "12345678"), -1);
     assert_string_equal(s, "1234567");
+    /* display text: a cut ends in "..." and says so */
+    char w[10];
+    assert_int_equal(fmt_cut(w, sizeof w, "%s", "123456789"), 0);
+    assert_string_equal(w, "123456789");
+    assert_int_equal(fmt_cut(w, sizeof w, "not measured: %s", "x"), -1);
+    assert_string_equal(w, "not me...");
 }
 
 int main(void)

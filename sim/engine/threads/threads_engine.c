@@ -21,6 +21,7 @@
 #include "engine/engine.h"
 #include "util/region.h"
 #include "util/process.h"
+#include "util/sbuf.h"
 #include "cli/options.h"
 #include "runtime/common/futex.h"
 #include <errno.h>
@@ -272,7 +273,7 @@ static int one_run(const struct hvsim_runcfg *c, const struct build_out *b, uint
             rc->natomic_pairs++; /* two atomic accesses: not a data race in C11 */
             continue;
         }
-        char field[96];
+        char field[sizeof x->location]; /* fits a location whole: two never merge by a cut */
         uint64_t off = 0;
         int inb;
         name_location(x, base, c->v.layout_old, field, sizeof field, &off, &inb);
@@ -365,10 +366,10 @@ static int one_run(const struct hvsim_runcfg *c, const struct build_out *b, uint
             site_str(&x->prev, s2, sizeof s2);
         else
             snprintf(s2, sizeof s2, "an earlier access the tool did not keep");
-        snprintf(r->summary, sizeof r->summary, "%s: data race on %s%s: %s:%d %s vs %s:%d %s%s",
-                 rc->tool, inb ? "" : "", rc->field, rc->site[0].file, rc->site[0].line, rc->site[0].kind,
-                 x->have_prev ? rc->site[1].file : "?", x->have_prev ? rc->site[1].line : 0,
-                 x->have_prev ? rc->site[1].kind : "", rc->hang ? "; then the run hung" : "");
+        fmt_cut(r->summary, sizeof r->summary, "%s: data race on %s%s: %s:%d %s vs %s:%d %s%s",
+                rc->tool, inb ? "" : "", rc->field, rc->site[0].file, rc->site[0].line, rc->site[0].kind,
+                x->have_prev ? rc->site[1].file : "?", x->have_prev ? rc->site[1].line : 0,
+                x->have_prev ? rc->site[1].kind : "", rc->hang ? "; then the run hung" : "");
         snprintf(r->text, sizeof r->text,
                  "%s reports a data race on %s%s between\n  %s\nand\n  %s\n"
                  "%u distinct race(s) in the code under test, %u in hvsim's runtime, %u report(s) of "
@@ -425,13 +426,11 @@ static int threads_cfg(const struct hvsim_runcfg *c, struct hvsim_runcfg *t, cha
     char inc[600];
     snprintf(inc, sizeof inc, "-include %s/sim/runtime/threads/%s", hvsim_home(),
              is_helgrind(c) ? "hg_atomics.h" : "tsan_atomics.h");
-    size_t need = strlen(inc) + 1 + strlen(c->extra_cflags) + 1;
-    if (need > sizeof t->extra_cflags) {
+    if (fmt_fit(t->extra_cflags, sizeof t->extra_cflags, "%s%s%s", inc, c->extra_cflags[0] ? " " : "",
+                c->extra_cflags) < 0) {
         snprintf(err, errlen, "extra compiler flags too long for the threads build");
         return -1;
     }
-    snprintf(t->extra_cflags, sizeof t->extra_cflags, "%s%s%s", inc, c->extra_cflags[0] ? " " : "",
-             c->extra_cflags);
     if (strcmp(c->v.arch, "x86_64")) {
         snprintf(err, errlen, "the %s engine runs x86_64 builds only (ThreadSanitizer and Valgrind run "
                               "natively, not under qemu-user)", c->engine);
