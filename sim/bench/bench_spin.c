@@ -100,8 +100,14 @@ void bench_handshake(struct bench *b)
     json_t *sec = json_object();
     json_object_set_new(b->sections, "handshake", sec);
     unsigned R = b->repeats, n = b->quick ? 1000 : 20000;
-    static struct hvsim_runcfg cfg[NVAR];
-    static struct build_out bo[NVAR];
+    struct hvsim_runcfg *cfg = calloc(NVAR, sizeof *cfg);
+    struct build_out *bo = calloc(NVAR, sizeof *bo);
+    if (!cfg || !bo) {
+        free(cfg);
+        free(bo);
+        json_object_set_new(sec, "not_measured", json_string("out of memory"));
+        return;
+    }
     char err[1024];
     int ok[NVAR];
     double floor_m[MAXR], floor_p[MAXR], med[NVAR][MAXR], p99[NVAR][MAXR], rat[NVAR][MAXR];
@@ -185,6 +191,8 @@ void bench_handshake(struct bench *b)
             json_object_set_new(j, "not_measured", json_string(row->nm));
     }
     instructions(b, sec, &cfg[1], &bo[1]);
+    free(cfg);
+    free(bo);
 }
 
 void bench_sleeping(struct bench *b)
@@ -193,11 +201,17 @@ void bench_sleeping(struct bench *b)
     json_object_set_new(b->sections, "sleeping", sec);
     unsigned R = b->repeats, n = b->quick ? 200 : 2000;
     uint64_t gap = 50000; /* 50 us of guest think time: the daemon is asleep at each trap */
-    static struct hvsim_runcfg cfg;
-    static struct build_out bo;
+    struct hvsim_runcfg *cfg = calloc(1, sizeof *cfg);
+    struct build_out *bo = calloc(1, sizeof *bo);
+    if (!cfg || !bo) {
+        free(cfg);
+        free(bo);
+        json_object_set_new(sec, "not_measured", json_string("out of memory"));
+        return;
+    }
     char err[1024];
-    bench_variant_cfg(&cfg, "gcc", "O2", "volatile", "pause");
-    int ok = build_participants(&cfg, BUILD_NATIVE, &bo, err, sizeof err) == 0;
+    bench_variant_cfg(cfg, "gcc", "O2", "volatile", "pause");
+    int ok = build_participants(cfg, BUILD_NATIVE, bo, err, sizeof err) == 0;
     char why[400];
     fmt_cut(why, sizeof why, "not measured: %s", ok ? "no run completed" : err);
     char fwhy[400] = "not measured: no run completed", ewhy[400] = "not measured: no run completed";
@@ -223,7 +237,7 @@ void bench_sleeping(struct bench *b)
         if (!ok)
             continue;
         struct hv_result h;
-        if (bench_hv_run(&cfg, &bo, n, 0, gap, 0, &h, err, sizeof err) < 0) {
+        if (bench_hv_run(cfg, bo, n, 0, gap, 0, &h, err, sizeof err) < 0) {
             fmt_cut(why, sizeof why, "not measured: %s", err);
             continue;
         }
@@ -288,4 +302,6 @@ void bench_sleeping(struct bench *b)
     }
     json_object_set_new(sec, "ratio_vs_futex", r1->ratio > 0 ? json_real(r1->ratio) : json_string(r1->nm));
     json_object_set_new(sec, "ratio_vs_eventfd", r2->ratio > 0 ? json_real(r2->ratio) : json_string(r2->nm));
+    free(cfg);
+    free(bo);
 }

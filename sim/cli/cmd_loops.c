@@ -28,11 +28,10 @@ static void usage(FILE *f)
     fprintf(f, "\nexit status: 0 no register-only loop, 1 at least one (a likely hang), 2 bad usage\n");
 }
 
-int cmd_loops(int argc, char **argv)
+static int cmd_loops_with(struct hvsim_runcfg *c, int argc, char **argv)
 {
-    static struct hvsim_runcfg c;
     struct cli_opts o = { 0 };
-    runcfg_defaults(&c);
+    runcfg_defaults(c);
     const char *binary = 0, *filter = 0;
     int disasm = 0, all = 0, arch_given = 0;
     for (int i = 1; i < argc;) {
@@ -41,7 +40,7 @@ int cmd_loops(int argc, char **argv)
         if (!strcmp(argv[i], "--disasm")) { disasm = 1; i++; continue; }
         if (!strcmp(argv[i], "--all")) { all = 1; i++; continue; }
         if (!strcmp(argv[i], "--arch")) arch_given = 1;
-        int k = options_parse_one("loops", argc, argv, i, &c, &o);
+        int k = options_parse_one("loops", argc, argv, i, c, &o);
         if (k < 0)
             return EXIT_USAGE;
         if (k == 0) {
@@ -57,23 +56,23 @@ int cmd_loops(int argc, char **argv)
     char err[1024];
     struct build_out b;
     if (!binary) {
-        if (build_participants(&c, BUILD_NATIVE, &b, err, sizeof err) < 0) {
+        if (build_participants(c, BUILD_NATIVE, &b, err, sizeof err) < 0) {
             fprintf(stderr, "hvsim loops: %s\n%s", err, b.log);
             return EXIT_USAGE;
         }
         binary = b.hv;
     }
     if (!filter && !all) {
-        if (c.n_hv_src) {
-            const char *s = strrchr(c.hv_src[0], '/');
-            filter = s ? s + 1 : c.hv_src[0];
+        if (c->n_hv_src) {
+            const char *s = strrchr(c->hv_src[0], '/');
+            filter = s ? s + 1 : c->hv_src[0];
         } else if (!strcmp(binary, b.hv)) {
             filter = "/hv/";
         }
     }
     struct loop_info *v = 0;
     size_t n = 0;
-    if (loops_analyze(binary, arch_given || !strcmp(binary, b.hv) ? c.v.arch : 0, 0, all ? 0 : filter,
+    if (loops_analyze(binary, arch_given || !strcmp(binary, b.hv) ? c->v.arch : 0, 0, all ? 0 : filter,
                       &v, &n, err, sizeof err) < 0) {
         fprintf(stderr, "hvsim loops: %s\n", err);
         return EXIT_USAGE;
@@ -110,4 +109,16 @@ int cmd_loops(int argc, char **argv)
         printf("no loops found in %s%s%s\n", binary, filter ? " under " : "", filter ? filter : "");
     loops_free(v, n);
     return hoisted ? EXIT_FINDING : 0;
+}
+
+int cmd_loops(int argc, char **argv)
+{
+    struct hvsim_runcfg *c = calloc(1, sizeof *c);
+    if (!c) {
+        fprintf(stderr, "hvsim loops: out of memory\n");
+        return EXIT_HARNESS;
+    }
+    int rc = cmd_loops_with(c, argc, argv);
+    free(c);
+    return rc;
 }

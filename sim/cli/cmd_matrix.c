@@ -91,7 +91,9 @@ int cmd_matrix(int argc, char **argv)
     return rc;
 }
 
-static int run_matrix(int argc, char **argv, const char **scen, struct matrix_default *defs)
+/* user: the user's own code options; base: each scenario's config in turn */
+static int run_matrix_with(struct hvsim_runcfg *user, struct hvsim_runcfg *base, int argc, char **argv,
+                           const char **scen, struct matrix_default *defs)
 {
     unsigned nscen = 0, shard_k = 0, shard_n = 0;
     const char *out = "reports", *engine = "native";
@@ -102,8 +104,7 @@ static int run_matrix(int argc, char **argv, const char **scen, struct matrix_de
     unsigned nopt = 0;
     M.jobs = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     /* the user's own code: parsed into 'user', laid over every scenario */
-    static struct hvsim_runcfg user;
-    memset(&user, 0, sizeof user);
+    memset(user, 0, sizeof *user);
     int user_cflags = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : 0;
@@ -111,7 +112,7 @@ static int run_matrix(int argc, char **argv, const char **scen, struct matrix_de
         if (!strcmp(a, "--hv") || !strcmp(a, "--backend") || !strcmp(a, "-I") ||
             !strcmp(a, "--hv-lib") || !strcmp(a, "--backend-lib") || !strcmp(a, "--cflags")) {
             struct cli_opts o = { 0 };
-            int k = options_parse_one("matrix", argc, argv, i, &user, &o);
+            int k = options_parse_one("matrix", argc, argv, i, user, &o);
             if (k <= 0)
                 return EXIT_USAGE;
             user_cflags |= !strcmp(a, "--cflags");
@@ -180,42 +181,41 @@ static int run_matrix(int argc, char **argv, const char **scen, struct matrix_de
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     char err[1024];
-    static struct hvsim_runcfg base;
     for (unsigned s = 0; s < ndefs; s++) {
         char path[1024];
         if (defs[s].scenario[0] != '/' && access(defs[s].scenario, R_OK) != 0)
             snprintf(path, sizeof path, "%s/%s", hvsim_home(), defs[s].scenario);
         else
             snprintf(path, sizeof path, "%s", defs[s].scenario);
-        if (scenario_load(path, &base, err, sizeof err) < 0) {
+        if (scenario_load(path, base, err, sizeof err) < 0) {
             fprintf(stderr, "%s\n", err);
             return EXIT_USAGE;
         }
-        if (user.n_hv_src || user.n_hv_lib) {
-            memcpy(base.hv_src, user.hv_src, sizeof base.hv_src);
-            memcpy(base.hv_lib, user.hv_lib, sizeof base.hv_lib);
-            base.n_hv_src = user.n_hv_src;
-            base.n_hv_lib = user.n_hv_lib;
+        if (user->n_hv_src || user->n_hv_lib) {
+            memcpy(base->hv_src, user->hv_src, sizeof base->hv_src);
+            memcpy(base->hv_lib, user->hv_lib, sizeof base->hv_lib);
+            base->n_hv_src = user->n_hv_src;
+            base->n_hv_lib = user->n_hv_lib;
         }
-        if (user.n_be_src || user.n_be_lib) {
-            memcpy(base.be_src, user.be_src, sizeof base.be_src);
-            memcpy(base.be_lib, user.be_lib, sizeof base.be_lib);
-            base.n_be_src = user.n_be_src;
-            base.n_be_lib = user.n_be_lib;
+        if (user->n_be_src || user->n_be_lib) {
+            memcpy(base->be_src, user->be_src, sizeof base->be_src);
+            memcpy(base->be_lib, user->be_lib, sizeof base->be_lib);
+            base->n_be_src = user->n_be_src;
+            base->n_be_lib = user->n_be_lib;
         }
-        if (user.n_incdir) {
-            memcpy(base.incdir, user.incdir, sizeof base.incdir);
-            base.n_incdir = user.n_incdir;
+        if (user->n_incdir) {
+            memcpy(base->incdir, user->incdir, sizeof base->incdir);
+            base->n_incdir = user->n_incdir;
         }
         if (user_cflags)
-            memcpy(base.extra_cflags, user.extra_cflags, sizeof base.extra_cflags);
+            memcpy(base->extra_cflags, user->extra_cflags, sizeof base->extra_cflags);
         struct matrix_dims d = defs[s].dims;
 #define OVER(f, n) if (over.n) { memcpy(d.f, over.f, sizeof d.f); d.n = over.n; }
         OVER(cc, ncc) OVER(opt, nopt) OVER(arch, narch) OVER(wait, nwait) OVER(relax, nrelax) OVER(wake, nwake) OVER(mm, nmm)
 #undef OVER
         if (over.runs) d.runs = over.runs;
         d.lto = over.lto;
-        if (matrix_plan(&M, &base, &d, engine, err, sizeof err) < 0) {
+        if (matrix_plan(&M, base, &d, engine, err, sizeof err) < 0) {
             fprintf(stderr, "hvsim matrix: %s\n", err);
             return EXIT_USAGE;
         }
@@ -286,4 +286,17 @@ static int run_matrix(int argc, char **argv, const char **scen, struct matrix_de
     json_decref(rep);
     matrix_free(&M);
     return unexpected ? EXIT_FINDING : 0;
+}
+
+static int run_matrix(int argc, char **argv, const char **scen, struct matrix_default *defs)
+{
+    struct hvsim_runcfg *user = calloc(1, sizeof *user), *base = calloc(1, sizeof *base);
+    int rc = EXIT_HARNESS;
+    if (user && base)
+        rc = run_matrix_with(user, base, argc, argv, scen, defs);
+    else
+        fprintf(stderr, "hvsim matrix: out of memory\n");
+    free(user);
+    free(base);
+    return rc;
 }

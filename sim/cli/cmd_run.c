@@ -100,22 +100,21 @@ static int on_result(const struct run_result *r, void *ud)
     return r->verdict != V_PASS && !s->o->keep_going;
 }
 
-int cmd_run(int argc, char **argv)
+static int cmd_run_with(struct hvsim_runcfg *c, int argc, char **argv)
 {
-    static struct hvsim_runcfg c;
     struct cli_opts o = { 0 };
-    options_default_run(&c);
+    options_default_run(c);
     /* A scenario sets the base; flags after it override. */
     for (int i = 1; i < argc; i++)
         if (!strcmp(argv[i], "--scenario") && i + 1 < argc) {
             char err[1024];
-            if (scenario_load(argv[i + 1], &c, err, sizeof err) < 0) {
+            if (scenario_load(argv[i + 1], c, err, sizeof err) < 0) {
                 fprintf(stderr, "%s\n", err);
                 return EXIT_USAGE;
             }
         }
     for (int i = 1; i < argc;) {
-        int k = options_parse_one("run", argc, argv, i, &c, &o);
+        int k = options_parse_one("run", argc, argv, i, c, &o);
         if (k < 0)
             return EXIT_USAGE;
         if (k == 0) {
@@ -128,10 +127,10 @@ int cmd_run(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    struct run_state s = { .c = &c, .o = &o, .progress = c.runs > 1 && isatty(2) && !o.json };
+    struct run_state s = { .c = c, .o = &o, .progress = c->runs > 1 && isatty(2) && !o.json };
     struct engine_info info;
     char err[1024] = "";
-    int rc = engine_runs(&c, on_result, &s, &info, err, sizeof err);
+    int rc = engine_runs(c, on_result, &s, &info, err, sizeof err);
     if (rc == -2) {
         fprintf(stderr, "hvsim run: %s\n%s", err, info.buildlog);
         return EXIT_USAGE;
@@ -140,16 +139,16 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "hvsim run: %s\n", err);
         return EXIT_HARNESS;
     }
-    if (!o.json && c.runs > 1) {
-        if (c.n_hv_lib && !c.n_hv_src) { /* the library's own build, not --cc/--opt */
+    if (!o.json && c->runs > 1) {
+        if (c->n_hv_lib && !c->n_hv_src) { /* the library's own build, not --cc/--opt */
             char lib[96];
-            libinfo_label(c.hv_lib[0], lib, sizeof lib);
-            printf("%u run(s) of %s/%s (hypervisor library), seeds %llu..%llu:", s.n, c.v.arch,
-                   lib, (unsigned long long)c.seed, (unsigned long long)(c.seed + s.n - 1));
+            libinfo_label(c->hv_lib[0], lib, sizeof lib);
+            printf("%u run(s) of %s/%s (hypervisor library), seeds %llu..%llu:", s.n, c->v.arch,
+                   lib, (unsigned long long)c->seed, (unsigned long long)(c->seed + s.n - 1));
         } else {
             printf("%u run(s) of %s/%s/%s wait=%s relax=%s wake=%s, seeds %llu..%llu:", s.n,
-                   c.v.arch, c.v.cc, c.v.opt, c.v.wait, c.v.relax, c.v.wake,
-                   (unsigned long long)c.seed, (unsigned long long)(c.seed + s.n - 1));
+                   c->v.arch, c->v.cc, c->v.opt, c->v.wait, c->v.relax, c->v.wake,
+                   (unsigned long long)c->seed, (unsigned long long)(c->seed + s.n - 1));
         }
         for (int v = 0; v < V__COUNT; v++)
             if (s.count[v])
@@ -157,4 +156,16 @@ int cmd_run(int argc, char **argv)
         printf("\n");
     }
     return s.fail ? EXIT_FINDING : 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct hvsim_runcfg *c = calloc(1, sizeof *c);
+    if (!c) {
+        fprintf(stderr, "hvsim run: out of memory\n");
+        return EXIT_HARNESS;
+    }
+    int rc = cmd_run_with(c, argc, argv);
+    free(c);
+    return rc;
 }

@@ -870,15 +870,15 @@ static void run_teardown(struct det_run *R)
     det_syms_free(R->sy);
 }
 
-int det_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, struct engine_info *info,
-                    char *err, size_t errlen)
+/* r: the result each execution fills in turn (the caller's, on the heap) */
+static int det_engine_runs_with(struct run_result *r, const struct hvsim_runcfg *c, engine_cb cb, void *ud,
+                                struct engine_info *info, char *err, size_t errlen)
 {
     struct det_run R;
     int rc = run_setup(&R, c, info, err, errlen);
     if (rc < 0)
         return rc;
     int strat = strategy_of(c->strategy);
-    static struct run_result r;
     struct det_outcome o;
     int model = model_of(c);
     unsigned found = 0;
@@ -904,12 +904,12 @@ int det_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, struct
             R.schedules = d.schedules;
             if (o.verdict != V_PASS) {
                 found = 1;
-                if (report_failure(&R, c->seed, &o, &r, err, errlen) < 0) {
+                if (report_failure(&R, c->seed, &o, r, err, errlen) < 0) {
                     rc = -1;
                     break;
                 }
-                r.det_schedules = d.schedules;
-                if (cb(&r, ud))
+                r->det_schedules = d.schedules;
+                if (cb(r, ud))
                     break;
             }
             if (R.executions >= cap)
@@ -922,18 +922,18 @@ int det_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, struct
         }
         if (rc == 0 && !found) {
             o.verdict = V_PASS;
-            fill_result(&R, &o, c->seed, "", &r);
-            r.det_schedules = d.schedules;
-            r.det_executions = R.executions;
-            r.det_points = R.points;
-            snprintf(r.summary, sizeof r.summary,
+            fill_result(&R, &o, c->seed, "", r);
+            r->det_schedules = d.schedules;
+            r->det_executions = R.executions;
+            r->det_points = R.points;
+            snprintf(r->summary, sizeof r->summary,
                      "%s: %llu schedules with at most %u preemptions/early drains under %s, all PASS",
                      exhausted ? "exhaustive" : "NOT exhaustive (--runs cap reached)",
                      (unsigned long long)d.schedules, c->dfs_bound, model_long[model]);
-            snprintf(r.text, sizeof r.text,
-                     "%s (%llu scheduling points, %.1f s).", r.summary,
+            snprintf(r->text, sizeof r->text,
+                     "%s (%llu scheduling points, %.1f s).", r->summary,
                      (unsigned long long)R.points, (double)(now_ns() - R.t_start) / 1e9);
-            cb(&r, ud);
+            cb(r, ud);
         }
         fprintf(stderr, "hvsim det: dfs covered %llu schedules (bound %u, %s), %llu executions, "
                         "%llu scheduling points\n",
@@ -960,11 +960,11 @@ int det_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, struct
             if (o.verdict != V_PASS) {
                 found++;
                 uint64_t ex = R.executions;
-                if (report_failure(&R, seed, &o, &r, err, errlen) < 0) {
+                if (report_failure(&R, seed, &o, r, err, errlen) < 0) {
                     rc = -1;
                     break;
                 }
-                r.det_executions = ex;
+                r->det_executions = ex;
             } else {
                 struct det_shm *S = det_ctx_shm(R.x);
                 char sched[8192];
@@ -974,7 +974,7 @@ int det_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, struct
                     acts[k] = S->log[k].chosen;
                 if (det_sched_encode(acts, n, sched, sizeof sched) < 0)
                     snprintf(sched, sizeof sched, "detseed:%s:%u", c->strategy, strat == DET_PCT ? (c->pct_depth ? c->pct_depth : 3) : 0);
-                fill_result(&R, &o, seed, sched, &r);
+                fill_result(&R, &o, seed, sched, r);
                 if (c->runs == 1 || getenv("HVSIM_DET_TRACE_APPEND")) {
                     char hdr[9000];
                     snprintf(hdr, sizeof hdr, "# hvsim det trace: PASS seed %llu schedule %s\n",
@@ -982,7 +982,7 @@ int det_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, struct
                     write_traces(&R, getenv("HVSIM_DET_TRACE"), getenv("HVSIM_DET_CHROME"), hdr);
                 }
             }
-            if (cb(&r, ud))
+            if (cb(r, ud))
                 break;
         }
         double secs = (double)(now_ns() - R.t_start) / 1e9;
@@ -1000,8 +1000,22 @@ int det_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, struct
     return rc;
 }
 
-int det_engine_replay(const struct hvsim_runcfg *c, uint64_t seed, const struct det_replay_opts *ro,
-                      engine_cb cb, void *ud, char *err, size_t errlen)
+int det_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, struct engine_info *info,
+                    char *err, size_t errlen)
+{
+    struct run_result *r = calloc(1, sizeof *r);
+    if (!r) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = det_engine_runs_with(r, c, cb, ud, info, err, errlen);
+    free(r);
+    return rc;
+}
+
+static int det_engine_replay_with(struct run_result *r, const struct hvsim_runcfg *c, uint64_t seed,
+                                  const struct det_replay_opts *ro, engine_cb cb, void *ud, char *err,
+                                  size_t errlen)
 {
     struct det_run R;
     struct engine_info info;
@@ -1036,13 +1050,25 @@ int det_engine_replay(const struct hvsim_runcfg *c, uint64_t seed, const struct 
     }
     R.executions = 1;
     R.schedules = 1;
-    static struct run_result r;
-    fill_result(&R, &o, seed, ro->schedule, &r);
+    fill_result(&R, &o, seed, ro->schedule, r);
     char hdr[9000];
-    snprintf(hdr, sizeof hdr, "# hvsim det trace: %s seed %llu schedule %s\n", verdict_name(r.verdict),
+    snprintf(hdr, sizeof hdr, "# hvsim det trace: %s seed %llu schedule %s\n", verdict_name(r->verdict),
              (unsigned long long)seed, ro->schedule);
     write_traces(&R, ro->trace_path, ro->chrome_path, hdr);
-    cb(&r, ud);
+    cb(r, ud);
     run_teardown(&R);
     return 0;
+}
+
+int det_engine_replay(const struct hvsim_runcfg *c, uint64_t seed, const struct det_replay_opts *ro,
+                      engine_cb cb, void *ud, char *err, size_t errlen)
+{
+    struct run_result *r = calloc(1, sizeof *r);
+    if (!r) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = det_engine_replay_with(r, c, seed, ro, cb, ud, err, errlen);
+    free(r);
+    return rc;
 }

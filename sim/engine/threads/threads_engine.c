@@ -467,17 +467,23 @@ int threads_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, st
     info->hv_text_hash = b.hv_text_hash;
     info->be_text_hash = b.be_text_hash;
     snprintf(info->binary, sizeof info->binary, "%s", b.hv);
-    static struct run_result r;
-    for (unsigned i = 0; i < c->runs; i++) {
-        if (one_run(t, &b, c->seed + i, &r, err, errlen) < 0) {
-            free(t);
-            return -1;
+    struct run_result *r = calloc(1, sizeof *r);
+    int rc = 0;
+    if (!r) {
+        snprintf(err, errlen, "out of memory");
+        rc = -1;
+    }
+    for (unsigned i = 0; r && i < c->runs; i++) {
+        if (one_run(t, &b, c->seed + i, r, err, errlen) < 0) {
+            rc = -1;
+            break;
         }
-        if (cb(&r, ud))
+        if (cb(r, ud))
             break;
     }
+    free(r);
     free(t);
-    return 0;
+    return rc;
 }
 
 /* ---- the comparison (issue 8) --------------------------------------------- */
