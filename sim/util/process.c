@@ -223,26 +223,41 @@ int proc_poll(struct proc *p)
     return p->exited;
 }
 
-int proc_wait(struct proc *p, pid_t pgid, unsigned timeout_ms)
+/* 1 once pid has exited; it stays a zombie (WNOWAIT): its pid and group id
+ * are not reused until it is reaped */
+static int exited_unreaped(pid_t pid, int block)
 {
-    if (!timeout_ms) {
-        while (!p->exited && p->pid > 0) {
-            if (waitpid(p->pid, &p->status, 0) == p->pid)
-                p->exited = 1;
-            else if (errno != EINTR)
-                break;
-        }
+    for (;;) {
+        siginfo_t si;
+        si.si_pid = 0;
+        if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT | (block ? 0 : WNOHANG)) == 0)
+            return si.si_pid == pid;
+        if (errno != EINTR)
+            return 1; /* not our child (any more): nothing to wait for */
+    }
+}
+
+int proc_wait(struct proc *p, pid_t pgid, unsigned timeout_ms, int end_group)
+{
+    if (p->pid <= 0 || p->exited)
         return 0;
-    }
-    uint64_t limit = mono_ms() + timeout_ms;
-    /* a short sleep first (most waits are short), then 5 ms steps */
-    for (unsigned us = 200; !proc_poll(p); us = us < 5000 ? us * 2 : 5000) {
-        if (mono_ms() > limit) {
-            proc_kill_group(pgid, p, 1);
-            return 1;
+    if (!timeout_ms) {
+        exited_unreaped(p->pid, 1);
+    } else {
+        uint64_t limit = mono_ms() + timeout_ms;
+        /* a short sleep first (most waits are short), then 5 ms steps */
+        for (unsigned us = 200; !exited_unreaped(p->pid, 0); us = us < 5000 ? us * 2 : 5000) {
+            if (mono_ms() > limit) {
+                proc_kill_group(pgid, p, 1);
+                return 1;
+            }
+            usleep(us);
         }
-        usleep(us);
     }
+    if (end_group && pgid > 0)
+        kill(-pgid, SIGKILL);
+    while (waitpid(p->pid, &p->status, 0) < 0 && errno == EINTR) {}
+    p->exited = 1;
     return 0;
 }
 
@@ -320,14 +335,12 @@ int proc_run(char *const argv[], struct sbuf *out, unsigned timeout_ms)
     uint64_t limit = timeout_ms ? mono_ms() + timeout_ms : 0;
     int late = drain(p[0], out, limit);
     close(p[0]);
-    if (!late) {
+    if (!late) { /* then anything it left running in its group goes too */
         uint64_t now = mono_ms();
-        late = proc_wait(&pr, pg, !limit ? 0 : now < limit ? (unsigned)(limit - now) : 1);
+        late = proc_wait(&pr, pg, !limit ? 0 : now < limit ? (unsigned)(limit - now) : 1, 1);
     }
     if (late)
         proc_kill_group(pg, &pr, 1);
-    else
-        kill(-pg, SIGKILL); /* anything it left running in its group */
     tool_pgid = 0;
     return late ? PROC_TIMEOUT : proc_exit_code(pr.status);
 }

@@ -47,8 +47,10 @@ int proc_start_participant(char *const argv[], int region_fd, pid_t *pgid, struc
 /* Non-blocking: update p->exited/status. Returns 1 if it has exited. */
 int proc_poll(struct proc *p);
 /* Wait for p; timeout_ms 0: no limit.  Returns 0 when it exited, 1 when the
- * limit passed first (group pgid is then killed and p reaped). */
-int proc_wait(struct proc *p, pid_t pgid, unsigned timeout_ms);
+ * limit passed first (group pgid is then killed).  end_group: when p exits,
+ * kill what it left running in group pgid too — before p is reaped, so that
+ * the group id cannot have been reused meanwhile.  p is reaped on return. */
+int proc_wait(struct proc *p, pid_t pgid, unsigned timeout_ms, int end_group);
 /* SIGKILL group pgid and every listed process, and reap them. */
 void proc_kill_group(pid_t pgid, struct proc *ps, int n);
 /* exit status (0..255) or 128+signal, as a shell reports it */

@@ -98,6 +98,13 @@ static void timeout_kills_group(void **st)
     /* output closed, process still running: the wait after EOF is bounded too */
     char *b[] = { "sh", "-c", "exec >/dev/null 2>&1; sleep 30", 0 };
     assert_int_equal(proc_run(b, 0, 300), PROC_TIMEOUT);
+    /* exits at once, leaving a process behind in its group: that one goes too */
+    char *c[] = { "sh", "-c", "sleep 30 >/dev/null 2>&1 & echo $!", 0 };
+    assert_int_equal(proc_run(c, &out, 10000), 0);
+    gc = (pid_t)atoi(sbuf_str(&out));
+    assert_true(gc > 0);
+    wait_gone(gc);
+    sbuf_free(&out);
     no_children_left();
 }
 
@@ -129,9 +136,9 @@ static void participant_fd3_env_group(void **st)
         assert_true(n > 0);
         buf[n] = 0;
         assert_string_equal(buf, "x y 'z'");
-        assert_int_equal(proc_wait(&pr[0], pg, 10000), 0);
+        assert_int_equal(proc_wait(&pr[0], pg, 10000, 0), 0); /* 0: the group lives on */
         assert_int_equal(proc_exit_code(pr[0].status), 0);
-        assert_int_equal(proc_wait(&pr[1], pg, 200), 1); /* sleep 30: limit, group killed */
+        assert_int_equal(proc_wait(&pr[1], pg, 200, 0), 1); /* sleep 30: limit, group killed */
         assert_true(pr[1].exited && WIFSIGNALED(pr[1].status));
         char *none[] = { "/nonexistent/hvsim-x", 0 };
         struct proc_spec s3 = { .argv = none, .fd3 = -1, .out_fd = -1, .die_with_parent = dwp };

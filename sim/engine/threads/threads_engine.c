@@ -151,10 +151,10 @@ static int run_binary(const struct hvsim_runcfg *c, const char *bin, const char 
     if (rc < 0)
         return -1;
     proc_set_current_group(pgid);
-    /* hard limit: the binary's own hang window plus a generous start-up */
-    *killed = proc_wait(&p, pgid, hang_window_ms(c) + (is_helgrind(c) ? 90000u : 30000u));
+    /* hard limit: the binary's own hang window plus a generous start-up;
+     * anything the binary left behind in its group is killed */
+    *killed = proc_wait(&p, pgid, hang_window_ms(c) + (is_helgrind(c) ? 90000u : 30000u), 1);
     *st = p.status;
-    kill(-pgid, SIGKILL); /* anything the binary left behind */
     proc_set_current_group(0);
     return 0;
 }
