@@ -111,7 +111,9 @@ int bench_raw_build(struct bench *b)
     }
     dir_make_p(bench_build_dir(), 0777); /* a failure shows as the compiler's */
     snprintf(tmp, sizeof tmp, "%s.tmp.%d", out, (int)getpid());
-    char *argv[] = { "gcc", "-std=gnu11", "-O2", "-g", "-o", tmp, src, 0 };
+    char inc[720]; /* bench_raw.c includes "bench/bench_hist.h" from sim/ */
+    snprintf(inc, sizeof inc, "-I%s/sim", hvsim_home());
+    char *argv[] = { "gcc", "-std=gnu11", "-O2", "-g", inc, "-o", tmp, src, 0 };
     struct sbuf log = { 0 };
     if (proc_run(argv, &log, 0) != 0 || rename(tmp, out) < 0) {
         unlink(tmp);
