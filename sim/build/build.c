@@ -5,7 +5,8 @@
 #include "build_log.h"
 #include "fndelay.h"
 #include "libinfo.h"
-#include "util/cmd.h"
+#include "util/process.h"
+#include "util/sbuf.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -51,18 +52,35 @@ static void argvb_free(struct argvb *a)
     memset(a, 0, sizeof *a);
 }
 
-/* cmd_capture(argv) unless building argv ran out of memory; frees argv */
+/* Run the command (proc_run) unless building argv ran out of memory; frees
+ * argv.  Its output goes to log; a longer one is cut and says so. */
 static int argvb_run(struct argvb *a, char *log, size_t loglen)
 {
     int rc;
+    struct sbuf out = { 0 };
     if (a->oom || !a->v) {
-        snprintf(log, loglen, "hvsim: out of memory building the compiler command line\n");
+        sbuf_printf(&out, "hvsim: out of memory building the compiler command line\n");
         rc = -1;
     } else {
-        rc = cmd_capture(a->v, log, loglen);
+        rc = proc_run(a->v, &out, 0);
     }
     argvb_free(a);
+    static const char cut[] = "\n[hvsim: output cut here]\n";
+    if (fmt_fit(log, loglen, "%s", sbuf_str(&out)) < 0 && loglen > sizeof cut)
+        memcpy(log + loglen - sizeof cut, cut, sizeof cut);
+    sbuf_free(&out);
     return rc;
+}
+
+/* the compiler column of the table: a driver and its fixed options, split on
+ * spaces (the table's own strings: no quoting needed) */
+static int split_words(char *s, char **argv, int max)
+{
+    int n = 0;
+    for (char *tok = strtok(s, " "); tok && n < max - 1; tok = strtok(0, " "))
+        argv[n++] = tok;
+    argv[n] = 0;
+    return n;
 }
 
 static void add_compiler(struct argvb *a, const char *cc, const char *arch)
@@ -70,7 +88,7 @@ static void add_compiler(struct argvb *a, const char *cc, const char *arch)
     char c[128];
     snprintf(c, sizeof c, "%s", build_compiler(cc, arch));
     char *parts[8];
-    int n = cmd_split(c, parts, 8);
+    int n = split_words(c, parts, 8);
     for (int i = 0; i < n; i++)
         add(a, "%s", parts[i]);
 }
@@ -239,8 +257,7 @@ static const char *cc_version(const char *cc, const char *arch)
 
 static void rm_rf(const char *dir)
 {
-    char *argv[] = { "rm", "-rf", (char *)dir, 0 };
-    cmd_capture(argv, 0, 0);
+    if (dir_remove_tree(dir) < 0) { /* best effort: a tmp dir left is swept by a later build */ }
 }
 
 /* A build killed half-way (SIGKILL, a crash: nothing can clean up) leaves
@@ -522,8 +539,14 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
         return -1;
     uint64_t h = build_key(c, prof, cc_version(c->v.cc, c->v.arch), build_compiler(c->v.cc, c->v.arch),
                            hvsim_home());
-    snprintf(out->dir, sizeof out->dir, "%s/cache/%s-%s-%s-%016llx", build_root(), c->v.arch,
-             c->v.cc, c->v.opt, (unsigned long long)h);
+    /* out->dir is the one length limit here (HVSIM_BUILD_DIR is the user's):
+     * a longer one is an error; every path below it fits by its size */
+    if (fmt_fit(out->dir, sizeof out->dir, "%s/cache/%s-%s-%s-%016llx", build_root(), c->v.arch,
+                c->v.cc, c->v.opt, (unsigned long long)h) < 0) {
+        snprintf(err, errlen, "build directory path too long (a cache entry must fit in %zu bytes): %s",
+                 sizeof out->dir, build_root());
+        return -1;
+    }
     snprintf(out->hv, sizeof out->hv, "%s/hv", out->dir);
     snprintf(out->backend, sizeof out->backend, "%s/backend", out->dir);
     if (access(out->hv, X_OK) == 0 && access(out->backend, X_OK) == 0) {
@@ -533,7 +556,7 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
         return 0;
     }
 
-    char tmp[700];
+    char tmp[sizeof out->dir + 24]; /* fits: out->dir + ".tmp." + a pid */
     snprintf(tmp, sizeof tmp, "%s.tmp.%d", out->dir, (int)getpid());
     char mk[800];
     snprintf(mk, sizeof mk, "%s/cache", build_root());

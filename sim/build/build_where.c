@@ -3,7 +3,7 @@
 #define _GNU_SOURCE
 #include "build.h"
 #include "config/variants.h"
-#include "util/cmd.h"
+#include "util/process.h"
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,11 +73,10 @@ int build_compiler_available(const char *cc, const char *arch)
                  !strcmp(arch, "ppc64le") ? "powerpc64le" : arch); /* Debian's triple */
     else
         snprintf(tool, sizeof tool, "%s", c);
-    char *argv[] = { "sh", "-c", 0, 0 };
-    char script[160];
-    snprintf(script, sizeof script, "command -v %s >/dev/null && command -v %s >/dev/null%s%s",
-             tool, !strncmp(c, "clang", 5) ? "clang" : tool,
-             foreign(arch) ? " && command -v qemu-" : "", foreign(arch) ? arch : "");
-    argv[2] = script;
-    return cmd_capture(argv, 0, 0) == 0;
+    /* `command -v` in C: the compiler driver, the cross gcc clang needs, and
+     * for a foreign arch its qemu-user */
+    char qemu[64];
+    snprintf(qemu, sizeof qemu, "qemu-%s", arch);
+    return proc_in_path(tool) && proc_in_path(!strncmp(c, "clang", 5) ? "clang" : tool) &&
+           (!foreign(arch) || proc_in_path(qemu));
 }

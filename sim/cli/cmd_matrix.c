@@ -6,6 +6,8 @@
 #include "report/report.h"
 #include "commands.h"
 #include "options.h"
+#include "util/process.h"
+#include "util/sbuf.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,7 +204,9 @@ static int own_option(void *ud, int id, const char *a, const char *v)
     return 1;
 }
 
-static int run_matrix(int argc, char **argv, const char **scen, struct matrix_default *defs)
+/* user: the user's own code options; base: each scenario's config in turn */
+static int run_matrix_with(struct hvsim_runcfg *user, struct hvsim_runcfg *base, int argc, char **argv,
+                           const char **scen, struct matrix_default *defs)
 {
     static const struct option longopts[] = {
         OPTIONS_USERCODE,
@@ -224,10 +228,9 @@ static int run_matrix(int argc, char **argv, const char **scen, struct matrix_de
     m.compare = -1;
     M.jobs = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     /* the user's own code: parsed into 'user', laid over every scenario */
-    static struct hvsim_runcfg user;
-    memset(&user, 0, sizeof user);
+    memset(user, 0, sizeof *user);
     struct cli_opts uo = { 0 };
-    if (options_parse("matrix", argc, argv, "hI:", longopts, own_option, &m, &user, &uo) < 0)
+    if (options_parse("matrix", argc, argv, "hI:", longopts, own_option, &m, user, &uo) < 0)
         return EXIT_USAGE;
     if (m.help) {
         usage(stdout);
@@ -242,7 +245,10 @@ static int run_matrix(int argc, char **argv, const char **scen, struct matrix_de
     if (options_check_outdir("matrix", "--out", out))
         return EXIT_USAGE;
     for (unsigned i = 0; i < nopt; i++)
-        snprintf(over.opt[i], 8, "%s", m.optbuf[i]);
+        if (fmt_fit(over.opt[i], sizeof over.opt[i], "%s", m.optbuf[i]) < 0) { /* valid ones fit */
+            fprintf(stderr, "hvsim matrix: --opt value '%s' too long\n", m.optbuf[i]);
+            return EXIT_USAGE;
+        }
     over.nopt = nopt;
     if (M.jobs < 1) M.jobs = 1;
     M.progress = isatty(2);
@@ -262,43 +268,42 @@ static int run_matrix(int argc, char **argv, const char **scen, struct matrix_de
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     char err[1024];
-    static struct hvsim_runcfg base;
     for (unsigned s = 0; s < ndefs; s++) {
         char path[1024];
         if (defs[s].scenario[0] != '/' && access(defs[s].scenario, R_OK) != 0)
             snprintf(path, sizeof path, "%s/%s", hvsim_home(), defs[s].scenario);
         else
             snprintf(path, sizeof path, "%s", defs[s].scenario);
-        if (scenario_load(path, &base, err, sizeof err) < 0) {
+        if (scenario_load(path, base, err, sizeof err) < 0) {
             fprintf(stderr, "%s\n", err);
             return EXIT_USAGE;
         }
-        if (user.n_hv_src || user.n_hv_lib) {
-            memcpy(base.hv_src, user.hv_src, sizeof base.hv_src);
-            memcpy(base.hv_lib, user.hv_lib, sizeof base.hv_lib);
-            base.n_hv_src = user.n_hv_src;
-            base.n_hv_lib = user.n_hv_lib;
+        if (user->n_hv_src || user->n_hv_lib) {
+            memcpy(base->hv_src, user->hv_src, sizeof base->hv_src);
+            memcpy(base->hv_lib, user->hv_lib, sizeof base->hv_lib);
+            base->n_hv_src = user->n_hv_src;
+            base->n_hv_lib = user->n_hv_lib;
         }
-        if (user.n_be_src || user.n_be_lib) {
-            memcpy(base.be_src, user.be_src, sizeof base.be_src);
-            memcpy(base.be_lib, user.be_lib, sizeof base.be_lib);
-            base.n_be_src = user.n_be_src;
-            base.n_be_lib = user.n_be_lib;
+        if (user->n_be_src || user->n_be_lib) {
+            memcpy(base->be_src, user->be_src, sizeof base->be_src);
+            memcpy(base->be_lib, user->be_lib, sizeof base->be_lib);
+            base->n_be_src = user->n_be_src;
+            base->n_be_lib = user->n_be_lib;
         }
-        if (user.n_incdir) {
-            memcpy(base.incdir, user.incdir, sizeof base.incdir);
-            base.n_incdir = user.n_incdir;
+        if (user->n_incdir) {
+            memcpy(base->incdir, user->incdir, sizeof base->incdir);
+            base->n_incdir = user->n_incdir;
         }
         if (user_cflags)
-            memcpy(base.extra_cflags, user.extra_cflags, sizeof base.extra_cflags);
+            memcpy(base->extra_cflags, user->extra_cflags, sizeof base->extra_cflags);
         struct matrix_dims d = defs[s].dims;
 #define OVER(f, n) if (over.n) { memcpy(d.f, over.f, sizeof d.f); d.n = over.n; }
         OVER(cc, ncc) OVER(opt, nopt) OVER(arch, narch) OVER(wait, nwait) OVER(relax, nrelax) OVER(wake, nwake) OVER(mm, nmm)
 #undef OVER
         if (over.runs) d.runs = over.runs;
         d.lto = over.lto;
-        lib_only_dims(&d, &over, &base);
-        if (matrix_plan(&M, &base, &d, engine, err, sizeof err) < 0) {
+        lib_only_dims(&d, &over, base);
+        if (matrix_plan(&M, base, &d, engine, err, sizeof err) < 0) {
             fprintf(stderr, "hvsim matrix: %s\n", err);
             return EXIT_USAGE;
         }
@@ -351,9 +356,7 @@ static int run_matrix(int argc, char **argv, const char **scen, struct matrix_de
     }
     char jpath[1100];
     snprintf(jpath, sizeof jpath, "%s/report.json", out);
-    char mk[1200];
-    snprintf(mk, sizeof mk, "mkdir -p '%s'", out);
-    if (system(mk) != 0 || json_dump_file(rep, jpath, JSON_INDENT(1)) < 0) {
+    if (dir_make_p(out, 0777) < 0 || json_dump_file(rep, jpath, JSON_INDENT(1)) < 0) {
         fprintf(stderr, "hvsim matrix: cannot write %s\n", jpath);
         json_decref(rep);
         matrix_free(&M);
@@ -374,4 +377,17 @@ static int run_matrix(int argc, char **argv, const char **scen, struct matrix_de
     json_decref(rep);
     matrix_free(&M);
     return unexpected ? EXIT_FINDING : 0;
+}
+
+static int run_matrix(int argc, char **argv, const char **scen, struct matrix_default *defs)
+{
+    struct hvsim_runcfg *user = calloc(1, sizeof *user), *base = calloc(1, sizeof *base);
+    int rc = EXIT_HARNESS;
+    if (user && base)
+        rc = run_matrix_with(user, base, argc, argv, scen, defs);
+    else
+        fprintf(stderr, "hvsim matrix: out of memory\n");
+    free(user);
+    free(base);
+    return rc;
 }

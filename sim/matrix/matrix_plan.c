@@ -75,7 +75,7 @@ int matrix_plan(struct matrix *m, const struct hvsim_runcfg *base, const struct 
         v->lto = lto;
         if (d->nmm)
             snprintf(c->cfg->memory_model, sizeof c->cfg->memory_model, "%s", d->mm[mi]);
-        char libid[120];
+        char libid[sizeof c->cfg->hv_lib[0] + 24]; /* fits: "/" + a path + " opt-level=" + a level */
         cell_lib(c->cfg, d, l, libid, sizeof libid);
         snprintf(c->id, sizeof c->id, "%s/%s/%s/%s/%s%s/%s/%s/%s%s%s%s", base->name, engine, ar,
                  d->cc[k], d->opt[o], lto ? "-flto" : "", d->wait[w], rl, d->wake[x],

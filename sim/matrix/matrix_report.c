@@ -3,6 +3,8 @@
 #define _GNU_SOURCE
 #include "matrix.h"
 #include "build/libinfo.h"
+#include "util/process.h"
+#include "util/sbuf.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,15 +176,12 @@ static json_t *host_json(void)
     json_t *ccv = json_object();
     const char *ccs[] = { "gcc", "clang" };
     for (int i = 0; i < 2; i++) {
-        char cmd[64], line[256] = "";
-        snprintf(cmd, sizeof cmd, "%s -dumpversion 2>/dev/null", ccs[i]);
-        FILE *p = popen(cmd, "r");
-        if (p) {
-            if (fgets(line, sizeof line, p))
-                line[strcspn(line, "\n")] = 0;
-            pclose(p);
-        }
-        json_object_set_new(ccv, ccs[i], json_string(line));
+        char *argv[] = { (char *)ccs[i], "-dumpversion", 0 };
+        struct sbuf out = { 0 };
+        /* stdout only was read (2>/dev/null): a failed run gives "" */
+        const char *s = proc_run(argv, &out, 10000) == 0 && out.s ? out.s : "";
+        json_object_set_new(ccv, ccs[i], json_stringn(s, strcspn(s, "\n")));
+        sbuf_free(&out);
     }
     return json_pack("{s:s,s:I,s:s,s:o}", "arch", u.machine, "cpus",
                      (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "kernel", u.release,
