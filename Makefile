@@ -13,7 +13,7 @@ BUILD   ?= build
 HCC     ?= gcc
 SAN     ?=
 PKGS    := jansson libdw
-HCFLAGS := -std=gnu11 -g -O2 -Wall -Wextra -Werror -Wno-format-truncation -Isim/include -Isim -I. \
+HCFLAGS := -std=gnu11 -g -O2 -Wall -Wextra -Werror -Isim/include -Isim -I. \
            -DHVSIM_HOME_DEFAULT=\"$(CURDIR)\" $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 HLDLIBS := -ljansson -ldw -lelf -lcapstone -lnettle -lpthread -lm
 ifneq ($(SAN),)

@@ -1,5 +1,6 @@
 /* hv/result.c — the FINISH_REQ hypercall: drain the result ring the daemon
- * fills with queue completions, coalesce IRQs per target CPU, inject them.
+ * fills with queue completions, coalesce IRQs per target CPU (the CPU the
+ * guest routed the device's interrupt to, hvsim_irq_target), inject them.
  * Only one hv context runs this at a time (the hypercall is serialised). */
 #include <hvsim/platform.h>
 #include <string.h>
@@ -22,6 +23,7 @@ void hv_finish_req(void)
         unsigned cpu = hvsim_cpu_of_zone(res.target_zone);
         if (cpu >= hvsim_ncpus())
             continue; /* not a guest zone of this run: nothing to inject */
+        cpu = hvsim_irq_target(cpu, res.irq_id); /* where the guest routed it */
         /* Coalesce: one injection per (cpu, irq) per drain. */
         unsigned i;
         for (i = 0; i < npending[cpu]; i++)

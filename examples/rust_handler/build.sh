@@ -9,6 +9,7 @@ out=${1:?usage: build.sh OUTDIR [OPT-LEVEL] [rustc args...]}
 opt=${2:-2}
 [ $# -ge 2 ] && shift 2 || shift 1
 mkdir -p "$out"
-exec rustc --edition 2021 --crate-type staticlib --crate-name rust_handler \
+# HVSIM_OPT_LEVEL: lib.rs records its opt-level for hvsim's labels (.hvsim_build)
+HVSIM_OPT_LEVEL=$opt exec rustc --edition 2021 --crate-type staticlib --crate-name rust_handler \
     -C opt-level="$opt" -C panic=abort -g --target x86_64-unknown-linux-gnu \
     "$@" "$here/lib.rs" -o "$out/librust_handler.a"

@@ -27,6 +27,34 @@
 #![no_std]
 #![allow(clippy::missing_safety_doc)]
 
+/* The library's own build, for hvsim's labels and `expect ... when lib-opt=`
+ * (sim/build/libinfo.h): "hvsim-build: opt-level=N" in a .hvsim_build
+ * section (rustc's version is in .comment).  build.sh sets HVSIM_OPT_LEVEL. */
+const HVSIM_OPT: &str = match option_env!("HVSIM_OPT_LEVEL") {
+    Some(s) => s,
+    None => "unknown",
+};
+const fn hvsim_build_label() -> [u8; 40] {
+    let p = b"hvsim-build: opt-level=";
+    let o = HVSIM_OPT.as_bytes();
+    let mut a = [0u8; 40];
+    let mut i = 0;
+    while i < p.len() {
+        a[i] = p[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < o.len() && i < 39 {
+        a[i] = o[j];
+        i += 1;
+        j += 1;
+    }
+    a
+}
+#[used]
+#[link_section = ".hvsim_build"]
+static HVSIM_BUILD: [u8; 40] = hvsim_build_label();
+
 use core::ptr::{addr_of, addr_of_mut, read_volatile};
 use core::sync::atomic::{fence, AtomicBool, AtomicU32, AtomicU8, Ordering};
 

@@ -48,14 +48,14 @@ static int find_num(json_t *j, const char *w1, const char *w2, double *out)
 /* Native executions/s of exactly the workload det runs (the configuration
  * after det's defaults: same scenario, same accesses, same rounds), the
  * baseline of det executions/s. */
-static double native_exec_rate(struct bench *b, const struct hvsim_runcfg *cin, char *why, size_t wl)
+static double native_exec_rate_with(struct hvsim_runcfg *c,
+                                    struct bench *b, const struct hvsim_runcfg *cin, char *why, size_t wl)
 {
-    static struct hvsim_runcfg c;
-    det_effective_cfg(cin, &c);
-    snprintf(c.engine, sizeof c.engine, "native");
+    det_effective_cfg(cin, c);
+    snprintf(c->engine, sizeof c->engine, "native");
     struct build_out bo;
     char err[1024];
-    if (build_participants(&c, BUILD_NATIVE, &bo, err, sizeof err) < 0) {
+    if (build_participants(c, BUILD_NATIVE, &bo, err, sizeof err) < 0) {
         snprintf(why, wl, "not measured: %s", err);
         return 0;
     }
@@ -65,7 +65,7 @@ static double native_exec_rate(struct bench *b, const struct hvsim_runcfg *cin, 
     for (unsigned i = 0; i < n && k < MAXR; i++) {
         struct run_result *r = calloc(1, sizeof *r);
         uint64_t t0 = bench_now_ns();
-        int rc = native_run(&c, &bo, 1 + i, r, err, sizeof err);
+        int rc = native_run(c, &bo, 1 + i, r, err, sizeof err);
         uint64_t t1 = bench_now_ns();
         if (rc == 0 && r->verdict == V_PASS)
             t[k++] = (double)(t1 - t0) / 1e9;
@@ -76,6 +76,18 @@ static double native_exec_rate(struct bench *b, const struct hvsim_runcfg *cin, 
         return 0;
     }
     return 1.0 / bench_median(t, k);
+}
+
+static double native_exec_rate(struct bench *b, const struct hvsim_runcfg *cin, char *why, size_t wl)
+{
+    struct hvsim_runcfg *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(why, wl, "not measured: out of memory");
+        return 0;
+    }
+    double rc = native_exec_rate_with(c, b, cin, why, wl);
+    free(c);
+    return rc;
 }
 
 /* Weak memory: executions/s under arm and riscv as a ratio to tso on the
@@ -127,15 +139,21 @@ static void bench_det_dpor(struct bench *b, json_t *sec)
     uint64_t n[2] = { 0, 0 };
     static const char *const st[] = { "dfs", "dpor" };
     for (int i = 0; i < 2; i++) {
-        static struct hvsim_runcfg c;
-        options_default_run(&c);
-        snprintf(c.engine, sizeof c.engine, "det");
-        snprintf(c.strategy, sizeof c.strategy, "%s", st[i]);
-        snprintf(c.memory_model, sizeof c.memory_model, "tso");
-        snprintf(c.v.wait, sizeof c.v.wait, "acquire");
-        c.dfs_bound = 1;
+        struct hvsim_runcfg *c = calloc(1, sizeof *c);
+        if (!c) {
+            bench_row_nm(row, "not measured: out of memory");
+            return;
+        }
+        options_default_run(c);
+        snprintf(c->engine, sizeof c->engine, "det");
+        snprintf(c->strategy, sizeof c->strategy, "%s", st[i]);
+        snprintf(c->memory_model, sizeof c->memory_model, "tso");
+        snprintf(c->v.wait, sizeof c->v.wait, "acquire");
+        c->dfs_bound = 1;
         char err[1024];
-        if (det_engine_runs(&c, keep_schedules, &n[i], NULL, err, sizeof err) < 0) {
+        int rc = det_engine_runs(c, keep_schedules, &n[i], NULL, err, sizeof err);
+        free(c);
+        if (rc < 0) {
             bench_row_nm(row, "not measured: %s: %s", st[i], err);
             return;
         }
@@ -195,19 +213,21 @@ void bench_det(struct bench *b)
         snprintf(rp->base_name, sizeof rp->base_name, "(absolute: most points hand nothing over)");
         rp->absolute = 1;
         snprintf(re->base_name, sizeof re->base_name, "native executions/s, same workload");
-        static struct hvsim_runcfg c;
-        options_default_run(&c);
-        char lerr[1024];
-        if (work[w].path && scenario_load(work[w].path, &c, lerr, sizeof lerr) < 0) {
+        struct hvsim_runcfg *c = calloc(1, sizeof *c);
+        char lerr[1024] = "out of memory";
+        if (c)
+            options_default_run(c);
+        if (!c || (work[w].path && scenario_load(work[w].path, c, lerr, sizeof lerr) < 0)) {
             bench_row_nm(rp, "not measured: %s", lerr);
             bench_row_nm(rh, "%s", rp->nm);
             bench_row_nm(re, "%s", rp->nm);
+            free(c);
             continue;
         }
-        snprintf(c.strategy, sizeof c.strategy, "pct");
-        snprintf(c.memory_model, sizeof c.memory_model, "tso");
+        snprintf(c->strategy, sizeof c->strategy, "pct");
+        snprintf(c->memory_model, sizeof c->memory_model, "tso");
         json_t *dj = json_object();
-        int rc = det_bench(dj, &c);
+        int rc = det_bench(dj, c);
         json_object_set(sec, w ? "engine_many_cpus" : "engine", dj);
         double pts = 0, ex = 0, sw = 0;
         if (rc != 0) {
@@ -232,7 +252,7 @@ void bench_det(struct bench *b)
                 bench_row_nm(re, "not measured: det_bench() gave no executions/s");
             else {
                 char why[1100];
-                double nrate = native_exec_rate(b, &c, why, sizeof why);
+                double nrate = native_exec_rate(b, c, why, sizeof why);
                 re->value = ex;
                 re->base = nrate;
                 if (nrate > 0)
@@ -242,6 +262,7 @@ void bench_det(struct bench *b)
             }
         }
         json_decref(dj);
+        free(c);
         if (!w) {
             json_object_set_new(sec, "points_per_s", rp->value > 0 ? json_real(rp->value) : json_null());
             json_object_set_new(sec, "switches_per_s", rh->ratio > 0 ? json_real(rh->value) : json_null());

@@ -13,6 +13,7 @@
  *                observation (2 ms poll), PC sampling and the kill. */
 #define _GNU_SOURCE
 #include "bench.h"
+#include "util/sbuf.h"
 #include "engine/native/native.h"
 #include "cli/options.h"
 #include <dirent.h>
@@ -109,23 +110,22 @@ struct hang_stats {
     char why[600];
 };
 
-static void hang_runs(struct bench *b, const char *cc, const char *arch, unsigned hang_ms,
-                      unsigned runs, struct hang_stats *s)
+static void hang_runs_with(struct hvsim_runcfg *c, struct bench *b, const char *cc, const char *arch,
+                           unsigned hang_ms, unsigned runs, struct hang_stats *s)
 {
     memset(s, 0, sizeof *s);
-    static struct hvsim_runcfg c;
-    options_default_run(&c);
-    snprintf(c.v.cc, sizeof c.v.cc, "%s", cc);
-    snprintf(c.v.arch, sizeof c.v.arch, "%s", arch);
-    snprintf(c.v.opt, sizeof c.v.opt, "O2");
-    snprintf(c.v.wait, sizeof c.v.wait, "plain");
-    snprintf(c.v.relax, sizeof c.v.relax, "none");
+    options_default_run(c);
+    snprintf(c->v.cc, sizeof c->v.cc, "%s", cc);
+    snprintf(c->v.arch, sizeof c->v.arch, "%s", arch);
+    snprintf(c->v.opt, sizeof c->v.opt, "O2");
+    snprintf(c->v.wait, sizeof c->v.wait, "plain");
+    snprintf(c->v.relax, sizeof c->v.relax, "none");
     if (hang_ms)
-        c.hang_ms = hang_ms;
+        c->hang_ms = hang_ms;
     struct build_out bo;
     char err[1024];
-    if (build_participants(&c, BUILD_NATIVE, &bo, err, sizeof err) < 0) {
-        snprintf(s->why, sizeof s->why, "not measured: %s", err);
+    if (build_participants(c, BUILD_NATIVE, &bo, err, sizeof err) < 0) {
+        fmt_cut(s->why, sizeof s->why, "not measured: %s", err);
         return;
     }
     (void)b;
@@ -134,14 +134,14 @@ static void hang_runs(struct bench *b, const char *cc, const char *arch, unsigne
         struct hwatch w = { .run = 1 };
         pthread_t th;
         int have_th = pthread_create(&th, 0, watch_main, &w) == 0;
-        int rc = native_run(&c, &bo, 1000 + i, r, err, sizeof err);
+        int rc = native_run(c, &bo, 1000 + i, r, err, sizeof err);
         uint64_t t_ret = bench_now_ns();
         w.run = 0;
         if (have_th)
             pthread_join(th, 0);
         if (rc < 0) {
             s->failed++;
-            snprintf(s->why, sizeof s->why, "not measured: %s", err);
+            fmt_cut(s->why, sizeof s->why, "not measured: %s", err);
         } else if (r->verdict != V_HANG_STALE_READ) {
             s->other++;
         } else if (w.since) {
@@ -157,6 +157,18 @@ static void hang_runs(struct bench *b, const char *cc, const char *arch, unsigne
     }
     if (!s->n && !s->why[0])
         snprintf(s->why, sizeof s->why, "not measured: no run hung (%u other verdicts)", s->other);
+}
+
+static void hang_runs(struct bench *b, const char *cc, const char *arch, unsigned hang_ms,
+                      unsigned runs, struct hang_stats *s)
+{
+    struct hvsim_runcfg *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(s->why, sizeof s->why, "not measured: out of memory");
+        return;
+    }
+    hang_runs_with(c, b, cc, arch, hang_ms, runs, s);
+    free(c);
 }
 
 static void add_rows(struct bench *b, json_t *arr, const char *label, unsigned thr,
@@ -209,18 +221,17 @@ static void add_rows(struct bench *b, json_t *arr, const char *label, unsigned t
     json_object_set_new(j, "unreported_median_ms", json_real(bench_median(d, s->n)));
 }
 
-void bench_hang(struct bench *b)
+static void bench_hang_with(struct hvsim_runcfg *def, struct bench *b)
 {
     json_t *sec = json_object();
     json_object_set_new(b->sections, "hang", sec);
     json_t *arr = json_array();
     json_object_set_new(sec, "configs", arr);
-    static struct hvsim_runcfg def;
-    options_default_run(&def);
+    options_default_run(def);
     unsigned runs = b->quick ? 3 : 50;
     struct hang_stats s;
     hang_runs(b, "gcc", "x86_64", 0, runs, &s);
-    add_rows(b, arr, "native gcc -O2 plain/none", def.hang_ms, &s, 1);
+    add_rows(b, arr, "native gcc -O2 plain/none", def->hang_ms, &s, 1);
     hang_runs(b, "gcc", "x86_64", 50, b->quick ? 2 : 20, &s);
     add_rows(b, arr, "native, --hang-ms 50", 50, &s, 0);
     if (build_compiler_available("gcc", "aarch64")) {
@@ -229,10 +240,20 @@ void bench_hang(struct bench *b)
         memset(&s, 0, sizeof s);
         snprintf(s.why, sizeof s.why, "not measured: aarch64-linux-gnu-gcc or qemu-aarch64 not installed");
     }
-    add_rows(b, arr, "aarch64 gcc -O2 plain/none (qemu-user)", def.hang_ms, &s, 0);
+    add_rows(b, arr, "aarch64 gcc -O2 plain/none (qemu-user)", def->hang_ms, &s, 0);
     json_object_set_new(sec, "note",
         json_string("independent = the bench's own 20 us poller saw cfg_flags[cpu] change for the "
                     "access that hangs -> native_run() returned the verdict; reported = "
                     "run_result.judge_latency_ms (first watchdog observation -> decision, before PC "
                     "sampling). qemu-user runs foreign code on the host's memory model."));
+}
+
+void bench_hang(struct bench *b)
+{
+    struct hvsim_runcfg *def = calloc(1, sizeof *def);
+    if (!def) {
+        return;
+    }
+    bench_hang_with(def, b);
+    free(def);
 }

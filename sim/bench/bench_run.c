@@ -3,9 +3,9 @@
  * each as two processes over a memfd region, plus helpers. */
 #define _GNU_SOURCE
 #include "bench.h"
-#include "util/cmd.h"
+#include "util/sbuf.h"
 #include "util/region.h"
-#include "util/spawn.h"
+#include "util/process.h"
 #include "runtime/common/futex.h"
 #include "config/scenario.h"
 #include <errno.h>
@@ -92,13 +92,16 @@ static const char *bench_build_dir(void)
 
 int bench_raw_build(struct bench *b)
 {
-    char src[700], hdr[700], out[700], tmp[760];
+    char src[700], hdr[700], out[sizeof b->raw_bin], tmp[sizeof out + 24];
     snprintf(src, sizeof src, "%s/sim/runtime/bench/bench_raw.c", hvsim_home());
     snprintf(hdr, sizeof hdr, "%s/sim/runtime/bench/bench_hist.h", hvsim_home());
-    snprintf(out, sizeof out, "%s/bench_raw", bench_build_dir());
+    if (fmt_fit(out, sizeof out, "%s/bench_raw", bench_build_dir()) < 0) {
+        fmt_cut(b->raw_err, sizeof b->raw_err, "the bench build directory's path is too long");
+        return -1;
+    }
     struct stat ss, hs, os;
     if (stat(src, &ss) < 0) {
-        snprintf(b->raw_err, sizeof b->raw_err, "%s: %s", src, strerror(errno));
+        fmt_cut(b->raw_err, sizeof b->raw_err, "%s: %s", src, strerror(errno));
         return -1;
     }
     if (stat(out, &os) == 0 && os.st_mtime > ss.st_mtime &&
@@ -106,26 +109,20 @@ int bench_raw_build(struct bench *b)
         snprintf(b->raw_bin, sizeof b->raw_bin, "%s", out);
         return 0;
     }
-    char mk[700];
-    snprintf(mk, sizeof mk, "%s", bench_build_dir());
-    for (char *p = mk + 1; *p; p++)
-        if (*p == '/') {
-            *p = 0;
-            mkdir(mk, 0777);
-            *p = '/';
-        }
-    mkdir(mk, 0777);
+    dir_make_p(bench_build_dir(), 0777); /* a failure shows as the compiler's */
     snprintf(tmp, sizeof tmp, "%s.tmp.%d", out, (int)getpid());
-    char *argv[] = { "gcc", "-std=gnu11", "-O2", "-g", "-o", tmp, src, 0 };
-    char log[2048] = "";
-    if (cmd_capture(argv, log, sizeof log) != 0 || rename(tmp, out) < 0) {
+    char inc[720]; /* bench_raw.c includes "bench/bench_hist.h" from sim/ */
+    snprintf(inc, sizeof inc, "-I%s/sim", hvsim_home());
+    char *argv[] = { "gcc", "-std=gnu11", "-O2", "-g", inc, "-o", tmp, src, 0 };
+    struct sbuf log = { 0 };
+    if (proc_run(argv, &log, 0) != 0 || rename(tmp, out) < 0) {
         unlink(tmp);
-        char *nl = strchr(log, '\n');
-        if (nl)
-            *nl = 0;
-        snprintf(b->raw_err, sizeof b->raw_err, "compiling %s failed: %s", src, log);
+        const char *l = sbuf_str(&log);
+        fmt_cut(b->raw_err, sizeof b->raw_err, "compiling %s failed: %.*s", src, (int)strcspn(l, "\n"), l);
+        sbuf_free(&log);
         return -1;
     }
+    sbuf_free(&log);
     snprintf(b->raw_bin, sizeof b->raw_bin, "%s", out);
     return 0;
 }
@@ -147,7 +144,7 @@ struct raw_shm {
 
 static int wait_exit(struct proc *p, uint64_t deadline)
 {
-    while (!spawn_poll(p)) {
+    while (!proc_poll(p)) {
         if (now_ns() > deadline)
             return -1;
         usleep(1000);
@@ -161,11 +158,11 @@ static int wait_exit(struct proc *p, uint64_t deadline)
 static int spawn_pair(char *const other[], char *const measured[], const char *vg_out, int fd,
                       pid_t *pgid, struct proc *po, struct proc *pm, char *err, size_t errlen)
 {
-    if (spawn_participant(other, fd, pgid, po, err, errlen) < 0)
+    if (proc_start_participant(other, fd, pgid, po, err, errlen) < 0)
         return -1;
-    spawn_set_current_group(*pgid);
+    proc_set_current_group(*pgid);
     if (!vg_out)
-        return spawn_participant(measured, fd, pgid, pm, err, errlen);
+        return proc_start_participant(measured, fd, pgid, pm, err, errlen);
     char out[700];
     snprintf(out, sizeof out, "--callgrind-out-file=%s", vg_out);
     char *v[16] = { "/usr/bin/valgrind", "-q", "--tool=callgrind", out };
@@ -173,7 +170,7 @@ static int spawn_pair(char *const other[], char *const measured[], const char *v
     for (size_t i = 0; measured[i] && n + 1 < sizeof v / sizeof v[0]; i++)
         v[n++] = measured[i];
     v[n] = 0;
-    return spawn_participant(v, fd, pgid, pm, err, errlen);
+    return proc_start_participant(v, fd, pgid, pm, err, errlen);
 }
 
 int bench_raw_run(struct bench *b, const char *mode, unsigned n, uint64_t gap_ns,
@@ -232,7 +229,7 @@ int bench_raw_run(struct bench *b, const char *mode, unsigned n, uint64_t gap_ns
         b->clock_ns = (double)s->clock_ns;
     rc = 0;
 out:
-    spawn_kill_all(pgid, ps, 2);
+    proc_kill_group(pgid, ps, 2);
     if (efd >= 0)
         close(efd);
     region_destroy(&rg);
@@ -290,7 +287,7 @@ int bench_hv_run(const struct hvsim_runcfg *c, const struct build_out *bo, unsig
     uint64_t deadline = now_ns() + 60000000000ull;
     while (!(__atomic_load_n(&ctl->hv_ready, __ATOMIC_ACQUIRE) &&
              __atomic_load_n(&ctl->be_ready, __ATOMIC_ACQUIRE))) {
-        if (spawn_poll(&ps[0]) || spawn_poll(&ps[1]) || now_ns() > deadline) {
+        if (proc_poll(&ps[0]) || proc_poll(&ps[1]) || now_ns() > deadline) {
             snprintf(err, errlen, "a participant failed to start (status %d/%d)", ps[0].status,
                      ps[1].status);
             goto out;
@@ -305,7 +302,7 @@ int bench_hv_run(const struct hvsim_runcfg *c, const struct build_out *bo, unsig
             r->state = (int)st;
             break;
         }
-        if (spawn_poll(&ps[0]) || spawn_poll(&ps[1]) || now_ns() > deadline) {
+        if (proc_poll(&ps[0]) || proc_poll(&ps[1]) || now_ns() > deadline) {
             snprintf(err, errlen, "the handshake did not complete %u accesses (done %llu, status %d/%d)",
                      n, (unsigned long long)ctl->cpu[0].done, ps[0].status, ps[1].status);
             goto out;
@@ -329,7 +326,7 @@ out:
     region_stop(ctl);
     if (valgrind_out) /* let callgrind write its profile at exit */
         wait_exit(&ps[1], now_ns() + 20000000000ull);
-    spawn_kill_all(pgid, ps, 2);
+    proc_kill_group(pgid, ps, 2);
     region_destroy(&rg);
     return rc;
 }
@@ -337,11 +334,13 @@ out:
 /* Inclusive Ir of function fn from callgrind_annotate --inclusive=yes. */
 double bench_callgrind_incl(const char *file, const char *fn)
 {
-    static char out[1 << 17];
     char *argv[] = { "callgrind_annotate", "--inclusive=yes", "--threshold=100", (char *)file, 0 };
-    out[0] = 0;
-    if (cmd_capture(argv, out, sizeof out) != 0)
+    struct sbuf ob = { 0 };
+    if (proc_run(argv, &ob, 0) != 0 || ob.oom || !ob.s) {
+        sbuf_free(&ob);
         return -1;
+    }
+    char *out = ob.s;
     char pat[160];
     snprintf(pat, sizeof pat, ":%s ", fn);
     for (char *line = strtok(out, "\n"); line; line = strtok(0, "\n")) {
@@ -358,8 +357,11 @@ double bench_callgrind_incl(const char *file, const char *fn)
                 v = v * 10 + (*q - '0');
                 any = 1;
             }
-        if (any)
+        if (any) {
+            sbuf_free(&ob);
             return v;
+        }
     }
+    sbuf_free(&ob);
     return -1;
 }

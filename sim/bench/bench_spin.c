@@ -4,6 +4,8 @@
  * once; ratios are paired per repeat, then the median is taken). */
 #define _GNU_SOURCE
 #include "bench.h"
+#include "util/process.h"
+#include "util/sbuf.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +42,7 @@ static void instructions(struct bench *b, json_t *sec, const struct hvsim_runcfg
     snprintf(r->base_name, sizeof r->base_name, "raw ping-pong round_trip excl. wait");
     json_t *j = json_object();
     json_object_set_new(sec, "instructions", j);
-    if (access("/usr/bin/valgrind", X_OK) != 0 || system("command -v callgrind_annotate >/dev/null 2>&1") != 0) {
+    if (access("/usr/bin/valgrind", X_OK) != 0 || !proc_in_path("callgrind_annotate")) {
         bench_row_nm(r, "not measured: valgrind/callgrind_annotate not installed");
         json_object_set_new(j, "not_measured", json_string(r->nm));
         return;
@@ -68,9 +70,7 @@ static void instructions(struct bench *b, json_t *sec, const struct hvsim_runcfg
         raw_wait = bench_callgrind_incl(rawf, "wait_pong");
     }
     b->raw_vg = 0;
-    char rm[300];
-    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
-    if (system(rm) != 0) { /* best effort */ }
+    if (dir_remove_tree(dir) < 0) { /* best effort: a dir under /tmp */ }
     if (hv_all <= 0 || hv_wait < 0 || raw_all <= 0 || raw_wait < 0) {
         bench_row_nm(r, "not measured: callgrind run failed%s%s", err[0] ? ": " : "", err);
         json_object_set_new(j, "not_measured", json_string(r->nm));
@@ -100,8 +100,14 @@ void bench_handshake(struct bench *b)
     json_t *sec = json_object();
     json_object_set_new(b->sections, "handshake", sec);
     unsigned R = b->repeats, n = b->quick ? 1000 : 20000;
-    static struct hvsim_runcfg cfg[NVAR];
-    static struct build_out bo[NVAR];
+    struct hvsim_runcfg *cfg = calloc(NVAR, sizeof *cfg);
+    struct build_out *bo = calloc(NVAR, sizeof *bo);
+    if (!cfg || !bo) {
+        free(cfg);
+        free(bo);
+        json_object_set_new(sec, "not_measured", json_string("out of memory"));
+        return;
+    }
     char err[1024];
     int ok[NVAR];
     double floor_m[MAXR], floor_p[MAXR], med[NVAR][MAXR], p99[NVAR][MAXR], rat[NVAR][MAXR];
@@ -110,7 +116,7 @@ void bench_handshake(struct bench *b)
     for (unsigned v = 0; v < NVAR; v++) {
         bench_variant_cfg(&cfg[v], "gcc", hs_var[v].opt, hs_var[v].wait, hs_var[v].relax);
         ok[v] = build_participants(&cfg[v], BUILD_NATIVE, &bo[v], err, sizeof err) == 0;
-        snprintf(why[v], sizeof why[v], "not measured: %s", ok[v] ? "no run completed" : err);
+        fmt_cut(why[v], sizeof why[v], "not measured: %s", ok[v] ? "no run completed" : err);
     }
     char floor_why[400] = "not measured: no run completed";
     for (unsigned r = 0; r < R; r++) {
@@ -119,7 +125,7 @@ void bench_handshake(struct bench *b)
             floor_m[nfloor] = rr.median_ns;
             floor_p[nfloor++] = rr.p99_ns;
         } else {
-            snprintf(floor_why, sizeof floor_why, "not measured: %s", err);
+            fmt_cut(floor_why, sizeof floor_why, "not measured: %s", err);
             floor_m[nfloor] = 0;
         }
         double fl = nfloor && floor_m[nfloor - 1] > 0 ? floor_m[nfloor - 1] : 0;
@@ -128,7 +134,7 @@ void bench_handshake(struct bench *b)
                 continue;
             struct hv_result hr;
             if (bench_hv_run(&cfg[v], &bo[v], n, SPIN_WINDOW, 0, 0, &hr, err, sizeof err) < 0) {
-                snprintf(why[v], sizeof why[v], "not measured: %s", err);
+                fmt_cut(why[v], sizeof why[v], "not measured: %s", err);
                 continue;
             }
             med[v][got[v]] = hr.median_ns;
@@ -185,6 +191,8 @@ void bench_handshake(struct bench *b)
             json_object_set_new(j, "not_measured", json_string(row->nm));
     }
     instructions(b, sec, &cfg[1], &bo[1]);
+    free(cfg);
+    free(bo);
 }
 
 void bench_sleeping(struct bench *b)
@@ -193,13 +201,19 @@ void bench_sleeping(struct bench *b)
     json_object_set_new(b->sections, "sleeping", sec);
     unsigned R = b->repeats, n = b->quick ? 200 : 2000;
     uint64_t gap = 50000; /* 50 us of guest think time: the daemon is asleep at each trap */
-    static struct hvsim_runcfg cfg;
-    static struct build_out bo;
+    struct hvsim_runcfg *cfg = calloc(1, sizeof *cfg);
+    struct build_out *bo = calloc(1, sizeof *bo);
+    if (!cfg || !bo) {
+        free(cfg);
+        free(bo);
+        json_object_set_new(sec, "not_measured", json_string("out of memory"));
+        return;
+    }
     char err[1024];
-    bench_variant_cfg(&cfg, "gcc", "O2", "volatile", "pause");
-    int ok = build_participants(&cfg, BUILD_NATIVE, &bo, err, sizeof err) == 0;
+    bench_variant_cfg(cfg, "gcc", "O2", "volatile", "pause");
+    int ok = build_participants(cfg, BUILD_NATIVE, bo, err, sizeof err) == 0;
     char why[400];
-    snprintf(why, sizeof why, "not measured: %s", ok ? "no run completed" : err);
+    fmt_cut(why, sizeof why, "not measured: %s", ok ? "no run completed" : err);
     char fwhy[400] = "not measured: no run completed", ewhy[400] = "not measured: no run completed";
     double fm[MAXR], fp[MAXR], em[MAXR], ep[MAXR], hm[MAXR], hp[MAXR], rf[MAXR], re[MAXR];
     double ipi_share[MAXR], fslept[MAXR], eslept[MAXR];
@@ -212,19 +226,19 @@ void bench_sleeping(struct bench *b)
             fm[nf] = f.median_ns;
             fp[nf++] = f.p99_ns;
         } else
-            snprintf(fwhy, sizeof fwhy, "not measured: %s", err);
+            fmt_cut(fwhy, sizeof fwhy, "not measured: %s", err);
         int eok = bench_raw_run(b, "eventfd", n, gap, &e, err, sizeof err) == 0;
         if (eok) {
             eslept[ne] = e.b_slept_share;
             em[ne] = e.median_ns;
             ep[ne++] = e.p99_ns;
         } else
-            snprintf(ewhy, sizeof ewhy, "not measured: %s", err);
+            fmt_cut(ewhy, sizeof ewhy, "not measured: %s", err);
         if (!ok)
             continue;
         struct hv_result h;
-        if (bench_hv_run(&cfg, &bo, n, 0, gap, 0, &h, err, sizeof err) < 0) {
-            snprintf(why, sizeof why, "not measured: %s", err);
+        if (bench_hv_run(cfg, bo, n, 0, gap, 0, &h, err, sizeof err) < 0) {
+            fmt_cut(why, sizeof why, "not measured: %s", err);
             continue;
         }
         if (!h.ipi_count) {
@@ -288,4 +302,6 @@ void bench_sleeping(struct bench *b)
     }
     json_object_set_new(sec, "ratio_vs_futex", r1->ratio > 0 ? json_real(r1->ratio) : json_string(r1->nm));
     json_object_set_new(sec, "ratio_vs_eventfd", r2->ratio > 0 ? json_real(r2->ratio) : json_string(r2->nm));
+    free(cfg);
+    free(bo);
 }

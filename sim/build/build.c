@@ -2,8 +2,11 @@
 #define _GNU_SOURCE
 #include "build.h"
 #include "config/variants.h"
+#include "build_log.h"
+#include "fndelay.h"
 #include "libinfo.h"
-#include "util/cmd.h"
+#include "util/process.h"
+#include "util/sbuf.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -49,18 +52,35 @@ static void argvb_free(struct argvb *a)
     memset(a, 0, sizeof *a);
 }
 
-/* cmd_capture(argv) unless building argv ran out of memory; frees argv */
+/* Run the command (proc_run) unless building argv ran out of memory; frees
+ * argv.  Its output goes to log; a longer one is cut and says so. */
 static int argvb_run(struct argvb *a, char *log, size_t loglen)
 {
     int rc;
+    struct sbuf out = { 0 };
     if (a->oom || !a->v) {
-        snprintf(log, loglen, "hvsim: out of memory building the compiler command line\n");
+        sbuf_printf(&out, "hvsim: out of memory building the compiler command line\n");
         rc = -1;
     } else {
-        rc = cmd_capture(a->v, log, loglen);
+        rc = proc_run(a->v, &out, 0);
     }
     argvb_free(a);
+    static const char cut[] = "\n[hvsim: output cut here]\n";
+    if (fmt_fit(log, loglen, "%s", sbuf_str(&out)) < 0 && loglen > sizeof cut)
+        memcpy(log + loglen - sizeof cut, cut, sizeof cut);
+    sbuf_free(&out);
     return rc;
+}
+
+/* the compiler column of the table: a driver and its fixed options, split on
+ * spaces (the table's own strings: no quoting needed) */
+static int split_words(char *s, char **argv, int max)
+{
+    int n = 0;
+    for (char *tok = strtok(s, " "); tok && n < max - 1; tok = strtok(0, " "))
+        argv[n++] = tok;
+    argv[n] = 0;
+    return n;
 }
 
 static void add_compiler(struct argvb *a, const char *cc, const char *arch)
@@ -68,7 +88,7 @@ static void add_compiler(struct argvb *a, const char *cc, const char *arch)
     char c[128];
     snprintf(c, sizeof c, "%s", build_compiler(cc, arch));
     char *parts[8];
-    int n = cmd_split(c, parts, 8);
+    int n = split_words(c, parts, 8);
     for (int i = 0; i < n; i++)
         add(a, "%s", parts[i]);
 }
@@ -123,6 +143,19 @@ static int compile_obj(const struct hvsim_runcfg *c, const char *src, const char
                 add(&a, "%s", "-mllvm");
                 add(&a, "%s", "-tsan-distinguish-volatile");
             }
+        }
+    }
+    if (under_test && c->n_fndelay && fndelay_instruments(c, src)) {
+        /* `delay at entry|return of F` / FILE:LINE: only the files that name
+         * F get the hooks (they are calls at every function entry and return
+         * in the file, sim/runtime/common/fn_delay.h); gcc can keep them out
+         * of hvsim's and the system's inline functions, clang cannot */
+        add(&a, "%s", "-finstrument-functions");
+        if (!strcmp(c->v.cc, "gcc")) {
+            char x[700];
+            snprintf(x, sizeof x, "-finstrument-functions-exclude-file-list=%s/sim/include,/usr/include",
+                     hvsim_home());
+            add(&a, "%s", x);
         }
     }
     if (under_test && c->extra_cflags[0]) {
@@ -222,34 +255,9 @@ static const char *cc_version(const char *cc, const char *arch)
     return cache[slot][0];
 }
 
-/* The entry points <hvsim/platform.h> says the user's code provides that a
- * failed link reports as undefined, as "a, b" (one side only: the first
- * missing one decides which); 0 when none is missing. */
-static int missing_entry_points(const char *log, char *out, size_t n)
-{
-    static const char *const eps[] = { "hv_mmio_access", "hv_finish_req", "backend_run" };
-    int found = 0, hv_side = -1;
-    out[0] = 0;
-    for (size_t i = 0; i < sizeof eps / sizeof eps[0]; i++) {
-        char pat[64];
-        snprintf(pat, sizeof pat, "undefined reference to `%s'", eps[i]);
-        if (!strstr(log, pat))
-            continue;
-        int is_hv = !strncmp(eps[i], "hv_", 3);
-        if (hv_side >= 0 && is_hv != hv_side)
-            continue;
-        hv_side = is_hv;
-        size_t l = strlen(out);
-        snprintf(out + l, n - l, "%s%s", found ? " or " : "", eps[i]);
-        found++;
-    }
-    return found;
-}
-
 static void rm_rf(const char *dir)
 {
-    char *argv[] = { "rm", "-rf", (char *)dir, 0 };
-    cmd_capture(argv, 0, 0);
+    if (dir_remove_tree(dir) < 0) { /* best effort: a tmp dir left is swept by a later build */ }
 }
 
 /* A build killed half-way (SIGKILL, a crash: nothing can clean up) leaves
@@ -386,26 +394,47 @@ static void add_link_tail(struct argvb *link, const struct hvsim_runcfg *c, enum
                         "--wrap=pthread_spin_unlock");
 }
 
-/* A failed link in one line: a missing entry point of <hvsim/platform.h>
- * (the linker's noise dropped), another undefined symbol, or just "failed". */
-static void link_error(struct build_out *out, int hv, char *err, size_t errlen)
+/* `delay at …`: the placeholder table of one side, compiled to fnd_o and
+ * linked first (the real one needs the binary's addresses). */
+static int fnd_placeholder(const struct hvsim_runcfg *c, enum build_profile prof, const char *fnd_c,
+                           const char *fnd_o, unsigned *found, struct build_out *out, char *err,
+                           size_t errlen)
 {
-    const char *miss = strstr(out->log, "undefined reference to `");
-    char ep[160];
-    if (missing_entry_points(out->log, ep, sizeof ep)) {
-        /* one line that says what to write; the linker's noise is not shown */
-        int hv_ep = !strncmp(ep, "hv_", 3);
-        snprintf(err, errlen, "your %s code does not define %s (see <hvsim/platform.h>)",
-                 hv_ep ? "hypervisor" : "backend", ep);
-        out->log[0] = 0;
-    } else if (miss) {
-        char sym[128];
-        sscanf(miss + 24, "%127[^']", sym);
-        snprintf(err, errlen, "linking the %s side failed: '%s' is not defined (the linker's output follows)",
-                 hv ? "hypervisor" : "backend", sym);
-    } else {
-        snprintf(err, errlen, "linking the %s side failed", hv ? "hypervisor" : "backend");
+    err[0] = 0;
+    if (fndelay_write_table(c, NULL, fnd_c, found, err, errlen) < 0 ||
+        compile_obj(c, fnd_c, fnd_o, "O2", 0, prof, out->log, sizeof out->log) != 0) {
+        if (!err[0])
+            snprintf(err, errlen, "compiling the delay-point table %s failed", fnd_c);
+        return -1;
     }
+    return 0;
+}
+
+/* `delay at …`: the binary OUTP is linked with a placeholder table; resolve
+ * the delay points in it, compile the real table and link again (frees
+ * RELINK).  The table is data of a fixed size, so no code moves: checked. */
+static int fnd_relink(const struct hvsim_runcfg *c, struct argvb *relink, const char *outp,
+                      const char *fnd_c, const char *fnd_o, enum build_profile prof,
+                      unsigned *found, struct build_out *out, char *err, size_t errlen)
+{
+    uint64_t before = build_layout_hash(outp);
+    err[0] = 0;
+    if (fndelay_write_table(c, outp, fnd_c, found, err, errlen) < 0 ||
+        compile_obj(c, fnd_c, fnd_o, "O2", 0, prof, out->log, sizeof out->log) != 0) {
+        if (!err[0])
+            snprintf(err, errlen, "compiling the delay-point table %s failed", fnd_c);
+        argvb_free(relink);
+        return -1;
+    }
+    if (argvb_run(relink, out->log, sizeof out->log) != 0) {
+        snprintf(err, errlen, "relinking %s with its delay-point table failed", outp);
+        return -1;
+    }
+    if (build_layout_hash(outp) != before) {
+        snprintf(err, errlen, "internal: relinking %s with its delay-point table moved code", outp);
+        return -1;
+    }
+    return 0;
 }
 
 /* Compile one side's sources (ts: the code under test at the variant's
@@ -413,7 +442,7 @@ static void link_error(struct build_out *out, int hv, char *err, size_t errlen)
  * tmp/backend.  On failure err and out->log say why. */
 static int build_side(const struct hvsim_runcfg *c, enum build_profile prof, int hv, const char *tmp,
                       const char *const *ts, int nt, const char *const *rs, int nr,
-                      struct build_out *out, char *err, size_t errlen)
+                      unsigned *fnd_found, struct build_out *out, char *err, size_t errlen)
 {
     struct argvb link = { .n = 0 };
     add_compiler(&link, c->v.cc, c->v.arch);
@@ -438,16 +467,35 @@ static int build_side(const struct hvsim_runcfg *c, enum build_profile prof, int
         }
         add(&link, "%s", obj);
     }
+    /* `delay at …`: a placeholder table now, the resolved one after the link */
+    char fnd_c[700], fnd_o[700];
+    snprintf(fnd_c, sizeof fnd_c, "%s/fnd_%s.c", tmp, hv ? "hv" : "be");
+    snprintf(fnd_o, sizeof fnd_o, "%s/fnd_%s.o", tmp, hv ? "hv" : "be");
+    if (c->n_fndelay) {
+        if (fnd_placeholder(c, prof, fnd_c, fnd_o, fnd_found, out, err, errlen)) {
+            argvb_free(&link);
+            return -1;
+        }
+        add(&link, "%s", fnd_o);
+    }
     add_link_tail(&link, c, prof, hv);
+    struct argvb relink = { .n = 0 }; /* argvb_run frees link */
+    for (int i = 0; c->n_fndelay && i < link.n; i++)
+        add(&relink, "%s", link.v[i]);
     if (argvb_run(&link, out->log, sizeof out->log) != 0) {
+        argvb_free(&relink);
         const char *srcs[32];
         int ns = 0;
         for (int i = 0; i < nt + nr && ns < 32; i++)
             srcs[ns++] = i < nt ? ts[i] : rs[i - nt];
         scrub_tmp_paths(out->log, sizeof out->log, tmp, srcs, ns);
-        link_error(out, hv, err, errlen);
+        build_link_error(out->log, hv, err, errlen);
         return -1;
     }
+    if (c->n_fndelay &&
+        fnd_relink(c, &relink, outp, fnd_c, fnd_o, prof, fnd_found, out, err, errlen) < 0)
+        return -1;
+    argvb_free(&relink);
     return 0;
 }
 
@@ -456,6 +504,7 @@ static int build_into(const struct hvsim_runcfg *c, enum build_profile prof, con
                       const char *ts[2][16], int nt[2], const char *rs[2][8], int nr[2],
                       struct build_out *out, char *err, size_t errlen)
 {
+    unsigned fnd_found = 0; /* bit i: delay point i resolved in some binary */
     for (int hv = 1; hv >= 0; hv--) {
         if (!hv && (prof == BUILD_THREADS || prof == BUILD_TSAN)) {
             /* one process: the backend path names the same binary */
@@ -469,8 +518,13 @@ static int build_into(const struct hvsim_runcfg *c, enum build_profile prof, con
         }
         /* side_sources reuses a static buffer: recompute per side */
         side_sources(c, prof, hv, ts[hv], &nt[hv], rs[hv], &nr[hv]);
-        if (build_side(c, prof, hv, tmp, ts[hv], nt[hv], rs[hv], nr[hv], out, err, errlen))
+        if (build_side(c, prof, hv, tmp, ts[hv], nt[hv], rs[hv], nr[hv], &fnd_found, out, err,
+                       errlen))
             return -1;
+    }
+    if (c->n_fndelay && fndelay_check_found(c, fnd_found, err, errlen) < 0) {
+        out->log[0] = 0;
+        return -1;
     }
     return 0;
 }
@@ -485,8 +539,14 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
         return -1;
     uint64_t h = build_key(c, prof, cc_version(c->v.cc, c->v.arch), build_compiler(c->v.cc, c->v.arch),
                            hvsim_home());
-    snprintf(out->dir, sizeof out->dir, "%s/cache/%s-%s-%s-%016llx", build_root(), c->v.arch,
-             c->v.cc, c->v.opt, (unsigned long long)h);
+    /* out->dir is the one length limit here (HVSIM_BUILD_DIR is the user's):
+     * a longer one is an error; every path below it fits by its size */
+    if (fmt_fit(out->dir, sizeof out->dir, "%s/cache/%s-%s-%s-%016llx", build_root(), c->v.arch,
+                c->v.cc, c->v.opt, (unsigned long long)h) < 0) {
+        snprintf(err, errlen, "build directory path too long (a cache entry must fit in %zu bytes): %s",
+                 sizeof out->dir, build_root());
+        return -1;
+    }
     snprintf(out->hv, sizeof out->hv, "%s/hv", out->dir);
     snprintf(out->backend, sizeof out->backend, "%s/backend", out->dir);
     if (access(out->hv, X_OK) == 0 && access(out->backend, X_OK) == 0) {
@@ -496,7 +556,7 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
         return 0;
     }
 
-    char tmp[700];
+    char tmp[sizeof out->dir + 24]; /* fits: out->dir + ".tmp." + a pid */
     snprintf(tmp, sizeof tmp, "%s.tmp.%d", out->dir, (int)getpid());
     char mk[800];
     snprintf(mk, sizeof mk, "%s/cache", build_root());

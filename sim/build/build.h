@@ -9,6 +9,7 @@
 #ifndef HVSIM_BUILD_H
 #define HVSIM_BUILD_H
 
+#include "util/home.h"
 #include "config/runcfg.h"
 
 enum build_profile {
@@ -27,9 +28,7 @@ struct build_out {
     char log[4096];      /* compiler output on failure */
 };
 
-/* hvsim's own tree (HVSIM_HOME, an installed share/hvsim, or the source
- * tree it was built from) and where the build cache lives. */
-const char *hvsim_home(void);
+/* hvsim's own tree: hvsim_home(), util/home.h; where the build cache lives: */
 const char *build_root(void);
 /* The compiler command for cc × arch, e.g. "aarch64-linux-gnu-gcc" or
  * "clang --target=riscv64-linux-gnu"; NULL for an unknown pair. */
@@ -46,5 +45,8 @@ uint64_t build_key(const struct hvsim_runcfg *c, enum build_profile prof, const 
                    const char *compiler, const char *home);
 /* FNV-1a of a binary's .text section; 0 on error. */
 uint64_t build_text_hash(const char *elf_path);
+/* .text and where every allocated section lies, not .rodata's bytes (they
+ * hold `delay at`'s table): build.c checks a relink moved no code */
+uint64_t build_layout_hash(const char *elf_path);
 
 #endif

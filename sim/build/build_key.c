@@ -56,7 +56,12 @@ static uint64_t fnv_dir(uint64_t h, const char *dir)
     return h;
 }
 
-uint64_t build_text_hash(const char *path)
+/* .text and .rodata (build_text_hash), or .text alone (build_layout_hash:
+ * `delay at`'s table is .rodata that changes at the relink) */
+static uint64_t text_hash(const char *path, int with_rodata);
+uint64_t build_text_hash(const char *path) { return text_hash(path, 1); }
+
+static uint64_t text_hash(const char *path, int with_rodata)
 {
     elf_version(EV_CURRENT);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -71,7 +76,7 @@ uint64_t build_text_hash(const char *path)
             if (!gelf_getshdr(s, &sh))
                 continue;
             const char *nm = elf_strptr(e, shstrndx, sh.sh_name);
-            if (!nm || (strcmp(nm, ".text") && strcmp(nm, ".rodata")))
+            if (!nm || (strcmp(nm, ".text") && (!with_rodata || strcmp(nm, ".rodata"))))
                 continue;
             Elf_Data *d = elf_getdata(s, 0);
             if (d && d->d_buf) {
@@ -84,6 +89,25 @@ uint64_t build_text_hash(const char *path)
     if (e)
         elf_end(e);
     close(fd);
+    return h;
+}
+
+uint64_t build_layout_hash(const char *path)
+{
+    uint64_t h = text_hash(path, 0);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    Elf *e = fd < 0 ? 0 : elf_begin(fd, ELF_C_READ, 0);
+    for (Elf_Scn *s = 0; e && (s = elf_nextscn(e, s));) {
+        GElf_Shdr sh;
+        if (gelf_getshdr(s, &sh) && (sh.sh_flags & SHF_ALLOC)) {
+            uint64_t w[2] = { sh.sh_addr, sh.sh_size };
+            h = fnv(h, w, sizeof w);
+        }
+    }
+    if (e)
+        elf_end(e);
+    if (fd >= 0)
+        close(fd);
     return h;
 }
 
@@ -103,6 +127,12 @@ uint64_t build_key(const struct hvsim_runcfg *c, enum build_profile prof, const 
     h = fnv_str(h, c->v.layout_old ? "old" : "new");
     h = fnv_str(h, c->v.lto ? "lto" : "");
     h = fnv_str(h, c->extra_cflags);
+    for (unsigned i = 0; i < c->n_fndelay; i++) { /* instrumented files, the table */
+        const struct hvsim_fndelay *f = &c->fndelay[i];
+        h = fnv_str(fnv_str(fnv_str(h, "fnd"), f->sym), f->file);
+        uint64_t w[5] = { f->line, (uint64_t)f->at_return, f->min_ns, f->max_ns, f->every };
+        h = fnv(h, w, sizeof w);
+    }
     for (unsigned i = 0; i < c->n_incdir; i++)
         h = fnv_dir(fnv_str(h, c->incdir[i]), c->incdir[i]);
     const char *dirs[] = { "sim/include/hvsim", "sim/runtime/common", "sim/runtime/native", "hv", "backend", "sim/runtime/det",

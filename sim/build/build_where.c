@@ -3,52 +3,13 @@
 #define _GNU_SOURCE
 #include "build.h"
 #include "config/variants.h"
-#include "util/cmd.h"
+#include "util/process.h"
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#ifndef HVSIM_HOME_DEFAULT
-#define HVSIM_HOME_DEFAULT "."
-#endif
-
-/* HVSIM_HOME, else an installed layout (PREFIX/bin/hvsim finds
- * PREFIX/share/hvsim, recognised by its sim/include/hvsim/platform.h), else
- * the source tree the binary was built from. */
-const char *hvsim_home(void)
-{
-    const char *h = getenv("HVSIM_HOME");
-    if (h && *h)
-        return h;
-    static char inst[600];
-    static int looked;
-    if (!looked) {
-        looked = 1;
-        char exe[512];
-        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-        if (n > 0) {
-            exe[n] = 0;
-            char *sl = strrchr(exe, '/');
-            if (sl) {
-                *sl = 0;
-                char probe[700];
-                snprintf(inst, sizeof inst, "%s/../share/hvsim", exe);
-                snprintf(probe, sizeof probe, "%s/sim/include/hvsim/platform.h", inst);
-                char *rp = access(probe, R_OK) == 0 ? realpath(inst, 0) : 0;
-                if (rp) {
-                    snprintf(inst, sizeof inst, "%s", rp);
-                    free(rp);
-                } else {
-                    inst[0] = 0;
-                }
-            }
-        }
-    }
-    return inst[0] ? inst : HVSIM_HOME_DEFAULT;
-}
 
 /* HVSIM_BUILD_DIR, else HOME/build in a source tree, else (installed, where
  * PREFIX/share may not be writable) $XDG_CACHE_HOME/hvsim or ~/.cache/hvsim. */
@@ -112,11 +73,10 @@ int build_compiler_available(const char *cc, const char *arch)
                  !strcmp(arch, "ppc64le") ? "powerpc64le" : arch); /* Debian's triple */
     else
         snprintf(tool, sizeof tool, "%s", c);
-    char *argv[] = { "sh", "-c", 0, 0 };
-    char script[160];
-    snprintf(script, sizeof script, "command -v %s >/dev/null && command -v %s >/dev/null%s%s",
-             tool, !strncmp(c, "clang", 5) ? "clang" : tool,
-             foreign(arch) ? " && command -v qemu-" : "", foreign(arch) ? arch : "");
-    argv[2] = script;
-    return cmd_capture(argv, 0, 0) == 0;
+    /* `command -v` in C: the compiler driver, the cross gcc clang needs, and
+     * for a foreign arch its qemu-user */
+    char qemu[64];
+    snprintf(qemu, sizeof qemu, "qemu-%s", arch);
+    return proc_in_path(tool) && proc_in_path(!strncmp(c, "clang", 5) ? "clang" : tool) &&
+           (!foreign(arch) || proc_in_path(qemu));
 }

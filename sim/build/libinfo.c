@@ -56,8 +56,17 @@ int libinfo_label(const char *path, char *out, size_t outlen)
     char v[96];
     int known = 0;
     if (b && after(b, n, "hvsim-build: ", v, sizeof v)) {
-        snprintf(out, outlen, "%s", v);
-        known = 1;
+        /* a marker of the opt-level alone takes rustc's version from .comment */
+        char rv[40];
+        if (strncmp(v, "rustc ", 6) && after(b, n, "rustc version ", rv, sizeof rv)) {
+            char *sp = strchr(rv, ' ');
+            if (sp)
+                *sp = 0;
+            snprintf(out, outlen, "rustc %s %s", rv, v);
+        } else {
+            snprintf(out, outlen, "%s", v);
+        }
+        known = !strstr(v, "opt-level=unknown");
     } else if (b && after(b, n, "rustc version ", v, sizeof v)) {
         char *sp = strchr(v, ' ');
         if (sp)
@@ -71,6 +80,25 @@ int libinfo_label(const char *path, char *out, size_t outlen)
     }
     free(b);
     return known;
+}
+
+void libinfo_split(const char *path, char *comp, size_t complen, char *opt, size_t optlen)
+{
+    char l[160];
+    libinfo_label(path, l, sizeof l);
+    snprintf(opt, optlen, "%s", "");
+    char *o = strstr(l, "opt-level=");
+    if (o) {
+        size_t k = strcspn(o + 10, " ,;");
+        snprintf(opt, optlen, "%.*s", (int)k, o + 10);
+        while (o > l && (o[-1] == ' ' || o[-1] == ','))
+            o--;
+        *o = 0;
+    }
+    char *u = strstr(l, ", opt-level unknown");
+    if (u)
+        *u = 0;
+    snprintf(comp, complen, "%s", l);
 }
 
 static const char *machine_name(unsigned m, int le)

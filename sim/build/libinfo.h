@@ -11,6 +11,11 @@
  * known, 0 otherwise. */
 int libinfo_label(const char *path, char *out, size_t outlen);
 
+/* libinfo_label split for matrix labels and `expect … when lib-opt=`:
+ * comp = "rustc 1.95.0" (or "gcc 12.2.0", "prebuilt library"), opt = "2",
+ * "s", … or "" when the library does not say. */
+void libinfo_split(const char *path, char *comp, size_t complen, char *opt, size_t optlen);
+
 /* The e_machine of an ELF object or of the first member of an ar archive,
  * named ("x86_64", "aarch64", "riscv64", "ppc64le", or "EM_<n>"), into out.
  * Returns 0, or -1 (out says why: not an ELF object or archive). */

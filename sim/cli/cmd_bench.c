@@ -5,6 +5,8 @@
 #include "bench/bench.h"
 #include "commands.h"
 #include "options.h"
+#include "util/process.h"
+#include "util/sbuf.h"
 #include <math.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -60,14 +62,12 @@ static json_t *host_json(void)
     uname(&u);
     json_t *h = json_pack("{s:s,s:s,s:i}", "kernel", u.release, "machine", u.machine, "cpus",
                           (int)sysconf(_SC_NPROCESSORS_ONLN));
-    FILE *p = popen("gcc --version 2>/dev/null | head -1", "r");
-    char line[200] = "";
-    if (p) {
-        if (fgets(line, sizeof line, p))
-            line[strcspn(line, "\n")] = 0;
-        pclose(p);
-    }
-    json_object_set_new(h, "gcc", json_string(line));
+    /* the first line of `gcc --version`; "" when it fails */
+    char *argv[] = { "gcc", "--version", 0 };
+    struct sbuf out = { 0 };
+    const char *s = proc_run(argv, &out, 10000) == 0 && out.s ? out.s : "";
+    json_object_set_new(h, "gcc", json_stringn(s, strcspn(s, "\n")));
+    sbuf_free(&out);
     return h;
 }
 

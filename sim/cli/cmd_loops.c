@@ -52,9 +52,8 @@ static int own_option(void *ud, int id, const char *name, const char *v)
     return 1;
 }
 
-int cmd_loops(int argc, char **argv)
+static int cmd_loops_with(struct hvsim_runcfg *c, int argc, char **argv)
 {
-    static struct hvsim_runcfg c;
     static const struct option longopts[] = {
         OPTIONS_SHARED,
         { "binary", required_argument, 0, L_BINARY }, { "filter", required_argument, 0, L_FILTER },
@@ -62,8 +61,8 @@ int cmd_loops(int argc, char **argv)
     };
     struct cli_opts o = { 0 };
     struct loops_opts l = { 0 };
-    runcfg_defaults(&c);
-    if (options_parse("loops", argc, argv, OPTIONS_SHARED_SHORT, longopts, own_option, &l, &c, &o) < 0)
+    runcfg_defaults(c);
+    if (options_parse("loops", argc, argv, OPTIONS_SHARED_SHORT, longopts, own_option, &l, c, &o) < 0)
         return EXIT_USAGE;
     const char *binary = l.binary, *filter = l.filter;
     int disasm = l.disasm, all = l.all, arch_given = l.arch_given;
@@ -74,23 +73,23 @@ int cmd_loops(int argc, char **argv)
     char err[1024];
     struct build_out b;
     if (!binary) {
-        if (build_participants(&c, BUILD_NATIVE, &b, err, sizeof err) < 0) {
+        if (build_participants(c, BUILD_NATIVE, &b, err, sizeof err) < 0) {
             fprintf(stderr, "hvsim loops: %s\n%s", err, b.log);
             return EXIT_USAGE;
         }
         binary = b.hv;
     }
     if (!filter && !all) {
-        if (c.n_hv_src) {
-            const char *s = strrchr(c.hv_src[0], '/');
-            filter = s ? s + 1 : c.hv_src[0];
+        if (c->n_hv_src) {
+            const char *s = strrchr(c->hv_src[0], '/');
+            filter = s ? s + 1 : c->hv_src[0];
         } else if (!strcmp(binary, b.hv)) {
             filter = "/hv/";
         }
     }
     struct loop_info *v = 0;
     size_t n = 0;
-    if (loops_analyze(binary, arch_given || !strcmp(binary, b.hv) ? c.v.arch : 0, 0, all ? 0 : filter,
+    if (loops_analyze(binary, arch_given || !strcmp(binary, b.hv) ? c->v.arch : 0, 0, all ? 0 : filter,
                       &v, &n, err, sizeof err) < 0) {
         fprintf(stderr, "hvsim loops: %s\n", err);
         return EXIT_USAGE;
@@ -127,4 +126,16 @@ int cmd_loops(int argc, char **argv)
         printf("no loops found in %s%s%s\n", binary, filter ? " under " : "", filter ? filter : "");
     loops_free(v, n);
     return hoisted ? EXIT_FINDING : 0;
+}
+
+int cmd_loops(int argc, char **argv)
+{
+    struct hvsim_runcfg *c = calloc(1, sizeof *c);
+    if (!c) {
+        fprintf(stderr, "hvsim loops: out of memory\n");
+        return EXIT_HARNESS;
+    }
+    int rc = cmd_loops_with(c, argc, argv);
+    free(c);
+    return rc;
 }

@@ -6,6 +6,9 @@
 #include "report/report.h"
 #include "commands.h"
 #include "options.h"
+#include "util/process.h"
+#include "util/sbuf.h"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +35,10 @@ static void usage(FILE *f)
         "  --hv FILE.c --backend FILE.c --hv-lib FILE.a --backend-lib FILE.a -I DIR --cflags STR\n"
         "                          your own handler/daemon in every cell (as for hvsim run);\n"
         "                          they replace the scenario's hv/backend/include/cflags\n"
+        "  --hv-lib A.a,B.a,...    several builds of a hypervisor library as a dimension (one\n"
+        "                          cell each, labelled with its compiler and opt-level; `expect\n"
+        "                          ... when lib-opt=1,2`). With only a library on the hv side,\n"
+        "                          --cc/--opt/--wait/--relax default to the scenario's one value\n"
         "  --runs N                seeded runs per cell (default: the scenario's)\n"
         "  --lto                   add an -flto column beside every level (opt-in)\n"
         "  --compare / --no-compare  the engine comparison table (default: on for the\n"
@@ -71,6 +78,47 @@ static int parse_list(const char *what, const char *v, char (*dst)[16], unsigned
 }
 
 static int run_matrix(int argc, char **argv, const char **scen, struct matrix_default *defs);
+
+/* --hv-lib A.a,B.a,…: each must exist; the build check (machine) is build.c's */
+static int lib_list(const char *v, struct matrix_dims *d)
+{
+    char *buf = strdup(v), *save = 0;
+    int rc = buf ? 0 : -1;
+    for (char *t = buf ? strtok_r(buf, ",", &save) : 0; t && !rc; t = strtok_r(0, ",", &save)) {
+        char *rp = realpath(t, 0);
+        if (!rp) {
+            fprintf(stderr, "hvsim matrix: --hv-lib %s: %s\n", t, strerror(errno));
+            rc = -1;
+        } else if (d->nhvlib >= sizeof d->hvlib / sizeof d->hvlib[0] || strlen(rp) >= sizeof d->hvlib[0]) {
+            fprintf(stderr, "hvsim matrix: --hv-lib: at most %zu libraries of at most %zu bytes\n",
+                    sizeof d->hvlib / sizeof d->hvlib[0], sizeof d->hvlib[0] - 1);
+            rc = -1;
+        } else {
+            snprintf(d->hvlib[d->nhvlib++], sizeof d->hvlib[0], "%s", rp);
+        }
+        free(rp);
+    }
+    free(buf);
+    return rc;
+}
+
+/* A hypervisor side that is only a prebuilt library is built once, by its
+ * own compiler: --cc/--opt/--wait/--relax would only rebuild the C daemon
+ * around it (36 cells of one library, issue 18).  Unless given, they take
+ * the scenario's one value; the library's build is the dimension (--hv-lib
+ * A,B). */
+static void lib_only_dims(struct matrix_dims *d, const struct matrix_dims *over,
+                          const struct hvsim_runcfg *base)
+{
+    memcpy(d->hvlib, over->hvlib, sizeof d->hvlib);
+    d->nhvlib = over->nhvlib;
+    if (!(d->nhvlib || base->n_hv_lib) || base->n_hv_src)
+        return;
+    if (!over->ncc) { snprintf(d->cc[0], sizeof d->cc[0], "%s", base->v.cc); d->ncc = 1; }
+    if (!over->nopt) { snprintf(d->opt[0], sizeof d->opt[0], "%s", base->v.opt); d->nopt = 1; }
+    if (!over->nwait) { snprintf(d->wait[0], sizeof d->wait[0], "%s", base->v.wait); d->nwait = 1; }
+    if (!over->nrelax) { snprintf(d->relax[0], sizeof d->relax[0], "%s", base->v.relax); d->nrelax = 1; }
+}
 
 /* The --scenario list and the per-scenario table are sized from argv (each
  * --scenario takes two arguments), so any number of scenarios fits. */
@@ -114,7 +162,13 @@ static int own_option(void *ud, int id, const char *a, const char *v)
     case OPT_CFLAGS:
         m->user_cflags = 1;
         return 1; /* and the shared option takes it */
-    case OPT_HV: case OPT_BACKEND: case OPT_INCLUDE: case OPT_HV_LIB: case OPT_BE_LIB:
+    case OPT_HV_LIB:
+        /* issue 18: several builds of the hypervisor library (e.g. one per
+         * rustc opt-level) as a dimension, one cell column each */
+        if (v && strchr(v, ','))
+            return lib_list(v, &m->over);
+        return 1;
+    case OPT_HV: case OPT_BACKEND: case OPT_INCLUDE: case OPT_BE_LIB:
         return 1;
     }
     if (!v) { fprintf(stderr, "hvsim matrix: %s needs a value (or unknown option)\n", a); return -1; }
@@ -150,7 +204,9 @@ static int own_option(void *ud, int id, const char *a, const char *v)
     return 1;
 }
 
-static int run_matrix(int argc, char **argv, const char **scen, struct matrix_default *defs)
+/* user: the user's own code options; base: each scenario's config in turn */
+static int run_matrix_with(struct hvsim_runcfg *user, struct hvsim_runcfg *base, int argc, char **argv,
+                           const char **scen, struct matrix_default *defs)
 {
     static const struct option longopts[] = {
         OPTIONS_USERCODE,
@@ -172,10 +228,9 @@ static int run_matrix(int argc, char **argv, const char **scen, struct matrix_de
     m.compare = -1;
     M.jobs = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     /* the user's own code: parsed into 'user', laid over every scenario */
-    static struct hvsim_runcfg user;
-    memset(&user, 0, sizeof user);
+    memset(user, 0, sizeof *user);
     struct cli_opts uo = { 0 };
-    if (options_parse("matrix", argc, argv, "hI:", longopts, own_option, &m, &user, &uo) < 0)
+    if (options_parse("matrix", argc, argv, "hI:", longopts, own_option, &m, user, &uo) < 0)
         return EXIT_USAGE;
     if (m.help) {
         usage(stdout);
@@ -190,7 +245,10 @@ static int run_matrix(int argc, char **argv, const char **scen, struct matrix_de
     if (options_check_outdir("matrix", "--out", out))
         return EXIT_USAGE;
     for (unsigned i = 0; i < nopt; i++)
-        snprintf(over.opt[i], 8, "%s", m.optbuf[i]);
+        if (fmt_fit(over.opt[i], sizeof over.opt[i], "%s", m.optbuf[i]) < 0) { /* valid ones fit */
+            fprintf(stderr, "hvsim matrix: --opt value '%s' too long\n", m.optbuf[i]);
+            return EXIT_USAGE;
+        }
     over.nopt = nopt;
     if (M.jobs < 1) M.jobs = 1;
     M.progress = isatty(2);
@@ -210,42 +268,42 @@ static int run_matrix(int argc, char **argv, const char **scen, struct matrix_de
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     char err[1024];
-    static struct hvsim_runcfg base;
     for (unsigned s = 0; s < ndefs; s++) {
         char path[1024];
         if (defs[s].scenario[0] != '/' && access(defs[s].scenario, R_OK) != 0)
             snprintf(path, sizeof path, "%s/%s", hvsim_home(), defs[s].scenario);
         else
             snprintf(path, sizeof path, "%s", defs[s].scenario);
-        if (scenario_load(path, &base, err, sizeof err) < 0) {
+        if (scenario_load(path, base, err, sizeof err) < 0) {
             fprintf(stderr, "%s\n", err);
             return EXIT_USAGE;
         }
-        if (user.n_hv_src || user.n_hv_lib) {
-            memcpy(base.hv_src, user.hv_src, sizeof base.hv_src);
-            memcpy(base.hv_lib, user.hv_lib, sizeof base.hv_lib);
-            base.n_hv_src = user.n_hv_src;
-            base.n_hv_lib = user.n_hv_lib;
+        if (user->n_hv_src || user->n_hv_lib) {
+            memcpy(base->hv_src, user->hv_src, sizeof base->hv_src);
+            memcpy(base->hv_lib, user->hv_lib, sizeof base->hv_lib);
+            base->n_hv_src = user->n_hv_src;
+            base->n_hv_lib = user->n_hv_lib;
         }
-        if (user.n_be_src || user.n_be_lib) {
-            memcpy(base.be_src, user.be_src, sizeof base.be_src);
-            memcpy(base.be_lib, user.be_lib, sizeof base.be_lib);
-            base.n_be_src = user.n_be_src;
-            base.n_be_lib = user.n_be_lib;
+        if (user->n_be_src || user->n_be_lib) {
+            memcpy(base->be_src, user->be_src, sizeof base->be_src);
+            memcpy(base->be_lib, user->be_lib, sizeof base->be_lib);
+            base->n_be_src = user->n_be_src;
+            base->n_be_lib = user->n_be_lib;
         }
-        if (user.n_incdir) {
-            memcpy(base.incdir, user.incdir, sizeof base.incdir);
-            base.n_incdir = user.n_incdir;
+        if (user->n_incdir) {
+            memcpy(base->incdir, user->incdir, sizeof base->incdir);
+            base->n_incdir = user->n_incdir;
         }
         if (user_cflags)
-            memcpy(base.extra_cflags, user.extra_cflags, sizeof base.extra_cflags);
+            memcpy(base->extra_cflags, user->extra_cflags, sizeof base->extra_cflags);
         struct matrix_dims d = defs[s].dims;
 #define OVER(f, n) if (over.n) { memcpy(d.f, over.f, sizeof d.f); d.n = over.n; }
         OVER(cc, ncc) OVER(opt, nopt) OVER(arch, narch) OVER(wait, nwait) OVER(relax, nrelax) OVER(wake, nwake) OVER(mm, nmm)
 #undef OVER
         if (over.runs) d.runs = over.runs;
         d.lto = over.lto;
-        if (matrix_plan(&M, &base, &d, engine, err, sizeof err) < 0) {
+        lib_only_dims(&d, &over, base);
+        if (matrix_plan(&M, base, &d, engine, err, sizeof err) < 0) {
             fprintf(stderr, "hvsim matrix: %s\n", err);
             return EXIT_USAGE;
         }
@@ -298,9 +356,7 @@ static int run_matrix(int argc, char **argv, const char **scen, struct matrix_de
     }
     char jpath[1100];
     snprintf(jpath, sizeof jpath, "%s/report.json", out);
-    char mk[1200];
-    snprintf(mk, sizeof mk, "mkdir -p '%s'", out);
-    if (system(mk) != 0 || json_dump_file(rep, jpath, JSON_INDENT(1)) < 0) {
+    if (dir_make_p(out, 0777) < 0 || json_dump_file(rep, jpath, JSON_INDENT(1)) < 0) {
         fprintf(stderr, "hvsim matrix: cannot write %s\n", jpath);
         json_decref(rep);
         matrix_free(&M);
@@ -321,4 +377,17 @@ static int run_matrix(int argc, char **argv, const char **scen, struct matrix_de
     json_decref(rep);
     matrix_free(&M);
     return unexpected ? EXIT_FINDING : 0;
+}
+
+static int run_matrix(int argc, char **argv, const char **scen, struct matrix_default *defs)
+{
+    struct hvsim_runcfg *user = calloc(1, sizeof *user), *base = calloc(1, sizeof *base);
+    int rc = EXIT_HARNESS;
+    if (user && base)
+        rc = run_matrix_with(user, base, argc, argv, scen, defs);
+    else
+        fprintf(stderr, "hvsim matrix: out of memory\n");
+    free(user);
+    free(base);
+    return rc;
 }

@@ -35,6 +35,8 @@ int cmd_port(int argc, char **argv)
     av[1] = script;
     for (int i = 1; i < argc; i++)
         av[i + 1] = argv[i];
+    /* exec, not spawn: hvsim becomes the script (its exit status is the
+     * command's); argv is passed verbatim, sh only interprets port.sh */
     execv("/bin/sh", av);
     fprintf(stderr, "hvsim port: /bin/sh: %s\n", strerror(errno));
     return EXIT_HARNESS;

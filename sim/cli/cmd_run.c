@@ -101,32 +101,31 @@ static int on_result(const struct run_result *r, void *ud)
     return r->verdict != V_PASS && !s->o->keep_going;
 }
 
-int cmd_run(int argc, char **argv)
+static int cmd_run_with(struct hvsim_runcfg *c, int argc, char **argv)
 {
-    static struct hvsim_runcfg c;
     struct cli_opts o = { 0 };
     static const struct option longopts[] = { OPTIONS_SHARED, { 0 } };
-    options_default_run(&c);
-    if (options_parse("run", argc, argv, OPTIONS_SHARED_SHORT, longopts, NULL, NULL, &c, &o) < 0)
+    options_default_run(c);
+    if (options_parse("run", argc, argv, OPTIONS_SHARED_SHORT, longopts, NULL, NULL, c, &o) < 0)
         return EXIT_USAGE;
     /* A scenario sets the base; the flags override it: parsed again on it. */
     if (o.scenario && !o.help) {
         char err[1024];
-        if (scenario_load(o.scenario, &c, err, sizeof err) < 0) {
+        if (scenario_load(o.scenario, c, err, sizeof err) < 0) {
             fprintf(stderr, "%s\n", err);
             return EXIT_USAGE;
         }
-        if (options_parse("run", argc, argv, OPTIONS_SHARED_SHORT, longopts, NULL, NULL, &c, &o) < 0)
+        if (options_parse("run", argc, argv, OPTIONS_SHARED_SHORT, longopts, NULL, NULL, c, &o) < 0)
             return EXIT_USAGE;
     }
     if (o.help) {
         usage(stdout);
         return 0;
     }
-    struct run_state s = { .c = &c, .o = &o, .progress = c.runs > 1 && isatty(2) && !o.json };
+    struct run_state s = { .c = c, .o = &o, .progress = c->runs > 1 && isatty(2) && !o.json };
     struct engine_info info;
     char err[1024] = "";
-    int rc = engine_runs(&c, on_result, &s, &info, err, sizeof err);
+    int rc = engine_runs(c, on_result, &s, &info, err, sizeof err);
     if (rc == -2) {
         fprintf(stderr, "hvsim run: %s\n%s", err, info.buildlog);
         return EXIT_USAGE;
@@ -135,16 +134,16 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "hvsim run: %s\n", err);
         return EXIT_HARNESS;
     }
-    if (!o.json && c.runs > 1) {
-        if (c.n_hv_lib && !c.n_hv_src) { /* the library's own build, not --cc/--opt */
+    if (!o.json && c->runs > 1) {
+        if (c->n_hv_lib && !c->n_hv_src) { /* the library's own build, not --cc/--opt */
             char lib[96];
-            libinfo_label(c.hv_lib[0], lib, sizeof lib);
-            printf("%u run(s) of %s/%s (hypervisor library), seeds %llu..%llu:", s.n, c.v.arch,
-                   lib, (unsigned long long)c.seed, (unsigned long long)(c.seed + s.n - 1));
+            libinfo_label(c->hv_lib[0], lib, sizeof lib);
+            printf("%u run(s) of %s/%s (hypervisor library), seeds %llu..%llu:", s.n, c->v.arch,
+                   lib, (unsigned long long)c->seed, (unsigned long long)(c->seed + s.n - 1));
         } else {
             printf("%u run(s) of %s/%s/%s wait=%s relax=%s wake=%s, seeds %llu..%llu:", s.n,
-                   c.v.arch, c.v.cc, c.v.opt, c.v.wait, c.v.relax, c.v.wake,
-                   (unsigned long long)c.seed, (unsigned long long)(c.seed + s.n - 1));
+                   c->v.arch, c->v.cc, c->v.opt, c->v.wait, c->v.relax, c->v.wake,
+                   (unsigned long long)c->seed, (unsigned long long)(c->seed + s.n - 1));
         }
         for (int v = 0; v < V__COUNT; v++)
             if (s.count[v])
@@ -152,4 +151,16 @@ int cmd_run(int argc, char **argv)
         printf("\n");
     }
     return s.fail ? EXIT_FINDING : 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct hvsim_runcfg *c = calloc(1, sizeof *c);
+    if (!c) {
+        fprintf(stderr, "hvsim run: out of memory\n");
+        return EXIT_HARNESS;
+    }
+    int rc = cmd_run_with(c, argc, argv);
+    free(c);
+    return rc;
 }

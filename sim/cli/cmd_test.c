@@ -128,17 +128,23 @@ int cmd_test(int argc, char **argv)
     struct cli_opts o = { 0 };
     /* the options are checked once up front, on a scratch config, and
      * applied again over each scenario (run_tests) */
-    static struct hvsim_runcfg scratch;
-    runcfg_defaults(&scratch);
+    struct hvsim_runcfg *scratch = calloc(1, sizeof *scratch);
+    if (!scratch) {
+        fprintf(stderr, "hvsim test: out of memory\n");
+        return EXIT_HARNESS;
+    }
+    runcfg_defaults(scratch);
     int rc = 0;
-    if (options_parse("test", argc, argv, OPTIONS_SHARED_SHORT, longopts, take_file, &t, &scratch, &o) < 0)
+    if (options_parse("test", argc, argv, OPTIONS_SHARED_SHORT, longopts, take_file, &t, scratch, &o) < 0)
         rc = EXIT_USAGE;
     else if (o.help) {
         usage(stdout);
         flist_free(&fl);
+        free(scratch);
         return 0;
     } else
         rc = t.rc;
+    free(scratch);
     if (!rc && fl.n == 0) {
         char pat[700];
         snprintf(pat, sizeof pat, "%s/scenarios/*.hvs", hvsim_home());
@@ -157,32 +163,31 @@ int cmd_test(int argc, char **argv)
     return rc;
 }
 
-static int run_tests(struct flist *fl, int argc, char **argv)
+static int run_tests_with(struct hvsim_runcfg *c, struct flist *fl, int argc, char **argv)
 {
     int nfiles = fl->n;
     char **files = fl->v;
-    static struct hvsim_runcfg c;
     int failed = 0, rc = 0;
     printf("TAP version 13\n1..%d\n", nfiles);
     fflush(stdout);
     for (int i = 0; i < nfiles; i++) {
         char err[1024];
-        if (scenario_load(files[i], &c, err, sizeof err) < 0) {
+        if (scenario_load(files[i], c, err, sizeof err) < 0) {
             fprintf(stderr, "%s\n", err);
             printf("not ok %d - %s # broken scenario\n", i + 1, files[i]);
             rc = EXIT_USAGE;
             continue;
         }
         struct cli_opts o = { 0 };
-        if (options_parse("test", argc, argv, OPTIONS_SHARED_SHORT, longopts, take_file, NULL, &c, &o) < 0)
+        if (options_parse("test", argc, argv, OPTIONS_SHARED_SHORT, longopts, take_file, NULL, c, &o) < 0)
             return EXIT_USAGE;
         struct tstate s = { 0 };
         struct engine_info info;
-        int e = engine_runs(&c, on_result, &s, &info, err, sizeof err);
-        unsigned want = runcfg_expected(&c, &c.v, c.engine);
+        int e = engine_runs(c, on_result, &s, &info, err, sizeof err);
+        unsigned want = runcfg_expected(c, &c->v, c->engine);
         if (!want)
             want = 1u << V_PASS;
-        const char *name = c.name[0] ? c.name : files[i];
+        const char *name = c->name[0] ? c->name : files[i];
         if (e < 0) {
             printf("not ok %d - %s # %s: %s\n", i + 1, name, e == -2 ? "build failed" : "harness failure", err);
             failed++;
@@ -192,16 +197,28 @@ static int run_tests(struct flist *fl, int argc, char **argv)
                 if (want & (1u << v))
                     printf(" %s", verdict_name((enum hvsim_verdict)v));
             printf("\n  ---\n  message: \"%s\"\n  variant: \"%s %s %s wait=%s relax=%s wake=%s engine=%s\"\n  ...\n",
-                   s.line, c.v.arch, c.v.cc, c.v.opt, c.v.wait, c.v.relax, c.v.wake, c.engine);
+                   s.line, c->v.arch, c->v.cc, c->v.opt, c->v.wait, c->v.relax, c->v.wake, c->engine);
             failed++;
         } else {
             printf("ok %d - %s: %s as expected (%u run%s, %s %s -%s wait=%s relax=%s wake=%s)\n", i + 1,
-                   name, verdict_name(s.first), s.runs, s.runs == 1 ? "" : "s", c.v.arch, c.v.cc,
-                   c.v.opt, c.v.wait, c.v.relax, c.v.wake);
+                   name, verdict_name(s.first), s.runs, s.runs == 1 ? "" : "s", c->v.arch, c->v.cc,
+                   c->v.opt, c->v.wait, c->v.relax, c->v.wake);
         }
         fflush(stdout);
     }
     if (rc)
         return rc;
     return failed ? EXIT_FINDING : 0;
+}
+
+static int run_tests(struct flist *fl, int argc, char **argv)
+{
+    struct hvsim_runcfg *c = calloc(1, sizeof *c);
+    if (!c) {
+        fprintf(stderr, "hvsim test: out of memory\n");
+        return EXIT_HARNESS;
+    }
+    int rc = run_tests_with(c, fl, argc, argv);
+    free(c);
+    return rc;
 }

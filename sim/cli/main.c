@@ -1,6 +1,6 @@
 /* sim/cli/main.c — `hvsim COMMAND …`: dispatch to the subcommands. */
 #include "commands.h"
-#include "util/spawn.h"
+#include "util/process.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -47,7 +47,7 @@ int main(int argc, char **argv)
         printf("hvsim 0.1.0\n");
         return 0;
     }
-    spawn_install_signal_handlers();
+    proc_install_signal_handlers();
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(argv[1], cmds[i].name)) {
             return cmds[i].fn(argc - 1, argv + 1);

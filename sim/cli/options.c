@@ -64,13 +64,12 @@ static void duration(char *b, size_t n, uint64_t ns)
 /* Printed from options_default_run()'s own result, in scenario syntax, so
  * `run --help` cannot drift from what a bare run does; docs/scenarios.md
  * quotes it and tests/integration/test_bare_run.sh checks that it does. */
-void options_describe_default_run(FILE *f)
+static void options_describe_default_run_with(struct hvsim_runcfg *d, FILE *f)
 {
-    static struct hvsim_runcfg d;
-    options_default_run(&d);
-    fprintf(f, "  cpus %u\n  poll-window %llu\n", d.ncpus, (unsigned long long)d.poll_window);
+    options_default_run(d);
+    fprintf(f, "  cpus %u\n  poll-window %llu\n", d->ncpus, (unsigned long long)d->poll_window);
     for (int s = 0; s < HVSIM_SITE__COUNT; s++) {
-        const struct hvsim_delay_cfg *x = &d.delay[s];
+        const struct hvsim_delay_cfg *x = &d->delay[s];
         char lo[32], hi[32];
         if (x->max_ns) {
             duration(lo, sizeof lo, x->min_ns);
@@ -86,7 +85,17 @@ void options_describe_default_run(FILE *f)
                     site_name((enum hvsim_site)x->partner), x->jitter);
     }
     fprintf(f, "  and the default workload %u times over (%u accesses per CPU; a scenario\n"
-               "  without cpu lines runs it once)\n", BARE_RUN_ROUNDS, d.naccess[0]);
+               "  without cpu lines runs it once)\n", BARE_RUN_ROUNDS, d->naccess[0]);
+}
+
+void options_describe_default_run(FILE *f)
+{
+    struct hvsim_runcfg *d = calloc(1, sizeof *d);
+    if (!d) {
+        return;
+    }
+    options_describe_default_run_with(d, f);
+    free(d);
 }
 
 int options_parse_u64(const char *cmd, const char *opt, const char *v, uint64_t max, uint64_t *out)

@@ -82,6 +82,15 @@ unsigned runcfg_expected(const struct hvsim_runcfg *c, const struct hvsim_varian
             if (bit < 0 || !(e->opt_mask & (1u << bit)))
                 continue;
         }
+        if (e->libopt_mask) {
+            static const char *const lo[] = { "0", "1", "2", "3", "s", "z" };
+            int bit = -1;
+            for (int k = 0; k < 6; k++)
+                if (strcmp(v->lib_opt, lo[k]) == 0)
+                    bit = k;
+            if (bit < 0 || !(e->libopt_mask & (1u << bit)))
+                continue;
+        }
         return e->verdicts; /* the first matching rule decides */
     }
     return 0;

@@ -24,6 +24,7 @@ struct hvsim_variant {
     char wake[16];    /* fence | nofence */
     int layout_old;   /* u8 cfg_flags, 16 CPUs, 4 devs */
     int lto;
+    char lib_opt[8];  /* the --hv-lib's own opt-level ("2", "s"; "" none/unknown), libinfo.h */
 };
 
 /* Expectation rule: when every set field matches the variant (empty string
@@ -32,11 +33,13 @@ struct hvsim_variant {
 struct hvsim_expect {
     char cc[16], arch[16], wait[16], relax[16], wake[16], engine[16];
     unsigned opt_mask;  /* 0 = any */
+    unsigned libopt_mask; /* lib-opt: bit i = "0 1 2 3 s z"[i]; 0 = any */
     unsigned verdicts;  /* bit mask of acceptable verdicts */
     int line;           /* source line in the scenario, for messages */
 };
 
 #define HVSIM_MAX_EXPECT 32
+#define HVSIM_MAX_FNDELAY 8
 /* The decision log lives in the det region (det_shm.h DET_MAX_STEPS). */
 #define DET_MAX_DECISIONS_CAP (1u << 17)
 
@@ -89,6 +92,21 @@ struct hvsim_runcfg {
      * every execution's text trace (the access audit reads them all) */
     const char *det_trace, *det_chrome;
     int det_trace_append;
+    /* issue 18: delays at a function's entry or return, or at FILE:LINE (the
+     * entry of the function whose body holds the line), with no edit of the
+     * code: the files that name the function are compiled with
+     * -finstrument-functions (sim/build/fndelay.c) */
+    struct hvsim_fndelay {
+        char sym[64];       /* function name; "" for FILE:LINE */
+        char file[256];     /* FILE:LINE: the file (absolute path) */
+        unsigned line;
+        int at_return;      /* 0 entry, 1 return */
+        uint64_t min_ns, max_ns;
+        unsigned every;
+        char where[300];    /* scenario "path:line:col", for errors after the build */
+    } fndelay[HVSIM_MAX_FNDELAY];
+    unsigned n_fndelay;
+    unsigned irq_route;     /* scenario irq-cpu: 0 the requesting CPU, k+1 CPU k */
 };
 
 void runcfg_defaults(struct hvsim_runcfg *c);

@@ -1,5 +1,7 @@
-/* sim/config/scenario_backend.c — backend behaviour lines: delay,
- * rendezvous, slow-device, restart-daemon, drop-ipi. */
+/* sim/config/scenario_backend.c — backend behaviour lines: delay (and
+ * delay at), rendezvous, slow-device, restart-daemon, drop-ipi. */
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,11 +42,113 @@ static int set_delay(struct ps *p, enum hvsim_site s, const struct tok *at, uint
 }
 
 
+/* delay at entry|return of FUNCTION: the function's name into f (i: the
+ * word after it) */
+static int parse_at_function(struct ps *p, struct hvsim_fndelay *f, int *namecol)
+{
+    if (p->nt < 5)
+        return sc_perr(p, sc_eol_col(p), "expected a function name after 'of'");
+    const struct tok *t = &p->t[4];
+    int ok = t->len < (int)sizeof f->sym && (isalpha((unsigned char)t->s[0]) || t->s[0] == '_');
+    for (int k = 0; ok && k < t->len; k++)
+        ok = isalnum((unsigned char)t->s[k]) || t->s[k] == '_' || t->s[k] == '.' || t->s[k] == '$';
+    if (!ok)
+        return sc_perr(p, t->col, "bad function name '%.*s': expected a symbol of the code "
+                       "under test (letters, digits, '_', at most %d chars)", QL(*t),
+                       (int)sizeof f->sym - 1);
+    snprintf(f->sym, sizeof f->sym, "%.*s", t->len, t->s);
+    f->at_return = sc_tok_is(&p->t[2], "return");
+    *namecol = t->col;
+    return 0;
+}
+
+/* delay at FILE:LINE: the file (relative to the scenario) and line into f */
+static int parse_at_line(struct ps *p, struct hvsim_fndelay *f, int *namecol)
+{
+    const struct tok *t = &p->t[2];
+    uint64_t line;
+    if (p->nt < 5)
+        return sc_perr(p, sc_eol_col(p), "expected a line number after ':'");
+    if (sc_parse_range_num(p, &p->t[4], 1, 1000000, "line", &line))
+        return -1;
+    const char *sl = strrchr(p->fname, '/');
+    char rel[1024];
+    if (t->s[0] == '/' || !sl)
+        snprintf(rel, sizeof rel, "%.*s", t->len, t->s);
+    else
+        snprintf(rel, sizeof rel, "%.*s/%.*s", (int)(sl - p->fname), p->fname, t->len, t->s);
+    char *rp = realpath(rel, 0);
+    if (!rp)
+        return sc_perr(p, t->col, "'%.*s': %s (looked for %s)", QL(*t), strerror(errno), rel);
+    int fits = strlen(rp) < sizeof f->file;
+    snprintf(f->file, sizeof f->file, "%s", rp);
+    free(rp);
+    if (!fits)
+        return sc_perr(p, t->col, "'%.*s': path too long", QL(*t));
+    f->line = (unsigned)line;
+    *namecol = t->col;
+    return 0;
+}
+
+/* delay at entry|return of FUNCTION DURATION[..DURATION] [every N]
+ * delay at FILE:LINE DURATION[..DURATION] [every N]
+ * (issue 18: delay points in real code without editing it; the function is
+ * looked up in the built binaries, so an unknown one is reported after the
+ * build with this line's file:line:col, sim/build/fndelay.c) */
+static int parse_delay_at(struct ps *p)
+{
+    struct hvsim_runcfg *c = p->c;
+    if (c->n_fndelay >= HVSIM_MAX_FNDELAY)
+        return sc_perr(p, p->t[0].col, "at most %d 'delay at' lines in a scenario", HVSIM_MAX_FNDELAY);
+    struct hvsim_fndelay f;
+    memset(&f, 0, sizeof f);
+    int i = 5, namecol = 0;
+    if (p->nt >= 4 && (sc_tok_is(&p->t[2], "entry") || sc_tok_is(&p->t[2], "return")) &&
+        sc_tok_is(&p->t[3], "of")) {
+        if (parse_at_function(p, &f, &namecol))
+            return -1;
+    } else if (p->nt >= 4 && sc_tok_is(&p->t[3], ":")) {
+        if (parse_at_line(p, &f, &namecol))
+            return -1;
+    } else {
+        return sc_perr(p, p->nt > 2 ? p->t[2].col : sc_eol_col(p),
+                       "expected 'entry of FUNCTION', 'return of FUNCTION' or FILE:LINE after "
+                       "'delay at' (e.g. delay at entry of virtio_handle_req 200us)");
+    }
+    if (p->nt <= i)
+        return sc_perr(p, sc_eol_col(p), "expected a duration or a range (e.g. 200us or 1ms..5ms)");
+    if (parse_delay_range(p, &p->t[i], &f.min_ns, &f.max_ns))
+        return -1;
+    if (p->nt > i + 1) {
+        uint64_t every;
+        if (!sc_tok_is(&p->t[i + 1], "every"))
+            return sc_perr(p, p->t[i + 1].col, "unexpected '%.*s': expected 'every N' or the end "
+                           "of the line", QL(p->t[i + 1]));
+        if (sc_need_value(p, i + 1) ||
+            sc_parse_range_num(p, &p->t[i + 2], 1, 0xffffffffu, "every", &every))
+            return -1;
+        if (sc_extra_words(p, i + 3, "the delay"))
+            return -1;
+        f.every = (unsigned)every;
+    }
+    for (unsigned k = 0; k < c->n_fndelay; k++) {
+        const struct hvsim_fndelay *o = &c->fndelay[k];
+        if (!strcmp(o->sym, f.sym) && !strcmp(o->file, f.file) && o->line == f.line &&
+            o->at_return == f.at_return)
+            return sc_perr(p, namecol, "this delay point is already set at %s", o->where);
+    }
+    snprintf(f.where, sizeof f.where, "%s:%d:%d", p->fname, p->lineno, namecol);
+    c->fndelay[c->n_fndelay++] = f;
+    return 0;
+}
+
 /* delay SITE DURATION[..DURATION] [every N] */
 int sc_parse_delay(struct ps *p)
 {
     enum hvsim_site s;
     uint64_t lo, hi, every = 0;
+    if (p->nt >= 2 && sc_tok_is(&p->t[1], "at"))
+        return parse_delay_at(p);
     if (p->nt < 2)
         return sc_perr(p, sc_eol_col(p), "expected a site after 'delay' (e.g. delay "
                     "be_before_answer 1ms..5ms)");

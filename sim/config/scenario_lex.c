@@ -12,7 +12,7 @@ const char *const sc_key_names[K__N + 1] = {
     "name", "cpus", "engine", "strategy", "depth", "bound", "memory-model", "runs",
     "seed", "cc", "opt", "arch", "wait", "relax", "wake", "layout", "lto",
     "poll-window", "hang", "timeout", "det-max-decisions", "det-max-points",
-    "det-quiet-points", "boot", "mask-by-size", NULL,
+    "det-quiet-points", "boot", "mask-by-size", "irq-cpu", NULL,
 };
 
 const char *const sc_lto_vals[] = {"off", "on", NULL};

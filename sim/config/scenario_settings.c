@@ -165,6 +165,16 @@ static int parse_value(struct ps *p, const struct tok *kt, const struct tok *v, 
         return sc_parse_num(p, v, &c->seed);
     case K_POLL:
         return sc_parse_num(p, v, &c->poll_window);
+    case K_IRQCPU: /* requester | K: where completion IRQs go (a GIC SPI's target) */
+        if (sc_tok_is(v, "requester")) {
+            c->irq_route = 0;
+            return 0;
+        }
+        if (sc_parse_range_num(p, v, 0, c->ncpus - 1, "irq-cpu (requester or a CPU below cpus; "
+                               "give cpus first)", &n))
+            return -1;
+        c->irq_route = (unsigned)n + 1;
+        return 0;
     case K_DET_DEC:
     case K_DET_PTS:
     case K_DET_QUIET:

@@ -1,6 +1,6 @@
 /* sim/evidence/srcloc.c — see srcloc.h. */
 #include "srcloc.h"
-#include "build/build.h"
+#include "util/home.h"
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>

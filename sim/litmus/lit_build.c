@@ -10,7 +10,8 @@
 #define _GNU_SOURCE
 #include "litmus.h"
 #include "build/build.h"
-#include "util/cmd.h"
+#include "util/process.h"
+#include "util/sbuf.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,8 +52,7 @@ void lit_build_close(struct lit_build *b)
 {
     if (!b)
         return;
-    char *argv[] = { "rm", "-rf", b->dir, 0 };
-    cmd_capture(argv, 0, 0);
+    if (dir_remove_tree(b->dir) < 0) { /* best effort: a temporary directory left behind */ }
     free(b);
 }
 
@@ -63,11 +63,19 @@ static int run(const char *cc, const char *const *words, char *log, size_t logle
     const char *comp = build_compiler(cc, "x86_64");
     snprintf(c, sizeof c, "%s", comp ? comp : cc);
     char *argv[64];
-    int n = cmd_split(c, argv, 8);
+    int n = 0;
+    /* the compiler table's own strings: split on spaces, no quoting */
+    for (char *tok = strtok(c, " "); tok && n < 7; tok = strtok(0, " "))
+        argv[n++] = tok;
     for (int i = 0; words[i] && n < 63; i++)
         argv[n++] = (char *)words[i];
     argv[n] = 0;
-    return cmd_capture(argv, log, loglen);
+    struct sbuf out = { 0 };
+    int rc = proc_run(argv, log ? &out : NULL, 0);
+    if (log && loglen)
+        fmt_cut(log, loglen, "%s", sbuf_str(&out));
+    sbuf_free(&out);
+    return rc;
 }
 
 static int runtime_objs(struct lit_build *b, const char *cc, char *err, size_t errlen)

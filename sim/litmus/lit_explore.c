@@ -27,7 +27,7 @@
 #include "runtime/det/det_shm.h"
 #include "runtime/det/det_wmm.h"
 #include "runtime/common/futex.h"
-#include "util/spawn.h"
+#include "util/process.h"
 #include "config/runcfg.h"
 #include <errno.h>
 #include <sched.h>
@@ -106,7 +106,7 @@ static void stop(struct ctx *x)
         return;
     __atomic_store_n(&x->S->quit, 1, __ATOMIC_SEQ_CST);
     futex_wake(&x->S->exec_seq, 64);
-    spawn_kill_all(x->pgid, &x->ps, 1);
+    proc_kill_group(x->pgid, &x->ps, 1);
     x->alive = 0;
 }
 
@@ -125,12 +125,12 @@ static int start(struct ctx *x, const char *bin, char *err, size_t errlen)
     char fdarg[] = "3";
     char *argv[] = { (char *)bin, "--fd", fdarg, 0 };
     x->pgid = 0;
-    if (spawn_participant(argv, x->fd, &x->pgid, &x->ps, err, errlen) < 0)
+    if (proc_start_participant(argv, x->fd, &x->pgid, &x->ps, err, errlen) < 0)
         return -1;
     x->alive = 1;
     uint64_t dl = now_ns() + 20000000000ull;
     while (!__atomic_load_n(&S->ready[0], __ATOMIC_ACQUIRE)) {
-        if (spawn_poll(&x->ps) || now_ns() > dl) {
+        if (proc_poll(&x->ps) || now_ns() > dl) {
             snprintf(err, errlen, "the litmus participant %s failed to start (status %d)", bin, x->ps.status);
             stop(x);
             return -1;
@@ -228,7 +228,7 @@ static int exec1(struct ctx *x, const uint8_t *prefix, uint32_t plen, const char
         if (d != done0 && __atomic_load_n(&S->exec_state, __ATOMIC_SEQ_CST) == DX_ENDED)
             break;
         futex_wait(&S->exec_done, d, 2000000L);
-        if (spawn_poll(&x->ps)) {
+        if (proc_poll(&x->ps)) {
             snprintf(err, errlen, "the litmus participant died (status %d)", x->ps.status);
             x->alive = 0;
             return -1;

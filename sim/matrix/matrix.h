@@ -19,6 +19,9 @@ struct matrix_dims {
     char mm[4][16];     unsigned nmm;   /* det memory models; 0 = each cell's default */
     unsigned runs;      /* 0 = the scenario's own */
     int lto;            /* also build every cell with -flto (opt-in column) */
+    /* issue 18: prebuilt hypervisor libraries as a dimension (`--hv-lib A,B`):
+     * each cell links one of them in place of the scenario's hv side */
+    char hvlib[8][256]; unsigned nhvlib;
 };
 
 struct matrix_cell {

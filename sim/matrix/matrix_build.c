@@ -65,6 +65,8 @@ int matrix_build_all(struct matrix *m, char *err, size_t errlen)
     }
     unsigned started = 0;
     for (unsigned w = 0; w < jobs; w++) {
+        /* fork without exec: a worker is this hvsim building its share of
+         * the cells (util/process.h is for starting programs) */
         pid_t p = fork();
         if (p < 0)
             break;

@@ -42,24 +42,23 @@ static void row(json_t *rows, const struct hvsim_runcfg *c, const char *extra)
                                           f.summary, "command", cmd, "runs", (json_int_t)f.n));
 }
 
-json_t *matrix_compare(void)
+static json_t *matrix_compare_with(struct hvsim_runcfg *c)
 {
     json_t *rows = json_array();
     static const char *const v[][2] = {
         { "plain", "fence" }, { "volatile", "fence" }, { "acquire", "fence" }, { "acquire", "nofence" },
     };
-    static struct hvsim_runcfg c;
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-        options_default_run(&c);
-        snprintf(c.v.wait, sizeof c.v.wait, "%s", v[i][0]);
-        snprintf(c.v.wake, sizeof c.v.wake, "%s", v[i][1]);
-        snprintf(c.v.relax, sizeof c.v.relax, "none");
-        c.runs = !strcmp(v[i][1], "nofence") ? 1000 : 20;
-        row(rows, &c, "");
-        snprintf(c.engine, sizeof c.engine, "det");
-        snprintf(c.strategy, sizeof c.strategy, "pct");
-        c.runs = 100;
-        row(rows, &c, " --strategy pct --memory-model tso");
+        options_default_run(c);
+        snprintf(c->v.wait, sizeof c->v.wait, "%s", v[i][0]);
+        snprintf(c->v.wake, sizeof c->v.wake, "%s", v[i][1]);
+        snprintf(c->v.relax, sizeof c->v.relax, "none");
+        c->runs = !strcmp(v[i][1], "nofence") ? 1000 : 20;
+        row(rows, c, "");
+        snprintf(c->engine, sizeof c->engine, "det");
+        snprintf(c->strategy, sizeof c->strategy, "pct");
+        c->runs = 100;
+        row(rows, c, " --strategy pct --memory-model tso");
     }
     json_t *t = 0;
     if (threads_compare_table(&t) == 0 && json_is_array(t)) {
@@ -73,27 +72,48 @@ json_t *matrix_compare(void)
     return rows;
 }
 
+json_t *matrix_compare(void)
+{
+    struct hvsim_runcfg *c = calloc(1, sizeof *c);
+    if (!c) {
+        return 0;
+    }
+    json_t * rc = matrix_compare_with(c);
+    free(c);
+    return rc;
+}
+
 /* The access audit of the wait variants (gcc -O2), from the det engine's
  * instrumented build. */
-json_t *matrix_audit(void)
+static json_t *matrix_audit_with(struct hvsim_runcfg *c)
 {
     json_t *out = json_array();
     static const char *const waits[] = { "plain", "volatile", "acquire" };
-    static struct hvsim_runcfg c;
     for (size_t i = 0; i < 3; i++) {
-        options_default_run(&c);
-        snprintf(c.v.wait, sizeof c.v.wait, "%s", waits[i]);
-        snprintf(c.v.relax, sizeof c.v.relax, "none");
+        options_default_run(c);
+        snprintf(c->v.wait, sizeof c->v.wait, "%s", waits[i]);
+        snprintf(c->v.relax, sizeof c->v.relax, "none");
         json_t *sites = 0;
         char err[512] = "";
-        if (det_audit(&c, &sites, err, sizeof err) < 0)
+        if (det_audit(c, &sites, err, sizeof err) < 0)
             continue;
         char variant[64], cmd[256];
-        snprintf(variant, sizeof variant, "%s -%s wait=%s", c.v.cc, c.v.opt, waits[i]);
+        snprintf(variant, sizeof variant, "%s -%s wait=%s", c->v.cc, c->v.opt, waits[i]);
         snprintf(cmd, sizeof cmd, "build/hvsim audit --cc %s --opt %s --wait %s --relax none",
-                 c.v.cc, c.v.opt, waits[i]);
+                 c->v.cc, c->v.opt, waits[i]);
         json_array_append_new(out, json_pack("{s:s,s:s,s:o}", "variant", variant, "command", cmd,
                                              "sites", sites));
     }
     return out;
+}
+
+json_t *matrix_audit(void)
+{
+    struct hvsim_runcfg *c = calloc(1, sizeof *c);
+    if (!c) {
+        return 0;
+    }
+    json_t * rc = matrix_audit_with(c);
+    free(c);
+    return rc;
 }

@@ -1,6 +1,7 @@
 /* sim/matrix/matrix_plan.c — enumerate the cells of a matrix. */
 #include "matrix.h"
 #include "build/build.h"
+#include "build/libinfo.h"
 #include "config/variants.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +12,32 @@ static int cmp_cell(const void *a, const void *b)
     return strcmp(((const struct matrix_cell *)a)->id, ((const struct matrix_cell *)b)->id);
 }
 
+/* --hv-lib A,B: this cell's library replaces the hv side's libraries (lib:
+ * its index, when the dimension is set); the library's own build into the
+ * variant (lib_opt) and into libid, for the id and every label
+ * (matrix_report.c) */
+static void cell_lib(struct hvsim_runcfg *cfg, const struct matrix_dims *d, unsigned lib, char *libid,
+                     size_t n)
+{
+    struct hvsim_variant *v = &cfg->v;
+    libid[0] = 0;
+    if (d->nhvlib) {
+        snprintf(cfg->hv_lib[0], sizeof cfg->hv_lib[0], "%s", d->hvlib[lib]);
+        cfg->n_hv_lib = 1;
+    }
+    if (cfg->n_hv_lib) {
+        char comp[96];
+        libinfo_split(cfg->hv_lib[0], comp, sizeof comp, v->lib_opt, sizeof v->lib_opt);
+        const char *bn = strrchr(cfg->hv_lib[0], '/');
+        snprintf(libid, n, "/%s %s%s", bn ? bn + 1 : cfg->hv_lib[0],
+                 v->lib_opt[0] ? "opt-level=" : "", v->lib_opt);
+    }
+}
+
 int matrix_plan(struct matrix *m, const struct hvsim_runcfg *base, const struct matrix_dims *d,
                 const char *engine, char *err, size_t errlen)
 {
+    for (unsigned l = 0; l < (d->nhvlib ? d->nhvlib : 1); l++)
     for (unsigned a = 0; a < d->narch; a++)
     for (unsigned k = 0; k < d->ncc; k++)
     for (unsigned o = 0; o < d->nopt; o++)
@@ -51,9 +75,11 @@ int matrix_plan(struct matrix *m, const struct hvsim_runcfg *base, const struct 
         v->lto = lto;
         if (d->nmm)
             snprintf(c->cfg->memory_model, sizeof c->cfg->memory_model, "%s", d->mm[mi]);
-        snprintf(c->id, sizeof c->id, "%s/%s/%s/%s/%s%s/%s/%s/%s%s%s", base->name, engine, ar, d->cc[k],
-                 d->opt[o], lto ? "-flto" : "", d->wait[w], rl, d->wake[x], d->nmm ? "/" : "",
-                 d->nmm ? d->mm[mi] : "");
+        char libid[sizeof c->cfg->hv_lib[0] + 24]; /* fits: "/" + a path + " opt-level=" + a level */
+        cell_lib(c->cfg, d, l, libid, sizeof libid);
+        snprintf(c->id, sizeof c->id, "%s/%s/%s/%s/%s%s/%s/%s/%s%s%s%s", base->name, engine, ar,
+                 d->cc[k], d->opt[o], lto ? "-flto" : "", d->wait[w], rl, d->wake[x],
+                 d->nmm ? "/" : "", d->nmm ? d->mm[mi] : "", libid);
         /* the same cell from two default entries (e.g. --arch laid over
          * both the x86_64 and the foreign seed_hang rows): keep the first */
         int dup = 0;

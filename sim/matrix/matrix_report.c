@@ -2,6 +2,9 @@
  * docs/report-schema.md). */
 #define _GNU_SOURCE
 #include "matrix.h"
+#include "build/libinfo.h"
+#include "util/process.h"
+#include "util/sbuf.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +80,32 @@ static json_t *command_of(const struct matrix_cell *c)
     return j;
 }
 
+/* The cell's compiler and opt-level ("cc", "opt"). */
+static void cell_build_json(json_t *o, const struct matrix_cell *c)
+{
+    const struct hvsim_variant *v = &c->cfg->v;
+    char optl[40];
+    snprintf(optl, sizeof optl, "%s%s", v->opt, v->lto ? "-flto" : "");
+    if (c->cfg->n_hv_lib && !c->cfg->n_hv_src) {
+        /* the hypervisor side is a prebuilt library: its own compiler and
+         * opt-level are the cell's (issue 18: not gcc -O2 for a rustc
+         * build); the C side (the daemon) is said apart */
+        char comp[96], lo[8];
+        libinfo_split(c->cfg->hv_lib[0], comp, sizeof comp, lo, sizeof lo);
+        json_object_set_new(o, "cc", json_string(comp));
+        char l[40];
+        snprintf(l, sizeof l, "opt-level=%s", lo[0] ? lo : "?");
+        json_object_set_new(o, "opt", json_string(l));
+        json_object_set_new(o, "hv_lib", json_string(c->cfg->hv_lib[0]));
+        char cs[64];
+        snprintf(cs, sizeof cs, "%s -%s", v->cc, optl);
+        json_object_set_new(o, "c_side", json_string(cs));
+    } else {
+        json_object_set_new(o, "cc", json_string(v->cc));
+        json_object_set_new(o, "opt", json_string(optl));
+    }
+}
+
 static json_t *cell_json(const struct matrix *m, const struct matrix_cell *c)
 {
     const struct hvsim_variant *v = &c->cfg->v;
@@ -85,10 +114,7 @@ static json_t *cell_json(const struct matrix *m, const struct matrix_cell *c)
     json_object_set_new(o, "scenario", json_string(c->cfg->name));
     json_object_set_new(o, "engine", json_string(c->cfg->engine));
     json_object_set_new(o, "arch", json_string(v->arch));
-    json_object_set_new(o, "cc", json_string(v->cc));
-    char optl[16];
-    snprintf(optl, sizeof optl, "%s%s", v->opt, v->lto ? "-flto" : "");
-    json_object_set_new(o, "opt", json_string(optl));
+    cell_build_json(o, c);
     json_object_set_new(o, "wait", json_string(v->wait));
     json_object_set_new(o, "relax", json_string(v->relax));
     json_object_set_new(o, "wake", json_string(v->wake));
@@ -150,15 +176,12 @@ static json_t *host_json(void)
     json_t *ccv = json_object();
     const char *ccs[] = { "gcc", "clang" };
     for (int i = 0; i < 2; i++) {
-        char cmd[64], line[256] = "";
-        snprintf(cmd, sizeof cmd, "%s -dumpversion 2>/dev/null", ccs[i]);
-        FILE *p = popen(cmd, "r");
-        if (p) {
-            if (fgets(line, sizeof line, p))
-                line[strcspn(line, "\n")] = 0;
-            pclose(p);
-        }
-        json_object_set_new(ccv, ccs[i], json_string(line));
+        char *argv[] = { (char *)ccs[i], "-dumpversion", 0 };
+        struct sbuf out = { 0 };
+        /* stdout only was read (2>/dev/null): a failed run gives "" */
+        const char *s = proc_run(argv, &out, 10000) == 0 && out.s ? out.s : "";
+        json_object_set_new(ccv, ccs[i], json_stringn(s, strcspn(s, "\n")));
+        sbuf_free(&out);
     }
     return json_pack("{s:s,s:I,s:s,s:o}", "arch", u.machine, "cpus",
                      (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "kernel", u.release,

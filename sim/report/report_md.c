@@ -102,7 +102,7 @@ static void md_table(FILE *f, md_matrix *mx)
             if (md_col_used(mx, mx->ccs.v[ci], mx->opts.v[oi])) {
                 fputc(' ', f);
                 md_text(f, mx->ccs.v[ci]);
-                fputs(" -", f);
+                fputs(md_opt_sep(mx->opts.v[oi]), f);
                 md_text(f, mx->opts.v[oi]);
                 fputs(" |", f);
                 ncol++;

@@ -53,7 +53,7 @@ static void md_builds(FILE *f, md_matrix *mx, const char *row, const char *key)
             } else {
                 fputc(',', f);
             }
-            fputs(" -", f);
+            fputs(md_opt_sep(mx->opts.v[oi]), f);
             md_text(f, mx->opts.v[oi]);
         }
     }
@@ -151,7 +151,8 @@ static void md_measures(FILE *f, json_t *ev, const char *v)
 static void md_evidence(FILE *f, json_t *rep, json_t *ev, const char *v)
 {
     const char *sum = rj_str(ev, "summary", NULL);
-    fprintf(f, "Evidence (%s -%s): ", rj_str(rep, "cc", "?"), rj_str(rep, "opt", "?"));
+    fprintf(f, "Evidence (%s%s%s): ", rj_str(rep, "cc", "?"), md_opt_sep(rj_str(rep, "opt", "?")),
+            rj_str(rep, "opt", "?"));
     if (sum) {
         md_text(f, sum);
         size_t l = strlen(sum);

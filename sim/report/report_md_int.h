@@ -13,6 +13,9 @@
 void md_text(FILE *f, const char *s);
 /* Inline code span; the fence is longer than any run of backticks inside. */
 void md_code(FILE *f, const char *s);
+/* Between a compiler and its opt-level: "gcc -O2", but "rustc 1.95.0
+ * opt-level=2" (a library's own build, issue 18). */
+const char *md_opt_sep(const char *opt);
 
 /* Ordered, de-duplicated; holds pointers, owns nothing. */
 typedef struct {

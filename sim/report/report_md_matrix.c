@@ -35,6 +35,11 @@ void md_text(FILE *f, const char *s)
     }
 }
 
+const char *md_opt_sep(const char *opt)
+{
+    return opt[0] == 'O' ? " -" : " ";
+}
+
 void md_code(FILE *f, const char *s)
 {
     int run = 0, maxrun = 0;

@@ -57,6 +57,8 @@ void region_init_ctl(struct hvsim_ctl *ctl, const struct hvsim_runcfg *c, uint64
     ctl->ndevices = c->ndevices;
     ctl->ipi_drop_every = c->ipi_drop_every;
     memcpy(ctl->devices, c->devices, sizeof ctl->devices);
+    for (unsigned d = 0; d < HVSIM_DEVS; d++) /* scenario irq-cpu: 0 requester, k+1 cpu k */
+        ctl->devices[d].irq_cpu = c->irq_route ? c->irq_route - 1 : HVSIM_IRQ_TO_REQUESTER;
     memcpy(ctl->delay, c->delay, sizeof ctl->delay);
     ctl->boot_daemon_first = c->boot_daemon_first ? 1u : 0u;
     ctl->mask_by_size = c->mask_by_size ? 1u : 0u;

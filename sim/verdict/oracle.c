@@ -71,12 +71,16 @@ enum hvsim_verdict oracle_check_step(const struct oracle_snap *s, struct oracle_
         return found(f, V_PROTOCOL_VIOLATION, (int)i, "every guest access gets exactly one answer");
     }
     if (s->fin_missing) {
-        unsigned cpu = hvsim_cpu_of_zone(s->miss_zone);
+        unsigned cpu = hvsim_cpu_of_zone(s->miss_zone), to = s->miss_to;
+        char routed[96] = "";
+        if (to != cpu)
+            snprintf(routed, sizeof routed, ", an interrupt the guest routed to cpu%u (irq-cpu %u)",
+                     to, to);
         snprintf(f->summary, sizeof f->summary,
-                 "FINISH_REQ call #%llu consumed res_list[%u] (completion for cpu%u, irq %u) but "
+                 "FINISH_REQ call #%llu consumed res_list[%u] (completion for cpu%u, irq %u%s) but "
                  "injected no irq %u on cpu%u in that call (%u injection(s) in the call)",
-                 (unsigned long long)s->miss_call, s->miss_slot, cpu, s->miss_irq, s->miss_irq, cpu,
-                 s->miss_ninj);
+                 (unsigned long long)s->miss_call, s->miss_slot, cpu, s->miss_irq, routed,
+                 s->miss_irq, to, s->miss_ninj);
         snprintf(f->text, sizeof f->text,
                  "%s. Every queue notification's completion must raise its interrupt in the "
                  "FINISH_REQ call that consumes it (several completions for one (cpu, irq) may share "

@@ -58,6 +58,7 @@ struct oracle_snap {
     uint64_t fin_calls, fin_consumed, fin_foreign, fin_overread, fin_missing;
     uint64_t miss_call;
     uint32_t miss_slot, miss_zone, miss_irq, miss_ninj;
+    uint32_t miss_to;       /* the CPU that irq had to reach (scenario irq-cpu) */
     uint64_t sleep_ns;        /* 0: the daemon never slept */
     uint32_t sleep_front, sleep_rear, sleep_need_wakeup;
     int assert_set;

@@ -2,6 +2,7 @@
  * area and the bridge (memory reads only).  Counters are read with atomic
  * loads: the participants are still running when the watchdog takes one. */
 #include "oracle.h"
+#include "runtime/common/oracle_count.h"
 #include <string.h>
 
 #define LD(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
@@ -66,6 +67,7 @@ void oracle_snap_take(struct oracle_snap *s, const struct hvsim_ctl *ctl,
     s->miss_slot = ctl->fin.miss_slot;
     s->miss_zone = ctl->fin.miss_zone;
     s->miss_irq = ctl->fin.miss_irq;
+    s->miss_to = oracle_irq_target(ctl, hvsim_cpu_of_zone(ctl->fin.miss_zone), ctl->fin.miss_irq);
     s->miss_ninj = ctl->fin.miss_ninj;
     s->sleep_ns = LD(&ctl->sleep_ns);
     s->sleep_front = ctl->sleep_front;

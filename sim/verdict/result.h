@@ -20,11 +20,11 @@ struct run_race_site {
     char function[128], file[256];
     int line;
     char kind[24];       /* "plain read", "atomic write" */
-    char thread[64];     /* "hypervisor T3", "daemon #2" */
+    char thread[80];     /* "hypervisor T3", "daemon #2": a role and a thread name (threads.h's sizes) fit */
 };
 struct run_race {
     char tool[16];       /* ThreadSanitizer | Helgrind; "" = not a threads run */
-    char field[96];      /* "cfg_flags[0]" (struct virtio_bridge), else the tool's location */
+    char field[160];     /* "cfg_flags[0]" (struct virtio_bridge), else the tool's location (fits whole) */
     int in_bridge;
     uint64_t offset;     /* in struct virtio_bridge when in_bridge */
     struct run_race_site site[2]; /* the reporting access, the earlier one */

@@ -16,7 +16,7 @@ for f in bin/hvsim include/hvsim/platform.h include/hvsim/bridge.h include/hvsim
 done
 if command -v pkg-config >/dev/null 2>&1; then
   v=$(PKG_CONFIG_PATH=$P/lib/pkgconfig pkg-config --variable=platform_version hvsim)
-  [ "$v" = 2 ] || fail "hvsim.pc: platform_version is '$v', not 2"
+  [ "$v" = 3 ] || fail "hvsim.pc: platform_version is '$v', not 3"
 fi
 write_handler "$W/my_handler.c"
 # it compiles on its own against the installed header (what the user's editor sees)

@@ -7,6 +7,7 @@
 #   run --cflags, 61 words       words past the 31st were dropped
 #   run/matrix --cflags > 255 B  was cut to 255 bytes; now exit 2 naming it
 #   test DIR                     was "read error" / not ok; now every *.hvs in it
+#   HVSIM_BUILD_DIR > 512 B      the cache path was cut; now exit 2 naming it
 # Cheap: no_device and seed_hang at -O0 with volatile waits run in well under
 # a second each, and builds are cached.
 . "$(dirname "$0")/lib.sh"
@@ -79,4 +80,10 @@ got=$(grep -v '^TAP' "$t/tap" | sed 's/: .*//' | tr '\n' ' ')
 "$HVSIM" test "$t/empty" >"$t/tap" 2>"$t/err"; rc=$?
 [ $rc -eq 2 ] || fail "hvsim test EMPTYDIR: exit $rc, want 2"
 grep -q "no \*.hvs scenario files" "$t/err" || fail "hvsim test EMPTYDIR: $(cat "$t/err")"
-pass "--jobs 17/100, 9 and 40 scenarios, 8 long -I paths, 62 --cflags words, long --cflags refused, test DIR"
+# a build dir whose cache entry path cannot fit: an error, not a cut path
+long="$t/$(printf 'a%.0s' $(seq 1 200))/$(printf 'b%.0s' $(seq 1 200))/$(printf 'c%.0s' $(seq 1 100))"
+HVSIM_BUILD_DIR="$long" "$HVSIM" run --scenario scenarios/no_device.hvs --cc gcc --opt O0 --runs 1 \
+  >/dev/null 2>"$t/err"; rc=$?
+[ $rc -eq 2 ] || fail "HVSIM_BUILD_DIR of 520 bytes: exit $rc, want 2 ($(tail -n1 "$t/err"))"
+grep -q "build directory path too long" "$t/err" || fail "HVSIM_BUILD_DIR of 520 bytes: $(cat "$t/err")"
+pass "--jobs 17/100, 9 and 40 scenarios, 8 long -I paths, 62 --cflags words, long --cflags refused, test DIR, long build dir refused"

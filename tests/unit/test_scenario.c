@@ -685,6 +685,46 @@ static void test_real_code_settings(void **state)
     assert_true(hvsim_mask_to_size(0x1122334455667788ull, 8) == 0x1122334455667788ull);
 }
 
+/* delay at entry|return of F / at FILE:LINE (issue 18) */
+static void test_delay_at(void **state)
+{
+    (void)state;
+    struct hvsim_runcfg *c = parse_ok("delay at entry of virtio_handle_req 200us\n"
+                                      "delay at return of f 1ms..2ms every 3\n"
+                                      "delay at " HOME "/tests/data/fn_delay/daemon.c:20 5us\n");
+    assert_int_equal(c->n_fndelay, 3);
+    assert_string_equal(c->fndelay[0].sym, "virtio_handle_req");
+    assert_int_equal(c->fndelay[0].at_return, 0);
+    assert_true(c->fndelay[0].min_ns == 200000 && c->fndelay[0].max_ns == 200000);
+    assert_int_equal(c->fndelay[1].at_return, 1);
+    assert_true(c->fndelay[1].min_ns == 1000000 && c->fndelay[1].max_ns == 2000000);
+    assert_int_equal(c->fndelay[1].every, 3);
+    assert_string_equal(c->fndelay[2].sym, "");
+    assert_non_null(strstr(c->fndelay[2].file, "/tests/data/fn_delay/daemon.c"));
+    assert_int_equal(c->fndelay[2].line, 20);
+    assert_non_null(strstr(c->fndelay[0].where, ":1:19")); /* where a build-time error points */
+    c = parse_ok("cpus 1\n");
+    assert_int_equal(c->n_fndelay, 0);
+}
+
+/* expect … when lib-opt=… (a --hv-lib's own opt-level, issue 18) */
+static void test_expect_lib_opt(void **state)
+{
+    (void)state;
+    struct hvsim_runcfg *c = parse_ok("expect PASS when lib-opt=0\n"
+                                      "expect HANG_STALE_READ when lib-opt!=0,z\n"
+                                      "expect WRONG_VALUE\n");
+    struct hvsim_variant v = c->v;
+    snprintf(v.lib_opt, sizeof v.lib_opt, "0");
+    assert_int_equal(runcfg_expected(c, &v, "native"), 1u << V_PASS);
+    snprintf(v.lib_opt, sizeof v.lib_opt, "s");
+    assert_int_equal(runcfg_expected(c, &v, "native"), 1u << V_HANG_STALE_READ);
+    snprintf(v.lib_opt, sizeof v.lib_opt, "z");
+    assert_int_equal(runcfg_expected(c, &v, "native"), 1u << V_WRONG_VALUE);
+    v.lib_opt[0] = 0; /* no library, or its opt-level unknown: no lib-opt rule matches */
+    assert_int_equal(runcfg_expected(c, &v, "native"), 1u << V_WRONG_VALUE);
+}
+
 static void test_user_code(void **state)
 {
     (void)state;
@@ -812,6 +852,8 @@ int main(void)
         cmocka_unit_test(test_bad_scenarios),
         cmocka_unit_test(test_user_code),
         cmocka_unit_test(test_real_code_settings),
+        cmocka_unit_test(test_delay_at),
+        cmocka_unit_test(test_expect_lib_opt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

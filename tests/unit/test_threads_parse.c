@@ -161,6 +161,33 @@ static void test_tsan_synthetic(void **st)
     assert_int_equal(thr_bridge_base(log), 0);
 }
 
+/* A frame whose path is longer than a site's file field has no file (a cut
+ * path would name another file): the site is the next frame with one. */
+static void test_tsan_long_path(void **st)
+{
+    (void)st;
+    char longp[290]; /* over a file field (256), under the parser's token buffer */
+    memset(longp, 'd', sizeof longp);
+    longp[0] = '/';
+    memcpy(longp + sizeof longp - 12, "/my_hv.c:17", 12);
+    char log[2048];
+    snprintf(log, sizeof log,
+             "==================\n"
+             "WARNING: ThreadSanitizer: data race (pid=42)\n"
+             "  Write of size 4 at 0x0000004c6f20 by main thread:\n"
+             "    #0 push %s (a.out+0x4b1234)\n"
+             "    #1 main /src/main.c:5:3 (a.out+0x4b1300)\n"
+             "\n"
+             "  Previous read of size 4 at 0x0000004c6f20 by thread T1:\n"
+             "    #0 pop /src/my_be.c:40:12 (a.out+0x4b2000)\n"
+             "\n"
+             "==================\n", longp);
+    struct thr_report R[2];
+    assert_int_equal(thr_parse_tsan(log, R, 2, 0), 1);
+    assert_string_equal(R[0].cur.file, "/src/main.c");
+    assert_int_equal(R[0].cur.line, 5);
+}
+
 /* Helgrind, plain wait: the plain read in wait_for_response races with the
  * daemon's atomic store to cfg_flags[0]; nothing is the harness's. */
 static void test_helgrind_plain(void **st)
@@ -263,6 +290,7 @@ int main(void)
         cmocka_unit_test(test_tsan_plain),
         cmocka_unit_test(test_tsan_acquire_clean),
         cmocka_unit_test(test_tsan_synthetic),
+        cmocka_unit_test(test_tsan_long_path),
         cmocka_unit_test(test_helgrind_plain),
         cmocka_unit_test(test_helgrind_acquire),
         cmocka_unit_test(test_helgrind_other_kinds),

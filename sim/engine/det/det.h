@@ -107,7 +107,7 @@ struct det_outcome {
     int verdict;
     int vtid;
     uint64_t vval[4];
-    char why[256];
+    char why[600];           /* the size of an oracle finding's summary, copied into it */
     uint32_t steps;
     uint64_t points;
     uint32_t preemptions, switches, drains, diverged;

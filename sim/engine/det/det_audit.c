@@ -143,14 +143,14 @@ static int audit_cb(const struct run_result *r, void *ud)
     return 0;
 }
 
-int det_audit(const struct hvsim_runcfg *c0, json_t **out, char *err, size_t errlen)
+static int det_audit_with(struct hvsim_runcfg *c,
+                          const struct hvsim_runcfg *c0, json_t **out, char *err, size_t errlen)
 {
-    static struct hvsim_runcfg c;
-    c = *c0;
-    snprintf(c.engine, sizeof c.engine, "det");
+    *c = *c0;
+    snprintf(c->engine, sizeof c->engine, "det");
     /* Several single executions, every trace kept: a hanging execution
      * stops early and misses sites a complete one reaches. */
-    c.runs = 6;
+    c->runs = 6;
     char dir[] = "/tmp/hvsim-audit-XXXXXX";
     if (!mkdtemp(dir)) {
         snprintf(err, errlen, "mkdtemp failed");
@@ -158,11 +158,11 @@ int det_audit(const struct hvsim_runcfg *c0, json_t **out, char *err, size_t err
     }
     char tpath[64];
     snprintf(tpath, sizeof tpath, "%s/trace.txt", dir);
-    c.det_trace = tpath;
-    c.det_trace_append = 1;
-    c.det_chrome = ""; /* the audit reads the text trace only */
+    c->det_trace = tpath;
+    c->det_trace_append = 1;
+    c->det_chrome = ""; /* the audit reads the text trace only */
     struct engine_info info;
-    if (det_engine_runs(&c, audit_cb, 0, &info, err, errlen) < 0) {
+    if (det_engine_runs(c, audit_cb, 0, &info, err, errlen) < 0) {
         unlink(tpath);
         rmdir(dir);
         return -1;
@@ -188,6 +188,18 @@ int det_audit(const struct hvsim_runcfg *c0, json_t **out, char *err, size_t err
     return 0;
 }
 
+int det_audit(const struct hvsim_runcfg *c0, json_t **out, char *err, size_t errlen)
+{
+    struct hvsim_runcfg *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = det_audit_with(c, c0, out, err, errlen);
+    free(c);
+    return rc;
+}
+
 static void usage(FILE *f)
 {
     fprintf(f, "usage: hvsim audit [BUILD OPTIONS] [--json]\n\n"
@@ -200,13 +212,12 @@ static void usage(FILE *f)
     fprintf(f, "\nexit status: 0 nothing unmarked, 1 an unmarked access, 2 bad usage, 3 harness failure\n");
 }
 
-int cmd_audit(int argc, char **argv)
+static int cmd_audit_with(struct hvsim_runcfg *c, int argc, char **argv)
 {
-    static struct hvsim_runcfg c;
     struct cli_opts o = { 0 };
     static const struct option longopts[] = { OPTIONS_SHARED, { 0 } };
-    options_default_run(&c);
-    if (options_parse("audit", argc, argv, OPTIONS_SHARED_SHORT, longopts, NULL, NULL, &c, &o) < 0)
+    options_default_run(c);
+    if (options_parse("audit", argc, argv, OPTIONS_SHARED_SHORT, longopts, NULL, NULL, c, &o) < 0)
         return EXIT_USAGE;
     if (o.help) {
         usage(stdout);
@@ -214,11 +225,11 @@ int cmd_audit(int argc, char **argv)
     }
     json_t *a = 0;
     char err[1024] = "";
-    if (engine_refuses_libs(&c, "the access audit", err, sizeof err) < 0) {
+    if (engine_refuses_libs(c, "the access audit", err, sizeof err) < 0) {
         fprintf(stderr, "hvsim audit: %s\n", err);
         return EXIT_USAGE;
     }
-    if (det_audit(&c, &a, err, sizeof err) < 0) {
+    if (det_audit(c, &a, err, sizeof err) < 0) {
         fprintf(stderr, "hvsim audit: %s\n", err);
         return EXIT_HARNESS;
     }
@@ -243,7 +254,19 @@ int cmd_audit(int argc, char **argv)
     }
     if (!o.json)
         printf("%d unmarked access site%s (%s %s -%s wait=%s)\n", unmarked, unmarked == 1 ? "" : "s",
-               c.v.arch, c.v.cc, c.v.opt, c.v.wait);
+               c->v.arch, c->v.cc, c->v.opt, c->v.wait);
     json_decref(a);
     return unmarked ? EXIT_FINDING : 0;
+}
+
+int cmd_audit(int argc, char **argv)
+{
+    struct hvsim_runcfg *c = calloc(1, sizeof *c);
+    if (!c) {
+        fprintf(stderr, "hvsim audit: out of memory\n");
+        return EXIT_HARNESS;
+    }
+    int rc = cmd_audit_with(c, argc, argv);
+    free(c);
+    return rc;
 }

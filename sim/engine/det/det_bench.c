@@ -35,6 +35,8 @@ static double raw_handoffs(double secs)
         return 0;
     *w = 0;
     w[16] = 0; /* stop */
+    /* fork without exec: the baseline is two copies of this loop, not a
+     * program to start (util/process.h is for those) */
     pid_t pid = fork();
     if (pid == 0) {
         for (;;) {
@@ -64,21 +66,20 @@ static double raw_handoffs(double secs)
     return (double)n / el;
 }
 
-int det_bench(json_t *out, const struct hvsim_runcfg *cin)
+static int det_bench_with(struct hvsim_runcfg *c, json_t *out, const struct hvsim_runcfg *cin)
 {
-    static struct hvsim_runcfg c;
-    c = *cin;
-    snprintf(c.engine, sizeof c.engine, "det");
+    *c = *cin;
+    snprintf(c->engine, sizeof c->engine, "det");
     struct build_out b;
     char err[1024];
-    if (build_participants(&c, BUILD_DET, &b, err, sizeof err) < 0)
+    if (build_participants(c, BUILD_DET, &b, err, sizeof err) < 0)
         return -1;
     struct det_ctx *x;
-    if (det_ctx_open(&x, &c, &b, err, sizeof err) < 0)
+    if (det_ctx_open(&x, c, &b, err, sizeof err) < 0)
         return -1;
     struct det_outcome o;
     struct det_plan p = { .strategy = DET_PCT, .seed = 1, .pct_depth = 3, .record_ev = 0 };
-    if (!strcmp(c.strategy, "random"))
+    if (!strcmp(c->strategy, "random"))
         p.strategy = DET_RANDOM;
     if (det_exec(x, &p, &o, err, sizeof err) < 0) { /* warm-up, starts the participants */
         det_ctx_close(x);
@@ -108,20 +109,30 @@ int det_bench(json_t *out, const struct hvsim_runcfg *cin)
     return 0;
 }
 
-int det_bench_models(json_t *out)
+int det_bench(json_t *out, const struct hvsim_runcfg *cin)
 {
-    static struct hvsim_runcfg c;
-    options_default_run(&c);
-    snprintf(c.strategy, sizeof c.strategy, "pct");
+    struct hvsim_runcfg *c = calloc(1, sizeof *c);
+    if (!c) {
+        return -1;
+    }
+    int rc = det_bench_with(c, out, cin);
+    free(c);
+    return rc;
+}
+
+static int det_bench_models_with(struct hvsim_runcfg *c, json_t *out)
+{
+    options_default_run(c);
+    snprintf(c->strategy, sizeof c->strategy, "pct");
     /* the reference handshake (acquire wait): PASS under every model, so
      * every execution runs to its end and the rates compare */
-    snprintf(c.v.wait, sizeof c.v.wait, "acquire");
+    snprintf(c->v.wait, sizeof c->v.wait, "acquire");
     static const char *const models[] = { "tso", "arm", "riscv" };
     double rate[3] = { 0 };
     for (int i = 0; i < 3; i++) {
-        snprintf(c.memory_model, sizeof c.memory_model, "%s", models[i]);
+        snprintf(c->memory_model, sizeof c->memory_model, "%s", models[i]);
         json_t *m = json_object();
-        if (det_bench(m, &c) < 0) {
+        if (det_bench(m, c) < 0) {
             json_decref(m);
             return -1;
         }
@@ -131,4 +142,15 @@ int det_bench_models(json_t *out)
     json_object_set_new(out, "arm_vs_tso", json_real(rate[0] > 0 ? rate[1] / rate[0] : 0));
     json_object_set_new(out, "riscv_vs_tso", json_real(rate[0] > 0 ? rate[2] / rate[0] : 0));
     return 0;
+}
+
+int det_bench_models(json_t *out)
+{
+    struct hvsim_runcfg *c = calloc(1, sizeof *c);
+    if (!c) {
+        return -1;
+    }
+    int rc = det_bench_models_with(c, out);
+    free(c);
+    return rc;
 }

@@ -80,6 +80,8 @@ int det_emit_test(json_t *failure, const char *path, char *err, size_t errlen)
         "     * is replayed as it is now.  A missing one still fails the test. */\n"
         "    snprintf(cmd, sizeof cmd, \"%%s replay %%s --allow-changed %%s >/dev/null\", hv ? hv : \"build/hvsim\", path,\n"
         "             extra ? extra : \"\");\n"
+        /* a shell on purpose, in the emitted test only: HVSIM_REGRESS_ARGS is
+         * a user-given option string ("--wake fence") the shell splits */
         "    int rc = system(cmd);\n"
         "    unlink(path);\n"
         "    assert_int_equal(rc, 0); /* 0: the replay passed — the bug is gone */\n"

@@ -202,6 +202,13 @@ static int run_setup(struct det_run *R, const struct hvsim_runcfg *c, struct eng
         return -1;
     R->sy = det_syms_new(b.hv, b.backend);
     R->t_start = now_ns();
+    R->r = calloc(1, sizeof *R->r);
+    if (!R->r) {
+        snprintf(err, errlen, "out of memory");
+        det_ctx_close(R->x);
+        det_syms_free(R->sy);
+        return -1;
+    }
     return 0;
 }
 
@@ -209,6 +216,7 @@ static void run_teardown(struct det_run *R)
 {
     det_ctx_close(R->x);
     det_syms_free(R->sy);
+    free(R->r);
 }
 
 /* The end of an exploration that found nothing, in words: "verified" only
@@ -253,7 +261,7 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
                        size_t errlen)
 {
     const struct hvsim_runcfg *c = R->c;
-    static struct run_result r;
+    struct run_result *r = R->r;
     static uint8_t prefix[DET_MAX_STEPS];
     struct det_outcome o;
     struct det_dfs d;
@@ -278,12 +286,12 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
         R->schedules = d.schedules;
         if (o.verdict != V_PASS) {
             *found = 1;
-            if (report_failure(R, c->seed, &o, &r, err, errlen) < 0) {
+            if (report_failure(R, c->seed, &o, r, err, errlen) < 0) {
                 rc = -1;
                 break;
             }
-            r.det_schedules = d.schedules;
-            if (cb(&r, ud))
+            r->det_schedules = d.schedules;
+            if (cb(r, ud))
                 break;
         }
         if (R->executions >= cap)
@@ -296,12 +304,12 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
     }
     if (rc == 0 && !*found) {
         o.verdict = V_PASS;
-        det_fill_result(R, &o, c->seed, "", &r);
-        r.det_schedules = d.schedules;
-        r.det_executions = R->executions;
-        r.det_points = R->points;
-        explored_words(R, &d, exhausted, &r);
-        cb(&r, ud);
+        det_fill_result(R, &o, c->seed, "", r);
+        r->det_schedules = d.schedules;
+        r->det_executions = R->executions;
+        r->det_points = R->points;
+        explored_words(R, &d, exhausted, r);
+        cb(r, ud);
     }
     explored_stats(R, &d, exhausted);
     det_dfs_free(&d);
@@ -338,7 +346,7 @@ static int run_seeded(struct det_run *R, engine_cb cb, void *ud, unsigned *found
                       size_t errlen)
 {
     const struct hvsim_runcfg *c = R->c;
-    static struct run_result r;
+    struct run_result *r = R->r;
     struct det_outcome o;
     int strat = strategy_of(c->strategy);
     for (unsigned i = 0; i < c->runs; i++) {
@@ -353,13 +361,13 @@ static int run_seeded(struct det_run *R, engine_cb cb, void *ud, unsigned *found
         if (o.verdict != V_PASS) {
             (*found)++;
             uint64_t ex = R->executions;
-            if (report_failure(R, seed, &o, &r, err, errlen) < 0)
+            if (report_failure(R, seed, &o, r, err, errlen) < 0)
                 return -1;
-            r.det_executions = ex;
+            r->det_executions = ex;
         } else {
-            passed_words(R, &o, seed, &r);
+            passed_words(R, &o, seed, r);
         }
-        if (cb(&r, ud))
+        if (cb(r, ud))
             break;
     }
     double secs = (double)(now_ns() - R->t_start) / 1e9;
@@ -427,13 +435,13 @@ int det_engine_replay(const struct hvsim_runcfg *c, uint64_t seed, const struct 
     }
     R.executions = 1;
     R.schedules = 1;
-    static struct run_result r;
-    det_fill_result(&R, &o, seed, ro->schedule, &r);
+    struct run_result *r = R.r;
+    det_fill_result(&R, &o, seed, ro->schedule, r);
     char hdr[9000];
-    snprintf(hdr, sizeof hdr, "# hvsim det trace: %s seed %llu schedule %s\n", verdict_name(r.verdict),
+    snprintf(hdr, sizeof hdr, "# hvsim det trace: %s seed %llu schedule %s\n", verdict_name(r->verdict),
              (unsigned long long)seed, ro->schedule);
     write_traces(&R, ro->trace_path, ro->chrome_path, hdr);
-    cb(&r, ud);
+    cb(r, ud);
     run_teardown(&R);
     return 0;
 }

@@ -14,7 +14,7 @@
 #include "det_int.h"
 #include "evidence/srcloc.h"
 #include "runtime/det/det_wmm.h"
-#include "util/spawn.h"
+#include "util/process.h"
 #include "evidence/pc.h"
 #include "runtime/common/futex.h"
 #include "config/scenario.h"
@@ -81,7 +81,7 @@ static void kill_participants(struct det_ctx *x)
     if (!x->alive)
         return;
     __atomic_store_n(&x->S->quit, 1, __ATOMIC_SEQ_CST);
-    spawn_kill_all(x->pgid, x->ps, 2);
+    proc_kill_group(x->pgid, x->ps, 2);
     x->alive = 0;
     x->pgid = 0;
 }
@@ -110,18 +110,18 @@ static int start_participants(struct det_ctx *x, char *err, size_t errlen)
         bea = be_argv + 1;
         hva = hv_argv + 1;
     }
-    if (spawn_participant(bea, x->fd, &x->pgid, &x->ps[1], err, errlen) < 0)
+    if (proc_start_participant(bea, x->fd, &x->pgid, &x->ps[1], err, errlen) < 0)
         return -1;
-    spawn_set_current_group(x->pgid);
-    if (spawn_participant(hva, x->fd, &x->pgid, &x->ps[0], err, errlen) < 0) {
-        spawn_kill_all(x->pgid, x->ps, 2);
+    proc_set_current_group(x->pgid);
+    if (proc_start_participant(hva, x->fd, &x->pgid, &x->ps[0], err, errlen) < 0) {
+        proc_kill_group(x->pgid, x->ps, 2);
         return -1;
     }
     x->alive = 1;
     uint64_t deadline = now_ns() + 20000000000ull;
     while (!(__atomic_load_n(&S->ready[0], __ATOMIC_ACQUIRE) &&
              __atomic_load_n(&S->ready[1], __ATOMIC_ACQUIRE))) {
-        if (spawn_poll(&x->ps[0]) || spawn_poll(&x->ps[1]) || now_ns() > deadline) {
+        if (proc_poll(&x->ps[0]) || proc_poll(&x->ps[1]) || now_ns() > deadline) {
             snprintf(err, errlen, "a det participant failed to start (status %d/%d)",
                      x->ps[0].status, x->ps[1].status);
             kill_participants(x);
@@ -341,7 +341,7 @@ static int judge_stall(struct det_ctx *x, struct watch *w, int h, uint64_t now, 
 /* A participant process died: CRASH. */
 static int crashed(struct det_ctx *x, struct det_outcome *o)
 {
-    if (!spawn_poll(&x->ps[0]) && !spawn_poll(&x->ps[1]))
+    if (!proc_poll(&x->ps[0]) && !proc_poll(&x->ps[1]))
         return 0;
     int who = x->ps[0].exited ? 0 : 1;
     int st = x->ps[who].status;

@@ -138,7 +138,8 @@ void det_explain_lost_wakeup(const struct det_shm *S, const struct hvsim_ctl *ct
     int DW = W >= 0 ? drain_of(S, be, OFF_NW, W) : -1;
     int be_reordered = W >= 0 && R >= 0 && DW > R;
     if (hv_reordered || be_reordered) {
-        char hvp[400] = "", bep[400] = "";
+        /* fit by size: ~130 bytes of text and four names of a1's size each */
+        char hvp[160 + 4 * sizeof a1] = "", bep[160 + 4 * sizeof a1] = "";
         if (hv_reordered) {
             at(S, sy, D, a3, sizeof a3);
             snprintf(hvp, sizeof hvp, "%s's store to req_rear (%s) was still in its store buffer "

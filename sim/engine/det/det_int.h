@@ -6,7 +6,7 @@
 #define HVSIM_DET_INT_H
 
 #include "det.h"
-#include "util/spawn.h"
+#include "util/process.h"
 
 struct det_ctx {
     struct hvsim_runcfg c;
@@ -29,6 +29,7 @@ struct det_run {
     struct det_syms *sy;
     uint64_t executions, points, schedules;
     uint64_t t_start;
+    struct run_result *r;              /* the result being reported (heap: it is large) */
 };
 
 uint64_t det_env_u64(const char *name, uint64_t def);

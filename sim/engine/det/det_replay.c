@@ -104,7 +104,7 @@ static int own_option(void *ud, int id, const char *name, const char *v)
     return -1;
 }
 
-int cmd_replay(int argc, char **argv)
+static int cmd_replay_with(struct hvsim_runcfg *c, int argc, char **argv)
 {
     static const struct option longopts[] = {
         { "trace", required_argument, 0, OPT_TRACE }, { "chrome-trace", required_argument, 0, OPT_CHROME },
@@ -150,9 +150,10 @@ int cmd_replay(int argc, char **argv)
     if (emit) {
         /* A test emitted from a failure must be about the code that failed:
          * refuse when it is gone or no longer the same. */
-        static struct hvsim_runcfg scratch;
-        char e[1200];
-        int crc = code ? code_record_apply(code, &scratch, 0, e, sizeof e) : 0;
+        struct hvsim_runcfg *scratch = calloc(1, sizeof *scratch);
+        char e[1200] = "out of memory";
+        int crc = !scratch ? -1 : code ? code_record_apply(code, scratch, 0, e, sizeof e) : 0;
+        free(scratch);
         if (crc < 0) {
             fprintf(stderr, "hvsim replay: %s%s\n",
                     crc == -2 ? "will not emit a test of other code than the failure ran: " : "", e);
@@ -182,41 +183,40 @@ int cmd_replay(int argc, char **argv)
         json_decref(o);
         return EXIT_USAGE;
     }
-    static struct hvsim_runcfg c;
-    options_default_run(&c);
+    options_default_run(c);
     const char *sp = json_string_value(json_object_get(ev, "scenario_path"));
     if (sp) {
         char err[1024];
-        if (scenario_load(sp, &c, err, sizeof err) < 0) {
+        if (scenario_load(sp, c, err, sizeof err) < 0) {
             fprintf(stderr, "hvsim replay: %s\n", err);
             json_decref(o);
             return EXIT_USAGE;
         }
     }
-    set(c.v.cc, sizeof c.v.cc, o, "cc");
-    set(c.v.opt, sizeof c.v.opt, o, "opt");
-    set(c.v.arch, sizeof c.v.arch, o, "arch");
-    set(c.v.wait, sizeof c.v.wait, o, "wait");
-    set(c.v.relax, sizeof c.v.relax, o, "relax");
-    set(c.v.wake, sizeof c.v.wake, o, "wake");
-    set(c.strategy, sizeof c.strategy, ev, "strategy");
-    set(c.memory_model, sizeof c.memory_model, ev, "memory_model");
-    snprintf(c.engine, sizeof c.engine, "det");
+    set(c->v.cc, sizeof c->v.cc, o, "cc");
+    set(c->v.opt, sizeof c->v.opt, o, "opt");
+    set(c->v.arch, sizeof c->v.arch, o, "arch");
+    set(c->v.wait, sizeof c->v.wait, o, "wait");
+    set(c->v.relax, sizeof c->v.relax, o, "relax");
+    set(c->v.wake, sizeof c->v.wake, o, "wake");
+    set(c->strategy, sizeof c->strategy, ev, "strategy");
+    set(c->memory_model, sizeof c->memory_model, ev, "memory_model");
+    snprintf(c->engine, sizeof c->engine, "det");
     json_t *n = json_object_get(ev, "ncpus");
     if (json_is_integer(n) && !sp) {
-        c.ncpus = (unsigned)json_integer_value(n);
-        runcfg_default_workload(&c, 6);
+        c->ncpus = (unsigned)json_integer_value(n);
+        runcfg_default_workload(c, 6);
     }
-    char *const ovdst[5] = { c.v.wait, c.v.wake, c.v.relax, c.v.opt, c.v.cc };
-    const size_t ovlen[5] = { sizeof c.v.wait, sizeof c.v.wake, sizeof c.v.relax, sizeof c.v.opt, sizeof c.v.cc };
+    char *const ovdst[5] = { c->v.wait, c->v.wake, c->v.relax, c->v.opt, c->v.cc };
+    const size_t ovlen[5] = { sizeof c->v.wait, sizeof c->v.wake, sizeof c->v.relax, sizeof c->v.opt, sizeof c->v.cc };
     for (int k = 0; k < 5; k++)
         if (ov[k])
             snprintf(ovdst[k], ovlen[k], "%s", ov[k]);
     const char *lay = json_string_value(json_object_get(ev, "layout"));
-    c.v.layout_old = lay && !strcmp(lay, "old");
+    c->v.layout_old = lay && !strcmp(lay, "old");
     if (code) {
         char e[2200];
-        int crc = code_record_apply(code, &c, allow_changed, e, sizeof e);
+        int crc = code_record_apply(code, c, allow_changed, e, sizeof e);
         if (crc < 0) {
             fprintf(stderr, "hvsim replay: %s%s\n",
                     crc == -2 ? "refusing to replay other code than the failure ran: " : "", e);
@@ -229,14 +229,14 @@ int cmd_replay(int argc, char **argv)
             fprintf(stderr, "hvsim replay: note: replaying on changed code (--allow-changed): %s\n", e);
     } else {
         fprintf(stderr, "hvsim replay: note: %s records no code (evidence.code; written by an older hvsim): "
-                        "building %s\n", path, c.n_hv_src || c.n_be_src ? "the scenario's code" : "hvsim's reference code");
+                        "building %s\n", path, c->n_hv_src || c->n_be_src ? "the scenario's code" : "hvsim's reference code");
     }
     uint64_t seed = (uint64_t)json_integer_value(json_object_get(o, "seed"));
-    c.seed = seed;
+    c->seed = seed;
     ro.schedule = sched;
-    struct rstate st = { .json = json, .c = &c };
+    struct rstate st = { .json = json, .c = c };
     char err[1024] = "";
-    int rc = det_engine_replay(&c, seed, &ro, on_result, &st, err, sizeof err);
+    int rc = det_engine_replay(c, seed, &ro, on_result, &st, err, sizeof err);
     json_decref(o);
     if (rc == -2) {
         fprintf(stderr, "hvsim replay: %s\n", err);
@@ -247,4 +247,16 @@ int cmd_replay(int argc, char **argv)
         return EXIT_HARNESS;
     }
     return st.fail ? EXIT_FINDING : 0;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+    struct hvsim_runcfg *c = calloc(1, sizeof *c);
+    if (!c) {
+        fprintf(stderr, "hvsim replay: out of memory\n");
+        return EXIT_HARNESS;
+    }
+    int rc = cmd_replay_with(c, argc, argv);
+    free(c);
+    return rc;
 }

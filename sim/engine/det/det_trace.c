@@ -5,6 +5,7 @@
 #include "det.h"
 #include "verdict/bridge_names.h"
 #include "evidence/pc.h"
+#include "util/sbuf.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +13,7 @@
 
 struct det_syms {
     char bin[2][600];
-    struct { uint64_t pc; int proc; char line[96]; } c[SYM_CACHE];
+    struct { uint64_t pc; int proc; char *line; } c[SYM_CACHE]; /* line: heap, whole */
     unsigned n;
 };
 
@@ -26,7 +27,14 @@ struct det_syms *det_syms_new(const char *hv_bin, const char *be_bin)
     return s;
 }
 
-void det_syms_free(struct det_syms *s) { free(s); }
+void det_syms_free(struct det_syms *s)
+{
+    if (!s)
+        return;
+    for (unsigned i = 0; i < s->n; i++)
+        free(s->c[i].line);
+    free(s);
+}
 
 const char *det_thread_name(const struct det_shm *S, int t, char *buf, size_t len)
 {
@@ -58,19 +66,23 @@ const char *det_syms_line(struct det_syms *s, int proc, uint64_t pc, char *buf, 
             return buf;
         }
     struct pc_sym y;
-    char line[96] = "";
+    struct sbuf line = { 0 };
     if (pc_symbolize_elf(s->bin[proc ? 1 : 0], pc - 1, &y) == 0) {
         const char *f = strrchr(y.file, '/');
         f = f ? f + 1 : y.file;
-        snprintf(line, sizeof line, "%s:%d %s()", f[0] ? f : "?", y.line, y.function);
+        sbuf_printf(&line, "%s:%d %s()", f[0] ? f : "?", y.line, y.function);
     }
-    if (s->n < SYM_CACHE) {
+    snprintf(buf, len, "%s", sbuf_str(&line));
+    if (s->n < SYM_CACHE && !line.oom) {
         s->c[s->n].pc = pc;
         s->c[s->n].proc = proc;
-        snprintf(s->c[s->n].line, sizeof s->c[s->n].line, "%s", line);
-        s->n++;
+        s->c[s->n].line = line.s ? line.s : strdup("");
+        if (s->c[s->n].line) {
+            s->n++;
+            return buf;
+        }
     }
-    snprintf(buf, len, "%s", line);
+    sbuf_free(&line);
     return buf;
 }
 
@@ -160,7 +172,10 @@ static void describe(const struct det_shm *S, const struct det_event *e, char *b
                  (unsigned long long)e->val);
         break;
     case EV_DELAY:
-        snprintf(buf, len, "delay  site %s", site_name((enum hvsim_site)e->off));
+        if (e->off >= 0x100u && e->off < 0x108u) /* fn_delay.h HVSIM_FND_SITE0 */
+            snprintf(buf, len, "delay  at function delay point #%u", e->off - 0x100u);
+        else
+            snprintf(buf, len, "delay  site %s", site_name((enum hvsim_site)e->off));
         break;
     case EV_ACCESS:
         snprintf(buf, len, "access #%u guest 0x%llx", e->off, (unsigned long long)e->val);

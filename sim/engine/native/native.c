@@ -40,7 +40,7 @@
 #include "verdict/oracle.h"
 #include "evidence/pc.h"
 #include "util/region.h"
-#include "util/spawn.h"
+#include "util/process.h"
 #include "runtime/common/futex.h"
 #include <errno.h>
 #include <signal.h>
@@ -381,9 +381,9 @@ static int watch_step(struct watch *w, struct run_result *r, const struct hvsim_
         *gdb = 0;
         result_event(r, x.t_us, "watchdog", "hypervisor guest stopped by a signal; gdbstub released");
     }
-    if (spawn_poll(&ps[0]))
+    if (proc_poll(&ps[0]))
         return native_judge_exit(r, &ps[0], "backend", x.t_us, rg->ctl, b->backend);
-    if (spawn_poll(&ps[1]))
+    if (proc_poll(&ps[1]))
         return native_judge_exit(r, &ps[1], "hypervisor", x.t_us, rg->ctl, b->hv);
 
     /* The protocol oracle's invariants that hold at every instant. */
@@ -424,7 +424,7 @@ static int restart_daemon(const struct hvsim_runcfg *c, struct region *rg, struc
     __atomic_store_n(&ctl->be_ready, 0, __ATOMIC_RELEASE);
     __atomic_store_n(&ctl->daemon_state, HVSIM_DAEMON_STARTING, __ATOMIC_RELEASE);
     pid_t g = pgid;
-    if (spawn_participant(argv, rg->fd, &g, &ps[0], err, errlen) < 0) {
+    if (proc_start_participant(argv, rg->fd, &g, &ps[0], err, errlen) < 0) {
         result_event(r, t_us, "watchdog", "daemon restart failed: %s", err);
         return 1;
     }
@@ -477,10 +477,10 @@ static int launch_start(struct launch *l, const struct hvsim_runcfg *c, const st
     memcpy(l->hv_argv, hv, sizeof hv);
     l->bea = qemu ? l->be_argv : l->be_argv + 1;
     l->hva = qemu ? l->hv_argv : l->hv_argv + 3;
-    if (spawn_participant(l->bea, rg->fd, &l->pgid, &l->ps[0], err, errlen) < 0)
+    if (proc_start_participant(l->bea, rg->fd, &l->pgid, &l->ps[0], err, errlen) < 0)
         return -1;
-    spawn_set_current_group(l->pgid);
-    if (spawn_participant(l->hva, rg->fd, &l->pgid, &l->ps[1], err, errlen) < 0)
+    proc_set_current_group(l->pgid);
+    if (proc_start_participant(l->hva, rg->fd, &l->pgid, &l->ps[1], err, errlen) < 0)
         return -1;
     if (qemu) {
         char gerr[256];
@@ -497,7 +497,7 @@ static int launch_start(struct launch *l, const struct hvsim_runcfg *c, const st
     uint64_t deadline = now_ns() + 10000000000ull;
     while (!(__atomic_load_n(&rg->ctl->hv_ready, __ATOMIC_ACQUIRE) &&
              __atomic_load_n(&rg->ctl->be_ready, __ATOMIC_ACQUIRE))) {
-        if (spawn_poll(&l->ps[0]) || spawn_poll(&l->ps[1]) || now_ns() > deadline) {
+        if (proc_poll(&l->ps[0]) || proc_poll(&l->ps[1]) || now_ns() > deadline) {
             snprintf(err, errlen, "a participant failed to start (status %d/%d)",
                      l->ps[0].status, l->ps[1].status);
             return -1;
@@ -515,7 +515,7 @@ static void launch_end(struct launch *l, struct region *rg)
         rmdir(l->gdbdir);
     }
     region_stop(rg->ctl);
-    spawn_kill_all(l->pgid, l->ps, 2);
+    proc_kill_group(l->pgid, l->ps, 2);
 }
 
 /* Poll until the watchdog reaches a verdict, injecting the restart fault. */

@@ -92,16 +92,19 @@ static void add_disasm(struct run_result *r, const struct hvsim_runcfg *c, const
         return;
     snprintf(r->loop_disasm, sizeof r->loop_disasm, "%s", d);
     free(d);
-    static struct hvsim_runcfg c0;
-    c0 = *c;
-    snprintf(c0.v.opt, sizeof c0.v.opt, "O0");
-    c0.v.lto = 0;
+    struct hvsim_runcfg *c0 = malloc(sizeof *c0);
+    if (!c0)
+        return;
+    *c0 = *c;
+    snprintf(c0->v.opt, sizeof c0->v.opt, "O0");
+    c0->v.lto = 0;
     struct build_out b0;
-    if (build_participants(&c0, BUILD_NATIVE, &b0, err, sizeof err) == 0 &&
+    if (build_participants(c0, BUILD_NATIVE, &b0, err, sizeof err) == 0 &&
         (d = loops_disasm_function(b0.hv, c->v.arch, fn, err, sizeof err))) {
         snprintf(r->loop_disasm_o0, sizeof r->loop_disasm_o0, "%s", d);
         free(d);
     }
+    free(c0);
 }
 
 int native_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud,

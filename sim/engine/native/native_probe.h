@@ -6,7 +6,7 @@
 
 #include <sys/types.h>
 #include "build/build.h"
-#include "util/spawn.h"
+#include "util/process.h"
 #include "verdict/result.h"
 
 struct pc_gdb;

@@ -21,7 +21,8 @@
 #include "build/build.h"
 #include "engine/engine.h"
 #include "util/region.h"
-#include "util/spawn.h"
+#include "util/process.h"
+#include "util/sbuf.h"
 #include "cli/options.h"
 #include "runtime/common/futex.h"
 #include <errno.h>
@@ -102,15 +103,7 @@ static char *slurp(const char *path)
 
 static void rm_rf(const char *dir)
 {
-    char *argv[] = { "rm", "-rf", (char *)dir, 0 };
-    pid_t p = fork();
-    if (p == 0) {
-        execvp("rm", argv);
-        _exit(127);
-    }
-    int st;
-    if (p > 0)
-        waitpid(p, &st, 0);
+    if (dir_remove_tree(dir) < 0) { /* best effort: a log dir under $TMPDIR */ }
 }
 
 /* Start the binary (directly, or under valgrind) with the region at fd 3,
@@ -141,53 +134,24 @@ static int run_binary(const struct hvsim_runcfg *c, const char *bin, const char 
         snprintf(err, errlen, "%s: %s", outlog, strerror(errno));
         return -1;
     }
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid < 0) {
-        snprintf(err, errlen, "fork: %s", strerror(errno));
-        close(logfd);
-        return -1;
-    }
-    if (pid == 0) {
-        setpgid(0, 0);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent)
-            _exit(127);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        signal(SIGPIPE, SIG_DFL);
-        dup2(logfd, 1);
-        dup2(logfd, 2);
-        if (region_fd == 3 ? fcntl(3, F_SETFD, 0) < 0 : dup2(region_fd, 3) < 0)
-            _exit(127);
-        setenv("TSAN_OPTIONS", tsan_opts, 1);
-        if (is_helgrind(c))
-            execvp("valgrind", hg_argv);
-        else
-            execv(bin, ts_argv);
-        fprintf(stderr, "hvsim: cannot execute %s: %s\n", is_helgrind(c) ? "valgrind" : bin, strerror(errno));
-        _exit(127);
-    }
+    /* in a group of its own (valgrind's tool process, tsan's threads), dying
+     * with hvsim; TSAN_OPTIONS as the binary's environment only */
+    char tsan_env[920];
+    snprintf(tsan_env, sizeof tsan_env, "TSAN_OPTIONS=%s", tsan_opts);
+    pid_t pgid = 0;
+    struct proc p;
+    struct proc_spec spec = { .argv = is_helgrind(c) ? hg_argv : ts_argv, .fd3 = region_fd, .out_fd = logfd,
+                              .pgid = &pgid, .die_with_parent = 1, .env = tsan_env };
+    int rc = proc_start(&spec, &p, err, errlen);
     close(logfd);
-    setpgid(pid, pid);
-    spawn_set_current_group(pid);
-    /* hard limit: the binary's own hang window plus a generous start-up */
-    uint64_t limit = now_ns() + ((uint64_t)hang_window_ms(c) + (is_helgrind(c) ? 90000u : 30000u)) * 1000000ull;
-    *killed = 0;
-    for (;;) {
-        pid_t r = waitpid(pid, st, WNOHANG);
-        if (r == pid)
-            break;
-        if (now_ns() > limit) {
-            kill(-pid, SIGKILL);
-            waitpid(pid, st, 0);
-            *killed = 1;
-            break;
-        }
-        usleep(5000);
-    }
-    kill(-pid, SIGKILL); /* anything the binary left behind */
-    spawn_set_current_group(0);
+    if (rc < 0)
+        return -1;
+    proc_set_current_group(pgid);
+    /* hard limit: the binary's own hang window plus a generous start-up;
+     * anything the binary left behind in its group is killed */
+    *killed = proc_wait(&p, pgid, hang_window_ms(c) + (is_helgrind(c) ? 90000u : 30000u), 1);
+    *st = p.status;
+    proc_set_current_group(0);
     return 0;
 }
 
@@ -279,13 +243,11 @@ static int threads_cfg(const struct hvsim_runcfg *c, struct hvsim_runcfg *t, cha
     char inc[600];
     snprintf(inc, sizeof inc, "-include %s/sim/runtime/threads/%s", hvsim_home(),
              is_helgrind(c) ? "hg_atomics.h" : "tsan_atomics.h");
-    size_t need = strlen(inc) + 1 + strlen(c->extra_cflags) + 1;
-    if (need > sizeof t->extra_cflags) {
+    if (fmt_fit(t->extra_cflags, sizeof t->extra_cflags, "%s%s%s", inc, c->extra_cflags[0] ? " " : "",
+                c->extra_cflags) < 0) {
         snprintf(err, errlen, "extra compiler flags too long for the threads build");
         return -1;
     }
-    snprintf(t->extra_cflags, sizeof t->extra_cflags, "%s%s%s", inc, c->extra_cflags[0] ? " " : "",
-             c->extra_cflags);
     return 0; /* its architectures: sim/engine/engine.c's table */
 }
 
@@ -302,16 +264,7 @@ int threads_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, st
         return -1;
     }
     if (is_helgrind(c)) {
-        char *argv[] = { "sh", "-c", "command -v valgrind >/dev/null", 0 };
-        pid_t p = fork();
-        int st = 1;
-        if (p == 0) {
-            execvp("sh", argv);
-            _exit(127);
-        }
-        if (p > 0)
-            waitpid(p, &st, 0);
-        if (st != 0) {
+        if (!proc_in_path("valgrind")) {
             snprintf(err, errlen, "valgrind is not installed (apt-get install valgrind)");
             free(t);
             return -1;
@@ -326,17 +279,23 @@ int threads_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, st
     info->hv_text_hash = b.hv_text_hash;
     info->be_text_hash = b.be_text_hash;
     snprintf(info->binary, sizeof info->binary, "%s", b.hv);
-    static struct run_result r;
-    for (unsigned i = 0; i < c->runs; i++) {
-        if (one_run(t, &b, c->seed + i, &r, err, errlen) < 0) {
-            free(t);
-            return -1;
+    struct run_result *r = calloc(1, sizeof *r);
+    int rc = 0;
+    if (!r) {
+        snprintf(err, errlen, "out of memory");
+        rc = -1;
+    }
+    for (unsigned i = 0; r && i < c->runs; i++) {
+        if (one_run(t, &b, c->seed + i, r, err, errlen) < 0) {
+            rc = -1;
+            break;
         }
-        if (cb(&r, ud))
+        if (cb(r, ud))
             break;
     }
+    free(r);
     free(t);
-    return 0;
+    return rc;
 }
 
 /* ---- the comparison (issue 8) --------------------------------------------- */

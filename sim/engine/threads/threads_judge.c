@@ -5,6 +5,7 @@
 #include "threads_judge.h"
 #include "threads_end.h"
 #include "evidence/srcloc.h"
+#include "util/sbuf.h"
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -177,10 +178,10 @@ void thr_describe_race(const struct thr_judge *j, const struct thr_report *x, st
         site_str(&x->prev, s2, sizeof s2);
     else
         snprintf(s2, sizeof s2, "an earlier access the tool did not keep");
-    snprintf(r->summary, sizeof r->summary, "%s: data race on %s%s: %s:%d %s vs %s:%d %s%s",
-             rc->tool, inb ? "" : "", rc->field, rc->site[0].file, rc->site[0].line, rc->site[0].kind,
-             x->have_prev ? rc->site[1].file : "?", x->have_prev ? rc->site[1].line : 0,
-             x->have_prev ? rc->site[1].kind : "", rc->hang ? "; then the run hung" : "");
+    fmt_cut(r->summary, sizeof r->summary, "%s: data race on %s%s: %s:%d %s vs %s:%d %s%s",
+            rc->tool, inb ? "" : "", rc->field, rc->site[0].file, rc->site[0].line, rc->site[0].kind,
+            x->have_prev ? rc->site[1].file : "?", x->have_prev ? rc->site[1].line : 0,
+            x->have_prev ? rc->site[1].kind : "", rc->hang ? "; then the run hung" : "");
     snprintf(r->text, sizeof r->text,
              "%s reports a data race on %s%s between\n  %s\nand\n  %s\n"
              "%u distinct race(s) in the code under test, %u in hvsim's runtime, %u report(s) of "

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "threads.h"
 #include "verdict/bridge_names.h"
+#include "util/sbuf.h"
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -147,6 +148,8 @@ static void parse_fileline(const char *s, struct frame *f)
         k++;
     }
     tmp[k] = 0;
+    if (s[k] && s[k] != ' ' && s[k] != ')') /* longer than tmp: no file, not a wrong one */
+        return;
     /* strip ":col" then ":line" */
     char *c1 = strrchr(tmp, ':');
     if (!c1)
@@ -160,7 +163,9 @@ static void parse_fileline(const char *s, struct frame *f)
     } else {
         f->line = atoi(c1 + 1);
     }
-    snprintf(f->file, sizeof f->file, "%s", tmp);
+    /* a path cut short would name another file: too long is unknown */
+    if (fmt_fit(f->file, sizeof f->file, "%s", tmp) < 0)
+        f->file[0] = 0;
 }
 
 /* TSan: "    #0 func file:line[:col] (module+0x…)" */

@@ -23,7 +23,7 @@
 #include "bridge.h"
 #include "virtio_mmio.h"
 
-#define HVSIM_PLATFORM_VERSION 2
+#define HVSIM_PLATFORM_VERSION 3
 /* The oldest version whose code still builds and runs unchanged against this
  * header.  Additions (new functions, macros, delay sites) raise
  * HVSIM_PLATFORM_VERSION only; an incompatible change (a signature, the
@@ -74,9 +74,25 @@ struct hvsim_device {
     uint32_t irq_id;
     uint64_t features;
     uint8_t config[64];   /* device config space at VIRTIO_MMIO_CONFIG */
+    /* version 3: the CPU the guest routed this device's interrupt to (a GIC
+     * SPI's target; scenario `irq-cpu K`), or HVSIM_IRQ_TO_REQUESTER */
+    uint32_t irq_cpu;
 };
 unsigned hvsim_ndevices(void);
 const struct hvsim_device *hvsim_device(unsigned i);
+#define HVSIM_IRQ_TO_REQUESTER 0xffffffffu
+/* Version 3: the CPU that must receive irq_id for a completion requested by
+ * requester_cpu — the device's routed CPU when the scenario routes it
+ * elsewhere, else the requester.  FINISH_REQ injects there. */
+static inline unsigned hvsim_irq_target(unsigned requester_cpu, uint32_t irq_id)
+{
+    for (unsigned i = 0; i < hvsim_ndevices(); i++) {
+        const struct hvsim_device *d = hvsim_device(i);
+        if (d->irq_id == irq_id && d->irq_cpu != HVSIM_IRQ_TO_REQUESTER)
+            return d->irq_cpu;
+    }
+    return requester_cpu;
+}
 
 /* ---- delay points ------------------------------------------------------ */
 enum hvsim_site {

@@ -71,6 +71,16 @@ static inline void oracle_note_ipi(struct hvsim_ctl *ctl, int cpu, int dropped)
         __atomic_store_n(&ctl->cpu[cpu].last_ipi, dropped ? 2u : 1u, __ATOMIC_RELEASE);
 }
 
+/* The CPU that must receive irq for a completion requested by cpu (the
+ * scenario's `irq-cpu`, hvsim_irq_target in <hvsim/platform.h>). */
+static inline unsigned oracle_irq_target(const struct hvsim_ctl *ctl, unsigned cpu, uint32_t irq)
+{
+    for (uint32_t d = 0; d < ctl->ndevices && d < HVSIM_DEVS; d++)
+        if (ctl->devices[d].irq_id == irq && ctl->devices[d].irq_cpu != HVSIM_IRQ_TO_REQUESTER)
+            return ctl->devices[d].irq_cpu;
+    return cpu;
+}
+
 /* ---- the FINISH_REQ boundary ------------------------------------------- */
 struct oracle_fin_snap {
     uint32_t front, rear;
@@ -140,8 +150,9 @@ static inline void oracle_fin_end(struct hvsim_ctl *ctl, const struct virtio_bri
         }
         __atomic_add_fetch(&ctl->cpu[cpu].completions, 1, __ATOMIC_RELEASE);
         int hit = ctl->fin.inj_over;
+        unsigned to = oracle_irq_target(ctl, cpu, e->irq_id);
         for (uint32_t k = 0; k < ctl->fin.ninj && !hit; k++)
-            hit = ctl->fin.inj_cpu[k] == cpu && ctl->fin.inj_irq[k] == e->irq_id;
+            hit = ctl->fin.inj_cpu[k] == to && ctl->fin.inj_irq[k] == e->irq_id;
         if (hit)
             continue;
         if (!ctl->fin.missing) {

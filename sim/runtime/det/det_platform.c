@@ -8,6 +8,7 @@
 #include "det_rt.h"
 #include "runtime/common/participant.h"
 #include "runtime/common/oracle_count.h"
+#include "runtime/common/fn_delay.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -107,6 +108,28 @@ void hvsim_delay(enum hvsim_site site)
     if (det_point(EV_DELAY, (uint32_t)site, 0) < 0)
         return;
     g_ctl->site_hits[site]++;
+}
+
+/* Delay points at a function's entry or return (fn_delay.h): a scheduling
+ * point like hvsim_delay(), traced as site HVSIM_FND_SITE0 + k. */
+static void fnd_hook(void *fn, uint32_t at_return)
+{
+    int k = hvsim_fnd_find(fn, at_return);
+    if (k < 0 || !hvsim_fnd_arrive((unsigned)k))
+        return;
+    det_point(EV_DELAY, HVSIM_FND_SITE0 + (uint32_t)k, 0);
+}
+
+void __cyg_profile_func_enter(void *fn, void *call_site)
+{
+    (void)call_site;
+    fnd_hook(fn, 0);
+}
+
+void __cyg_profile_func_exit(void *fn, void *call_site)
+{
+    (void)call_site;
+    fnd_hook(fn, 1);
 }
 
 /* HVSIM_ASSERT: end this execution with ASSERTION; the file:line, function

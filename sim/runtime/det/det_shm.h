@@ -62,6 +62,7 @@ struct det_wmm {
     uint32_t nmsg;
     uint32_t full;       /* history full: every load reads the newest value from now on */
     uint32_t strong;     /* riscv as gcc maps it: every C11 fence is fence iorw,iorw */
+    uint32_t settled;    /* clock when M was last made G + holder's stores (det_wmm_settle) */
     uint32_t last[WMM_NG]; /* index+1 of the granule's newest message, 0: never written */
     struct wmm_view v[DET_MAXT];
     struct wmm_msg msg[WMM_MSGS];

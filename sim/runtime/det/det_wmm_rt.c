@@ -28,6 +28,19 @@ static __thread uint32_t dirty_off[DIRTY_MAX], dirty_n[DIRTY_MAX], ndirty, dirty
 
 void det_wmm_settle(void)
 {
+    /* A commit lands in G only (wmm_commit): an instrumented load takes its
+     * bytes into M at its hook, but the uninstrumented runtime and the
+     * protocol oracle read M as it is — without this, a write committed
+     * while another thread held the token stayed invisible to them (the
+     * FINISH_REQ snapshot saw res_list[k].target_zone 0 that hv_finish_req
+     * read as 1: PROTOCOL_VIOLATION of hvsim's making under arm/riscv). */
+    struct det_wmm *W = &det_S->wmm;
+    if (W->settled != W->clock) {
+        det_recompute(det_S, det_M, det_self, 0, HVSIM_BRIDGE_PAGE);
+        W->settled = W->clock;
+        ndirty = dirty_all = 0;
+        return;
+    }
     if (!ndirty && !dirty_all)
         return;
     if (dirty_all)

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "runtime/common/control.h"
 #include "runtime/common/futex.h"
+#include "runtime/common/fn_delay.h"
 
 extern struct hvsim_ctl *g_ctl;
 extern __thread uint64_t g_rng;
@@ -103,4 +104,27 @@ void hvsim_delay(enum hvsim_site site)
     }
     if (d->rendezvous && d->partner < HVSIM_SITE__COUNT)
         rendezvous(site, d);
+}
+
+/* ---- delay points at a function's entry or return (fn_delay.h) --------- */
+static void fnd_hook(void *fn, uint32_t at_return)
+{
+    int k = hvsim_fnd_find(fn, at_return);
+    if (k < 0 || !hvsim_fnd_arrive((unsigned)k))
+        return;
+    const struct hvsim_fnd *d = &hvsim_fnd_tab[k];
+    uint64_t span = d->max_ns - d->min_ns;
+    delay_ns(d->min_ns + (span ? splitmix64(&g_rng) % (span + 1) : 0));
+}
+
+void __cyg_profile_func_enter(void *fn, void *call_site)
+{
+    (void)call_site;
+    fnd_hook(fn, 0);
+}
+
+void __cyg_profile_func_exit(void *fn, void *call_site)
+{
+    (void)call_site;
+    fnd_hook(fn, 1);
 }

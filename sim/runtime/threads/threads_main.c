@@ -40,6 +40,20 @@ __thread uint64_t g_rng;
 
 static int thr_rt_tid(void) { return (int)syscall(SYS_gettid); }
 
+/* Scenario 'boot daemon-first' (the native engine's gate, hv_main.c): the CPU
+ * threads hold until the daemon's first hvsim_daemon_sleep(), its exit, or
+ * stop.  The wait reads only the control area (never checked by the
+ * detectors) from uninstrumented code: it orders the start, it adds no
+ * happens-before edge between the daemon's and the guests' code. */
+static void thr_rt_wait_daemon_asleep(void)
+{
+    struct timespec ts = { 0, 50000 };
+    while (!__atomic_load_n(&g_ctl->daemon_sleeps, __ATOMIC_ACQUIRE) &&
+           __atomic_load_n(&g_ctl->daemon_state, __ATOMIC_ACQUIRE) != HVSIM_DAEMON_EXITED &&
+           !__atomic_load_n(&g_ctl->stop, __ATOMIC_ACQUIRE))
+        nanosleep(&ts, 0);
+}
+
 static void *thr_rt_cpu_thread(void *arg)
 {
     unsigned cpu = (unsigned)(uintptr_t)arg;
@@ -47,6 +61,8 @@ static void *thr_rt_cpu_thread(void *arg)
     g_cpu = (int)cpu;
     g_rng = g_ctl->seed * 0x100000001b3ull + cpu + 1;
     __atomic_store_n(&c->tid, thr_rt_tid(), __ATOMIC_RELEASE);
+    if (g_ctl->boot_daemon_first)
+        thr_rt_wait_daemon_asleep();
     guest_run(cpu, g_alias_bridge); /* cfg_flags read through the alias: invisible to the detectors */
     return 0;
 }

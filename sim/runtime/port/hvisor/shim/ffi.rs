@@ -9,6 +9,7 @@ pub struct HvsimDevice {
     pub irq_id: u32,
     pub features: u64,
     pub config: [u8; 64],
+    pub irq_cpu: u32, // platform version 3: the CPU the guest routed the IRQ to, or !0
 }
 extern "C" {
     pub fn hvsim_bridge() -> *mut u8;

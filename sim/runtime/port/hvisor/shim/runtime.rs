@@ -115,7 +115,15 @@ pub extern "C" fn hv_finish_req() {
             f = (f + 1) & (MAX_REQ - 1);
             front.store(f, Ordering::Release);
             if zone >= 1 && zone - 1 < ffi::hvsim_ncpus() {
-                ffi::hvsim_inject_irq(zone - 1, irq);
+                // where the guest routed the device's interrupt (scenario irq-cpu)
+                let mut cpu = zone - 1;
+                for i in 0..ffi::hvsim_ndevices() {
+                    let d = &*ffi::hvsim_device(i);
+                    if d.irq_id == irq && d.irq_cpu != u32::MAX {
+                        cpu = d.irq_cpu;
+                    }
+                }
+                ffi::hvsim_inject_irq(cpu, irq);
             }
         }
     }
