@@ -14,6 +14,7 @@
  * complaint names the litmus file.  Loops are refused: every execution must
  * end for the exploration to be exhaustive. */
 #include "lit_lex.h"
+#include "util/sbuf.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,15 @@ static int is(struct ps *p, const char *s)
     return (k->kind == TK_PUNCT || k->kind == TK_ID) && !strcmp(k->s, s);
 }
 
+static int errat(struct ps *p, const struct lit_tok *k, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Copy token K's text into DST (N bytes); too long is an error at K. */
+#define COPY_TOK(dst, n, k, what)                                                         \
+    do {                                                                                  \
+        if (fmt_fit((dst), (n), "%s", (k)->s) < 0)                                        \
+            return errat(p, (k), "%s '%.40s' is too long (at most %zu characters)", (what), \
+                         (k)->s, (size_t)(n) - 1);                                        \
+    } while (0)
 static int errat(struct ps *p, const struct lit_tok *k, const char *fmt, ...)
 {
     char m[300];
@@ -111,7 +121,7 @@ static int loc_add(struct ps *p, const struct lit_tok *k)
     if (p->t->nloc == LIT_MAXLOC)
         return errat(p, k, "too many shared locations (at most %d)", LIT_MAXLOC);
     struct lit_loc *l = &p->t->loc[p->t->nloc];
-    snprintf(l->name, sizeof l->name, "%s", k->s);
+    COPY_TOK(l->name, sizeof l->name, k, "location name");
     return p->t->nloc++;
 }
 
@@ -346,7 +356,8 @@ static int reg_decl(struct ps *p)
         if (strstr(cur(p)->s, "atomic") || !strcmp(cur(p)->s, "volatile"))
             return errat(p, cur(p), "a register is a plain local: '%s' is not supported here", cur(p)->s);
         size_t l = strlen(type);
-        snprintf(type + l, sizeof type - l, "%s%s", l ? " " : "", cur(p)->s);
+        if (fmt_fit(type + l, sizeof type - l, "%s%s", l ? " " : "", cur(p)->s) < 0)
+            return errat(p, cur(p), "type too long (at most %zu characters)", sizeof type - 1);
         p->i++;
     }
     if (is(p, "*"))
@@ -361,8 +372,9 @@ static int reg_decl(struct ps *p)
     if (th->nregs == LIT_MAXREG)
         return errat(p, name, "too many registers in P%d (at most %d)", p->tid, LIT_MAXREG);
     int r = th->nregs++;
-    snprintf(th->reg[r], sizeof th->reg[r], "%s", name->s);
-    snprintf(th->regtype[r], sizeof th->regtype[r], "%s", type);
+    COPY_TOK(th->reg[r], sizeof th->reg[r], name, "register name");
+    if (fmt_fit(th->regtype[r], sizeof th->regtype[r], "%s", type) < 0)
+        return errat(p, name, "the type of '%s' is too long", name->s);
     p->i++;
     if (is(p, "=")) {
         p->i++;
@@ -450,7 +462,8 @@ static int parse_thread(struct ps *p, struct lit_tok *pk)
         char type[40] = "";
         while (cur(p)->kind == TK_ID && is_type_word(cur(p)->s)) {
             size_t l = strlen(type);
-            snprintf(type + l, sizeof type - l, "%s%s", l ? " " : "", cur(p)->s);
+            if (fmt_fit(type + l, sizeof type - l, "%s%s", l ? " " : "", cur(p)->s) < 0)
+                return errat(p, cur(p), "type too long (at most %zu characters)", sizeof type - 1);
             p->i++;
         }
         if (!type[0])
@@ -655,7 +668,7 @@ static int parse_all(struct ps *p)
     p->i++;
     if (cur(p)->kind != TK_NAME || !cur(p)->s[0])
         return errat(p, cur(p), "expected the test's name after 'C'");
-    snprintf(t->name, sizeof t->name, "%s", cur(p)->s);
+    COPY_TOK(t->name, sizeof t->name, cur(p), "test name");
     p->i++;
     if (cur(p)->kind == TK_STR)
         p->i++;

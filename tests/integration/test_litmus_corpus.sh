@@ -53,6 +53,8 @@ bad badexp 'C e\n(* hvsim-expect: arm=Maybe *)\nP0(atomic_int *x) { *x = 1; }\ne
 bad loop 'C l\nP0(atomic_int *x) { while (1) { } }\nexists (x=1)\n' "2:21: loops are not supported"
 bad noreg 'C r\nP0(atomic_int *x) { *x = 1; }\nexists (0:r9=1)\n' "3:11: P0 has no register 'r9'"
 bad asm 'AArch64 A\n' "1:1: this is a AArch64 litmus test"
+# a name longer than its field is an error at its place, not a silent cut
+bad longname 'C LLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLL\nP0(atomic_int *x) { *x = 1; }\nexists (x=1)\n' "1:3: test name '"
 # the compiler's own complaint names the litmus file too (#line)
 bad cc 'C c\nP0(atomic_int *x) { atomic_store_explicit(x, 1); }\nexists (x=1)\n' "2:"
 "$HVSIM" litmus --memory-model tsx "$L/SB.litmus" > /dev/null 2>&1; [ $? -eq 2 ] || fail "unknown model: not exit 2"
