@@ -8,7 +8,6 @@
 #define _GNU_SOURCE
 #include "bench.h"
 #include "engine/native/native.h"
-#include "cli/options.h"
 #include "engine/det/det.h"
 #include "engine/engine.h"
 #include "config/scenario.h"
@@ -144,7 +143,7 @@ static void bench_det_dpor(struct bench *b, json_t *sec)
             bench_row_nm(row, "not measured: out of memory");
             return;
         }
-        options_default_run(c);
+        runcfg_default_run(c);
         snprintf(c->engine, sizeof c->engine, "det");
         snprintf(c->strategy, sizeof c->strategy, "%s", st[i]);
         snprintf(c->memory_model, sizeof c->memory_model, "tso");
@@ -216,7 +215,7 @@ void bench_det(struct bench *b)
         struct hvsim_runcfg *c = calloc(1, sizeof *c);
         char lerr[1024] = "out of memory";
         if (c)
-            options_default_run(c);
+            runcfg_default_run(c);
         if (!c || (work[w].path && scenario_load(work[w].path, c, lerr, sizeof lerr) < 0)) {
             bench_row_nm(rp, "not measured: %s", lerr);
             bench_row_nm(rh, "%s", rp->nm);

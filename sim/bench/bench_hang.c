@@ -15,7 +15,6 @@
 #include "bench.h"
 #include "util/sbuf.h"
 #include "engine/native/native.h"
-#include "cli/options.h"
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -114,7 +113,7 @@ static void hang_runs_with(struct hvsim_runcfg *c, struct bench *b, const char *
                            unsigned hang_ms, unsigned runs, struct hang_stats *s)
 {
     memset(s, 0, sizeof *s);
-    options_default_run(c);
+    runcfg_default_run(c);
     snprintf(c->v.cc, sizeof c->v.cc, "%s", cc);
     snprintf(c->v.arch, sizeof c->v.arch, "%s", arch);
     snprintf(c->v.opt, sizeof c->v.opt, "O2");
@@ -227,7 +226,7 @@ static void bench_hang_with(struct hvsim_runcfg *def, struct bench *b)
     json_object_set_new(b->sections, "hang", sec);
     json_t *arr = json_array();
     json_object_set_new(sec, "configs", arr);
-    options_default_run(def);
+    runcfg_default_run(def);
     unsigned runs = b->quick ? 3 : 50;
     struct hang_stats s;
     hang_runs(b, "gcc", "x86_64", 0, runs, &s);

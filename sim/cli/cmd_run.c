@@ -105,7 +105,7 @@ static int cmd_run_with(struct hvsim_runcfg *c, int argc, char **argv)
 {
     struct cli_opts o = { 0 };
     static const struct option longopts[] = { OPTIONS_SHARED, { 0 } };
-    options_default_run(c);
+    runcfg_default_run(c);
     if (options_parse("run", argc, argv, OPTIONS_SHARED_SHORT, longopts, NULL, NULL, c, &o) < 0)
         return EXIT_USAGE;
     /* A scenario sets the base; the flags override it: parsed again on it. */

@@ -27,25 +27,6 @@ static void list_values(const char *what, char *buf, size_t n)
         buf[0] = 0;
 }
 
-void options_default_run(struct hvsim_runcfg *c)
-{
-    runcfg_defaults(c);
-    /* One guest CPU: with the daemon that makes two spinning threads on this
-     * two-core machine, so a rendezvous never waits for a descheduled side. */
-    c->ncpus = 1;
-    runcfg_default_workload(c, BARE_RUN_ROUNDS);
-    struct hvsim_delay_cfg *a = &c->delay[HVSIM_SITE_BE_BEFORE_ANSWER];
-    a->min_ns = 0;
-    a->max_ns = 1000000; /* 0..1 ms, every 8th answer */
-    a->every = 8;
-    struct hvsim_delay_cfg *p = &c->delay[HVSIM_SITE_HV_PUBLISH];
-    struct hvsim_delay_cfg *s = &c->delay[HVSIM_SITE_BE_BEFORE_SLEEP];
-    p->rendezvous = s->rendezvous = 1;
-    p->partner = HVSIM_SITE_BE_BEFORE_SLEEP;
-    s->partner = HVSIM_SITE_HV_PUBLISH;
-    p->jitter = s->jitter = 64;
-    c->poll_window = 0;
-}
 
 static void duration(char *b, size_t n, uint64_t ns)
 {
@@ -61,12 +42,12 @@ static void duration(char *b, size_t n, uint64_t ns)
         snprintf(b, n, "%lluns", (unsigned long long)ns);
 }
 
-/* Printed from options_default_run()'s own result, in scenario syntax, so
+/* Printed from runcfg_default_run()'s own result, in scenario syntax, so
  * `run --help` cannot drift from what a bare run does; docs/scenarios.md
  * quotes it and tests/integration/test_bare_run.sh checks that it does. */
 static void options_describe_default_run_with(struct hvsim_runcfg *d, FILE *f)
 {
-    options_default_run(d);
+    runcfg_default_run(d);
     fprintf(f, "  cpus %u\n  poll-window %llu\n", d->ncpus, (unsigned long long)d->poll_window);
     for (int s = 0; s < HVSIM_SITE__COUNT; s++) {
         const struct hvsim_delay_cfg *x = &d->delay[s];

@@ -16,13 +16,7 @@ struct cli_opts {
     const char *scenario;
 };
 
-/* The default run when no scenario is given: the default workload with a
- * seeded answer delay (so the waiter is in its loop when the flag changes)
- * and the hv_publish/be_before_sleep rendezvous (so a store→load reordering
- * in the need_wakeup handshake can be observed). */
-void options_default_run(struct hvsim_runcfg *c);
-#define BARE_RUN_ROUNDS 6
-/* What options_default_run() sets beyond a scenario's defaults, as scenario
+/* What runcfg_default_run() sets beyond a scenario's defaults, as scenario
  * lines (for `run --help`). */
 void options_describe_default_run(FILE *f);
 /* The options' ids (getopt_long's val): the short ones are their letter. */

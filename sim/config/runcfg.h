@@ -113,6 +113,10 @@ void runcfg_defaults(struct hvsim_runcfg *c);
 /* The default guest workload: every CPU reads the identification registers
  * and config space of every device and sends QUEUE_NOTIFYs, 'rounds' times. */
 void runcfg_default_workload(struct hvsim_runcfg *c, unsigned rounds);
+/* `hvsim run`'s starting point: runcfg_defaults() plus BARE_RUN_ROUNDS
+ * rounds of the default workload on one CPU, a delay and a rendezvous */
+#define BARE_RUN_ROUNDS 6
+void runcfg_default_run(struct hvsim_runcfg *c);
 const char *site_name(enum hvsim_site s);
 int site_parse(const char *s, enum hvsim_site *out);
 /* Which verdicts are acceptable for this variant under c's rules; returns 0

@@ -87,3 +87,28 @@ void runcfg_default_workload(struct hvsim_runcfg *c, unsigned rounds)
     for (unsigned cpu = ncpu; cpu < HVSIM_CPUS; cpu++)
         c->naccess[cpu] = 0;
 }
+
+/* The default run when no scenario is given (`hvsim run`, and the engines
+ * that rerun one: threads, audit, replay, bench): the default workload with a
+ * seeded answer delay (so the waiter is in its loop when the flag changes)
+ * and the hv_publish/be_before_sleep rendezvous (so a store→load reordering
+ * in the need_wakeup handshake can be observed). */
+void runcfg_default_run(struct hvsim_runcfg *c)
+{
+    runcfg_defaults(c);
+    /* One guest CPU: with the daemon that makes two spinning threads on this
+     * two-core machine, so a rendezvous never waits for a descheduled side. */
+    c->ncpus = 1;
+    runcfg_default_workload(c, BARE_RUN_ROUNDS);
+    struct hvsim_delay_cfg *a = &c->delay[HVSIM_SITE_BE_BEFORE_ANSWER];
+    a->min_ns = 0;
+    a->max_ns = 1000000; /* 0..1 ms, every 8th answer */
+    a->every = 8;
+    struct hvsim_delay_cfg *p = &c->delay[HVSIM_SITE_HV_PUBLISH];
+    struct hvsim_delay_cfg *s = &c->delay[HVSIM_SITE_BE_BEFORE_SLEEP];
+    p->rendezvous = s->rendezvous = 1;
+    p->partner = HVSIM_SITE_BE_BEFORE_SLEEP;
+    s->partner = HVSIM_SITE_HV_PUBLISH;
+    p->jitter = s->jitter = 64;
+    c->poll_window = 0;
+}

@@ -4,7 +4,6 @@
  * Every row comes from runs made here, with the command that reproduces it;
  * an engine that is not part of this build gets no row. */
 #include "matrix.h"
-#include "cli/options.h"
 #include "engine/threads/threads.h"
 #include "engine/det/det.h"
 #include <stdio.h>
@@ -49,7 +48,7 @@ static json_t *matrix_compare_with(struct hvsim_runcfg *c)
         { "plain", "fence" }, { "volatile", "fence" }, { "acquire", "fence" }, { "acquire", "nofence" },
     };
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-        options_default_run(c);
+        runcfg_default_run(c);
         snprintf(c->v.wait, sizeof c->v.wait, "%s", v[i][0]);
         snprintf(c->v.wake, sizeof c->v.wake, "%s", v[i][1]);
         snprintf(c->v.relax, sizeof c->v.relax, "none");
@@ -90,7 +89,7 @@ static json_t *matrix_audit_with(struct hvsim_runcfg *c)
     json_t *out = json_array();
     static const char *const waits[] = { "plain", "volatile", "acquire" };
     for (size_t i = 0; i < 3; i++) {
-        options_default_run(c);
+        runcfg_default_run(c);
         snprintf(c->v.wait, sizeof c->v.wait, "%s", waits[i]);
         snprintf(c->v.relax, sizeof c->v.relax, "none");
         json_t *sites = 0;

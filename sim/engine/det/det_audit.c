@@ -216,7 +216,7 @@ static int cmd_audit_with(struct hvsim_runcfg *c, int argc, char **argv)
 {
     struct cli_opts o = { 0 };
     static const struct option longopts[] = { OPTIONS_SHARED, { 0 } };
-    options_default_run(c);
+    runcfg_default_run(c);
     if (options_parse("audit", argc, argv, OPTIONS_SHARED_SHORT, longopts, NULL, NULL, c, &o) < 0)
         return EXIT_USAGE;
     if (o.help) {

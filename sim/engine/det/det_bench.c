@@ -5,7 +5,6 @@
 #define _GNU_SOURCE
 #include "det_bench.h"
 #include "det.h"
-#include "cli/options.h"
 #include "runtime/common/futex.h"
 #include <signal.h>
 #include <stdlib.h>
@@ -122,7 +121,7 @@ int det_bench(json_t *out, const struct hvsim_runcfg *cin)
 
 static int det_bench_models_with(struct hvsim_runcfg *c, json_t *out)
 {
-    options_default_run(c);
+    runcfg_default_run(c);
     snprintf(c->strategy, sizeof c->strategy, "pct");
     /* the reference handshake (acquire wait): PASS under every model, so
      * every execution runs to its end and the rates compare */

@@ -183,7 +183,7 @@ static int cmd_replay_with(struct hvsim_runcfg *c, int argc, char **argv)
         json_decref(o);
         return EXIT_USAGE;
     }
-    options_default_run(c);
+    runcfg_default_run(c);
     const char *sp = json_string_value(json_object_get(ev, "scenario_path"));
     if (sp) {
         char err[1024];

@@ -23,7 +23,6 @@
 #include "util/region.h"
 #include "util/process.h"
 #include "util/sbuf.h"
-#include "cli/options.h"
 #include "runtime/common/futex.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -326,7 +325,7 @@ int threads_compare_table(json_t **out)
     int rc = 0;
     for (size_t v = 0; v < sizeof var / sizeof var[0]; v++)
         for (size_t e = 0; e < sizeof eng / sizeof eng[0]; e++) {
-            options_default_run(c); /* exactly what `hvsim run` starts from */
+            runcfg_default_run(c); /* exactly what `hvsim run` starts from */
             snprintf(c->engine, sizeof c->engine, "%s", eng[e]);
             snprintf(c->v.cc, sizeof c->v.cc, "gcc");
             snprintf(c->v.opt, sizeof c->v.opt, "O2");
