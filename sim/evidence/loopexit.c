@@ -16,22 +16,10 @@
 #include "loops.h"
 #include "loops_int.h"
 
-static size_t index_of(const struct insn *v, size_t n, uint64_t addr)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (v[mid].addr < addr)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && v[lo].addr == addr ? lo : n;
-}
 
 int loop_has_exit(const struct lfunc *f, const struct insn *v, size_t n, uint64_t head)
 {
-    size_t h = index_of(v, n, head);
+    size_t h = insn_index(v, n, head);
     if (h == n)
         return -1;
     unsigned char *seen = calloc(n, 1);
@@ -53,7 +41,7 @@ int loop_has_exit(const struct lfunc *f, const struct insn *v, size_t n, uint64_
         if (in->flags & IN_BRANCH) {
             if (in->target < f->addr || in->target >= f->addr + f->size)
                 exits = 1; /* a tail jump out of the function */
-            else if ((next[nn] = index_of(v, n, in->target)) == n)
+            else if ((next[nn] = insn_index(v, n, in->target)) == n)
                 exits = 1; /* into the middle of an instruction: do not guess */
             else
                 nn++;

@@ -103,18 +103,6 @@ static int cmp_edge(const void *a, const void *b)
     return x->target < y->target ? -1 : x->target > y->target;
 }
 
-static size_t index_of(const struct insn *v, size_t n, uint64_t addr)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (v[mid].addr < addr)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && v[lo].addr == addr ? lo : n;
-}
 
 /* in[k] != 0 for the loop body: the range [j, i] plus every instruction on a
  * path from the head j to the back edge i (compilers often lay parts of the
@@ -152,7 +140,7 @@ static void natural_body(const struct insn *v, size_t n, size_t j, size_t i,
             continue;
         if (k + 1 < n && !(v[k].flags & IN_NOFALL) && !(in[k + 1] & 4))
             in[k + 1] |= 4, stack[sp++] = k + 1;
-        size_t t = (v[k].flags & IN_BRANCH) ? index_of(v, n, v[k].target) : n;
+        size_t t = (v[k].flags & IN_BRANCH) ? insn_index(v, n, v[k].target) : n;
         if (t < n && !(in[t] & 4))
             in[t] |= 4, stack[sp++] = t;
     }
@@ -229,7 +217,7 @@ int loopfind(const struct lfunc *f, const struct insn *v, size_t n, struct dwlin
             const char *mn = v[k].text;
             int xfer = mn[0] == 'b' || mn[0] == 'j' || !strncmp(mn, "ret", 3);
             if (fl & IN_BRANCH) {
-                size_t t = index_of(v, n, v[k].target);
+                size_t t = insn_index(v, n, v[k].target);
                 if (t == n || !in[t])
                     l->has_exit = 1;
             } else if ((fl & IN_NOFALL) || xfer) {

@@ -111,5 +111,7 @@ int loopfind(const struct lfunc *f, const struct insn *v, size_t n, struct dwlin
  * Refines loopfind's has_exit: a branch out of the body that only comes back
  * (hvisor's log-every-10^8 path) is no exit. */
 int loop_has_exit(const struct lfunc *f, const struct insn *v, size_t n, uint64_t head);
+/* The index of the instruction at ADDR in V (sorted by address), else N (loops_util.c). */
+size_t insn_index(const struct insn *v, size_t n, uint64_t addr);
 
 #endif

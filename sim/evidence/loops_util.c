@@ -106,3 +106,17 @@ int parse_branch_target(const char *ops, uint64_t *target)
     *target = strtoull(beg, NULL, 16);
     return 1;
 }
+
+/* The index of the instruction at ADDR in V (sorted by address), else N. */
+size_t insn_index(const struct insn *v, size_t n, uint64_t addr)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (v[mid].addr < addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && v[lo].addr == addr ? lo : n;
+}

@@ -612,15 +612,16 @@ static int prop_not(struct ps *p)
     return atom(p);
 }
 
-static int prop_and(struct ps *p)
+/* A left-associative chain "SUB OP SUB OP ..." of binary nodes KIND. */
+static int prop_chain(struct ps *p, int (*sub)(struct ps *), const char *op, int kind)
 {
-    int a = prop_not(p);
-    while (a >= 0 && is(p, "/\\")) {
+    int a = sub(p);
+    while (a >= 0 && is(p, op)) {
         p->i++;
-        int b = prop_not(p);
+        int b = sub(p);
         if (b < 0)
             return -1;
-        int n = newnode(p, LP_AND);
+        int n = newnode(p, kind);
         if (n < 0)
             return -1;
         p->t->prop[n].a = a;
@@ -630,23 +631,8 @@ static int prop_and(struct ps *p)
     return a;
 }
 
-static int prop_or(struct ps *p)
-{
-    int a = prop_and(p);
-    while (a >= 0 && is(p, "\\/")) {
-        p->i++;
-        int b = prop_and(p);
-        if (b < 0)
-            return -1;
-        int n = newnode(p, LP_OR);
-        if (n < 0)
-            return -1;
-        p->t->prop[n].a = a;
-        p->t->prop[n].b = b;
-        a = n;
-    }
-    return a;
-}
+static int prop_and(struct ps *p) { return prop_chain(p, prop_not, "/\\", LP_AND); }
+static int prop_or(struct ps *p) { return prop_chain(p, prop_and, "\\/", LP_OR); }
 
 static int cmp_obs(const void *a, const void *b)
 {
