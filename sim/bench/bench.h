@@ -84,6 +84,23 @@ void bench_det(struct bench *b);
 void bench_hang(struct bench *b);
 void bench_matrix(struct bench *b);
 
+/* bench_matrix.c: a matrix report's cells, accounted for binary dedup: the
+ * run time of the cells that ran (leaders), and what every cell would have
+ * cost run alone (a deduped cell charged its leader's time). */
+struct bench_dedup {
+    size_t cells, deduped;
+    double run_s, run_nodedup_s;
+};
+void bench_matrix_dedup(json_t *cells, struct bench_dedup *d);
+
+/* bench_suite.c: the whole run (b's options set): every section, or those
+ * in the comma list only; writes bench.json and bench.svg under b->out and
+ * prints the table.  -1 when bench.json could not be written. */
+int bench_suite_run(struct bench *b, const char *only);
+
+/* bench_out.c */
+json_t *bench_host_json(void);
+json_t *bench_rows_json(const struct bench *b);
 void bench_write_svg(const struct bench *b, const char *path);
 void bench_print_table(const struct bench *b, FILE *f);
 

@@ -167,21 +167,22 @@ static void bench_det_dpor(struct bench *b, json_t *sec)
     json_object_set_new(sec, "dfs_schedules", json_integer((json_int_t)n[0]));
 }
 
-void bench_det(struct bench *b)
+/* The raw futex token handoff, R repeats: sec["baseline"]; returns the
+ * median handoffs/s, 0 with why set when no repeat completed. */
+static double det_handoff_baseline(struct bench *b, json_t *sec, char *why, size_t wl)
 {
-    json_t *sec = json_object();
-    json_object_set_new(b->sections, "det", sec);
     unsigned R = b->repeats, n = b->quick ? 2000 : 20000;
     double rate[MAXR], ns[MAXR];
     unsigned k = 0;
-    char err[1024], hwhy[1100] = "not measured: no run completed";
+    char err[1024];
+    snprintf(why, wl, "not measured: no run completed");
     for (unsigned r = 0; r < R; r++) {
         struct raw_result rr;
         if (bench_raw_run(b, "handoff", n, 0, &rr, err, sizeof err) == 0 && rr.total_ns) {
             rate[k] = 2.0 * (double)rr.count / ((double)rr.total_ns / 1e9);
             ns[k++] = rr.median_ns / 2;
         } else
-            snprintf(hwhy, sizeof hwhy, "not measured: %s", err);
+            snprintf(why, wl, "not measured: %s", err);
     }
     double hrate = bench_median(rate, k);
     json_t *bj = json_pack("{s:s,s:i}", "name", "raw futex token handoff, 2 processes, both sleeping when not holding it",
@@ -190,97 +191,146 @@ void bench_det(struct bench *b)
     json_object_set_new(bj, "handoffs_per_s", json_real(hrate));
     json_object_set_new(bj, "median_handoff_ns", json_real(bench_median(ns, k)));
     if (!k)
-        json_object_set_new(bj, "not_measured", json_string(hwhy));
+        json_object_set_new(bj, "not_measured", json_string(why));
     json_object_set_new(sec, "baseline", bj);
+    return k ? hrate : 0;
+}
 
-    /* the default run and an 8-CPU scenario: handoffs against the raw
-     * handoff, executions against the native engine on the same workload */
+/* The three rows of one workload: handoffs (rh), points (rp), executions (re). */
+struct det_rows {
+    struct bench_row *rh, *rp, *re;
+};
+
+static struct det_rows det_rows_add(struct bench *b, const char *label, double hrate)
+{
+    struct det_rows d;
+    char name[112];
+    snprintf(name, sizeof name, "det token handoffs (switches) (%s, pct, tso)", label);
+    d.rh = bench_row_add(b, "det", name, "/s");
+    snprintf(name, sizeof name, "det scheduling points (%s, pct, tso)", label);
+    d.rp = bench_row_add(b, "det", name, "/s");
+    snprintf(name, sizeof name, "det executions (%s, pct, tso)", label);
+    d.re = bench_row_add(b, "det", name, "/s");
+    snprintf(d.rh->base_name, sizeof d.rh->base_name, "raw futex handoffs/s");
+    snprintf(d.rh->target, sizeof d.rh->target, ">= 0.5x");
+    d.rh->base = hrate;
+    snprintf(d.rp->base_name, sizeof d.rp->base_name, "(absolute: most points hand nothing over)");
+    d.rp->absolute = 1;
+    snprintf(d.re->base_name, sizeof d.re->base_name, "native executions/s, same workload");
+    return d;
+}
+
+static void det_rows_nm(struct det_rows *d, const char *why)
+{
+    bench_row_nm(d->rp, "%s", why);
+    bench_row_nm(d->rh, "%s", d->rp->nm);
+    bench_row_nm(d->re, "%s", d->rp->nm);
+}
+
+/* Fill the rows from det_bench()'s JSON dj: handoffs against the raw
+ * handoff rate (hrate, 0 when not measured: hwhy), executions against the
+ * native engine on the configuration c det ran. */
+static void det_rows_fill(struct bench *b, struct det_rows *d, json_t *dj, const struct hvsim_runcfg *c,
+                          double hrate, const char *hwhy)
+{
+    double pts = 0, ex = 0, sw = 0;
+    if (!find_num(dj, "point", "per_s", &pts))
+        bench_row_nm(d->rp, "not measured: det_bench() gave no scheduling points/s");
+    else
+        d->rp->value = pts;
+    if (!find_num(dj, "switch", "per_s", &sw) || sw <= 0)
+        bench_row_nm(d->rh, "not measured: det_bench() gave no switches/s");
+    else if (hrate <= 0)
+        bench_row_nm(d->rh, "%s", hwhy);
+    else {
+        d->rh->value = sw;
+        d->rh->ratio = sw / hrate;
+        d->rh->met = d->rh->ratio >= 0.5;
+    }
+    if (!find_num(dj, "exec", "per_s", &ex)) {
+        bench_row_nm(d->re, "not measured: det_bench() gave no executions/s");
+        return;
+    }
+    char why[1100];
+    double nrate = native_exec_rate(b, c, why, sizeof why);
+    d->re->value = ex;
+    d->re->base = nrate;
+    if (nrate > 0)
+        d->re->ratio = ex / nrate;
+    else
+        bench_row_nm(d->re, "%s", why);
+}
+
+/* The section's summary keys: unprefixed for the default run, many_cpus_*
+ * for the 8-CPU scenario (docs/bench.md). */
+static void det_rows_json(json_t *sec, unsigned w, const struct det_rows *d)
+{
+    const struct bench_row *rh = d->rh, *rp = d->rp, *re = d->re;
+    if (!w) {
+        json_object_set_new(sec, "points_per_s", rp->value > 0 ? json_real(rp->value) : json_null());
+        json_object_set_new(sec, "switches_per_s", rh->ratio > 0 ? json_real(rh->value) : json_null());
+        json_object_set_new(sec, "ratio_switches_vs_handoff",
+                            rh->ratio > 0 ? json_real(rh->ratio) : json_string(rh->nm));
+        json_object_set_new(sec, "executions_per_s", re->ratio > 0 ? json_real(re->value) : json_null());
+        json_object_set_new(sec, "ratio_executions_vs_native",
+                            re->ratio > 0 ? json_real(re->ratio) : json_string(re->nm));
+    } else {
+        json_object_set_new(sec, "many_cpus_points_per_s",
+                            rp->value > 0 ? json_real(rp->value) : json_null());
+        json_object_set_new(sec, "many_cpus_switches_per_s",
+                            rh->ratio > 0 ? json_real(rh->value) : json_null());
+        json_object_set_new(sec, "many_cpus_executions_per_s",
+                            re->ratio > 0 ? json_real(re->value) : json_null());
+        json_object_set_new(sec, "many_cpus_ratio_executions_vs_native",
+                            re->ratio > 0 ? json_real(re->ratio) : json_string(re->nm));
+    }
+}
+
+/* One workload (w 0: the default run, 1: an 8-CPU scenario) under det_bench(). */
+static void det_workload(struct bench *b, json_t *sec, unsigned w, double hrate, const char *hwhy)
+{
     static const struct { const char *label, *path; } work[] = {
         { "default run", 0 }, { "many_cpus.hvs", "scenarios/many_cpus.hvs" },
     };
-    for (unsigned w = 0; w < 2; w++) {
-        char name[112];
-        snprintf(name, sizeof name, "det token handoffs (switches) (%s, pct, tso)", work[w].label);
-        struct bench_row *rh = bench_row_add(b, "det", name, "/s");
-        snprintf(name, sizeof name, "det scheduling points (%s, pct, tso)", work[w].label);
-        struct bench_row *rp = bench_row_add(b, "det", name, "/s");
-        snprintf(name, sizeof name, "det executions (%s, pct, tso)", work[w].label);
-        struct bench_row *re = bench_row_add(b, "det", name, "/s");
-        snprintf(rh->base_name, sizeof rh->base_name, "raw futex handoffs/s");
-        snprintf(rh->target, sizeof rh->target, ">= 0.5x");
-        rh->base = hrate;
-        snprintf(rp->base_name, sizeof rp->base_name, "(absolute: most points hand nothing over)");
-        rp->absolute = 1;
-        snprintf(re->base_name, sizeof re->base_name, "native executions/s, same workload");
-        struct hvsim_runcfg *c = calloc(1, sizeof *c);
-        char lerr[1024] = "out of memory";
-        if (c)
-            runcfg_default_run(c);
-        if (!c || (work[w].path && scenario_load(work[w].path, c, lerr, sizeof lerr) < 0)) {
-            bench_row_nm(rp, "not measured: %s", lerr);
-            bench_row_nm(rh, "%s", rp->nm);
-            bench_row_nm(re, "%s", rp->nm);
-            free(c);
-            continue;
-        }
-        snprintf(c->strategy, sizeof c->strategy, "pct");
-        snprintf(c->memory_model, sizeof c->memory_model, "tso");
-        json_t *dj = json_object();
-        int rc = det_bench(dj, c);
-        json_object_set(sec, w ? "engine_many_cpus" : "engine", dj);
-        double pts = 0, ex = 0, sw = 0;
-        if (rc != 0) {
-            bench_row_nm(rp, "not measured: det_bench() failed (%d)", rc);
-            bench_row_nm(rh, "%s", rp->nm);
-            bench_row_nm(re, "%s", rp->nm);
-        } else {
-            if (!find_num(dj, "point", "per_s", &pts))
-                bench_row_nm(rp, "not measured: det_bench() gave no scheduling points/s");
-            else
-                rp->value = pts;
-            if (!find_num(dj, "switch", "per_s", &sw) || sw <= 0)
-                bench_row_nm(rh, "not measured: det_bench() gave no switches/s");
-            else if (!k)
-                bench_row_nm(rh, "%s", hwhy);
-            else {
-                rh->value = sw;
-                rh->ratio = sw / hrate;
-                rh->met = rh->ratio >= 0.5;
-            }
-            if (!find_num(dj, "exec", "per_s", &ex))
-                bench_row_nm(re, "not measured: det_bench() gave no executions/s");
-            else {
-                char why[1100];
-                double nrate = native_exec_rate(b, c, why, sizeof why);
-                re->value = ex;
-                re->base = nrate;
-                if (nrate > 0)
-                    re->ratio = ex / nrate;
-                else
-                    bench_row_nm(re, "%s", why);
-            }
-        }
-        json_decref(dj);
+    struct det_rows d = det_rows_add(b, work[w].label, hrate);
+    struct hvsim_runcfg *c = calloc(1, sizeof *c);
+    char lerr[1024] = "out of memory";
+    if (c)
+        runcfg_default_run(c);
+    if (!c || (work[w].path && scenario_load(work[w].path, c, lerr, sizeof lerr) < 0)) {
+        char why[1100];
+        snprintf(why, sizeof why, "not measured: %s", lerr);
+        det_rows_nm(&d, why);
         free(c);
-        if (!w) {
-            json_object_set_new(sec, "points_per_s", rp->value > 0 ? json_real(rp->value) : json_null());
-            json_object_set_new(sec, "switches_per_s", rh->ratio > 0 ? json_real(rh->value) : json_null());
-            json_object_set_new(sec, "ratio_switches_vs_handoff",
-                                rh->ratio > 0 ? json_real(rh->ratio) : json_string(rh->nm));
-            json_object_set_new(sec, "executions_per_s", re->ratio > 0 ? json_real(re->value) : json_null());
-            json_object_set_new(sec, "ratio_executions_vs_native",
-                                re->ratio > 0 ? json_real(re->ratio) : json_string(re->nm));
-        } else {
-            json_object_set_new(sec, "many_cpus_points_per_s",
-                                rp->value > 0 ? json_real(rp->value) : json_null());
-            json_object_set_new(sec, "many_cpus_switches_per_s",
-                                rh->ratio > 0 ? json_real(rh->value) : json_null());
-            json_object_set_new(sec, "many_cpus_executions_per_s",
-                                re->ratio > 0 ? json_real(re->value) : json_null());
-            json_object_set_new(sec, "many_cpus_ratio_executions_vs_native",
-                                re->ratio > 0 ? json_real(re->ratio) : json_string(re->nm));
-        }
+        return; /* as before the split: no summary keys for this workload */
     }
+    snprintf(c->strategy, sizeof c->strategy, "pct");
+    snprintf(c->memory_model, sizeof c->memory_model, "tso");
+    json_t *dj = json_object();
+    int rc = det_bench(dj, c);
+    json_object_set(sec, w ? "engine_many_cpus" : "engine", dj);
+    if (rc != 0) {
+        char why[100];
+        snprintf(why, sizeof why, "not measured: det_bench() failed (%d)", rc);
+        det_rows_nm(&d, why);
+    } else {
+        det_rows_fill(b, &d, dj, c, hrate, hwhy);
+    }
+    json_decref(dj);
+    free(c);
+    det_rows_json(sec, w, &d);
+}
+
+void bench_det(struct bench *b)
+{
+    json_t *sec = json_object();
+    json_object_set_new(b->sections, "det", sec);
+    char hwhy[1100];
+    double hrate = det_handoff_baseline(b, sec, hwhy, sizeof hwhy);
+    /* the default run and an 8-CPU scenario: handoffs against the raw
+     * handoff, executions against the native engine on the same workload */
+    for (unsigned w = 0; w < 2; w++)
+        det_workload(b, sec, w, hrate, hwhy);
     bench_det_models(b, sec);
     bench_det_dpor(b, sec);
 }

@@ -247,20 +247,11 @@ void bench_variant_cfg(struct hvsim_runcfg *c, const char *cc, const char *opt, 
     c->ncpus = 1;
 }
 
-int bench_hv_run(const struct hvsim_runcfg *c, const struct build_out *bo, unsigned n,
-                 uint64_t poll_window, uint64_t gap_ns, const char *valgrind_out,
-                 struct hv_result *r, char *err, size_t errlen)
+/* The control block of one bench run: one guest CPU reading the first
+ * device's magic register n times (one access repeated n - 1 times). */
+static void hv_ctl_init(struct hvsim_ctl *ctl, const struct hvsim_runcfg *c, unsigned n,
+                        uint64_t poll_window, uint64_t gap_ns)
 {
-    memset(r, 0, sizeof *r);
-    if (n < 1 || n > 65536) {
-        snprintf(err, errlen, "bench_hv_run: n %u out of 1..65536", n);
-        return -1;
-    }
-    struct region rg;
-    if (region_create(&rg, err, errlen) < 0)
-        return -1;
-    struct hvsim_ctl *ctl = rg.ctl;
-    memset(rg.base, 0, rg.size);
     ctl->magic = HVSIM_CTL_MAGIC;
     ctl->version = HVSIM_CTL_VERSION;
     ctl->ncpus = 1;
@@ -275,27 +266,29 @@ int bench_hv_run(const struct hvsim_runcfg *c, const struct build_out *bo, unsig
     a->check = (uint8_t)scenario_known_value(c, a->addr, 4, &a->expect);
     a->repeat = (uint16_t)(n - 1);
     ctl->cpu[0].naccess = 1;
+}
 
-    char *be[] = { (char *)bo->backend, "--fd", "3", 0 };
-    char *hv[] = { (char *)bo->hv, "--fd", "3", 0 };
-    struct proc ps[2];
-    memset(ps, 0, sizeof ps);
-    pid_t pgid = 0;
-    int rc = -1;
-    if (spawn_pair(be, hv, valgrind_out, rg.fd, &pgid, &ps[0], &ps[1], err, errlen) < 0)
-        goto out;
+/* Both participants up (ps[0] backend, ps[1] hv); -1 when one died first or
+ * a minute passed. */
+static int hv_wait_ready(struct hvsim_ctl *ctl, struct proc ps[2], char *err, size_t errlen)
+{
     uint64_t deadline = now_ns() + 60000000000ull;
     while (!(__atomic_load_n(&ctl->hv_ready, __ATOMIC_ACQUIRE) &&
              __atomic_load_n(&ctl->be_ready, __ATOMIC_ACQUIRE))) {
         if (proc_poll(&ps[0]) || proc_poll(&ps[1]) || now_ns() > deadline) {
             snprintf(err, errlen, "a participant failed to start (status %d/%d)", ps[0].status,
                      ps[1].status);
-            goto out;
+            return -1;
         }
         usleep(500);
     }
-    region_go(ctl);
-    deadline = now_ns() + 30000000000ull + (uint64_t)n * (gap_ns + (valgrind_out ? 200000ull : 20000ull));
+    return 0;
+}
+
+/* cpu0 done (or wrong) before the deadline; its final state into r->state. */
+static int hv_wait_done(struct hvsim_ctl *ctl, struct proc ps[2], unsigned n, uint64_t deadline,
+                        struct hv_result *r, char *err, size_t errlen)
+{
     for (;;) {
         uint32_t st = __atomic_load_n(&ctl->cpu[0].state, __ATOMIC_ACQUIRE);
         if (st == HVSIM_CPU_DONE || st == HVSIM_CPU_WRONG) {
@@ -305,14 +298,20 @@ int bench_hv_run(const struct hvsim_runcfg *c, const struct build_out *bo, unsig
         if (proc_poll(&ps[0]) || proc_poll(&ps[1]) || now_ns() > deadline) {
             snprintf(err, errlen, "the handshake did not complete %u accesses (done %llu, status %d/%d)",
                      n, (unsigned long long)ctl->cpu[0].done, ps[0].status, ps[1].status);
-            goto out;
+            return -1;
         }
         usleep(2000);
     }
     if (r->state == HVSIM_CPU_WRONG) {
         snprintf(err, errlen, "a read returned a wrong value (0x%llx)", (unsigned long long)ctl->cpu[0].got);
-        goto out;
+        return -1;
     }
+    return 0;
+}
+
+/* The latencies hv_main recorded: histogram quantiles, counts, sleeps. */
+static void hv_collect(const struct hvsim_ctl *ctl, struct hv_result *r)
+{
     const struct hvsim_cpu_ctl *cc = &ctl->cpu[0];
     r->median_ns = bench_hist_quantile(cc->lat_hist[0], 0.5);
     r->p99_ns = bench_hist_quantile(cc->lat_hist[0], 0.99);
@@ -321,6 +320,37 @@ int bench_hv_run(const struct hvsim_runcfg *c, const struct build_out *bo, unsig
     r->count = cc->lat_count;
     r->ipi_count = cc->lat_ipi_count;
     r->daemon_sleeps = ctl->daemon_sleeps;
+}
+
+int bench_hv_run(const struct hvsim_runcfg *c, const struct build_out *bo, unsigned n,
+                 uint64_t poll_window, uint64_t gap_ns, const char *valgrind_out,
+                 struct hv_result *r, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    if (n < 1 || n > 65536) {
+        snprintf(err, errlen, "bench_hv_run: n %u out of 1..65536", n);
+        return -1;
+    }
+    struct region rg;
+    if (region_create(&rg, err, errlen) < 0)
+        return -1;
+    struct hvsim_ctl *ctl = rg.ctl;
+    memset(rg.base, 0, rg.size);
+    hv_ctl_init(ctl, c, n, poll_window, gap_ns);
+    char *be[] = { (char *)bo->backend, "--fd", "3", 0 };
+    char *hv[] = { (char *)bo->hv, "--fd", "3", 0 };
+    struct proc ps[2];
+    memset(ps, 0, sizeof ps);
+    pid_t pgid = 0;
+    int rc = -1;
+    if (spawn_pair(be, hv, valgrind_out, rg.fd, &pgid, &ps[0], &ps[1], err, errlen) < 0 ||
+        hv_wait_ready(ctl, ps, err, errlen) < 0)
+        goto out;
+    region_go(ctl);
+    uint64_t deadline = now_ns() + 30000000000ull + (uint64_t)n * (gap_ns + (valgrind_out ? 200000ull : 20000ull));
+    if (hv_wait_done(ctl, ps, n, deadline, r, err, errlen) < 0)
+        goto out;
+    hv_collect(ctl, r);
     rc = 0;
 out:
     region_stop(ctl);

@@ -95,6 +95,110 @@ static void instructions(struct bench *b, json_t *sec, const struct hvsim_runcfg
     json_object_set_new(j, "raw_per_round_trip_excl_wait", json_real(r->base));
 }
 
+/* Section 1's samples: per repeat, the raw ping-pong floor and every
+ * variant's median, p99 and ratio to that repeat's floor. */
+struct hs_samples {
+    double floor_m[MAXR], floor_p[MAXR];
+    unsigned nfloor;
+    char floor_why[400];
+    int ok[NVAR];                   /* the variant built */
+    double med[NVAR][MAXR], p99[NVAR][MAXR], rat[NVAR][MAXR];
+    unsigned got[NVAR];
+    char why[NVAR][300];
+};
+
+static void hs_build(struct hs_samples *s, struct hvsim_runcfg *cfg, struct build_out *bo)
+{
+    char err[1024];
+    for (unsigned v = 0; v < NVAR; v++) {
+        bench_variant_cfg(&cfg[v], "gcc", hs_var[v].opt, hs_var[v].wait, hs_var[v].relax);
+        s->ok[v] = build_participants(&cfg[v], BUILD_NATIVE, &bo[v], err, sizeof err) == 0;
+        fmt_cut(s->why[v], sizeof s->why[v], "not measured: %s", s->ok[v] ? "no run completed" : err);
+    }
+    snprintf(s->floor_why, sizeof s->floor_why, "not measured: no run completed");
+}
+
+/* One repeat: the raw floor, then every built variant paired with it. */
+static void hs_repeat(struct bench *b, struct hs_samples *s, const struct hvsim_runcfg *cfg,
+                      const struct build_out *bo, unsigned n)
+{
+    char err[1024];
+    struct raw_result rr;
+    if (bench_raw_run(b, "pingpong", n, 0, &rr, err, sizeof err) == 0) {
+        s->floor_m[s->nfloor] = rr.median_ns;
+        s->floor_p[s->nfloor++] = rr.p99_ns;
+    } else {
+        fmt_cut(s->floor_why, sizeof s->floor_why, "not measured: %s", err);
+        s->floor_m[s->nfloor] = 0;
+    }
+    double fl = s->nfloor && s->floor_m[s->nfloor - 1] > 0 ? s->floor_m[s->nfloor - 1] : 0;
+    for (unsigned v = 0; v < NVAR; v++) {
+        if (!s->ok[v])
+            continue;
+        struct hv_result hr;
+        if (bench_hv_run(&cfg[v], &bo[v], n, SPIN_WINDOW, 0, 0, &hr, err, sizeof err) < 0) {
+            fmt_cut(s->why[v], sizeof s->why[v], "not measured: %s", err);
+            continue;
+        }
+        unsigned k = s->got[v]++;
+        s->med[v][k] = hr.median_ns;
+        s->p99[v][k] = hr.p99_ns;
+        s->rat[v][k] = fl > 0 ? hr.median_ns / fl : 0;
+    }
+}
+
+/* sec["baseline"]; returns the floor's median over repeats (0: none). */
+static double hs_baseline(json_t *sec, const struct hs_samples *s)
+{
+    json_t *base = raw_json("raw cache-line ping-pong, 2 processes, memfd MAP_SHARED", s->floor_m,
+                            s->floor_p, s->nfloor);
+    double floor_med = 0;
+    if (s->nfloor) {
+        double t[MAXR];
+        memcpy(t, s->floor_m, sizeof(double) * s->nfloor);
+        floor_med = bench_median(t, s->nfloor);
+    } else {
+        json_object_set_new(base, "not_measured", json_string(s->floor_why));
+    }
+    json_object_set_new(sec, "baseline", base);
+    return floor_med;
+}
+
+/* Variant v's row and its entry in sec["variants"] (arr). */
+static void hs_variant_row(struct bench *b, json_t *arr, struct hs_samples *s, unsigned v,
+                           double floor_med)
+{
+    char name[112];
+    snprintf(name, sizeof name, "round trip gcc -%s %s/%s", hs_var[v].opt, hs_var[v].wait, hs_var[v].relax);
+    struct bench_row *row = bench_row_add(b, "handshake", name, "ns");
+    snprintf(row->base_name, sizeof row->base_name, "raw ping-pong");
+    row->base = floor_med;
+    json_t *j = json_pack("{s:s,s:s,s:s,s:s}", "name", name, "opt", hs_var[v].opt, "wait",
+                          hs_var[v].wait, "relax", hs_var[v].relax);
+    json_array_append_new(arr, j);
+    if (hs_var[v].target)
+        snprintf(row->target, sizeof row->target, "<= 3x");
+    if (!s->got[v] || !s->nfloor) {
+        bench_row_nm(row, "%s", !s->got[v] ? s->why[v] : s->floor_why);
+        json_object_set_new(j, "not_measured", json_string(row->nm));
+        return;
+    }
+    json_object_set_new(j, "repeat_medians_ns", bench_json_list(s->med[v], s->got[v]));
+    json_object_set_new(j, "repeat_ratios", bench_json_list(s->rat[v], s->got[v]));
+    row->value = bench_median(s->med[v], s->got[v]);
+    row->p99 = bench_median(s->p99[v], s->got[v]);
+    row->ratio = bench_median(s->rat[v], s->got[v]);
+    if (row->ratio <= 0)
+        bench_row_nm(row, "not measured: baseline failed in every repeat");
+    if (hs_var[v].target && row->ratio > 0)
+        row->met = row->ratio <= 3.0;
+    json_object_set_new(j, "median_ns", json_real(row->value));
+    json_object_set_new(j, "p99_ns", json_real(row->p99));
+    json_object_set_new(j, "ratio", row->ratio > 0 ? json_real(row->ratio) : json_null());
+    if (row->ratio <= 0)
+        json_object_set_new(j, "not_measured", json_string(row->nm));
+}
+
 void bench_handshake(struct bench *b)
 {
     json_t *sec = json_object();
@@ -102,97 +206,135 @@ void bench_handshake(struct bench *b)
     unsigned R = b->repeats, n = b->quick ? 1000 : 20000;
     struct hvsim_runcfg *cfg = calloc(NVAR, sizeof *cfg);
     struct build_out *bo = calloc(NVAR, sizeof *bo);
-    if (!cfg || !bo) {
+    struct hs_samples *s = calloc(1, sizeof *s);
+    if (!cfg || !bo || !s) {
         free(cfg);
         free(bo);
+        free(s);
         json_object_set_new(sec, "not_measured", json_string("out of memory"));
         return;
     }
-    char err[1024];
-    int ok[NVAR];
-    double floor_m[MAXR], floor_p[MAXR], med[NVAR][MAXR], p99[NVAR][MAXR], rat[NVAR][MAXR];
-    unsigned got[NVAR] = { 0 }, nfloor = 0;
-    char why[NVAR][300];
-    for (unsigned v = 0; v < NVAR; v++) {
-        bench_variant_cfg(&cfg[v], "gcc", hs_var[v].opt, hs_var[v].wait, hs_var[v].relax);
-        ok[v] = build_participants(&cfg[v], BUILD_NATIVE, &bo[v], err, sizeof err) == 0;
-        fmt_cut(why[v], sizeof why[v], "not measured: %s", ok[v] ? "no run completed" : err);
-    }
-    char floor_why[400] = "not measured: no run completed";
-    for (unsigned r = 0; r < R; r++) {
-        struct raw_result rr;
-        if (bench_raw_run(b, "pingpong", n, 0, &rr, err, sizeof err) == 0) {
-            floor_m[nfloor] = rr.median_ns;
-            floor_p[nfloor++] = rr.p99_ns;
-        } else {
-            fmt_cut(floor_why, sizeof floor_why, "not measured: %s", err);
-            floor_m[nfloor] = 0;
-        }
-        double fl = nfloor && floor_m[nfloor - 1] > 0 ? floor_m[nfloor - 1] : 0;
-        for (unsigned v = 0; v < NVAR; v++) {
-            if (!ok[v])
-                continue;
-            struct hv_result hr;
-            if (bench_hv_run(&cfg[v], &bo[v], n, SPIN_WINDOW, 0, 0, &hr, err, sizeof err) < 0) {
-                fmt_cut(why[v], sizeof why[v], "not measured: %s", err);
-                continue;
-            }
-            med[v][got[v]] = hr.median_ns;
-            p99[v][got[v]] = hr.p99_ns;
-            rat[v][got[v]] = fl > 0 ? hr.median_ns / fl : 0;
-            got[v]++;
-        }
-    }
+    hs_build(s, cfg, bo);
+    for (unsigned r = 0; r < R; r++)
+        hs_repeat(b, s, cfg, bo, n);
     json_object_set_new(sec, "accesses_per_run", json_integer(n));
     json_object_set_new(sec, "repeats", json_integer(R));
     json_object_set_new(sec, "daemon_poll_window", json_integer((json_int_t)SPIN_WINDOW));
     json_object_set_new(sec, "compiler", json_string("gcc"));
-    json_t *base = raw_json("raw cache-line ping-pong, 2 processes, memfd MAP_SHARED", floor_m, floor_p, nfloor);
-    double floor_med = 0;
-    if (nfloor) {
-        double t[MAXR];
-        memcpy(t, floor_m, sizeof(double) * nfloor);
-        floor_med = bench_median(t, nfloor);
-    } else {
-        json_object_set_new(base, "not_measured", json_string(floor_why));
-    }
-    json_object_set_new(sec, "baseline", base);
+    double floor_med = hs_baseline(sec, s);
     json_t *arr = json_array();
     json_object_set_new(sec, "variants", arr);
-    for (unsigned v = 0; v < NVAR; v++) {
-        char name[112];
-        snprintf(name, sizeof name, "round trip gcc -%s %s/%s", hs_var[v].opt, hs_var[v].wait, hs_var[v].relax);
-        struct bench_row *row = bench_row_add(b, "handshake", name, "ns");
-        snprintf(row->base_name, sizeof row->base_name, "raw ping-pong");
-        row->base = floor_med;
-        json_t *j = json_pack("{s:s,s:s,s:s,s:s}", "name", name, "opt", hs_var[v].opt, "wait",
-                              hs_var[v].wait, "relax", hs_var[v].relax);
-        json_array_append_new(arr, j);
-        if (hs_var[v].target)
-            snprintf(row->target, sizeof row->target, "<= 3x");
-        if (!got[v] || !nfloor) {
-            bench_row_nm(row, "%s", !got[v] ? why[v] : floor_why);
-            json_object_set_new(j, "not_measured", json_string(row->nm));
-            continue;
-        }
-        json_object_set_new(j, "repeat_medians_ns", bench_json_list(med[v], got[v]));
-        json_object_set_new(j, "repeat_ratios", bench_json_list(rat[v], got[v]));
-        row->value = bench_median(med[v], got[v]);
-        row->p99 = bench_median(p99[v], got[v]);
-        row->ratio = bench_median(rat[v], got[v]);
-        if (row->ratio <= 0)
-            bench_row_nm(row, "not measured: baseline failed in every repeat");
-        if (hs_var[v].target && row->ratio > 0)
-            row->met = row->ratio <= 3.0;
-        json_object_set_new(j, "median_ns", json_real(row->value));
-        json_object_set_new(j, "p99_ns", json_real(row->p99));
-        json_object_set_new(j, "ratio", row->ratio > 0 ? json_real(row->ratio) : json_null());
-        if (row->ratio <= 0)
-            json_object_set_new(j, "not_measured", json_string(row->nm));
-    }
+    for (unsigned v = 0; v < NVAR; v++)
+        hs_variant_row(b, arr, s, v, floor_med);
     instructions(b, sec, &cfg[1], &bo[1]);
     free(cfg);
     free(bo);
+    free(s);
+}
+
+/* Section 2's samples: per repeat, the raw futex and eventfd wakes and the
+ * hv's IPI round trips, with the ratios paired per repeat. */
+struct sl_samples {
+    double fm[MAXR], fp[MAXR], fslept[MAXR];    /* raw futex */
+    double em[MAXR], ep[MAXR], eslept[MAXR];    /* raw eventfd */
+    double hm[MAXR], hp[MAXR], ipi_share[MAXR]; /* hv, accesses that sent an IPI */
+    double rf[MAXR], re[MAXR];                  /* hv / futex, hv / eventfd */
+    unsigned nf, ne, nh, nrf, nre;
+    char why[400], fwhy[400], ewhy[400];
+};
+
+/* One repeat: both raw wakes, then (when built) the hv variant. */
+static void sl_repeat(struct bench *b, struct sl_samples *s, const struct hvsim_runcfg *cfg,
+                      const struct build_out *bo, int built, unsigned n, uint64_t gap)
+{
+    char err[1024];
+    struct raw_result f, e;
+    int fok = bench_raw_run(b, "futex", n, gap, &f, err, sizeof err) == 0;
+    if (fok) {
+        s->fslept[s->nf] = f.b_slept_share;
+        s->fm[s->nf] = f.median_ns;
+        s->fp[s->nf++] = f.p99_ns;
+    } else
+        fmt_cut(s->fwhy, sizeof s->fwhy, "not measured: %s", err);
+    int eok = bench_raw_run(b, "eventfd", n, gap, &e, err, sizeof err) == 0;
+    if (eok) {
+        s->eslept[s->ne] = e.b_slept_share;
+        s->em[s->ne] = e.median_ns;
+        s->ep[s->ne++] = e.p99_ns;
+    } else
+        fmt_cut(s->ewhy, sizeof s->ewhy, "not measured: %s", err);
+    if (!built)
+        return;
+    struct hv_result h;
+    if (bench_hv_run(cfg, bo, n, 0, gap, 0, &h, err, sizeof err) < 0) {
+        fmt_cut(s->why, sizeof s->why, "not measured: %s", err);
+        return;
+    }
+    if (!h.ipi_count) {
+        snprintf(s->why, sizeof s->why, "not measured: no access took the sleeping path (no IPI sent)");
+        return;
+    }
+    s->ipi_share[s->nh] = (double)h.ipi_count / (double)h.count;
+    s->hm[s->nh] = h.ipi_median_ns;
+    s->hp[s->nh] = h.p99_ns;
+    if (fok && f.median_ns > 0)
+        s->rf[s->nrf++] = h.ipi_median_ns / f.median_ns;
+    if (eok && e.median_ns > 0)
+        s->re[s->nre++] = h.ipi_median_ns / e.median_ns;
+    s->nh++;
+}
+
+/* sec["baseline_futex"], sec["baseline_eventfd"], sec["hv"]. */
+static void sl_json(json_t *sec, struct sl_samples *s)
+{
+    json_t *bf = raw_json("raw futex wake, 2 processes (waker spins for the answer)", s->fm, s->fp, s->nf);
+    json_t *be = raw_json("raw eventfd wake, 2 processes (waker spins for the answer)", s->em, s->ep, s->ne);
+    json_object_set_new(bf, "sleeper_really_slept_share", json_real(bench_median(s->fslept, s->nf)));
+    json_object_set_new(be, "sleeper_really_slept_share", json_real(bench_median(s->eslept, s->ne)));
+    if (!s->nf)
+        json_object_set_new(bf, "not_measured", json_string(s->fwhy));
+    if (!s->ne)
+        json_object_set_new(be, "not_measured", json_string(s->ewhy));
+    json_object_set_new(sec, "baseline_futex", bf);
+    json_object_set_new(sec, "baseline_eventfd", be);
+    json_t *hv = json_object();
+    json_object_set_new(sec, "hv", hv);
+    if (s->nh) {
+        json_object_set_new(hv, "repeat_ipi_medians_ns", bench_json_list(s->hm, s->nh));
+        json_object_set_new(hv, "ipi_share", json_real(bench_median(s->ipi_share, s->nh)));
+    } else {
+        json_object_set_new(hv, "not_measured", json_string(s->why));
+    }
+    json_object_set_new(hv, "median_ns", json_real(bench_median(s->hm, s->nh)));
+}
+
+/* The two rows: the hv's IPI round trip against each raw wake. */
+static void sl_rows(struct bench *b, json_t *sec, struct sl_samples *s)
+{
+    double fmed = bench_median(s->fm, s->nf), emed = bench_median(s->em, s->ne);
+    double hmed = bench_median(s->hm, s->nh), hp99 = bench_median(s->hp, s->nh);
+    struct bench_row *r1 = bench_row_add(b, "sleeping", "need_wakeup -> IPI -> daemon awake -> answer (gcc -O2 volatile/pause)", "ns");
+    snprintf(r1->base_name, sizeof r1->base_name, "raw futex wake");
+    struct bench_row *r2 = bench_row_add(b, "sleeping", "same, against eventfd", "ns");
+    snprintf(r2->base_name, sizeof r2->base_name, "raw eventfd wake");
+    r1->value = r2->value = hmed;
+    r1->p99 = r2->p99 = hp99;
+    r1->base = fmed;
+    r2->base = emed;
+    if (!s->nh)
+        bench_row_nm(r1, "%s", s->why), bench_row_nm(r2, "%s", s->why);
+    else {
+        if (s->nrf)
+            r1->ratio = bench_median(s->rf, s->nrf);
+        else
+            bench_row_nm(r1, "%s", s->fwhy);
+        if (s->nre)
+            r2->ratio = bench_median(s->re, s->nre);
+        else
+            bench_row_nm(r2, "%s", s->ewhy);
+    }
+    json_object_set_new(sec, "ratio_vs_futex", r1->ratio > 0 ? json_real(r1->ratio) : json_string(r1->nm));
+    json_object_set_new(sec, "ratio_vs_eventfd", r2->ratio > 0 ? json_real(r2->ratio) : json_string(r2->nm));
 }
 
 void bench_sleeping(struct bench *b)
@@ -203,105 +345,30 @@ void bench_sleeping(struct bench *b)
     uint64_t gap = 50000; /* 50 us of guest think time: the daemon is asleep at each trap */
     struct hvsim_runcfg *cfg = calloc(1, sizeof *cfg);
     struct build_out *bo = calloc(1, sizeof *bo);
-    if (!cfg || !bo) {
+    struct sl_samples *s = calloc(1, sizeof *s);
+    if (!cfg || !bo || !s) {
         free(cfg);
         free(bo);
+        free(s);
         json_object_set_new(sec, "not_measured", json_string("out of memory"));
         return;
     }
     char err[1024];
     bench_variant_cfg(cfg, "gcc", "O2", "volatile", "pause");
-    int ok = build_participants(cfg, BUILD_NATIVE, bo, err, sizeof err) == 0;
-    char why[400];
-    fmt_cut(why, sizeof why, "not measured: %s", ok ? "no run completed" : err);
-    char fwhy[400] = "not measured: no run completed", ewhy[400] = "not measured: no run completed";
-    double fm[MAXR], fp[MAXR], em[MAXR], ep[MAXR], hm[MAXR], hp[MAXR], rf[MAXR], re[MAXR];
-    double ipi_share[MAXR], fslept[MAXR], eslept[MAXR];
-    unsigned nf = 0, ne = 0, nh = 0, nrf = 0, nre = 0;
-    for (unsigned r = 0; r < R; r++) {
-        struct raw_result f, e;
-        int fok = bench_raw_run(b, "futex", n, gap, &f, err, sizeof err) == 0;
-        if (fok) {
-            fslept[nf] = f.b_slept_share;
-            fm[nf] = f.median_ns;
-            fp[nf++] = f.p99_ns;
-        } else
-            fmt_cut(fwhy, sizeof fwhy, "not measured: %s", err);
-        int eok = bench_raw_run(b, "eventfd", n, gap, &e, err, sizeof err) == 0;
-        if (eok) {
-            eslept[ne] = e.b_slept_share;
-            em[ne] = e.median_ns;
-            ep[ne++] = e.p99_ns;
-        } else
-            fmt_cut(ewhy, sizeof ewhy, "not measured: %s", err);
-        if (!ok)
-            continue;
-        struct hv_result h;
-        if (bench_hv_run(cfg, bo, n, 0, gap, 0, &h, err, sizeof err) < 0) {
-            fmt_cut(why, sizeof why, "not measured: %s", err);
-            continue;
-        }
-        if (!h.ipi_count) {
-            snprintf(why, sizeof why, "not measured: no access took the sleeping path (no IPI sent)");
-            continue;
-        }
-        ipi_share[nh] = (double)h.ipi_count / (double)h.count;
-        hm[nh] = h.ipi_median_ns;
-        hp[nh] = h.p99_ns;
-        if (fok && f.median_ns > 0)
-            rf[nrf++] = h.ipi_median_ns / f.median_ns;
-        if (eok && e.median_ns > 0)
-            re[nre++] = h.ipi_median_ns / e.median_ns;
-        nh++;
-    }
+    int built = build_participants(cfg, BUILD_NATIVE, bo, err, sizeof err) == 0;
+    fmt_cut(s->why, sizeof s->why, "not measured: %s", built ? "no run completed" : err);
+    snprintf(s->fwhy, sizeof s->fwhy, "not measured: no run completed");
+    snprintf(s->ewhy, sizeof s->ewhy, "not measured: no run completed");
+    for (unsigned r = 0; r < R; r++)
+        sl_repeat(b, s, cfg, bo, built, n, gap);
     json_object_set_new(sec, "accesses_per_run", json_integer(n));
     json_object_set_new(sec, "repeats", json_integer(R));
     json_object_set_new(sec, "guest_gap_ns", json_integer((json_int_t)gap));
     json_object_set_new(sec, "daemon_poll_window", json_integer(0));
     json_object_set_new(sec, "variant", json_string("gcc -O2 volatile/pause"));
-    json_t *bf = raw_json("raw futex wake, 2 processes (waker spins for the answer)", fm, fp, nf);
-    json_t *be = raw_json("raw eventfd wake, 2 processes (waker spins for the answer)", em, ep, ne);
-    json_object_set_new(bf, "sleeper_really_slept_share", json_real(bench_median(fslept, nf)));
-    json_object_set_new(be, "sleeper_really_slept_share", json_real(bench_median(eslept, ne)));
-    if (!nf)
-        json_object_set_new(bf, "not_measured", json_string(fwhy));
-    if (!ne)
-        json_object_set_new(be, "not_measured", json_string(ewhy));
-    json_object_set_new(sec, "baseline_futex", bf);
-    json_object_set_new(sec, "baseline_eventfd", be);
-    double fmed = bench_median(fm, nf), emed = bench_median(em, ne);
-    json_t *hv = json_object();
-    json_object_set_new(sec, "hv", hv);
-    if (nh) {
-        json_object_set_new(hv, "repeat_ipi_medians_ns", bench_json_list(hm, nh));
-        json_object_set_new(hv, "ipi_share", json_real(bench_median(ipi_share, nh)));
-    } else {
-        json_object_set_new(hv, "not_measured", json_string(why));
-    }
-    double hmed = bench_median(hm, nh), hp99 = bench_median(hp, nh);
-    json_object_set_new(hv, "median_ns", json_real(hmed));
-    struct bench_row *r1 = bench_row_add(b, "sleeping", "need_wakeup -> IPI -> daemon awake -> answer (gcc -O2 volatile/pause)", "ns");
-    snprintf(r1->base_name, sizeof r1->base_name, "raw futex wake");
-    struct bench_row *r2 = bench_row_add(b, "sleeping", "same, against eventfd", "ns");
-    snprintf(r2->base_name, sizeof r2->base_name, "raw eventfd wake");
-    r1->value = r2->value = hmed;
-    r1->p99 = r2->p99 = hp99;
-    r1->base = fmed;
-    r2->base = emed;
-    if (!nh)
-        bench_row_nm(r1, "%s", why), bench_row_nm(r2, "%s", why);
-    else {
-        if (nrf)
-            r1->ratio = bench_median(rf, nrf);
-        else
-            bench_row_nm(r1, "%s", fwhy);
-        if (nre)
-            r2->ratio = bench_median(re, nre);
-        else
-            bench_row_nm(r2, "%s", ewhy);
-    }
-    json_object_set_new(sec, "ratio_vs_futex", r1->ratio > 0 ? json_real(r1->ratio) : json_string(r1->nm));
-    json_object_set_new(sec, "ratio_vs_eventfd", r2->ratio > 0 ? json_real(r2->ratio) : json_string(r2->nm));
+    sl_json(sec, s);
+    sl_rows(b, sec, s);
     free(cfg);
     free(bo);
+    free(s);
 }
