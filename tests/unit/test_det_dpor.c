@@ -48,8 +48,9 @@ static void dependence(void **st)
     assert_false(det_dpor_dependent(&r1b, &r2, 0));  /* two reads commute */
     struct det_event w1y = EV(1, EV_WRITE, 64);
     assert_false(det_dpor_dependent(&w0, &w1y, 0));  /* other locations */
-    struct det_event w1n = EV(1, EV_WRITE, 20);      /* same 8-byte granule: dependent */
-    assert_true(det_dpor_dependent(&w0, &w1n, 0));
+    struct det_event w1n = EV(1, EV_WRITE, 20);      /* same 8-byte granule, other bytes */
+    assert_false(det_dpor_dependent(&w0, &w1n, 0));  /* sc/tso: bytes are locations */
+    assert_true(det_dpor_dependent(&w0, &w1n, 1));   /* arm/riscv: the granule is one location */
     struct det_event d0 = EV(0, EV_DRAIN, 64);
     assert_true(det_dpor_dependent(&r0, &d0, 0));    /* a thread and its own buffer */
     struct det_event d1 = EV(1, EV_DRAIN, 16);
@@ -58,6 +59,8 @@ static void dependence(void **st)
     struct det_event ipi = EV(0, EV_IPI, 0), slp = EV(1, EV_SLEEP, 0), acc = EV(2, EV_ACCESS, 0);
     assert_true(det_dpor_dependent(&ipi, &slp, 0));
     assert_false(det_dpor_dependent(&ipi, &acc, 0));
+    struct det_event dly = EV(1, EV_DELAY, 3);       /* a delay point only schedules */
+    assert_false(det_dpor_dependent(&ipi, &dly, 0));
     assert_false(det_dpor_dependent(&w1y, &acc, 0));
     /* private memory (address not traced): a write meets every private access */
     struct det_event pw = EV(0, EV_ASTORE, PRIV), pr = EV(1, EV_ALOAD, PRIV), pr2 = EV(2, EV_ALOAD, PRIV);
@@ -169,7 +172,7 @@ static void value_choices_stay_out(void **st)
     struct det_logent log[3] = { run(3, 0, 0), vc, run(2, 1, 0) };
     struct det_event ev[2] = { ev_(2, 0, EV_WRITE, 16, 4, 0, 0), ev_(3, 1, EV_READ, 16, 4, 0, 0) };
     uint64_t bt[3] = { 1, 3, 2 };
-    assert_int_equal(det_dpor_races(log, 3, ev, 2, 1, bt), 1);
+    assert_int_equal(det_dpor_races(log, 3, ev, 2, DM_ARM, bt), 1);
     assert_int_equal(bt[0], 3);
     assert_int_equal(bt[1], 3);
 }
@@ -236,6 +239,99 @@ static void bounded_reversal_moves_to_the_last_switch(void **st)
     det_dfs_free(&d);
 }
 
+/* A private event on word key (det_pkey), 0: unknown. */
+static struct det_event priv_(int tid, int kind, uint32_t key)
+{
+    struct det_event e = ev_(0, tid, kind, PRIV, 4, 0, 1);
+    e.pkey = key;
+    return e;
+}
+
+static void private_words(void **st)
+{
+    (void)st;
+    struct det_event a = priv_(0, EV_RMW, 7), b = priv_(1, EV_ASTORE, 7), c = priv_(1, EV_ASTORE, 9);
+    struct det_event u = priv_(1, EV_ALOAD, 0);
+    assert_true(det_dpor_dependent(&a, &b, 0));   /* one word, both write */
+    assert_false(det_dpor_dependent(&a, &c, 0));  /* other words */
+    assert_true(det_dpor_dependent(&a, &u, 0));   /* an unknown word is every word */
+    struct det_event r = priv_(1, EV_ALOAD, 9);
+    assert_false(det_dpor_dependent(&r, &a, 0));
+    assert_true(det_dpor_dependent(&r, &c, 0));
+    assert_true(det_pkey(0x1000, 4, 0) == det_pkey(0x1004, 4, 0));
+    assert_true(det_pkey(0x1000, 4, 0) != det_pkey(0x1000, 4, 1)); /* the other process */
+    assert_int_equal(det_pkey(0x1006, 4, 0), 0);                    /* spans two words */
+}
+
+/* t1 reads x at decision 0 and re-reads it at decision 1 (a spin loop,
+ * nothing else in between: mid = 0), or writes y between the reads (mid =
+ * 1); t0 then writes x.  Returns det_dpor_races, bt[0..2]. */
+static int spin(int mid, uint64_t *bt)
+{
+    struct det_logent log[3] = { run(3, 1, 1), run(3, 1, 1), run(3, 0, 1) };
+    struct det_event ev[4];
+    uint32_t n = 0;
+    ev[n++] = ev_(1, 1, EV_ALOAD, 16, 4, 0, 0);
+    if (mid)
+        ev[n++] = ev_(2, 1, EV_ASTORE, 64, 4, 0, 1);
+    ev[n++] = ev_(2, 1, EV_ALOAD, 16, 4, 0, 0);
+    ev[n++] = ev_(3, 0, EV_ASTORE, 16, 4, 0, 1);
+    bt[0] = 2;
+    bt[1] = 2;
+    bt[2] = 1;
+    return det_dpor_races(log, 3, ev, n, DM_TSO, bt);
+}
+
+/* Only a spin loop's first read of a location races (the FMCAD'21 spinloop
+ * reduction): the write is tried before the first read, never between
+ * further turns of the loop. */
+static void rereads_start_no_race(void **st)
+{
+    (void)st;
+    uint64_t bt[3];
+    assert_int_equal(spin(0, bt), 1);
+    assert_int_equal(bt[0], 3); /* t0 before the first read */
+    assert_int_equal(bt[1], 2); /* not between the turns */
+    /* a write of its own in between: the second read starts a new turn */
+    assert_int_equal(spin(1, bt), 1);
+    assert_int_equal(bt[1], 3);
+    assert_int_equal(bt[0], 2);
+}
+
+/* t1 reads x = 0, t0 stores 0 to x: under sc that store changes nothing
+ * the read can see (no race); under tso the store's effect is its drain,
+ * so it stays a race. */
+static void silent_store_commutes_with_reads_under_sc(void **st)
+{
+    (void)st;
+    struct det_logent log[2] = { run(3, 1, 1), run(3, 0, 1) };
+    struct det_event ev[2] = { ev_(1, 1, EV_ALOAD, 16, 4, 0, 0), ev_(2, 0, EV_ASTORE, 16, 4, 0, 0) };
+    uint64_t bt[2] = { 2, 1 };
+    assert_int_equal(det_dpor_races(log, 2, ev, 2, DM_SC, bt), 0);
+    assert_int_equal(bt[0], 2);
+    assert_int_equal(det_dpor_races(log, 2, ev, 2, DM_TSO, bt), 1);
+    assert_int_equal(bt[0], 3);
+    /* a store of another value is a race under sc too */
+    bt[0] = 2;
+    ev[1].val = 1;
+    assert_int_equal(det_dpor_races(log, 2, ev, 2, DM_SC, bt), 1);
+    assert_int_equal(bt[0], 3);
+}
+
+/* Decision 1 chose t1, whose step is followed by a forced step of t2 in
+ * the same transition; t2's read races with t0's write at decision 0:
+ * t2 (not t1, whose step is independent) must be tried there. */
+static void forced_step_races_as_its_own_thread(void **st)
+{
+    (void)st;
+    struct det_logent log[2] = { run(7, 0, 0), run(6, 1, 0) };
+    struct det_event ev[3] = { ev_(1, 0, EV_WRITE, 16, 4, 0, 1), ev_(2, 1, EV_WRITE, 64, 4, 0, 1),
+                               ev_(2, 2, EV_READ, 16, 4, 0, 1) };
+    uint64_t bt[2] = { 1, 2 };
+    assert_int_equal(det_dpor_races(log, 2, ev, 3, DM_SC, bt), 1);
+    assert_int_equal(bt[0], 1 | 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -248,6 +344,10 @@ int main(void)
         cmocka_unit_test(value_choices_stay_out),
         cmocka_unit_test(dfs_with_and_without_reduction),
         cmocka_unit_test(bounded_reversal_moves_to_the_last_switch),
+        cmocka_unit_test(private_words),
+        cmocka_unit_test(rereads_start_no_race),
+        cmocka_unit_test(silent_store_commutes_with_reads_under_sc),
+        cmocka_unit_test(forced_step_races_as_its_own_thread),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

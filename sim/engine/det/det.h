@@ -61,7 +61,7 @@ struct det_dfs {
     uint32_t n, cap;
     unsigned bound;
     uint64_t schedules;
-    int dpor, wmm;           /* source-DPOR (det_dpor.c); arm/riscv dependences */
+    int dpor, model;         /* source-DPOR (det_dpor.c); enum det_model of the dependences */
     uint64_t cut;            /* options skipped because of the bound (0: complete) */
     uint64_t reduced;        /* dpor: options never explored because equivalent */
     uint64_t races;
@@ -90,7 +90,7 @@ int det_dpor_dependent(const struct det_event *a, const struct det_event *b, int
  * transitions of one execution need; bt[i] must hold the actions explored or
  * scheduled at i.  Returns the number of races, -1 when not analysable. */
 int det_dpor_races(const struct det_logent *log, uint32_t nlog, const struct det_event *ev,
-                   uint32_t nev, int wmm, uint64_t *bt);
+                   uint32_t nev, int model, uint64_t *bt);
 
 /* ---- executions (det_exec.c) ------------------------------------------- */
 struct det_plan {

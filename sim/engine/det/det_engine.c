@@ -268,7 +268,7 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
     det_dfs_init(&d, c->dfs_bound);
     int model = det_model_of(c);
     d.dpor = !strcmp(c->strategy, "dpor");
-    d.wmm = model == DM_ARM || model == DM_RISCV;
+    d.model = model;
     uint64_t cap = c->runs > 1 ? c->runs : 1000000;
     int plen = 0, exhausted = 0, rc = 0;
     for (;;) {

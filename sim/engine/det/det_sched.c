@@ -208,7 +208,7 @@ int det_dfs_dpor(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
         return -1;
     for (uint32_t i = 0; i < nlog; i++)
         bt[i] = d->st[i].bt | d->st[i].tried;
-    int r = det_dpor_races(log, nlog, ev, nev, d->wmm, bt);
+    int r = det_dpor_races(log, nlog, ev, nev, d->model, bt);
     for (uint32_t i = 0; i < nlog; i++) {
         struct det_dfs_node *x = &d->st[i];
         if (r < 0) { /* not analysable: plain dfs below this execution's decisions */

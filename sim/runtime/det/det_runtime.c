@@ -93,6 +93,17 @@ static uint32_t ev_add(int kind, uint32_t off, uint32_t size, uint64_t val, int 
     return i;
 }
 
+/* A private access's event: ev_add() with the word it touched. */
+static void ev_add_priv(int kind, const volatile void *a, uint32_t size, uint64_t val, int mo,
+                        uint64_t pc, int tid)
+{
+    uint32_t i = ev_add(kind, PRIV_OFF, size, val, mo, pc);
+    if (i != UINT32_MAX) {
+        det_S->ev[i].tid = (uint8_t)tid;
+        det_S->ev[i].pkey = det_pkey((uint64_t)(uintptr_t)a, size, det_S->t[tid].proc);
+    }
+}
+
 void det_event(int kind, uint32_t arg, uint64_t val)
 {
     if (active())
@@ -218,7 +229,7 @@ static void drain_head(int t)
         return;
     }
     struct det_sbent *e = det_sb_at(th, 0);
-    uint32_t off = e->off, n = e->size, cell = e->cell;
+    uint32_t off = e->off, n = e->size, cell = e->cell, e_off = e->off;
     uint64_t x = 0;
     memcpy(&x, e->val, n > 8 ? 8 : n);
     if (cell) /* a private word: readers know it by its address */
@@ -227,9 +238,14 @@ static void drain_head(int t)
     wake_readers(off, n);
     S->drains++;
     if (S->record_ev && S->nev < DET_MAX_EV) {
-        uint32_t i = ev_add(EV_DRAIN, cell ? PRIV_OFF : off, n, x, 0, 0);
-        if (i != UINT32_MAX)
-            S->ev[i].tid = (uint8_t)t;
+        if (cell) {
+            ev_add_priv(EV_DRAIN, (const void *)(uintptr_t)(S->pcell[cell - 1].word + e_off), n, x,
+                        0, 0, t);
+        } else {
+            uint32_t i = ev_add(EV_DRAIN, off, n, x, 0, 0);
+            if (i != UINT32_MAX)
+                S->ev[i].tid = (uint8_t)t;
+        }
     }
 }
 
@@ -958,7 +974,7 @@ static uint64_t a_load(const volatile void *a, uint32_t n, int mo, uint64_t pc)
             det_wmm_sync(); /* private atomics (the request lock) stay SC and order everything */
         memcpy(&v, (const void *)a, n); /* the token holder is alone: a plain copy is atomic enough */
         note_read(priv_key(a), n, v);
-        ev_add(EV_ALOAD, PRIV_OFF, n, v, mo, pc);
+        ev_add_priv(EV_ALOAD, a, n, v, mo, pc, det_self);
         return v;
     }
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -1002,7 +1018,7 @@ static void a_store(volatile void *a, uint32_t n, uint64_t v, int mo, uint64_t p
             det_pwrite_global(S, S->t[det_self].proc, a, (const uint8_t *)&v, n);
         }
         wake_readers(priv_key(a), n);
-        ev_add(EV_ASTORE, PRIV_OFF, n, v, mo, pc);
+        ev_add_priv(EV_ASTORE, a, n, v, mo, pc, det_self);
         return;
     }
     memcpy((void *)a, &v, n);
@@ -1048,7 +1064,10 @@ static uint64_t a_rmw(volatile void *a, uint32_t n, enum rmw op, uint64_t v, uin
         if (live) {
             uint32_t key = br ? (uint32_t)((uintptr_t)a - (uintptr_t)det_M) : priv_key(a);
             note_read(key, n, trunc_n(old, n));
-            ev_add(EV_RMW, br ? key : PRIV_OFF, n, old, mo, pc);
+            if (br)
+                ev_add(EV_RMW, key, n, old, mo, pc);
+            else
+                ev_add_priv(EV_RMW, a, n, old, mo, pc, det_self);
         }
         return old;
     }
@@ -1071,7 +1090,10 @@ static uint64_t a_rmw(volatile void *a, uint32_t n, enum rmw op, uint64_t v, uin
                 progress(); /* private writes are no progress of ours (see above) */
             wake_readers(key, n);
         }
-        ev_add(EV_RMW, br ? key : PRIV_OFF, n, nv, mo, pc);
+        if (br)
+            ev_add(EV_RMW, key, n, nv, mo, pc);
+        else
+            ev_add_priv(EV_RMW, a, n, nv, mo, pc, det_self);
     } else {
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
     }

@@ -93,10 +93,21 @@ struct det_event {
     uint32_t step;       /* decision index when it happened */
     uint8_t tid, kind, size, mo;
     uint32_t off;        /* bridge offset, or site / access index */
-    uint32_t pad;
+    uint32_t pkey;       /* off == PRIV_OFF: the private 8-byte word (det_pkey()), 0 unknown */
     uint64_t val;
     uint64_t pc;
 };
+
+/* Which private word an access touches, for DPOR's dependences: the word's
+ * address >> 3 (31 bits) and the process (bit 31; the hv and the daemon
+ * never share private memory).  0 when the access spans two words. */
+static inline uint32_t det_pkey(uint64_t addr, uint32_t size, uint32_t proc)
+{
+    if (!size || (addr >> 3) != ((addr + size - 1) >> 3))
+        return 0;
+    uint32_t k = (uint32_t)((addr >> 3) & 0x7fffffffu) | (proc ? 0x80000000u : 0);
+    return k ? k : 1u << 30;
+}
 
 struct det_sbent {
     uint32_t off;        /* bridge offset; for a private entry: byte within the cell's word */
