@@ -6,6 +6,8 @@
 #include "bench/bench.h"
 #include "commands.h"
 #include "options.h"
+#include "util/process.h"
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +92,12 @@ int cmd_bench(int argc, char **argv)
     int rc = parse_args(argc, argv, b, &only);
     if (rc == 0 && options_check_outdir("bench", "--out", b->out))
         rc = -1;
+    /* before minutes of measuring, not after: only the matrix section's
+     * child run used to create it */
+    if (rc == 0 && dir_make_p(b->out, 0755) < 0) {
+        fprintf(stderr, "hvsim bench: --out %s: cannot create it: %s\n", b->out, strerror(errno));
+        rc = -1;
+    }
     if (rc == 0)
         rc = bench_suite_run(b, only) < 0 ? EXIT_HARNESS : 0;
     else
