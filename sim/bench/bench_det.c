@@ -85,7 +85,7 @@ static double native_exec_rate(struct bench *b, const struct hvsim_runcfg *cin, 
         return 0;
     }
     double rc = native_exec_rate_with(c, b, cin, why, wl);
-    free(c);
+    runcfg_free(c);
     return rc;
 }
 
@@ -151,7 +151,7 @@ static void bench_det_dpor(struct bench *b, json_t *sec)
         c->dfs_bound = 1;
         char err[1024];
         int rc = det_engine_runs(c, keep_schedules, &n[i], NULL, err, sizeof err);
-        free(c);
+        runcfg_free(c);
         if (rc < 0) {
             bench_row_nm(row, "not measured: %s: %s", st[i], err);
             return;
@@ -220,7 +220,7 @@ void bench_det(struct bench *b)
             bench_row_nm(rp, "not measured: %s", lerr);
             bench_row_nm(rh, "%s", rp->nm);
             bench_row_nm(re, "%s", rp->nm);
-            free(c);
+            runcfg_free(c);
             continue;
         }
         snprintf(c->strategy, sizeof c->strategy, "pct");
@@ -261,7 +261,7 @@ void bench_det(struct bench *b)
             }
         }
         json_decref(dj);
-        free(c);
+        runcfg_free(c);
         if (!w) {
             json_object_set_new(sec, "points_per_s", rp->value > 0 ? json_real(rp->value) : json_null());
             json_object_set_new(sec, "switches_per_s", rh->ratio > 0 ? json_real(rh->value) : json_null());

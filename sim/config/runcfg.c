@@ -68,7 +68,7 @@ static int field_matches(const char *rule, const char *have)
 unsigned runcfg_expected(const struct hvsim_runcfg *c, const struct hvsim_variant *v,
                          const char *engine)
 {
-    for (unsigned i = 0; i < c->nexpect && i < HVSIM_MAX_EXPECT; i++) {
+    for (unsigned i = 0; i < c->nexpect; i++) {
         const struct hvsim_expect *e = &c->expect[i];
         if (!field_matches(e->cc, v->cc) || !field_matches(e->arch, v->arch) ||
             !field_matches(e->wait, v->wait) || !field_matches(e->relax, v->relax) ||

@@ -158,12 +158,8 @@ int sc_parse_expect(struct ps *p)
     for (int f = 0; f < F__N; f++)
         if (masks[f])
             total *= (unsigned)popcount(masks[f]);
-    if (c->nexpect + total > HVSIM_MAX_EXPECT)
-        return sc_perr(p, p->t[0].col, "too many expect rules: this line needs %u (one per "
-                    "combination of listed cc/arch/wait/relax/wake/engine values), %u "
-                    "already exist, the limit is %u", total, c->nexpect, HVSIM_MAX_EXPECT);
     for (unsigned n = 0; n < total; n++) {
-        struct hvsim_expect *e = &c->expect[c->nexpect++];
+        struct hvsim_expect one, *e = &one;
         memset(e, 0, sizeof *e);
         char *dst[F__N] = {e->cc, e->arch, e->wait, e->relax, e->wake, e->engine};
         unsigned rest = n;
@@ -179,6 +175,8 @@ int sc_parse_expect(struct ps *p)
         e->libopt_mask = masks[F__N + 1];
         e->verdicts = verdicts;
         e->line = p->lineno;
+        if (runcfg_add_expect(c, e) < 0)
+            return sc_perr(p, p->t[0].col, "out of memory");
     }
     return 0;
 }
