@@ -173,12 +173,9 @@ static int compile_obj(const struct hvsim_runcfg *c, const char *src, const char
     return argvb_run(&a, log, loglen);
 }
 
-/* Sources of each side.  Code under test first (test: room for
- * side_test_cap(c)), runtime after (rt: room for 8). */
-static size_t side_test_cap(const struct hvsim_runcfg *c)
-{
-    return (size_t)c->n_hv_src + c->n_be_src + 4; /* or 2 bundled files per side */
-}
+/* Sources of each side.  Code under test first (test: room for SIDE_TEST_CAP,
+ * the user's files or 2 bundled ones per side), runtime after (rt: 8). */
+#define SIDE_TEST_CAP(c) ((size_t)(c)->n_hv_src + (c)->n_be_src + 4)
 
 static void side_sources(const struct hvsim_runcfg *c, enum build_profile prof, int hv,
                          const char **test, int *ntest, const char **rt, int *nrt)
@@ -592,13 +589,10 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
 {
     memset(out, 0, sizeof *out);
     /* the code under test of each side: as many files as the user gave */
-    const char **ts[2] = { calloc(side_test_cap(c), sizeof(char *)),
-                           calloc(side_test_cap(c), sizeof(char *)) };
-    int rc = -1;
-    if (!ts[0] || !ts[1])
-        snprintf(err, errlen, "out of memory");
-    else
-        rc = build_participants_with(c, prof, ts, out, err, errlen);
+    const char **ts[2] = { calloc(SIDE_TEST_CAP(c), sizeof(char *)),
+                           calloc(SIDE_TEST_CAP(c), sizeof(char *)) };
+    int rc = ts[0] && ts[1] ? build_participants_with(c, prof, ts, out, err, errlen)
+                            : (snprintf(err, errlen, "out of memory"), -1);
     free(ts[0]);
     free(ts[1]);
     return rc;
