@@ -184,7 +184,7 @@ static int run_tests_with(struct hvsim_runcfg *c, struct flist *fl, int argc, ch
         struct tstate s = { 0 };
         struct engine_info info;
         int e = engine_runs(c, on_result, &s, &info, err, sizeof err);
-        unsigned want = runcfg_expected(c, &c->v, c->engine);
+        unsigned want = runcfg_expected(c, &c->v, c->engine, runcfg_run_model(c, &c->v, c->engine));
         if (!want)
             want = 1u << V_PASS;
         const char *name = c->name[0] ? c->name : files[i];

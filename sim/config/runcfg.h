@@ -34,6 +34,9 @@ struct hvsim_expect {
     char cc[16], arch[16], wait[16], relax[16], wake[16], engine[16];
     unsigned opt_mask;  /* 0 = any */
     unsigned libopt_mask; /* lib-opt: bit i = "0 1 2 3 s z"[i]; 0 = any */
+    /* model: bit i = variant_model[i] ("sc tso arm riscv"); 0 = any.  Only
+     * det has a memory model: a rule with one matches det runs only (issue 17) */
+    unsigned model_mask;
     unsigned verdicts;  /* bit mask of acceptable verdicts */
     int line;           /* source line in the scenario, for messages */
 };
@@ -152,8 +155,16 @@ void runcfg_default_run(struct hvsim_runcfg *c);
 const char *site_name(enum hvsim_site s);
 int site_parse(const char *s, enum hvsim_site *out);
 /* Which verdicts are acceptable for this variant under c's rules; returns 0
- * when no rule matches (no expectation stated). */
+ * when no rule matches (no expectation stated).  model: the run's memory
+ * model ("sc|tso|arm|riscv", runcfg_run_model), NULL for an engine without
+ * one; a rule with a model condition never matches a NULL model. */
 unsigned runcfg_expected(const struct hvsim_runcfg *c, const struct hvsim_variant *v,
-                         const char *engine);
+                         const char *engine, const char *model);
+/* The memory model a run of c on engine runs under: det's --memory-model, or
+ * when none is given the architecture's own (aarch64 arm, riscv64 riscv,
+ * otherwise tso; the det engine's det_model_of, checked equal by
+ * test_expect_model); NULL for the other engines, which have none. */
+const char *runcfg_run_model(const struct hvsim_runcfg *c, const struct hvsim_variant *v,
+                             const char *engine);
 
 #endif

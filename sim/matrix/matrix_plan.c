@@ -91,7 +91,7 @@ int matrix_plan(struct matrix *m, const struct hvsim_runcfg *base, const struct 
             continue;
         }
         c->leader = -1;
-        c->expected_mask = runcfg_expected(c->cfg, v, engine);
+        c->expected_mask = runcfg_expected(c->cfg, v, engine, runcfg_run_model(c->cfg, v, engine));
         c->oracle = "unknown";
         if (!build_compiler_available(d->cc[k], ar)) {
             c->skipped = 1;

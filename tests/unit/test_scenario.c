@@ -77,7 +77,7 @@ static unsigned expected(const struct hvsim_runcfg *c, const char *cc, const cha
     snprintf(v.wait, sizeof v.wait, "%s", wait);
     snprintf(v.relax, sizeof v.relax, "%s", relax);
     snprintf(v.wake, sizeof v.wake, "%s", wake);
-    return runcfg_expected(c, &v, engine);
+    return runcfg_expected(c, &v, engine, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -180,7 +180,7 @@ static void test_bundled_parse(void **state)
             total += c->naccess[cpu];
         assert_true(total > 0);
         /* the scenario's own default variant has an expectation */
-        assert_true(runcfg_expected(c, &c->v, c->engine) != 0);
+        assert_true(runcfg_expected(c, &c->v, c->engine, runcfg_run_model(c, &c->v, c->engine)) != 0);
     }
     globfree(&g);
     runcfg_free(c);
@@ -724,13 +724,13 @@ static void test_expect_lib_opt(void **state)
                                       "expect WRONG_VALUE\n");
     struct hvsim_variant v = c->v;
     snprintf(v.lib_opt, sizeof v.lib_opt, "0");
-    assert_int_equal(runcfg_expected(c, &v, "native"), 1u << V_PASS);
+    assert_int_equal(runcfg_expected(c, &v, "native", NULL), 1u << V_PASS);
     snprintf(v.lib_opt, sizeof v.lib_opt, "s");
-    assert_int_equal(runcfg_expected(c, &v, "native"), 1u << V_HANG_STALE_READ);
+    assert_int_equal(runcfg_expected(c, &v, "native", NULL), 1u << V_HANG_STALE_READ);
     snprintf(v.lib_opt, sizeof v.lib_opt, "z");
-    assert_int_equal(runcfg_expected(c, &v, "native"), 1u << V_WRONG_VALUE);
+    assert_int_equal(runcfg_expected(c, &v, "native", NULL), 1u << V_WRONG_VALUE);
     v.lib_opt[0] = 0; /* no library, or its opt-level unknown: no lib-opt rule matches */
-    assert_int_equal(runcfg_expected(c, &v, "native"), 1u << V_WRONG_VALUE);
+    assert_int_equal(runcfg_expected(c, &v, "native", NULL), 1u << V_WRONG_VALUE);
     runcfg_free(c);
 }
 
