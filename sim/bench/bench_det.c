@@ -85,7 +85,7 @@ static double native_exec_rate(struct bench *b, const struct hvsim_runcfg *cin, 
         return 0;
     }
     double rc = native_exec_rate_with(c, b, cin, why, wl);
-    free(c);
+    runcfg_free(c);
     return rc;
 }
 
@@ -151,7 +151,7 @@ static void bench_det_dpor(struct bench *b, json_t *sec)
         c->dfs_bound = 1;
         char err[1024];
         int rc = det_engine_runs(c, keep_schedules, &n[i], NULL, err, sizeof err);
-        free(c);
+        runcfg_free(c);
         if (rc < 0) {
             bench_row_nm(row, "not measured: %s: %s", st[i], err);
             return;
@@ -301,7 +301,7 @@ static void det_workload(struct bench *b, json_t *sec, unsigned w, double hrate,
         char why[1100];
         snprintf(why, sizeof why, "not measured: %s", lerr);
         det_rows_nm(&d, why);
-        free(c);
+        runcfg_free(c);
         return; /* as before the split: no summary keys for this workload */
     }
     snprintf(c->strategy, sizeof c->strategy, "pct");
@@ -317,7 +317,7 @@ static void det_workload(struct bench *b, json_t *sec, unsigned w, double hrate,
         det_rows_fill(b, &d, dj, c, hrate, hwhy);
     }
     json_decref(dj);
-    free(c);
+    runcfg_free(c);
     det_rows_json(sec, w, &d);
 }
 

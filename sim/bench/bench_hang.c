@@ -167,7 +167,7 @@ static void hang_runs(struct bench *b, const char *cc, const char *arch, unsigne
         return;
     }
     hang_runs_with(c, b, cc, arch, hang_ms, runs, s);
-    free(c);
+    runcfg_free(c);
 }
 
 static void add_rows(struct bench *b, json_t *arr, const char *label, unsigned thr,
@@ -254,5 +254,5 @@ void bench_hang(struct bench *b)
         return;
     }
     bench_hang_with(def, b);
-    free(def);
+    runcfg_free(def);
 }

@@ -227,6 +227,8 @@ void bench_handshake(struct bench *b)
     for (unsigned v = 0; v < NVAR; v++)
         hs_variant_row(b, arr, s, v, floor_med);
     instructions(b, sec, &cfg[1], &bo[1]);
+    for (unsigned v = 0; v < NVAR; v++)
+        runcfg_clear(&cfg[v]);
     free(cfg);
     free(bo);
     free(s);
@@ -368,7 +370,7 @@ void bench_sleeping(struct bench *b)
     json_object_set_new(sec, "variant", json_string("gcc -O2 volatile/pause"));
     sl_json(sec, s);
     sl_rows(b, sec, s);
-    free(cfg);
+    runcfg_free(cfg);
     free(bo);
     free(s);
 }

@@ -158,12 +158,13 @@ static int compile_obj(const struct hvsim_runcfg *c, const char *src, const char
             add(&a, "%s", x);
         }
     }
-    if (under_test && c->extra_cflags[0]) {
+    if (under_test && c->extra_cflags) {
         /* every word of --cflags (split on spaces, as before), however many */
-        char x[sizeof c->extra_cflags], *save = 0;
-        snprintf(x, sizeof x, "%s", c->extra_cflags);
-        for (char *t = strtok_r(x, " ", &save); t; t = strtok_r(0, " ", &save))
+        char *x = strdup(c->extra_cflags), *save = 0;
+        a.oom |= !x;
+        for (char *t = x ? strtok_r(x, " ", &save) : 0; t; t = strtok_r(0, " ", &save))
             add(&a, "%s", t);
+        free(x);
     }
     add(&a, "%s", "-c");
     add(&a, "%s", src);
@@ -172,8 +173,9 @@ static int compile_obj(const struct hvsim_runcfg *c, const char *src, const char
     return argvb_run(&a, log, loglen);
 }
 
-/* Sources of each side.  Code under test first, runtime after. */
-struct side { const char *name; const char *test[9]; const char *rt[8]; };
+/* Sources of each side.  Code under test first (test: room for SIDE_TEST_CAP,
+ * the user's files or 2 bundled ones per side), runtime after (rt: 8). */
+#define SIDE_TEST_CAP(c) ((size_t)(c)->n_hv_src + (c)->n_be_src + 4)
 
 static void side_sources(const struct hvsim_runcfg *c, enum build_profile prof, int hv,
                          const char **test, int *ntest, const char **rt, int *nrt)
@@ -195,7 +197,7 @@ static void side_sources(const struct hvsim_runcfg *c, enum build_profile prof, 
         test[(*ntest)++] = P("%s/hv/result.c", home);
     }
     if ((!hv || both) && (c->n_be_src || c->n_be_lib))
-        for (unsigned i = 0; i < c->n_be_src && *ntest < 16; i++) test[(*ntest)++] = c->be_src[i];
+        for (unsigned i = 0; i < c->n_be_src; i++) test[(*ntest)++] = c->be_src[i];
     else if (!hv || both) {
         test[(*ntest)++] = P("%s/backend/daemon.c", home);
         test[(*ntest)++] = P("%s/backend/regs.c", home);
@@ -318,7 +320,7 @@ static void scrub_tmp_paths(char *log, size_t cap, const char *tmp, const char *
 /* The variant is one this machine can build, and every input is there: the
  * sources of both sides (into ts/nt, rs/nr), and the user's libraries, built
  * for this run's architecture. */
-static int check_inputs(const struct hvsim_runcfg *c, enum build_profile prof, const char *ts[2][16],
+static int check_inputs(const struct hvsim_runcfg *c, enum build_profile prof, const char **ts[2],
                         int nt[2], const char *rs[2][8], int nr[2], char *err, size_t errlen)
 {
     if (!build_compiler(c->v.cc, c->v.arch)) {
@@ -333,11 +335,8 @@ static int check_inputs(const struct hvsim_runcfg *c, enum build_profile prof, c
         snprintf(err, errlen, "relax hint '%s' does not exist on %s", c->v.relax, c->v.arch);
         return -1;
     }
-    const char *test[16], *rt[8];
     for (int hv = 1; hv >= 0; hv--) {
-        side_sources(c, prof, hv, test, &nt[hv], rt, &nr[hv]);
-        memcpy(ts[hv], test, sizeof test);
-        memcpy(rs[hv], rt, sizeof rt);
+        side_sources(c, prof, hv, ts[hv], &nt[hv], rs[hv], &nr[hv]);
         for (int i = 0; i < nt[hv]; i++)
             if (access(ts[hv][i], R_OK) != 0) {
                 snprintf(err, errlen, "%s: %s", ts[hv][i], strerror(errno));
@@ -484,11 +483,12 @@ static int build_side(const struct hvsim_runcfg *c, enum build_profile prof, int
         add(&relink, "%s", link.v[i]);
     if (argvb_run(&link, out->log, sizeof out->log) != 0) {
         argvb_free(&relink);
-        const char *srcs[32];
+        const char **srcs = calloc((size_t)(nt + nr) + 1, sizeof *srcs);
         int ns = 0;
-        for (int i = 0; i < nt + nr && ns < 32; i++)
+        for (int i = 0; srcs && i < nt + nr; i++)
             srcs[ns++] = i < nt ? ts[i] : rs[i - nt];
         scrub_tmp_paths(out->log, sizeof out->log, tmp, srcs, ns);
+        free(srcs);
         build_link_error(out->log, hv, err, errlen);
         return -1;
     }
@@ -501,7 +501,7 @@ static int build_side(const struct hvsim_runcfg *c, enum build_profile prof, int
 
 /* Build both sides into tmp (a fresh directory). */
 static int build_into(const struct hvsim_runcfg *c, enum build_profile prof, const char *tmp,
-                      const char *ts[2][16], int nt[2], const char *rs[2][8], int nr[2],
+                      const char **ts[2], int nt[2], const char *rs[2][8], int nr[2],
                       struct build_out *out, char *err, size_t errlen)
 {
     unsigned fnd_found = 0; /* bit i: delay point i resolved in some binary */
@@ -529,12 +529,12 @@ static int build_into(const struct hvsim_runcfg *c, enum build_profile prof, con
     return 0;
 }
 
-int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
-                       struct build_out *out, char *err, size_t errlen)
+static int build_participants_with(const struct hvsim_runcfg *c, enum build_profile prof,
+                                   const char **ts[2], struct build_out *out, char *err,
+                                   size_t errlen)
 {
-    memset(out, 0, sizeof *out);
     int nt[2], nr[2];
-    const char *ts[2][16], *rs[2][8];
+    const char *rs[2][8];
     if (check_inputs(c, prof, ts, nt, rs, nr, err, errlen))
         return -1;
     uint64_t h = build_key(c, prof, cc_version(c->v.cc, c->v.arch), build_compiler(c->v.cc, c->v.arch),
@@ -582,4 +582,18 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
     out->hv_text_hash = build_text_hash(out->hv);
     out->be_text_hash = build_text_hash(out->backend);
     return 0;
+}
+
+int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
+                       struct build_out *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    /* the code under test of each side: as many files as the user gave */
+    const char **ts[2] = { calloc(SIDE_TEST_CAP(c), sizeof(char *)),
+                           calloc(SIDE_TEST_CAP(c), sizeof(char *)) };
+    int rc = ts[0] && ts[1] ? build_participants_with(c, prof, ts, out, err, errlen)
+                            : (snprintf(err, errlen, "out of memory"), -1);
+    free(ts[0]);
+    free(ts[1]);
+    return rc;
 }

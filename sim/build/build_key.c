@@ -126,7 +126,7 @@ uint64_t build_key(const struct hvsim_runcfg *c, enum build_profile prof, const 
     h = fnv_str(h, c->v.wake);
     h = fnv_str(h, c->v.layout_old ? "old" : "new");
     h = fnv_str(h, c->v.lto ? "lto" : "");
-    h = fnv_str(h, c->extra_cflags);
+    h = fnv_str(h, runcfg_str(c->extra_cflags));
     for (unsigned i = 0; i < c->n_fndelay; i++) { /* instrumented files, the table */
         const struct hvsim_fndelay *f = &c->fndelay[i];
         h = fnv_str(fnv_str(fnv_str(h, "fnd"), f->sym), f->file);
@@ -146,13 +146,13 @@ uint64_t build_key(const struct hvsim_runcfg *c, enum build_profile prof, const 
     for (unsigned i = 0; i < c->n_be_src; i++) h = fnv_file(h, c->be_src[i]);
     /* a user file's own headers ("x.h" next to it) change the binary too */
     for (unsigned i = 0; i < c->n_hv_src + c->n_be_src; i++) {
-        char d[256];
-        snprintf(d, sizeof d, "%s", i < c->n_hv_src ? c->hv_src[i] : c->be_src[i - c->n_hv_src]);
-        char *sl = strrchr(d, '/');
+        char *d = strdup(i < c->n_hv_src ? c->hv_src[i] : c->be_src[i - c->n_hv_src]);
+        char *sl = d ? strrchr(d, '/') : NULL;
         if (sl && sl != d) {
             *sl = 0;
             h = fnv_dir(h, d);
         }
+        free(d);
     }
     for (unsigned i = 0; i < c->n_hv_lib; i++) h = fnv_file(fnv_str(h, "hvlib"), c->hv_lib[i]);
     for (unsigned i = 0; i < c->n_be_lib; i++) h = fnv_file(fnv_str(h, "belib"), c->be_lib[i]);

@@ -69,7 +69,7 @@ static void add_headers(json_t *arr, const char *dir)
         free(e);
 }
 
-static json_t *files(const char (*p)[256], unsigned n)
+static json_t *files(char *const *p, unsigned n)
 {
     json_t *a = json_array();
     for (unsigned i = 0; i < n; i++)
@@ -80,7 +80,7 @@ static json_t *files(const char (*p)[256], unsigned n)
 json_t *code_record_json(const struct hvsim_runcfg *c)
 {
     int user = c->n_hv_src || c->n_be_src || c->n_hv_lib || c->n_be_lib;
-    json_t *o = json_pack("{s:b,s:s}", "reference", !user, "cflags", c->extra_cflags);
+    json_t *o = json_pack("{s:b,s:s}", "reference", !user, "cflags", runcfg_str(c->extra_cflags));
     if (!user && !c->n_incdir)
         return o;
     json_object_set_new(o, "hv", files(c->hv_src, c->n_hv_src));
@@ -93,13 +93,13 @@ json_t *code_record_json(const struct hvsim_runcfg *c)
         add_headers(hdr, c->incdir[i]);
     }
     for (unsigned i = 0; i < c->n_hv_src + c->n_be_src; i++) {
-        char d[256];
-        snprintf(d, sizeof d, "%s", i < c->n_hv_src ? c->hv_src[i] : c->be_src[i - c->n_hv_src]);
-        char *sl = strrchr(d, '/');
+        char *d = strdup(i < c->n_hv_src ? c->hv_src[i] : c->be_src[i - c->n_hv_src]);
+        char *sl = d ? strrchr(d, '/') : NULL;
         if (sl && sl != d) {
             *sl = 0;
             add_headers(hdr, d);
         }
+        free(d);
     }
     json_object_set_new(o, "include_dirs", inc);
     json_object_set_new(o, "headers", hdr);
@@ -108,12 +108,13 @@ json_t *code_record_json(const struct hvsim_runcfg *c)
 
 struct changed { int allow; char *list; size_t len; };
 
-/* Check one recorded file; copy its path into dst when dst != 0. */
-static int check_file(json_t *f, char *dst, struct changed *ch, char *err, size_t errlen)
+/* Check one recorded file; add its path to the list dst (n entries) when
+ * dst != 0. */
+static int check_file(json_t *f, char ***dst, unsigned *n, struct changed *ch, char *err, size_t errlen)
 {
     const char *path = json_string_value(json_object_get(f, "path"));
     const char *want = json_string_value(json_object_get(f, "sha256"));
-    if (!path || strlen(path) >= 256) {
+    if (!path || !path[0]) {
         snprintf(err, errlen, "evidence.code: a file entry without a usable \"path\"");
         return -1;
     }
@@ -135,30 +136,32 @@ static int check_file(json_t *f, char *dst, struct changed *ch, char *err, size_
         size_t l = strlen(ch->list);
         snprintf(ch->list + l, ch->len - l, "%s%s", l ? ", " : "", path);
     }
-    if (dst)
-        snprintf(dst, 256, "%s", path);
+    if (dst && runcfg_list_add(dst, n, path) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     return 0;
 }
 
-static int apply_list(json_t *rec, const char *key, char (*dst)[256], unsigned *n, unsigned max,
+/* The list key of rec into dst (replacing it; dst 0: only check the files) */
+static int apply_list(json_t *rec, const char *key, char ***dst, unsigned *n,
                       struct changed *ch, char *err, size_t errlen)
 {
     json_t *a = json_object_get(rec, key);
-    *n = 0;
+    if (dst)
+        runcfg_list_clear(dst, n);
     if (!a)
         return 0;
-    if (!json_is_array(a) || json_array_size(a) > max) {
-        snprintf(err, errlen, "evidence.code.%s: not an array of at most %u files", key, max);
+    if (!json_is_array(a)) {
+        snprintf(err, errlen, "evidence.code.%s: not an array of files", key);
         return -1;
     }
     size_t i;
     json_t *f;
     json_array_foreach(a, i, f) {
-        int rc = check_file(f, dst ? dst[*n] : 0, ch, err, errlen);
+        int rc = check_file(f, dst, n, ch, err, errlen);
         if (rc < 0)
             return rc;
-        if (dst)
-            (*n)++;
     }
     return 0;
 }
@@ -173,36 +176,38 @@ int code_record_apply(json_t *rec, struct hvsim_runcfg *c, int allow_changed, ch
         return -1;
     }
     const char *fl = json_string_value(json_object_get(rec, "cflags"));
-    if (fl && strlen(fl) >= sizeof c->extra_cflags) {
-        snprintf(err, errlen, "evidence.code.cflags: too long");
+    if (runcfg_set_str(&c->extra_cflags, fl) < 0) {
+        snprintf(err, errlen, "out of memory");
         return -1;
     }
-    snprintf(c->extra_cflags, sizeof c->extra_cflags, "%s", fl ? fl : "");
     if (json_is_true(json_object_get(rec, "reference"))) {
-        c->n_hv_src = c->n_be_src = c->n_hv_lib = c->n_be_lib = 0;
+        runcfg_list_clear(&c->hv_src, &c->n_hv_src);
+        runcfg_list_clear(&c->be_src, &c->n_be_src);
+        runcfg_list_clear(&c->hv_lib, &c->n_hv_lib);
+        runcfg_list_clear(&c->be_lib, &c->n_be_lib);
         if (!json_object_get(rec, "include_dirs"))
-            c->n_incdir = 0;
+            runcfg_list_clear(&c->incdir, &c->n_incdir);
     }
     int rc;
     unsigned nh = 0;
-    if ((rc = apply_list(rec, "hv", c->hv_src, &c->n_hv_src, 8, &ch, err, errlen)) ||
-        (rc = apply_list(rec, "backend", c->be_src, &c->n_be_src, 8, &ch, err, errlen)) ||
-        (rc = apply_list(rec, "hv_lib", c->hv_lib, &c->n_hv_lib, 4, &ch, err, errlen)) ||
-        (rc = apply_list(rec, "backend_lib", c->be_lib, &c->n_be_lib, 4, &ch, err, errlen)) ||
-        (rc = apply_list(rec, "headers", 0, &nh, 4096, &ch, err, errlen)))
+    if ((rc = apply_list(rec, "hv", &c->hv_src, &c->n_hv_src, &ch, err, errlen)) ||
+        (rc = apply_list(rec, "backend", &c->be_src, &c->n_be_src, &ch, err, errlen)) ||
+        (rc = apply_list(rec, "hv_lib", &c->hv_lib, &c->n_hv_lib, &ch, err, errlen)) ||
+        (rc = apply_list(rec, "backend_lib", &c->be_lib, &c->n_be_lib, &ch, err, errlen)) ||
+        (rc = apply_list(rec, "headers", 0, &nh, &ch, err, errlen)))
         return rc;
     json_t *inc = json_object_get(rec, "include_dirs");
     if (inc) {
-        if (!json_is_array(inc) || json_array_size(inc) > 8) {
-            snprintf(err, errlen, "evidence.code.include_dirs: not an array of at most 8 directories");
+        if (!json_is_array(inc)) {
+            snprintf(err, errlen, "evidence.code.include_dirs: not an array of directories");
             return -1;
         }
-        c->n_incdir = 0;
+        runcfg_list_clear(&c->incdir, &c->n_incdir);
         size_t i;
         json_t *d;
         json_array_foreach(inc, i, d) {
             const char *s = json_string_value(d);
-            if (!s || strlen(s) >= 256) {
+            if (!s || !s[0]) {
                 snprintf(err, errlen, "evidence.code.include_dirs: entry %zu is not a usable path", i);
                 return -1;
             }
@@ -212,7 +217,10 @@ int code_record_apply(json_t *rec, struct hvsim_runcfg *c, int allow_changed, ch
                 return -2;
             }
             closedir(dd);
-            snprintf(c->incdir[c->n_incdir++], 256, "%s", s);
+            if (runcfg_list_add(&c->incdir, &c->n_incdir, s) < 0) {
+                snprintf(err, errlen, "out of memory");
+                return -1;
+            }
         }
     }
     snprintf(err, errlen, "%s", list);

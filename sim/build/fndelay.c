@@ -17,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* the scenario parser refuses more delay points than the table holds */
+_Static_assert(HVSIM_MAX_FNDELAY == HVSIM_FND_MAX, "runcfg.h and fn_delay.h disagree");
+
 static int word_in_file(const char *path, const char *w)
 {
     FILE *f = fopen(path, "r");

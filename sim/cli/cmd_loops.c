@@ -136,6 +136,6 @@ int cmd_loops(int argc, char **argv)
         return EXIT_HARNESS;
     }
     int rc = cmd_loops_with(c, argc, argv);
-    free(c);
+    runcfg_free(c);
     return rc;
 }

@@ -279,23 +279,18 @@ static int run_matrix_with(struct hvsim_runcfg *user, struct hvsim_runcfg *base,
             return EXIT_USAGE;
         }
         if (user->n_hv_src || user->n_hv_lib) {
-            memcpy(base->hv_src, user->hv_src, sizeof base->hv_src);
-            memcpy(base->hv_lib, user->hv_lib, sizeof base->hv_lib);
-            base->n_hv_src = user->n_hv_src;
-            base->n_hv_lib = user->n_hv_lib;
+            runcfg_list_copy(&base->hv_src, &base->n_hv_src, user->hv_src, user->n_hv_src);
+            runcfg_list_copy(&base->hv_lib, &base->n_hv_lib, user->hv_lib, user->n_hv_lib);
         }
         if (user->n_be_src || user->n_be_lib) {
-            memcpy(base->be_src, user->be_src, sizeof base->be_src);
-            memcpy(base->be_lib, user->be_lib, sizeof base->be_lib);
-            base->n_be_src = user->n_be_src;
-            base->n_be_lib = user->n_be_lib;
+            runcfg_list_copy(&base->be_src, &base->n_be_src, user->be_src, user->n_be_src);
+            runcfg_list_copy(&base->be_lib, &base->n_be_lib, user->be_lib, user->n_be_lib);
         }
         if (user->n_incdir) {
-            memcpy(base->incdir, user->incdir, sizeof base->incdir);
-            base->n_incdir = user->n_incdir;
+            runcfg_list_copy(&base->incdir, &base->n_incdir, user->incdir, user->n_incdir);
         }
         if (user_cflags)
-            memcpy(base->extra_cflags, user->extra_cflags, sizeof base->extra_cflags);
+            runcfg_set_str(&base->extra_cflags, user->extra_cflags);
         struct matrix_dims d = defs[s].dims;
 #define OVER(f, n) if (over.n) { memcpy(d.f, over.f, sizeof d.f); d.n = over.n; }
         OVER(cc, ncc) OVER(opt, nopt) OVER(arch, narch) OVER(wait, nwait) OVER(relax, nrelax) OVER(wake, nwake) OVER(mm, nmm)
@@ -387,7 +382,7 @@ static int run_matrix(int argc, char **argv, const char **scen, struct matrix_de
         rc = run_matrix_with(user, base, argc, argv, scen, defs);
     else
         fprintf(stderr, "hvsim matrix: out of memory\n");
-    free(user);
-    free(base);
+    runcfg_free(user);
+    runcfg_free(base);
     return rc;
 }

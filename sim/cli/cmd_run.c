@@ -161,6 +161,6 @@ int cmd_run(int argc, char **argv)
         return EXIT_HARNESS;
     }
     int rc = cmd_run_with(c, argc, argv);
-    free(c);
+    runcfg_free(c);
     return rc;
 }

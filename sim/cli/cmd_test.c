@@ -140,11 +140,11 @@ int cmd_test(int argc, char **argv)
     else if (o.help) {
         usage(stdout);
         flist_free(&fl);
-        free(scratch);
+        runcfg_free(scratch);
         return 0;
     } else
         rc = t.rc;
-    free(scratch);
+    runcfg_free(scratch);
     if (!rc && fl.n == 0) {
         char pat[700];
         snprintf(pat, sizeof pat, "%s/scenarios/*.hvs", hvsim_home());
@@ -184,7 +184,7 @@ static int run_tests_with(struct hvsim_runcfg *c, struct flist *fl, int argc, ch
         struct tstate s = { 0 };
         struct engine_info info;
         int e = engine_runs(c, on_result, &s, &info, err, sizeof err);
-        unsigned want = runcfg_expected(c, &c->v, c->engine);
+        unsigned want = runcfg_expected(c, &c->v, c->engine, runcfg_run_model(c, &c->v, c->engine));
         if (!want)
             want = 1u << V_PASS;
         const char *name = c->name[0] ? c->name : files[i];
@@ -219,6 +219,6 @@ static int run_tests(struct flist *fl, int argc, char **argv)
         return EXIT_HARNESS;
     }
     int rc = run_tests_with(c, fl, argc, argv);
-    free(c);
+    runcfg_free(c);
     return rc;
 }

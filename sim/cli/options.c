@@ -76,7 +76,7 @@ void options_describe_default_run(FILE *f)
         return;
     }
     options_describe_default_run_with(d, f);
-    free(d);
+    runcfg_free(d);
 }
 
 int options_parse_u64(const char *cmd, const char *opt, const char *v, uint64_t max, uint64_t *out)
@@ -137,12 +137,12 @@ static const struct { int id; const char *what; size_t off, len; } strs[] = {
     { OPT_STRATEGY, "strategy", offsetof(struct hvsim_runcfg, strategy), 16 },
     { OPT_MODEL, "memory-model", offsetof(struct hvsim_runcfg, memory_model), 8 },
 };
-static const struct { int id; size_t arr, cnt; unsigned max; int dir, group; } paths[] = {
-    { OPT_HV, offsetof(struct hvsim_runcfg, hv_src), offsetof(struct hvsim_runcfg, n_hv_src), 8, 0, 0 },
-    { OPT_BACKEND, offsetof(struct hvsim_runcfg, be_src), offsetof(struct hvsim_runcfg, n_be_src), 8, 0, 1 },
-    { OPT_INCLUDE, offsetof(struct hvsim_runcfg, incdir), offsetof(struct hvsim_runcfg, n_incdir), 8, 1, 2 },
-    { OPT_HV_LIB, offsetof(struct hvsim_runcfg, hv_lib), offsetof(struct hvsim_runcfg, n_hv_lib), 4, 0, 0 },
-    { OPT_BE_LIB, offsetof(struct hvsim_runcfg, be_lib), offsetof(struct hvsim_runcfg, n_be_lib), 4, 0, 1 },
+static const struct { int id; size_t arr, cnt; int dir, group; } paths[] = {
+    { OPT_HV, offsetof(struct hvsim_runcfg, hv_src), offsetof(struct hvsim_runcfg, n_hv_src), 0, 0 },
+    { OPT_BACKEND, offsetof(struct hvsim_runcfg, be_src), offsetof(struct hvsim_runcfg, n_be_src), 0, 1 },
+    { OPT_INCLUDE, offsetof(struct hvsim_runcfg, incdir), offsetof(struct hvsim_runcfg, n_incdir), 1, 2 },
+    { OPT_HV_LIB, offsetof(struct hvsim_runcfg, hv_lib), offsetof(struct hvsim_runcfg, n_hv_lib), 0, 0 },
+    { OPT_BE_LIB, offsetof(struct hvsim_runcfg, be_lib), offsetof(struct hvsim_runcfg, n_be_lib), 0, 1 },
 };
 
 /* One pass over argv: which of the hv / backend / include lists the
@@ -155,7 +155,7 @@ static int parse_path(const char *cmd, const char *a, const char *v, size_t k, s
                       struct hvsim_runcfg *c)
 {
     if (!v) { fprintf(stderr, "hvsim %s: %s needs a path\n", cmd, a); return -1; }
-    char (*dst)[256] = (char (*)[256])((char *)c + paths[k].arr);
+    char ***dst = (char ***)((char *)c + paths[k].arr);
     unsigned *n = (unsigned *)((char *)c + paths[k].cnt);
     /* A scenario's `hv`/`backend`/`include` lists are replaced, not
      * extended, by the first such flag on the command line (CLI overrides
@@ -164,11 +164,16 @@ static int parse_path(const char *cmd, const char *a, const char *v, size_t k, s
     int g = paths[k].group;
     if (!ps->started[g]) {
         ps->started[g] = 1;
-        if (g == 0) c->n_hv_src = c->n_hv_lib = 0;
-        else if (g == 1) c->n_be_src = c->n_be_lib = 0;
-        else c->n_incdir = 0;
+        if (g == 0) {
+            runcfg_list_clear(&c->hv_src, &c->n_hv_src);
+            runcfg_list_clear(&c->hv_lib, &c->n_hv_lib);
+        } else if (g == 1) {
+            runcfg_list_clear(&c->be_src, &c->n_be_src);
+            runcfg_list_clear(&c->be_lib, &c->n_be_lib);
+        } else {
+            runcfg_list_clear(&c->incdir, &c->n_incdir);
+        }
     }
-    if (*n >= paths[k].max) { fprintf(stderr, "hvsim %s: at most %u %s\n", cmd, paths[k].max, a); return -1; }
     char *rp = realpath(v, 0);
     if (!rp) { fprintf(stderr, "hvsim %s: %s %s: no such %s\n", cmd, a, v, paths[k].dir ? "directory" : "file"); return -1; }
     struct stat st;
@@ -183,9 +188,9 @@ static int parse_path(const char *cmd, const char *a, const char *v, size_t k, s
         free(rp);
         return -1;
     }
-    if (strlen(rp) >= 256) { fprintf(stderr, "hvsim %s: %s %s: path too long\n", cmd, a, v); free(rp); return -1; }
-    snprintf(dst[(*n)++], 256, "%s", rp);
+    int oom = runcfg_list_add(dst, n, rp);
     free(rp);
+    if (oom) { fprintf(stderr, "hvsim %s: out of memory\n", cmd); return -1; }
     return 0;
 }
 
@@ -236,13 +241,10 @@ static int apply_shared(const char *cmd, int id, const char *a, const char *v, s
         return 0;
     case OPT_CFLAGS:
         if (!v) { fprintf(stderr, "hvsim %s: --cflags needs a value\n", cmd); return -1; }
-        /* refused rather than cut: a cut flag list builds something else */
-        if (strlen(v) >= sizeof c->extra_cflags) {
-            fprintf(stderr, "hvsim %s: --cflags is %zu bytes long, at most %zu\n", cmd, strlen(v),
-                    sizeof c->extra_cflags - 1);
+        if (runcfg_set_str(&c->extra_cflags, v) < 0) {
+            fprintf(stderr, "hvsim %s: out of memory\n", cmd);
             return -1;
         }
-        snprintf(c->extra_cflags, sizeof c->extra_cflags, "%s", v);
         return 0;
     }
     for (size_t k = 0; k < sizeof strs / sizeof strs[0]; k++) {

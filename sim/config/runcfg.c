@@ -65,32 +65,41 @@ static int field_matches(const char *rule, const char *have)
     return rule[0] == 0 || (have && strcmp(rule, have) == 0);
 }
 
-unsigned runcfg_expected(const struct hvsim_runcfg *c, const struct hvsim_variant *v,
-                         const char *engine)
+const char *runcfg_run_model(const struct hvsim_runcfg *c, const struct hvsim_variant *v,
+                             const char *engine)
 {
-    for (unsigned i = 0; i < c->nexpect && i < HVSIM_MAX_EXPECT; i++) {
+    if (!engine || strcmp(engine, "det"))
+        return NULL;
+    if (c->memory_model[0])
+        return c->memory_model;
+    return !strcmp(v->arch, "aarch64") ? "arm" : !strcmp(v->arch, "riscv64") ? "riscv" : "tso";
+}
+
+/* a value's bit in mask (bit i = vals[i]) is set; 0 = any value */
+static int mask_matches(unsigned mask, const char *const *vals, const char *have)
+{
+    if (!mask)
+        return 1;
+    for (int k = 0; have && vals[k]; k++)
+        if (strcmp(have, vals[k]) == 0)
+            return (mask >> k) & 1u;
+    return 0; /* unknown or none (a model rule and an engine without one) */
+}
+
+unsigned runcfg_expected(const struct hvsim_runcfg *c, const struct hvsim_variant *v,
+                         const char *engine, const char *model)
+{
+    static const char *const lo[] = { "0", "1", "2", "3", "s", "z", NULL };
+    for (unsigned i = 0; i < c->nexpect; i++) {
         const struct hvsim_expect *e = &c->expect[i];
         if (!field_matches(e->cc, v->cc) || !field_matches(e->arch, v->arch) ||
             !field_matches(e->wait, v->wait) || !field_matches(e->relax, v->relax) ||
             !field_matches(e->wake, v->wake) || !field_matches(e->engine, engine))
             continue;
-        if (e->opt_mask) {
-            int bit = -1;
-            for (int k = 0; variant_opt[k]; k++)
-                if (strcmp(v->opt, variant_opt[k]) == 0)
-                    bit = k;
-            if (bit < 0 || !(e->opt_mask & (1u << bit)))
-                continue;
-        }
-        if (e->libopt_mask) {
-            static const char *const lo[] = { "0", "1", "2", "3", "s", "z" };
-            int bit = -1;
-            for (int k = 0; k < 6; k++)
-                if (strcmp(v->lib_opt, lo[k]) == 0)
-                    bit = k;
-            if (bit < 0 || !(e->libopt_mask & (1u << bit)))
-                continue;
-        }
+        if (!mask_matches(e->opt_mask, variant_opt, v->opt) ||
+            !mask_matches(e->libopt_mask, lo, v->lib_opt) ||
+            !mask_matches(e->model_mask, variant_model, model))
+            continue;
         return e->verdicts; /* the first matching rule decides */
     }
     return 0;

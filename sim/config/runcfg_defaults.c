@@ -16,7 +16,7 @@ static void setstr(char *dst, size_t n, const char *src)
 
 void runcfg_defaults(struct hvsim_runcfg *c)
 {
-    memset(c, 0, sizeof *c);
+    runcfg_clear(c); /* frees the old lists, zeroes the rest */
     setstr(c->name, sizeof c->name, "default");
     setstr(c->v.cc, sizeof c->v.cc, "gcc");
     setstr(c->v.opt, sizeof c->v.opt, "O2");
@@ -62,30 +62,31 @@ void runcfg_default_workload(struct hvsim_runcfg *c, unsigned rounds)
         rounds = 1;
     if (per_round && rounds * per_round > HVSIM_MAX_ACCESS)
         rounds = HVSIM_MAX_ACCESS / per_round;
+    for (unsigned cpu = 0; cpu < HVSIM_CPUS; cpu++)
+        c->naccess[cpu] = 0; /* replaced, not extended; the arrays are reused */
     for (unsigned cpu = 0; cpu < ncpu; cpu++) {
-        unsigned n = 0;
         for (unsigned r = 0; r < rounds; r++) {
             for (unsigned d = 0; d < ndev; d++) {
                 uint64_t base = c->devices[d].base;
+                struct hvsim_access a;
                 for (unsigned i = 0; i < sizeof regs / sizeof regs[0]; i++) {
-                    struct hvsim_access *a = &c->acc[cpu][n++];
-                    memset(a, 0, sizeof *a);
-                    a->addr = base + regs[i];
-                    a->size = 4;
-                    a->check = (uint8_t)scenario_known_value(c, a->addr, 4, &a->expect);
+                    memset(&a, 0, sizeof a);
+                    a.addr = base + regs[i];
+                    a.size = 4;
+                    a.check = (uint8_t)scenario_known_value(c, a.addr, 4, &a.expect);
+                    if (runcfg_add_access(c, cpu, &a) < 0)
+                        return; /* out of memory: a shorter workload */
                 }
-                struct hvsim_access *a = &c->acc[cpu][n++];
-                memset(a, 0, sizeof *a);
-                a->addr = base + VIRTIO_MMIO_QUEUE_NOTIFY;
-                a->size = 4;
-                a->is_write = 1;
-                a->value = 0; /* queue 0 */
+                memset(&a, 0, sizeof a);
+                a.addr = base + VIRTIO_MMIO_QUEUE_NOTIFY;
+                a.size = 4;
+                a.is_write = 1;
+                a.value = 0; /* queue 0 */
+                if (runcfg_add_access(c, cpu, &a) < 0)
+                    return;
             }
         }
-        c->naccess[cpu] = n;
     }
-    for (unsigned cpu = ncpu; cpu < HVSIM_CPUS; cpu++)
-        c->naccess[cpu] = 0;
 }
 
 /* The default run when no scenario is given (`hvsim run`, and the engines

@@ -27,8 +27,7 @@
 /*   include DIR…   cflags "STRING"                                     */
 /* Relative paths are relative to the scenario file's directory.        */
 
-static int parse_paths(struct ps *p, const char *what, char (*dst)[256], unsigned *n,
-                       unsigned max, int want_dir)
+static int parse_paths(struct ps *p, const char *what, char ***dst, unsigned *n, int want_dir)
 {
     if (p->nt < 2)
         return sc_perr(p, sc_eol_col(p), "'%s' needs at least one %s", what,
@@ -39,9 +38,6 @@ static int parse_paths(struct ps *p, const char *what, char (*dst)[256], unsigne
         const struct tok *t = &p->t[i];
         if (sc_tok_is(t, ":"))
             return sc_perr(p, t->col, "a path here cannot contain ':'");
-        if (*n >= max)
-            return sc_perr(p, t->col, "at most %u '%s' %s in a scenario", max, what,
-                        want_dir ? "directories" : "files");
         char rel[1024];
         if (t->s[0] == '/' || dirlen < 0)
             snprintf(rel, sizeof rel, "%.*s", t->len, t->s);
@@ -54,19 +50,20 @@ static int parse_paths(struct ps *p, const char *what, char (*dst)[256], unsigne
                         rel);
         struct stat st;
         int isdir = stat(rp, &st) == 0 && S_ISDIR(st.st_mode);
-        if (isdir != want_dir || strlen(rp) >= 256) {
+        if (isdir != want_dir) {
             free(rp);
             return sc_perr(p, t->col, "%s '%.*s': %s", what, QL(*t),
-                        isdir != want_dir ? (want_dir ? "not a directory" : "is a directory, not a file")
-                                          : "path too long (at most 255 bytes)");
+                        want_dir ? "not a directory" : "is a directory, not a file");
         }
         const char *why = want_dir ? NULL : usercode_refuse(rp, strstr(what, "lib") != NULL);
         if (why) {
             free(rp);
             return sc_perr(p, t->col, "%s '%.*s': %s", what, QL(*t), why);
         }
-        snprintf(dst[(*n)++], 256, "%s", rp);
+        int oom = runcfg_list_add(dst, n, rp);
         free(rp);
+        if (oom)
+            return sc_perr(p, t->col, "out of memory");
     }
     return 0;
 }
@@ -104,10 +101,12 @@ static int parse_cflags(struct ps *p)
     }
     if (to == from)
         return sc_perr(p, sc_eol_col(p), "cflags needs a value, e.g. cflags \"-DMY_DEBUG=1\"");
-    if (to - from >= (int)sizeof p->c->extra_cflags)
-        return sc_perr(p, from + 1, "cflags is too long (at most %d bytes)",
-                    (int)sizeof p->c->extra_cflags - 1);
-    snprintf(p->c->extra_cflags, sizeof p->c->extra_cflags, "%.*s", to - from, p->line + from);
+    char *v = strndup(p->line + from, (size_t)(to - from));
+    if (!v || runcfg_set_str(&p->c->extra_cflags, v) < 0) {
+        free(v);
+        return sc_perr(p, from + 1, "out of memory");
+    }
+    free(v);
     p->cflags_line = p->lineno;
     return 0;
 }
@@ -177,15 +176,15 @@ static int parse_line(struct ps *p)
         return sc_parse_expect(p);
     struct hvsim_runcfg *c = p->c;
     if (sc_tok_is(k, "hv"))
-        return parse_paths(p, "hv", c->hv_src, &c->n_hv_src, 8, 0);
+        return parse_paths(p, "hv", &c->hv_src, &c->n_hv_src, 0);
     if (sc_tok_is(k, "backend"))
-        return parse_paths(p, "backend", c->be_src, &c->n_be_src, 8, 0);
+        return parse_paths(p, "backend", &c->be_src, &c->n_be_src, 0);
     if (sc_tok_is(k, "hv-lib"))
-        return parse_paths(p, "hv-lib", c->hv_lib, &c->n_hv_lib, 4, 0);
+        return parse_paths(p, "hv-lib", &c->hv_lib, &c->n_hv_lib, 0);
     if (sc_tok_is(k, "backend-lib"))
-        return parse_paths(p, "backend-lib", c->be_lib, &c->n_be_lib, 4, 0);
+        return parse_paths(p, "backend-lib", &c->be_lib, &c->n_be_lib, 0);
     if (sc_tok_is(k, "include"))
-        return parse_paths(p, "include", c->incdir, &c->n_incdir, 8, 1);
+        return parse_paths(p, "include", &c->incdir, &c->n_incdir, 1);
     if (sc_tok_is(k, "cflags"))
         return parse_cflags(p);
     return sc_parse_settings(p);
@@ -248,7 +247,7 @@ int scenario_parse_string(const char *name, const char *text, struct hvsim_runcf
         err[0] = 0;
     if (!name)
         name = "<string>";
-    struct hvsim_runcfg *c = malloc(sizeof *c);
+    struct hvsim_runcfg *c = calloc(1, sizeof *c);
     struct ps *p = calloc(1, sizeof *p);
     if (!c || !p) {
         if (err && errlen)
@@ -264,9 +263,13 @@ int scenario_parse_string(const char *name, const char *text, struct hvsim_runcf
     p->err = err;
     p->errlen = errlen;
     int rc = parse_text(p, text ? text : "");
-    if (rc == 0)
-        memcpy(out, c, sizeof *c);
-    free(c);
+    if (rc == 0) { /* out's old lists go, c's move in */
+        runcfg_clear(out);
+        *out = *c;
+        free(c);
+    } else {
+        runcfg_free(c);
+    }
     free(p);
     return rc;
 }
@@ -305,7 +308,10 @@ int scenario_load(const char *path, struct hvsim_runcfg *out, char *err, size_t 
     }
     int rc = scenario_parse_string(path, buf, out, err, errlen);
     free(buf);
-    if (rc == 0)
-        snprintf(out->path, sizeof out->path, "%s", path);
+    if (rc == 0 && runcfg_set_str(&out->path, path) < 0) {
+        if (err && errlen)
+            snprintf(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
     return rc;
 }

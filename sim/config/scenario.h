@@ -11,8 +11,9 @@
 #include "device_model.h" /* the parser fills devices and checks reads with it */
 
 /* Parse a scenario file into *out: runcfg_defaults() overlaid with what the
- * file says.  Returns 0 on success.  On error returns -1, leaves *out
- * untouched and writes into err (when errlen > 0):
+ * file says.  *out must be zeroed or a valid config: on success what it
+ * owned is freed (runcfg_clear) and it owns the new lists.  Returns 0 on
+ * success.  On error returns -1, leaves *out untouched and writes into err (when errlen > 0):
  *
  *     path:LINE:COL: message
  *     <the offending line>

@@ -1,5 +1,6 @@
 /* sim/config/scenario_backend.c — backend behaviour lines: delay (and
  * delay at), rendezvous, slow-device, restart-daemon, drop-ipi. */
+#define _GNU_SOURCE /* asprintf */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -49,14 +50,14 @@ static int parse_at_function(struct ps *p, struct hvsim_fndelay *f, int *namecol
     if (p->nt < 5)
         return sc_perr(p, sc_eol_col(p), "expected a function name after 'of'");
     const struct tok *t = &p->t[4];
-    int ok = t->len < (int)sizeof f->sym && (isalpha((unsigned char)t->s[0]) || t->s[0] == '_');
+    int ok = isalpha((unsigned char)t->s[0]) || t->s[0] == '_';
     for (int k = 0; ok && k < t->len; k++)
         ok = isalnum((unsigned char)t->s[k]) || t->s[k] == '_' || t->s[k] == '.' || t->s[k] == '$';
     if (!ok)
         return sc_perr(p, t->col, "bad function name '%.*s': expected a symbol of the code "
-                       "under test (letters, digits, '_', at most %d chars)", QL(*t),
-                       (int)sizeof f->sym - 1);
-    snprintf(f->sym, sizeof f->sym, "%.*s", t->len, t->s);
+                       "under test (letters, digits, '_')", QL(*t));
+    if (!(f->sym = strndup(t->s, (size_t)t->len)))
+        return sc_perr(p, t->col, "out of memory");
     f->at_return = sc_tok_is(&p->t[2], "return");
     *namecol = t->col;
     return 0;
@@ -80,11 +81,7 @@ static int parse_at_line(struct ps *p, struct hvsim_fndelay *f, int *namecol)
     char *rp = realpath(rel, 0);
     if (!rp)
         return sc_perr(p, t->col, "'%.*s': %s (looked for %s)", QL(*t), strerror(errno), rel);
-    int fits = strlen(rp) < sizeof f->file;
-    snprintf(f->file, sizeof f->file, "%s", rp);
-    free(rp);
-    if (!fits)
-        return sc_perr(p, t->col, "'%.*s': path too long", QL(*t));
+    f->file = rp; /* the caller frees it */
     f->line = (unsigned)line;
     *namecol = t->col;
     return 0;
@@ -95,20 +92,19 @@ static int parse_at_line(struct ps *p, struct hvsim_fndelay *f, int *namecol)
  * (issue 18: delay points in real code without editing it; the function is
  * looked up in the built binaries, so an unknown one is reported after the
  * build with this line's file:line:col, sim/build/fndelay.c) */
-static int parse_delay_at(struct ps *p)
+static int parse_delay_at_into(struct ps *p, struct hvsim_fndelay *fp)
 {
     struct hvsim_runcfg *c = p->c;
     if (c->n_fndelay >= HVSIM_MAX_FNDELAY)
-        return sc_perr(p, p->t[0].col, "at most %d 'delay at' lines in a scenario", HVSIM_MAX_FNDELAY);
-    struct hvsim_fndelay f;
-    memset(&f, 0, sizeof f);
+        return sc_perr(p, p->t[0].col, "at most %d 'delay at' lines in a scenario (the size of "
+                       "the participants' delay-point table, HVSIM_FND_MAX)", HVSIM_MAX_FNDELAY);
     int i = 5, namecol = 0;
     if (p->nt >= 4 && (sc_tok_is(&p->t[2], "entry") || sc_tok_is(&p->t[2], "return")) &&
         sc_tok_is(&p->t[3], "of")) {
-        if (parse_at_function(p, &f, &namecol))
+        if (parse_at_function(p, fp, &namecol))
             return -1;
     } else if (p->nt >= 4 && sc_tok_is(&p->t[3], ":")) {
-        if (parse_at_line(p, &f, &namecol))
+        if (parse_at_line(p, fp, &namecol))
             return -1;
     } else {
         return sc_perr(p, p->nt > 2 ? p->t[2].col : sc_eol_col(p),
@@ -117,7 +113,7 @@ static int parse_delay_at(struct ps *p)
     }
     if (p->nt <= i)
         return sc_perr(p, sc_eol_col(p), "expected a duration or a range (e.g. 200us or 1ms..5ms)");
-    if (parse_delay_range(p, &p->t[i], &f.min_ns, &f.max_ns))
+    if (parse_delay_range(p, &p->t[i], &fp->min_ns, &fp->max_ns))
         return -1;
     if (p->nt > i + 1) {
         uint64_t every;
@@ -129,17 +125,30 @@ static int parse_delay_at(struct ps *p)
             return -1;
         if (sc_extra_words(p, i + 3, "the delay"))
             return -1;
-        f.every = (unsigned)every;
+        fp->every = (unsigned)every;
     }
     for (unsigned k = 0; k < c->n_fndelay; k++) {
         const struct hvsim_fndelay *o = &c->fndelay[k];
-        if (!strcmp(o->sym, f.sym) && !strcmp(o->file, f.file) && o->line == f.line &&
-            o->at_return == f.at_return)
+        if (!strcmp(o->sym, runcfg_str(fp->sym)) && !strcmp(o->file, runcfg_str(fp->file)) &&
+            o->line == fp->line && o->at_return == fp->at_return)
             return sc_perr(p, namecol, "this delay point is already set at %s", o->where);
     }
-    snprintf(f.where, sizeof f.where, "%s:%d:%d", p->fname, p->lineno, namecol);
-    c->fndelay[c->n_fndelay++] = f;
+    if (asprintf(&fp->where, "%s:%d:%d", p->fname, p->lineno, namecol) < 0)
+        fp->where = NULL;
+    if (!fp->where || runcfg_add_fndelay(c, fp) < 0)
+        return sc_perr(p, namecol, "out of memory");
     return 0;
+}
+
+static int parse_delay_at(struct ps *p)
+{
+    struct hvsim_fndelay f;
+    memset(&f, 0, sizeof f);
+    int rc = parse_delay_at_into(p, &f);
+    free(f.sym);
+    free(f.file);
+    free(f.where);
+    return rc;
 }
 
 /* delay SITE DURATION[..DURATION] [every N] */

@@ -387,10 +387,12 @@ int sc_parse_cpu(struct ps *p)
     for (unsigned cpu = 0; cpu < HVSIM_CPUS; cpu++) {
         if (!(mask & (1u << cpu)))
             continue;
+        /* the limit of the shared region's per-CPU list (control.h) */
         if (c->naccess[cpu] >= HVSIM_MAX_ACCESS)
             return sc_perr(p, p->t[1].col, "too many accesses on cpu %u: at most %u access "
                         "lines per CPU (use 'repeat N')", cpu, HVSIM_MAX_ACCESS);
-        c->acc[cpu][c->naccess[cpu]++] = a;
+        if (runcfg_add_access(c, cpu, &a) < 0)
+            return sc_perr(p, p->t[1].col, "out of memory");
     }
     return 0;
 }

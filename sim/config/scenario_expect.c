@@ -7,10 +7,12 @@
 #include "scenario_int.h"
 
 enum { F_CC, F_ARCH, F_WAIT, F_RELAX, F_WAKE, F_ENGINE, F__N };
-/* after the string fields: "opt" (masks[F__N]) and "lib-opt" (masks[F__N + 1],
- * the opt-level a --hv-lib was built at, libinfo.h; issue 18) */
+/* after the string fields: "opt" (masks[F__N]), "lib-opt" (masks[F__N + 1],
+ * the opt-level a --hv-lib was built at, libinfo.h; issue 18) and "model"
+ * (masks[F__N + 2], det's memory model; issue 17) */
+enum { M_OPT = F__N, M_LIBOPT, M_MODEL, M__N };
 static const char *const cond_keys[] = {"cc", "arch", "wait", "relax", "wake", "engine", "opt",
-                                        "lib-opt", NULL};
+                                        "lib-opt", "model", NULL};
 static const char *const libopt_vals[] = {"0", "1", "2", "3", "s", "z", NULL};
 static const char *const *const cond_vals_tab[F__N] = {
     sc_cc_vals, sc_arch_vals, sc_wait_vals, sc_relax_vals, sc_wake_vals, variant_engine,
@@ -25,7 +27,7 @@ static unsigned all_mask(const char *const *vals)
     return m;
 }
 
-static int parse_cond(struct ps *p, const struct tok *t, unsigned masks[F__N + 2])
+static int parse_cond(struct ps *p, const struct tok *t, unsigned masks[M__N])
 {
     int k = 0;
     while (k < t->len && t->s[k] != '=' && t->s[k] != '!' && t->s[k] != '<' && t->s[k] != '>')
@@ -53,9 +55,10 @@ static int parse_cond(struct ps *p, const struct tok *t, unsigned masks[F__N + 2
         return sc_perr(p, vals.col, "expected a value after '%s'", op);
     if (masks[f])
         return sc_perr(p, t->col, "condition on '%s' given twice in one rule", cond_keys[f]);
-    const char *const *set = f == F__N ? sc_opt_vals : f == F__N + 1 ? libopt_vals : cond_vals(f);
-    const char *what = f == F__N ? "optimisation level" : f == F__N + 1 ? "library opt-level"
-                                                                        : cond_keys[f];
+    const char *const *set = f == M_OPT ? sc_opt_vals : f == M_LIBOPT ? libopt_vals
+                             : f == M_MODEL ? sc_mm_vals : cond_vals(f);
+    const char *what = f == M_OPT ? "optimisation level" : f == M_LIBOPT ? "library opt-level"
+                       : f == M_MODEL ? "memory model" : cond_keys[f];
     unsigned m = 0;
     if (op0 == '<' || op0 == '>') {
         if (f != F__N)
@@ -143,7 +146,7 @@ int sc_parse_expect(struct ps *p)
         verdicts |= 1u << idx;
         start = i + 1;
     }
-    unsigned masks[F__N + 2] = {0};
+    unsigned masks[M__N] = {0};
     if (p->nt > 2) {
         if (!sc_tok_is(&p->t[2], "when"))
             return sc_perr(p, p->t[2].col, "expected 'when' after the verdicts, got '%.*s' "
@@ -158,12 +161,8 @@ int sc_parse_expect(struct ps *p)
     for (int f = 0; f < F__N; f++)
         if (masks[f])
             total *= (unsigned)popcount(masks[f]);
-    if (c->nexpect + total > HVSIM_MAX_EXPECT)
-        return sc_perr(p, p->t[0].col, "too many expect rules: this line needs %u (one per "
-                    "combination of listed cc/arch/wait/relax/wake/engine values), %u "
-                    "already exist, the limit is %u", total, c->nexpect, HVSIM_MAX_EXPECT);
     for (unsigned n = 0; n < total; n++) {
-        struct hvsim_expect *e = &c->expect[c->nexpect++];
+        struct hvsim_expect one, *e = &one;
         memset(e, 0, sizeof *e);
         char *dst[F__N] = {e->cc, e->arch, e->wait, e->relax, e->wake, e->engine};
         unsigned rest = n;
@@ -175,10 +174,13 @@ int sc_parse_expect(struct ps *p)
             rest /= cnt;
             sc_setstr(dst[f], sizeof e->cc, cond_vals(f)[bit]);
         }
-        e->opt_mask = masks[F__N];
-        e->libopt_mask = masks[F__N + 1];
+        e->opt_mask = masks[M_OPT];
+        e->libopt_mask = masks[M_LIBOPT];
+        e->model_mask = masks[M_MODEL];
         e->verdicts = verdicts;
         e->line = p->lineno;
+        if (runcfg_add_expect(c, e) < 0)
+            return sc_perr(p, p->t[0].col, "out of memory");
     }
     return 0;
 }

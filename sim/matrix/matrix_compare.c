@@ -78,7 +78,7 @@ json_t *matrix_compare(void)
         return 0;
     }
     json_t * rc = matrix_compare_with(c);
-    free(c);
+    runcfg_free(c);
     return rc;
 }
 
@@ -113,6 +113,6 @@ json_t *matrix_audit(void)
         return 0;
     }
     json_t * rc = matrix_audit_with(c);
-    free(c);
+    runcfg_free(c);
     return rc;
 }

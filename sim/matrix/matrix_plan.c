@@ -3,6 +3,7 @@
 #include "build/build.h"
 #include "build/libinfo.h"
 #include "config/variants.h"
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,8 @@ static void cell_lib(struct hvsim_runcfg *cfg, const struct matrix_dims *d, unsi
     struct hvsim_variant *v = &cfg->v;
     libid[0] = 0;
     if (d->nhvlib) {
-        snprintf(cfg->hv_lib[0], sizeof cfg->hv_lib[0], "%s", d->hvlib[lib]);
-        cfg->n_hv_lib = 1;
+        runcfg_list_clear(&cfg->hv_lib, &cfg->n_hv_lib);
+        runcfg_list_add(&cfg->hv_lib, &cfg->n_hv_lib, d->hvlib[lib]);
     }
     if (cfg->n_hv_lib) {
         char comp[96];
@@ -56,12 +57,11 @@ int matrix_plan(struct matrix *m, const struct hvsim_runcfg *base, const struct 
             continue;
         struct matrix_cell *c = &m->cells[m->ncells];
         memset(c, 0, sizeof *c);
-        c->cfg = malloc(sizeof *c->cfg);
+        c->cfg = runcfg_dup(base);
         if (!c->cfg) {
             snprintf(err, errlen, "out of memory");
             return -1;
         }
-        *c->cfg = *base;
         struct hvsim_variant *v = &c->cfg->v;
         snprintf(v->arch, sizeof v->arch, "%s", ar);
         snprintf(v->cc, sizeof v->cc, "%s", d->cc[k]);
@@ -75,7 +75,7 @@ int matrix_plan(struct matrix *m, const struct hvsim_runcfg *base, const struct 
         v->lto = lto;
         if (d->nmm)
             snprintf(c->cfg->memory_model, sizeof c->cfg->memory_model, "%s", d->mm[mi]);
-        char libid[sizeof c->cfg->hv_lib[0] + 24]; /* fits: "/" + a path + " opt-level=" + a level */
+        char libid[PATH_MAX + 24]; /* fits: "/" + a (realpath) path + " opt-level=" + a level */
         cell_lib(c->cfg, d, l, libid, sizeof libid);
         snprintf(c->id, sizeof c->id, "%s/%s/%s/%s/%s%s/%s/%s/%s%s%s%s", base->name, engine, ar,
                  d->cc[k], d->opt[o], lto ? "-flto" : "", d->wait[w], rl, d->wake[x],
@@ -86,12 +86,12 @@ int matrix_plan(struct matrix *m, const struct hvsim_runcfg *base, const struct 
         for (unsigned j = 0; j < m->ncells && !dup; j++)
             dup = !strcmp(m->cells[j].id, c->id);
         if (dup) {
-            free(c->cfg);
+            runcfg_free(c->cfg);
             c->cfg = 0;
             continue;
         }
         c->leader = -1;
-        c->expected_mask = runcfg_expected(c->cfg, v, engine);
+        c->expected_mask = runcfg_expected(c->cfg, v, engine, runcfg_run_model(c->cfg, v, engine));
         c->oracle = "unknown";
         if (!build_compiler_available(d->cc[k], ar)) {
             c->skipped = 1;
@@ -114,7 +114,7 @@ void matrix_shard(struct matrix *m, unsigned k, unsigned n)
         if (i % n == k - 1)
             m->cells[j++] = m->cells[i];
         else
-            free(m->cells[i].cfg);
+            runcfg_free(m->cells[i].cfg);
     }
     m->ncells = j;
     m->shard_k = k;
@@ -124,7 +124,7 @@ void matrix_shard(struct matrix *m, unsigned k, unsigned n)
 void matrix_free(struct matrix *m)
 {
     for (unsigned i = 0; i < m->ncells; i++) {
-        free(m->cells[i].cfg);
+        runcfg_free(m->cells[i].cfg);
         free(m->cells[i].loop_disasm);
         if (m->cells[i].evidence)
             json_decref(m->cells[i].evidence);

@@ -51,7 +51,7 @@ static json_t *command_of(const struct matrix_cell *c)
         return json_string("");
     const struct hvsim_runcfg *k = c->cfg;
     fputs("build/hvsim run", f);
-    if (k->path[0])
+    if (k->path)
         fprintf(f, " --scenario %s", k->path);
     fprintf(f, " --engine %s --arch %s --cc %s --opt %s --wait %s --relax %s --wake %s --seed %llu",
             k->engine, k->v.arch, k->v.cc, k->v.opt, k->v.wait, k->v.relax, k->v.wake,
@@ -71,7 +71,7 @@ static json_t *command_of(const struct matrix_cell *c)
         fprintf(f, " --hv-lib %s", k->hv_lib[i]);
     for (unsigned i = 0; i < k->n_be_lib; i++)
         fprintf(f, " --backend-lib %s", k->be_lib[i]);
-    if (k->extra_cflags[0])
+    if (k->extra_cflags)
         fprintf(f, " --cflags '%s'", k->extra_cflags);
     if (!c->has_failing_seed && k->runs > 1)
         fprintf(f, " --runs %u", k->runs);

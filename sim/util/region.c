@@ -63,8 +63,12 @@ void region_init_ctl(struct hvsim_ctl *ctl, const struct hvsim_runcfg *c, uint64
     ctl->boot_daemon_first = c->boot_daemon_first ? 1u : 0u;
     ctl->mask_by_size = c->mask_by_size ? 1u : 0u;
     for (unsigned i = 0; i < c->ncpus && i < HVSIM_CPUS; i++) {
-        ctl->cpu[i].naccess = c->naccess[i];
-        memcpy(ctl->cpu[i].acc, c->acc[i], sizeof ctl->cpu[i].acc);
+        /* the region holds HVSIM_MAX_ACCESS per CPU: the scenario parser
+         * refuses more with file:line:col, so the cut never happens */
+        unsigned n = c->naccess[i] < HVSIM_MAX_ACCESS ? c->naccess[i] : HVSIM_MAX_ACCESS;
+        ctl->cpu[i].naccess = n;
+        if (n)
+            memcpy(ctl->cpu[i].acc, c->acc[i], n * sizeof *c->acc[i]);
     }
 }
 

@@ -66,7 +66,7 @@ static void det_json(json_t *ev, const struct run_result *r, const struct hvsim_
     json_object_set_new(ev, "preemptions", json_integer((json_int_t)r->det_preemptions));
     json_object_set_new(ev, "executions", json_integer((json_int_t)r->det_executions));
     json_object_set_new(ev, "schedules_covered", json_integer((json_int_t)r->det_schedules));
-    if (c->path[0])
+    if (c->path)
         json_object_set_new(ev, "scenario_path", json_string(c->path));
     json_object_set_new(ev, "ncpus", json_integer(c->ncpus));
     json_object_set_new(ev, "layout", json_string(c->v.layout_old ? "old" : "new"));

@@ -5,7 +5,8 @@
 #   matrix, 9 and 40 --scenario  overflowed defs[8] / dropped scenarios past 32
 #   matrix, 8 long -I paths      underflowed the reproduce command's size
 #   run --cflags, 61 words       words past the 31st were dropped
-#   run/matrix --cflags > 255 B  was cut to 255 bytes; now exit 2 naming it
+#   run, 20 --hv files           overflowed the build's table of 16 (issue 19)
+#   run/matrix --cflags > 255 B  was cut, then refused; now kept whole (issue 19)
 #   test DIR                     was "read error" / not ok; now every *.hvs in it
 #   HVSIM_BUILD_DIR > 512 B      the cache path was cut; now exit 2 naming it
 # Cheap: no_device and seed_hang at -O0 with volatile waits run in well under
@@ -61,13 +62,22 @@ words=$(printf ' -w%.0s' $(seq 1 60))
 [ $rc -eq 2 ] || fail "--cflags with 62 words: exit $rc, want 2 (build failure on the last word)"
 grep -q "hvsim_last_word.h" "$t/out" || fail "the last --cflags word did not reach the compiler: $(tail -n2 "$t/out")"
 
-# --cflags longer than the 255 bytes hvsim keeps: refused, named, exit 2
+# --cflags longer than the old 255-byte field: kept whole (a heap string since
+# issue 19), so its last word reaches the compiler
 big=$(printf -- '-DX%.0s ' $(seq 1 80))
-for cmd in run matrix; do
-  "$HVSIM" $cmd --cflags "$big" --out "$t/cf" >"$t/out" 2>&1; rc=$?
-  [ $rc -eq 2 ] || fail "$cmd --cflags of ${#big} bytes: exit $rc, want 2"
-  grep -q -- "--cflags is ${#big} bytes long, at most 255" "$t/out" || fail "$cmd: message: $(cat "$t/out")"
+"$HVSIM" run --opt O0 --wait volatile --cflags "$big -include /nonexistent/hvsim_long_last.h" \
+  >"$t/out" 2>&1; rc=$?
+[ $rc -eq 2 ] || fail "--cflags of ${#big}+ bytes: exit $rc, want 2 (build failure on the last word)"
+grep -q "hvsim_long_last.h" "$t/out" || fail "the end of a long --cflags was lost: $(tail -n2 "$t/out")"
+
+# 20 --hv files (the build's table held 16; issue 19): all compiled and linked
+hvargs="--hv $PWD/hv/handler.c --hv $PWD/hv/result.c"
+for i in $(seq 1 18); do
+  echo "int hvsim_limit_extra_$i(void) { return $i; }" >"$t/x$i.c"; hvargs="$hvargs --hv $t/x$i.c"
 done
+"$HVSIM" run $hvargs --opt O0 --wait volatile --runs 1 >"$t/out" 2>&1; rc=$?
+[ $rc -eq 0 ] || fail "run with 20 --hv files: exit $rc ($(tail -n2 "$t/out"))"
+grep -q "^PASS" "$t/out" || fail "run with 20 --hv files: $(tail -n2 "$t/out")"
 
 # hvsim test DIR: every *.hvs in it, sorted; a directory without any is exit 2
 mkdir "$t/dir" "$t/empty"
@@ -86,4 +96,4 @@ HVSIM_BUILD_DIR="$long" "$HVSIM" run --scenario scenarios/no_device.hvs --cc gcc
   >/dev/null 2>"$t/err"; rc=$?
 [ $rc -eq 2 ] || fail "HVSIM_BUILD_DIR of 520 bytes: exit $rc, want 2 ($(tail -n1 "$t/err"))"
 grep -q "build directory path too long" "$t/err" || fail "HVSIM_BUILD_DIR of 520 bytes: $(cat "$t/err")"
-pass "--jobs 17/100, 9 and 40 scenarios, 8 long -I paths, 62 --cflags words, long --cflags refused, test DIR, long build dir refused"
+pass "--jobs 17/100, 9 and 40 scenarios, 8 long -I paths, 62 --cflags words, long --cflags kept whole, 20 --hv files, test DIR, long build dir refused"

@@ -59,9 +59,8 @@ static void test_round_trip(void **s)
     memset(&c, 0, sizeof c);
     put("h.c", "int x;\n", 7, src);
     put("h.h", "#define Y 1\n", 12, hdr);
-    snprintf(c.hv_src[0], 256, "%s", src);
-    c.n_hv_src = 1;
-    snprintf(c.extra_cflags, sizeof c.extra_cflags, "-DZ=2");
+    assert_int_equal(runcfg_list_add(&c.hv_src, &c.n_hv_src, src), 0);
+    assert_int_equal(runcfg_set_str(&c.extra_cflags, "-DZ=2"), 0);
     json_t *rec = code_record_json(&c);
     assert_false(json_is_true(json_object_get(rec, "reference")));
 
@@ -94,6 +93,8 @@ static void test_round_trip(void **s)
     json_t *bad = json_pack("{s:[{s:i}]}", "hv", "path", 3);
     assert_int_equal(code_record_apply(bad, &d, 0, err, sizeof err), -1);
     json_decref(bad);
+    runcfg_clear(&c);
+    runcfg_clear(&d);
 }
 
 int main(void)

@@ -104,8 +104,7 @@ static void refusals_before_building(void **st)
     char err[1024] = "";
     runcfg_defaults(&c);
     snprintf(c.engine, sizeof c.engine, "det");
-    snprintf(c.hv_lib[0], sizeof c.hv_lib[0], "/x/libhv.a");
-    c.n_hv_lib = 1;
+    assert_int_equal(runcfg_list_add(&c.hv_lib, &c.n_hv_lib, "/x/libhv.a"), 0);
     assert_int_equal(engine_runs(&c, never_called, NULL, &info, err, sizeof err), -2);
     assert_non_null(strstr(err, "the det engine cannot use the prebuilt library /x/libhv.a (--hv-lib)"));
 

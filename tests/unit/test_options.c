@@ -133,8 +133,7 @@ static void include_list_replaced_per_pass(void **st)
     struct cli_opts o = { 0 };
     char err[512];
     runcfg_defaults(&c);
-    snprintf(c.incdir[0], sizeof c.incdir[0], "/from/scenario");
-    c.n_incdir = 1;
+    assert_int_equal(runcfg_list_add(&c.incdir, &c.n_incdir, "/from/scenario"), 0);
     char *argv[] = { "run", "-I", "/tmp", "-I", "/", 0 };
     assert_int_equal(parse(argv, run_opts, NULL, NULL, &c, &o, err, sizeof err), 0);
     assert_int_equal(c.n_incdir, 2);
@@ -142,6 +141,7 @@ static void include_list_replaced_per_pass(void **st)
     assert_string_equal(c.incdir[1], "/");
     assert_int_equal(parse(argv, run_opts, NULL, NULL, &c, &o, err, sizeof err), 0);
     assert_int_equal(c.n_incdir, 2); /* not 4 */
+    runcfg_clear(&c);
 }
 
 int main(void)

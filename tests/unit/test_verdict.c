@@ -30,16 +30,16 @@ static void expectations(void **st)
         "expect PASS when opt=O0\n", &c, err, sizeof err), 0);
     struct hvsim_variant v = c.v;
     strcpy(v.wait, "plain"); strcpy(v.relax, "none"); strcpy(v.opt, "O2");
-    unsigned m = runcfg_expected(&c, &v, "native");
+    unsigned m = runcfg_expected(&c, &v, "native", NULL);
     assert_true(m & (1u << V_HANG_STALE_READ));
     assert_true(m & (1u << V_WRONG_VALUE));
     assert_false(m & (1u << V_PASS));
     strcpy(v.opt, "Og"); /* never implied by a range */
-    assert_int_equal(runcfg_expected(&c, &v, "native"), 0);
+    assert_int_equal(runcfg_expected(&c, &v, "native", NULL), 0);
     strcpy(v.opt, "O0");
-    assert_int_equal(runcfg_expected(&c, &v, "native"), 1u << V_PASS);
+    assert_int_equal(runcfg_expected(&c, &v, "native", NULL), 1u << V_PASS);
     strcpy(v.wait, "acquire"); strcpy(v.opt, "O3");
-    assert_int_equal(runcfg_expected(&c, &v, "native"), 1u << V_PASS);
+    assert_int_equal(runcfg_expected(&c, &v, "native", NULL), 1u << V_PASS);
 }
 
 static void result_json(void **st)

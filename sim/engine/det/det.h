@@ -127,7 +127,9 @@ int det_exec(struct det_ctx *x, const struct det_plan *p, struct det_outcome *o,
              size_t errlen);
 struct det_shm *det_ctx_shm(struct det_ctx *x);
 void *det_ctx_base(struct det_ctx *x); /* the region: bridge, control area, det_shm */
-/* The configuration the engine really runs (det defaults applied). */
+/* The configuration the engine really runs (det defaults applied): a deep
+ * copy (runcfg_copy) into out, which must be zeroed or a valid config and is
+ * the caller's to runcfg_clear/runcfg_free. */
 void det_effective_cfg(const struct hvsim_runcfg *in, struct hvsim_runcfg *out);
 
 /* Replay entry used by `hvsim replay`: run one schedule, write traces. */

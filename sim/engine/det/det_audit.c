@@ -146,7 +146,10 @@ static int audit_cb(const struct run_result *r, void *ud)
 static int det_audit_with(struct hvsim_runcfg *c,
                           const struct hvsim_runcfg *c0, json_t **out, char *err, size_t errlen)
 {
-    *c = *c0;
+    if (runcfg_copy(c, c0) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     snprintf(c->engine, sizeof c->engine, "det");
     /* Several single executions, every trace kept: a hanging execution
      * stops early and misses sites a complete one reaches. */
@@ -196,7 +199,7 @@ int det_audit(const struct hvsim_runcfg *c0, json_t **out, char *err, size_t err
         return -1;
     }
     int rc = det_audit_with(c, c0, out, err, errlen);
-    free(c);
+    runcfg_free(c);
     return rc;
 }
 
@@ -267,6 +270,6 @@ int cmd_audit(int argc, char **argv)
         return EXIT_HARNESS;
     }
     int rc = cmd_audit_with(c, argc, argv);
-    free(c);
+    runcfg_free(c);
     return rc;
 }

@@ -67,7 +67,8 @@ static double raw_handoffs(double secs)
 
 static int det_bench_with(struct hvsim_runcfg *c, json_t *out, const struct hvsim_runcfg *cin)
 {
-    *c = *cin;
+    if (runcfg_copy(c, cin) < 0)
+        return -1;
     snprintf(c->engine, sizeof c->engine, "det");
     struct build_out b;
     char err[1024];
@@ -115,7 +116,7 @@ int det_bench(json_t *out, const struct hvsim_runcfg *cin)
         return -1;
     }
     int rc = det_bench_with(c, out, cin);
-    free(c);
+    runcfg_free(c);
     return rc;
 }
 
@@ -150,6 +151,6 @@ int det_bench_models(json_t *out)
         return -1;
     }
     int rc = det_bench_models_with(c, out);
-    free(c);
+    runcfg_free(c);
     return rc;
 }

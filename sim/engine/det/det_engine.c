@@ -196,10 +196,10 @@ static int run_setup(struct det_run *R, const struct hvsim_runcfg *c, struct eng
     det_effective_cfg(c, &R->eff);
     struct build_out b;
     int rc = build(c, &b, info, err, errlen);
-    if (rc < 0)
-        return rc;
-    if (det_ctx_open(&R->x, c, &b, err, errlen) < 0)
-        return -1;
+    if (rc < 0 || det_ctx_open(&R->x, c, &b, err, errlen) < 0) {
+        runcfg_clear(&R->eff);
+        return rc < 0 ? rc : -1;
+    }
     R->sy = det_syms_new(b.hv, b.backend);
     R->t_start = now_ns();
     R->r = calloc(1, sizeof *R->r);
@@ -207,6 +207,7 @@ static int run_setup(struct det_run *R, const struct hvsim_runcfg *c, struct eng
         snprintf(err, errlen, "out of memory");
         det_ctx_close(R->x);
         det_syms_free(R->sy);
+        runcfg_clear(&R->eff);
         return -1;
     }
     return 0;
@@ -217,6 +218,7 @@ static void run_teardown(struct det_run *R)
     det_ctx_close(R->x);
     det_syms_free(R->sy);
     free(R->r);
+    runcfg_clear(&R->eff);
 }
 
 /* The end of an exploration that found nothing, in words: "verified" only

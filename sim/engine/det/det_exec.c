@@ -58,10 +58,10 @@ const char *const det_model_short[4] = { "sc", "tso", "arm", "riscv" };
 
 void det_effective_cfg(const struct hvsim_runcfg *in, struct hvsim_runcfg *c)
 {
-    memcpy(c, in, sizeof *c);
+    runcfg_copy(c, in); /* out of memory: c is left empty (no accesses) */
     if (c->ncpus > HVSIM_CPUS)
         c->ncpus = HVSIM_CPUS;
-    if (!c->path[0]) {
+    if (!c->path) {
         /* No scenario: the default workload, one round (20 accesses per CPU);
          * dfs explores a small one (2 accesses) so that it can be exhaustive. */
         runcfg_default_workload(c, 1);
@@ -145,6 +145,7 @@ int det_ctx_open(struct det_ctx **out, const struct hvsim_runcfg *c, const struc
     x->fd = memfd_create("hvsim-det", MFD_CLOEXEC);
     if (x->fd < 0 || ftruncate(x->fd, (off_t)DET_REGION_SIZE) < 0) {
         snprintf(err, errlen, "memfd: %s", strerror(errno));
+        runcfg_clear(&x->c);
         free(x);
         return -1;
     }
@@ -152,6 +153,7 @@ int det_ctx_open(struct det_ctx **out, const struct hvsim_runcfg *c, const struc
     if (x->base == MAP_FAILED) {
         snprintf(err, errlen, "mmap: %s", strerror(errno));
         close(x->fd);
+        runcfg_clear(&x->c);
         free(x);
         return -1;
     }
@@ -173,6 +175,7 @@ void det_ctx_close(struct det_ctx *x)
     kill_participants(x);
     munmap(x->base, DET_REGION_SIZE);
     close(x->fd);
+    runcfg_clear(&x->c);
     free(x);
 }
 

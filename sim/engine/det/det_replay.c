@@ -153,7 +153,7 @@ static int cmd_replay_with(struct hvsim_runcfg *c, int argc, char **argv)
         struct hvsim_runcfg *scratch = calloc(1, sizeof *scratch);
         char e[1200] = "out of memory";
         int crc = !scratch ? -1 : code ? code_record_apply(code, scratch, 0, e, sizeof e) : 0;
-        free(scratch);
+        runcfg_free(scratch);
         if (crc < 0) {
             fprintf(stderr, "hvsim replay: %s%s\n",
                     crc == -2 ? "will not emit a test of other code than the failure ran: " : "", e);
@@ -257,6 +257,6 @@ int cmd_replay(int argc, char **argv)
         return EXIT_HARNESS;
     }
     int rc = cmd_replay_with(c, argc, argv);
-    free(c);
+    runcfg_free(c);
     return rc;
 }

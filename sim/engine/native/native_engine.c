@@ -92,10 +92,9 @@ static void add_disasm(struct run_result *r, const struct hvsim_runcfg *c, const
         return;
     snprintf(r->loop_disasm, sizeof r->loop_disasm, "%s", d);
     free(d);
-    struct hvsim_runcfg *c0 = malloc(sizeof *c0);
+    struct hvsim_runcfg *c0 = runcfg_dup(c);
     if (!c0)
         return;
-    *c0 = *c;
     snprintf(c0->v.opt, sizeof c0->v.opt, "O0");
     c0->v.lto = 0;
     struct build_out b0;
@@ -104,7 +103,7 @@ static void add_disasm(struct run_result *r, const struct hvsim_runcfg *c, const
         snprintf(r->loop_disasm_o0, sizeof r->loop_disasm_o0, "%s", d);
         free(d);
     }
-    free(c0);
+    runcfg_free(c0);
 }
 
 int native_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud,

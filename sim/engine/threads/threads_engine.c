@@ -234,7 +234,10 @@ static int one_run(const struct hvsim_runcfg *c, const struct build_out *b, uint
  * atomics header goes with the code under test's own flags. */
 static int threads_cfg(const struct hvsim_runcfg *c, struct hvsim_runcfg *t, char *err, size_t errlen)
 {
-    memcpy(t, c, sizeof *t);
+    if (runcfg_copy(t, c) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     if (getenv("HVSIM_THREADS_NO_MODEL") && *getenv("HVSIM_THREADS_NO_MODEL") == '1') {
         /* the raw tool, without hvsim's atomics/fence model (for comparison) */
         return 0;
@@ -242,37 +245,39 @@ static int threads_cfg(const struct hvsim_runcfg *c, struct hvsim_runcfg *t, cha
     char inc[600];
     snprintf(inc, sizeof inc, "-include %s/sim/runtime/threads/%s", hvsim_home(),
              is_helgrind(c) ? "hg_atomics.h" : "tsan_atomics.h");
-    if (fmt_fit(t->extra_cflags, sizeof t->extra_cflags, "%s%s%s", inc, c->extra_cflags[0] ? " " : "",
-                c->extra_cflags) < 0) {
-        snprintf(err, errlen, "extra compiler flags too long for the threads build");
+    char *fl;
+    if (asprintf(&fl, "%s%s%s", inc, c->extra_cflags ? " " : "", runcfg_str(c->extra_cflags)) < 0) {
+        snprintf(err, errlen, "out of memory");
         return -1;
     }
+    free(t->extra_cflags);
+    t->extra_cflags = fl;
     return 0; /* its architectures: sim/engine/engine.c's table */
 }
 
 int threads_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, struct engine_info *info,
                         char *err, size_t errlen)
 {
-    struct hvsim_runcfg *t = malloc(sizeof *t);
+    struct hvsim_runcfg *t = calloc(1, sizeof *t);
     if (!t) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     if (threads_cfg(c, t, err, errlen) < 0) {
-        free(t);
+        runcfg_free(t);
         return -1;
     }
     if (is_helgrind(c)) {
         if (!proc_in_path("valgrind")) {
             snprintf(err, errlen, "valgrind is not installed (apt-get install valgrind)");
-            free(t);
+            runcfg_free(t);
             return -1;
         }
     }
     struct build_out b;
     if (build_participants(t, is_helgrind(c) ? BUILD_THREADS : BUILD_TSAN, &b, err, errlen) < 0) {
         snprintf(info->buildlog, sizeof info->buildlog, "%s", b.log);
-        free(t);
+        runcfg_free(t);
         return -2;
     }
     info->hv_text_hash = b.hv_text_hash;
@@ -293,7 +298,7 @@ int threads_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, st
             break;
     }
     free(r);
-    free(t);
+    runcfg_free(t);
     return rc;
 }
 
@@ -314,10 +319,10 @@ int threads_compare_table(json_t **out)
         { "plain", "fence" }, { "volatile", "fence" }, { "acquire", "fence" }, { "acquire", "nofence" },
     };
     static const char *const eng[] = { "tsan", "helgrind" };
-    struct hvsim_runcfg *c = malloc(sizeof *c);
+    struct hvsim_runcfg *c = calloc(1, sizeof *c);
     struct cmp_capture *k = malloc(sizeof *k);
     if (!c || !k) {
-        free(c);
+        runcfg_free(c);
         free(k);
         return -1;
     }
@@ -366,7 +371,7 @@ int threads_compare_table(json_t **out)
             }
             json_array_append_new(rows, row);
         }
-    free(c);
+    runcfg_free(c);
     free(k);
     *out = rows;
     return rc;
