@@ -394,8 +394,9 @@ static void build_fps(uint32_t nlog, const struct det_event *ev, uint32_t nev, i
     for (uint32_t k = 0; k < nev; k++) {
         const struct det_event *e = &ev[k];
         uint32_t s = e->step;
-        int again = win ? rereads(&win[e->tid & 63], e) : 0;
         int silent = mem ? mem_step(mem, e) : 0;
+        /* a silent store leaves memory as it was: the loop's turn goes on */
+        int again = win && !silent ? rereads(&win[e->tid & 63], e) : 0;
         if (!s || s > nlog || e->kind == EV_SWITCH)
             continue; /* before the first decision: the same in every execution */
         int32_t t = of[s - 1];
