@@ -332,6 +332,44 @@ static void forced_step_races_as_its_own_thread(void **st)
     assert_int_equal(bt[0], 1 | 4);
 }
 
+/* Sleep sets: t0 then t1 ran; node 0 is made to backtrack to t1 (as a race
+ * elsewhere would).  If t1's first step commutes with t0's (other
+ * locations), taking t0 next is an execution already explored: it is
+ * counted as blocked, its races are not analysed and node 1 is redirected
+ * to t1.  If t1 writes what t0 wrote, t0 wakes: a normal execution. */
+static int second_execution(uint32_t t1_off, struct det_dfs *d)
+{
+    struct det_logent l1[2] = { run(3, 0, 0), run(3, 1, 0) };
+    struct det_event e1[2] = { ev_(1, 0, EV_WRITE, 16, 4, 0, 1), ev_(2, 1, EV_WRITE, 64, 4, 0, 1) };
+    uint8_t pre[8];
+    det_dfs_init(d, 5);
+    d->dpor = 1;
+    det_dfs_record(d, l1, 2);
+    det_dfs_dpor(d, l1, 2, e1, 2);
+    d->st[0].bt |= 2;
+    assert_int_equal(det_dfs_next(d, pre, 8), 1);
+    assert_int_equal(pre[0], 1);
+    struct det_logent l2[2] = { run(3, 1, 0), run(3, 0, 1) };
+    struct det_event e2[2] = { ev_(1, 1, EV_WRITE, t1_off, 4, 0, 1), ev_(2, 0, EV_WRITE, 16, 4, 0, 1) };
+    det_dfs_record(d, l2, 2);
+    return det_dfs_dpor(d, l2, 2, e2, 2);
+}
+
+static void sleep_sets(void **st)
+{
+    (void)st;
+    struct det_dfs d;
+    assert_int_equal(second_execution(64, &d), 0);
+    assert_int_equal(d.blocked, 1);
+    assert_int_equal(d.st[1].sleep, 1); /* t0 asleep at node 1 */
+    assert_int_equal(d.st[1].bt & 2, 2); /* redirected to t1 */
+    det_dfs_free(&d);
+    assert_int_equal(second_execution(16, &d), 1); /* the write race, analysed */
+    assert_int_equal(d.blocked, 0);
+    assert_int_equal(d.st[1].sleep, 0);
+    det_dfs_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -348,6 +386,7 @@ int main(void)
         cmocka_unit_test(rereads_start_no_race),
         cmocka_unit_test(silent_store_commutes_with_reads_under_sc),
         cmocka_unit_test(forced_step_races_as_its_own_thread),
+        cmocka_unit_test(sleep_sets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

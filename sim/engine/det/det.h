@@ -50,9 +50,12 @@ uint32_t det_sched_significant(const struct det_logent *log, uint32_t n);
  * continue costs 1, a store-buffer drain before it is forced costs 1,
  * everything else is free; every schedule whose cost is <= bound is run
  * exactly once.  The stack persists across executions (stateless search). */
+struct det_foot;             /* dpor: footprints of the steps taken or asleep at a node (det_dpor.c) */
 struct det_dfs_node {
     uint64_t opts, tried;
     uint64_t bt;             /* dpor: the backtrack set (actions to explore here) */
+    uint64_t sleep;          /* dpor: asleep here — explored at an ancestor, independent since */
+    struct det_foot *foot;
     uint8_t cur, cur_cand, chosen, kind;
     uint16_t cost_before;
 };
@@ -65,6 +68,8 @@ struct det_dfs {
     uint64_t cut;            /* options skipped because of the bound (0: complete) */
     uint64_t reduced;        /* dpor: options never explored because equivalent */
     uint64_t races;
+    uint64_t blocked;        /* dpor: executions that took an asleep step (equivalent to one run) */
+    uint32_t plen;           /* the prefix the last det_dfs_next returned */
 };
 void det_dfs_init(struct det_dfs *d, unsigned bound);
 void det_dfs_free(struct det_dfs *d);
@@ -91,6 +96,14 @@ int det_dpor_dependent(const struct det_event *a, const struct det_event *b, int
  * scheduled at i.  Returns the number of races, -1 when not analysable. */
 int det_dpor_races(const struct det_logent *log, uint32_t nlog, const struct det_event *ev,
                    uint32_t nev, int model, uint64_t *bt);
+/* The same with sleep sets (Godefroid; source-DPOR's Algorithm 1): d's
+ * nodes learn what is asleep where; an execution that took an asleep step
+ * at node k is equivalent to one already explored: its races are not
+ * analysed, and the lowest option at k that is neither asleep nor tried
+ * joins bt[k].  Returns the races, -1 not analysable, -2 such an execution. */
+int det_dpor_analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
+                     const struct det_event *ev, uint32_t nev, uint64_t *bt);
+void det_foot_free(struct det_foot *f);
 
 /* ---- executions (det_exec.c) ------------------------------------------- */
 struct det_plan {

@@ -394,8 +394,9 @@ static void build_fps(uint32_t nlog, const struct det_event *ev, uint32_t nev, i
     for (uint32_t k = 0; k < nev; k++) {
         const struct det_event *e = &ev[k];
         uint32_t s = e->step;
-        int again = win ? rereads(&win[e->tid & 63], e) : 0;
         int silent = mem ? mem_step(mem, e) : 0;
+        /* a silent store leaves memory as it was: the loop's turn goes on */
+        int again = win && !silent ? rereads(&win[e->tid & 63], e) : 0;
         if (!s || s > nlog || e->kind == EV_SWITCH)
             continue; /* before the first decision: the same in every execution */
         int32_t t = of[s - 1];
@@ -450,37 +451,129 @@ static uint64_t initials(const struct det_logent *log, const uint32_t *node, con
     return I;
 }
 
-int det_dpor_races(const struct det_logent *log, uint32_t nlog, const struct det_event *ev,
-                   uint32_t nev, int model, uint64_t *bt)
+/* ---- sleep sets -----------------------------------------------------------
+ * An action explored at node i (done there) need not be explored again
+ * after another action at i, as long as every step since commutes with its
+ * step: it is asleep (Godefroid, "Partial-order methods", LNCS 1032; the
+ * sleep sets of source-DPOR's Algorithm 1).  The runtime's continuation
+ * after a replayed prefix knows nothing of them, so they are checked after
+ * the execution: one that took an asleep step at node k is equivalent to
+ * one already explored (its races were analysed there); what the sleep set
+ * would have made the scheduler do instead — another option at k — joins
+ * k's backtrack set.  Each node keeps the footprints of the steps taken or
+ * asleep there, for the executions that backtrack to it. */
+#define FOOT_MAX 8
+struct det_foot {
+    uint8_t n, act[FOOT_MAX];
+    struct fp fp[FOOT_MAX];
+};
+
+void det_foot_free(struct det_foot *f) { free(f); }
+
+static const struct fp *foot_get(const struct det_foot *f, int act)
 {
-    uint32_t *node = malloc((nlog + 1) * sizeof *node);
-    int32_t *of = malloc((nlog + 1) * sizeof *of);
-    if (!node || !of) {
-        free(node);
-        free(of);
-        return -1;
+    for (int i = 0; f && i < f->n; i++)
+        if (f->act[i] == act)
+            return &f->fp[i];
+    return NULL;
+}
+
+/* A footprint that cannot be kept is simply not known later: that action
+ * is then never put asleep from here (more executions, never fewer). */
+static void foot_put(struct det_foot **pf, int act, const struct fp *fp)
+{
+    if (!*pf && !(*pf = calloc(1, sizeof **pf)))
+        return;
+    struct det_foot *f = *pf;
+    int i = 0;
+    while (i < f->n && f->act[i] != act)
+        i++;
+    if (i == FOOT_MAX)
+        return;
+    if (i == f->n)
+        f->act[f->n++] = (uint8_t)act;
+    f->fp[i] = *fp;
+}
+
+/* The step action a took in transition t: its own events (all of them when
+ * the transition's actors were not kept apart; none: it commutes with all). */
+static const struct fp *step_fp(const struct tfp *t, int a)
+{
+    static const struct fp none;
+    if (t->nsub < 0)
+        return &t->all;
+    int actor = a < DET_ACT_DRAIN ? a : 32 + a - DET_ACT_DRAIN;
+    for (int i = 0; i < t->nsub; i++)
+        if (t->actor[i] == actor)
+            return &t->sub[i];
+    return &none;
+}
+
+/* Asleep at node k: what is asleep plus their footprints, stored there. */
+static void sleep_store(struct det_dfs_node *x, uint64_t sleep, const struct det_foot *S)
+{
+    x->sleep = sleep;
+    for (int i = 0; i < S->n; i++)
+        foot_put(&x->foot, S->act[i], &S->fp[i]);
+}
+
+/* Walk the run/drain decisions from the prefix's last one; 1 when the
+ * execution took an asleep step (bt gets the redirect). */
+static int sleep_walk(struct det_dfs *d, const struct det_logent *log, const uint32_t *node,
+                      uint32_t n, const struct tfp *fps, uint64_t *bt)
+{
+    struct det_foot *S = calloc(1, sizeof *S), *T = calloc(1, sizeof *T);
+    uint64_t sleep = 0;
+    uint32_t p = d->plen ? d->plen - 1 : 0;
+    int blocked = 0;
+    for (uint32_t t = 0; S && T && t < n && !blocked; t++) {
+        uint32_t k = node[t];
+        if (k < p)
+            continue;
+        struct det_dfs_node *x = &d->st[k];
+        int a = log[k].chosen;
+        if (k == p && d->plen) { /* asleep here before, and done here before a */
+            uint64_t start = (x->sleep | x->tried) & ~(1ull << a);
+            for (uint64_t m = start; m; m &= m - 1) {
+                const struct fp *f = foot_get(x->foot, __builtin_ctzll(m));
+                if (f) {
+                    foot_put(&S, __builtin_ctzll(m), f);
+                    sleep |= m & -m;
+                }
+            }
+        } else if (sleep >> a & 1) {
+            uint64_t alt = log[k].opts & ~sleep & ~(1ull << a);
+            sleep_store(x, sleep, S);
+            bt[k] |= alt & -alt;
+            blocked = 1;
+            break;
+        } else {
+            sleep_store(x, sleep, S);
+        }
+        foot_put(&x->foot, a, step_fp(&fps[t], a));
+        /* wake what this transition does not commute with */
+        T->n = 0;
+        uint64_t still = 0;
+        for (int i = 0; i < S->n; i++)
+            if (!fp_dependent(&S->fp[i], &fps[t].all)) {
+                foot_put(&T, S->act[i], &S->fp[i]);
+                still |= 1ull << S->act[i];
+            }
+        struct det_foot *sw = S;
+        S = T;
+        T = sw;
+        sleep = still;
     }
-    uint32_t n = collect_nodes(log, nlog, node);
-    size_t w = BS_WORDS(n ? n : 1);
-    if (n > DET_DPOR_MAX_NODES) {
-        free(node);
-        free(of);
-        return -1;
-    }
-    int32_t cur = -1;
-    for (uint32_t i = 0, k = 0; i < nlog; i++) {
-        if (k < n && node[k] == i)
-            cur = (int32_t)k++;
-        of[i] = cur;
-    }
-    struct tfp *fps = calloc(n ? n : 1, sizeof *fps);
-    uint64_t *hb = calloc((size_t)(n ? n : 1) * w, sizeof *hb); /* hb[j]: transitions before j */
-    uint64_t *cov = calloc(w, sizeof *cov);
-    int races = -1;
-    if (!fps || !hb || !cov)
-        goto out;
-    build_fps(nlog, ev, nev, model, of, fps);
-    races = 0;
+    free(S);
+    free(T);
+    return blocked;
+}
+
+/* Every race of the execution adds to bt (source sets). */
+static int find_races(const struct det_logent *log, const uint32_t *node, uint32_t n,
+                      const struct tfp *fps, uint64_t *hb, uint64_t *cov, size_t w, uint64_t *bt)
+{
+    int races = 0;
     for (uint32_t j = 0; j < n; j++) {
         uint64_t *hj = &hb[(size_t)j * w];
         memset(cov, 0, w * sizeof *cov);
@@ -509,11 +602,54 @@ int det_dpor_races(const struct det_logent *log, uint32_t nlog, const struct det
             bt[node[i]] |= ok ? ok & -ok : li->opts;
         }
     }
-out:
+    return races;
+}
+
+static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
+                   const struct det_event *ev, uint32_t nev, int model, uint64_t *bt)
+{
+    uint32_t *node = malloc((nlog + 1) * sizeof *node);
+    int32_t *of = malloc((nlog + 1) * sizeof *of);
+    uint32_t n = node ? collect_nodes(log, nlog, node) : 0;
+    if (!node || !of || n > DET_DPOR_MAX_NODES) {
+        free(node);
+        free(of);
+        return -1;
+    }
+    size_t w = BS_WORDS(n ? n : 1);
+    int32_t cur = -1;
+    for (uint32_t i = 0, k = 0; i < nlog; i++) {
+        if (k < n && node[k] == i)
+            cur = (int32_t)k++;
+        of[i] = cur;
+    }
+    struct tfp *fps = calloc(n ? n : 1, sizeof *fps);
+    uint64_t *hb = calloc((size_t)(n ? n : 1) * w, sizeof *hb); /* hb[j]: transitions before j */
+    uint64_t *cov = calloc(w, sizeof *cov);
+    int races = -1;
+    if (fps && hb && cov) {
+        build_fps(nlog, ev, nev, model, of, fps);
+        if (d && sleep_walk(d, log, node, n, fps, bt))
+            races = -2;
+        else
+            races = find_races(log, node, n, fps, hb, cov, w, bt);
+    }
     free(fps);
     free(hb);
     free(cov);
     free(node);
     free(of);
     return races;
+}
+
+int det_dpor_races(const struct det_logent *log, uint32_t nlog, const struct det_event *ev,
+                   uint32_t nev, int model, uint64_t *bt)
+{
+    return analyse(NULL, log, nlog, ev, nev, model, bt);
+}
+
+int det_dpor_analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
+                     const struct det_event *ev, uint32_t nev, uint64_t *bt)
+{
+    return analyse(d, log, nlog, ev, nev, d->model, bt);
 }

@@ -252,8 +252,10 @@ static void explored_stats(const struct det_run *R, const struct det_dfs *d, int
             !exhausted ? "stopped early" : d->cut ? "exhaustive within the bound" : "complete",
             (unsigned long long)R->executions, (unsigned long long)R->points);
     if (d->dpor)
-        fprintf(stderr, "; dpor: %llu races, %llu options skipped as equivalent",
-                (unsigned long long)d->races, (unsigned long long)d->reduced);
+        fprintf(stderr, "; dpor: %llu races, %llu options skipped as equivalent, %llu executions "
+                        "ended asleep (sleep sets)",
+                (unsigned long long)d->races, (unsigned long long)d->reduced,
+                (unsigned long long)d->blocked);
     fprintf(stderr, "; %llu options beyond the bound\n", (unsigned long long)d->cut);
 }
 

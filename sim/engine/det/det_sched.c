@@ -107,6 +107,8 @@ void det_dfs_init(struct det_dfs *d, unsigned bound)
 
 void det_dfs_free(struct det_dfs *d)
 {
+    for (uint32_t i = 0; i < d->cap; i++)
+        det_foot_free(d->st[i].foot);
     free(d->st);
     memset(d, 0, sizeof *d);
 }
@@ -131,10 +133,14 @@ void det_dfs_record(struct det_dfs *d, const struct det_logent *log, uint32_t nl
         while (cap < nlog)
             cap *= 2;
         d->st = realloc(d->st, cap * sizeof *d->st);
+        memset(d->st + d->cap, 0, (cap - d->cap) * sizeof *d->st);
         d->cap = cap;
     }
     for (uint32_t i = d->n; i < nlog; i++) {
         struct det_dfs_node *x = &d->st[i];
+        det_foot_free(x->foot); /* a slot of an earlier, deeper execution */
+        x->foot = NULL;
+        x->sleep = 0;
         x->opts = log[i].opts;
         x->cur = log[i].cur;
         x->cur_cand = log[i].cur_cand;
@@ -160,7 +166,7 @@ int det_dfs_next(struct det_dfs *d, uint8_t *prefix, uint32_t max)
 {
     for (int64_t i = (int64_t)d->n - 1; i >= 0; i--) {
         struct det_dfs_node *x = &d->st[i];
-        uint64_t avail = (d->dpor ? x->bt : x->opts) & ~x->tried;
+        uint64_t avail = (d->dpor ? x->bt & ~x->sleep : x->opts) & ~x->tried;
         while (avail) {
             int b = __builtin_ctzll(avail), a = x->kind ? DET_ACT_CHOICE + b : b;
             avail &= avail - 1;
@@ -173,6 +179,7 @@ int det_dfs_next(struct det_dfs *d, uint8_t *prefix, uint32_t max)
                 return -1;
             x->chosen = (uint8_t)a;
             d->n = (uint32_t)i + 1;
+            d->plen = d->n;
             for (int64_t k = 0; k <= i; k++)
                 prefix[k] = d->st[k].chosen;
             return (int)(i + 1);
@@ -208,7 +215,14 @@ int det_dfs_dpor(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
         return -1;
     for (uint32_t i = 0; i < nlog; i++)
         bt[i] = d->st[i].bt | d->st[i].tried;
-    int r = det_dpor_races(log, nlog, ev, nev, d->model, bt);
+    int r = det_dpor_analyse(d, log, nlog, ev, nev, bt);
+    if (r == -2) { /* equivalent to an explored execution: only the redirect */
+        d->blocked++;
+        for (uint32_t i = 0; i < nlog; i++)
+            d->st[i].bt |= bt[i];
+        free(bt);
+        return 0;
+    }
     for (uint32_t i = 0; i < nlog; i++) {
         struct det_dfs_node *x = &d->st[i];
         if (r < 0) { /* not analysable: plain dfs below this execution's decisions */
