@@ -6,6 +6,7 @@
 #include <string.h>
 #include "commands.h"
 #include "options.h"
+#include "config/variants.h"
 #include "evidence/demangle_rust.h"
 #include "build/build.h"
 #include "evidence/srcloc.h"
@@ -19,7 +20,9 @@ static void usage(FILE *f)
                "wait loop whose load the compiler hoisted spins on registers: `shared load: NO`.\n"
                "With build options (--cc --opt --arch --wait --relax --wake --hv …) the variant is\n"
                "built exactly as `hvsim run` builds it; --binary analyses any ELF instead.\n\n"
-               "  --binary ELF   analyse this file (x86_64, aarch64, riscv64, ppc64le)\n"
+               "  --binary ELF   analyse this file (");
+    variant_names_print(f, variant_arch, ", ");
+    fprintf(f, ")\n"
                "  --filter STR   only functions whose DWARF file path contains STR (default /hv/,\n"
                "                 or your --hv file's name; --all for every function)\n"
                "  --disasm       print each loop's instructions with source lines\n"
