@@ -6,13 +6,14 @@
 #include <string.h>
 #include "commands.h"
 #include "options.h"
+#include "usage.h"
 #include "config/variants.h"
 #include "evidence/demangle_rust.h"
 #include "build/build.h"
 #include "evidence/srcloc.h"
 #include "evidence/loops.h"
 
-static void usage(FILE *f)
+void loops_usage(FILE *f)
 {
     fprintf(f, "usage: hvsim loops [--binary ELF [--arch A]] [BUILD OPTIONS] [--json] [--disasm] [--all]\n\n"
                "Find the loops (backward branches) in the hypervisor handler's functions and tell,\n"
@@ -70,7 +71,7 @@ static int cmd_loops_with(struct hvsim_runcfg *c, int argc, char **argv)
     const char *binary = l.binary, *filter = l.filter;
     int disasm = l.disasm, all = l.all, arch_given = l.arch_given;
     if (o.help) {
-        usage(stdout);
+        loops_usage(stdout);
         return 0;
     }
     char err[1024];

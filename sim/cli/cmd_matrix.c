@@ -3,6 +3,7 @@
 #include "cmd_matrix.h"
 #include "commands.h"
 #include "options.h"
+#include "usage.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>

@@ -24,8 +24,6 @@ struct matrix_args {
     struct matrix_dims over;    /* dimensions given on the command line (n* 0: not given) */
 };
 
-/* `hvsim matrix --help`. */
-void matrix_usage(FILE *f);
 /* Parse argv into a (defaults first) and the user's own code into user
  * (cleared first).  0, or -1 after printing an error. */
 int matrix_args_parse(struct matrix_args *a, struct hvsim_runcfg *user, int argc, char **argv);

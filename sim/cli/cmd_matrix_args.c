@@ -6,6 +6,7 @@
 #include "cmd_matrix.h"
 #include "commands.h"
 #include "options.h"
+#include "usage.h"
 #include "config/variants.h"
 #include "report/report.h"
 #include "util/sbuf.h"
