@@ -203,7 +203,9 @@ static int apply_shared(const char *cmd, int id, const char *a, const char *v, s
     case OPT_LTO: c->v.lto = 1; return 0;
     case OPT_LAYOUT:
         if (!v || !options_valid_value("layout", v)) {
-            fprintf(stderr, "hvsim %s: unknown --layout '%s' (expected new|old)\n", cmd, v ? v : "");
+            fprintf(stderr, "hvsim %s: unknown --layout '%s' (expected ", cmd, v ? v : "");
+            variant_names_print(stderr, variant_layout, "|");
+            fprintf(stderr, ")\n");
             return -1;
         }
         c->v.layout_old = !strcmp(v, "old");
