@@ -6,12 +6,14 @@
 #include <string.h>
 #include "commands.h"
 #include "options.h"
+#include "usage.h"
+#include "config/variants.h"
 #include "evidence/demangle_rust.h"
 #include "build/build.h"
 #include "evidence/srcloc.h"
 #include "evidence/loops.h"
 
-static void usage(FILE *f)
+void loops_usage(FILE *f)
 {
     fprintf(f, "usage: hvsim loops [--binary ELF [--arch A]] [BUILD OPTIONS] [--json] [--disasm] [--all]\n\n"
                "Find the loops (backward branches) in the hypervisor handler's functions and tell,\n"
@@ -19,7 +21,9 @@ static void usage(FILE *f)
                "wait loop whose load the compiler hoisted spins on registers: `shared load: NO`.\n"
                "With build options (--cc --opt --arch --wait --relax --wake --hv …) the variant is\n"
                "built exactly as `hvsim run` builds it; --binary analyses any ELF instead.\n\n"
-               "  --binary ELF   analyse this file (x86_64, aarch64, riscv64, ppc64le)\n"
+               "  --binary ELF   analyse this file (");
+    variant_names_print(f, variant_arch, ", ");
+    fprintf(f, ")\n"
                "  --filter STR   only functions whose DWARF file path contains STR (default /hv/,\n"
                "                 or your --hv file's name; --all for every function)\n"
                "  --disasm       print each loop's instructions with source lines\n"
@@ -67,7 +71,7 @@ static int cmd_loops_with(struct hvsim_runcfg *c, int argc, char **argv)
     const char *binary = l.binary, *filter = l.filter;
     int disasm = l.disasm, all = l.all, arch_given = l.arch_given;
     if (o.help) {
-        usage(stdout);
+        loops_usage(stdout);
         return 0;
     }
     char err[1024];

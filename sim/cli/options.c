@@ -208,7 +208,9 @@ static int apply_shared(const char *cmd, int id, const char *a, const char *v, s
     case OPT_LTO: c->v.lto = 1; return 0;
     case OPT_LAYOUT:
         if (!v || !options_valid_value("layout", v)) {
-            fprintf(stderr, "hvsim %s: unknown --layout '%s' (expected new|old)\n", cmd, v ? v : "");
+            fprintf(stderr, "hvsim %s: unknown --layout '%s' (expected ", cmd, v ? v : "");
+            variant_names_print(stderr, variant_layout, "|");
+            fprintf(stderr, ")\n");
             return -1;
         }
         c->v.layout_old = !strcmp(v, "old");
@@ -319,18 +321,30 @@ int options_parse(const char *cmd, int argc, char **argv, const char *shortopts,
     return 0;
 }
 
+/* The help column: descriptions start at column 28, or 3 spaces after a
+ * longer option (the layout every command's help had when its lists were
+ * written by hand). */
+#define USAGE_COL 28
+
+void options_usage_values(FILE *f, const char *opt, const char *const *names, const char *text)
+{
+    int n = fprintf(f, "  --%s ", opt);
+    size_t col = (n > 0 ? (size_t)n : 0) + variant_names_print(f, names, "|");
+    fprintf(f, "%*s%s\n", col + 3 <= USAGE_COL ? (int)(USAGE_COL - col) : 3, "", text);
+}
+
 void options_usage_common(FILE *f)
 {
+    fprintf(f, "variant (what is built):\n");
+    options_usage_values(f, "cc", variant_cc, "compiler (default gcc)");
+    options_usage_values(f, "opt", variant_opt, "optimisation level (default O2)");
+    options_usage_values(f, "arch", variant_arch, "target; foreign ones run under qemu-user");
+    options_usage_values(f, "wait", variant_wait, "how the handler reads cfg_flags in its wait loop");
+    options_usage_values(f, "relax", variant_relax, "spin hint in the loop;");
+    fprintf(f, "                            default = what Rust's spin_loop emits on the target\n");
+    options_usage_values(f, "wake", variant_wake, "seq_cst fences of the need_wakeup handshake");
+    options_usage_values(f, "layout", variant_layout, "bridge layout (old: u8 cfg_flags, 16 CPUs, 4 devices)");
     fprintf(f,
-        "variant (what is built):\n"
-        "  --cc gcc|clang            compiler (default gcc)\n"
-        "  --opt O0|O1|O2|O3|Os|Og   optimisation level (default O2)\n"
-        "  --arch x86_64|aarch64|riscv64|ppc64le   target; foreign ones run under qemu-user\n"
-        "  --wait plain|volatile|acquire   how the handler reads cfg_flags in its wait loop\n"
-        "  --relax none|pause|yield|isb|barrier|asm|default   spin hint in the loop;\n"
-        "                            default = what Rust's spin_loop emits on the target\n"
-        "  --wake fence|nofence      seq_cst fences of the need_wakeup handshake\n"
-        "  --layout new|old          bridge layout (old: u8 cfg_flags, 16 CPUs, 4 devices)\n"
         "  --lto                     build the code under test with -flto\n"
         "your own code:\n"
         "  --hv FILE.c               hypervisor handler source (repeatable); replaces hv/\n"
@@ -340,11 +354,14 @@ void options_usage_common(FILE *f)
         "                            per variant\n"
         "  -I DIR  --cflags STR      include directory, extra compiler flags (your code only)\n"
         "engine and runs:\n");
-    char engines[96];
-    engine_join("|", engines, sizeof engines); /* the engine table's, in its order */
-    fprintf(f, "  --engine %s   (default native)\n", engines);
+    /* the engine table's names, in its order */
+    options_usage_values(f, "engine", engine_names(), "(default native)");
+    fprintf(f, "  --strategy ");
+    variant_names_print(f, variant_strategy, "|");
+    fprintf(f, "  --depth D  --bound B  --memory-model ");
+    variant_names_print(f, variant_model, "|");
+    fprintf(f, "   (det)\n");
     fprintf(f,
-        "  --strategy random|pct|dfs|dpor  --depth D  --bound B  --memory-model sc|tso|arm|riscv   (det)\n"
         "  --seed N  --runs N        first seed and number of seeded runs\n"
         "  --scenario FILE.hvs       workload, delays, faults and expectations from a file\n"
         "  --trace FILE  --chrome-trace FILE   det: write the schedule's trace (text / Perfetto)\n"

@@ -76,5 +76,9 @@ int options_parse_count(const char *cmd, const char *opt, const char *v, uint64_
 int options_check_outfile(const char *cmd, const char *opt, const char *path);
 int options_check_outdir(const char *cmd, const char *opt, const char *dir);
 void options_usage_common(FILE *f);
+/* One help line "  --OPT a|b|c   text": the values from their table (a
+ * NULL-terminated list such as variant_cc or engine_names()), the text in
+ * the help column. */
+void options_usage_values(FILE *f, const char *opt, const char *const *names, const char *text);
 
 #endif

@@ -87,6 +87,16 @@ void variant_join(enum variant_dim d, const char *sep, char *buf, size_t n)
     }
 }
 
+size_t variant_names_print(FILE *f, const char *const *names, const char *sep)
+{
+    size_t n = 0;
+    for (size_t i = 0; names && names[i]; i++) {
+        int k = fprintf(f, "%s%s", i ? sep : "", names[i]);
+        n += k > 0 ? (size_t)k : 0; /* a write error is the stream's, seen by ferror */
+    }
+    return n;
+}
+
 int arch_is_host(const char *arch)
 {
     return arch && !strcmp(arch, VARIANT_HOST_ARCH);

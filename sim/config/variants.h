@@ -10,6 +10,7 @@
 #define HVSIM_VARIANTS_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "runtime/common/verdict.h"
 
 enum variant_dim {
@@ -54,6 +55,11 @@ int variant_index(enum variant_dim d, const char *v);
 static inline int variant_valid(enum variant_dim d, const char *v) { return variant_index(d, v) >= 0; }
 /* d's values joined with sep ("gcc|clang"); cut at n - 1 bytes. */
 void variant_join(enum variant_dim d, const char *sep, char *buf, size_t n);
+/* Write the names of a NULL-terminated table (variant_values(d), the
+ * engines' names, …) to f joined with sep ("gcc|clang"): help texts print
+ * their value lists from the tables this way, uncut.  Returns the bytes
+ * written (for a caller that aligns a column after the list). */
+size_t variant_names_print(FILE *f, const char *const *names, const char *sep);
 
 /* The architecture hvsim's participants run on without an emulator (hvsim
  * runs on x86_64 hosts); every other arch is cross-built and run under

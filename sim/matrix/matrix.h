@@ -71,8 +71,6 @@ int matrix_oracle_agrees(const struct matrix_cell *c);
 json_t *matrix_to_report(const struct matrix *m);
 /* The engine comparison rows (native, det, tsan, helgrind per variant). */
 json_t *matrix_compare(void);
-/* The access audit of the wait variants (see hvsim audit). */
-json_t *matrix_audit(void);
 void matrix_free(struct matrix *m);
 /* The default matrix of `make run`: fills scenario paths and dims. */
 struct matrix_default { const char *scenario; struct matrix_dims dims; };

@@ -48,21 +48,11 @@ static void worker(struct matrix *m, unsigned w, unsigned jobs, FILE *out)
     }
 }
 
-int matrix_build_all(struct matrix *m, char *err, size_t errlen)
+/* Fork up to 'jobs' workers writing to fds[1]; their pids into pids.
+ * Returns how many started (if not all, the started ones are killed: a
+ * partial set would leave cells unbuilt). */
+static unsigned start_workers(struct matrix *m, unsigned jobs, int fds[2], pid_t *pids)
 {
-    unsigned jobs = m->jobs ? m->jobs : 2;
-    int fds[2];
-    if (pipe(fds) < 0) {
-        snprintf(err, errlen, "pipe failed");
-        return -1;
-    }
-    pid_t *pids = calloc(jobs, sizeof *pids); /* as many as --jobs asks, not a fixed table */
-    if (!pids) {
-        close(fds[0]);
-        close(fds[1]);
-        snprintf(err, errlen, "out of memory for %u build workers", jobs);
-        return -1;
-    }
     unsigned started = 0;
     for (unsigned w = 0; w < jobs; w++) {
         /* fork without exec: a worker is this hvsim building its share of
@@ -79,41 +69,103 @@ int matrix_build_all(struct matrix *m, char *err, size_t errlen)
         }
         pids[started++] = p;
     }
-    close(fds[1]);
-    if (started < jobs) {
+    if (started < jobs)
         for (unsigned i = 0; i < started; i++)
             kill(pids[i], SIGKILL);
+    return started;
+}
+
+/* One worker line ("I skip", "I fail ERR", "I ok HVHASH BEHASH HVPATH")
+ * into its cell; the cell's index, or -1 for a line that is none of them. */
+static int take_line(struct matrix *m, char *line)
+{
+    unsigned i;
+    char kind[8];
+    int off = 0;
+    if (sscanf(line, "%u %7s %n", &i, kind, &off) < 2 || i >= m->ncells)
+        return -1;
+    struct matrix_cell *c = &m->cells[i];
+    char *rest = line + off;
+    rest[strcspn(rest, "\n")] = 0;
+    if (!strcmp(kind, "fail")) {
+        c->build_failed = 1;
+        snprintf(c->build_err, sizeof c->build_err, "%s", rest);
+    } else if (!strcmp(kind, "ok")) {
+        unsigned long long a, b;
+        char path[600];
+        if (sscanf(rest, "%llx %llx %599s", &a, &b, path) == 3) {
+            c->hv_hash = a;
+            c->be_hash = b;
+            snprintf(c->hv_path, sizeof c->hv_path, "%s", path);
+        }
     }
-    FILE *in = fdopen(fds[0], "r");
+    return (int)i;
+}
+
+/* Read the workers' lines until every worker has closed the pipe. */
+static void collect(struct matrix *m, int fd)
+{
+    FILE *in = fdopen(fd, "r");
+    if (!in) {
+        close(fd);
+        return;
+    }
     char line[1400];
     unsigned done = 0;
     uint64_t t0 = mono_ns();
-    while (in && fgets(line, sizeof line, in)) {
-        unsigned i;
-        char kind[8];
-        int off = 0;
-        if (sscanf(line, "%u %7s %n", &i, kind, &off) < 2 || i >= m->ncells)
+    while (fgets(line, sizeof line, in)) {
+        int i = take_line(m, line);
+        if (i < 0)
             continue;
-        struct matrix_cell *c = &m->cells[i];
-        char *rest = line + off;
-        rest[strcspn(rest, "\n")] = 0;
-        if (!strcmp(kind, "fail")) {
-            c->build_failed = 1;
-            snprintf(c->build_err, sizeof c->build_err, "%s", rest);
-        } else if (!strcmp(kind, "ok")) {
-            unsigned long long a, b;
-            char path[600];
-            if (sscanf(rest, "%llx %llx %599s", &a, &b, path) == 3) {
-                c->hv_hash = a;
-                c->be_hash = b;
-                snprintf(c->hv_path, sizeof c->hv_path, "%s", path);
-            }
-        }
         done++;
-        matrix_progress(m, done, m->ncells, c->id, t0);
+        matrix_progress(m, done, m->ncells, m->cells[i].id, t0);
     }
-    if (in)
-        fclose(in);
+    fclose(in);
+}
+
+/* Cells that run the same code under the same settings share one run. */
+static int same_run(const struct matrix_cell *l, const struct matrix_cell *c)
+{
+    return l->leader < 0 && !l->skipped && !l->build_failed && l->hv_hash == c->hv_hash &&
+           l->be_hash == c->be_hash && !strcmp(l->cfg->v.arch, c->cfg->v.arch) &&
+           !strcmp(l->cfg->engine, c->cfg->engine) && !strcmp(l->cfg->name, c->cfg->name) &&
+           !strcmp(l->cfg->memory_model, c->cfg->memory_model) && /* det: same binary, other model */
+           l->cfg->runs == c->cfg->runs;
+}
+
+/* dedup: a leader per distinct (scenario, engine, arch, hv .text, backend .text) */
+static void choose_leaders(struct matrix *m)
+{
+    for (unsigned i = 0; i < m->ncells; i++) {
+        struct matrix_cell *c = &m->cells[i];
+        if (c->skipped || c->build_failed || !c->hv_hash)
+            continue;
+        for (unsigned j = 0; j < i; j++)
+            if (same_run(&m->cells[j], c)) {
+                c->leader = (int)j;
+                break;
+            }
+    }
+}
+
+int matrix_build_all(struct matrix *m, char *err, size_t errlen)
+{
+    unsigned jobs = m->jobs ? m->jobs : 2;
+    int fds[2];
+    if (pipe(fds) < 0) {
+        snprintf(err, errlen, "pipe failed");
+        return -1;
+    }
+    pid_t *pids = calloc(jobs, sizeof *pids); /* as many as --jobs asks, not a fixed table */
+    if (!pids) {
+        close(fds[0]);
+        close(fds[1]);
+        snprintf(err, errlen, "out of memory for %u build workers", jobs);
+        return -1;
+    }
+    unsigned started = start_workers(m, jobs, fds, pids);
+    close(fds[1]);
+    collect(m, fds[0]);
     for (unsigned w = 0; w < started; w++)
         waitpid(pids[w], 0, 0);
     free(pids);
@@ -121,23 +173,7 @@ int matrix_build_all(struct matrix *m, char *err, size_t errlen)
         snprintf(err, errlen, "could not start build workers (%u of %u forked)", started, jobs);
         return -1;
     }
-    /* dedup: a leader per distinct (scenario, engine, arch, hv .text, backend .text) */
-    for (unsigned i = 0; i < m->ncells; i++) {
-        struct matrix_cell *c = &m->cells[i];
-        if (c->skipped || c->build_failed || !c->hv_hash)
-            continue;
-        for (unsigned j = 0; j < i; j++) {
-            struct matrix_cell *l = &m->cells[j];
-            if (l->leader < 0 && !l->skipped && !l->build_failed && l->hv_hash == c->hv_hash &&
-                l->be_hash == c->be_hash && !strcmp(l->cfg->v.arch, c->cfg->v.arch) &&
-                !strcmp(l->cfg->engine, c->cfg->engine) && !strcmp(l->cfg->name, c->cfg->name) &&
-                !strcmp(l->cfg->memory_model, c->cfg->memory_model) && /* det: same binary, other model */
-                l->cfg->runs == c->cfg->runs) {
-                c->leader = (int)j;
-                break;
-            }
-        }
-    }
+    choose_leaders(m);
     return 0;
 }
 

@@ -5,8 +5,8 @@
  * an engine that is not part of this build gets no row. */
 #include "matrix.h"
 #include "engine/threads/threads.h"
-#include "engine/det/det.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct first { enum hvsim_verdict v; unsigned n; char summary[600]; };
@@ -78,41 +78,6 @@ json_t *matrix_compare(void)
         return 0;
     }
     json_t * rc = matrix_compare_with(c);
-    runcfg_free(c);
-    return rc;
-}
-
-/* The access audit of the wait variants (gcc -O2), from the det engine's
- * instrumented build. */
-static json_t *matrix_audit_with(struct hvsim_runcfg *c)
-{
-    json_t *out = json_array();
-    static const char *const waits[] = { "plain", "volatile", "acquire" };
-    for (size_t i = 0; i < 3; i++) {
-        runcfg_default_run(c);
-        snprintf(c->v.wait, sizeof c->v.wait, "%s", waits[i]);
-        snprintf(c->v.relax, sizeof c->v.relax, "none");
-        json_t *sites = 0;
-        char err[512] = "";
-        if (det_audit(c, &sites, err, sizeof err) < 0)
-            continue;
-        char variant[64], cmd[256];
-        snprintf(variant, sizeof variant, "%s -%s wait=%s", c->v.cc, c->v.opt, waits[i]);
-        snprintf(cmd, sizeof cmd, "build/hvsim audit --cc %s --opt %s --wait %s --relax none",
-                 c->v.cc, c->v.opt, waits[i]);
-        json_array_append_new(out, json_pack("{s:s,s:s,s:o}", "variant", variant, "command", cmd,
-                                             "sites", sites));
-    }
-    return out;
-}
-
-json_t *matrix_audit(void)
-{
-    struct hvsim_runcfg *c = calloc(1, sizeof *c);
-    if (!c) {
-        return 0;
-    }
-    json_t * rc = matrix_audit_with(c);
     runcfg_free(c);
     return rc;
 }
