@@ -108,6 +108,131 @@ static int herd_comment(struct lx *x, const char *b, const char *e, int line, in
     return 0;
 }
 
+/* Comments at x: herd7's (* ... *) outside braces and parentheses (its
+ * hvsim-expect / hvsim-herd7 lines go into t), C's // and slash-star.
+ * 1 one skipped, 0 none here, -1 error. */
+static int skip_comment(struct lx *x, int code, struct lit_test *t)
+{
+    int line = x->line, col = x->col;
+    const char *p = x->p;
+    if (p[0] == '(' && p[1] == '*' && !code) {
+        adv(x);
+        adv(x);
+        const char *b = x->p;
+        while (*x->p && !(x->p[0] == '*' && x->p[1] == ')'))
+            adv(x);
+        if (!*x->p)
+            return fail(x, line, col, "unterminated comment (* ... *)");
+        if (herd_comment(x, b, x->p, line, col, t) < 0)
+            return -1;
+        adv(x);
+        adv(x);
+        return 1;
+    }
+    if (p[0] == '/' && p[1] == '/') {
+        while (*x->p && *x->p != '\n')
+            adv(x);
+        return 1;
+    }
+    if (p[0] == '/' && p[1] == '*') {
+        adv(x);
+        adv(x);
+        while (*x->p && !(x->p[0] == '*' && x->p[1] == '/'))
+            adv(x);
+        if (!*x->p)
+            return fail(x, line, col, "unterminated comment /* ... */");
+        adv(x);
+        adv(x);
+        return 1;
+    }
+    return 0;
+}
+
+/* After the first word "C": the test's name, the rest of the line
+ * (SB+fence.rw.rws, 2+2W), as one TK_NAME token. */
+static int lex_name(struct lx *x, struct lit_toks *out, int line, int col)
+{
+    while (*x->p == ' ' || *x->p == '\t')
+        adv(x);
+    struct lit_tok nm = { .kind = TK_NAME, .line = x->line, .col = x->col };
+    size_t n = 0;
+    while (*x->p && *x->p != '\n' && !(x->p[0] == '(' && x->p[1] == '*')) {
+        if (n + 1 < sizeof nm.s)
+            nm.s[n++] = *x->p;
+        adv(x);
+    }
+    while (n && isspace((unsigned char)nm.s[n - 1]))
+        nm.s[--n] = 0;
+    if (push(out, &nm) < 0)
+        return fail(x, line, col, "out of memory");
+    return 0;
+}
+
+/* An identifier into k (cut to k->s). */
+static void lex_word(struct lx *x, struct lit_tok *k)
+{
+    size_t n = 0;
+    while (isalnum((unsigned char)*x->p) || *x->p == '_') {
+        if (n + 1 < sizeof k->s)
+            k->s[n++] = *x->p;
+        adv(x);
+    }
+    k->kind = TK_ID;
+}
+
+static int lex_number(struct lx *x, struct lit_tok *k)
+{
+    char *e;
+    k->kind = TK_NUM;
+    k->num = (int64_t)strtoll(x->p, &e, 0);
+    snprintf(k->s, sizeof k->s, "%.*s", (int)(e - x->p), x->p);
+    while (x->p < e)
+        adv(x);
+    if (isalpha((unsigned char)*x->p) || *x->p == '_')
+        return fail(x, k->line, k->col, "malformed number");
+    return 0;
+}
+
+static int lex_string(struct lx *x, struct lit_tok *k)
+{
+    adv(x);
+    size_t n = 0;
+    while (*x->p && *x->p != '"' && *x->p != '\n') {
+        if (n + 1 < sizeof k->s)
+            k->s[n++] = *x->p;
+        adv(x);
+    }
+    if (*x->p != '"')
+        return fail(x, k->line, k->col, "unterminated string");
+    adv(x);
+    k->kind = TK_STR;
+    return 0;
+}
+
+/* A punctuator, two characters ("/\", "==", "->") before one. */
+static int lex_punct(struct lx *x, struct lit_tok *k)
+{
+    static const char *const two[] = { "/\\", "\\/", "==", "!=", "<=", ">=", "&&", "||", "<<", ">>",
+                                       "->", "++", "--" };
+    char c = *x->p;
+    k->kind = TK_PUNCT;
+    for (size_t i = 0; i < sizeof two / sizeof two[0]; i++)
+        if (x->p[0] == two[i][0] && x->p[1] == two[i][1]) {
+            snprintf(k->s, sizeof k->s, "%s", two[i]);
+            adv(x);
+            adv(x);
+            return 0;
+        }
+    if (!strchr("{}()[];,=*+-&|^~!<>:%/.?", c)) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "unexpected character '%c'", c);
+        return fail(x, k->line, k->col, msg);
+    }
+    k->s[0] = c;
+    adv(x);
+    return 0;
+}
+
 int lit_lex(const char *path, const char *text, struct lit_toks *out, struct lit_test *t, char *err,
             size_t errlen)
 {
@@ -123,121 +248,32 @@ int lit_lex(const char *path, const char *text, struct lit_toks *out, struct lit
             continue;
         }
         int line = x.line, col = x.col;
-        if (c == '(' && x.p[1] == '*' && !brace && !paren) {
-            adv(&x);
-            adv(&x);
-            const char *b = x.p;
-            while (*x.p && !(x.p[0] == '*' && x.p[1] == ')'))
-                adv(&x);
-            if (!*x.p)
-                return fail(&x, line, col, "unterminated comment (* ... *)");
-            if (herd_comment(&x, b, x.p, line, col, t) < 0)
-                return -1;
-            adv(&x);
-            adv(&x);
+        int skipped = skip_comment(&x, brace || paren, t);
+        if (skipped < 0)
+            return -1;
+        if (skipped)
             continue;
-        }
-        if (c == '/' && x.p[1] == '/') {
-            while (*x.p && *x.p != '\n')
-                adv(&x);
-            continue;
-        }
-        if (c == '/' && x.p[1] == '*') {
-            adv(&x);
-            adv(&x);
-            while (*x.p && !(x.p[0] == '*' && x.p[1] == '/'))
-                adv(&x);
-            if (!*x.p)
-                return fail(&x, line, col, "unterminated comment /* ... */");
-            adv(&x);
-            adv(&x);
-            continue;
-        }
         struct lit_tok k = { .line = line, .col = col };
-        if (isalpha((unsigned char)c) || c == '_') {
-            size_t n = 0;
-            while (isalnum((unsigned char)*x.p) || *x.p == '_') {
-                if (n + 1 < sizeof k.s)
-                    k.s[n++] = *x.p;
-                adv(&x);
-            }
-            k.kind = TK_ID;
-            if (push(out, &k) < 0)
-                return fail(&x, line, col, "out of memory");
-            if (first && !strcmp(k.s, "C")) {
-                /* the test's name: the rest of the line (SB+fence.rw.rws, 2+2W) */
-                while (*x.p == ' ' || *x.p == '\t')
-                    adv(&x);
-                struct lit_tok nm = { .kind = TK_NAME, .line = x.line, .col = x.col };
-                n = 0;
-                while (*x.p && *x.p != '\n' && !(x.p[0] == '(' && x.p[1] == '*')) {
-                    if (n + 1 < sizeof nm.s)
-                        nm.s[n++] = *x.p;
-                    adv(&x);
-                }
-                while (n && isspace((unsigned char)nm.s[n - 1]))
-                    nm.s[--n] = 0;
-                if (push(out, &nm) < 0)
-                    return fail(&x, line, col, "out of memory");
-            }
-            first = 0;
-            continue;
+        int rc = 0, word = isalpha((unsigned char)c) || c == '_';
+        if (word)
+            lex_word(&x, &k);
+        else if (isdigit((unsigned char)c))
+            rc = lex_number(&x, &k);
+        else if (c == '"')
+            rc = lex_string(&x, &k);
+        else
+            rc = lex_punct(&x, &k);
+        if (rc < 0)
+            return -1;
+        if (k.kind == TK_PUNCT && !k.s[1]) {
+            brace += (k.s[0] == '{') - (k.s[0] == '}');
+            paren += (k.s[0] == '(') - (k.s[0] == ')');
         }
-        first = 0;
-        if (isdigit((unsigned char)c)) {
-            char *e;
-            k.kind = TK_NUM;
-            k.num = (int64_t)strtoll(x.p, &e, 0);
-            snprintf(k.s, sizeof k.s, "%.*s", (int)(e - x.p), x.p);
-            while (x.p < e)
-                adv(&x);
-            if (isalpha((unsigned char)*x.p) || *x.p == '_')
-                return fail(&x, line, col, "malformed number");
-            if (push(out, &k) < 0)
-                return fail(&x, line, col, "out of memory");
-            continue;
-        }
-        if (c == '"') {
-            adv(&x);
-            size_t n = 0;
-            while (*x.p && *x.p != '"' && *x.p != '\n') {
-                if (n + 1 < sizeof k.s)
-                    k.s[n++] = *x.p;
-                adv(&x);
-            }
-            if (*x.p != '"')
-                return fail(&x, line, col, "unterminated string");
-            adv(&x);
-            k.kind = TK_STR;
-            if (push(out, &k) < 0)
-                return fail(&x, line, col, "out of memory");
-            continue;
-        }
-        static const char *const two[] = { "/\\", "\\/", "==", "!=", "<=", ">=", "&&", "||", "<<", ">>",
-                                           "->", "++", "--" };
-        k.kind = TK_PUNCT;
-        for (size_t i = 0; i < sizeof two / sizeof two[0]; i++)
-            if (x.p[0] == two[i][0] && x.p[1] == two[i][1]) {
-                snprintf(k.s, sizeof k.s, "%s", two[i]);
-                adv(&x);
-                adv(&x);
-                break;
-            }
-        if (!k.s[0]) {
-            if (!strchr("{}()[];,=*+-&|^~!<>:%/.?", c)) {
-                char msg[64];
-                snprintf(msg, sizeof msg, "unexpected character '%c'", c);
-                return fail(&x, line, col, msg);
-            }
-            k.s[0] = c;
-            adv(&x);
-        }
-        if (k.s[0] == '{' && !k.s[1]) brace++;
-        if (k.s[0] == '}' && !k.s[1]) brace--;
-        if (k.s[0] == '(' && !k.s[1]) paren++;
-        if (k.s[0] == ')' && !k.s[1]) paren--;
         if (push(out, &k) < 0)
             return fail(&x, line, col, "out of memory");
+        if (word && first && !strcmp(k.s, "C") && lex_name(&x, out, line, col) < 0)
+            return -1;
+        first = 0;
     }
     struct lit_tok e = { .kind = TK_EOF, .line = x.line, .col = x.col };
     snprintf(e.s, sizeof e.s, "end of file");

@@ -3,6 +3,9 @@
  * det engine's memory models (sc, tso, arm, riscv).
  *
  *   lit_parse.c    the file: test, init, threads, condition, expectations
+ *   lit_lex.c      its tokens (and the expectations in herd7 comments)
+ *   lit_body.c     a thread: parameters, body checked and re-emitted as C
+ *   lit_ps.c       the parser's shared helpers (lit_ps.h)
  *   lit_cond.c     conditions: evaluation, printing
  *   lit_gen.c      the C file of one test (what the compiler sees)
  *   lit_build.c    compiling it against the det runtime (participant)

@@ -7,7 +7,8 @@
  * det_sched.c   schedule strings and the bounded-DFS bookkeeping (pure)
  * det_dpor.c    source-DPOR: races and backtrack sets from a trace (pure)
  * det_trace.c   text and Chrome trace output
- * det_replay.c  `hvsim replay FAILURE.json`
+ * det_replay.c  rerunning a failure's schedule (`hvsim replay`, sim/cli/cmd_replay.c)
+ * det_audit.c   the bridge's access sites (`hvsim audit`, sim/cli/cmd_audit.c)
  * det_bench.c   det_bench()
  */
 #ifndef HVSIM_DET_H
@@ -153,6 +154,26 @@ struct det_replay_opts {
 };
 int det_engine_replay(const struct hvsim_runcfg *c, uint64_t seed, const struct det_replay_opts *ro,
                       engine_cb cb, void *ud, char *err, size_t errlen);
+
+/* det_replay.c: what `hvsim replay` (sim/cli/cmd_replay.c) asks of the engine. */
+#define DET_REPLAY_NOV 5
+struct det_replay_cfg {
+    const char *path;                        /* the failure's file, for messages */
+    const char *schedule;                    /* NULL: the failure's evidence.schedule */
+    const char *override[DET_REPLAY_NOV];    /* wait wake relax opt cc; NULL: as recorded */
+    int allow_changed;                       /* replay on recorded files whose SHA-256 changed */
+    struct det_replay_opts ro;               /* traces (ro.schedule is set from the above) */
+    void (*note)(void *ud, const char *msg); /* a remark before the run (may be NULL) */
+    void *note_ud;
+};
+/* Rebuild in c the configuration and code the failure (one line of
+ * `hvsim run --engine det --json`) ran and rerun its schedule; cb gets the
+ * result.  0, -2 bad input (why in err), -1 a harness failure. */
+int det_replay_failure(json_t *failure, const struct det_replay_cfg *rc, struct hvsim_runcfg *c,
+                       engine_cb cb, void *ud, char *err, size_t errlen);
+/* det_emit_test() for a failure whose recorded code is still there and the
+ * same: 0, -2 it is not (why in err), -1 the test could not be written. */
+int det_replay_emit(json_t *failure, const char *path, char *err, size_t errlen);
 
 /* det_explain.c: the cause of a LOST_WAKEUP, from the execution's trace. */
 struct det_syms;

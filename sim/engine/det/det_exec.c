@@ -189,6 +189,64 @@ static uint32_t pct_k(const struct hvsim_runcfg *c)
     return 40u * (n ? n : 1);
 }
 
+/* PCT (Burckhardt et al., ASPLOS'10): d-1 change points in 1..k and a random
+ * permutation of the priorities d .. d+n-1, all drawn from r. */
+static void reset_pct(struct det_shm *S, const struct hvsim_runcfg *c, const struct det_plan *p,
+                      uint64_t *r)
+{
+    uint32_t n = S->nthreads;
+    unsigned d = p->pct_depth ? p->pct_depth : 3;
+    if (d > 16)
+        d = 16;
+    S->pct_ncp = d - 1;
+    uint32_t k = pct_k(c);
+    for (uint32_t i = 0; i < S->pct_ncp; i++)
+        S->pct_cp[i] = 1 + splitmix64(r) % k;
+    /* random permutation of priorities d .. d+n-1 */
+    uint32_t perm[DET_MAXT];
+    for (uint32_t i = 0; i < n; i++)
+        perm[i] = i;
+    for (uint32_t i = n; i > 1; i--) {
+        uint32_t j = (uint32_t)(splitmix64(r) % i);
+        uint32_t t = perm[i - 1];
+        perm[i - 1] = perm[j];
+        perm[j] = t;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        S->t[i].prio = d + perm[i];
+}
+
+/* Every participant runnable, with no spin, store buffer or PCT priority
+ * left from the previous execution (PCT's are set by reset_pct). */
+static void reset_threads(struct det_shm *S, const struct det_plan *p)
+{
+    for (uint32_t i = 0; i < S->nthreads; i++) {
+        struct det_thread *t = &S->t[i];
+        t->state = DT_ENABLED;
+        t->block = DB_NONE;
+        t->repeats = t->spinning = t->rs_n = t->rs_all = 0;
+        t->spin_key = t->spin_size = 0;
+        t->spin_val = 0;
+        t->last_pc = 0;
+        t->last_off = t->last_kind = 0;
+        t->last_val = 0;
+        t->points = 0;
+        t->sb_head = t->sb_n = 0;
+        if (p->strategy != DET_PCT)
+            t->prio = 0;
+    }
+}
+
+/* The bounds of one execution: the configuration's, capped by the region's. */
+static void reset_limits(struct det_shm *S, const struct hvsim_runcfg *c)
+{
+    S->max_steps = c->det_max_decisions ? c->det_max_decisions : DET_MAX_STEPS;
+    if (S->max_steps > DET_MAX_STEPS)
+        S->max_steps = DET_MAX_STEPS;
+    S->max_points = c->det_max_points ? c->det_max_points : DET_POINTS_MAX;
+    S->quiet_max = c->det_quiet_points ? c->det_quiet_points : DET_QUIET_MAX;
+}
+
 static void reset_exec(struct det_ctx *x, const struct det_plan *p)
 {
     struct det_shm *S = x->S;
@@ -209,11 +267,7 @@ static void reset_exec(struct det_ctx *x, const struct det_plan *p)
     S->strategy = (uint32_t)p->strategy;
     uint64_t r = p->seed * 0x9e3779b97f4a7c15ull + 0x1234567ull;
     S->rng = splitmix64(&r);
-    S->max_steps = c->det_max_decisions ? c->det_max_decisions : DET_MAX_STEPS;
-    if (S->max_steps > DET_MAX_STEPS)
-        S->max_steps = DET_MAX_STEPS;
-    S->max_points = c->det_max_points ? c->det_max_points : DET_POINTS_MAX;
-    S->quiet_max = c->det_quiet_points ? c->det_quiet_points : DET_QUIET_MAX;
+    reset_limits(S, c);
     S->quiet_points = 0;
     S->progress_points = 0;
     S->sim_ns = 0;
@@ -241,43 +295,9 @@ static void reset_exec(struct det_ctx *x, const struct det_plan *p)
     static const uint32_t switch_pm[] = { 1000, 500, 250, 125, 62 };
     S->switch_permille = switch_pm[splitmix64(&r) % 5];
     S->pct_ncp = 0;
-    uint32_t n = S->nthreads;
-    if (p->strategy == DET_PCT) {
-        unsigned d = p->pct_depth ? p->pct_depth : 3;
-        if (d > 16)
-            d = 16;
-        S->pct_ncp = d - 1;
-        uint32_t k = pct_k(c);
-        for (uint32_t i = 0; i < S->pct_ncp; i++)
-            S->pct_cp[i] = 1 + splitmix64(&r) % k;
-        /* random permutation of priorities d .. d+n-1 */
-        uint32_t perm[DET_MAXT];
-        for (uint32_t i = 0; i < n; i++)
-            perm[i] = i;
-        for (uint32_t i = n; i > 1; i--) {
-            uint32_t j = (uint32_t)(splitmix64(&r) % i);
-            uint32_t t = perm[i - 1];
-            perm[i - 1] = perm[j];
-            perm[j] = t;
-        }
-        for (uint32_t i = 0; i < n; i++)
-            S->t[i].prio = d + perm[i];
-    }
-    for (uint32_t i = 0; i < n; i++) {
-        struct det_thread *t = &S->t[i];
-        t->state = DT_ENABLED;
-        t->block = DB_NONE;
-        t->repeats = t->spinning = t->rs_n = t->rs_all = 0;
-        t->spin_key = t->spin_size = 0;
-        t->spin_val = 0;
-        t->last_pc = 0;
-        t->last_off = t->last_kind = 0;
-        t->last_val = 0;
-        t->points = 0;
-        t->sb_head = t->sb_n = 0;
-        if (p->strategy != DET_PCT)
-            t->prio = 0;
-    }
+    if (p->strategy == DET_PCT)
+        reset_pct(S, c, p, &r);
+    reset_threads(S, p);
 }
 
 /* The watchdog's view of the token holder: its last scheduling point and the

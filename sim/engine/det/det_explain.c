@@ -82,97 +82,176 @@ static void at(const struct det_shm *S, struct det_syms *sy, int i, char *buf, s
     snprintf(buf, len, "decision %u%s%s", e->step, line[0] ? ", " : "", line);
 }
 
-void det_explain_lost_wakeup(const struct det_shm *S, const struct hvsim_ctl *ctl,
-                             struct det_syms *sy, char *buf, size_t len)
+/* ---- a lost wakeup: detection (from the trace) ---------------------------- */
+enum lw_cause {
+    LW_DROPPED,      /* (c) the scenario dropped IPIs */
+    LW_NO_TRACE,     /* the execution kept no trace */
+    LW_NO_PUBLISH,   /* no store to req_rear by the pending request's CPU */
+    LW_HV_ORDER,     /* (b) the CPU loaded need_wakeup before publishing */
+    LW_NO_DECISION,  /* (d) the CPU never loaded need_wakeup after publishing */
+    LW_REORDER,      /* (a) store->load reordering on one side or both */
+    LW_BE_ORDER,     /* (b) the daemon checked the ring before announcing sleep */
+    LW_UNKNOWN,
+};
+
+/* The cause and the events that show it: indices into S->ev, -1 none. */
+struct lw_facts {
+    int cause;
+    int cpu;                 /* the CPU whose request is pending, -1 none */
+    uint32_t slot;           /* its ring slot (req_front % 32) */
+    uint64_t src;            /* that slot's src_cpu */
+    int P;                   /* the CPU's last store to req_rear */
+    int L;                   /* its first load of need_wakeup after P */
+    int B;                   /* LW_HV_ORDER: its load of need_wakeup before P */
+    int D;                   /* the drain of P's store */
+    int W;                   /* the daemon's last store need_wakeup = 1 */
+    int R;                   /* its first load of req_rear after W */
+    int Rb;                  /* its last load of req_rear */
+    int DW;                  /* the drain of W's store */
+    int hv_reordered, be_reordered;
+};
+
+/* The CPU's side: it published at P; did it decide (L) and in which order? */
+static int lw_detect_cpu(const struct det_shm *S, struct lw_facts *f)
 {
-    char tn[32], a1[96], a2[96], a3[96], a4[96];
-    if (ctl->ipi_dropped) {
-        snprintf(buf, len, "Cause: an injected fault — the scenario's drop-ipi setting dropped %u "
-                 "IPI(s), so the daemon slept through a kick that was sent.", ctl->ipi_dropped);
-        return;
-    }
-    if (!S->nev) {
-        snprintf(buf, len, "Cause unknown: this execution kept no trace.");
+    int c = f->cpu;
+    f->P = c >= 0 ? last_ev(S, c, 1, OFF_REAR, (int)S->nev) : -1;
+    if (f->P < 0)
+        return LW_NO_PUBLISH;
+    f->L = first_ev(S, c, 0, OFF_NW, f->P);
+    if (f->L >= 0)
+        return -1;
+    int prevP = last_ev(S, c, 1, OFF_REAR, f->P);
+    f->B = last_ev(S, c, 0, OFF_NW, f->P);
+    return f->B > prevP && f->B >= 0 ? LW_HV_ORDER : LW_NO_DECISION;
+}
+
+static void lw_detect(const struct det_shm *S, const struct hvsim_ctl *ctl, struct lw_facts *f)
+{
+    memset(f, 0, sizeof *f);
+    f->cpu = f->P = f->L = f->B = f->D = f->W = f->R = f->Rb = f->DW = -1;
+    if (ctl->ipi_dropped || !S->nev) {
+        f->cause = ctl->ipi_dropped ? LW_DROPPED : LW_NO_TRACE;
         return;
     }
     uint32_t front;
     memcpy(&front, S->G + OFF_FRONT, 4);
-    uint64_t src = 0;
-    memcpy(&src, S->G + 16 + 40 * (front % 32), 8);
-    int c = src < S->ncpus ? (int)src : -1;
+    f->slot = front % 32;
+    memcpy(&f->src, S->G + 16 + 40 * f->slot, 8);
+    f->cpu = f->src < S->ncpus ? (int)f->src : -1;
+    int cause = lw_detect_cpu(S, f);
+    if (cause >= 0) {
+        f->cause = cause;
+        return;
+    }
     int be = (int)S->be_tid;
-    int P = c >= 0 ? last_ev(S, c, 1, OFF_REAR, (int)S->nev) : -1;
-    if (P < 0) {
+    f->D = drain_of(S, f->cpu, OFF_REAR, f->P);
+    f->W = last_ev(S, be, 1, OFF_NW, (int)S->nev);
+    f->R = f->W >= 0 ? first_ev(S, be, 0, OFF_REAR, f->W) : -1;
+    f->Rb = last_ev(S, be, 0, OFF_REAR, (int)S->nev);
+    f->hv_reordered = S->ev[f->L].val == 0 && f->D > f->L;
+    f->DW = f->W >= 0 ? drain_of(S, be, OFF_NW, f->W) : -1;
+    f->be_reordered = f->W >= 0 && f->R >= 0 && f->DW > f->R;
+    if (f->hv_reordered || f->be_reordered)
+        f->cause = LW_REORDER;
+    else if (f->W >= 0 && f->Rb >= 0 && f->Rb < f->W)
+        f->cause = LW_BE_ORDER;
+    else
+        f->cause = LW_UNKNOWN;
+}
+
+/* ---- a lost wakeup: the words ------------------------------------------------ */
+static void lw_reorder_words(const struct det_shm *S, struct det_syms *sy, const struct lw_facts *f,
+                             const char *tn, char *buf, size_t len)
+{
+    char a1[96], a2[96], a3[96], a4[96];
+    at(S, sy, f->P, a1, sizeof a1);
+    at(S, sy, f->L, a2, sizeof a2);
+    /* fit by size: ~130 bytes of text and four names of a1's size each */
+    char hvp[160 + 4 * sizeof a1] = "", bep[160 + 4 * sizeof a1] = "";
+    if (f->hv_reordered) {
+        at(S, sy, f->D, a3, sizeof a3);
+        snprintf(hvp, sizeof hvp, "%s's store to req_rear (%s) was still in its store buffer "
+                 "when it loaded need_wakeup = 0 (%s); it became visible only at %s. ",
+                 tn, a1, a2, a3);
+    }
+    if (f->be_reordered) {
+        at(S, sy, f->W, a3, sizeof a3);
+        at(S, sy, f->R, a4, sizeof a4);
+        char d[96];
+        at(S, sy, f->DW, d, sizeof d);
+        snprintf(bep, sizeof bep, "The daemon's store need_wakeup = 1 (%s) was still buffered "
+                 "when it loaded req_rear = %llu (%s); it became visible only at %s. ",
+                 a3, (unsigned long long)S->ev[f->R].val, a4, d);
+    }
+    snprintf(buf, len, "Cause: store->load reordering (the SB litmus shape), which TSO allows "
+             "and SC does not. %s%sA seq_cst fence between %s store and the following load "
+             "forbids it.", hvp, bep, f->hv_reordered && f->be_reordered ? "each side's" :
+             f->hv_reordered ? "the hypervisor's" : "the daemon's");
+}
+
+/* The causes found on the CPU's side alone (and the ones with no events). */
+static void lw_cpu_words(const struct det_shm *S, const struct hvsim_ctl *ctl, struct det_syms *sy,
+                         const struct lw_facts *f, const char *tn, char *buf, size_t len)
+{
+    char a1[96], a2[96];
+    if (f->cause == LW_DROPPED)
+        snprintf(buf, len, "Cause: an injected fault — the scenario's drop-ipi setting dropped %u "
+                 "IPI(s), so the daemon slept through a kick that was sent.", ctl->ipi_dropped);
+    else if (f->cause == LW_NO_TRACE)
+        snprintf(buf, len, "Cause unknown: this execution kept no trace.");
+    else if (f->cause == LW_NO_PUBLISH)
         snprintf(buf, len, "Cause unknown: the trace shows no store to req_rear by the CPU whose "
-                 "request is pending (req_list[%u].src_cpu = %llu).", front % 32,
-                 (unsigned long long)src);
+                 "request is pending (req_list[%u].src_cpu = %llu).", f->slot,
+                 (unsigned long long)f->src);
+    if (f->cause != LW_HV_ORDER && f->cause != LW_NO_DECISION)
         return;
+    at(S, sy, f->P, a1, sizeof a1);
+    if (f->cause == LW_HV_ORDER) {
+        at(S, sy, f->B, a2, sizeof a2);
+        snprintf(buf, len, "Cause: program order. %s loaded need_wakeup (= %llu, %s) BEFORE it "
+                 "published its request (req_rear, %s), so the decision whether to send the IPI "
+                 "was taken on a value from before the daemon could see the request; the daemon "
+                 "then announced sleep, found the ring empty and slept. Load need_wakeup after "
+                 "the req_rear store, with a full fence between them.",
+                 tn, (unsigned long long)S->ev[f->B].val, a2, a1);
+    } else {
+        snprintf(buf, len, "Cause: no wakeup decision. %s published its request (req_rear, %s) "
+                 "and never loaded need_wakeup afterwards, so no IPI could be sent on that path "
+                 "while the daemon slept.", tn, a1);
     }
-    det_thread_name(S, c, tn, sizeof tn);
-    at(S, sy, P, a1, sizeof a1);
-    int L = first_ev(S, c, 0, OFF_NW, P);
-    if (L < 0) {
-        int prevP = last_ev(S, c, 1, OFF_REAR, P);
-        int B = last_ev(S, c, 0, OFF_NW, P);
-        if (B > prevP && B >= 0) {
-            at(S, sy, B, a2, sizeof a2);
-            snprintf(buf, len, "Cause: program order. %s loaded need_wakeup (= %llu, %s) BEFORE it "
-                     "published its request (req_rear, %s), so the decision whether to send the IPI "
-                     "was taken on a value from before the daemon could see the request; the daemon "
-                     "then announced sleep, found the ring empty and slept. Load need_wakeup after "
-                     "the req_rear store, with a full fence between them.",
-                     tn, (unsigned long long)S->ev[B].val, a2, a1);
-        } else {
-            snprintf(buf, len, "Cause: no wakeup decision. %s published its request (req_rear, %s) "
-                     "and never loaded need_wakeup afterwards, so no IPI could be sent on that path "
-                     "while the daemon slept.", tn, a1);
-        }
+}
+
+void det_explain_lost_wakeup(const struct det_shm *S, const struct hvsim_ctl *ctl,
+                             struct det_syms *sy, char *buf, size_t len)
+{
+    struct lw_facts f;
+    lw_detect(S, ctl, &f);
+    char tn[32] = "", a1[96], a2[96], a3[96], a4[96];
+    if (f.cpu >= 0)
+        det_thread_name(S, f.cpu, tn, sizeof tn);
+    switch (f.cause) {
+    case LW_REORDER:
+        lw_reorder_words(S, sy, &f, tn, buf, len);
         return;
-    }
-    at(S, sy, L, a2, sizeof a2);
-    int D = drain_of(S, c, OFF_REAR, P);
-    int W = last_ev(S, be, 1, OFF_NW, (int)S->nev);
-    int R = W >= 0 ? first_ev(S, be, 0, OFF_REAR, W) : -1;
-    int Rb = last_ev(S, be, 0, OFF_REAR, (int)S->nev);
-    int hv_reordered = S->ev[L].val == 0 && D > L;
-    int DW = W >= 0 ? drain_of(S, be, OFF_NW, W) : -1;
-    int be_reordered = W >= 0 && R >= 0 && DW > R;
-    if (hv_reordered || be_reordered) {
-        /* fit by size: ~130 bytes of text and four names of a1's size each */
-        char hvp[160 + 4 * sizeof a1] = "", bep[160 + 4 * sizeof a1] = "";
-        if (hv_reordered) {
-            at(S, sy, D, a3, sizeof a3);
-            snprintf(hvp, sizeof hvp, "%s's store to req_rear (%s) was still in its store buffer "
-                     "when it loaded need_wakeup = 0 (%s); it became visible only at %s. ",
-                     tn, a1, a2, a3);
-        }
-        if (be_reordered) {
-            at(S, sy, W, a3, sizeof a3);
-            at(S, sy, R, a4, sizeof a4);
-            char d[96];
-            at(S, sy, DW, d, sizeof d);
-            snprintf(bep, sizeof bep, "The daemon's store need_wakeup = 1 (%s) was still buffered "
-                     "when it loaded req_rear = %llu (%s); it became visible only at %s. ",
-                     a3, (unsigned long long)S->ev[R].val, a4, d);
-        }
-        snprintf(buf, len, "Cause: store->load reordering (the SB litmus shape), which TSO allows "
-                 "and SC does not. %s%sA seq_cst fence between %s store and the following load "
-                 "forbids it.", hvp, bep, hv_reordered && be_reordered ? "each side's" :
-                 hv_reordered ? "the hypervisor's" : "the daemon's");
-        return;
-    }
-    if (W >= 0 && Rb >= 0 && Rb < W) {
-        at(S, sy, Rb, a3, sizeof a3);
-        at(S, sy, W, a4, sizeof a4);
+    case LW_BE_ORDER:
+        at(S, sy, f.Rb, a3, sizeof a3);
+        at(S, sy, f.W, a4, sizeof a4);
         snprintf(buf, len, "Cause: program order. The daemon last loaded req_rear (%s) BEFORE it "
                  "announced sleep with need_wakeup = 1 (%s): a request published in between is seen "
                  "by neither side.", a3, a4);
         return;
+    case LW_UNKNOWN:
+        at(S, sy, f.P, a1, sizeof a1);
+        at(S, sy, f.L, a2, sizeof a2);
+        snprintf(buf, len, "Cause unknown. Evidence: %s stored req_rear at %s and loaded need_wakeup = "
+                 "%llu at %s; the daemon %s need_wakeup = 1%s%s. No store was buffered across these "
+                 "loads.", tn, a1, (unsigned long long)S->ev[f.L].val, a2, f.W >= 0 ? "stored" : "never stored",
+                 f.W >= 0 ? " at " : "", f.W >= 0 ? (at(S, sy, f.W, a3, sizeof a3), a3) : "");
+        return;
+    default:
+        lw_cpu_words(S, ctl, sy, &f, tn, buf, len);
     }
-    snprintf(buf, len, "Cause unknown. Evidence: %s stored req_rear at %s and loaded need_wakeup = "
-             "%llu at %s; the daemon %s need_wakeup = 1%s%s. No store was buffered across these "
-             "loads.", tn, a1, (unsigned long long)S->ev[L].val, a2, W >= 0 ? "stored" : "never stored",
-             W >= 0 ? " at " : "", W >= 0 ? (at(S, sy, W, a3, sizeof a3), a3) : "");
 }
 
 /* One participant's state, in words. */

@@ -96,22 +96,10 @@ static void thr_rt_stop_all(void)
     futex_wake(&g_ctl->hc_done, 1 << 20);
 }
 
-int main(int argc, char **argv)
+/* Map the region at fd twice (the code under test's view and the harness's
+ * alias) and check its control area; 0, or the exit status. */
+static int thr_rt_map(int fd)
 {
-    int fd = -1;
-    long hang_ms = 2000, quiesce_ms = 300;
-    for (int i = 1; i + 1 < argc; i++) {
-        if (!strcmp(argv[i], "--fd"))
-            fd = atoi(argv[i + 1]);
-        else if (!strcmp(argv[i], "--hang-ms"))
-            hang_ms = atol(argv[i + 1]);
-        else if (!strcmp(argv[i], "--quiesce-ms"))
-            quiesce_ms = atol(argv[i + 1]);
-    }
-    if (fd < 0) {
-        fprintf(stderr, "hvsim threads: this program is started by hvsim (missing --fd)\n");
-        return RT_EXIT_USAGE;
-    }
     void *base = mmap(0, HVSIM_REGION_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     void *alias = mmap(0, HVSIM_BRIDGE_PAGE, PROT_READ, MAP_SHARED, fd, 0);
     if (base == MAP_FAILED || alias == MAP_FAILED) {
@@ -128,27 +116,33 @@ int main(int argc, char **argv)
     }
     /* The control area is the harness's own: never a finding, never HB. */
     VALGRIND_HG_DISABLE_CHECKING(g_ctl, sizeof *g_ctl);
-    /* The supervisor maps the bridge at its own address; this line tells it
-     * where the code under test saw it, to name racing fields. */
-    printf("hvsim-threads: bridge %p size %zu\n", (void *)g_bridge, sizeof *g_bridge);
-    fflush(stdout);
+    return 0;
+}
 
-    unsigned n = g_ctl->ncpus > HVSIM_CPUS ? HVSIM_CPUS : g_ctl->ncpus;
-    pthread_t be, hc, t[HVSIM_CPUS];
-    if (pthread_create(&be, 0, thr_rt_daemon_thread, 0) || pthread_create(&hc, 0, hypercall_serve, 0))
-        return RT_EXIT_USAGE;
-    pthread_setname_np(be, "daemon");
-    pthread_setname_np(hc, "hypercall");
+/* The daemon, the hypercall thread and n CPU threads; -1 when one cannot start. */
+static int thr_rt_start(unsigned n, pthread_t *be, pthread_t *hc, pthread_t *t)
+{
+    if (pthread_create(be, 0, thr_rt_daemon_thread, 0) || pthread_create(hc, 0, hypercall_serve, 0))
+        return -1;
+    pthread_setname_np(*be, "daemon");
+    pthread_setname_np(*hc, "hypercall");
     for (unsigned i = 0; i < n; i++) {
         if (pthread_create(&t[i], 0, thr_rt_cpu_thread, (void *)(uintptr_t)i))
-            return RT_EXIT_USAGE;
+            return -1;
         char nm[16];
         snprintf(nm, sizeof nm, "hv-cpu%u", i);
         pthread_setname_np(t[i], nm);
     }
     __atomic_store_n(&g_ctl->hv_ready, 1, __ATOMIC_RELEASE);
     __atomic_store_n(&g_ctl->be_ready, 1, __ATOMIC_RELEASE);
+    return 0;
+}
 
+/* Watch the n CPUs until all are done (returns 1 when one read a wrong
+ * value); a quiescent or hung run exits from here, leaving every thread as
+ * it is. */
+static int thr_rt_watch(unsigned n, long hang_ms, long quiesce_ms)
+{
     uint64_t last = thr_rt_progress(), last_t = now_ns();
     int wrong = 0;
     struct thr_quiesce q;
@@ -163,7 +157,7 @@ int main(int argc, char **argv)
             wrong |= st == HVSIM_CPU_WRONG;
         }
         if (fin == n)
-            break;
+            return wrong;
         uint64_t p = thr_rt_progress(), now = now_ns();
         if (thr_quiesce_poll(&q, g_ctl, g_alias_bridge, n, now)) {
             /* Everyone is left exactly as they are: the supervisor reads
@@ -184,6 +178,37 @@ int main(int argc, char **argv)
             _exit(RT_EXIT_HANG);
         }
     }
+}
+
+int main(int argc, char **argv)
+{
+    int fd = -1;
+    long hang_ms = 2000, quiesce_ms = 300;
+    for (int i = 1; i + 1 < argc; i++) {
+        if (!strcmp(argv[i], "--fd"))
+            fd = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--hang-ms"))
+            hang_ms = atol(argv[i + 1]);
+        else if (!strcmp(argv[i], "--quiesce-ms"))
+            quiesce_ms = atol(argv[i + 1]);
+    }
+    if (fd < 0) {
+        fprintf(stderr, "hvsim threads: this program is started by hvsim (missing --fd)\n");
+        return RT_EXIT_USAGE;
+    }
+    int mrc = thr_rt_map(fd);
+    if (mrc)
+        return mrc;
+    /* The supervisor maps the bridge at its own address; this line tells it
+     * where the code under test saw it, to name racing fields. */
+    printf("hvsim-threads: bridge %p size %zu\n", (void *)g_bridge, sizeof *g_bridge);
+    fflush(stdout);
+
+    unsigned n = g_ctl->ncpus > HVSIM_CPUS ? HVSIM_CPUS : g_ctl->ncpus;
+    pthread_t be, hc, t[HVSIM_CPUS];
+    if (thr_rt_start(n, &be, &hc, t) < 0)
+        return RT_EXIT_USAGE;
+    int wrong = thr_rt_watch(n, hang_ms, quiesce_ms);
     thr_rt_stop_all();
     pthread_join(be, 0);
     pthread_join(hc, 0);
