@@ -174,8 +174,9 @@ static int compile_obj(const struct hvsim_runcfg *c, const char *src, const char
 }
 
 /* Sources of each side.  Code under test first (test: room for SIDE_TEST_CAP,
- * the user's files or 2 bundled ones per side), runtime after (rt: 8). */
+ * the user's files or 2 bundled ones per side), runtime after (rt: BUILD_RT_MAX). */
 #define SIDE_TEST_CAP(c) ((size_t)(c)->n_hv_src + (c)->n_be_src + 4)
+#define BUILD_RT_MAX 16
 
 static void side_sources(const struct hvsim_runcfg *c, enum build_profile prof, int hv,
                          const char **test, int *ntest, const char **rt, int *nrt)
@@ -211,11 +212,11 @@ static void side_sources(const struct hvsim_runcfg *c, enum build_profile prof, 
         rt[(*nrt)++] = P("%s/sim/runtime/common/platform_common.c", home);
     } else if (prof == BUILD_DET) {
         rt[(*nrt)++] = P("%s/sim/runtime/det/%s", home, hv ? "det_hv_main.c" : "det_be_main.c");
-        rt[(*nrt)++] = P("%s/sim/runtime/det/det_runtime.c", home);
-        rt[(*nrt)++] = P("%s/sim/runtime/det/det_wmm_rt.c", home);
-        rt[(*nrt)++] = P("%s/sim/runtime/det/det_syscalls.c", home);
-        rt[(*nrt)++] = P("%s/sim/runtime/det/det_threads.c", home);
-        rt[(*nrt)++] = P("%s/sim/runtime/det/det_platform.c", home);
+        static const char *const det_rt[] = { "det_runtime.c", "det_events.c", "det_progress.c", "det_storebuf.c",
+                                              "det_decide.c", "det_access.c", "det_atomics.c", "det_wmm_rt.c",
+                                              "det_syscalls.c", "det_threads.c", "det_platform.c" };
+        for (size_t i = 0; i < sizeof det_rt / sizeof det_rt[0]; i++)
+            rt[(*nrt)++] = P("%s/sim/runtime/det/%s", home, det_rt[i]);
         rt[(*nrt)++] = P("%s/sim/runtime/common/participant.c", home);
     } else {
         rt[(*nrt)++] = P("%s/sim/runtime/native/%s", home, hv ? "hv_main.c" : "be_main.c");
@@ -321,7 +322,7 @@ static void scrub_tmp_paths(char *log, size_t cap, const char *tmp, const char *
  * sources of both sides (into ts/nt, rs/nr), and the user's libraries, built
  * for this run's architecture. */
 static int check_inputs(const struct hvsim_runcfg *c, enum build_profile prof, const char **ts[2],
-                        int nt[2], const char *rs[2][8], int nr[2], char *err, size_t errlen)
+                        int nt[2], const char *rs[2][BUILD_RT_MAX], int nr[2], char *err, size_t errlen)
 {
     if (!build_compiler(c->v.cc, c->v.arch)) {
         snprintf(err, errlen, "unknown compiler/architecture '%s/%s'", c->v.cc, c->v.arch);
@@ -501,7 +502,7 @@ static int build_side(const struct hvsim_runcfg *c, enum build_profile prof, int
 
 /* Build both sides into tmp (a fresh directory). */
 static int build_into(const struct hvsim_runcfg *c, enum build_profile prof, const char *tmp,
-                      const char **ts[2], int nt[2], const char *rs[2][8], int nr[2],
+                      const char **ts[2], int nt[2], const char *rs[2][BUILD_RT_MAX], int nr[2],
                       struct build_out *out, char *err, size_t errlen)
 {
     unsigned fnd_found = 0; /* bit i: delay point i resolved in some binary */
@@ -534,7 +535,7 @@ static int build_participants_with(const struct hvsim_runcfg *c, enum build_prof
                                    size_t errlen)
 {
     int nt[2], nr[2];
-    const char *rs[2][8];
+    const char *rs[2][BUILD_RT_MAX];
     if (check_inputs(c, prof, ts, nt, rs, nr, err, errlen))
         return -1;
     uint64_t h = build_key(c, prof, cc_version(c->v.cc, c->v.arch), build_compiler(c->v.cc, c->v.arch),

@@ -3,9 +3,9 @@
  * The generated test is compiled like the code under test of a det build
  * (sim/build/build.c): the chosen compiler at the chosen -O level with
  * -fsanitize=thread (volatile accesses distinguished), -fno-pie, linked
- * -no-pie against hvsim's TSan-ABI runtime (sim/runtime/det: det_runtime.c,
- * det_wmm_rt.c) and the litmus participant main (det_litmus_main.c).  The
- * runtime objects are compiled once per compiler per run (at -O2, as build.c
+ * -no-pie against hvsim's TSan-ABI runtime (sim/runtime/det: det_runtime.c
+ * and its parts, det_wmm_rt.c) and the litmus participant main
+ * (det_litmus_main.c).  The runtime objects are compiled once per compiler per run (at -O2, as build.c
  * does) into a scratch directory removed at the end. */
 #define _GNU_SOURCE
 #include "litmus.h"
@@ -18,10 +18,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#define LIT_RT_N 4
-static const char *const rt_src[LIT_RT_N] = { "sim/runtime/det/det_runtime.c", "sim/runtime/det/det_wmm_rt.c",
-                                               "sim/runtime/det/det_litmus_main.c",
-                                               "sim/runtime/common/participant.c" };
+#define LIT_RT_N 10
+static const char *const rt_src[LIT_RT_N] = {
+    "sim/runtime/det/det_runtime.c",  "sim/runtime/det/det_events.c",
+    "sim/runtime/det/det_progress.c", "sim/runtime/det/det_storebuf.c",
+    "sim/runtime/det/det_decide.c",   "sim/runtime/det/det_access.c",
+    "sim/runtime/det/det_atomics.c",  "sim/runtime/det/det_wmm_rt.c",
+    "sim/runtime/det/det_litmus_main.c", "sim/runtime/common/participant.c"
+};
 
 struct lit_build {
     char dir[256];
@@ -146,7 +150,12 @@ int lit_build_test(struct lit_build *b, const struct lit_test *t, const char *cc
     char rto[LIT_RT_N][400];
     for (int i = 0; i < LIT_RT_N; i++)
         snprintf(rto[i], sizeof rto[i], "%s/rt-%s-%d.o", b->dir, cc, i);
-    const char *wl[] = { "-no-pie", "-o", bin, obj, rto[0], rto[1], rto[2], rto[3], "-pthread", 0 };
+    const char *wl[LIT_RT_N + 7] = { "-no-pie", "-o", bin, obj };
+    int nw = 4;
+    for (int i = 0; i < LIT_RT_N; i++)
+        wl[nw++] = rto[i];
+    wl[nw++] = "-pthread";
+    wl[nw] = 0;
     if (run(cc, wl, log, sizeof log) != 0) {
         snprintf(err, errlen, "linking %s failed:\n%s", bin, log);
         return -1;

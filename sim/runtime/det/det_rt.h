@@ -1,5 +1,6 @@
-/* sim/runtime/det/det_rt.h — what det_runtime.c offers the participant mains and
- * det_platform.c (all compiled uninstrumented, linked into the participants). */
+/* sim/runtime/det/det_rt.h — what det_runtime.c (and its parts, see
+ * det_rt_int.h) offers the participant mains and det_platform.c (all
+ * compiled uninstrumented, linked into the participants). */
 #ifndef HVSIM_DET_RT_H
 #define HVSIM_DET_RT_H
 

@@ -9,7 +9,7 @@
  * land in memory when a drain commits them: the scheduler's drain action
  * names a buffer, a second decision names which of its committable entries
  * (default: the oldest, as under tso).  Every landing goes back to
- * det_runtime.c (det_rt_landed) so spinners reading it wake. */
+ * det_storebuf.c (det_rt_landed) so spinners reading it wake. */
 #include "det_rt.h"
 #include "det_model.h"
 #include "det_wmm.h"

@@ -1,6 +1,7 @@
 /* sim/runtime/det/det_wmm_rt.h — the arm/riscv models (det_wmm.h) in the
- * participant runtime: det_runtime.c calls these from its access paths when
- * S->model is DM_ARM or DM_RISCV, always holding the token. */
+ * participant runtime: its access paths (det_access.c, det_atomics.c,
+ * det_storebuf.c) call these when S->model is DM_ARM or DM_RISCV, always
+ * holding the token. */
 #ifndef HVSIM_DET_WMM_RT_H
 #define HVSIM_DET_WMM_RT_H
 
@@ -27,7 +28,7 @@ void det_wmm_settle(void);
 /* A kernel entry, a private atomic, a wakeup: drain, then see everything committed. */
 void det_wmm_sync(void);
 
-/* det_runtime.c: a write of thread t landed in global memory (spinners
+/* det_storebuf.c: a write of thread t landed in global memory (spinners
  * reading it wake, the drain is counted and traced). */
 void det_rt_landed(int t, uint32_t off, uint32_t n, uint64_t val);
 
