@@ -34,6 +34,11 @@ finds() {
 }
 
 n1=$(verified "$D/verify_1x2.hvs" sc)
+# the text output says it too, whatever --runs capped the search at
+"$HVSIM" run --engine det --strategy dpor --bound 64 --runs 5000000 --memory-model sc \
+  --scenario "$D/verify_1x2.hvs" > "$t/text" 2>&1 || fail "text run: exit $?"
+grep -q "^PASS .*verified: $n1 executions, all PASS" "$t/text" || fail "no verified line in the text output: $(cat "$t/text")"
+
 n2=$(verified "$D/verify_2x1.hvs" sc)
 finds kick_before_publish LOST_WAKEUP "$D/verify_1x2.hvs" sc --hv "$V/hv_kick_before_publish.c" --hv "$R/hv/result.c"
 finds late_old_flag MISSED_ANSWER "$D/verify_1x2.hvs" sc --hv "$V/hv_late_old_flag.c" --hv "$R/hv/result.c"
