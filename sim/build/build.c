@@ -176,7 +176,7 @@ static int compile_obj(const struct hvsim_runcfg *c, const char *src, const char
 /* Sources of each side.  Code under test first (test: room for SIDE_TEST_CAP,
  * the user's files or 2 bundled ones per side), runtime after (rt: BUILD_RT_MAX). */
 #define SIDE_TEST_CAP(c) ((size_t)(c)->n_hv_src + (c)->n_be_src + 4)
-#define BUILD_RT_MAX 16
+#define BUILD_RT_MAX 20
 
 static void side_sources(const struct hvsim_runcfg *c, enum build_profile prof, int hv,
                          const char **test, int *ntest, const char **rt, int *nrt)
@@ -214,7 +214,7 @@ static void side_sources(const struct hvsim_runcfg *c, enum build_profile prof, 
         rt[(*nrt)++] = P("%s/sim/runtime/det/%s", home, hv ? "det_hv_main.c" : "det_be_main.c");
         static const char *const det_rt[] = { "det_runtime.c", "det_events.c", "det_progress.c", "det_storebuf.c",
                                               "det_decide.c", "det_access.c", "det_atomics.c", "det_wmm_rt.c",
-                                              "det_syscalls.c", "det_threads.c", "det_platform.c" };
+                                              "det_syscalls.c", "det_threads.c", "det_platform.c", "det_sleep.c" };
         for (size_t i = 0; i < sizeof det_rt / sizeof det_rt[0]; i++)
             rt[(*nrt)++] = P("%s/sim/runtime/det/%s", home, det_rt[i]);
         rt[(*nrt)++] = P("%s/sim/runtime/common/participant.c", home);

@@ -18,13 +18,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#define LIT_RT_N 10
+#define LIT_RT_N 11
 static const char *const rt_src[LIT_RT_N] = {
     "sim/runtime/det/det_runtime.c",  "sim/runtime/det/det_events.c",
     "sim/runtime/det/det_progress.c", "sim/runtime/det/det_storebuf.c",
     "sim/runtime/det/det_decide.c",   "sim/runtime/det/det_access.c",
     "sim/runtime/det/det_atomics.c",  "sim/runtime/det/det_wmm_rt.c",
-    "sim/runtime/det/det_litmus_main.c", "sim/runtime/common/participant.c"
+    "sim/runtime/det/det_sleep.c",    "sim/runtime/det/det_litmus_main.c",
+    "sim/runtime/common/participant.c"
 };
 
 struct lit_build {

@@ -105,6 +105,9 @@ int det_dpor_races(const struct det_logent *log, uint32_t nlog, const struct det
 int det_dpor_analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
                      const struct det_event *ev, uint32_t nev, uint64_t *bt);
 void det_foot_free(struct det_foot *f);
+/* What is asleep at the end of the prefix det_dfs_next returned (the start
+ * of the sleep-set check above), for the runtime to steer clear of. */
+void det_dfs_slp(const struct det_dfs *d, struct det_slp *z);
 
 /* ---- executions (det_exec.c) ------------------------------------------- */
 struct det_plan {
@@ -115,6 +118,7 @@ struct det_plan {
     uint32_t prefix_len;
     int soft;
     int record_ev;
+    const struct det_slp *slp; /* dpor: asleep after the prefix, or NULL */
 };
 
 struct det_outcome {

@@ -67,12 +67,12 @@ static uint64_t initials(const struct det_logent *log, const uint32_t *node, con
 #define FOOT_MAX 8
 struct det_foot {
     uint8_t n, act[FOOT_MAX];
-    struct fp fp[FOOT_MAX];
+    struct det_fp fp[FOOT_MAX];
 };
 
 void det_foot_free(struct det_foot *f) { free(f); }
 
-static const struct fp *foot_get(const struct det_foot *f, int act)
+static const struct det_fp *foot_get(const struct det_foot *f, int act)
 {
     for (int i = 0; f && i < f->n; i++)
         if (f->act[i] == act)
@@ -82,7 +82,7 @@ static const struct fp *foot_get(const struct det_foot *f, int act)
 
 /* A footprint that cannot be kept is simply not known later: that action
  * is then never put asleep from here (more executions, never fewer). */
-static void foot_put(struct det_foot **pf, int act, const struct fp *fp)
+static void foot_put(struct det_foot **pf, int act, const struct det_fp *fp)
 {
     if (!*pf && !(*pf = calloc(1, sizeof **pf)))
         return;
@@ -99,9 +99,9 @@ static void foot_put(struct det_foot **pf, int act, const struct fp *fp)
 
 /* The step action a took in transition t: its own events (all of them when
  * the transition's actors were not kept apart; none: it commutes with all). */
-static const struct fp *step_fp(const struct tfp *t, int a)
+static const struct det_fp *step_fp(const struct tfp *t, int a)
 {
-    static const struct fp none;
+    static const struct det_fp none;
     if (t->nsub < 0)
         return &t->all;
     int actor = a < DET_ACT_DRAIN ? a : 32 + a - DET_ACT_DRAIN;
@@ -117,6 +117,28 @@ static void sleep_store(struct det_dfs_node *x, uint64_t sleep, const struct det
     x->sleep = sleep;
     for (int i = 0; i < S->n; i++)
         foot_put(&x->foot, S->act[i], &S->fp[i]);
+}
+
+void det_dfs_slp(const struct det_dfs *d, struct det_slp *z)
+{
+    z->mask = 0;
+    z->n = 0;
+    z->next_ev = 0;
+    if (!d->dpor || !d->plen)
+        return;
+    const struct det_dfs_node *x = &d->st[d->plen - 1];
+    if (x->kind) /* a value choice: sleep_walk starts with nothing asleep */
+        return;
+    uint64_t start = (x->sleep | x->tried) & ~(1ull << (x->chosen & 63));
+    for (uint64_t m = start; m && z->n < DET_SLP_MAX; m &= m - 1) {
+        int a = __builtin_ctzll(m);
+        const struct det_fp *f = foot_get(x->foot, a);
+        if (!f)
+            continue;
+        z->act[z->n] = (uint8_t)a;
+        z->fp[z->n++] = *f;
+        z->mask |= 1ull << a;
+    }
 }
 
 /* Walk the run/drain decisions from the prefix's last one; 1 when the
@@ -137,7 +159,7 @@ static int sleep_walk(struct det_dfs *d, const struct det_logent *log, const uin
         if (k == p && d->plen) { /* asleep here before, and done here before a */
             uint64_t start = (x->sleep | x->tried) & ~(1ull << a);
             for (uint64_t m = start; m; m &= m - 1) {
-                const struct fp *f = foot_get(x->foot, __builtin_ctzll(m));
+                const struct det_fp *f = foot_get(x->foot, __builtin_ctzll(m));
                 if (f) {
                     foot_put(&S, __builtin_ctzll(m), f);
                     sleep |= m & -m;
@@ -157,7 +179,7 @@ static int sleep_walk(struct det_dfs *d, const struct det_logent *log, const uin
         T->n = 0;
         uint64_t still = 0;
         for (int i = 0; i < S->n; i++)
-            if (!dpor_fp_dependent(&S->fp[i], &fps[t].all)) {
+            if (!det_fp_dependent(&S->fp[i], &fps[t].all)) {
                 foot_put(&T, S->act[i], &S->fp[i]);
                 still |= 1ull << S->act[i];
             }
@@ -173,14 +195,15 @@ static int sleep_walk(struct det_dfs *d, const struct det_logent *log, const uin
 
 /* Every race of the execution adds to bt (source sets). */
 static int find_races(const struct det_logent *log, const uint32_t *node, uint32_t n,
-                      const struct tfp *fps, uint64_t *hb, uint64_t *cov, size_t w, uint64_t *bt)
+                      const struct tfp *fps, uint64_t *hb, uint64_t *cov, size_t w, int model,
+                      uint64_t *bt)
 {
     int races = 0;
     for (uint32_t j = 0; j < n; j++) {
         uint64_t *hj = &hb[(size_t)j * w];
         memset(cov, 0, w * sizeof *cov);
         for (int64_t i = (int64_t)j - 1; i >= 0; i--) {
-            if (!dpor_fp_dependent(&fps[i].all, &fps[j].all))
+            if (!det_fp_dependent(&fps[i].all, &fps[j].all))
                 continue;
             uint64_t *hi = &hb[(size_t)i * w];
             int ordered = BS_GET(cov, (uint32_t)i); /* i -> k -> j for a later k */
@@ -190,7 +213,7 @@ static int find_races(const struct det_logent *log, const uint32_t *node, uint32
                 cov[q] |= hi[q];
             }
             /* steps of one thread (or one buffer, FIFO): program order, no race */
-            uint64_t jact = ordered ? 0 : dpor_tfp_race(&fps[i], &fps[j], act_bit(&log[node[j]]));
+            uint64_t jact = ordered ? 0 : dpor_tfp_race(&fps[i], &fps[j], act_bit(&log[node[j]]), model);
             if (!jact)
                 continue;
             races++;
@@ -213,7 +236,8 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
     uint32_t *node = malloc((nlog + 1) * sizeof *node);
     int32_t *of = malloc((nlog + 1) * sizeof *of);
     uint32_t n = node ? collect_nodes(log, nlog, node) : 0;
-    if (!node || !of || n > DET_DPOR_MAX_NODES) {
+    /* a full trace lost events (drains among them): nothing can be reduced */
+    if (!node || !of || n > DET_DPOR_MAX_NODES || nev >= DET_MAX_EV) {
         free(node);
         free(of);
         return -1;
@@ -234,7 +258,7 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
         if (d && sleep_walk(d, log, node, n, fps, bt))
             races = -2;
         else
-            races = find_races(log, node, n, fps, hb, cov, w, bt);
+            races = find_races(log, node, n, fps, hb, cov, w, model, bt);
     }
     free(fps);
     free(hb);

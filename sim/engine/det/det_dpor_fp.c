@@ -7,160 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void mark(uint64_t *bits, uint64_t *blk, uint32_t off, uint32_t size, int wmm)
-{
-    uint32_t b0 = off, b1 = off + (size ? size : 1);
-    if (wmm) {
-        b0 = b0 / WMM_GRAN * WMM_GRAN;
-        b1 = (b1 + WMM_GRAN - 1) / WMM_GRAN * WMM_GRAN;
-    }
-    for (uint32_t b = b0; b < b1 && b < HVSIM_BRIDGE_PAGE; b++) {
-        bits[b / 64] |= 1ull << (b % 64);
-        *blk |= 1ull << (b / 64);
-    }
-}
-
-static void access_fp(struct fp *f, const struct det_event *e, int rd, int wr, int wmm)
-{
-    if (e->off == PRIV_KEY) {
-        int k = 0;
-        while (k < f->npk && f->pk[k] != e->pkey)
-            k++;
-        if (e->pkey && k < PK_MAX) {
-            if (k == f->npk) {
-                f->pk[f->npk] = e->pkey;
-                f->pkw[f->npk++] = 0;
-            }
-            f->pkw[k] |= (uint8_t)(wr != 0);
-        } else {
-            f->flags |= (rd ? F_PRIV_R : 0) | (wr ? F_PRIV_W : 0);
-        }
-    } else if (e->off >= HVSIM_BRIDGE_PAGE) {
-        f->flags |= F_ALL; /* a key det_dpor cannot place: dependent with everything */
-    } else {
-        if (rd)
-            mark(f->rd, &f->rblk, e->off, e->size, wmm);
-        if (wr)
-            mark(f->wr, &f->wblk, e->off, e->size, wmm);
-    }
-    if (wr)
-        f->flags |= F_ANYW;
-}
-
-static void event_fp(struct fp *f, const struct det_event *e, int wmm)
-{
-    if (e->kind == EV_DRAIN)
-        f->bufs |= 1ull << (e->tid & 63);
-    else
-        f->who |= 1ull << (e->tid & 63);
-    switch (e->kind) {
-    case EV_READ: case EV_VREAD:
-        access_fp(f, e, 1, 0, wmm);
-        break;
-    case EV_ALOAD:
-        access_fp(f, e, 1, 0, wmm);
-        if (wmm && e->mo) /* acquire: its view follows the global commit order */
-            f->flags |= F_ORDER;
-        break;
-    case EV_WRITE: case EV_VWRITE: case EV_DRAIN:
-        /* a buffered store is a write too: over-approximation, never missed */
-        access_fp(f, e, 0, 1, wmm);
-        break;
-    case EV_ASTORE:
-        access_fp(f, e, 0, 1, wmm);
-        if (wmm && e->mo)
-            f->flags |= F_ORDER;
-        break;
-    case EV_RMW:
-        access_fp(f, e, 1, 1, wmm);
-        if (wmm)
-            f->flags |= F_ORDER;
-        break;
-    case EV_FENCE: /* sc/tso: its drains are traced; arm/riscv: it reads the commit clock */
-        if (wmm)
-            f->flags |= F_ORDER;
-        break;
-    case EV_SLEEP: case EV_WAKE: case EV_IPI: case EV_HCALL: case EV_HCDONE:
-        f->flags |= F_PLAT;
-        break;
-    case EV_DELAY: /* in det a delay point is only a scheduling point (det_platform.c;
-                    * the simulated clock it advances is read by nobody) */
-        break;
-    case EV_BEGIN: case EV_DONE: case EV_SWITCH: case EV_ACCESS: case EV_RESULT:
-        break; /* bookkeeping of the thread itself */
-    case EV_SYNC:
-        if (e->off == SY_CREATE || e->off == SY_JOIN || e->off == SY_EXIT)
-            f->flags |= F_ALL;
-        else
-            f->objs |= 1ull << (e->val & 63);
-        break;
-    default:
-        f->flags |= F_ALL;
-        break;
-    }
-}
-
-static int bits_meet(const uint64_t *a, const uint64_t *b, uint64_t blk)
-{
-    for (; blk; blk &= blk - 1) {
-        int i = __builtin_ctzll(blk);
-        if (a[i] & b[i])
-            return 1;
-    }
-    return 0;
-}
-
-static int priv_writes(const struct fp *f)
-{
-    int w = (f->flags & F_PRIV_W) != 0;
-    for (int k = 0; k < f->npk && !w; k++)
-        w = f->pkw[k];
-    return w;
-}
-
-/* Private memory: two accesses of one word, one a write; an unknown word
- * is every word. */
-static int priv_dependent(const struct fp *a, const struct fp *b)
-{
-    int any_a = (a->flags & (F_PRIV_R | F_PRIV_W)) || a->npk, any_b = (b->flags & (F_PRIV_R | F_PRIV_W)) || b->npk;
-    if (((a->flags & F_PRIV_W) && any_b) || ((b->flags & F_PRIV_W) && any_a) ||
-        ((a->flags & F_PRIV_R) && priv_writes(b)) || ((b->flags & F_PRIV_R) && priv_writes(a)))
-        return 1;
-    for (int i = 0; i < a->npk; i++)
-        for (int j = 0; j < b->npk; j++)
-            if (a->pk[i] == b->pk[j] && (a->pkw[i] || b->pkw[j]))
-                return 1;
-    return 0;
-}
-
-int dpor_fp_dependent(const struct fp *a, const struct fp *b)
-{
-    if ((a->flags | b->flags) & F_ALL)
-        return 1;
-    if (((a->who | a->bufs) & (b->who | b->bufs))) /* the same thread, or a thread and its own buffer */
-        return 1;
-    if ((a->flags & b->flags & F_PLAT) || (a->objs & b->objs))
-        return 1;
-    if (priv_dependent(a, b))
-        return 1;
-    /* arm/riscv: an ordered access or fence sees which writes committed before it */
-    if (((a->flags & F_ORDER) && (b->flags & F_ANYW)) || ((b->flags & F_ORDER) && (a->flags & F_ANYW)))
-        return 1;
-    return bits_meet(a->wr, b->wr, a->wblk & b->wblk) || bits_meet(a->wr, b->rd, a->wblk & b->rblk) ||
-           bits_meet(a->rd, b->wr, a->rblk & b->wblk);
-}
-
 int det_dpor_dependent(const struct det_event *a, const struct det_event *b, int wmm)
 {
-    struct fp fa, fb;
+    struct det_fp fa, fb;
     memset(&fa, 0, sizeof fa);
     memset(&fb, 0, sizeof fb);
-    event_fp(&fa, a, wmm);
-    event_fp(&fb, b, wmm);
-    return dpor_fp_dependent(&fa, &fb);
+    det_fp_event(&fa, a, wmm);
+    det_fp_event(&fb, b, wmm);
+    return det_fp_dependent(&fa, &fb);
 }
 
-static int same_actor(const struct fp *a, const struct fp *b)
+static int same_actor(const struct det_fp *a, const struct det_fp *b)
 {
     uint64_t x = a->who | a->bufs << 32, y = b->who | b->bufs << 32;
     return x == y && !(x & (x - 1));
@@ -196,7 +53,7 @@ static int rereads(struct win *w, const struct det_event *e)
 {
     if (e->kind == EV_SWITCH || e->kind == EV_DRAIN)
         return 0; /* scheduling, the buffer's commit: nothing the thread did */
-    int priv = e->off == PRIV_KEY;
+    int priv = e->off == DET_FP_PRIV;
     if (!is_read(e) || (priv && !e->pkey) || (!priv && e->off >= HVSIM_BRIDGE_PAGE)) {
         w->n = w->full = 0; /* any other action ends the loop turn */
         return 0;
@@ -230,7 +87,7 @@ static int rereads(struct win *w, const struct det_event *e)
 #define PMEM_MAX 64
 struct mem {
     uint8_t b[HVSIM_BRIDGE_PAGE];
-    uint64_t known[NGW];
+    uint64_t known[DET_FP_NGW];
     uint32_t pkey[PMEM_MAX];  /* private words: last value seen, by det_pkey() */
     uint64_t pval[PMEM_MAX];
     uint8_t psize[PMEM_MAX], np;
@@ -269,7 +126,7 @@ static int mem_step(struct mem *m, const struct det_event *e)
         wr = 1;
     if (!rd && !wr)
         return 0;
-    if (e->off == PRIV_KEY)
+    if (e->off == DET_FP_PRIV)
         return e->pkey && e->size <= 8 ? pmem_step(m, e, rd, wr) : 0;
     if (e->off >= HVSIM_BRIDGE_PAGE)
         return 0;
@@ -296,23 +153,23 @@ static int mem_step(struct mem *m, const struct det_event *e)
     return silent;
 }
 
-static void add_event(struct fp *f, const struct det_event *e, int again, int silent, int wmm)
+static void add_event(struct det_fp *f, const struct det_event *e, int again, int silent, int wmm)
 {
     if (again) {
         f->who |= 1ull << (e->tid & 63);
         if (wmm && e->kind == EV_ALOAD && e->mo) /* its view, not its value, changes */
-            f->flags |= F_ORDER;
+            f->flags |= DF_ORDER;
     } else if (silent) {
         /* it conflicts with writes only, as a load does (an RMW also read) */
         struct det_event r = *e;
         r.kind = EV_ALOAD;
-        event_fp(f, &r, wmm);
+        det_fp_event(f, &r, wmm);
     } else {
-        event_fp(f, e, wmm);
+        det_fp_event(f, e, wmm);
     }
 }
 
-static struct fp *actor_fp(struct tfp *t, int actor)
+static struct det_fp *actor_fp(struct tfp *t, int actor)
 {
     for (int i = 0; i < t->nsub; i++)
         if (t->actor[i] == actor)
@@ -346,7 +203,7 @@ void dpor_build_fps(uint32_t nlog, const struct det_event *ev, uint32_t nev, int
         if (t < 0)
             continue;
         add_event(&fps[t].all, e, again, silent, wmm);
-        struct fp *f = actor_fp(&fps[t], (e->tid & 31) + (e->kind == EV_DRAIN ? 32 : 0));
+        struct det_fp *f = actor_fp(&fps[t], (e->tid & 31) + (e->kind == EV_DRAIN ? 32 : 0));
         if (f)
             add_event(f, e, again, silent, wmm);
     }
@@ -354,16 +211,36 @@ void dpor_build_fps(uint32_t nlog, const struct det_event *ev, uint32_t nev, int
     free(mem);
 }
 
+/* Need a (earlier) and b (later), steps of one thread or its buffer, be
+ * tried the other way round?  Steps of one thread, or of one buffer (FIFO,
+ * or arm/riscv's commit rules), never: program order.  Under sc/tso a
+ * thread and its own buffer never either: a store comes before its drain
+ * (happens-before keeps that), and otherwise either order of a drain and a
+ * step of its thread leaves the same state (its loads forward what the
+ * drain would write; a store that needs room, a fence or an RMW drains
+ * inside the thread's own transition).  Under arm/riscv a commit raises
+ * its thread's views (coh, vwold, vrel): committing earlier only narrows
+ * what the thread's own later loads may read, so a step of the thread
+ * before a commit of its buffer is never reversed, but a commit before a
+ * step of its thread is (the step first may read older messages). */
+static int own_race(int ea, int eb, int wmm)
+{
+    if (ea == eb || (ea & 31) != (eb & 31))
+        return ea != eb;
+    return wmm && ea >= 32 && eb < 32;
+}
+
 /* Do steps of different actors in a and b conflict?  Returns the actor of
  * b's conflicting step (the action that must come first, as a bit of a
  * decision's opts), or 0. */
-uint64_t dpor_tfp_race(const struct tfp *a, const struct tfp *b, uint64_t b_chosen)
+uint64_t dpor_tfp_race(const struct tfp *a, const struct tfp *b, uint64_t b_chosen, int model)
 {
+    int wmm = model == DM_ARM || model == DM_RISCV;
     if (a->nsub < 0 || b->nsub < 0)
         return same_actor(&a->all, &b->all) ? 0 : b_chosen;
     for (int j = 0; j < b->nsub; j++)
         for (int i = 0; i < a->nsub; i++)
-            if (a->actor[i] != b->actor[j] && dpor_fp_dependent(&a->sub[i], &b->sub[j]))
+            if (own_race(a->actor[i], b->actor[j], wmm) && det_fp_dependent(&a->sub[i], &b->sub[j]))
                 return 1ull << (b->actor[j] < 32 ? b->actor[j] : DET_ACT_DRAIN + b->actor[j] - 32);
     return 0;
 }

@@ -275,9 +275,11 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
     d.model = model;
     uint64_t cap = c->runs > 1 ? c->runs : 1000000;
     int plen = 0, exhausted = 0, rc = 0;
+    static struct det_slp slp; /* 9 KiB: not on the stack */
     for (;;) {
+        det_dfs_slp(&d, &slp);
         struct det_plan p = { .strategy = DET_DFS, .seed = c->seed, .prefix = prefix,
-                              .prefix_len = (uint32_t)plen, .record_ev = 1 };
+                              .prefix_len = (uint32_t)plen, .record_ev = 1, .slp = &slp };
         if (det_exec(R->x, &p, &o, err, errlen) < 0) {
             rc = -1;
             break;

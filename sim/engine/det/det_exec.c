@@ -277,6 +277,11 @@ static void reset_exec(struct det_ctx *x, const struct det_plan *p)
     if (p->prefix_len)
         memcpy(S->prefix, p->prefix, S->prefix_len);
     S->prefix_soft = (uint32_t)p->soft;
+    if (p->slp)
+        memcpy(&S->slp, p->slp, sizeof S->slp);
+    else
+        S->slp.mask = 0;
+    S->slp.next_ev = 0;
     /* threads the code under test created went with the processes det_exec replaced */
     S->nthreads = c->ncpus + 2;
     S->holder = 0;

@@ -138,7 +138,8 @@ void det_blocked_note(const struct det_shm *S, struct det_syms *sy, char *buf, s
 static const char *mo_name(int mo)
 {
     static const char *const n[] = { "relaxed", "consume", "acquire", "release", "acq_rel", "seq_cst" };
-    return (unsigned)(mo & 0xff) < 6 ? n[mo & 0xff] : "?";
+    mo &= 0xff & ~DET_EV_BUFFERED;
+    return (unsigned)mo < 6 ? n[mo] : "?";
 }
 
 void det_field_name(uint32_t off, char *buf, size_t len)

@@ -63,10 +63,11 @@ static void a_store(volatile void *a, uint32_t n, uint64_t v, int mo, uint64_t p
                 det_rt_ev_add(EV_ASTORE, off, n, v, mo, pc);
                 return;
             }
+            int buf = S->tso ? det_rt_sb_room(1) : 0;
             det_store(S, det_M, det_self, det_self, off, (const uint8_t *)&v, n);
             if (!S->tso)
                 det_rt_wake_readers(off, n);
-            det_rt_ev_add(EV_ASTORE, off, n, v, mo, pc);
+            det_rt_ev_add(EV_ASTORE, off, n, v, mo | (buf ? (int)DET_EV_BUFFERED : 0), pc);
             if ((mo & 0xff) == MO_SEQ_CST)
                 det_rt_drain_all(det_self);
             return;
@@ -74,18 +75,21 @@ static void a_store(volatile void *a, uint32_t n, uint64_t v, int mo, uint64_t p
         /* x86-TSO has one FIFO buffer for all stores: this one (a spin-lock
          * release, say) joins it behind the bridge stores already there.  A
          * seq_cst store is an xchg (locked): the buffer drains first. */
+        int buf = 0;
         if (wmm_on(S)) {
             det_wmm_sync(); /* private atomics stay SC and order everything */
             memcpy((void *)a, &v, n);
         } else if (!S->tso) {
             memcpy((void *)a, &v, n);
-        } else if ((mo & 0xff) == MO_SEQ_CST ||
-                   det_pstore(S, det_M, det_self, a, (const uint8_t *)&v, n) < 0) {
+        } else if ((mo & 0xff) != MO_SEQ_CST && det_rt_sb_room(1) &&
+                   det_pstore(S, det_M, det_self, a, (const uint8_t *)&v, n) == 0) {
+            buf = 1;
+        } else {
             det_rt_drain_all(det_self);
             det_pwrite_global(S, S->t[det_self].proc, a, (const uint8_t *)&v, n);
         }
         det_rt_wake_readers(priv_key(a), n);
-        det_rt_ev_add_priv(EV_ASTORE, a, n, v, mo, pc, det_self);
+        det_rt_ev_add_priv(EV_ASTORE, a, n, v, mo | (buf ? (int)DET_EV_BUFFERED : 0), pc, det_self);
         return;
     }
     memcpy((void *)a, &v, n);

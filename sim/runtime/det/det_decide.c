@@ -107,8 +107,9 @@ static int choose(uint64_t cand, uint64_t bufs, int cur)
                 best = i;
         return best;
     }
-    default: /* dfs beyond its prefix, replay past its end: no preemption, lazy drains */
-        return default_choice(cand, cur);
+    default: /* dfs beyond its prefix, replay past its end: no preemption, lazy
+              * drains; dpor: nothing its sleep set holds (det_sleep.c) */
+        return det_rt_slp_steer(cand, bufs, default_choice(cand, cur));
     }
 }
 

@@ -71,6 +71,10 @@ void det_rt_capture(void);
 /* Commit the oldest entry / every entry of thread t's buffer. */
 void det_rt_drain_head(int t);
 void det_rt_drain_all(int t);
+int det_rt_sb_room(uint32_t entries);
+
+/* ---- det_sleep.c: dpor's sleep set beyond the prefix ---- */
+int det_rt_slp_steer(uint64_t cand, uint64_t bufs, int def);
 
 static inline void fast_capture(void)
 {

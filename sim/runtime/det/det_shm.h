@@ -89,9 +89,43 @@ enum det_ev {
 enum det_sync { SY_CREATE = 0, SY_JOIN, SY_EXIT, SY_LOCK, SY_BLOCK, SY_UNLOCK, SY_WAIT,
                 SY_TIMEDWAIT, SY_SIGNAL, SY_BROADCAST, SY__COUNT };
 
+/* A footprint: what a step or a transition of DPOR touches (det_fp.h says
+ * when two of them do not commute).  Bytes of the bridge page read and
+ * written (8-byte granules under arm/riscv), private words (det_pkey),
+ * pthread objects; blk: the 64-byte blocks touched, a quick "certainly
+ * independent" before the byte bitsets are compared. */
+#define DET_FP_NGW ((int)(HVSIM_BRIDGE_PAGE / 64))   /* 64-bit words of a byte bitset */
+#define DET_FP_PK 8
+struct det_fp {
+    uint64_t rd[DET_FP_NGW], wr[DET_FP_NGW];
+    uint64_t rblk, wblk;
+    uint32_t pk[DET_FP_PK];  /* private words (det_pkey) accessed; pkw: written */
+    uint8_t pkw[DET_FP_PK], npk;
+    uint64_t who, bufs;      /* threads whose events it holds; buffers it drains */
+    uint64_t objs;           /* pthread objects (number mod 64) */
+    uint32_t flags;          /* DF_* (det_fp.h) */
+};
+
+/* dpor's sleep set at the end of the schedule prefix (supervisor → runtime):
+ * actions explored there already, with the footprint of their step.  The
+ * runtime's continuation steers clear of them until a step that does not
+ * commute with one wakes it (det_sleep.c); the supervisor still checks
+ * every execution afterwards (det_dpor.c), so this only saves executions. */
+#define DET_SLP_MAX 8
+struct det_slp {
+    uint64_t mask;           /* actions asleep (bits as det_logent.opts) */
+    uint32_t next_ev;        /* trace events before ev[next_ev] were checked */
+    uint8_t n, act[DET_SLP_MAX];
+    struct det_fp fp[DET_SLP_MAX];
+};
+
+/* In det_event.mo: the store joined its thread's tso buffer, so nobody
+ * else sees it until the EV_DRAIN of those bytes (every drain is traced). */
+#define DET_EV_BUFFERED 0x80u
+
 struct det_event {
     uint32_t step;       /* decision index when it happened */
-    uint8_t tid, kind, size, mo;
+    uint8_t tid, kind, size, mo;  /* size 255: 255 bytes or more */
     uint32_t off;        /* bridge offset, or site / access index */
     uint32_t pkey;       /* off == PRIV_OFF: the private 8-byte word (det_pkey()), 0 unknown */
     uint64_t val;
@@ -200,6 +234,7 @@ struct det_shm {
     uint32_t prefix_soft;         /* 1: a prefix choice that is not possible falls back to default */
     uint32_t record_ev;           /* keep trace events */
     uint8_t prefix[DET_MAX_STEPS];
+    struct det_slp slp;           /* dpor: asleep after the prefix */
 
     /* state of the running execution */
     int32_t holder;               /* thread with the token, -1 none */

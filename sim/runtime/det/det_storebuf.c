@@ -15,10 +15,14 @@ void det_rt_capture(void)
     uint8_t v[256];
     uint32_t n = det_rt_pend_size > sizeof v ? (uint32_t)sizeof v : det_rt_pend_size;
     memcpy(v, det_M + det_rt_pend_off, n);
-    if (wmm_on(S))
+    int buffered = 0;
+    if (wmm_on(S)) {
         det_wmm_store(det_rt_pend_off, v, n, WMM_PLAIN);
-    else
+    } else {
+        if (S->tso)
+            buffered = det_rt_sb_room((n + DET_SB_BYTES - 1) / DET_SB_BYTES);
         det_store(S, det_M, det_self, det_self, det_rt_pend_off, v, n);
+    }
     det_rt_progress();
     if (!S->tso)
         det_rt_wake_readers(det_rt_pend_off, n);
@@ -26,7 +30,21 @@ void det_rt_capture(void)
         uint64_t x = 0;
         memcpy(&x, v, n > 8 ? 8 : n);
         S->ev[det_rt_pend_ev].val = x;
+        if (buffered)
+            S->ev[det_rt_pend_ev].mo |= DET_EV_BUFFERED;
     }
+}
+
+/* Under tso, before entries join the holder's FIFO: drain its oldest ones,
+ * traced, until they fit (det_store would otherwise drain the head itself,
+ * and DPOR would not see that write).  Returns 1: the stores will be
+ * buffered. */
+int det_rt_sb_room(uint32_t entries)
+{
+    struct det_thread *me = &det_S->t[det_self];
+    while (me->sb_n && me->sb_n + entries > DET_SB_MAX)
+        det_rt_drain_head(det_self);
+    return 1;
 }
 
 void det_rt_drain_head(int t)

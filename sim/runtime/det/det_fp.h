@@ -1,0 +1,188 @@
+/* sim/runtime/det/det_fp.h — footprints and dependence, header-only: the
+ * supervisor's DPOR (sim/engine/det/det_dpor_fp.c) summarises a transition
+ * with them, and the runtime (det_sleep.c) wakes the actions of its sleep
+ * set with the same rule.  Pure: no I/O, no state.
+ *
+ * Two footprints are dependent (do not commute) when they touch the same
+ * byte of the bridge page with at least one write (under arm/riscv the
+ * model's 8-byte granule, one location there; a store that joined a tso
+ * buffer is no write — its drain is), the same private word with a write,
+ * the same pthread object, both call the platform, hold a step of the same
+ * thread or of a thread and its own buffer, or (arm/riscv) one is ordered
+ * (acquire, release, RMW, fence) and the other writes.  What cannot be
+ * classified is dependent with everything. */
+#ifndef HVSIM_DET_FP_H
+#define HVSIM_DET_FP_H
+
+#include "det_shm.h"
+
+#define DET_FP_PRIV 0xffffffffu /* det_event.off of a private access (det_rt_int.h PRIV_OFF) */
+
+/* DF_PRIV_R/W: a private access to a word not known (det_pkey() 0, or more
+ * than DET_FP_PK words): dependent with every private access of the other */
+enum { DF_PRIV_R = 1, DF_PRIV_W = 2, DF_PLAT = 4, DF_ALL = 8, DF_ORDER = 16, DF_ANYW = 32 };
+
+static inline void det_fp_mark(uint64_t *bits, uint64_t *blk, uint32_t off, uint32_t size, int wmm)
+{
+    uint32_t b0 = off, b1 = off + (size ? size : 1);
+    if (wmm) {
+        b0 = b0 / WMM_GRAN * WMM_GRAN;
+        b1 = (b1 + WMM_GRAN - 1) / WMM_GRAN * WMM_GRAN;
+    }
+    for (uint32_t b = b0; b < b1 && b < HVSIM_BRIDGE_PAGE; b++) {
+        bits[b / 64] |= 1ull << (b % 64);
+        *blk |= 1ull << (b / 64);
+    }
+}
+
+static inline void det_fp_access(struct det_fp *f, const struct det_event *e, int rd, int wr, int wmm)
+{
+    if (e->off == DET_FP_PRIV) {
+        int k = 0;
+        while (k < f->npk && f->pk[k] != e->pkey)
+            k++;
+        if (e->pkey && k < DET_FP_PK) {
+            if (k == f->npk) {
+                f->pk[f->npk] = e->pkey;
+                f->pkw[f->npk++] = 0;
+            }
+            f->pkw[k] |= (uint8_t)(wr != 0);
+        } else {
+            f->flags |= (rd ? DF_PRIV_R : 0) | (wr ? DF_PRIV_W : 0);
+        }
+    } else if (e->off >= HVSIM_BRIDGE_PAGE) {
+        f->flags |= DF_ALL; /* a key det_dpor cannot place: dependent with everything */
+    } else {
+        /* a size of 255 is "255 bytes or more" (det_event): up to the page's end */
+        uint32_t size = e->size == 255 ? HVSIM_BRIDGE_PAGE - e->off : e->size;
+        if (rd)
+            det_fp_mark(f->rd, &f->rblk, e->off, size, wmm);
+        if (wr)
+            det_fp_mark(f->wr, &f->wblk, e->off, size, wmm);
+    }
+    if (wr)
+        f->flags |= DF_ANYW;
+}
+
+static inline void det_fp_event(struct det_fp *f, const struct det_event *e, int wmm)
+{
+    if (e->kind == EV_DRAIN)
+        f->bufs |= 1ull << (e->tid & 63);
+    else
+        f->who |= 1ull << (e->tid & 63);
+    switch (e->kind) {
+    case EV_READ: case EV_VREAD:
+        det_fp_access(f, e, 1, 0, wmm);
+        break;
+    case EV_ALOAD:
+        det_fp_access(f, e, 1, 0, wmm);
+        if (wmm && e->mo) /* acquire: its view follows the global commit order */
+            f->flags |= DF_ORDER;
+        break;
+    case EV_WRITE: case EV_VWRITE: case EV_DRAIN:
+        /* tso: a store that joined its thread's buffer is seen by its own
+         * thread only (program order) until its drain, which the trace has */
+        if (!(e->mo & DET_EV_BUFFERED) || e->kind == EV_DRAIN)
+            det_fp_access(f, e, 0, 1, wmm);
+        break;
+    case EV_ASTORE:
+        if (e->mo & DET_EV_BUFFERED)
+            break;
+        det_fp_access(f, e, 0, 1, wmm);
+        if (wmm && e->mo)
+            f->flags |= DF_ORDER;
+        break;
+    case EV_RMW:
+        det_fp_access(f, e, 1, 1, wmm);
+        if (wmm)
+            f->flags |= DF_ORDER;
+        break;
+    case EV_FENCE: /* sc/tso: its drains are traced; arm/riscv: it reads the commit clock */
+        if (wmm)
+            f->flags |= DF_ORDER;
+        break;
+    case EV_SLEEP: case EV_WAKE: case EV_IPI: case EV_HCALL: case EV_HCDONE:
+        f->flags |= DF_PLAT;
+        break;
+    case EV_DELAY: /* in det a delay point is only a scheduling point (det_platform.c;
+                    * the simulated clock it advances is read by nobody) */
+        break;
+    case EV_BEGIN: case EV_DONE: case EV_SWITCH: case EV_ACCESS: case EV_RESULT:
+        break; /* bookkeeping of the thread itself */
+    case EV_SYNC:
+        if (e->off == SY_CREATE || e->off == SY_JOIN || e->off == SY_EXIT)
+            f->flags |= DF_ALL;
+        else
+            f->objs |= 1ull << (e->val & 63);
+        break;
+    default:
+        f->flags |= DF_ALL;
+        break;
+    }
+}
+
+static inline int det_fp_bits_meet(const uint64_t *a, const uint64_t *b, uint64_t blk)
+{
+    for (; blk; blk &= blk - 1) {
+        int i = __builtin_ctzll(blk);
+        if (a[i] & b[i])
+            return 1;
+    }
+    return 0;
+}
+
+static inline int det_fp_priv_writes(const struct det_fp *f)
+{
+    int w = (f->flags & DF_PRIV_W) != 0;
+    for (int k = 0; k < f->npk && !w; k++)
+        w = f->pkw[k];
+    return w;
+}
+
+/* Private memory: two accesses of one word, one a write; an unknown word
+ * is every word. */
+static inline int det_fp_priv_dependent(const struct det_fp *a, const struct det_fp *b)
+{
+    int any_a = (a->flags & (DF_PRIV_R | DF_PRIV_W)) || a->npk, any_b = (b->flags & (DF_PRIV_R | DF_PRIV_W)) || b->npk;
+    if (((a->flags & DF_PRIV_W) && any_b) || ((b->flags & DF_PRIV_W) && any_a) ||
+        ((a->flags & DF_PRIV_R) && det_fp_priv_writes(b)) || ((b->flags & DF_PRIV_R) && det_fp_priv_writes(a)))
+        return 1;
+    for (int i = 0; i < a->npk; i++)
+        for (int j = 0; j < b->npk; j++)
+            if (a->pk[i] == b->pk[j] && (a->pkw[i] || b->pkw[j]))
+                return 1;
+    return 0;
+}
+
+static inline int det_fp_dependent(const struct det_fp *a, const struct det_fp *b)
+{
+    if ((a->flags | b->flags) & DF_ALL)
+        return 1;
+    if (((a->who | a->bufs) & (b->who | b->bufs))) /* the same thread, or a thread and its own buffer */
+        return 1;
+    if ((a->flags & b->flags & DF_PLAT) || (a->objs & b->objs))
+        return 1;
+    if (det_fp_priv_dependent(a, b))
+        return 1;
+    /* arm/riscv: an ordered access or fence sees which writes committed before it */
+    if (((a->flags & DF_ORDER) && (b->flags & DF_ANYW)) || ((b->flags & DF_ORDER) && (a->flags & DF_ANYW)))
+        return 1;
+    return det_fp_bits_meet(a->wr, b->wr, a->wblk & b->wblk) || det_fp_bits_meet(a->wr, b->rd, a->wblk & b->rblk) ||
+           det_fp_bits_meet(a->rd, b->wr, a->rblk & b->wblk);
+}
+
+/* Empty f again, touching only the words its blocks say were set (a
+ * footprint is 1 KiB: the runtime clears one per traced event). */
+static inline void det_fp_clear(struct det_fp *f)
+{
+    for (uint64_t b = f->rblk; b; b &= b - 1)
+        f->rd[__builtin_ctzll(b)] = 0;
+    for (uint64_t b = f->wblk; b; b &= b - 1)
+        f->wr[__builtin_ctzll(b)] = 0;
+    f->rblk = f->wblk = 0;
+    f->npk = 0;
+    f->who = f->bufs = f->objs = 0;
+    f->flags = 0;
+}
+
+#endif
