@@ -259,6 +259,37 @@ static void explored_stats(const struct det_run *R, const struct det_dfs *d, int
     fprintf(stderr, "; %llu options beyond the bound\n", (unsigned long long)d->cut);
 }
 
+/* A long search shows it is alive (on a terminal, or HVSIM_PROGRESS=1 for
+ * a log): executions so far and their rate, and the shallowest decision
+ * it backtracked to since the last line — the search is done when that
+ * reaches 0 and nothing is left there. */
+struct explore_progress {
+    int on;
+    uint64_t last_ns, last_exec;
+    int min_plen;
+};
+
+static void explore_tick(struct explore_progress *pg, const struct det_run *R,
+                         const struct det_dfs *d, int plen)
+{
+    if (!pg->on)
+        return;
+    if (plen >= 0 && (pg->min_plen < 0 || plen < pg->min_plen))
+        pg->min_plen = plen;
+    uint64_t t = now_ns();
+    if (t - pg->last_ns < 2000000000ull)
+        return;
+    double secs = (double)(t - pg->last_ns) / 1e9;
+    fprintf(stderr, "hvsim det: %s: %llu executions (%.0f/s), %llu ended asleep; backtracked to "
+                    "decision %d and deeper\n",
+            R->c->strategy, (unsigned long long)R->executions,
+            (double)(R->executions - pg->last_exec) / secs, (unsigned long long)d->blocked,
+            pg->min_plen);
+    pg->last_ns = t;
+    pg->last_exec = R->executions;
+    pg->min_plen = -1;
+}
+
 /* --strategy dfs|dpor: every schedule within the bound (dpor: one per class
  * of equivalent ones), until the space is exhausted or cb says stop. */
 static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *found, char *err,
@@ -276,6 +307,9 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
     uint64_t cap = c->runs > 1 ? c->runs : 1000000;
     int plen = 0, exhausted = 0, rc = 0;
     static struct det_slp slp; /* 9 KiB: not on the stack */
+    const char *pe = getenv("HVSIM_PROGRESS");
+    struct explore_progress pg = { .on = pe ? atoi(pe) > 0 : isatty(2), .last_ns = now_ns(),
+                                   .min_plen = -1 };
     for (;;) {
         det_dfs_slp(&d, &slp);
         struct det_plan p = { .strategy = DET_DFS, .seed = c->seed, .prefix = prefix,
@@ -307,6 +341,7 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
             exhausted = 1;
             break;
         }
+        explore_tick(&pg, R, &d, plen);
     }
     if (rc == 0 && !*found) {
         o.verdict = V_PASS;
