@@ -188,6 +188,7 @@ static void reset(struct ctx *x, const uint8_t *prefix, uint32_t plen, const cha
     S->prefix_len = plen;
     memcpy(S->prefix, prefix, plen);
     S->prefix_soft = 0;
+    S->slp.mask = 0; /* this explorer keeps its own sleep sets */
     S->nthreads = (uint32_t)t->nthr;
     S->holder = 0;
     S->step = 0;
