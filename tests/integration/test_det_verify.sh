@@ -47,6 +47,16 @@ n4=$(verified "$D/verify_1x2.hvs" tso)
 # few executions end asleep (without it, 26 of 58 here)
 asleep=$(sed -n 's/.* \([0-9]*\) executions ended asleep.*/\1/p' "$t/v.err")
 [ -n "$asleep" ] && [ $((asleep * 4)) -lt "$n4" ] || fail "tso: $asleep of $n4 executions ended asleep"
+# regression: "nothing can change any more" is judged only after every
+# spinner had its turn since the last change.  With det-quiet-points 200
+# and 4096-point spinner turns, the 14th execution here once ended
+# DAEMON_STALLED: the daemon, woken by the drain of req_rear = 2, never got
+# its turn before the judge.  It is awake and polling in every one of
+# these executions, so none of them may end in a verdict.
+"$HVSIM" run --engine det --strategy dpor --bound 64 --runs 50 --memory-model tso \
+  --scenario "$D/verify_2x1.hvs" --wake nofence --json > "$t/q.json" 2>"$t/q.err"
+v=$(jget "$t/q.json" "L[-1]['verdict']")
+[ "$v" = PASS ] || fail "verify_2x1 nofence/tso, 50 dpor executions: $v (a poller judged before its turn?)"
 finds kick_before_publish LOST_WAKEUP "$D/verify_1x2.hvs" sc --hv "$V/hv_kick_before_publish.c" --hv "$R/hv/result.c"
 finds late_old_flag MISSED_ANSWER "$D/verify_1x2.hvs" sc --hv "$V/hv_late_old_flag.c" --hv "$R/hv/result.c"
 finds push_without_lock LIVELOCK "$D/verify_2x1.hvs" sc --hv "$V/hv_push_without_lock.c" --hv "$R/hv/result.c"

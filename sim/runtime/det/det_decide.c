@@ -129,7 +129,7 @@ void det_rt_pct_change_point(int cur)
 static int spinner_turn(uint64_t en, int cur)
 {
     struct det_shm *S = det_S;
-    if (cur >= 0 && (en >> cur & 1) && S->spin_turn < DET_SPIN_TURN) {
+    if (cur >= 0 && (en >> cur & 1) && S->spin_turn < det_rt_spin_turn_len(S)) {
         S->spin_turn++;
         return cur;
     }
@@ -176,9 +176,21 @@ int det_rt_decide(int cur)
             /* threads keep taking and releasing locks and re-reading, but
              * nobody wrote the bridge or called the platform for quiet_max
              * points: the protocol stands still (a retry loop behind a
-             * handler that never returns, say).  Judge it. */
+             * handler that never returns, say).  Unless a store is still
+             * buffered: buffers drain eventually (fairness), and what a
+             * drain makes visible may be what a poller waits for (a
+             * req_rear store behind a spinning CPU, the daemon polling):
+             * drain, and give everybody quiet_max points more. */
+            int drained = 0;
             for (uint32_t i = 0; i < S->nthreads; i++)
-                det_rt_drain_all((int)i);
+                if (S->t[i].sb_n) {
+                    det_rt_drain_all((int)i);
+                    drained = 1;
+                }
+            if (drained) {
+                S->progress_points = 0;
+                continue;
+            }
             det_rt_judge();
             return -1;
         }

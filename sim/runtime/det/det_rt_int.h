@@ -73,6 +73,18 @@ void det_rt_drain_head(int t);
 void det_rt_drain_all(int t);
 int det_rt_sb_room(uint32_t entries);
 
+/* Points a lone spinner runs before the next one's turn: DET_SPIN_TURN,
+ * but short enough that every spinner gets two turns within quiet_max
+ * points — "nothing can change any more" is judged after quiet_max quiet
+ * points, and a poller woken by the last drain must have re-read by then
+ * (a scenario's small det-quiet-points once judged a daemon stalled that
+ * had not had its turn since req_rear became visible). */
+static inline uint64_t det_rt_spin_turn_len(const struct det_shm *S)
+{
+    uint64_t len = S->quiet_max / (2u * (S->nthreads ? S->nthreads : 1));
+    return len < 1 ? 1 : len > DET_SPIN_TURN ? DET_SPIN_TURN : len;
+}
+
 /* ---- det_sleep.c: dpor's sleep set beyond the prefix ---- */
 int det_rt_slp_steer(uint64_t cand, uint64_t bufs, int def);
 

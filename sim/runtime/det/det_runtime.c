@@ -157,7 +157,7 @@ int det_rt_sched(uint64_t pc)
     S->progress_points++;
     /* fast path: only spinners left and it is still our turn — the same
      * choice det_rt_decide() would make, without its scan of every thread */
-    if (S->spin_only && me->spinning && me->state == DT_ENABLED && S->spin_turn < DET_SPIN_TURN &&
+    if (S->spin_only && me->spinning && me->state == DT_ENABLED && S->spin_turn < det_rt_spin_turn_len(S) &&
         S->quiet_points < S->quiet_max && S->points < S->max_points) {
         det_rt_pct_change_point(det_self);
         S->spin_turn++;
