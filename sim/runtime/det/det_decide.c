@@ -153,6 +153,26 @@ static void timeout(int cur, const char *what, unsigned long long n)
     det_rt_end_exec(V_TIMEOUT, cur, 0, 0, why);
 }
 
+/* Threads keep taking and releasing locks and re-reading, but nobody
+ * wrote the bridge or called the platform for quiet_max points: the
+ * protocol stands still (a retry loop behind a handler that never returns,
+ * say) — unless a store is still buffered.  Buffers drain eventually
+ * (fairness), and what a drain makes visible may be what a poller waits
+ * for (a req_rear store behind a spinning CPU, the daemon polling): drain,
+ * and give everybody quiet_max points more.  Returns 1 when it drained. */
+static int quiet_drain(struct det_shm *S)
+{
+    int drained = 0;
+    for (uint32_t i = 0; i < S->nthreads; i++)
+        if (S->t[i].sb_n) {
+            det_rt_drain_all((int)i);
+            drained = 1;
+        }
+    if (drained)
+        S->progress_points = 0;
+    return drained;
+}
+
 /* Decide who runs next after a point of 'cur' (the holder). Drains happen
  * here too.  Returns the thread to run, or -1 if the execution ended.
  * Only real choices (two or more options) are logged and count as
@@ -173,24 +193,8 @@ int det_rt_decide(int cur)
             return -1;
         }
         if (S->progress_points >= S->quiet_max) {
-            /* threads keep taking and releasing locks and re-reading, but
-             * nobody wrote the bridge or called the platform for quiet_max
-             * points: the protocol stands still (a retry loop behind a
-             * handler that never returns, say).  Unless a store is still
-             * buffered: buffers drain eventually (fairness), and what a
-             * drain makes visible may be what a poller waits for (a
-             * req_rear store behind a spinning CPU, the daemon polling):
-             * drain, and give everybody quiet_max points more. */
-            int drained = 0;
-            for (uint32_t i = 0; i < S->nthreads; i++)
-                if (S->t[i].sb_n) {
-                    det_rt_drain_all((int)i);
-                    drained = 1;
-                }
-            if (drained) {
-                S->progress_points = 0;
+            if (quiet_drain(S))
                 continue;
-            }
             det_rt_judge();
             return -1;
         }
