@@ -236,14 +236,33 @@ void bench_handshake(struct bench *b)
 
 /* Section 2's samples: per repeat, the raw futex and eventfd wakes and the
  * hv's IPI round trips, with the ratios paired per repeat. */
+struct raw_samples {                            /* one raw wake (futex or eventfd) */
+    double m[MAXR], p[MAXR], slept[MAXR];
+    unsigned n;
+    char why[400];
+};
 struct sl_samples {
-    double fm[MAXR], fp[MAXR], fslept[MAXR];    /* raw futex */
-    double em[MAXR], ep[MAXR], eslept[MAXR];    /* raw eventfd */
+    struct raw_samples fu, ev;                  /* raw futex, raw eventfd */
     double hm[MAXR], hp[MAXR], ipi_share[MAXR]; /* hv, accesses that sent an IPI */
     double rf[MAXR], re[MAXR];                  /* hv / futex, hv / eventfd */
-    unsigned nf, ne, nh, nrf, nre;
-    char why[400], fwhy[400], ewhy[400];
+    unsigned nh, nrf, nre;
+    char why[400];
 };
+
+/* One raw wake of kind ("futex", "eventfd") into rs; 1 when measured. */
+static int raw_sample(struct bench *b, const char *kind, unsigned n, uint64_t gap,
+                      struct raw_samples *rs, struct raw_result *out)
+{
+    char err[1024];
+    if (bench_raw_run(b, kind, n, gap, out, err, sizeof err) != 0) {
+        fmt_cut(rs->why, sizeof rs->why, "not measured: %s", err);
+        return 0;
+    }
+    rs->slept[rs->n] = out->b_slept_share;
+    rs->m[rs->n] = out->median_ns;
+    rs->p[rs->n++] = out->p99_ns;
+    return 1;
+}
 
 /* One repeat: both raw wakes, then (when built) the hv variant. */
 static void sl_repeat(struct bench *b, struct sl_samples *s, const struct hvsim_runcfg *cfg,
@@ -251,20 +270,8 @@ static void sl_repeat(struct bench *b, struct sl_samples *s, const struct hvsim_
 {
     char err[1024];
     struct raw_result f, e;
-    int fok = bench_raw_run(b, "futex", n, gap, &f, err, sizeof err) == 0;
-    if (fok) {
-        s->fslept[s->nf] = f.b_slept_share;
-        s->fm[s->nf] = f.median_ns;
-        s->fp[s->nf++] = f.p99_ns;
-    } else
-        fmt_cut(s->fwhy, sizeof s->fwhy, "not measured: %s", err);
-    int eok = bench_raw_run(b, "eventfd", n, gap, &e, err, sizeof err) == 0;
-    if (eok) {
-        s->eslept[s->ne] = e.b_slept_share;
-        s->em[s->ne] = e.median_ns;
-        s->ep[s->ne++] = e.p99_ns;
-    } else
-        fmt_cut(s->ewhy, sizeof s->ewhy, "not measured: %s", err);
+    int fok = raw_sample(b, "futex", n, gap, &s->fu, &f);
+    int eok = raw_sample(b, "eventfd", n, gap, &s->ev, &e);
     if (!built)
         return;
     struct hv_result h;
@@ -286,17 +293,20 @@ static void sl_repeat(struct bench *b, struct sl_samples *s, const struct hvsim_
     s->nh++;
 }
 
+static json_t *raw_samples_json(const char *what, struct raw_samples *rs)
+{
+    json_t *j = raw_json(what, rs->m, rs->p, rs->n);
+    json_object_set_new(j, "sleeper_really_slept_share", json_real(bench_median(rs->slept, rs->n)));
+    if (!rs->n)
+        json_object_set_new(j, "not_measured", json_string(rs->why));
+    return j;
+}
+
 /* sec["baseline_futex"], sec["baseline_eventfd"], sec["hv"]. */
 static void sl_json(json_t *sec, struct sl_samples *s)
 {
-    json_t *bf = raw_json("raw futex wake, 2 processes (waker spins for the answer)", s->fm, s->fp, s->nf);
-    json_t *be = raw_json("raw eventfd wake, 2 processes (waker spins for the answer)", s->em, s->ep, s->ne);
-    json_object_set_new(bf, "sleeper_really_slept_share", json_real(bench_median(s->fslept, s->nf)));
-    json_object_set_new(be, "sleeper_really_slept_share", json_real(bench_median(s->eslept, s->ne)));
-    if (!s->nf)
-        json_object_set_new(bf, "not_measured", json_string(s->fwhy));
-    if (!s->ne)
-        json_object_set_new(be, "not_measured", json_string(s->ewhy));
+    json_t *bf = raw_samples_json("raw futex wake, 2 processes (waker spins for the answer)", &s->fu);
+    json_t *be = raw_samples_json("raw eventfd wake, 2 processes (waker spins for the answer)", &s->ev);
     json_object_set_new(sec, "baseline_futex", bf);
     json_object_set_new(sec, "baseline_eventfd", be);
     json_t *hv = json_object();
@@ -313,7 +323,7 @@ static void sl_json(json_t *sec, struct sl_samples *s)
 /* The two rows: the hv's IPI round trip against each raw wake. */
 static void sl_rows(struct bench *b, json_t *sec, struct sl_samples *s)
 {
-    double fmed = bench_median(s->fm, s->nf), emed = bench_median(s->em, s->ne);
+    double fmed = bench_median(s->fu.m, s->fu.n), emed = bench_median(s->ev.m, s->ev.n);
     double hmed = bench_median(s->hm, s->nh), hp99 = bench_median(s->hp, s->nh);
     struct bench_row *r1 = bench_row_add(b, "sleeping", "need_wakeup -> IPI -> daemon awake -> answer (gcc -O2 volatile/pause)", "ns");
     snprintf(r1->base_name, sizeof r1->base_name, "raw futex wake");
@@ -329,11 +339,11 @@ static void sl_rows(struct bench *b, json_t *sec, struct sl_samples *s)
         if (s->nrf)
             r1->ratio = bench_median(s->rf, s->nrf);
         else
-            bench_row_nm(r1, "%s", s->fwhy);
+            bench_row_nm(r1, "%s", s->fu.why);
         if (s->nre)
             r2->ratio = bench_median(s->re, s->nre);
         else
-            bench_row_nm(r2, "%s", s->ewhy);
+            bench_row_nm(r2, "%s", s->ev.why);
     }
     json_object_set_new(sec, "ratio_vs_futex", r1->ratio > 0 ? json_real(r1->ratio) : json_string(r1->nm));
     json_object_set_new(sec, "ratio_vs_eventfd", r2->ratio > 0 ? json_real(r2->ratio) : json_string(r2->nm));
@@ -359,8 +369,8 @@ void bench_sleeping(struct bench *b)
     bench_variant_cfg(cfg, "gcc", "O2", "volatile", "pause");
     int built = build_participants(cfg, BUILD_NATIVE, bo, err, sizeof err) == 0;
     fmt_cut(s->why, sizeof s->why, "not measured: %s", built ? "no run completed" : err);
-    snprintf(s->fwhy, sizeof s->fwhy, "not measured: no run completed");
-    snprintf(s->ewhy, sizeof s->ewhy, "not measured: no run completed");
+    snprintf(s->fu.why, sizeof s->fu.why, "not measured: no run completed");
+    snprintf(s->ev.why, sizeof s->ev.why, "not measured: no run completed");
     for (unsigned r = 0; r < R; r++)
         sl_repeat(b, s, cfg, bo, built, n, gap);
     json_object_set_new(sec, "accesses_per_run", json_integer(n));

@@ -63,11 +63,12 @@ static void a_store(volatile void *a, uint32_t n, uint64_t v, int mo, uint64_t p
                 det_rt_ev_add(EV_ASTORE, off, n, v, mo, pc);
                 return;
             }
-            int buf = S->tso ? det_rt_sb_room(1) : 0;
+            if (S->tso)
+                det_rt_sb_room(1);
             det_store(S, det_M, det_self, det_self, off, (const uint8_t *)&v, n);
             if (!S->tso)
                 det_rt_wake_readers(off, n);
-            det_rt_ev_add(EV_ASTORE, off, n, v, mo | (buf ? (int)DET_EV_BUFFERED : 0), pc);
+            det_rt_ev_add(EV_ASTORE, off, n, v, mo | (S->tso ? (int)DET_EV_BUFFERED : 0), pc);
             if ((mo & 0xff) == MO_SEQ_CST)
                 det_rt_drain_all(det_self);
             return;
@@ -81,12 +82,15 @@ static void a_store(volatile void *a, uint32_t n, uint64_t v, int mo, uint64_t p
             memcpy((void *)a, &v, n);
         } else if (!S->tso) {
             memcpy((void *)a, &v, n);
-        } else if ((mo & 0xff) != MO_SEQ_CST && det_rt_sb_room(1) &&
-                   det_pstore(S, det_M, det_self, a, (const uint8_t *)&v, n) == 0) {
-            buf = 1;
         } else {
-            det_rt_drain_all(det_self);
-            det_pwrite_global(S, S->t[det_self].proc, a, (const uint8_t *)&v, n);
+            if ((mo & 0xff) != MO_SEQ_CST) {
+                det_rt_sb_room(1);
+                buf = det_pstore(S, det_M, det_self, a, (const uint8_t *)&v, n) == 0;
+            }
+            if (!buf) {
+                det_rt_drain_all(det_self);
+                det_pwrite_global(S, S->t[det_self].proc, a, (const uint8_t *)&v, n);
+            }
         }
         det_rt_wake_readers(priv_key(a), n);
         det_rt_ev_add_priv(EV_ASTORE, a, n, v, mo | (buf ? (int)DET_EV_BUFFERED : 0), pc, det_self);
@@ -171,6 +175,19 @@ static uint64_t a_rmw(volatile void *a, uint32_t n, enum rmw op, uint64_t v, uin
     return old;
 }
 
+/* A weak CAS never fails spuriously here: both are one function body, each
+ * still reading its own RA (the access site). */
+#define CAS(bits, T, kind)                                                                      \
+    int __tsan_atomic##bits##_compare_exchange_##kind(volatile T *a, T *c, T v, int mo, int f)  \
+    {                                                                                           \
+        int ok;                                                                                 \
+        (void)f;                                                                                \
+        T old = (T)a_rmw(a, sizeof(T), R_CAS, (uint64_t)v, (uint64_t)*c, &ok, mo, RA);          \
+        if (!ok)                                                                                \
+            *c = old;                                                                           \
+        return ok;                                                                              \
+    }
+
 #define ATOMICS(bits, T)                                                                        \
     T __tsan_atomic##bits##_load(const volatile T *a, int mo)                                   \
     { return (T)a_load(a, sizeof(T), mo, RA); }                                                 \
@@ -190,24 +207,8 @@ static uint64_t a_rmw(volatile void *a, uint32_t n, enum rmw op, uint64_t v, uin
     { return (T)a_rmw(a, sizeof(T), R_XOR, (uint64_t)v, 0, 0, mo, RA); }                       \
     T __tsan_atomic##bits##_fetch_nand(volatile T *a, T v, int mo)                              \
     { return (T)a_rmw(a, sizeof(T), R_NAND, (uint64_t)v, 0, 0, mo, RA); }                      \
-    int __tsan_atomic##bits##_compare_exchange_strong(volatile T *a, T *c, T v, int mo, int f)  \
-    {                                                                                           \
-        int ok;                                                                                 \
-        (void)f;                                                                                \
-        T old = (T)a_rmw(a, sizeof(T), R_CAS, (uint64_t)v, (uint64_t)*c, &ok, mo, RA);          \
-        if (!ok)                                                                                \
-            *c = old;                                                                           \
-        return ok;                                                                              \
-    }                                                                                           \
-    int __tsan_atomic##bits##_compare_exchange_weak(volatile T *a, T *c, T v, int mo, int f)    \
-    {                                                                                           \
-        int ok;                                                                                 \
-        (void)f;                                                                                \
-        T old = (T)a_rmw(a, sizeof(T), R_CAS, (uint64_t)v, (uint64_t)*c, &ok, mo, RA);          \
-        if (!ok)                                                                                \
-            *c = old;                                                                           \
-        return ok;                                                                              \
-    }                                                                                           \
+    CAS(bits, T, strong)                                                                        \
+    CAS(bits, T, weak)                                                                          \
     T __tsan_atomic##bits##_compare_exchange_val(volatile T *a, T c, T v, int mo, int f)        \
     {                                                                                           \
         (void)f;                                                                                \

@@ -153,14 +153,9 @@ static void timeout(int cur, const char *what, unsigned long long n)
     det_rt_end_exec(V_TIMEOUT, cur, 0, 0, why);
 }
 
-/* Threads keep taking and releasing locks and re-reading, but nobody
- * wrote the bridge or called the platform for quiet_max points: the
- * protocol stands still (a retry loop behind a handler that never returns,
- * say) — unless a store is still buffered.  Buffers drain eventually
- * (fairness), and what a drain makes visible may be what a poller waits
- * for (a req_rear store behind a spinning CPU, the daemon polling): drain,
- * and give everybody quiet_max points more.  Returns 1 when it drained. */
-static int quiet_drain(struct det_shm *S)
+/* Drain every store buffer (a buffer drains eventually: fairness); 1 when
+ * one held something. */
+static int drain_everyone(struct det_shm *S)
 {
     int drained = 0;
     for (uint32_t i = 0; i < S->nthreads; i++)
@@ -168,8 +163,6 @@ static int quiet_drain(struct det_shm *S)
             det_rt_drain_all((int)i);
             drained = 1;
         }
-    if (drained)
-        S->progress_points = 0;
     return drained;
 }
 
@@ -193,8 +186,13 @@ int det_rt_decide(int cur)
             return -1;
         }
         if (S->progress_points >= S->quiet_max) {
-            if (quiet_drain(S))
+            /* nobody wrote or called the platform for quiet_max points: the
+             * protocol stands still — unless a buffered store's drain shows
+             * a poller what it waits for: then quiet_max points more */
+            if (drain_everyone(S)) {
+                S->progress_points = 0;
                 continue;
+            }
             det_rt_judge();
             return -1;
         }
@@ -210,10 +208,8 @@ int det_rt_decide(int cur)
                 bufs |= 1ull << i;
         }
         if (!cand) {
-            if (bufs) {
-                /* fairness: a store buffer drains eventually */
-                for (uint32_t i = 0; i < S->nthreads; i++)
-                    det_rt_drain_all((int)i);
+            if (bufs) { /* fairness: a store buffer drains eventually */
+                drain_everyone(S);
                 continue;
             }
             if (!en || S->quiet_points >= S->quiet_max) {

@@ -71,7 +71,7 @@ void det_rt_capture(void);
 /* Commit the oldest entry / every entry of thread t's buffer. */
 void det_rt_drain_head(int t);
 void det_rt_drain_all(int t);
-int det_rt_sb_room(uint32_t entries);
+void det_rt_sb_room(uint32_t entries);
 
 /* Points a lone spinner runs before the next one's turn: DET_SPIN_TURN,
  * but short enough that every spinner gets two turns within quiet_max

@@ -15,12 +15,12 @@ void det_rt_capture(void)
     uint8_t v[256];
     uint32_t n = det_rt_pend_size > sizeof v ? (uint32_t)sizeof v : det_rt_pend_size;
     memcpy(v, det_M + det_rt_pend_off, n);
-    int buffered = 0;
+    int buffered = !wmm_on(S) && S->tso; /* tso: it joins the FIFO */
     if (wmm_on(S)) {
         det_wmm_store(det_rt_pend_off, v, n, WMM_PLAIN);
     } else {
-        if (S->tso)
-            buffered = det_rt_sb_room((n + DET_SB_BYTES - 1) / DET_SB_BYTES);
+        if (buffered)
+            det_rt_sb_room((n + DET_SB_BYTES - 1) / DET_SB_BYTES);
         det_store(S, det_M, det_self, det_self, det_rt_pend_off, v, n);
     }
     det_rt_progress();
@@ -37,14 +37,20 @@ void det_rt_capture(void)
 
 /* Under tso, before entries join the holder's FIFO: drain its oldest ones,
  * traced, until they fit (det_store would otherwise drain the head itself,
- * and DPOR would not see that write).  Returns 1: the stores will be
- * buffered. */
-int det_rt_sb_room(uint32_t entries)
+ * and DPOR would not see that write). */
+void det_rt_sb_room(uint32_t entries)
 {
     struct det_thread *me = &det_S->t[det_self];
     while (me->sb_n && me->sb_n + entries > DET_SB_MAX)
         det_rt_drain_head(det_self);
-    return 1;
+}
+
+/* A drain of t's buffer in the trace (the buffer's actor, not the holder). */
+static void ev_drain(int t, uint32_t off, uint32_t n, uint64_t val)
+{
+    uint32_t i = det_rt_ev_add(EV_DRAIN, off, n, val, 0, 0);
+    if (i != UINT32_MAX)
+        det_S->ev[i].tid = (uint8_t)t;
 }
 
 void det_rt_drain_head(int t)
@@ -66,16 +72,11 @@ void det_rt_drain_head(int t)
     det_sb_drain_head(S, det_M, t, S->holder);
     det_rt_wake_readers(off, n);
     S->drains++;
-    if (S->record_ev && S->nev < DET_MAX_EV) {
-        if (cell) {
-            det_rt_ev_add_priv(EV_DRAIN, (const void *)(uintptr_t)(S->pcell[cell - 1].word + e_off), n, x,
-                        0, 0, t);
-        } else {
-            uint32_t i = det_rt_ev_add(EV_DRAIN, off, n, x, 0, 0);
-            if (i != UINT32_MAX)
-                S->ev[i].tid = (uint8_t)t;
-        }
-    }
+    if (cell)
+        det_rt_ev_add_priv(EV_DRAIN, (const void *)(uintptr_t)(S->pcell[cell - 1].word + e_off), n, x,
+                           0, 0, t);
+    else
+        ev_drain(t, off, n, x);
 }
 
 void det_rt_drain_all(int t)
@@ -90,11 +91,7 @@ void det_rt_landed(int t, uint32_t off, uint32_t n, uint64_t val)
     struct det_shm *S = det_S;
     det_rt_wake_readers(off, n);
     S->drains++;
-    if (S->record_ev && S->nev < DET_MAX_EV) {
-        uint32_t i = det_rt_ev_add(EV_DRAIN, off, n, val, 0, 0);
-        if (i != UINT32_MAX)
-            S->ev[i].tid = (uint8_t)t;
-    }
+    ev_drain(t, off, n, val);
 }
 
 void det_drain_self(void)
