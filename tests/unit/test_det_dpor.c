@@ -421,6 +421,75 @@ static void sleep_sets(void **st)
     det_dfs_free(&d);
 }
 
+/* arm/riscv: commits of one buffer's entries (mark: barrier count + 1 in
+ * pkey) are ordered only when their barrier counts differ or they share a
+ * granule; an RMW's landing (no mark) is ordered with every commit. */
+static struct det_event commit(int t, uint32_t off, uint32_t mark)
+{
+    struct det_event e = ev_(0, t, EV_DRAIN, off, 8, 0, 1);
+    e.pkey = mark;
+    return e;
+}
+
+static void commits_of_one_buffer(void **st)
+{
+    (void)st;
+    struct det_event a = commit(0, 16, 1), b = commit(0, 64, 1), c = commit(0, 64, 2), d = commit(0, 20, 1);
+    assert_false(det_dpor_dependent(&a, &b, 1)); /* same barrier count, other granules */
+    assert_true(det_dpor_dependent(&a, &c, 1));  /* a barrier between them */
+    assert_true(det_dpor_dependent(&a, &d, 1));  /* one granule: FIFO */
+    struct det_event rmw = commit(0, 64, 0);
+    assert_true(det_dpor_dependent(&a, &rmw, 1));
+    assert_true(det_dpor_dependent(&a, &b, 0));  /* tso: one FIFO */
+    struct det_event r0 = EV(0, EV_READ, 200);   /* its own thread */
+    assert_true(det_dpor_dependent(&a, &r0, 1));
+}
+
+/* Decision 0 commits thread 0's entry on granule 2 (bytes 16..23), decision
+ * 1 its entry on granule 8 (independent of the first), then thread 1 reads
+ * granule 2: the race of decisions 0 and 2 may be reversed by committing
+ * granule 8 first, so decision 0 is asked to drain again, naming granule 8
+ * (the runtime finds that entry, struct det_slp). */
+static void drain_again_for_another_granule(void **st)
+{
+    (void)st;
+    uint64_t opts = 1 | 2 | (1ull << DET_ACT_DRAIN);
+    struct det_logent log[3] = { run(opts, DET_ACT_DRAIN, 0), run(opts, DET_ACT_DRAIN, 0), run(opts, 1, 0) };
+    struct det_event ev[3] = { commit(0, 16, 1), commit(0, 64, 1), ev_(3, 1, EV_READ, 16, 4, 0, 0) };
+    ev[0].step = 1;
+    ev[1].step = 2;
+    struct det_dfs d;
+    det_dfs_init(&d, 64);
+    d.dpor = 1;
+    d.model = DM_ARM;
+    det_dfs_record(&d, log, 3);
+    assert_true(det_dfs_dpor(&d, log, 3, ev, 3) >= 1);
+    assert_true(det_gw_has(&d.st[0], 0, 2));
+    assert_true(det_gw_has(&d.st[0], 0, 8));
+    assert_int_equal(d.st[0].bt & 2, 0); /* committing granule 8 first is the initial taken */
+    uint8_t prefix[8];
+    assert_int_equal(det_dfs_next(&d, prefix, 8), 1);
+    assert_int_equal(prefix[0], DET_ACT_DRAIN);
+    assert_int_equal(d.gstep1, 1);
+    assert_int_equal(d.g, 8);
+    det_dfs_free(&d);
+}
+
+/* Thread 1 reads granule 2, then thread 0 stores there and a fence commits
+ * it inside thread 0's own transition: what can come first is thread 0's
+ * step (its buffer was empty at decision 0), not a drain. */
+static void commit_in_own_step_races_as_the_thread(void **st)
+{
+    (void)st;
+    struct det_logent log[2] = { run(1 | 2 | 4, 1, 1), run(1 | 4, 0, 1) };
+    struct det_event ev[4] = { ev_(1, 1, EV_READ, 16, 4, 0, 0), ev_(2, 0, EV_WRITE, 16, 4, DET_EV_BUFFERED, 1),
+                               ev_(2, 0, EV_FENCE, 0, 0, 5, 0), commit(0, 16, 1) };
+    ev[3].step = 2;
+    uint64_t bt[2] = { 2, 1 };
+    assert_int_equal(det_dpor_races(log, 2, ev, 4, DM_ARM, bt), 1);
+    assert_int_equal(bt[0], 1 | 2); /* not every option (thread 2) */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -440,6 +509,9 @@ int main(void)
         cmocka_unit_test(sleep_sets),
         cmocka_unit_test(buffered_store_is_local),
         cmocka_unit_test(own_buffer_races),
+        cmocka_unit_test(commits_of_one_buffer),
+        cmocka_unit_test(drain_again_for_another_granule),
+        cmocka_unit_test(commit_in_own_step_races_as_the_thread),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

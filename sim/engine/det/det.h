@@ -52,6 +52,16 @@ uint32_t det_sched_significant(const struct det_logent *log, uint32_t n);
  * everything else is free; every schedule whose cost is <= bound is run
  * exactly once.  The stack persists across executions (stateless search). */
 struct det_foot;             /* dpor: footprints of the steps taken or asleep at a node (det_dpor.c) */
+/* dpor under arm/riscv: a drain decision's action names a buffer, the
+ * entry it commits is a granule (det_dpor_int.h, actors).  A node keeps
+ * the (buffer, granule) commits explored or asked for there; with more
+ * than DET_GW_MAX, or when a race's reversal could not be named, gw_all:
+ * every entry of every drain explored from here (as plain dfs does). */
+#define DET_GW_MAX 8
+struct det_gw {
+    uint8_t t, done;
+    uint16_t g;
+};
 struct det_dfs_node {
     uint64_t opts, tried;
     uint64_t bt;             /* dpor: the backtrack set (actions to explore here) */
@@ -59,6 +69,8 @@ struct det_dfs_node {
     struct det_foot *foot;
     uint8_t cur, cur_cand, chosen, kind;
     uint16_t cost_before;
+    uint8_t ngw, gw_all;
+    struct det_gw gw[DET_GW_MAX];
 };
 struct det_dfs {
     struct det_dfs_node *st;
@@ -71,6 +83,8 @@ struct det_dfs {
     uint64_t races;
     uint64_t blocked;        /* dpor: executions that took an asleep step (equivalent to one run) */
     uint32_t plen;           /* the prefix the last det_dfs_next returned */
+    uint32_t gstep1;         /* and the granule its last drain commits (struct det_slp) */
+    uint16_t g;
 };
 void det_dfs_init(struct det_dfs *d, unsigned bound);
 void det_dfs_free(struct det_dfs *d);
@@ -105,6 +119,12 @@ int det_dpor_races(const struct det_logent *log, uint32_t nlog, const struct det
 int det_dpor_analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
                      const struct det_event *ev, uint32_t nev, uint64_t *bt);
 void det_foot_free(struct det_foot *f);
+/* Is (buffer t, granule g) explored or asked for at x; note it there. */
+int det_gw_has(const struct det_dfs_node *x, int t, int g);
+void det_gw_put(struct det_dfs_node *x, int t, int g, int done);
+/* The last prefix's keyed drain found no entry on its granule (gmiss):
+ * every entry of every drain at that decision is explored. */
+void det_dfs_gmiss(struct det_dfs *d);
 /* What is asleep at the end of the prefix det_dfs_next returned (the start
  * of the sleep-set check above), for the runtime to steer clear of. */
 void det_dfs_slp(const struct det_dfs *d, struct det_slp *z);

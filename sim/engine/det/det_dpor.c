@@ -31,26 +31,25 @@ static uint32_t collect_nodes(const struct det_logent *log, uint32_t nlog, uint3
 #define BS_GET(b, i) ((b)[(i) / 64] >> ((i) % 64) & 1)
 #define BS_SET(b, i) ((b)[(i) / 64] |= 1ull << ((i) % 64))
 
-/* The action of decision log[i] as a bit of its opts. */
-static uint64_t act_bit(const struct det_logent *l) { return 1ull << (l->chosen & 63); }
-
 /* Source-DPOR's initials: the first transitions of notdep(i).j that no
- * earlier transition of that sequence happens before, as action bits. */
-static uint64_t initials(const struct det_logent *log, const uint32_t *node, const uint64_t *hb,
-                         size_t w, uint32_t i, uint32_t j, uint64_t jact)
+ * earlier transition of that sequence happens before (j's: the racing
+ * actor jx, which may be a forced step after the chosen one).  At most
+ * max of them; fewer is still a subset to pick from. */
+static int initials(const uint64_t *hb, size_t w, uint32_t i, uint32_t j, const struct xact *xs,
+                    struct xact jx, struct xact *I, int max)
 {
-    uint64_t I = 0;
-    for (uint32_t k = i + 1; k <= j; k++) {
+    int nI = 0;
+    for (uint32_t k = i + 1; k <= j && nI < max; k++) {
         if (k < j && BS_GET(&hb[(size_t)k * w], i))
             continue; /* after i: not in v */
         int first = 1;
         for (uint32_t q = i + 1; q < k && first; q++)
             if (!BS_GET(&hb[(size_t)q * w], i) && BS_GET(&hb[(size_t)k * w], q))
                 first = 0;
-        if (first) /* j: the racing step's actor, which may be a forced step after the chosen one */
-            I |= k == j ? jact : act_bit(&log[node[k]]);
+        if (first)
+            I[nI++] = k == j ? jx : xs[k];
     }
-    return I;
+    return nI;
 }
 
 /* ---- sleep sets -----------------------------------------------------------
@@ -104,10 +103,11 @@ static const struct det_fp *step_fp(const struct tfp *t, int a)
     static const struct det_fp none;
     if (t->nsub < 0)
         return &t->all;
-    int actor = a < DET_ACT_DRAIN ? a : 32 + a - DET_ACT_DRAIN;
-    for (int i = 0; i < t->nsub; i++)
-        if (t->actor[i] == actor)
+    for (int i = 0; i < t->nsub; i++) {
+        int b = t->actor[i];
+        if (a < DET_ACT_DRAIN ? b == a : b >= 32 && actor_thread(b) == a - DET_ACT_DRAIN)
             return &t->sub[i];
+    }
     return &none;
 }
 
@@ -119,17 +119,27 @@ static void sleep_store(struct det_dfs_node *x, uint64_t sleep, const struct det
         foot_put(&x->foot, S->act[i], &S->fp[i]);
 }
 
+/* Under arm/riscv a drain action commits one of several entries (its
+ * granule is what the action is, det_gw): it is never put asleep. */
+static uint64_t never_asleep(int model)
+{
+    return model >= DM_ARM ? ~((1ull << DET_ACT_DRAIN) - 1) : 0;
+}
+
 void det_dfs_slp(const struct det_dfs *d, struct det_slp *z)
 {
     z->mask = 0;
     z->n = 0;
     z->next_ev = 0;
+    z->gstep1 = d->dpor ? d->gstep1 : 0;
+    z->g = d->g;
+    z->gmiss = 0;
     if (!d->dpor || !d->plen)
         return;
     const struct det_dfs_node *x = &d->st[d->plen - 1];
     if (x->kind) /* a value choice: sleep_walk starts with nothing asleep */
         return;
-    uint64_t start = (x->sleep | x->tried) & ~(1ull << (x->chosen & 63));
+    uint64_t start = (x->sleep | x->tried) & ~(1ull << (x->chosen & 63)) & ~never_asleep(d->model);
     for (uint64_t m = start; m && z->n < DET_SLP_MAX; m &= m - 1) {
         int a = __builtin_ctzll(m);
         const struct det_fp *f = foot_get(x->foot, a);
@@ -157,7 +167,7 @@ static int sleep_walk(struct det_dfs *d, const struct det_logent *log, const uin
         struct det_dfs_node *x = &d->st[k];
         int a = log[k].chosen;
         if (k == p && d->plen) { /* asleep here before, and done here before a */
-            uint64_t start = (x->sleep | x->tried) & ~(1ull << a);
+            uint64_t start = (x->sleep | x->tried) & ~(1ull << a) & ~never_asleep(d->model);
             for (uint64_t m = start; m; m &= m - 1) {
                 const struct det_fp *f = foot_get(x->foot, __builtin_ctzll(m));
                 if (f) {
@@ -193,12 +203,42 @@ static int sleep_walk(struct det_dfs *d, const struct det_logent *log, const uin
     return blocked;
 }
 
-/* Every race of the execution adds to bt (source sets). */
-static int find_races(const struct det_logent *log, const uint32_t *node, uint32_t n,
-                      const struct tfp *fps, uint64_t *hb, uint64_t *cov, size_t w, int model,
-                      uint64_t *bt)
+/* Is one of the initials explored or scheduled at node i already (bt: its
+ * actions; x: its granules, NULL: actions only)? */
+static int covered(const struct xact *I, int nI, uint64_t bt, const struct det_dfs_node *x)
+{
+    for (int k = 0; k < nI; k++)
+        if ((bt >> (I[k].act & 63) & 1) &&
+            (I[k].g < 0 || !x || det_gw_has(x, I[k].act - DET_ACT_DRAIN, I[k].g)))
+            return 1;
+    return 0;
+}
+
+/* Schedule one initial the decision could take; when it could take none
+ * (blocked, spinning, not yet created, no entry on that granule): every
+ * option there, as classic DPOR does. */
+static void schedule(const struct xact *I, int nI, const struct det_logent *li, uint64_t *bt,
+                     struct det_dfs_node *x)
+{
+    for (int k = 0; k < nI; k++)
+        if (li->opts >> (I[k].act & 63) & 1) {
+            *bt |= 1ull << (I[k].act & 63);
+            if (x && I[k].g >= 0)
+                det_gw_put(x, I[k].act - DET_ACT_DRAIN, I[k].g, 0);
+            return;
+        }
+    *bt |= li->opts;
+    if (x)
+        x->gw_all = 1;
+}
+
+/* Every race of the execution adds to bt (source sets); d: the granules. */
+static int find_races(struct det_dfs *d, const struct det_logent *log, const uint32_t *node, uint32_t n,
+                      const struct tfp *fps, const struct xact *xs, uint64_t *hb, uint64_t *cov,
+                      size_t w, int model, uint64_t *bt)
 {
     int races = 0;
+    struct xact I[32];
     for (uint32_t j = 0; j < n; j++) {
         uint64_t *hj = &hb[(size_t)j * w];
         memset(cov, 0, w * sizeof *cov);
@@ -212,22 +252,38 @@ static int find_races(const struct det_logent *log, const uint32_t *node, uint32
                 hj[q] |= hi[q];
                 cov[q] |= hi[q];
             }
+            if (ordered)
+                continue;
             /* steps of one thread (or one buffer, FIFO): program order, no race */
-            uint64_t jact = ordered ? 0 : dpor_tfp_race(&fps[i], &fps[j], act_bit(&log[node[j]]), model);
-            if (!jact)
+            struct xact jx = dpor_tfp_race(&fps[i], &fps[j], xs[j], model);
+            if (jx.act < 0)
                 continue;
             races++;
-            const struct det_logent *li = &log[node[i]];
-            uint64_t I = initials(log, node, hb, w, (uint32_t)i, j, jact);
-            if (I & bt[node[i]])
-                continue;
-            uint64_t ok = I & li->opts;
-            /* an initial the decision could not take (blocked, spinning,
-             * not yet created): every option there, as classic DPOR does */
-            bt[node[i]] |= ok ? ok & -ok : li->opts;
+            int nI = initials(hb, w, (uint32_t)i, j, xs, jx, I, 32);
+            struct det_dfs_node *x = d ? &d->st[node[i]] : NULL;
+            if (!covered(I, nI, bt[node[i]], x))
+                schedule(I, nI, &log[node[i]], &bt[node[i]], x);
         }
     }
     return races;
+}
+
+/* Each transition's action, with the granule an arm/riscv drain committed;
+ * those of this execution's new decisions are explored there (det_gw). */
+static void transition_xacts(struct det_dfs *d, const struct det_logent *log, const uint32_t *node,
+                             uint32_t n, const struct tfp *fps, struct xact *xs)
+{
+    uint32_t p = d && d->plen ? d->plen - 1 : 0;
+    for (uint32_t k = 0; k < n; k++) {
+        int a = log[node[k]].chosen;
+        xs[k].act = (int16_t)a;
+        xs[k].g = -1;
+        if (a >= DET_ACT_DRAIN && fps[k].cg1 && fps[k].ct == a - DET_ACT_DRAIN) {
+            xs[k].g = (int16_t)(fps[k].cg1 - 1);
+            if (d && node[k] >= p)
+                det_gw_put(&d->st[node[k]], a - DET_ACT_DRAIN, xs[k].g, 1);
+        }
+    }
 }
 
 static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
@@ -250,17 +306,20 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
         of[i] = cur;
     }
     struct tfp *fps = calloc(n ? n : 1, sizeof *fps);
+    struct xact *xs = calloc(n ? n : 1, sizeof *xs);
     uint64_t *hb = calloc((size_t)(n ? n : 1) * w, sizeof *hb); /* hb[j]: transitions before j */
     uint64_t *cov = calloc(w, sizeof *cov);
     int races = -1;
-    if (fps && hb && cov) {
+    if (fps && xs && hb && cov) {
         dpor_build_fps(nlog, ev, nev, model, of, fps);
+        transition_xacts(d, log, node, n, fps, xs);
         if (d && sleep_walk(d, log, node, n, fps, bt))
             races = -2;
         else
-            races = find_races(log, node, n, fps, hb, cov, w, model, bt);
+            races = find_races(d, log, node, n, fps, xs, hb, cov, w, model, bt);
     }
     free(fps);
+    free(xs);
     free(hb);
     free(cov);
     free(node);

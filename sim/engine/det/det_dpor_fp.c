@@ -19,7 +19,7 @@ int det_dpor_dependent(const struct det_event *a, const struct det_event *b, int
 
 static int same_actor(const struct det_fp *a, const struct det_fp *b)
 {
-    uint64_t x = a->who | a->bufs << 32, y = b->who | b->bufs << 32;
+    uint64_t x = a->who | (a->bufs | a->cbufs) << 32, y = b->who | (b->bufs | b->cbufs) << 32;
     return x == y && !(x & (x - 1));
 }
 
@@ -178,8 +178,20 @@ static struct det_fp *actor_fp(struct tfp *t, int actor)
         t->nsub = -1;
         return NULL;
     }
-    t->actor[t->nsub] = (uint8_t)actor;
+    t->actor[t->nsub] = (uint16_t)actor;
     return &t->sub[t->nsub++];
+}
+
+/* Whose step e is (det_dpor_int.h: actors).  An arm/riscv commit of a
+ * buffered entry (its mark in pkey, wmm_land) is its granule's own actor. */
+static int actor_of(const struct det_event *e, int wmm)
+{
+    int t = e->tid & 31;
+    if (e->kind != EV_DRAIN)
+        return t;
+    if (wmm && e->pkey && e->off < HVSIM_BRIDGE_PAGE)
+        return ACT_GRAN0 + t * ACT_NGRAN + (int)(e->off / WMM_GRAN);
+    return 32 + t;
 }
 
 /* Footprint of every transition: events with step s follow decision s-1,
@@ -203,7 +215,12 @@ void dpor_build_fps(uint32_t nlog, const struct det_event *ev, uint32_t nev, int
         if (t < 0)
             continue;
         add_event(&fps[t].all, e, again, silent, wmm);
-        struct det_fp *f = actor_fp(&fps[t], (e->tid & 31) + (e->kind == EV_DRAIN ? 32 : 0));
+        int actor = actor_of(e, wmm);
+        if (actor >= ACT_GRAN0 && !fps[t].cg1) { /* the granule a drain decision committed */
+            fps[t].cg1 = (int16_t)((actor - ACT_GRAN0) % ACT_NGRAN + 1);
+            fps[t].ct = (uint8_t)(e->tid & 31);
+        }
+        struct det_fp *f = actor_fp(&fps[t], actor);
         if (f)
             add_event(f, e, again, silent, wmm);
     }
@@ -225,22 +242,32 @@ void dpor_build_fps(uint32_t nlog, const struct det_event *ev, uint32_t nev, int
  * step of its thread is (the step first may read older messages). */
 static int own_race(int ea, int eb, int wmm)
 {
-    if (ea == eb || (ea & 31) != (eb & 31))
+    if (ea == eb || actor_thread(ea) != actor_thread(eb))
         return ea != eb;
+    /* two commits of one buffer: dependent only when the model orders them */
     return wmm && ea >= 32 && eb < 32;
 }
 
-/* Do steps of different actors in a and b conflict?  Returns the actor of
- * b's conflicting step (the action that must come first, as a bit of a
- * decision's opts), or 0. */
-uint64_t dpor_tfp_race(const struct tfp *a, const struct tfp *b, uint64_t b_chosen, int model)
+/* Do steps of different actors in a and b conflict?  Returns the action
+ * that must come first (b's conflicting actor as a decision's action, with
+ * the granule it commits, or b_chosen when b's actors were not kept
+ * apart); act -1: none. */
+struct xact dpor_tfp_race(const struct tfp *a, const struct tfp *b, struct xact b_chosen, int model)
 {
+    static const struct xact none = { -1, -1 };
     int wmm = model == DM_ARM || model == DM_RISCV;
     if (a->nsub < 0 || b->nsub < 0)
-        return same_actor(&a->all, &b->all) ? 0 : b_chosen;
+        return same_actor(&a->all, &b->all) ? none : b_chosen;
     for (int j = 0; j < b->nsub; j++)
         for (int i = 0; i < a->nsub; i++)
-            if (own_race(a->actor[i], b->actor[j], wmm) && det_fp_dependent(&a->sub[i], &b->sub[j]))
-                return 1ull << (b->actor[j] < 32 ? b->actor[j] : DET_ACT_DRAIN + b->actor[j] - 32);
-    return 0;
+            if (own_race(a->actor[i], b->actor[j], wmm) && det_fp_dependent(&a->sub[i], &b->sub[j])) {
+                /* a commit inside the transition its own thread chose (a
+                 * fence, an RMW, a full buffer): that thread's step is what
+                 * can come first — the entry may not be stored before it */
+                int bj = b->actor[j];
+                if (bj >= 32 && b_chosen.act == actor_thread(bj))
+                    return b_chosen;
+                return actor_xact(bj);
+            }
+    return none;
 }

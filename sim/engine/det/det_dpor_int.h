@@ -10,22 +10,45 @@
 /* A transition holds the logged step and the forced steps after it, which
  * may be other threads' (one became the only candidate).  Races are between
  * the steps of different actors, so each transition keeps its actors'
- * footprints apart too (an actor: a thread, or a thread's store buffer);
- * one with more than SUBMAX actors races as a whole. */
-#define SUBMAX 4
+ * footprints apart too; one with more than SUBMAX actors races as a whole.
+ * Actors: thread t is t; its buffer under tso (and an arm/riscv RMW's
+ * landing) 32+t; under arm/riscv each granule g of t's buffer is its own
+ * actor, ACT_GRAN0 + t*ACT_NGRAN + g: entries on different granules commit
+ * in any order the barriers allow (wmm_can_commit). */
+#define SUBMAX 8
+#define ACT_GRAN0 64
+#define ACT_NGRAN ((int)WMM_NG)
 struct tfp {
     struct det_fp all;           /* every step: happens-before */
     int nsub;                /* actors kept apart, -1: too many */
-    uint8_t actor[SUBMAX];
+    uint16_t actor[SUBMAX];
     struct det_fp sub[SUBMAX];
+    int16_t cg1;             /* granule+1 of the first arm/riscv commit, 0: none */
+    uint8_t ct;              /* whose buffer that was */
 };
+
+/* An action of a decision (as det_logent.chosen) and, for an arm/riscv
+ * drain, the granule whose entry it commits (-1: not named). */
+struct xact {
+    int16_t act, g;
+};
+
+static inline int actor_thread(int a) { return a < 32 ? a : a < ACT_GRAN0 ? a - 32 : (a - ACT_GRAN0) / ACT_NGRAN; }
+
+static inline struct xact actor_xact(int a)
+{
+    struct xact x = { (int16_t)(a < 32 ? a : DET_ACT_DRAIN + actor_thread(a)), -1 };
+    if (a >= ACT_GRAN0)
+        x.g = (int16_t)((a - ACT_GRAN0) % ACT_NGRAN);
+    return x;
+}
 
 /* The footprint of every transition (of[i]: the transition of log entry i). */
 void dpor_build_fps(uint32_t nlog, const struct det_event *ev, uint32_t nev, int model,
                     const int32_t *of, struct tfp *fps);
 /* Do steps of different actors in a and b conflict (under sc/tso a thread
- * and its own buffer never race)?  The actor of b's
- * conflicting step as an action bit, or 0. */
-uint64_t dpor_tfp_race(const struct tfp *a, const struct tfp *b, uint64_t b_chosen, int model);
+ * and its own buffer never race)?  The action of b's conflicting step, or
+ * act -1. */
+struct xact dpor_tfp_race(const struct tfp *a, const struct tfp *b, struct xact b_chosen, int model);
 
 #endif

@@ -323,6 +323,8 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
         struct det_shm *S = det_ctx_shm(R->x);
         det_dfs_record(&d, S->log, S->nlog);
         det_dfs_dpor(&d, S->log, S->nlog, S->ev, S->nev);
+        if (S->slp.gmiss)
+            det_dfs_gmiss(&d);
         R->schedules = d.schedules;
         if (o.verdict != V_PASS) {
             *found = 1;

@@ -280,8 +280,9 @@ static void reset_exec(struct det_ctx *x, const struct det_plan *p)
     if (p->slp)
         memcpy(&S->slp, p->slp, sizeof S->slp);
     else
-        S->slp.mask = 0;
+        S->slp.mask = S->slp.gstep1 = 0;
     S->slp.next_ev = 0;
+    S->slp.gmiss = 0;
     /* threads the code under test created went with the processes det_exec replaced */
     S->nthreads = c->ncpus + 2;
     S->holder = 0;

@@ -125,6 +125,49 @@ int det_dfs_cost(const struct det_dfs_node *n, int a)
     return n->cur_cand && a != n->cur ? 1 : 0;
 }
 
+/* Is node i the entry choice of its parent's arm/riscv drain, which dpor
+ * explores at the parent (det_gw) unless that one explores them all? */
+static int commit_choice(const struct det_dfs *d, uint32_t i)
+{
+    const struct det_dfs_node *p = i ? &d->st[i - 1] : NULL;
+    return d->model >= DM_ARM && p && !p->kind && p->chosen >= DET_ACT_DRAIN &&
+           p->chosen < DET_ACT_CHOICE && !p->gw_all;
+}
+
+int det_gw_has(const struct det_dfs_node *x, int t, int g)
+{
+    for (int i = 0; i < x->ngw; i++)
+        if (x->gw[i].t == t && x->gw[i].g == g)
+            return 1;
+    return x->gw_all;
+}
+
+void det_gw_put(struct det_dfs_node *x, int t, int g, int done)
+{
+    int i = 0;
+    while (i < x->ngw && !(x->gw[i].t == t && x->gw[i].g == g))
+        i++;
+    if (i == DET_GW_MAX) {
+        x->gw_all = 1;
+        x->bt |= x->opts;
+        return;
+    }
+    if (i == x->ngw)
+        x->gw[x->ngw++] = (struct det_gw){ .t = (uint8_t)t, .g = (uint16_t)g };
+    x->gw[i].done |= (uint8_t)done;
+}
+
+void det_dfs_gmiss(struct det_dfs *d)
+{
+    if (!d->plen || d->plen > d->n)
+        return;
+    struct det_dfs_node *x = &d->st[d->plen - 1];
+    x->gw_all = 1;
+    x->bt |= x->opts;
+    if (d->plen < d->n && d->st[d->plen].kind)
+        d->st[d->plen].bt = d->st[d->plen].opts;
+}
+
 void det_dfs_record(struct det_dfs *d, const struct det_logent *log, uint32_t nlog)
 {
     d->schedules++;
@@ -147,9 +190,11 @@ void det_dfs_record(struct det_dfs *d, const struct det_logent *log, uint32_t nl
         x->chosen = log[i].chosen;
         x->kind = log[i].kind;
         x->tried = 1ull << act_bit(x, x->chosen);
-        /* dpor: a run/drain decision explores what races ask for; value
-         * choices (arm/riscv reads-from, commit order) every option */
-        x->bt = d->dpor && !x->kind ? x->tried : x->opts;
+        x->ngw = x->gw_all = 0;
+        /* dpor: a run/drain decision explores what races ask for, and so
+         * does the entry a drain commits (its parent names it by granule);
+         * the other value choices (arm/riscv reads-from) every option */
+        x->bt = d->dpor && (!x->kind || commit_choice(d, i)) ? x->tried : x->opts;
         x->cost_before = 0;
         if (i) {
             const struct det_dfs_node *p = &d->st[i - 1];
@@ -162,28 +207,56 @@ void det_dfs_record(struct det_dfs *d, const struct det_logent *log, uint32_t nl
         d->n = nlog; /* the execution ended earlier than the stack: cut it */
 }
 
+/* dpor, arm/riscv: a (buffer, granule) commit asked for at x and not
+ * explored yet, for drain action a (any drain: a < 0); -1 none. */
+static int gw_next(struct det_dfs_node *x, int a)
+{
+    for (int i = 0; i < x->ngw; i++)
+        if (!x->gw[i].done && (a < 0 || x->gw[i].t == a - DET_ACT_DRAIN)) {
+            x->gw[i].done = 1;
+            return i;
+        }
+    return -1;
+}
+
+/* Branch at node i with action a (k: its granule in x->gw, or -1). */
+static int branch(struct det_dfs *d, int64_t i, int a, int k, uint8_t *prefix, uint32_t max)
+{
+    struct det_dfs_node *x = &d->st[i];
+    if (x->cost_before + det_dfs_cost(x, a) > (int)d->bound) {
+        d->cut++;
+        return 0;
+    }
+    if ((uint32_t)i + 1 > max)
+        return -1;
+    x->chosen = (uint8_t)a;
+    d->n = (uint32_t)i + 1;
+    d->plen = d->n;
+    d->gstep1 = k >= 0 ? (uint32_t)i + 1 : 0;
+    d->g = k >= 0 ? x->gw[k].g : 0;
+    for (int64_t k2 = 0; k2 <= i; k2++)
+        prefix[k2] = d->st[k2].chosen;
+    return (int)(i + 1);
+}
+
 int det_dfs_next(struct det_dfs *d, uint8_t *prefix, uint32_t max)
 {
     for (int64_t i = (int64_t)d->n - 1; i >= 0; i--) {
         struct det_dfs_node *x = &d->st[i];
         uint64_t avail = (d->dpor ? x->bt & ~x->sleep : x->opts) & ~x->tried;
-        while (avail) {
+        int r = 0;
+        while (avail && !r) {
             int b = __builtin_ctzll(avail), a = x->kind ? DET_ACT_CHOICE + b : b;
             avail &= avail - 1;
             x->tried |= 1ull << b;
-            if (x->cost_before + det_dfs_cost(x, a) > (int)d->bound) {
-                d->cut++;
-                continue;
-            }
-            if ((uint32_t)i + 1 > max)
-                return -1;
-            x->chosen = (uint8_t)a;
-            d->n = (uint32_t)i + 1;
-            d->plen = d->n;
-            for (int64_t k = 0; k <= i; k++)
-                prefix[k] = d->st[k].chosen;
-            return (int)(i + 1);
+            int k = d->dpor && !x->kind && a >= DET_ACT_DRAIN ? gw_next(x, a) : -1;
+            r = branch(d, i, a, k, prefix, max);
         }
+        /* a drain already taken here, now committing another granule */
+        for (int k; !r && d->dpor && !x->kind && (k = gw_next(x, -1)) >= 0;)
+            r = branch(d, i, DET_ACT_DRAIN + x->gw[k].t, k, prefix, max);
+        if (r)
+            return r;
         if (d->dpor) /* done with this decision: what it never had to try */
             d->reduced += (uint64_t)__builtin_popcountll(x->opts & ~x->tried);
     }
@@ -227,6 +300,7 @@ int det_dfs_dpor(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
         struct det_dfs_node *x = &d->st[i];
         if (r < 0) { /* not analysable: plain dfs below this execution's decisions */
             x->bt = x->opts;
+            x->gw_all = 1;
             continue;
         }
         uint64_t add = bt[i] & ~(x->bt | x->tried);

@@ -176,7 +176,7 @@ static const char *what(const struct det_event *e)
     case EV_ALOAD: return (e->mo & 0xff) == WMM_RLX ? "relaxed load" : "atomic load";
     case EV_VWRITE: return "volatile store";
     case EV_WRITE: return "plain store";
-    default: return (e->mo & 0xff) == WMM_RLX ? "relaxed store" : "atomic store";
+    default: return (e->mo & 0xff & ~DET_EV_BUFFERED) == WMM_RLX ? "relaxed store" : "atomic store";
     }
 }
 

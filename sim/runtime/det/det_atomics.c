@@ -60,7 +60,7 @@ static void a_store(volatile void *a, uint32_t n, uint64_t v, int mo, uint64_t p
             memcpy((void *)a, &v, n);
             if (wmm_on(S)) {
                 det_wmm_store(off, (const uint8_t *)&v, n, mo & 0xff);
-                det_rt_ev_add(EV_ASTORE, off, n, v, mo, pc);
+                det_rt_ev_add(EV_ASTORE, off, n, v, mo | (int)DET_EV_BUFFERED, pc);
                 return;
             }
             if (S->tso)

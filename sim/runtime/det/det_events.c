@@ -16,6 +16,7 @@ uint32_t det_rt_ev_add(int kind, uint32_t off, uint32_t size, uint64_t val, int 
     e->size = (uint8_t)(size > 255 ? 255 : size);
     e->mo = (uint8_t)mo;
     e->off = off;
+    e->pkey = 0; /* the slot may hold an earlier execution's event */
     e->val = val;
     e->pc = pc;
     S->nev = i + 1;

@@ -8,7 +8,8 @@
  * model's 8-byte granule, one location there; a store that joined a tso
  * buffer is no write — its drain is), the same private word with a write,
  * the same pthread object, both call the platform, hold a step of the same
- * thread or of a thread and its own buffer, or (arm/riscv) one is ordered
+ * thread or of a thread and its own buffer, commit entries of one buffer
+ * that the model orders, or (arm/riscv) one is ordered
  * (acquire, release, RMW, fence) and the other writes.  What cannot be
  * classified is dependent with everything. */
 #ifndef HVSIM_DET_FP_H
@@ -64,10 +65,30 @@ static inline void det_fp_access(struct det_fp *f, const struct det_event *e, in
         f->flags |= DF_ANYW;
 }
 
+/* Commits of one arm/riscv buffer are ordered only when their entries'
+ * barrier counts differ (wmm_can_commit; same granule: one actor, FIFO):
+ * a footprint keeps the commits of one buffer with one count apart
+ * (cbufs), anything more joins bufs, ordered with every commit. */
+static inline void det_fp_commit(struct det_fp *f, const struct det_event *e, int wmm)
+{
+    uint64_t b = 1ull << (e->tid & 63);
+    if (!wmm || !e->pkey || (f->bufs & b)) {
+        f->bufs |= b;
+        return;
+    }
+    if (!f->cbufs || (f->cbufs == b && f->cbar == e->pkey)) {
+        f->cbufs = b;
+        f->cbar = e->pkey;
+        return;
+    }
+    f->bufs |= f->cbufs | b;
+    f->cbufs = 0;
+}
+
 static inline void det_fp_event(struct det_fp *f, const struct det_event *e, int wmm)
 {
     if (e->kind == EV_DRAIN)
-        f->bufs |= 1ull << (e->tid & 63);
+        det_fp_commit(f, e, wmm);
     else
         f->who |= 1ull << (e->tid & 63);
     switch (e->kind) {
@@ -86,10 +107,10 @@ static inline void det_fp_event(struct det_fp *f, const struct det_event *e, int
             det_fp_access(f, e, 0, 1, wmm);
         break;
     case EV_ASTORE:
-        if (e->mo & DET_EV_BUFFERED)
-            break;
-        det_fp_access(f, e, 0, 1, wmm);
-        if (wmm && e->mo)
+        if (!(e->mo & DET_EV_BUFFERED))
+            det_fp_access(f, e, 0, 1, wmm);
+        /* arm/riscv: a release store's barrier (or fence) orders it still */
+        if (wmm && (e->mo & ~DET_EV_BUFFERED))
             f->flags |= DF_ORDER;
         break;
     case EV_RMW:
@@ -158,7 +179,10 @@ static inline int det_fp_dependent(const struct det_fp *a, const struct det_fp *
 {
     if ((a->flags | b->flags) & DF_ALL)
         return 1;
-    if (((a->who | a->bufs) & (b->who | b->bufs))) /* the same thread, or a thread and its own buffer */
+    /* the same thread, a thread and its own buffer, commits ordered by the model */
+    uint64_t xa = a->who | a->bufs | a->cbufs, xb = b->who | b->bufs | b->cbufs;
+    if (((a->who | a->bufs) & xb) || ((b->who | b->bufs) & xa) ||
+        ((a->cbufs & b->cbufs) && a->cbar != b->cbar))
         return 1;
     if ((a->flags & b->flags & DF_PLAT) || (a->objs & b->objs))
         return 1;
@@ -181,7 +205,8 @@ static inline void det_fp_clear(struct det_fp *f)
         f->wr[__builtin_ctzll(b)] = 0;
     f->rblk = f->wblk = 0;
     f->npk = 0;
-    f->who = f->bufs = f->objs = 0;
+    f->who = f->bufs = f->cbufs = f->objs = 0;
+    f->cbar = 0;
     f->flags = 0;
 }
 

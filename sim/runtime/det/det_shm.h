@@ -44,6 +44,7 @@ enum det_model { DM_SC = 0, DM_TSO, DM_ARM, DM_RISCV };
 struct wmm_msg {
     uint32_t ts;         /* timestamp: position in the global order of committed writes (0: initial) */
     uint32_t prev;       /* index+1 of the previous (co-earlier) message of the granule, 0: none */
+    uint32_t mark;       /* a buffered entry's commit: its barrier count + 1; 0 any other write */
     uint16_t g;          /* granule */
     uint8_t tid, pad;
     uint8_t val[WMM_GRAN]; /* the granule's bytes after this write */
@@ -102,6 +103,8 @@ struct det_fp {
     uint32_t pk[DET_FP_PK];  /* private words (det_pkey) accessed; pkw: written */
     uint8_t pkw[DET_FP_PK], npk;
     uint64_t who, bufs;      /* threads whose events it holds; buffers it drains */
+    uint64_t cbufs;          /* arm/riscv: buffers it commits entries of, all with barrier count cbar */
+    uint32_t cbar;
     uint64_t objs;           /* pthread objects (number mod 64) */
     uint32_t flags;          /* DF_* (det_fp.h) */
 };
@@ -117,6 +120,11 @@ struct det_slp {
     uint32_t next_ev;        /* trace events before ev[next_ev] were checked */
     uint8_t n, act[DET_SLP_MAX];
     struct det_fp fp[DET_SLP_MAX];
+    /* arm/riscv: the prefix's drain decision gstep1-1 commits the entry on
+     * granule g, not the default one (det_wmm_drain); 0: none.  gmiss: no
+     * committable entry was on g (runtime → supervisor). */
+    uint32_t gstep1;
+    uint16_t g, gmiss;
 };
 
 /* In det_event.mo: the store joined its thread's tso buffer, so nobody

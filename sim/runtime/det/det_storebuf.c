@@ -15,7 +15,7 @@ void det_rt_capture(void)
     uint8_t v[256];
     uint32_t n = det_rt_pend_size > sizeof v ? (uint32_t)sizeof v : det_rt_pend_size;
     memcpy(v, det_M + det_rt_pend_off, n);
-    int buffered = !wmm_on(S) && S->tso; /* tso: it joins the FIFO */
+    int buffered = S->tso; /* it joins the FIFO (tso) or the buffer (arm/riscv) */
     if (wmm_on(S)) {
         det_wmm_store(det_rt_pend_off, v, n, WMM_PLAIN);
     } else {
@@ -45,12 +45,15 @@ void det_rt_sb_room(uint32_t entries)
         det_rt_drain_head(det_self);
 }
 
-/* A drain of t's buffer in the trace (the buffer's actor, not the holder). */
-static void ev_drain(int t, uint32_t off, uint32_t n, uint64_t val)
+/* A drain of t's buffer in the trace (the buffer's actor, not the holder);
+ * mark in pkey (a bridge event has no private word): see wmm_land. */
+static void ev_drain(int t, uint32_t off, uint32_t n, uint64_t val, uint32_t mark)
 {
     uint32_t i = det_rt_ev_add(EV_DRAIN, off, n, val, 0, 0);
-    if (i != UINT32_MAX)
+    if (i != UINT32_MAX) {
         det_S->ev[i].tid = (uint8_t)t;
+        det_S->ev[i].pkey = mark;
+    }
 }
 
 void det_rt_drain_head(int t)
@@ -76,7 +79,7 @@ void det_rt_drain_head(int t)
         det_rt_ev_add_priv(EV_DRAIN, (const void *)(uintptr_t)(S->pcell[cell - 1].word + e_off), n, x,
                            0, 0, t);
     else
-        ev_drain(t, off, n, x);
+        ev_drain(t, off, n, x, 0);
 }
 
 void det_rt_drain_all(int t)
@@ -86,12 +89,12 @@ void det_rt_drain_all(int t)
 }
 
 /* arm/riscv: a write of t landed (det_wmm_rt.c commits it). */
-void det_rt_landed(int t, uint32_t off, uint32_t n, uint64_t val)
+void det_rt_landed(int t, uint32_t off, uint32_t n, uint64_t val, uint32_t mark)
 {
     struct det_shm *S = det_S;
     det_rt_wake_readers(off, n);
     S->drains++;
-    ev_drain(t, off, n, val);
+    ev_drain(t, off, n, val, mark);
 }
 
 void det_drain_self(void)

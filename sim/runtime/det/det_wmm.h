@@ -193,7 +193,8 @@ static inline uint64_t wmm_committable(struct det_shm *S, int t)
 
 /* Append a message for granule g with G's current bytes (a write just
  * landed there); the initial value becomes message 0 on the first write. */
-static inline uint32_t wmm_append(struct det_shm *S, uint32_t g, const uint8_t *before, int t)
+static inline uint32_t wmm_append(struct det_shm *S, uint32_t g, const uint8_t *before, int t,
+                                  uint32_t mark)
 {
     struct det_wmm *W = &S->wmm;
     uint32_t ts = ++W->clock;
@@ -217,20 +218,23 @@ static inline uint32_t wmm_append(struct det_shm *S, uint32_t g, const uint8_t *
     m->g = (uint16_t)g;
     m->tid = (uint8_t)t;
     m->pad = 0;
+    m->mark = mark;
     memcpy(m->val, S->G + g * WMM_GRAN, WMM_GRAN);
     W->last[g] = W->nmsg;
     return ts;
 }
 
-/* A write of t lands in memory now: G, a new message, t's views. */
+/* A write of t lands in memory now: G, a new message, t's views.  mark: a
+ * buffered entry's barrier count + 1 (DPOR orders two commits of one buffer
+ * only when their counts differ, as wmm_can_commit does), 0 for an RMW. */
 static inline uint32_t wmm_land(struct det_shm *S, int t, uint32_t off, const uint8_t *v, uint32_t n,
-                                int rel)
+                                int rel, uint32_t mark)
 {
     uint32_t g = off / WMM_GRAN;
     uint8_t before[WMM_GRAN];
     memcpy(before, S->G + g * WMM_GRAN, WMM_GRAN);
     memcpy(S->G + off, v, n);
-    uint32_t ts = wmm_append(S, g, before, t);
+    uint32_t ts = wmm_append(S, g, before, t, mark);
     struct wmm_view *w = &S->wmm.v[t];
     w->coh[g] = ts;
     w->vwold = ts;
@@ -248,7 +252,7 @@ static inline void wmm_commit(struct det_shm *S, int t, uint32_t i)
     for (uint32_t j = i; j + 1 < th->sb_n; j++)
         *wmm_ent(th, j) = *wmm_ent(th, j + 1);
     th->sb_n--;
-    wmm_land(S, t, e.off, e.val, e.size, (int)WMM_REL_ENT(&e));
+    wmm_land(S, t, e.off, e.val, e.size, (int)WMM_REL_ENT(&e), WMM_BAR(&e) + 1);
 }
 
 /* Commit every entry, oldest first (always allowed). */
@@ -432,7 +436,7 @@ static inline void wmm_rmw_write(struct det_shm *S, uint8_t *M, int t, uint32_t 
         uint32_t k = WMM_GRAN - off % WMM_GRAN;
         if (k > n)
             k = n;
-        ts = wmm_land(S, t, off, v, k, S->model == DM_ARM && wmm_is_rel(mo));
+        ts = wmm_land(S, t, off, v, k, S->model == DM_ARM && wmm_is_rel(mo), 0);
         off += k;
         v += k;
         n -= k;

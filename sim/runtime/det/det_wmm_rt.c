@@ -61,7 +61,9 @@ static void dirty(uint32_t off, uint32_t n)
     dirty_n[ndirty++] = n;
 }
 
-int det_wmm_choose(uint64_t opts)
+/* A value choice among opts (logged when there are two or more); forced:
+ * the option to take outside the prefix, -1 the strategy's. */
+static int det_wmm_pick(uint64_t opts, int forced)
 {
     struct det_shm *S = det_S;
     int n = __builtin_popcountll(opts), def = __builtin_ctzll(opts), a = def;
@@ -75,6 +77,8 @@ int det_wmm_choose(uint64_t opts)
             a = p - DET_ACT_CHOICE;
         else if (!S->prefix_soft && p != DET_ACT_DEFAULT)
             S->diverged = 1;
+    } else if (forced >= 0) {
+        a = forced;
     } else if (S->strategy == DET_RANDOM ||
                (S->strategy == DET_PCT && splitmix64(&S->rng) % 1000 < S->drain_permille)) {
         /* uniform among the options (pct: only at its drain rate, else the default) */
@@ -102,7 +106,7 @@ static void landed(uint32_t before_clock)
     if (W->clock == before_clock)
         return;
     if (W->full) {
-        det_rt_landed(det_self, 0, HVSIM_BRIDGE_PAGE, 0);
+        det_rt_landed(det_self, 0, HVSIM_BRIDGE_PAGE, 0, 0);
         return;
     }
     /* messages are appended in landing order; base messages (tid 0xff) are no writes */
@@ -115,9 +119,29 @@ static void landed(uint32_t before_clock)
             continue;
         uint64_t v;
         memcpy(&v, m->val, 8);
-        det_rt_landed(m->tid, m->g * WMM_GRAN, WMM_GRAN, v);
+        det_rt_landed(m->tid, m->g * WMM_GRAN, WMM_GRAN, v, m->mark);
     }
 }
+
+/* dpor names the entry its new branch commits by granule (struct det_slp):
+ * entry indices are the runtime's.  The index of that entry, or -1 (none
+ * asked, or none committable on the granule: then gmiss). */
+static int keyed(int t, uint64_t m)
+{
+    struct det_shm *S = det_S;
+    struct det_slp *z = &S->slp;
+    if (!z->gstep1 || S->step != z->gstep1) /* the drain decision was step gstep1-1 */
+        return -1;
+    for (uint64_t k = m; k; k &= k - 1) {
+        int i = __builtin_ctzll(k);
+        if (wmm_ent(&S->t[t], (uint32_t)i)->off / WMM_GRAN == z->g)
+            return i;
+    }
+    z->gmiss = 1;
+    return -1;
+}
+
+int det_wmm_choose(uint64_t opts) { return det_wmm_pick(opts, -1); }
 
 void det_wmm_drain(int t, int choose)
 {
@@ -129,11 +153,68 @@ void det_wmm_drain(int t, int choose)
         uint64_t m = wmm_committable(S, t);
         /* a schedule letter names at most DET_CHOICE_MAX options */
         m &= DET_CHOICE_MAX >= 64 ? ~0ull : (1ull << DET_CHOICE_MAX) - 1;
-        i = (uint32_t)det_wmm_choose(m);
+        i = (uint32_t)det_wmm_pick(m, keyed(t, m));
     }
     uint32_t c = S->wmm.clock;
     wmm_commit(S, t, i);
     landed(c);
+}
+
+/* The reads this thread made at its last consecutive scheduling points:
+ * one turn of a loop that only reads (the window of the spin-loop rule in
+ * det_dpor_fp.c; any other action, its own point, ends it). */
+#define WIN_MAX 8
+static __thread struct {
+    uint32_t seq, n;
+    uint64_t pts;
+    uint32_t off[WIN_MAX], size[WIN_MAX];
+} win;
+
+/* Does this load re-read [off, off+n) within the window?  Adds it. */
+static int reread(uint32_t off, uint32_t n)
+{
+    struct det_shm *S = det_S;
+    uint64_t pts = S->t[det_self].points; /* this load's point is counted already */
+    if (win.seq != S->exec_seq || pts != win.pts + 1)
+        win.n = 0;
+    win.seq = S->exec_seq;
+    win.pts = pts;
+    for (uint32_t k = 0; k < win.n; k++)
+        if (win.off[k] == off && win.size[k] == n)
+            return 1;
+    if (win.n < WIN_MAX) {
+        win.off[win.n] = off;
+        win.size[win.n++] = n;
+    }
+    return 0;
+}
+
+/* The candidates a load of bytes [off, off+k) of one granule is offered
+ * (cand: newest first, as wmm_cands gives them; returns how many remain).
+ *  - Of candidates holding the same bytes there, only the oldest: the
+ *    value read is the same and its post-view the lowest, and a lower view
+ *    only leaves more to later reads (the model is monotone in views), so
+ *    it reaches whatever a newer one would.
+ *  - A re-read (again) under the assumption of the spin-loop rule
+ *    (docs/det-engine.md): taking what the thread is coherent with there,
+ *    the bytes it read last time, is a further turn of a loop that changes
+ *    nothing, the same as the loop not having turned; while other bytes
+ *    are there to read, it is not offered. */
+static int offer(const struct det_shm *S, int t, uint32_t off, uint32_t k, uint32_t *cand, int nc, int again)
+{
+    const struct det_wmm *W = &S->wmm;
+    uint32_t b = off % WMM_GRAN;
+    int m = 0;
+    for (int i = 0; i < nc; i++) {
+        int dup = 0;
+        for (int j = i + 1; j < nc && !dup; j++)
+            dup = cand[i] && cand[j] && !memcmp(W->msg[cand[i] - 1].val + b, W->msg[cand[j] - 1].val + b, k);
+        if (!dup)
+            cand[m++] = cand[i];
+    }
+    if (again && m >= 2 && cand[m - 1] && W->msg[cand[m - 1] - 1].ts <= W->v[t].coh[off / WMM_GRAN])
+        m--;
+    return m;
 }
 
 void det_wmm_load(uint32_t off, uint32_t n, int mo)
@@ -146,7 +227,7 @@ void det_wmm_load(uint32_t off, uint32_t n, int mo)
     uint32_t post = S->wmm.v[t].vrnew;
     /* a thread that keeps re-reading unchanged values (a spinner) reads the
      * newest: a stale value read forever is no fair execution */
-    int fresh = S->t[t].spinning;
+    int fresh = S->t[t].spinning, again = reread(off, n);
     det_wmm_settle();
     while (n) {
         uint32_t k = WMM_GRAN - off % WMM_GRAN;
@@ -155,6 +236,7 @@ void det_wmm_load(uint32_t off, uint32_t n, int mo)
         if (!wmm_forwarded(S, t, off, k)) {
             uint32_t cand[WMM_CANDS];
             int nc = wmm_cands(S, t, off / WMM_GRAN, cand, WMM_CANDS);
+            nc = offer(S, t, off, k, cand, nc, again);
             int a = fresh || nc < 2 ? 0 : det_wmm_choose((1ull << nc) - 1);
             post = wmm_max(post, wmm_take(S, det_M, t, off, k, cand[a]));
             if (a)

@@ -30,6 +30,6 @@ void det_wmm_sync(void);
 
 /* det_storebuf.c: a write of thread t landed in global memory (spinners
  * reading it wake, the drain is counted and traced). */
-void det_rt_landed(int t, uint32_t off, uint32_t n, uint64_t val);
+void det_rt_landed(int t, uint32_t off, uint32_t n, uint64_t val, uint32_t mark);
 
 #endif
