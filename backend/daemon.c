@@ -125,6 +125,9 @@ static int ring_pending(struct virtio_bridge *b)
 void backend_run(void)
 {
     struct virtio_bridge *b = hvsim_bridge();
+    /* det reuses the process for the next execution: start with nothing
+     * pushed, whatever an execution stopped mid-drain left behind */
+    finish_pending = 0;
     ndevs = hvsim_ndevices();
     if (ndevs > HVSIM_MAX_DEVS)
         ndevs = HVSIM_MAX_DEVS;

@@ -8,6 +8,7 @@
 #include "verdict/result.h"
 #include <errno.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -132,12 +133,52 @@ static int parse_args(int argc, char **argv, struct rargs *ra)
     return 0;
 }
 
-/* The failure: one JSON object, as `hvsim run --json` prints it; NULL after
- * printing why not. */
+static int passed(json_t *o)
+{
+    const char *v = json_string_value(json_object_get(o, "verdict"));
+    return v && !strcmp(v, "PASS");
+}
+
+/* `hvsim run --json` prints one object per run and stops at the first
+ * failure: in its whole output that failure is the first line that did not
+ * pass.  Returns it (and its line), or NULL. */
+static json_t *first_failure_line(const char *path, unsigned *line)
+{
+    FILE *f = fopen(path, "r");
+    char *buf = NULL;
+    size_t cap = 0;
+    json_t *found = NULL;
+    for (unsigned n = 1; f && !found && getline(&buf, &cap, f) > 0; n++) {
+        json_t *o = json_loads(buf, 0, NULL);
+        if (o && json_is_object(o) && !passed(o) && json_object_get(o, "verdict")) {
+            found = o;
+            *line = n;
+        } else {
+            json_decref(o);
+        }
+    }
+    free(buf);
+    if (f)
+        fclose(f);
+    return found;
+}
+
+/* The failure: one JSON object, as `hvsim run --json` prints it (of a whole
+ * output, the first that did not pass); NULL after printing why not. */
 static json_t *load_failure(const char *path)
 {
     json_error_t je;
     json_t *o = json_load_file(path, JSON_DISABLE_EOF_CHECK, &je);
+    if (o && json_is_object(o) && passed(o)) {
+        unsigned line = 0;
+        json_t *f = first_failure_line(path, &line);
+        if (f) {
+            fprintf(stderr, "hvsim replay: %s:%u: replaying this failure (the runs before it passed)\n",
+                    path, line);
+            json_decref(o);
+            return f;
+        }
+    }
     if (o && json_is_object(o))
         return o;
     if (!o && access(path, R_OK) != 0)

@@ -1,6 +1,6 @@
 /* tests/unit/test_det_sched2.c — value choices in schedules (arm, riscv):
- * "det2:" strings ('.' + letter = option of a value choice), det1 strings
- * still read, and bounded DFS over logs mixing run/drain decisions with
+ * "det3:" strings ('.' + letter = option of a value choice), det1 strings
+ * still read, det2 strings (an older numbering of value choices) refused, and bounded DFS over logs mixing run/drain decisions with
  * value choices (a stale read or an early commit costs 1, like a drain). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,13 +12,13 @@
 
 #include "engine/det/det.h"
 
-static void det2_round_trip(void **st)
+static void det3_round_trip(void **st)
 {
     (void)st;
     uint8_t a[] = { 2, 2, DET_ACT_CHOICE + 1, DET_ACT_CHOICE + 1, DET_ACT_DRAIN + 0, DET_ACT_CHOICE + 30, 0 };
     char s[128];
     assert_true(det_sched_encode(a, 7, s, sizeof s) > 0);
-    assert_string_equal(s, "det2:c2.b2A.Ea");
+    assert_string_equal(s, "det3:c2.b2A.Ea");
     uint8_t b[16];
     assert_int_equal(det_sched_decode(s, b, 16), 7);
     assert_memory_equal(a, b, 7);
@@ -29,9 +29,11 @@ static void det2_round_trip(void **st)
     assert_int_equal(det_sched_decode("det1:c3aCb2a", b, 16), 8);
     /* a value choice is no det1 action; an unknown format is refused */
     assert_int_equal(det_sched_decode("det1:a.b", b, 16), -1);
-    assert_int_equal(det_sched_decode("det2:a.", b, 16), -1);
-    assert_int_equal(det_sched_decode("det2:a.1", b, 16), -1);
-    assert_int_equal(det_sched_decode("det3:a", b, 16), -1);
+    assert_int_equal(det_sched_decode("det3:a.", b, 16), -1);
+    assert_int_equal(det_sched_decode("det3:a.1", b, 16), -1);
+    assert_int_equal(det_sched_decode("det4:a", b, 16), -1);
+    /* det2: value choices numbered as an older hvsim offered them */
+    assert_int_equal(det_sched_decode("det2:c2.b2A.Ea", b, 16), -2);
     /* option 52 and beyond has no letter */
     uint8_t d[] = { DET_ACT_CHOICE + DET_CHOICE_MAX };
     assert_int_equal(det_sched_encode(d, 1, s, sizeof s), -1);
@@ -90,7 +92,7 @@ static void dfs_explores_value_choices(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(det2_round_trip),
+        cmocka_unit_test(det3_round_trip),
         cmocka_unit_test(defaults_of_value_choices),
         cmocka_unit_test(dfs_explores_value_choices),
     };

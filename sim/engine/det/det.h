@@ -29,9 +29,12 @@
  * oldest entry of participant 0..25's store buffer; a decimal repeat count
  * may follow a letter.  Past its end a replay takes the default choice
  * (keep running the same participant, never drain early).
- * "det2:" (arm, riscv) adds value choices: '.' then a..z, A..Z = option
- * 0..51 (which message a load reads, newest first; which committable store
- * of a buffer commits, oldest first), with the same repeat counts. */
+ * "det3:" (arm, riscv) adds value choices: '.' then a..z, A..Z = option
+ * 0..51 (which message a load reads, newest first, among the candidates
+ * det_wmm_rt.c offers; which committable store of a buffer commits, oldest
+ * first), with the same repeat counts.  "det2:" was the same before loads
+ * were offered only the oldest of candidates holding the same bytes: its
+ * option letters can name other messages now, so it is refused. */
 /* det_audit.c: the bridge access sites of one det execution, JSON array. */
 int det_audit(const struct hvsim_runcfg *c, json_t **out, char *err, size_t errlen);
 
@@ -39,7 +42,12 @@ int det_audit(const struct hvsim_runcfg *c, json_t **out, char *err, size_t errl
 int det_emit_test(json_t *failure, const char *path, char *err, size_t errlen);
 
 int det_sched_encode(const uint8_t *acts, uint32_t n, char *out, size_t len);
-/* Returns the number of actions, -1 on a malformed string. */
+/* Returns the number of actions, -1 on a malformed string, -2 on a det2:
+ * string (an older hvsim's numbering of value choices). */
+#define DET_SCHED_OLD_DET2 \
+    "a det2: schedule comes from an older hvsim, whose arm/riscv value choices counted load " \
+    "candidates this one merges (the same bytes: only the oldest is offered); rerun the search " \
+    "(hvsim run) for a det3: schedule"
 int det_sched_decode(const char *s, uint8_t *acts, uint32_t max);
 /* The default choice at a logged decision. */
 int det_default_action(const struct det_logent *l);

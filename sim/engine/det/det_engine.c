@@ -150,7 +150,7 @@ static int report_failure(struct det_run *R, uint64_t seed, const struct det_out
          * (the unshrunk execution, rerun below for its evidence). */
         int st = strategy_of(R->eff.strategy);
         if (st == DET_DFS) {
-            snprintf(sched, sizeof sched, "%s:(too long)", wmm_on(S) ? "det2" : "det1");
+            snprintf(sched, sizeof sched, "%s:(too long)", wmm_on(S) ? "det3" : "det1");
         } else {
             snprintf(sched, sizeof sched, "detseed:%s:%u", R->eff.strategy,
                      st == DET_PCT ? (R->eff.pct_depth ? R->eff.pct_depth : 3) : 0);
@@ -465,7 +465,10 @@ int det_engine_replay(const struct hvsim_runcfg *c, uint64_t seed, const struct 
     } else {
         int n = det_sched_decode(ro->schedule, acts, DET_MAX_STEPS);
         if (n < 0) {
-            snprintf(err, errlen, "malformed schedule string '%.60s'", ro->schedule);
+            if (n == -2)
+                snprintf(err, errlen, "%s", DET_SCHED_OLD_DET2);
+            else
+                snprintf(err, errlen, "malformed schedule string '%.60s'", ro->schedule);
             run_teardown(&R);
             return -1;
         }

@@ -37,12 +37,16 @@ static const char *replay_schedule(json_t *ev, const struct det_replay_cfg *rc, 
     const char *sched = rc->schedule;
     if (!sched)
         sched = json_string_value(json_object_get(ev, "schedule"));
-    if (sched && !strncmp(sched, "det", 3) && sched[3] >= '3' && sched[3] <= '9' && sched[4] == ':') {
+    if (sched && !strncmp(sched, "det", 3) && sched[3] >= '4' && sched[3] <= '9' && sched[4] == ':') {
         snprintf(err, errlen, "%s: schedule format '%.5s' is from a newer hvsim (this one "
-                              "reads det1:, det2: and detseed:)", rc->path, sched);
+                              "reads det1:, det3: and detseed:)", rc->path, sched);
         return NULL;
     }
-    if (!sched || (strncmp(sched, "det1:", 5) && strncmp(sched, "det2:", 5) && strncmp(sched, "detseed:", 8))) {
+    if (sched && !strncmp(sched, "det2:", 5)) {
+        snprintf(err, errlen, "%s: %s", rc->path, DET_SCHED_OLD_DET2);
+        return NULL;
+    }
+    if (!sched || (strncmp(sched, "det1:", 5) && strncmp(sched, "det3:", 5) && strncmp(sched, "detseed:", 8))) {
         snprintf(err, errlen, "%s has no det schedule (evidence.schedule); it must come "
                               "from `hvsim run --engine det --json`", rc->path);
         return NULL;

@@ -31,8 +31,9 @@ int det_sched_encode(const uint8_t *acts, uint32_t n, char *out, size_t len)
     for (uint32_t i = 0; i < n; i++)
         if (acts[i] >= DET_ACT_CHOICE && acts[i] != DET_ACT_DEFAULT)
             v2 = 1;
-    /* det1: runs and drains only (sc, tso); det2: value choices too (arm, riscv) */
-    int w = snprintf(out, len, v2 ? "det2:" : "det1:");
+    /* det1: runs and drains only (sc, tso); det3: value choices too (arm,
+     * riscv; det2 numbered load candidates before equal ones merged) */
+    int w = snprintf(out, len, v2 ? "det3:" : "det1:");
     if (w < 0 || (size_t)w >= len)
         return -1;
     o = (size_t)w;
@@ -60,7 +61,9 @@ int det_sched_encode(const uint8_t *acts, uint32_t n, char *out, size_t len)
 
 int det_sched_decode(const char *s, uint8_t *acts, uint32_t max)
 {
-    int v2 = !strncmp(s, "det2:", 5);
+    if (!strncmp(s, "det2:", 5))
+        return -2;
+    int v2 = !strncmp(s, "det3:", 5);
     if (strncmp(s, "det1:", 5) && !v2)
         return -1;
     s += 5;
