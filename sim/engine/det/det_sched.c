@@ -137,29 +137,6 @@ static int commit_choice(const struct det_dfs *d, uint32_t i)
            p->chosen < DET_ACT_CHOICE && !p->gw_all;
 }
 
-int det_gw_has(const struct det_dfs_node *x, int t, int g)
-{
-    for (int i = 0; i < x->ngw; i++)
-        if (x->gw[i].t == t && x->gw[i].g == g)
-            return 1;
-    return x->gw_all;
-}
-
-void det_gw_put(struct det_dfs_node *x, int t, int g, int done)
-{
-    int i = 0;
-    while (i < x->ngw && !(x->gw[i].t == t && x->gw[i].g == g))
-        i++;
-    if (i == DET_GW_MAX) {
-        x->gw_all = 1;
-        x->bt |= x->opts;
-        return;
-    }
-    if (i == x->ngw)
-        x->gw[x->ngw++] = (struct det_gw){ .t = (uint8_t)t, .g = (uint16_t)g };
-    x->gw[i].done |= (uint8_t)done;
-}
-
 void det_dfs_gmiss(struct det_dfs *d)
 {
     if (!d->plen || d->plen > d->n)
