@@ -13,6 +13,9 @@
 # A script with the line "# hvsim-test: alone" runs by itself after the
 # others: it loads the machine itself, measures speed, or counts system-wide
 # resources (/dev/shm entries) that another test could create meanwhile.
+# A script with "# hvsim-test: long" (40 s or more on two cores) starts
+# before the others, so that no long test starts last and runs on while the
+# other slot has nothing left to do.
 BUILD=${BUILD:-build}
 export BUILD
 export HVSIM=${HVSIM:-$BUILD/hvsim}
@@ -23,6 +26,9 @@ pass=0; fail=0; skip=0; failed=""
 log=$(mktemp -d "${TMPDIR:-/tmp}/hvsim-tests.XXXXXX")
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$log"' EXIT
 trap 'exit 130' INT TERM
+# the kill/leak tests' private build dir (tests/integration/leaks.sh), shared
+# by them for this run only
+export LEAKS_BUILD_DIR="$log/leaks-build"
 
 # In CI (CI=true), where tools/deps.sh has installed everything, a skip means
 # something that should be there is not: it counts as a failure.  The one
@@ -67,20 +73,25 @@ report() {
   fi
 }
 
-names=(); cmds=(); alone=()
-add() { # name alone command...
+names=(); cmds=(); alone=(); long=()
+add() { # name alone long command...
   case "$1" in *"$pat"*) ;; *) return ;; esac
-  names+=("$1"); alone+=("$2"); shift 2; cmds+=("$*")
+  names+=("$1"); alone+=("$2"); long+=("$3"); shift 3; cmds+=("$*")
 }
 for t in "$BUILD"/tests/test_*; do
   [ -x "$t" ] || continue
-  add "unit/$(basename "$t")" 0 "$t"
+  add "unit/$(basename "$t")" 0 0 "$t"
 done
 for t in tests/integration/test_*.sh; do
   [ -f "$t" ] || continue
   a=0; grep -q '^# hvsim-test: alone' "$t" && a=1
-  add "integration/$(basename "$t" .sh)" $a sh "$t"
+  l=0; grep -q '^# hvsim-test: long' "$t" && l=1
+  add "integration/$(basename "$t" .sh)" $a $l sh "$t"
 done
+# launch order of the shared phase: the long tests first, then the rest
+order=()
+for i in "${!names[@]}"; do [ "${long[$i]}" = 1 ] && order+=("$i"); done
+for i in "${!names[@]}"; do [ "${long[$i]}" = 1 ] || order+=("$i"); done
 
 # the pool: start tests while fewer than $jobs run; report each as it ends
 running=()
@@ -96,7 +107,7 @@ reap() { # wait for one running test to end, report it
     sleep 0.2
   done
 }
-for i in "${!names[@]}"; do
+for i in "${order[@]}"; do
   [ "${alone[$i]}" = 1 ] && continue
   while [ ${#running[@]} -ge "$jobs" ]; do reap; done
   # shellcheck disable=SC2086

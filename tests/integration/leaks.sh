@@ -1,5 +1,5 @@
 # tests/integration/leaks.sh — sourced by test_kill_*.sh and test_leak_*.sh.
-# Sets up hvsim with a private build dir in $W (name prefix $1) and defines
+# Sets up hvsim with a private build dir (name prefix $1 for $W) and defines
 # leftovers(): what an hvsim run in session $SID left behind once it exited —
 # live processes of that session, participants of the private build dir,
 # memfd:hvsim-region held, new /dev/shm entries, cache tmp dirs, and (when
@@ -9,7 +9,10 @@ HVSIM=${HVSIM:-${BUILD:-build}/hvsim}
 command -v setsid >/dev/null || { echo "SKIP: setsid missing"; exit 77; }
 HVSIM=$(realpath "$HVSIM")
 W=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")
-export HVSIM_BUILD_DIR="$W/bld"
+# the private build dir: $W/bld, or the one tests/run.sh gives the kill/leak
+# tests to share (they run alone, one after another, so no other hvsim uses
+# it; each would otherwise compile the same variants again)
+export HVSIM_BUILD_DIR="${LEAKS_BUILD_DIR:-$W/bld}"
 trap 'rm -rf "$W"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# hvsim-test: long
 # The deterministic engine on foreign builds: the instrumented aarch64,
 # riscv64 and ppc64le participants run under qemu-user and pass the token
 # with the native supervisor over the same memfd and futexes.  For each

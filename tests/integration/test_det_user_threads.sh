@@ -1,4 +1,5 @@
 #!/bin/sh
+# hvsim-test: long
 # Issue 15: threads the code under test creates (pthread_create in the backend
 # or the hypervisor) are scheduled, named, traced and replayed by the det
 # engine like its own participants (sim/runtime/det/det_threads.c).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# hvsim-test: long
 # test_fuzz_short.sh — a short libFuzzer run (~10 s each, FUZZ_SECS) of every
 # fuzz target from its committed corpus (tests/fuzz/corpus_NAME): the scenario
 # parser, the report.json readers, the run-result/replay reader.  New inputs go

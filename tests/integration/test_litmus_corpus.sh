@@ -1,4 +1,5 @@
 #!/bin/sh
+# hvsim-test: long
 # hvsim litmus (issue 17): the corpus in tests/litmus/ — every shape under
 # sc, tso, arm and riscv, compiled by gcc at -O2 — gives exactly the result
 # each file expects (its "hvsim-expect" line, cross-checked against herd7's

@@ -1,4 +1,5 @@
 #!/bin/sh
+# hvsim-test: long
 # The fixes are never flagged: volatile and acquire waits PASS at every level
 # with both compilers.  (The acceptance figure uses 200 seeds each:
 #   SEEDS=200 sh tests/integration/test_native_fixed_pass.sh)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# hvsim-test: long
 # The README table "What the standard race detectors see, beside hvsim's
 # verdicts", every cell, under the conditions it states: gcc -O2, x86_64,
 # relax none; one run per cell for tsan and helgrind; det = tso (pct).
