@@ -3,6 +3,7 @@
 #include "build.h"
 #include "config/variants.h"
 #include "build_log.h"
+#include "build_rtcache.h"
 #include "fndelay.h"
 #include "libinfo.h"
 #include "util/process.h"
@@ -288,36 +289,6 @@ static void sweep_dead_tmp(const char *cache)
     closedir(d);
 }
 
-/* The build cache's temporary directory is nobody's business: in compiler
- * and linker output, TMP/hvN.o (beN.o) becomes the source it was compiled
- * from, and any other TMP/ path loses that prefix. */
-static void scrub_tmp_paths(char *log, size_t cap, const char *tmp, const char *const *srcs, int nsrc)
-{
-    static char outb[sizeof ((struct build_out *)0)->log];
-    size_t tl = strlen(tmp), o = 0;
-    if (cap > sizeof outb)
-        cap = sizeof outb;
-    for (const char *p = log; *p && o + 1 < cap;) {
-        if (strncmp(p, tmp, tl) || p[tl] != '/') {
-            outb[o++] = *p++;
-            continue;
-        }
-        p += tl + 1;
-        int k;
-        char side[3];
-        int used = 0;
-        if (sscanf(p, "%2[hvbe]%d.o%n", side, &k, &used) == 2 && used && k >= 0 && k < nsrc &&
-            (!strcmp(side, "hv") || !strcmp(side, "be"))) {
-            o += (size_t)snprintf(outb + o, cap - o, "%s", srcs[k]);
-            p += used;
-        }
-        if (o >= cap)
-            o = cap - 1;
-    }
-    outb[o] = 0;
-    memcpy(log, outb, o + 1);
-}
-
 /* The variant is one this machine can build, and every input is there: the
  * sources of both sides (into ts/nt, rs/nr), and the user's libraries, built
  * for this run's architecture. */
@@ -457,8 +428,13 @@ static int build_side(const struct hvsim_runcfg *c, enum build_profile prof, int
         const char *src = under_test ? ts[i] : rs[i - nt];
         char obj[700];
         snprintf(obj, sizeof obj, "%s/%s%d.o", tmp, hv ? "hv" : "be", i);
-        int rc = compile_obj(c, src, obj, under_test ? c->v.opt : "O2", under_test, prof,
-                             out->log, sizeof out->log);
+        char slot[800] = ""; /* hvsim's own runtime: compiled once per compiler and flags */
+        uint64_t k = under_test ? 0 : build_rt_key(c, prof, cc_version(c->v.cc, c->v.arch),
+                                                   build_compiler(c->v.cc, c->v.arch), hvsim_home(), src);
+        int rc = !under_test && build_rt_fetch(build_root(), c->v.arch, c->v.cc, k, obj, slot, sizeof slot)
+                     ? 0 : compile_obj(c, src, obj, under_test ? c->v.opt : "O2", under_test, prof, out->log, sizeof out->log);
+        if (rc == 0 && slot[0])
+            build_rt_keep(obj, slot);
         if (rc != 0) {
             scrub_tmp_paths(out->log, sizeof out->log, tmp, NULL, 0);
             snprintf(err, errlen, "compiling %s failed (%s -%s)", src, c->v.cc, c->v.opt);

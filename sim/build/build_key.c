@@ -111,28 +111,22 @@ uint64_t build_layout_hash(const char *path)
     return h;
 }
 
-uint64_t build_key(const struct hvsim_runcfg *c, enum build_profile prof, const char *cc_version,
-                   const char *compiler, const char *home)
+/* What every object of a variant is compiled with: the profile, the
+ * compiler, the variant's defines, the include dirs, hvsim's own headers
+ * and sources (home's dirs). */
+static uint64_t key_common(uint64_t h, const struct hvsim_runcfg *c, enum build_profile prof,
+                           const char *cc_version, const char *compiler, const char *home)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
     char pk[8];
     snprintf(pk, sizeof pk, "%d", (int)prof);
     h = fnv_str(h, pk);
     h = fnv_str(h, cc_version);
     h = fnv_str(h, compiler);
-    h = fnv_str(h, c->v.opt);
+    h = fnv_str(h, c->v.arch);
     h = fnv_str(h, c->v.wait);
     h = fnv_str(h, c->v.relax);
     h = fnv_str(h, c->v.wake);
     h = fnv_str(h, c->v.layout_old ? "old" : "new");
-    h = fnv_str(h, c->v.lto ? "lto" : "");
-    h = fnv_str(h, runcfg_str(c->extra_cflags));
-    for (unsigned i = 0; i < c->n_fndelay; i++) { /* instrumented files, the table */
-        const struct hvsim_fndelay *f = &c->fndelay[i];
-        h = fnv_str(fnv_str(fnv_str(h, "fnd"), f->sym), f->file);
-        uint64_t w[5] = { f->line, (uint64_t)f->at_return, f->min_ns, f->max_ns, f->every };
-        h = fnv(h, w, sizeof w);
-    }
     for (unsigned i = 0; i < c->n_incdir; i++)
         h = fnv_dir(fnv_str(h, c->incdir[i]), c->incdir[i]);
     const char *dirs[] = { "sim/include/hvsim", "sim/runtime/common", "sim/runtime/native", "hv", "backend", "sim/runtime/det",
@@ -141,6 +135,29 @@ uint64_t build_key(const struct hvsim_runcfg *c, enum build_profile prof, const 
         char d[700];
         snprintf(d, sizeof d, "%s/%s", home, dirs[i]);
         h = fnv_dir(h, d);
+    }
+    return h;
+}
+
+uint64_t build_rt_key(const struct hvsim_runcfg *c, enum build_profile prof, const char *cc_version,
+                      const char *compiler, const char *home, const char *src)
+{
+    uint64_t h = fnv_str(0xcbf29ce484222325ull, "rt1");
+    return fnv_file(key_common(h, c, prof, cc_version, compiler, home), src);
+}
+
+uint64_t build_key(const struct hvsim_runcfg *c, enum build_profile prof, const char *cc_version,
+                   const char *compiler, const char *home)
+{
+    uint64_t h = key_common(0xcbf29ce484222325ull, c, prof, cc_version, compiler, home);
+    h = fnv_str(h, c->v.opt);
+    h = fnv_str(h, c->v.lto ? "lto" : "");
+    h = fnv_str(h, runcfg_str(c->extra_cflags));
+    for (unsigned i = 0; i < c->n_fndelay; i++) { /* instrumented files, the table */
+        const struct hvsim_fndelay *f = &c->fndelay[i];
+        h = fnv_str(fnv_str(fnv_str(h, "fnd"), f->sym), f->file);
+        uint64_t w[5] = { f->line, (uint64_t)f->at_return, f->min_ns, f->max_ns, f->every };
+        h = fnv(h, w, sizeof w);
     }
     for (unsigned i = 0; i < c->n_hv_src; i++) h = fnv_file(h, c->hv_src[i]);
     for (unsigned i = 0; i < c->n_be_src; i++) h = fnv_file(h, c->be_src[i]);

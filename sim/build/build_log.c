@@ -1,4 +1,5 @@
-/* sim/build/build_log.c — a failed link's output in one line (build_log.h). */
+/* sim/build/build_log.c — compiler and linker output (build_log.h): a failed
+ * link's in one line, the cache's temporary paths scrubbed. */
 #include "build_log.h"
 #include <stdio.h>
 #include <string.h>
@@ -47,4 +48,34 @@ void build_link_error(char *log, int hv, char *err, size_t errlen)
     } else {
         snprintf(err, errlen, "linking the %s side failed", hv ? "hypervisor" : "backend");
     }
+}
+
+/* The build cache's temporary directory is nobody's business: in compiler
+ * and linker output, TMP/hvN.o (beN.o) becomes the source it was compiled
+ * from, and any other TMP/ path loses that prefix. */
+void scrub_tmp_paths(char *log, size_t cap, const char *tmp, const char *const *srcs, int nsrc)
+{
+    static char outb[4096]; /* struct build_out's log */
+    size_t tl = strlen(tmp), o = 0;
+    if (cap > sizeof outb)
+        cap = sizeof outb;
+    for (const char *p = log; *p && o + 1 < cap;) {
+        if (strncmp(p, tmp, tl) || p[tl] != '/') {
+            outb[o++] = *p++;
+            continue;
+        }
+        p += tl + 1;
+        int k;
+        char side[3];
+        int used = 0;
+        if (sscanf(p, "%2[hvbe]%d.o%n", side, &k, &used) == 2 && used && k >= 0 && k < nsrc &&
+            (!strcmp(side, "hv") || !strcmp(side, "be"))) {
+            o += (size_t)snprintf(outb + o, cap - o, "%s", srcs[k]);
+            p += used;
+        }
+        if (o >= cap)
+            o = cap - 1;
+    }
+    outb[o] = 0;
+    memcpy(log, outb, o + 1);
 }
