@@ -239,13 +239,15 @@ static void bounded_reversal_moves_to_the_last_switch(void **st)
     det_dfs_free(&d);
 }
 
-/* A private event on word key (det_pkey), 0: unknown. */
-static struct det_event priv_(int tid, int kind, uint32_t key)
+/* An event with its pkey: a private access's word (det_pkey, 0 unknown),
+ * an arm/riscv commit's mark (barrier count + 1, 0 an RMW's landing). */
+static struct det_event keyed(int tid, int kind, uint32_t off, uint32_t size, uint32_t key)
 {
-    struct det_event e = ev_(0, tid, kind, PRIV, 4, 0, 1);
+    struct det_event e = ev_(0, tid, kind, off, size, 0, 1);
     e.pkey = key;
     return e;
 }
+#define priv_(tid, kind, key) keyed(tid, kind, PRIV, 4, key)
 
 static void private_words(void **st)
 {
@@ -424,12 +426,7 @@ static void sleep_sets(void **st)
 /* arm/riscv: commits of one buffer's entries (mark: barrier count + 1 in
  * pkey) are ordered only when their barrier counts differ or they share a
  * granule; an RMW's landing (no mark) is ordered with every commit. */
-static struct det_event commit(int t, uint32_t off, uint32_t mark)
-{
-    struct det_event e = ev_(0, t, EV_DRAIN, off, 8, 0, 1);
-    e.pkey = mark;
-    return e;
-}
+#define commit(t, off, mark) keyed(t, EV_DRAIN, off, 8, mark)
 
 static void commits_of_one_buffer(void **st)
 {
