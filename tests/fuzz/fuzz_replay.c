@@ -1,11 +1,13 @@
 /* tests/fuzz/fuzz_replay.c — libFuzzer target for the reader of the run-result
  * JSON (`hvsim run --json`, one object per run) as `hvsim replay FILE.json`
  * reads it (sim/engine/det/det_replay.c): jansson with JSON_DISABLE_EOF_CHECK
- * (a JSON-lines file: the first object counts), the variant fields, and the
+ * (a JSON-lines file: the first object counts; `hvsim replay` then looks for
+ * the first that did not pass, sim/cli/cmd_replay.c), the variant fields, and the
  * det schedule string evidence.schedule, decoded by det_sched_decode().
  *
  * Contract checked besides memory safety:
- *   - det_sched_decode returns -1 or a count <= max, never writes past max;
+ *   - det_sched_decode returns -1 (malformed), -2 (a det2: string, an older
+ *     hvsim's value choices) or a count <= max, never writes past max;
  *   - a decoded schedule re-encodes (det_sched_encode) and decodes back to
  *     the same actions (replay strings are stable);
  *   - the raw input is also fed to det_sched_decode as a string (the
@@ -34,7 +36,7 @@ static void check_schedule(const char *s)
     for (int i = 0; i < 16; i++)
         if (acts[MAXACT + i] != 0xee)
             abort();
-    if (n < -1 || n > MAXACT)
+    if (n < -2 || n > MAXACT || (n == -2 && strncmp(s, "det2:", 5)))
         abort();
     if (n <= 0)
         return;
