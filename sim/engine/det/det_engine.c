@@ -172,6 +172,10 @@ static int report_failure(struct det_run *R, uint64_t seed, const struct det_out
             return -1;
         if (o2.verdict == o.verdict)
             o = o2;
+        else /* say so: the code under test may keep state across executions */
+            snprintf(o.why + strlen(o.why), sizeof o.why - strlen(o.why),
+                     " [this schedule did not reproduce on a strict rerun (%s): replay may differ]",
+                     verdict_name(o2.verdict));
     }
     det_fill_result(R, &o, seed, sched, r);
     char hdr[9000];
