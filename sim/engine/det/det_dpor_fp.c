@@ -157,8 +157,19 @@ static void add_event(struct det_fp *f, const struct det_event *e, int again, in
 {
     if (again) {
         f->who |= 1ull << (e->tid & 63);
-        if (wmm && e->kind == EV_ALOAD && e->mo) /* its view, not its value, changes */
+        if (wmm && e->kind == EV_ALOAD && e->mo && e->off < HVSIM_BRIDGE_PAGE) {
+            /* its view, not its value, changes: ordered with every write,
+             * reversed with none on its own granule (rr_race) */
+            uint32_t g1 = e->off / WMM_GRAN + 1;
+            if (!(f->flags & DF_RR) || f->rr_g1 == g1) {
+                f->flags |= DF_RR;
+                f->rr_g1 = g1;
+            } else {
+                f->flags |= DF_ORDER; /* two granules: every write races */
+            }
+        } else if (wmm && e->kind == EV_ALOAD && e->mo) {
             f->flags |= DF_ORDER;
+        }
     } else if (silent) {
         /* it conflicts with writes only, as a load does (an RMW also read) */
         struct det_event r = *e;
@@ -248,6 +259,38 @@ static int own_race(int ea, int eb, int wmm)
     return wmm && ea >= 32 && eb < 32;
 }
 
+/* Does w write anything outside granule g1-1 (or privately, or call the
+ * platform)? */
+static int writes_elsewhere(const struct det_fp *w, uint32_t g1)
+{
+    if (w->flags & (DF_PRIV_W | DF_ALL | DF_PLAT) || det_fp_priv_writes(w))
+        return 1;
+    uint32_t lo = (g1 - 1) * WMM_GRAN;
+    for (uint64_t m = w->wblk; m; m &= m - 1) {
+        int i = __builtin_ctzll(m);
+        uint64_t bits = w->wr[i];
+        if ((uint32_t)i == lo / 64)
+            bits &= ~(0xffull << (lo % 64));
+        if (bits)
+            return 1;
+    }
+    return 0;
+}
+
+/* Is r and w's dependence only r's acquire re-reads against w's write to
+ * the granule they re-read?  Then it orders them (happens-before keeps
+ * it) but is no race: either order is one more or one fewer turn of a loop
+ * that only reads, and re-reading the message it read before changes no
+ * view — the spin-loop assumption (docs/det-engine.md). */
+static int rr_only(const struct det_fp *r, const struct det_fp *w)
+{
+    if (!(r->flags & DF_RR) || (r->flags & DF_ORDER) || writes_elsewhere(w, r->rr_g1))
+        return 0;
+    struct det_fp q = *r;
+    q.flags &= ~(uint32_t)DF_RR;
+    return !det_fp_dependent(&q, w);
+}
+
 /* Do steps of different actors in a and b conflict?  Returns the action
  * that must come first (b's conflicting actor as a decision's action, with
  * the granule it commits, or b_chosen when b's actors were not kept
@@ -260,7 +303,8 @@ struct xact dpor_tfp_race(const struct tfp *a, const struct tfp *b, struct xact 
         return same_actor(&a->all, &b->all) ? none : b_chosen;
     for (int j = 0; j < b->nsub; j++)
         for (int i = 0; i < a->nsub; i++)
-            if (own_race(a->actor[i], b->actor[j], wmm) && det_fp_dependent(&a->sub[i], &b->sub[j])) {
+            if (own_race(a->actor[i], b->actor[j], wmm) && det_fp_dependent(&a->sub[i], &b->sub[j]) &&
+                !rr_only(&a->sub[i], &b->sub[j]) && !rr_only(&b->sub[j], &a->sub[i])) {
                 /* a commit inside the transition its own thread chose (a
                  * fence, an RMW, a full buffer): that thread's step is what
                  * can come first — the entry may not be stored before it */

@@ -21,7 +21,8 @@
 
 /* DF_PRIV_R/W: a private access to a word not known (det_pkey() 0, or more
  * than DET_FP_PK words): dependent with every private access of the other */
-enum { DF_PRIV_R = 1, DF_PRIV_W = 2, DF_PLAT = 4, DF_ALL = 8, DF_ORDER = 16, DF_ANYW = 32 };
+enum { DF_PRIV_R = 1, DF_PRIV_W = 2, DF_PLAT = 4, DF_ALL = 8, DF_ORDER = 16, DF_ANYW = 32,
+       DF_RR = 64 /* arm/riscv: acquire re-reads of granule rr_g1-1 (det_dpor_fp.c), ordered as DF_ORDER */ };
 
 static inline void det_fp_mark(uint64_t *bits, uint64_t *blk, uint32_t off, uint32_t size, int wmm)
 {
@@ -189,7 +190,8 @@ static inline int det_fp_dependent(const struct det_fp *a, const struct det_fp *
     if (det_fp_priv_dependent(a, b))
         return 1;
     /* arm/riscv: an ordered access or fence sees which writes committed before it */
-    if (((a->flags & DF_ORDER) && (b->flags & DF_ANYW)) || ((b->flags & DF_ORDER) && (a->flags & DF_ANYW)))
+    if (((a->flags & (DF_ORDER | DF_RR)) && (b->flags & DF_ANYW)) ||
+        ((b->flags & (DF_ORDER | DF_RR)) && (a->flags & DF_ANYW)))
         return 1;
     return det_fp_bits_meet(a->wr, b->wr, a->wblk & b->wblk) || det_fp_bits_meet(a->wr, b->rd, a->wblk & b->rblk) ||
            det_fp_bits_meet(a->rd, b->wr, a->rblk & b->wblk);

@@ -105,6 +105,7 @@ struct det_fp {
     uint64_t who, bufs;      /* threads whose events it holds; buffers it drains */
     uint64_t cbufs;          /* arm/riscv: buffers it commits entries of, all with barrier count cbar */
     uint32_t cbar;
+    uint32_t rr_g1;          /* DF_RR: the granule + 1 its acquire re-reads are on */
     uint64_t objs;           /* pthread objects (number mod 64) */
     uint32_t flags;          /* DF_* (det_fp.h) */
 };
