@@ -130,6 +130,8 @@ void det_foot_free(struct det_foot *f);
 /* Is (buffer t, granule g) explored or asked for at x; note it there. */
 int det_gw_has(const struct det_dfs_node *x, int t, int g);
 void det_gw_put(struct det_dfs_node *x, int t, int g, int done);
+/* Every option at x, and every entry of every drain taken there (gw_all). */
+void det_gw_all(struct det_dfs_node *x);
 /* The last prefix's keyed drain found no entry on its granule (gmiss):
  * every entry of every drain at that decision is explored. */
 void det_dfs_gmiss(struct det_dfs *d);

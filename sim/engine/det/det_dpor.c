@@ -212,14 +212,19 @@ int det_gw_has(const struct det_dfs_node *x, int t, int g)
     return x->gw_all;
 }
 
+void det_gw_all(struct det_dfs_node *x)
+{
+    x->gw_all = 1;
+    x->bt |= x->opts;
+}
+
 void det_gw_put(struct det_dfs_node *x, int t, int g, int done)
 {
     int i = 0;
     while (i < x->ngw && !(x->gw[i].t == t && x->gw[i].g == g))
         i++;
     if (i == DET_GW_MAX) {
-        x->gw_all = 1;
-        x->bt |= x->opts;
+        det_gw_all(x);
         return;
     }
     if (i == x->ngw)

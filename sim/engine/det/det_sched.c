@@ -141,9 +141,7 @@ void det_dfs_gmiss(struct det_dfs *d)
 {
     if (!d->plen || d->plen > d->n)
         return;
-    struct det_dfs_node *x = &d->st[d->plen - 1];
-    x->gw_all = 1;
-    x->bt |= x->opts;
+    det_gw_all(&d->st[d->plen - 1]);
     if (d->plen < d->n && d->st[d->plen].kind)
         d->st[d->plen].bt = d->st[d->plen].opts;
 }
@@ -279,8 +277,7 @@ int det_dfs_dpor(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
     for (uint32_t i = 0; i < nlog; i++) {
         struct det_dfs_node *x = &d->st[i];
         if (r < 0) { /* not analysable: plain dfs below this execution's decisions */
-            x->bt = x->opts;
-            x->gw_all = 1;
+            det_gw_all(x);
             continue;
         }
         uint64_t add = bt[i] & ~(x->bt | x->tried);
