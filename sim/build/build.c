@@ -423,14 +423,15 @@ static int build_side(const struct hvsim_runcfg *c, enum build_profile prof, int
     char outp[700];
     snprintf(outp, sizeof outp, "%s/%s", tmp, hv ? "hv" : "backend");
     add(&link, "%s", outp);
+    uint64_t rt_base = build_rt_base(c, prof, cc_version(c->v.cc, c->v.arch), build_compiler(c->v.cc, c->v.arch),
+                                     hvsim_home());
     for (int i = 0; i < nt + nr; i++) {
         int under_test = i < nt;
         const char *src = under_test ? ts[i] : rs[i - nt];
         char obj[700];
         snprintf(obj, sizeof obj, "%s/%s%d.o", tmp, hv ? "hv" : "be", i);
         char slot[800] = ""; /* hvsim's own runtime: compiled once per compiler and flags */
-        uint64_t k = under_test ? 0 : build_rt_key(c, prof, cc_version(c->v.cc, c->v.arch),
-                                                   build_compiler(c->v.cc, c->v.arch), hvsim_home(), src);
+        uint64_t k = under_test ? 0 : build_rt_key(rt_base, src);
         int rc = !under_test && build_rt_fetch(build_root(), c->v.arch, c->v.cc, k, obj, slot, sizeof slot)
                      ? 0 : compile_obj(c, src, obj, under_test ? c->v.opt : "O2", under_test, prof, out->log, sizeof out->log);
         if (rc == 0 && slot[0])

@@ -43,11 +43,13 @@ int build_participants(const struct hvsim_runcfg *c, enum build_profile prof,
  * own under home that is compiled in. */
 uint64_t build_key(const struct hvsim_runcfg *c, enum build_profile prof, const char *cc_version,
                    const char *compiler, const char *home);
-/* The key of one of hvsim's runtime objects (src) compiled for c: what
- * build_key hashes but the -O level, --cflags, LTO and the code under test,
- * which its compile does not use. */
-uint64_t build_rt_key(const struct hvsim_runcfg *c, enum build_profile prof, const char *cc_version,
-                      const char *compiler, const char *home, const char *src);
+/* The key of one of hvsim's runtime objects compiled for c: what build_key
+ * hashes but the -O level, --cflags, LTO and the code under test, which its
+ * compile does not use (build_rt_base, the same for every object of a
+ * build: it reads hvsim's headers once), then the source itself. */
+uint64_t build_rt_base(const struct hvsim_runcfg *c, enum build_profile prof, const char *cc_version,
+                       const char *compiler, const char *home);
+uint64_t build_rt_key(uint64_t base, const char *src);
 /* FNV-1a of a binary's .text section; 0 on error. */
 uint64_t build_text_hash(const char *elf_path);
 /* .text and where every allocated section lies, not .rodata's bytes (they

@@ -139,12 +139,13 @@ static uint64_t key_common(uint64_t h, const struct hvsim_runcfg *c, enum build_
     return h;
 }
 
-uint64_t build_rt_key(const struct hvsim_runcfg *c, enum build_profile prof, const char *cc_version,
-                      const char *compiler, const char *home, const char *src)
+uint64_t build_rt_base(const struct hvsim_runcfg *c, enum build_profile prof, const char *cc_version,
+                       const char *compiler, const char *home)
 {
-    uint64_t h = fnv_str(0xcbf29ce484222325ull, "rt1");
-    return fnv_file(key_common(h, c, prof, cc_version, compiler, home), src);
+    return key_common(fnv_str(0xcbf29ce484222325ull, "rt1"), c, prof, cc_version, compiler, home);
 }
+
+uint64_t build_rt_key(uint64_t base, const char *src) { return fnv_file(base, src); }
 
 uint64_t build_key(const struct hvsim_runcfg *c, enum build_profile prof, const char *cc_version,
                    const char *compiler, const char *home)

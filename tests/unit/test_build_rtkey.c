@@ -17,7 +17,7 @@
 
 static uint64_t key(const struct hvsim_runcfg *c, enum build_profile p, const char *ccv, const char *src)
 {
-    return build_rt_key(c, p, ccv, "gcc", hvsim_home(), src);
+    return build_rt_key(build_rt_base(c, p, ccv, "gcc", hvsim_home()), src);
 }
 
 static void write_file(const char *path, const char *text)
