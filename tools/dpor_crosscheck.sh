@@ -29,8 +29,8 @@ cell() { # MODEL SCENARIO NAME ARGS...
   n=$((n + 1))
   ok=yes
   case "$a/$b" in
+    ERROR/*|*/ERROR) ok=ERROR; tail -3 "$t/o.err" >&2 ;;   # its stderr says why
     PASS/verified|PASS/*) ;;            # dfs bounded found nothing: dpor may find more
-    ERROR/*|*/ERROR) ok=ERROR ;;
     */verified|*/PASS) ok=NO ;;          # dfs failed, dpor did not: unsound
   esac
   [ "$ok" = yes ] || bad=$((bad + 1))

@@ -75,15 +75,18 @@ static int rereads(struct win *w, const struct det_event *e)
     return 0;
 }
 
-/* Silent writes (sc only): a store (or RMW, or failed CAS) of the value
- * the bytes already hold changes nothing a read can see, so a read and a
- * silent write commute — either order reads the same value and leaves the
- * same memory (value-centric equivalence, Agarwal et al., CAV'21).  With a
- * write it still conflicts (the other order leaves the other value): it
- * counts as a load.  The daemon re-storing need_wakeup = 0 every turn of
- * its loop and a lock waiter's failing exchange are the cases that matter.  Memory is known only from what the trace read or wrote; under
- * tso a store's effect is its drain and under arm/riscv a load reads a
- * message, not memory, so there nothing is silent. */
+/* Silent writes (sc and tso): a write (store, RMW, failed CAS; under tso
+ * a drain) of the value the bytes already hold changes nothing a read can
+ * see, so a read and a silent write commute — either order reads the same
+ * value and leaves the same memory (value-centric equivalence, Agarwal et
+ * al., CAV'21).  With a write it still conflicts (the other order leaves
+ * the other value): it counts as a load.  The daemon re-storing
+ * need_wakeup = 0 and a lock waiter's failing exchange are the cases that
+ * matter.  Memory is known only from what the trace read or wrote.  Under
+ * tso memory changes at a drain or an unbuffered write, a buffered store
+ * only makes its bytes unknown until its drain, and a thread's read teaches
+ * memory only while its buffer is empty (it might have forwarded).  Under
+ * arm/riscv a load reads a message, not memory: nothing is silent there. */
 #define PMEM_MAX 64
 struct mem {
     uint8_t b[HVSIM_BRIDGE_PAGE];
@@ -91,6 +94,8 @@ struct mem {
     uint32_t pkey[PMEM_MAX];  /* private words: last value seen, by det_pkey() */
     uint64_t pval[PMEM_MAX];
     uint8_t psize[PMEM_MAX], np;
+    int tso;
+    int64_t pend[64]; /* tso: bytes a thread stored that its buffer still holds; <0: lost count */
 };
 
 /* A private word's known value: 1 when e stores what it already held. */
@@ -118,12 +123,34 @@ static int mem_known(const struct mem *m, uint32_t off, uint32_t n)
     return 1;
 }
 
-/* Returns 1 when e is a store of what [off, off+size) already holds. */
+/* tso: what e does to memory (*rd: a read of it, *wr: a write to it);
+ * 0 when e leaves memory alone, as a buffered store does until its drain
+ * (traced: det_storebuf.c). */
+static int tso_mem_role(struct mem *m, const struct det_event *e, int *rd, int *wr)
+{
+    int64_t *p = &m->pend[e->tid & 63];
+    uint32_t n = e->size == 255 ? HVSIM_BRIDGE_PAGE : e->size;
+    if (*wr && (e->mo & DET_EV_BUFFERED)) {
+        if (*p >= 0)
+            *p += n;
+        return 0;
+    } else if (e->kind == EV_DRAIN) {
+        *p = *p >= (int64_t)n ? *p - n : -1;
+        *wr = 1;
+    } else if (*rd && *p) {
+        *rd = 0; /* maybe forwarded from its own buffer: says nothing of memory */
+    }
+    return *rd || *wr;
+}
+
+/* Returns 1 when e is a write of what [off, off+size) already holds. */
 static int mem_step(struct mem *m, const struct det_event *e)
 {
     int rd = is_read(e), wr = e->kind == EV_WRITE || e->kind == EV_VWRITE || e->kind == EV_ASTORE;
     if (e->kind == EV_RMW) /* its value is the new one: silent when the word held it already */
         wr = 1;
+    if (m->tso && (e->kind == EV_DRAIN || rd || wr) && !tso_mem_role(m, e, &rd, &wr))
+        return 0;
     if (!rd && !wr)
         return 0;
     if (e->off == DET_FP_PRIV)
@@ -213,7 +240,9 @@ void dpor_build_fps(uint32_t nlog, const struct det_event *ev, uint32_t nev, int
 {
     int wmm = model == DM_ARM || model == DM_RISCV;
     struct win *win = calloc(64, sizeof *win);
-    struct mem *mem = model == DM_SC ? calloc(1, sizeof *mem) : NULL;
+    struct mem *mem = model <= DM_TSO ? calloc(1, sizeof *mem) : NULL;
+    if (mem)
+        mem->tso = model == DM_TSO;
     for (uint32_t k = 0; k < nev; k++) {
         const struct det_event *e = &ev[k];
         uint32_t s = e->step;
