@@ -535,6 +535,95 @@ static void acquire_reread_of_its_granule_is_no_race(void **st)
     assert_int_equal(reread_races(64), 2);
 }
 
+/* arm: thread 0's buffer commits a store on granule 8 with timestamp 5;
+ * thread 1's acquire load of granule 2 comes before (first) or after it,
+ * with the view it recorded (det_event.view).  A load that raised no view
+ * observes no commit order; one that raised its view to V observes the
+ * commits up to V only; one raised to the clock, or not recorded, every
+ * commit. */
+static int observer_races(uint32_t view, int load_first)
+{
+    uint64_t opts = 2 | (1ull << DET_ACT_DRAIN);
+    struct det_event c = commit(0, 64, 1), r = ev_(0, 1, EV_ALOAD, 16, 8, 2, 0);
+    c.view = 5;
+    r.view = view;
+    struct det_logent log[2] = { run(opts, load_first ? 1 : DET_ACT_DRAIN, 1),
+                                 run(opts, load_first ? DET_ACT_DRAIN : 1, 1) };
+    struct det_event ev[2] = { load_first ? r : c, load_first ? c : r };
+    ev[0].step = 1;
+    ev[1].step = 2;
+    uint64_t bt[2] = { 1ull << log[0].chosen, 1ull << log[1].chosen };
+    return det_dpor_races(log, 2, ev, 2, DM_ARM, bt);
+}
+
+static void a_view_observes_the_commits_up_to_it(void **st)
+{
+    (void)st;
+    assert_int_equal(observer_races(DET_VIEW_NONE, 0), 0);
+    assert_int_equal(observer_races(5 + 2, 0), 1);    /* V = 5: the commit is in it */
+    assert_int_equal(observer_races(4 + 2, 0), 0);    /* V = 4: it is not */
+    assert_int_equal(observer_races(DET_VIEW_ALL, 0), 1);
+    assert_int_equal(observer_races(0, 0), 1);        /* not recorded: by kind */
+    assert_int_equal(observer_races(4 + 2, 1), 0);    /* a later commit: above any view */
+    assert_int_equal(observer_races(DET_VIEW_ALL, 1), 1);
+}
+
+/* arm: thread 1 reads granule 2 (its view unchanged), thread 0's buffer
+ * commits granule 8 (timestamp 12), thread 1 re-reads granule 2 raising
+ * its view: to 10 it does not observe that commit, to 12 or to the clock
+ * it does (and, a write elsewhere, races). */
+static int reread_view_races(uint32_t view)
+{
+    uint64_t opts = 2 | (1ull << DET_ACT_DRAIN);
+    struct det_logent log[3] = { run(opts, 1, 1), run(opts, DET_ACT_DRAIN, 1), run(opts, 1, 1) };
+    struct det_event ev[3] = { ev_(1, 1, EV_ALOAD, 16, 8, 2, 0), commit(0, 64, 1), ev_(3, 1, EV_ALOAD, 16, 8, 2, 0) };
+    ev[0].view = DET_VIEW_NONE;
+    ev[1].step = 2;
+    ev[1].view = 12;
+    ev[2].view = view;
+    uint64_t bt[3] = { 2, 1ull << DET_ACT_DRAIN, 2 };
+    return det_dpor_races(log, 3, ev, 3, DM_ARM, bt);
+}
+
+static void a_reread_observes_the_commits_up_to_its_view(void **st)
+{
+    (void)st;
+    assert_int_equal(reread_view_races(10 + 2), 0);
+    assert_int_equal(reread_view_races(12 + 2), 1);
+    assert_int_equal(reread_view_races(DET_VIEW_ALL), 1);
+    assert_int_equal(reread_view_races(DET_VIEW_NONE), 0);
+}
+
+/* arm: thread 2's fence commits its buffer, oldest first: granule 2
+ * (timestamp 10), then granule 8 (11), with barrier marks m2 and m8;
+ * thread 1's acquire load of granule 8 reads the second and observes
+ * both.  With no barrier between the two (same mark) the model lets
+ * granule 8 commit alone before the fence, and thread 1 then reads it
+ * without granule 2: the drain of thread 2's buffer is tried at the fence
+ * decision.  With a barrier between them it is not. */
+static uint64_t fence_decision_bt(uint32_t m2, uint32_t m8)
+{
+    uint64_t drain2 = 1ull << (DET_ACT_DRAIN + 2), opts = 2 | 4 | drain2;
+    struct det_logent log[2] = { run(opts, 2, 2), run(opts & ~drain2, 1, 2) };
+    struct det_event ev[4] = { ev_(1, 2, EV_FENCE, 0, 0, 5, 2), commit(2, 16, m2), commit(2, 64, m8),
+                               ev_(2, 1, EV_ALOAD, 64, 8, 2, 0) };
+    ev[0].view = DET_VIEW_ALL;
+    ev[1].step = ev[2].step = 1;
+    ev[1].view = 10;
+    ev[2].view = 11;
+    ev[3].view = 11 + 2;
+    uint64_t bt[2] = { 4, 2 };
+    assert_true(det_dpor_races(log, 2, ev, 4, DM_ARM, bt) >= 1);
+    return bt[0];
+}
+
+static void commit_alone_before_the_fence(void **st)
+{
+    (void)st;
+    assert_int_equal(fence_decision_bt(1, 1), 4 | 2 | 1ull << (DET_ACT_DRAIN + 2));
+    assert_int_equal(fence_decision_bt(1, 2), 4 | 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -559,6 +648,9 @@ int main(void)
         cmocka_unit_test(drain_again_for_another_granule),
         cmocka_unit_test(commit_in_own_step_races_as_the_thread),
         cmocka_unit_test(acquire_reread_of_its_granule_is_no_race),
+        cmocka_unit_test(a_view_observes_the_commits_up_to_it),
+        cmocka_unit_test(commit_alone_before_the_fence),
+        cmocka_unit_test(a_reread_observes_the_commits_up_to_its_view),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

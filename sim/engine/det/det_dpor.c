@@ -261,6 +261,44 @@ static void schedule(const struct xact *I, int nI, const struct det_logent *li, 
         x->gw_all = 1;
 }
 
+/* Does f read granule g (its bytes, or its acquire re-reads)? */
+static int reads_granule(const struct det_fp *f, int g)
+{
+    uint32_t lo = (uint32_t)g * WMM_GRAN;
+    return ((f->flags & DF_RR) && f->rr_g1 == (uint32_t)g + 1) ||
+           (f->rd[lo / 64] >> (lo % 64) & 0xffull) != 0;
+}
+
+/* arm/riscv: step i of thread t (a fence, a sync) committed entries of its
+ * buffer, oldest first, among them c, which transition j observes (its view
+ * holds c's timestamp) — and a later one c' on a granule j reads, with c's
+ * barrier count: j's view may come from c'.  The model also lets c' commit
+ * alone before i, and j then reads it without c (a flag without its value,
+ * no write barrier between them): no reversal of i and j is that
+ * execution, so the drain of c''s granule is tried at i.  (Under tso the
+ * buffer is FIFO: nothing to try.) */
+static void commit_before_the_step(const struct tfp *fi, const struct tfp *fj, const int sub[2], struct xact xi,
+                                   const struct det_logent *li, uint64_t *bt, struct det_dfs_node *x)
+{
+    int t = xi.act;
+    if (sub[0] < 0 || sub[1] < 0 || t >= DET_ACT_DRAIN || !(li->opts >> (DET_ACT_DRAIN + t) & 1))
+        return;
+    int a = fi->actor[sub[0]];
+    const struct det_fp *c = &fi->sub[sub[0]], *r = &fj->sub[sub[1]];
+    if (a < ACT_GRAN0 || actor_thread(a) != t || !c->cbufs)
+        return;
+    for (int k = 0; k < fi->nsub; k++) {
+        int b = fi->actor[k];
+        const struct det_fp *c2 = &fi->sub[k];
+        if (b < ACT_GRAN0 || b == a || actor_thread(b) != t || !c2->cbufs || c2->cbar != c->cbar ||
+            c2->wts <= c->wts || !reads_granule(r, actor_xact(b).g))
+            continue;
+        *bt |= 1ull << (DET_ACT_DRAIN + t);
+        if (x)
+            det_gw_put(x, t, actor_xact(b).g, 0);
+    }
+}
+
 /* Every race of the execution adds to bt (source sets); d: the granules. */
 static int find_races(struct det_dfs *d, const struct det_logent *log, const uint32_t *node, uint32_t n,
                       const struct tfp *fps, const struct xact *xs, uint64_t *hb, uint64_t *cov,
@@ -272,7 +310,7 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
         uint64_t *hj = &hb[(size_t)j * w];
         memset(cov, 0, w * sizeof *cov);
         for (int64_t i = (int64_t)j - 1; i >= 0; i--) {
-            if (!det_fp_dependent(&fps[i].all, &fps[j].all))
+            if (!det_fp_dependent_in(&fps[i].all, &fps[j].all, 1))
                 continue;
             uint64_t *hi = &hb[(size_t)i * w];
             int ordered = BS_GET(cov, (uint32_t)i); /* i -> k -> j for a later k */
@@ -284,7 +322,8 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
             if (ordered)
                 continue;
             /* steps of one thread (or one buffer, FIFO): program order, no race */
-            struct xact jx = dpor_tfp_race(&fps[i], &fps[j], xs[j], model);
+            int sub[2];
+            struct xact jx = dpor_tfp_race(&fps[i], &fps[j], xs[j], model, sub);
             if (jx.act < 0)
                 continue;
             races++;
@@ -292,6 +331,7 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
             struct det_dfs_node *x = d ? &d->st[node[i]] : NULL;
             if (!covered(I, nI, bt[node[i]], x))
                 schedule(I, nI, &log[node[i]], &bt[node[i]], x);
+            commit_before_the_step(&fps[i], &fps[j], sub, xs[i], &log[node[i]], &bt[node[i]], x);
         }
     }
     return races;

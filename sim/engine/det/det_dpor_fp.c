@@ -184,16 +184,23 @@ static void add_event(struct det_fp *f, const struct det_event *e, int again, in
 {
     if (again) {
         f->who |= 1ull << (e->tid & 63);
-        if (wmm && e->kind == EV_ALOAD && e->mo && e->off < HVSIM_BRIDGE_PAGE) {
+        if (wmm && e->view == DET_VIEW_NONE) {
+            /* it raised no view: a further turn that observes nothing */
+        } else if (wmm && e->kind == EV_ALOAD && e->mo && e->off < HVSIM_BRIDGE_PAGE) {
             /* its view, not its value, changes: ordered with every write,
              * reversed with none on its own granule (rr_race) */
             uint32_t g1 = e->off / WMM_GRAN + 1;
-            if (!(f->flags & DF_RR) || f->rr_g1 == g1) {
-                f->flags |= DF_RR;
+            int bounded = e->view > DET_VIEW_NONE && e->view != DET_VIEW_ALL; /* det_fp_view */
+            if (!(f->flags & DF_RR)) {
+                f->flags |= DF_RR | (bounded ? DF_RRB : 0);
                 f->rr_g1 = g1;
-            } else {
+            } else if (f->rr_g1 != g1) {
                 f->flags |= DF_ORDER; /* two granules: every write races */
+            } else if (!bounded) {
+                f->flags &= ~(uint32_t)DF_RRB;
             }
+            if (bounded && e->view - 2 > f->rrv)
+                f->rrv = e->view - 2;
         } else if (wmm && e->kind == EV_ALOAD && e->mo) {
             f->flags |= DF_ORDER;
         }
@@ -316,28 +323,32 @@ static int rr_only(const struct det_fp *r, const struct det_fp *w)
     if (!(r->flags & DF_RR) || (r->flags & DF_ORDER) || writes_elsewhere(w, r->rr_g1))
         return 0;
     struct det_fp q = *r;
-    q.flags &= ~(uint32_t)DF_RR;
-    return !det_fp_dependent(&q, w);
+    q.flags &= ~(uint32_t)(DF_RR | DF_RRB);
+    return !det_fp_dependent_in(&q, w, 1);
 }
 
 /* Do steps of different actors in a and b conflict?  Returns the action
  * that must come first (b's conflicting actor as a decision's action, with
  * the granule it commits, or b_chosen when b's actors were not kept
- * apart); act -1: none. */
-struct xact dpor_tfp_race(const struct tfp *a, const struct tfp *b, struct xact b_chosen, int model)
+ * apart); act -1: none.  sub: the conflicting actors (det_dpor_int.h). */
+struct xact dpor_tfp_race(const struct tfp *a, const struct tfp *b, struct xact b_chosen, int model,
+                          int sub[2])
 {
     static const struct xact none = { -1, -1 };
     int wmm = model == DM_ARM || model == DM_RISCV;
+    sub[0] = sub[1] = -1;
     if (a->nsub < 0 || b->nsub < 0)
         return same_actor(&a->all, &b->all) ? none : b_chosen;
     for (int j = 0; j < b->nsub; j++)
         for (int i = 0; i < a->nsub; i++)
-            if (own_race(a->actor[i], b->actor[j], wmm) && det_fp_dependent(&a->sub[i], &b->sub[j]) &&
+            if (own_race(a->actor[i], b->actor[j], wmm) && det_fp_dependent_in(&a->sub[i], &b->sub[j], 1) &&
                 !rr_only(&a->sub[i], &b->sub[j]) && !rr_only(&b->sub[j], &a->sub[i])) {
                 /* a commit inside the transition its own thread chose (a
                  * fence, an RMW, a full buffer): that thread's step is what
                  * can come first — the entry may not be stored before it */
                 int bj = b->actor[j];
+                sub[0] = i;
+                sub[1] = j;
                 if (bj >= 32 && b_chosen.act == actor_thread(bj))
                     return b_chosen;
                 return actor_xact(bj);

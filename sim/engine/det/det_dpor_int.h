@@ -48,7 +48,9 @@ void dpor_build_fps(uint32_t nlog, const struct det_event *ev, uint32_t nev, int
                     const int32_t *of, struct tfp *fps);
 /* Do steps of different actors in a and b conflict (under sc/tso a thread
  * and its own buffer never race)?  The action of b's conflicting step, or
- * act -1. */
-struct xact dpor_tfp_race(const struct tfp *a, const struct tfp *b, struct xact b_chosen, int model);
+ * act -1; sub[0], sub[1]: the conflicting actors' indices in a and b (-1:
+ * their actors were not kept apart). */
+struct xact dpor_tfp_race(const struct tfp *a, const struct tfp *b, struct xact b_chosen, int model,
+                          int sub[2]);
 
 #endif

@@ -226,8 +226,11 @@ void __tsan_atomic_thread_fence(int mo)
     if (active() && wmm_on(det_S)) { /* arm/riscv: every fence orders something */
         if ((mo & 0xff) == MO_SEQ_CST && det_rt_sched(RA) < 0)
             return;
-        det_rt_ev_add(EV_FENCE, 0, 0, det_S->t[det_self].sb_n, mo, RA);
+        uint32_t i = det_rt_ev_add(EV_FENCE, 0, 0, det_S->t[det_self].sb_n, mo, RA);
         det_wmm_fence(mo & 0xff);
+        uint32_t v = det_wmm_ev_view(det_self); /* the view it raised, its commits traced after it */
+        if (i != UINT32_MAX && det_S->ev[i].view != DET_VIEW_ALL && v != DET_VIEW_NONE)
+            det_S->ev[i].view = v;
         return;
     }
     if ((mo & 0xff) != MO_SEQ_CST || !active())

@@ -17,6 +17,7 @@ uint32_t det_rt_ev_add(int kind, uint32_t off, uint32_t size, uint64_t val, int 
     e->mo = (uint8_t)mo;
     e->off = off;
     e->pkey = 0; /* the slot may hold an earlier execution's event */
+    e->view = kind != EV_DRAIN && wmm_on(S) ? det_wmm_ev_view(det_self) : 0;
     e->val = val;
     e->pc = pc;
     S->nev = i + 1;

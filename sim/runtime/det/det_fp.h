@@ -22,7 +22,9 @@
 /* DF_PRIV_R/W: a private access to a word not known (det_pkey() 0, or more
  * than DET_FP_PK words): dependent with every private access of the other */
 enum { DF_PRIV_R = 1, DF_PRIV_W = 2, DF_PLAT = 4, DF_ALL = 8, DF_ORDER = 16, DF_ANYW = 32,
-       DF_RR = 64 /* arm/riscv: acquire re-reads of granule rr_g1-1 (det_dpor_fp.c), ordered as DF_ORDER */ };
+       DF_RR = 64, /* arm/riscv: acquire re-reads of granule rr_g1-1 (det_dpor_fp.c), ordered as DF_ORDER */
+       DF_RRB = 128 /* ... that raised their view to rrv at most: within one trace, ordered with the
+                     * commits up to rrv only (det_fp_view) */ };
 
 static inline void det_fp_mark(uint64_t *bits, uint64_t *blk, uint32_t off, uint32_t size, int wmm)
 {
@@ -61,6 +63,8 @@ static inline void det_fp_access(struct det_fp *f, const struct det_event *e, in
             det_fp_mark(f->rd, &f->rblk, e->off, size, wmm);
         if (wr)
             det_fp_mark(f->wr, &f->wblk, e->off, size, wmm);
+        if (wr && wmm && e->kind != EV_DRAIN)
+            f->wts = 1; /* a write that is no traced commit: observed by every view */
     }
     if (wr)
         f->flags |= DF_ANYW;
@@ -86,8 +90,26 @@ static inline void det_fp_commit(struct det_fp *f, const struct det_event *e, in
     f->cbufs = 0;
 }
 
+/* arm/riscv: which commits e observes or is (det_event.view).  A step
+ * whose view is not recorded (0) falls back to ordering by kind (ord). */
+static inline int det_fp_view(struct det_fp *f, const struct det_event *e)
+{
+    uint32_t x = e->view;
+    if (e->kind == EV_DRAIN) {
+        uint32_t ts = x ? x : 1;
+        f->wts = f->wts && f->wts < ts ? f->wts : ts;
+        return 0;
+    }
+    if (x == DET_VIEW_ALL)
+        f->flags |= DF_ORDER;
+    else if (x > DET_VIEW_NONE && x - 2 > f->ov)
+        f->ov = x - 2;
+    return !x;
+}
+
 static inline void det_fp_event(struct det_fp *f, const struct det_event *e, int wmm)
 {
+    int ord = wmm && det_fp_view(f, e); /* wmm, view not recorded: by kind below */
     if (e->kind == EV_DRAIN)
         det_fp_commit(f, e, wmm);
     else
@@ -98,7 +120,7 @@ static inline void det_fp_event(struct det_fp *f, const struct det_event *e, int
         break;
     case EV_ALOAD:
         det_fp_access(f, e, 1, 0, wmm);
-        if (wmm && e->mo) /* acquire: its view follows the global commit order */
+        if (ord && e->mo) /* acquire: its view follows the global commit order */
             f->flags |= DF_ORDER;
         break;
     case EV_WRITE: case EV_VWRITE: case EV_DRAIN:
@@ -111,16 +133,16 @@ static inline void det_fp_event(struct det_fp *f, const struct det_event *e, int
         if (!(e->mo & DET_EV_BUFFERED))
             det_fp_access(f, e, 0, 1, wmm);
         /* arm/riscv: a release store's barrier (or fence) orders it still */
-        if (wmm && (e->mo & ~DET_EV_BUFFERED))
+        if (ord && (e->mo & ~DET_EV_BUFFERED))
             f->flags |= DF_ORDER;
         break;
     case EV_RMW:
         det_fp_access(f, e, 1, 1, wmm);
-        if (wmm)
+        if (ord)
             f->flags |= DF_ORDER;
         break;
     case EV_FENCE: /* sc/tso: its drains are traced; arm/riscv: it reads the commit clock */
-        if (wmm)
+        if (ord)
             f->flags |= DF_ORDER;
         break;
     case EV_SLEEP: case EV_WAKE: case EV_IPI: case EV_HCALL: case EV_HCDONE:
@@ -176,7 +198,9 @@ static inline int det_fp_priv_dependent(const struct det_fp *a, const struct det
     return 0;
 }
 
-static inline int det_fp_dependent(const struct det_fp *a, const struct det_fp *b)
+/* one_trace: a and b come from one execution's trace, so their timestamps
+ * compare (det_fp_view); otherwise a raised view observes every write. */
+static inline int det_fp_dependent_in(const struct det_fp *a, const struct det_fp *b, int one_trace)
 {
     if ((a->flags | b->flags) & DF_ALL)
         return 1;
@@ -189,12 +213,26 @@ static inline int det_fp_dependent(const struct det_fp *a, const struct det_fp *
         return 1;
     if (det_fp_priv_dependent(a, b))
         return 1;
-    /* arm/riscv: an ordered access or fence sees which writes committed before it */
-    if (((a->flags & (DF_ORDER | DF_RR)) && (b->flags & DF_ANYW)) ||
-        ((b->flags & (DF_ORDER | DF_RR)) && (a->flags & DF_ANYW)))
+    /* arm/riscv: an ordered access or fence sees which writes committed
+     * before it; across executions (sleep sets) timestamps mean nothing,
+     * so a raised view (ov) counts as observing every write */
+    uint32_t ab = one_trace ? DF_RRB : 0; /* bounded re-reads: by rrv below */
+    if (((a->flags & DF_ORDER) && (b->flags & DF_ANYW)) || ((b->flags & DF_ORDER) && (a->flags & DF_ANYW)) ||
+        ((a->flags & (DF_RR | ab)) == DF_RR && (b->flags & DF_ANYW)) ||
+        ((b->flags & (DF_RR | ab)) == DF_RR && (a->flags & DF_ANYW)))
+        return 1;
+    if (one_trace ? (a->ov && b->wts && b->wts <= a->ov) || (b->ov && a->wts && a->wts <= b->ov) ||
+                        ((a->flags & DF_RRB) && b->wts && b->wts <= a->rrv) ||
+                        ((b->flags & DF_RRB) && a->wts && a->wts <= b->rrv)
+                  : (a->ov && (b->flags & DF_ANYW)) || (b->ov && (a->flags & DF_ANYW)))
         return 1;
     return det_fp_bits_meet(a->wr, b->wr, a->wblk & b->wblk) || det_fp_bits_meet(a->wr, b->rd, a->wblk & b->rblk) ||
            det_fp_bits_meet(a->rd, b->wr, a->rblk & b->wblk);
+}
+
+static inline int det_fp_dependent(const struct det_fp *a, const struct det_fp *b)
+{
+    return det_fp_dependent_in(a, b, 0);
 }
 
 /* Empty f again, touching only the words its blocks say were set (a
@@ -210,6 +248,7 @@ static inline void det_fp_clear(struct det_fp *f)
     f->who = f->bufs = f->cbufs = f->objs = 0;
     f->cbar = 0;
     f->flags = 0;
+    f->ov = f->wts = f->rrv = 0;
 }
 
 #endif

@@ -55,7 +55,8 @@ struct wmm_view {
     uint32_t vrnew;      /* lower bound of every later read (raised by acquire and fences) */
     uint32_t vrel;       /* timestamp of the last committed release store (ARM: stlr -> ldar) */
     uint32_t wbar;       /* write-ordering barriers so far: entries with a lower bar commit first */
-    uint32_t pad;
+    uint32_t vrev;       /* vrnew at the thread's last traced event; bit 31: raised since
+                          * by a step without an event of its own (wmm_sync) */
     uint32_t coh[WMM_NG]; /* per location: newest timestamp this thread is coherent with */
 };
 struct det_wmm {
@@ -106,6 +107,10 @@ struct det_fp {
     uint64_t cbufs;          /* arm/riscv: buffers it commits entries of, all with barrier count cbar */
     uint32_t cbar;
     uint32_t rr_g1;          /* DF_RR: the granule + 1 its acquire re-reads are on */
+    uint32_t ov;             /* arm/riscv: the highest view V a step raised its thread to (it
+                              * observes the order of commits up to timestamp V) */
+    uint32_t wts;            /* arm/riscv: the lowest timestamp of a write here (1: not known) */
+    uint32_t rrv;            /* DF_RRB: the highest view its re-reads raised */
     uint64_t objs;           /* pthread objects (number mod 64) */
     uint32_t flags;          /* DF_* (det_fp.h) */
 };
@@ -137,9 +142,14 @@ struct det_event {
     uint8_t tid, kind, size, mo;  /* size 255: 255 bytes or more */
     uint32_t off;        /* bridge offset, or site / access index */
     uint32_t pkey;       /* off == PRIV_OFF: the private 8-byte word (det_pkey()), 0 unknown */
+    uint32_t view;       /* arm/riscv (det_wmm_ev_view): a commit's timestamp (0: not known);
+                          * another event: DET_VIEW_* or the view V it raised its thread's
+                          * vrnew to, as V + 2 (0: not recorded) */
     uint64_t val;
     uint64_t pc;
 };
+#define DET_VIEW_NONE 1u            /* it raised no view: it observes no commit order */
+#define DET_VIEW_ALL  0xffffffffu   /* it raised its view to the clock: it observes every commit */
 
 /* Which private word an access touches, for DPOR's dependences: the word's
  * address >> 3 (31 bits) and the process (bit 31; the hv and the daemon

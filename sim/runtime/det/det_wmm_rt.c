@@ -106,7 +106,7 @@ static void landed(uint32_t before_clock)
     if (W->clock == before_clock)
         return;
     if (W->full) {
-        det_rt_landed(det_self, 0, HVSIM_BRIDGE_PAGE, 0, 0);
+        det_rt_landed(det_self, 0, HVSIM_BRIDGE_PAGE, 0, 0, 0);
         return;
     }
     /* messages are appended in landing order; base messages (tid 0xff) are no writes */
@@ -119,7 +119,7 @@ static void landed(uint32_t before_clock)
             continue;
         uint64_t v;
         memcpy(&v, m->val, 8);
-        det_rt_landed(m->tid, m->g * WMM_GRAN, WMM_GRAN, v, m->mark);
+        det_rt_landed(m->tid, m->g * WMM_GRAN, WMM_GRAN, v, m->mark, m->ts);
     }
 }
 
@@ -267,6 +267,29 @@ void det_wmm_fence(int mo)
     landed(c);
 }
 
+/* Which commits an event observes (DPOR, det_dpor_fp.c).  Only a raise of
+ * vrnew makes a thread's future depend on the order of commits to other
+ * locations: a later read may not take a message older than its view.  A
+ * view raised to V taken from messages already read (an acquire load's
+ * post-view, a fence's vrold) stays V wherever a later commit goes, so it
+ * observes the commits up to V only; a view raised to the clock (a full
+ * fence after its own commits, ldar after stlr, an acquire RMW, a sync)
+ * would take in any commit moved before it: it observes every commit.  A
+ * raise by a step without an event (wmm_sync) is charged to the thread's
+ * next event as the latter. */
+uint32_t det_wmm_ev_view(int t)
+{
+    struct det_wmm *W = &det_S->wmm;
+    struct wmm_view *v = &W->v[t];
+    uint32_t last = v->vrev & 0x7fffffffu, late = v->vrev >> 31;
+    v->vrev = v->vrnew;
+    if (v->vrnew == last && !late)
+        return DET_VIEW_NONE;
+    if (late || v->vrnew >= W->clock || W->full || v->vrnew >= 0x7ffffffdu)
+        return DET_VIEW_ALL;
+    return v->vrnew + 2;
+}
+
 void det_wmm_rmw_pre(uint32_t off, uint32_t n, int mo)
 {
     struct det_shm *S = det_S;
@@ -297,5 +320,6 @@ void det_wmm_sync(void)
     struct det_shm *S = det_S;
     uint32_t c = S->wmm.clock;
     wmm_sync(S, det_self);
+    S->wmm.v[det_self].vrev |= 0x80000000u; /* raised with no event of its own */
     landed(c);
 }
