@@ -594,6 +594,49 @@ static void a_reread_observes_the_commits_up_to_its_view(void **st)
     assert_int_equal(reread_view_races(DET_VIEW_NONE), 0);
 }
 
+/* arm: thread 0's buffer commits granule 8 with the bytes its message
+ * before held (DET_EV_SILENT, timestamp 12), then thread 1 reads granule
+ * 8: a read that did not take that message (it took the one at 5) cannot
+ * tell whether the commit came first; one that took it (13 = 12 + 1), or
+ * whose message is not known (0), can. */
+static int silent_commit_races(uint32_t read_key, int silent)
+{
+    uint64_t opts = 2 | (1ull << DET_ACT_DRAIN);
+    struct det_logent log[2] = { run(opts, DET_ACT_DRAIN, 1), run(2, 1, 1) };
+    struct det_event ev[2] = { commit(0, 64, 1), ev_(2, 1, EV_READ, 64, 8, 0, 0) };
+    ev[0].step = 1;
+    ev[0].view = 12;
+    ev[0].mo = silent ? DET_EV_SILENT : 0;
+    ev[1].view = DET_VIEW_NONE;
+    ev[1].pkey = read_key;
+    uint64_t bt[2] = { 1ull << DET_ACT_DRAIN, 2 };
+    return det_dpor_races(log, 2, ev, 2, DM_ARM, bt);
+}
+
+static void silent_commit_commutes_with_reads_that_did_not_take_it(void **st)
+{
+    (void)st;
+    assert_int_equal(silent_commit_races(5 + 1, 1), 0);
+    assert_int_equal(silent_commit_races(12 + 1, 1), 1);
+    assert_int_equal(silent_commit_races(0, 1), 1);
+    assert_int_equal(silent_commit_races(5 + 1, 0), 1); /* not silent: a write */
+}
+
+/* arm, within one trace: a load whose view rose to the clock observes
+ * every commit, but a private write (the request lock) is no commit. */
+static void a_view_does_not_observe_private_writes(void **st)
+{
+    (void)st;
+    struct det_logent log[2] = { run(3, 0, 0), run(3, 1, 0) };
+    struct det_event ev[2] = { priv_(0, EV_ASTORE, 7), ev_(2, 1, EV_ALOAD, 16, 8, 2, 0) };
+    ev[0].step = 1;
+    ev[0].view = DET_VIEW_NONE;
+    ev[1].view = DET_VIEW_ALL;
+    uint64_t bt[2] = { 1, 2 };
+    assert_int_equal(det_dpor_races(log, 2, ev, 2, DM_ARM, bt), 0);
+    assert_true(det_dpor_dependent(&ev[0], &ev[1], 1)); /* across executions it still is */
+}
+
 /* arm: thread 2's fence commits its buffer, oldest first: granule 2
  * (timestamp 10), then granule 8 (11), with barrier marks m2 and m8;
  * thread 1's acquire load of granule 8 reads the second and observes
@@ -651,6 +694,8 @@ int main(void)
         cmocka_unit_test(a_view_observes_the_commits_up_to_it),
         cmocka_unit_test(commit_alone_before_the_fence),
         cmocka_unit_test(a_reread_observes_the_commits_up_to_its_view),
+        cmocka_unit_test(silent_commit_commutes_with_reads_that_did_not_take_it),
+        cmocka_unit_test(a_view_does_not_observe_private_writes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -61,8 +61,7 @@ static int rereads(struct win *w, const struct det_event *e)
     /* a private word is known by 31 bits of its address: the same
      * instruction too, so two words that share them are never confused */
     for (unsigned k = 0; k < w->n; k++)
-        if (w->off[k] == e->off && w->size[k] == e->size && w->pkey[k] == e->pkey &&
-            (!priv || w->pc[k] == e->pc))
+        if (w->off[k] == e->off && w->size[k] == e->size && (!priv || (w->pkey[k] == e->pkey && w->pc[k] == e->pc)))
             return 1;
     if (w->n == WIN_MAX) {
         w->full = 1;
@@ -204,6 +203,13 @@ static void add_event(struct det_fp *f, const struct det_event *e, int again, in
         } else if (wmm && e->kind == EV_ALOAD && e->mo) {
             f->flags |= DF_ORDER;
         }
+    } else if (silent == 2) {
+        /* an arm/riscv silent commit (wsil_commit): still a commit, with
+         * the timestamp views observe, but to other reads a read */
+        det_fp_view(f, e);
+        det_fp_commit(f, e, wmm);
+        det_fp_access(f, e, 1, 0, wmm);
+        f->flags |= DF_ANYW;
     } else if (silent) {
         /* it conflicts with writes only, as a load does (an RMW also read) */
         struct det_event r = *e;
@@ -239,6 +245,48 @@ static int actor_of(const struct det_event *e, int wmm)
     return 32 + t;
 }
 
+/* Silent commits (arm/riscv): a commit of the same granule bytes as the
+ * granule's message before it (DET_EV_SILENT) adds a message no read can
+ * tell from the one before it — offer() keeps only the older of two candidates
+ * with the same bytes, so a read takes the same value with the same
+ * post-view whether the commit came before or after it.  It commutes with
+ * reads that did not take it (det_event.pkey of a load: the message's
+ * timestamp + 1, det_wmm_read_key); a read that took it, or whose message
+ * is not known, makes it the write it is again.  It still conflicts with
+ * writes, and with a view that holds its timestamp. */
+#define SIL_MAX 256
+struct wsil {
+    uint32_t n, k[SIL_MAX]; /* silent commits so far: their events */
+};
+
+/* 1 when e is a silent commit that can be kept as one. */
+static int wsil_commit(const struct wsil *w, const struct det_event *e)
+{
+    return e->kind == EV_DRAIN && (e->mo & DET_EV_SILENT) && e->view && e->off < HVSIM_BRIDGE_PAGE &&
+           e->size == WMM_GRAN && w->n < SIL_MAX;
+}
+
+/* Read e took the silent commits it names (or, not known, any on its granules): writes again. */
+static void wsil_read(struct wsil *w, const struct det_event *e, const struct det_event *ev,
+                      const int32_t *of, struct tfp *fps)
+{
+    uint32_t g0 = e->off / WMM_GRAN, g1 = (e->off + (e->size ? e->size : 1) - 1) / WMM_GRAN;
+    for (uint32_t i = 0; i < w->n;) {
+        const struct det_event *c = &ev[w->k[i]];
+        uint32_t g = c->off / WMM_GRAN;
+        if (e->pkey ? e->pkey != c->view + 1 : g < g0 || g > g1) {
+            i++;
+            continue;
+        }
+        struct tfp *t = &fps[of[c->step - 1]];
+        det_fp_access(&t->all, c, 0, 1, 1);
+        struct det_fp *f = actor_fp(t, actor_of(c, 1));
+        if (f)
+            det_fp_access(f, c, 0, 1, 1);
+        w->k[i] = w->k[--w->n];
+    }
+}
+
 /* Footprint of every transition: events with step s follow decision s-1,
  * and belong to the last run/drain decision at or before it.  Re-reads
  * add only their thread; silent stores conflict only with writes. */
@@ -248,12 +296,19 @@ void dpor_build_fps(uint32_t nlog, const struct det_event *ev, uint32_t nev, int
     int wmm = model == DM_ARM || model == DM_RISCV;
     struct win *win = calloc(64, sizeof *win);
     struct mem *mem = model <= DM_TSO ? calloc(1, sizeof *mem) : NULL;
+    struct wsil *ws = wmm ? calloc(1, sizeof *ws) : NULL;
     if (mem)
         mem->tso = model == DM_TSO;
     for (uint32_t k = 0; k < nev; k++) {
         const struct det_event *e = &ev[k];
         uint32_t s = e->step;
         int silent = mem ? mem_step(mem, e) : 0;
+        if (ws && is_read(e) && e->off < HVSIM_BRIDGE_PAGE)
+            wsil_read(ws, e, ev, of, fps);
+        if (ws && wsil_commit(ws, e) && s && s <= nlog && of[s - 1] >= 0) {
+            silent = 2;
+            ws->k[ws->n++] = k;
+        }
         /* a silent store leaves memory as it was: the loop's turn goes on */
         int again = win && !silent ? rereads(&win[e->tid & 63], e) : 0;
         if (!s || s > nlog || e->kind == EV_SWITCH)
@@ -273,6 +328,7 @@ void dpor_build_fps(uint32_t nlog, const struct det_event *ev, uint32_t nev, int
     }
     free(win);
     free(mem);
+    free(ws);
 }
 
 /* Need a (earlier) and b (later), steps of one thread or its buffer, be

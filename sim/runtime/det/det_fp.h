@@ -216,10 +216,13 @@ static inline int det_fp_dependent_in(const struct det_fp *a, const struct det_f
     /* arm/riscv: an ordered access or fence sees which writes committed
      * before it; across executions (sleep sets) timestamps mean nothing,
      * so a raised view (ov) counts as observing every write */
+    /* within one trace only commits (wts) are what a view observes: a
+     * private write is outside the model's memory (its sync is observed) */
     uint32_t ab = one_trace ? DF_RRB : 0; /* bounded re-reads: by rrv below */
-    if (((a->flags & DF_ORDER) && (b->flags & DF_ANYW)) || ((b->flags & DF_ORDER) && (a->flags & DF_ANYW)) ||
-        ((a->flags & (DF_RR | ab)) == DF_RR && (b->flags & DF_ANYW)) ||
-        ((b->flags & (DF_RR | ab)) == DF_RR && (a->flags & DF_ANYW)))
+    int aw = one_trace ? a->wts != 0 : (a->flags & DF_ANYW) != 0;
+    int bw = one_trace ? b->wts != 0 : (b->flags & DF_ANYW) != 0;
+    if (((a->flags & DF_ORDER) && bw) || ((b->flags & DF_ORDER) && aw) ||
+        ((a->flags & (DF_RR | ab)) == DF_RR && bw) || ((b->flags & (DF_RR | ab)) == DF_RR && aw))
         return 1;
     if (one_trace ? (a->ov && b->wts && b->wts <= a->ov) || (b->ov && a->wts && a->wts <= b->ov) ||
                         ((a->flags & DF_RRB) && b->wts && b->wts <= a->rrv) ||

@@ -136,12 +136,17 @@ struct det_slp {
 /* In det_event.mo: the store joined its thread's tso buffer, so nobody
  * else sees it until the EV_DRAIN of those bytes (every drain is traced). */
 #define DET_EV_BUFFERED 0x80u
+/* In an arm/riscv EV_DRAIN's mo: the message holds the same granule bytes
+ * as the granule's message before it (det_dpor_fp.c: silent commits). */
+#define DET_EV_SILENT 0x40u
 
 struct det_event {
     uint32_t step;       /* decision index when it happened */
     uint8_t tid, kind, size, mo;  /* size 255: 255 bytes or more */
     uint32_t off;        /* bridge offset, or site / access index */
-    uint32_t pkey;       /* off == PRIV_OFF: the private 8-byte word (det_pkey()), 0 unknown */
+    uint32_t pkey;       /* off == PRIV_OFF: the private 8-byte word (det_pkey()), 0 unknown;
+                          * arm/riscv: a commit's barrier mark (wmm_land), a bridge load's
+                          * message (det_wmm_read_key) */
     uint32_t view;       /* arm/riscv (det_wmm_ev_view): a commit's timestamp (0: not known);
                           * another event: DET_VIEW_* or the view V it raised its thread's
                           * vrnew to, as V + 2 (0: not recorded) */

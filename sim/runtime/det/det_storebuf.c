@@ -47,9 +47,9 @@ void det_rt_sb_room(uint32_t entries)
 
 /* A drain of t's buffer in the trace (the buffer's actor, not the holder);
  * mark in pkey (a bridge event has no private word): see wmm_land. */
-static void ev_drain(int t, uint32_t off, uint32_t n, uint64_t val, uint32_t mark, uint32_t ts)
+static void ev_drain(int t, uint32_t off, uint32_t n, uint64_t val, uint32_t mark, uint32_t ts, int silent)
 {
-    uint32_t i = det_rt_ev_add(EV_DRAIN, off, n, val, 0, 0);
+    uint32_t i = det_rt_ev_add(EV_DRAIN, off, n, val, silent ? (int)DET_EV_SILENT : 0, 0);
     if (i != UINT32_MAX) {
         det_S->ev[i].tid = (uint8_t)t;
         det_S->ev[i].pkey = mark;
@@ -80,7 +80,7 @@ void det_rt_drain_head(int t)
         det_rt_ev_add_priv(EV_DRAIN, (const void *)(uintptr_t)(S->pcell[cell - 1].word + e_off), n, x,
                            0, 0, t);
     else
-        ev_drain(t, off, n, x, 0, 0);
+        ev_drain(t, off, n, x, 0, 0, 0);
 }
 
 void det_rt_drain_all(int t)
@@ -90,12 +90,12 @@ void det_rt_drain_all(int t)
 }
 
 /* arm/riscv: a write of t landed (det_wmm_rt.c commits it). */
-void det_rt_landed(int t, uint32_t off, uint32_t n, uint64_t val, uint32_t mark, uint32_t ts)
+void det_rt_landed(int t, uint32_t off, uint32_t n, uint64_t val, uint32_t mark, uint32_t ts, int silent)
 {
     struct det_shm *S = det_S;
     det_rt_wake_readers(off, n);
     S->drains++;
-    ev_drain(t, off, n, val, mark, ts);
+    ev_drain(t, off, n, val, mark, ts, silent);
 }
 
 void det_drain_self(void)

@@ -106,7 +106,7 @@ static void landed(uint32_t before_clock)
     if (W->clock == before_clock)
         return;
     if (W->full) {
-        det_rt_landed(det_self, 0, HVSIM_BRIDGE_PAGE, 0, 0, 0);
+        det_rt_landed(det_self, 0, HVSIM_BRIDGE_PAGE, 0, 0, 0, 0);
         return;
     }
     /* messages are appended in landing order; base messages (tid 0xff) are no writes */
@@ -119,7 +119,8 @@ static void landed(uint32_t before_clock)
             continue;
         uint64_t v;
         memcpy(&v, m->val, 8);
-        det_rt_landed(m->tid, m->g * WMM_GRAN, WMM_GRAN, v, m->mark, m->ts);
+        int silent = m->prev && !memcmp(m->val, W->msg[m->prev - 1].val, WMM_GRAN);
+        det_rt_landed(m->tid, m->g * WMM_GRAN, WMM_GRAN, v, m->mark, m->ts, silent);
     }
 }
 
@@ -217,10 +218,29 @@ static int offer(const struct det_shm *S, int t, uint32_t off, uint32_t k, uint3
     return m;
 }
 
+/* Does t's buffer hold bytes of [off, off+n) (a load takes them over the message)? */
+static int own_bytes(const struct det_shm *S, int t, uint32_t off, uint32_t n)
+{
+    const struct det_thread *th = &S->t[t];
+    for (uint32_t i = 0; i < th->sb_n; i++) {
+        const struct det_sbent *e = &th->sb[(th->sb_head + i) % DET_SB_MAX];
+        if (!e->cell && e->off < off + n && off < e->off + e->size)
+            return 1;
+    }
+    return 0;
+}
+
+/* The message the last load read, as its timestamp + 1 (0: not one
+ * message of one granule, or bytes of its own buffer over it). */
+static __thread uint32_t read_key;
+
+uint32_t det_wmm_read_key(void) { return read_key; }
+
 void det_wmm_load(uint32_t off, uint32_t n, int mo)
 {
     struct det_shm *S = det_S;
     int t = det_self;
+    read_key = 0;
     uint32_t c0 = S->wmm.clock;
     wmm_load_pre(S, t, mo);
     landed(c0);
@@ -238,6 +258,8 @@ void det_wmm_load(uint32_t off, uint32_t n, int mo)
             int nc = wmm_cands(S, t, off / WMM_GRAN, cand, WMM_CANDS);
             nc = offer(S, t, off, k, cand, nc, again);
             int a = fresh || nc < 2 ? 0 : det_wmm_choose((1ull << nc) - 1);
+            if (k == n && cand[a] && !S->wmm.full && !own_bytes(S, t, off, k))
+                read_key = S->wmm.msg[cand[a] - 1].ts + 1;
             post = wmm_max(post, wmm_take(S, det_M, t, off, k, cand[a]));
             if (a)
                 dirty(off, k);

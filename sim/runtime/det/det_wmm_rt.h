@@ -28,12 +28,16 @@ void det_wmm_settle(void);
 /* A kernel entry, a private atomic, a wakeup: drain, then see everything committed. */
 void det_wmm_sync(void);
 
+/* The message the last load read (det_event.pkey of a bridge load under
+ * arm/riscv): its timestamp + 1, or 0 when not known. */
+uint32_t det_wmm_read_key(void);
+
 /* The view an event of thread t records (det_event.view): what it raised
  * t's vrnew to since t's last event.  Called when the event is traced. */
 uint32_t det_wmm_ev_view(int t);
 
 /* det_storebuf.c: a write of thread t landed in global memory (spinners
  * reading it wake, the drain is counted and traced); ts: its timestamp. */
-void det_rt_landed(int t, uint32_t off, uint32_t n, uint64_t val, uint32_t mark, uint32_t ts);
+void det_rt_landed(int t, uint32_t off, uint32_t n, uint64_t val, uint32_t mark, uint32_t ts, int silent);
 
 #endif
