@@ -419,6 +419,29 @@ static void candidates_follow_the_view(void **st)
     assert_int_equal(wmm_committable(S, 0), 1);
 }
 
+/* A commit of the bytes its granule held (silent) is no candidate while
+ * the message before it may be read: it reads the same with a higher view
+ * and must not push an older message out of the WMM_CANDS offered.  When
+ * it is the newest at or below the reader's view, it is the one read. */
+static void silent_commit_is_no_candidate(void **st)
+{
+    (void)st;
+    memset(S, 0, offsetof(struct det_shm, wmm));
+    S->model = DM_ARM;
+    S->nthreads = 2;
+    wmm_reset(S);
+    uint64_t one = 1, two = 2;
+    wmm_land(S, 0, 0, (uint8_t *)&one, 8, 0, 1);    /* ts 1: x = 1 */
+    wmm_land(S, 0, 0, (uint8_t *)&one, 8, 0, 1);    /* ts 2: x = 1 again */
+    wmm_land(S, 0, 0, (uint8_t *)&two, 8, 0, 1);    /* ts 3: x = 2 */
+    uint32_t c[WMM_CANDS];
+    assert_int_equal(wmm_cands(S, 1, 0, c, WMM_CANDS), 3); /* 2, 1 (ts 1), the initial 0 */
+    assert_int_equal(S->wmm.msg[c[1] - 1].ts, 1);
+    S->wmm.v[1].vrnew = 2;                          /* ts 2 is the newest at its view */
+    assert_int_equal(wmm_cands(S, 1, 0, c, WMM_CANDS), 2);
+    assert_int_equal(S->wmm.msg[c[1] - 1].ts, 2);
+}
+
 static int setup(void **st)
 {
     (void)st;
@@ -436,6 +459,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(candidates_follow_the_view),
+        cmocka_unit_test(silent_commit_is_no_candidate),
         cmocka_unit_test(sc_outcomes_reachable),
         cmocka_unit_test(litmus_table),
     };

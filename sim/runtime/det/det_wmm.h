@@ -112,7 +112,11 @@ static inline int wmm_forwarded(const struct det_shm *S, int t, uint32_t off, ui
 
 /* The messages thread t may read at granule g, newest first (index+1 into
  * msg; 0 = the granule's current global bytes in G, when it was never
- * written or the history is full).  At most max; returns how many. */
+ * written or the history is full).  At most max; returns how many.  A
+ * message with the bytes of the one before it (a silent commit) is left
+ * out while that one may be read too: it reads the same with a higher
+ * view, and so it takes no place among the max (DPOR's silent commits,
+ * det_dpor_fp.c, rely on reads not telling it apart). */
 static inline int wmm_cands(const struct det_shm *S, int t, uint32_t g, uint32_t *c, int max)
 {
     const struct det_wmm *W = &S->wmm;
@@ -125,9 +129,12 @@ static inline int wmm_cands(const struct det_shm *S, int t, uint32_t g, uint32_t
     int n = 0;
     while (i && n < max) {
         const struct wmm_msg *m = &W->msg[i - 1];
-        c[n++] = i;
-        if (m->ts <= V) /* the newest at or below the view: nothing older is allowed */
+        if (m->ts <= V) { /* the newest at or below the view: nothing older is allowed */
+            c[n++] = i;
             break;
+        }
+        if (!m->prev || memcmp(m->val, W->msg[m->prev - 1].val, WMM_GRAN))
+            c[n++] = i;
         i = m->prev;
     }
     return n;
