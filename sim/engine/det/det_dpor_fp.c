@@ -210,6 +210,10 @@ static void add_event(struct det_fp *f, const struct det_event *e, int again, in
         det_fp_commit(f, e, wmm);
         det_fp_access(f, e, 1, 0, wmm);
         f->flags |= DF_ANYW;
+    } else if (silent && e->kind == EV_DRAIN) {
+        struct det_event d = *e; /* a drain: its buffer's step, a read (det_fp_event) */
+        d.mo |= DET_EV_SILENT;
+        det_fp_event(f, &d, wmm);
     } else if (silent) {
         /* it conflicts with writes only, as a load does (an RMW also read) */
         struct det_event r = *e;
@@ -303,6 +307,8 @@ void dpor_build_fps(uint32_t nlog, const struct det_event *ev, uint32_t nev, int
         const struct det_event *e = &ev[k];
         uint32_t s = e->step;
         int silent = mem ? mem_step(mem, e) : 0;
+        if (mem && mem->tso && e->kind == EV_DRAIN && (e->mo & DET_EV_SILENT))
+            silent = 1; /* the runtime saw memory hold it: det_fp_event says so too */
         if (ws && is_read(e) && e->off < HVSIM_BRIDGE_PAGE)
             wsil_read(ws, e, ev, of, fps);
         if (ws && wsil_commit(ws, e) && s && s <= nlog && of[s - 1] >= 0) {

@@ -125,8 +125,11 @@ static inline void det_fp_event(struct det_fp *f, const struct det_event *e, int
         break;
     case EV_WRITE: case EV_VWRITE: case EV_DRAIN:
         /* tso: a store that joined its thread's buffer is seen by its own
-         * thread only (program order) until its drain, which the trace has */
-        if (!(e->mo & DET_EV_BUFFERED) || e->kind == EV_DRAIN)
+         * thread only (program order) until its drain, which the trace has;
+         * a drain of what memory holds already conflicts as a read does */
+        if (e->kind == EV_DRAIN && !wmm && (e->mo & DET_EV_SILENT))
+            det_fp_access(f, e, 1, 0, wmm);
+        else if (!(e->mo & DET_EV_BUFFERED) || e->kind == EV_DRAIN)
             det_fp_access(f, e, 0, 1, wmm);
         break;
     case EV_ASTORE:

@@ -136,8 +136,9 @@ struct det_slp {
 /* In det_event.mo: the store joined its thread's tso buffer, so nobody
  * else sees it until the EV_DRAIN of those bytes (every drain is traced). */
 #define DET_EV_BUFFERED 0x80u
-/* In an arm/riscv EV_DRAIN's mo: the message holds the same granule bytes
- * as the granule's message before it (det_dpor_fp.c: silent commits). */
+/* In an EV_DRAIN's mo: tso, memory held those bytes already; arm/riscv,
+ * the message holds the granule bytes of the granule's message before it
+ * (det_dpor_fp.c: silent drains and commits). */
 #define DET_EV_SILENT 0x40u
 
 struct det_event {

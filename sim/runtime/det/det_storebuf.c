@@ -71,6 +71,8 @@ void det_rt_drain_head(int t)
     uint32_t off = e->off, n = e->size, cell = e->cell, e_off = e->off;
     uint64_t x = 0;
     memcpy(&x, e->val, n > 8 ? 8 : n);
+    /* silent: memory holds those bytes already (DPOR: it commutes with reads) */
+    int silent = !memcmp(cell ? S->pcell[cell - 1].g + e_off : S->G + e_off, e->val, n);
     if (cell) /* a private word: readers know it by its address */
         off = priv_key((const void *)(uintptr_t)(S->pcell[cell - 1].word + off));
     det_sb_drain_head(S, det_M, t, S->holder);
@@ -78,9 +80,9 @@ void det_rt_drain_head(int t)
     S->drains++;
     if (cell)
         det_rt_ev_add_priv(EV_DRAIN, (const void *)(uintptr_t)(S->pcell[cell - 1].word + e_off), n, x,
-                           0, 0, t);
+                           silent ? (int)DET_EV_SILENT : 0, 0, t);
     else
-        ev_drain(t, off, n, x, 0, 0, 0);
+        ev_drain(t, off, n, x, 0, 0, silent);
 }
 
 void det_rt_drain_all(int t)
