@@ -128,6 +128,7 @@ static uint64_t never_asleep(int model)
 
 void det_dfs_slp(const struct det_dfs *d, struct det_slp *z)
 {
+    memset(z->win, 0, sizeof z->win);
     z->mask = 0;
     z->n = 0;
     z->next_ev = 0;

@@ -36,44 +36,6 @@ static int same_actor(const struct det_fp *a, const struct det_fp *b)
  * (happens-before keeps them), they only start no race.  Under arm/riscv
  * an acquire re-read keeps its dependence on every write: its view, not
  * its value, is what changes. */
-#define WIN_MAX 32
-struct win {
-    uint32_t off[WIN_MAX], pkey[WIN_MAX];
-    uint64_t pc[WIN_MAX];
-    uint8_t size[WIN_MAX], n, full;
-};
-
-static int is_read(const struct det_event *e)
-{
-    return e->kind == EV_READ || e->kind == EV_VREAD || e->kind == EV_ALOAD;
-}
-
-/* 1 when e re-reads a location of its thread's window; updates the window. */
-static int rereads(struct win *w, const struct det_event *e)
-{
-    if (e->kind == EV_SWITCH || e->kind == EV_DRAIN)
-        return 0; /* scheduling, the buffer's commit: nothing the thread did */
-    int priv = e->off == DET_FP_PRIV;
-    if (!is_read(e) || (priv && !e->pkey) || (!priv && e->off >= HVSIM_BRIDGE_PAGE)) {
-        w->n = w->full = 0; /* any other action ends the loop turn */
-        return 0;
-    }
-    /* a private word is known by 31 bits of its address: the same
-     * instruction too, so two words that share them are never confused */
-    for (unsigned k = 0; k < w->n; k++)
-        if (w->off[k] == e->off && w->size[k] == e->size && (!priv || (w->pkey[k] == e->pkey && w->pc[k] == e->pc)))
-            return 1;
-    if (w->n == WIN_MAX) {
-        w->full = 1;
-        return 0;
-    }
-    w->off[w->n] = e->off;
-    w->pkey[w->n] = priv ? e->pkey : 0;
-    w->pc[w->n] = e->pc;
-    w->size[w->n++] = e->size;
-    return 0;
-}
-
 /* Silent writes (sc and tso): a write (store, RMW, failed CAS; under tso
  * a drain) of the value the bytes already hold changes nothing a read can
  * see, so a read and a silent write commute — either order reads the same
@@ -145,7 +107,7 @@ static int tso_mem_role(struct mem *m, const struct det_event *e, int *rd, int *
 /* Returns 1 when e is a write of what [off, off+size) already holds. */
 static int mem_step(struct mem *m, const struct det_event *e)
 {
-    int rd = is_read(e), wr = e->kind == EV_WRITE || e->kind == EV_VWRITE || e->kind == EV_ASTORE;
+    int rd = det_fp_is_read(e), wr = e->kind == EV_WRITE || e->kind == EV_VWRITE || e->kind == EV_ASTORE;
     if (e->kind == EV_RMW) /* its value is the new one: silent when the word held it already */
         wr = 1;
     if (m->tso && (e->kind == EV_DRAIN || rd || wr) && !tso_mem_role(m, e, &rd, &wr))
@@ -298,7 +260,7 @@ void dpor_build_fps(uint32_t nlog, const struct det_event *ev, uint32_t nev, int
                       const int32_t *of, struct tfp *fps)
 {
     int wmm = model == DM_ARM || model == DM_RISCV;
-    struct win *win = calloc(64, sizeof *win);
+    struct det_win *win = calloc(64, sizeof *win);
     struct mem *mem = model <= DM_TSO ? calloc(1, sizeof *mem) : NULL;
     struct wsil *ws = wmm ? calloc(1, sizeof *ws) : NULL;
     if (mem)
@@ -309,14 +271,14 @@ void dpor_build_fps(uint32_t nlog, const struct det_event *ev, uint32_t nev, int
         int silent = mem ? mem_step(mem, e) : 0;
         if (mem && mem->tso && e->kind == EV_DRAIN && (e->mo & DET_EV_SILENT))
             silent = 1; /* the runtime saw memory hold it: det_fp_event says so too */
-        if (ws && is_read(e) && e->off < HVSIM_BRIDGE_PAGE)
+        if (ws && det_fp_is_read(e) && e->off < HVSIM_BRIDGE_PAGE)
             wsil_read(ws, e, ev, of, fps);
         if (ws && wsil_commit(ws, e) && s && s <= nlog && of[s - 1] >= 0) {
             silent = 2;
             ws->k[ws->n++] = k;
         }
         /* a silent store leaves memory as it was: the loop's turn goes on */
-        int again = win && !silent ? rereads(&win[e->tid & 63], e) : 0;
+        int again = win && !silent ? det_fp_reread(&win[e->tid & 63], e) : 0;
         if (!s || s > nlog || e->kind == EV_SWITCH)
             continue; /* before the first decision: the same in every execution */
         int32_t t = of[s - 1];

@@ -70,6 +70,41 @@ static inline void det_fp_access(struct det_fp *f, const struct det_event *e, in
         f->flags |= DF_ANYW;
 }
 
+/* The spin-loop rule's window (det_dpor_fp.c: a re-read starts no race):
+ * the locations a thread read since its last action of another kind.
+ * The runtime's sleep sets keep one per thread too (det_sleep.c), so
+ * both sides agree on which reads are further turns of a loop. */
+static inline int det_fp_is_read(const struct det_event *e)
+{
+    return e->kind == EV_READ || e->kind == EV_VREAD || e->kind == EV_ALOAD;
+}
+
+/* 1 when e re-reads a location of its thread's window; updates the window. */
+static inline int det_fp_reread(struct det_win *w, const struct det_event *e)
+{
+    if (e->kind == EV_SWITCH || e->kind == EV_DRAIN)
+        return 0; /* scheduling, the buffer's commit: nothing the thread did */
+    int priv = e->off == DET_FP_PRIV;
+    if (!det_fp_is_read(e) || (priv && !e->pkey) || (!priv && e->off >= HVSIM_BRIDGE_PAGE)) {
+        w->n = w->full = 0; /* any other action ends the loop turn */
+        return 0;
+    }
+    /* a private word is known by 31 bits of its address: the same
+     * instruction too, so two words that share them are never confused */
+    for (unsigned k = 0; k < w->n; k++)
+        if (w->off[k] == e->off && w->size[k] == e->size && (!priv || (w->pkey[k] == e->pkey && w->pc[k] == e->pc)))
+            return 1;
+    if (w->n == DET_WIN_MAX) {
+        w->full = 1;
+        return 0;
+    }
+    w->off[w->n] = e->off;
+    w->pkey[w->n] = priv ? e->pkey : 0;
+    w->pc[w->n] = e->pc;
+    w->size[w->n++] = e->size;
+    return 0;
+}
+
 /* Commits of one arm/riscv buffer are ordered only when their entries'
  * barrier counts differ (wmm_can_commit; same granule: one actor, FIFO):
  * a footprint keeps the commits of one buffer with one count apart

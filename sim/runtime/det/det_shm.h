@@ -115,6 +115,14 @@ struct det_fp {
     uint32_t flags;          /* DF_* (det_fp.h) */
 };
 
+/* The spin-loop rule's window of one thread (det_fp_reread). */
+#define DET_WIN_MAX 32
+struct det_win {
+    uint32_t off[DET_WIN_MAX], pkey[DET_WIN_MAX];
+    uint64_t pc[DET_WIN_MAX];
+    uint8_t size[DET_WIN_MAX], n, full;
+};
+
 /* dpor's sleep set at the end of the schedule prefix (supervisor → runtime):
  * actions explored there already, with the footprint of their step.  The
  * runtime's continuation steers clear of them until a step that does not
@@ -131,6 +139,9 @@ struct det_slp {
      * committable entry was on g (runtime → supervisor). */
     uint32_t gstep1;
     uint16_t g, gmiss;
+    /* runtime: the spin-loop windows of the threads, from the execution's
+     * first event (a re-read wakes nothing: det_sleep.c) */
+    struct det_win win[DET_MAXT];
 };
 
 /* In det_event.mo: the store joined its thread's tso buffer, so nobody

@@ -21,10 +21,20 @@ static void slp_wake(struct det_shm *S)
     int wmm = S->model == DM_ARM || S->model == DM_RISCV;
     for (; z->mask && z->next_ev < S->nev && z->next_ev < DET_MAX_EV; z->next_ev++) {
         const struct det_event *e = &S->ev[z->next_ev];
+        int again = det_fp_reread(&z->win[(e->tid & 63) % DET_MAXT], e);
         if (e->step < S->prefix_len || e->kind == EV_SWITCH)
             continue;
         det_fp_clear(&f);
-        det_fp_event(&f, e, wmm);
+        if (again && det_fp_is_read(e)) {
+            /* a further turn of a loop that only reads starts no race
+             * (the spin-loop rule, as det_dpor_fp.c has it); under
+             * arm/riscv an acquire one that raised its view still orders */
+            f.who = 1ull << (e->tid & 63);
+            if (wmm && e->kind == EV_ALOAD && e->mo && e->view != DET_VIEW_NONE)
+                f.flags |= DF_ORDER;
+        } else {
+            det_fp_event(&f, e, wmm);
+        }
         for (int i = 0; i < z->n && i < DET_SLP_MAX; i++)
             if ((z->mask >> (z->act[i] & 63) & 1) && det_fp_dependent(&z->fp[i], &f))
                 z->mask &= ~(1ull << (z->act[i] & 63));
