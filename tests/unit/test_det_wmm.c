@@ -389,15 +389,21 @@ static void sc_outcomes_reachable(void **st)
     assert_true(seen(&d) && seen(&e));
 }
 
+/* An empty arm model with two threads. */
+static void arm2(void)
+{
+    memset(S, 0, offsetof(struct det_shm, wmm));
+    S->model = DM_ARM;
+    S->nthreads = 2;
+    wmm_reset(S);
+}
+
 /* A load's candidates: the newest message at or below the view, and every
  * newer one; an acquire raises the view so the stale ones disappear. */
 static void candidates_follow_the_view(void **st)
 {
     (void)st;
-    memset(S, 0, offsetof(struct det_shm, wmm));
-    S->model = DM_ARM;
-    S->nthreads = 2;
-    wmm_reset(S);
+    arm2();
     uint64_t one = 1, two = 2;
     wmm_store(S, M, 0, 0, (uint8_t *)&one, 8, 0);
     wmm_store(S, M, 0, 8, (uint8_t *)&two, 8, 0);
@@ -426,10 +432,7 @@ static void candidates_follow_the_view(void **st)
 static void silent_commit_is_no_candidate(void **st)
 {
     (void)st;
-    memset(S, 0, offsetof(struct det_shm, wmm));
-    S->model = DM_ARM;
-    S->nthreads = 2;
-    wmm_reset(S);
+    arm2();
     uint64_t one = 1, two = 2;
     wmm_land(S, 0, 0, (uint8_t *)&one, 8, 0, 1);    /* ts 1: x = 1 */
     wmm_land(S, 0, 0, (uint8_t *)&one, 8, 0, 1);    /* ts 2: x = 1 again */
