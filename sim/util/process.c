@@ -26,13 +26,35 @@ static volatile sig_atomic_t current_pgid, tool_pgid;
 
 void proc_set_current_group(pid_t pgid) { current_pgid = pgid; }
 
+/* Two buffers: the handler writes the one note_cur names, the caller fills
+ * the other and then switches (a sig_atomic_t store). */
+static char note_buf[2][256];
+static size_t note_len[2];
+static volatile sig_atomic_t note_cur = -1;
+
+void proc_set_stop_note(const char *line)
+{
+    if (!line) {
+        note_cur = -1;
+        return;
+    }
+    int i = note_cur == 0 ? 1 : 0;
+    snprintf(note_buf[i], sizeof note_buf[i], "%s", line);
+    note_len[i] = strlen(note_buf[i]);
+    note_cur = i;
+}
+
 static void on_fatal_signal(int sig)
 {
-    /* async-signal-safe: kill the groups, then die of the same signal */
+    /* async-signal-safe: kill the groups, say what was done, then die of
+     * the same signal */
     if (current_pgid > 0)
         kill(-current_pgid, SIGKILL);
     if (tool_pgid > 0)
         kill(-tool_pgid, SIGKILL);
+    int i = note_cur;
+    if (i >= 0 && write(2, note_buf[i], note_len[i]) < 0)
+        i = -1;
     signal(sig, SIG_DFL);
     raise(sig);
 }

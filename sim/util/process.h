@@ -70,6 +70,11 @@ int proc_in_path(const char *name);
 void proc_install_signal_handlers(void);
 /* The participants' group the signal handlers kill (0: none). */
 void proc_set_current_group(pid_t pgid);
+/* A line the signal handlers write to stderr before hvsim dies (what a
+ * long search had done so far); NULL: none.  Kept up to date by the
+ * caller: each call replaces it (the handler never sees a half-written
+ * one). */
+void proc_set_stop_note(const char *line);
 
 /* mkdir -p: 0, or -1 with errno set. */
 int dir_make_p(const char *path, mode_t mode);

@@ -273,6 +273,18 @@ struct explore_progress {
     int min_plen;
 };
 
+/* What an interrupted search says before hvsim dies of the signal
+ * (proc_set_stop_note): so far, and that nothing is verified. */
+static void stop_note(const struct det_run *R, const struct det_dfs *d)
+{
+    char line[256];
+    snprintf(line, sizeof line,
+             "hvsim det: interrupted: %s (bound %u) had run %llu executions, %llu ended asleep; "
+             "the search had not ended: nothing is verified\n",
+             R->c->strategy, d->bound, (unsigned long long)R->executions, (unsigned long long)d->blocked);
+    proc_set_stop_note(line);
+}
+
 static void explore_tick(struct explore_progress *pg, const struct det_run *R,
                          const struct det_dfs *d, int plen)
 {
@@ -324,6 +336,7 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
         }
         R->executions++;
         R->points += o.points;
+        stop_note(R, &d);
         struct det_shm *S = det_ctx_shm(R->x);
         det_dfs_record(&d, S->log, S->nlog);
         det_dfs_dpor(&d, S->log, S->nlog, S->ev, S->nev);
@@ -349,6 +362,7 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
         }
         explore_tick(&pg, R, &d, plen);
     }
+    proc_set_stop_note(NULL);
     if (rc == 0 && !*found) {
         o.verdict = V_PASS;
         det_fill_result(R, &o, c->seed, "", r);
