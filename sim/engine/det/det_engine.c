@@ -269,7 +269,7 @@ static void explored_stats(const struct det_run *R, const struct det_dfs *d, int
  * reaches 0 and nothing is left there. */
 struct explore_progress {
     int on;
-    uint64_t last_ns, last_exec;
+    uint64_t last_ns, last_exec, cap;
     int min_plen;
 };
 
@@ -296,11 +296,11 @@ static void explore_tick(struct explore_progress *pg, const struct det_run *R,
     if (t - pg->last_ns < 2000000000ull)
         return;
     double secs = (double)(t - pg->last_ns) / 1e9;
-    fprintf(stderr, "hvsim det: %s: %llu executions (%.0f/s), %llu ended asleep; backtracked to "
-                    "decision %d and deeper\n",
+    fprintf(stderr, "hvsim det: %s: %llu executions (%.0f/s; stops unfinished at %llu, --runs), %llu "
+                    "ended asleep; backtracked to decision %d and deeper\n",
             R->c->strategy, (unsigned long long)R->executions,
-            (double)(R->executions - pg->last_exec) / secs, (unsigned long long)d->blocked,
-            pg->min_plen);
+            (double)(R->executions - pg->last_exec) / secs, (unsigned long long)pg->cap,
+            (unsigned long long)d->blocked, pg->min_plen);
     pg->last_ns = t;
     pg->last_exec = R->executions;
     pg->min_plen = -1;
@@ -325,7 +325,7 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
     static struct det_slp slp; /* 9 KiB: not on the stack */
     const char *pe = getenv("HVSIM_PROGRESS");
     struct explore_progress pg = { .on = pe ? atoi(pe) > 0 : isatty(2), .last_ns = now_ns(),
-                                   .min_plen = -1 };
+                                   .cap = cap, .min_plen = -1 };
     for (;;) {
         det_dfs_slp(&d, &slp);
         struct det_plan p = { .strategy = DET_DFS, .seed = c->seed, .prefix = prefix,
