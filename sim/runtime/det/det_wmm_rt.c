@@ -19,6 +19,16 @@
 /* post-view of the read half of the running RMW (a failed CAS acquires it) */
 static __thread uint32_t rmw_post;
 
+/* The clock when this thread's current hook began (det_wmm_ev_view): a
+ * commit after it is the hook's own. */
+static __thread uint32_t hook_clock, hook_seq;
+
+static void hook_begin(void)
+{
+    hook_clock = det_S->wmm.clock;
+    hook_seq = det_S->exec_seq;
+}
+
 /* Bytes of M this thread set to a stale message for its last load.  Between
  * accesses M must be G with the holder's own stores over it (what the
  * uninstrumented runtime, the protocol oracle and the next holder see), so
@@ -238,6 +248,7 @@ uint32_t det_wmm_read_key(void) { return read_key; }
 
 void det_wmm_load(uint32_t off, uint32_t n, int mo)
 {
+    hook_begin();
     struct det_shm *S = det_S;
     int t = det_self;
     read_key = 0;
@@ -274,6 +285,7 @@ void det_wmm_load(uint32_t off, uint32_t n, int mo)
 
 void det_wmm_store(uint32_t off, const uint8_t *v, uint32_t n, int mo)
 {
+    hook_begin();
     struct det_shm *S = det_S;
     uint32_t c = S->wmm.clock;
     int rel = wmm_store_pre(S, det_self, mo);
@@ -283,6 +295,7 @@ void det_wmm_store(uint32_t off, const uint8_t *v, uint32_t n, int mo)
 
 void det_wmm_fence(int mo)
 {
+    hook_begin();
     struct det_shm *S = det_S;
     uint32_t c = S->wmm.clock;
     wmm_fence(S, det_self, wmm_c11_fence(S, mo));
@@ -291,13 +304,21 @@ void det_wmm_fence(int mo)
 
 /* Which commits an event observes (DPOR, det_dpor_fp.c).  Only a raise of
  * vrnew makes a thread's future depend on the order of commits to other
- * locations: a later read may not take a message older than its view.  A
- * view raised to V taken from messages already read (an acquire load's
- * post-view, a fence's vrold) stays V wherever a later commit goes, so it
- * observes the commits up to V only; a view raised to the clock (a full
- * fence after its own commits, ldar after stlr, an acquire RMW, a sync)
- * would take in any commit moved before it: it observes every commit.  A
- * raise by a step without an event (wmm_sync) is charged to the thread's
+ * locations: a later read may not take a message older than its view.
+ *  - A view raised to V from commits made before this hook began (an
+ *    acquire load's post-view, even of the newest message; a fence's vrold
+ *    or vwold; ldar after an stlr that had committed) observes the commits
+ *    up to V only.  A commit after the event gets a timestamp above V
+ *    wherever it moves, as long as it stays after those commits; moved
+ *    before one of them (commits to other granules commute), it only
+ *    raises the view further, and a higher view leaves later reads fewer
+ *    messages, never more (the model is monotone in views): the explored
+ *    order covers it.
+ *  - A view raised by commits this very hook made (a fence or ldar
+ *    committing its own entries first, an acquire RMW's write) or to the
+ *    clock itself (a sync) would take in a commit moved before the hook:
+ *    it observes every commit.
+ * A raise by a step without an event (wmm_sync) is charged to the thread's
  * next event as the latter. */
 uint32_t det_wmm_ev_view(int t)
 {
@@ -307,13 +328,16 @@ uint32_t det_wmm_ev_view(int t)
     v->vrev = v->vrnew;
     if (v->vrnew == last && !late)
         return DET_VIEW_NONE;
-    if (late || v->vrnew >= W->clock || W->full || v->vrnew >= 0x7ffffffdu)
+    /* a raise with no hook of this execution before it: as a sync */
+    uint32_t before = hook_seq == det_S->exec_seq ? hook_clock : 0;
+    if (late || v->vrnew > before || W->full || v->vrnew >= 0x7ffffffdu)
         return DET_VIEW_ALL;
     return v->vrnew + 2;
 }
 
 void det_wmm_rmw_pre(uint32_t off, uint32_t n, int mo)
 {
+    hook_begin();
     struct det_shm *S = det_S;
     uint32_t c = S->wmm.clock;
     wmm_rmw_pre(S, det_self, off, n, mo);
