@@ -667,6 +667,40 @@ static void commit_alone_before_the_fence(void **st)
     assert_int_equal(fence_decision_bt(1, 2), 4 | 2);
 }
 
+/* arm: as above, thread 2's fence commits granule 2 (timestamp 10) and
+ * granule 8 (11); thread 1, spinning on granule 8 (it read it before the
+ * first decision), re-reads it with acquire and takes the second message
+ * (read key 12: timestamp + 1), its view raised to 11, which holds granule
+ * 2's commit.  The re-read is no race with granule 8's commit (a further
+ * turn of the loop).  With a barrier between the two commits the model
+ * commits granule 2 first, so the re-read placed before it cannot take
+ * that message either: no race (0).  Without one (the message may commit
+ * first), or when the message read is not known, the view races (1). */
+static int view_races(uint32_t m2, uint32_t m8, uint32_t read_key)
+{
+    uint64_t drain2 = 1ull << (DET_ACT_DRAIN + 2), opts = 2 | 4 | drain2;
+    struct det_logent log[2] = { run(opts, 2, 2), run(opts & ~drain2, 1, 2) };
+    struct det_event ev[5] = { ev_(0, 1, EV_ALOAD, 64, 8, 2, 0), ev_(1, 2, EV_FENCE, 0, 0, 5, 2),
+                               commit(2, 16, m2), commit(2, 64, m8), ev_(2, 1, EV_ALOAD, 64, 8, 2, 0) };
+    ev[1].view = DET_VIEW_ALL;
+    ev[2].step = ev[3].step = 1;
+    ev[2].view = 10;
+    ev[3].view = 11;
+    ev[4].view = 11 + 2;
+    ev[4].pkey = read_key;
+    uint64_t bt[2] = { 4, 2 };
+    return det_dpor_races(log, 2, ev, 5, DM_ARM, bt);
+}
+
+static void a_view_from_a_later_barrier_is_no_race(void **st)
+{
+    (void)st;
+    assert_int_equal(view_races(1, 2, 12), 0);
+    assert_int_equal(view_races(1, 1, 12), 1);
+    assert_int_equal(view_races(1, 2, 0), 1);
+    assert_int_equal(view_races(1, 2, 11), 1); /* it read another message */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -696,6 +730,7 @@ int main(void)
         cmocka_unit_test(a_reread_observes_the_commits_up_to_its_view),
         cmocka_unit_test(silent_commit_commutes_with_reads_that_did_not_take_it),
         cmocka_unit_test(a_view_does_not_observe_private_writes),
+        cmocka_unit_test(a_view_from_a_later_barrier_is_no_race),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -323,13 +323,16 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
             if (ordered)
                 continue;
             /* steps of one thread (or one buffer, FIFO): program order, no race */
-            int sub[2];
+            int sub[4];
             struct xact jx = dpor_tfp_race(&fps[i], &fps[j], xs[j], model, sub);
-            if (jx.act < 0)
+            struct det_dfs_node *x = d ? &d->st[node[i]] : NULL;
+            if (jx.act < 0) {
+                if (sub[2] >= 0)
+                    commit_before_the_step(&fps[i], &fps[j], sub + 2, xs[i], &log[node[i]], &bt[node[i]], x);
                 continue;
+            }
             races++;
             int nI = initials(hb, w, (uint32_t)i, j, xs, jx, I, 32);
-            struct det_dfs_node *x = d ? &d->st[node[i]] : NULL;
             if (!covered(I, nI, bt[node[i]], x))
                 schedule(I, nI, &log[node[i]], &bt[node[i]], x);
             commit_before_the_step(&fps[i], &fps[j], sub, xs[i], &log[node[i]], &bt[node[i]], x);

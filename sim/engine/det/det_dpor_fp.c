@@ -196,6 +196,8 @@ static struct det_fp *actor_fp(struct tfp *t, int actor)
         return NULL;
     }
     t->actor[t->nsub] = (uint16_t)actor;
+    t->vmark[t->nsub] = 0;
+    t->vtid[t->nsub] = 0xff;
     return &t->sub[t->nsub++];
 }
 
@@ -253,6 +255,36 @@ static void wsil_read(struct wsil *w, const struct det_event *e, const struct de
     }
 }
 
+/* arm/riscv: which commit each timestamp was (tfp.vmark): its buffer and
+ * barrier mark; mark 0: not a traced commit. */
+struct ts_map {
+    struct { uint32_t mark; uint8_t tid; } *at;
+    uint32_t n;
+};
+
+static void ts_commit(struct ts_map *m, const struct det_event *e)
+{
+    if (m->at && e->kind == EV_DRAIN && e->view < m->n) {
+        m->at[e->view].mark = e->pkey;
+        m->at[e->view].tid = (uint8_t)(e->tid & 63);
+    }
+}
+
+/* e, a step of the actor whose footprint is sub k of t: a raise of its
+ * view to the timestamp of the one message it read names that message's
+ * commit; any other raise, or a second one, leaves it unknown. */
+static void ts_raise(const struct ts_map *m, const struct det_event *e, struct tfp *t, int k)
+{
+    if (k < 0 || e->kind == EV_DRAIN || e->view == DET_VIEW_NONE)
+        return;
+    uint32_t ts = e->pkey - 1, mark = 0;
+    if (m->at && det_fp_is_read(e) && e->pkey && e->view != DET_VIEW_ALL && e->view == e->pkey + 1 &&
+        ts < m->n && t->vtid[k] == 0xff)
+        mark = m->at[ts].mark;
+    t->vmark[k] = mark;
+    t->vtid[k] = mark ? m->at[ts].tid : 0xfe; /* 0xff: no raise yet */
+}
+
 /* Footprint of every transition: events with step s follow decision s-1,
  * and belong to the last run/drain decision at or before it.  Re-reads
  * add only their thread; silent stores conflict only with writes. */
@@ -263,6 +295,9 @@ void dpor_build_fps(uint32_t nlog, const struct det_event *ev, uint32_t nev, int
     struct det_win *win = calloc(64, sizeof *win);
     struct mem *mem = model <= DM_TSO ? calloc(1, sizeof *mem) : NULL;
     struct wsil *ws = wmm ? calloc(1, sizeof *ws) : NULL;
+    struct ts_map tm = { NULL, 0 };
+    if (wmm && (tm.at = calloc(2 * (size_t)nev + 64, sizeof *tm.at)))
+        tm.n = 2 * nev + 64;
     if (mem)
         mem->tso = model == DM_TSO;
     for (uint32_t k = 0; k < nev; k++) {
@@ -297,7 +332,12 @@ void dpor_build_fps(uint32_t nlog, const struct det_event *ev, uint32_t nev, int
         struct det_fp *f = actor_fp(&fps[t], actor);
         if (f)
             add_event(f, e, again, silent, wmm);
+        if (wmm) {
+            ts_commit(&tm, e);
+            ts_raise(&tm, e, &fps[t], f ? (int)(f - fps[t].sub) : -1);
+        }
     }
+    free(tm.at);
     free(win);
     free(mem);
     free(ws);
@@ -355,22 +395,49 @@ static int rr_only(const struct det_fp *r, const struct det_fp *w)
     return !det_fp_dependent_in(&q, w, 1);
 }
 
+/* Is commit c before read r no race though they are dependent: does r's
+ * view hold c's timestamp and nothing else join them, and did the message
+ * r read (which raised its view) come from c's buffer with a later barrier
+ * mark than all of c's entries?  Then the model commits c first: r before
+ * c cannot read that message, only an older one of its granule — a
+ * further turn of a spin loop (a re-read), or, for a first read, what
+ * reversing that message's commit with r explores (they race on the
+ * granule) with a view below c's timestamp, commuting with c.  (The same
+ * mark, as two stores with no barrier between them, is a race: the
+ * message may commit first.) */
+static int view_from_later(const struct det_fp *c, const struct det_fp *r, uint32_t mark, int tid)
+{
+    if (!mark || c->who || c->bufs || c->cbufs != 1ull << tid || !c->cbar || c->cbar >= mark ||
+        (!r->ov && !(r->flags & DF_RRB)))
+        return 0;
+    struct det_fp q = *r;
+    q.ov = q.rrv = 0;
+    return !det_fp_dependent_in(c, &q, 1);
+}
+
 /* Do steps of different actors in a and b conflict?  Returns the action
  * that must come first (b's conflicting actor as a decision's action, with
  * the granule it commits, or b_chosen when b's actors were not kept
  * apart); act -1: none.  sub: the conflicting actors (det_dpor_int.h). */
 struct xact dpor_tfp_race(const struct tfp *a, const struct tfp *b, struct xact b_chosen, int model,
-                          int sub[2])
+                          int sub[4])
 {
     static const struct xact none = { -1, -1 };
     int wmm = model == DM_ARM || model == DM_RISCV;
-    sub[0] = sub[1] = -1;
+    sub[0] = sub[1] = sub[2] = sub[3] = -1;
     if (a->nsub < 0 || b->nsub < 0)
         return same_actor(&a->all, &b->all) ? none : b_chosen;
     for (int j = 0; j < b->nsub; j++)
         for (int i = 0; i < a->nsub; i++)
             if (own_race(a->actor[i], b->actor[j], wmm) && det_fp_dependent_in(&a->sub[i], &b->sub[j], 1) &&
                 !rr_only(&a->sub[i], &b->sub[j]) && !rr_only(&b->sub[j], &a->sub[i])) {
+                if (wmm && view_from_later(&a->sub[i], &b->sub[j], b->vmark[j], b->vtid[j])) {
+                    if (sub[2] < 0) {
+                        sub[2] = i;
+                        sub[3] = j;
+                    }
+                    continue;
+                }
                 /* a commit inside the transition its own thread chose (a
                  * fence, an RMW, a full buffer): that thread's step is what
                  * can come first — the entry may not be stored before it */

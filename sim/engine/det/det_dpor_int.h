@@ -23,6 +23,11 @@ struct tfp {
     int nsub;                /* actors kept apart, -1: too many */
     uint16_t actor[SUBMAX];
     struct det_fp sub[SUBMAX];
+    /* arm/riscv: an actor whose view one read raised to the timestamp of
+     * the message it read: that message's commit (its buffer and barrier
+     * mark, det_fp.cbar), when a traced commit; mark 0: none or not known */
+    uint32_t vmark[SUBMAX];
+    uint8_t vtid[SUBMAX];
     int16_t cg1;             /* granule+1 of the first arm/riscv commit, 0: none */
     uint8_t ct;              /* whose buffer that was */
 };
@@ -49,8 +54,11 @@ void dpor_build_fps(uint32_t nlog, const struct det_event *ev, uint32_t nev, int
 /* Do steps of different actors in a and b conflict (under sc/tso a thread
  * and its own buffer never race)?  The action of b's conflicting step, or
  * act -1; sub[0], sub[1]: the conflicting actors' indices in a and b (-1:
- * their actors were not kept apart). */
+ * their actors were not kept apart); sub[2], sub[3]: a pair that conflicts
+ * only as a commit that the view b's read raised holds, which is no race
+ * (det_dpor_fp.c, view_from_later) but may still ask for a commit before
+ * a's step (det_dpor.c, commit_before_the_step); -1: none. */
 struct xact dpor_tfp_race(const struct tfp *a, const struct tfp *b, struct xact b_chosen, int model,
-                          int sub[2]);
+                          int sub[4]);
 
 #endif

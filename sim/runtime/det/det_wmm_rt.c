@@ -22,6 +22,8 @@ static __thread uint32_t rmw_post;
 /* The clock when this thread's current hook began (det_wmm_ev_view): a
  * commit after it is the hook's own. */
 static __thread uint32_t hook_clock, hook_seq;
+/* a sync since the thread's last event committed entries of its own */
+static __thread int sync_own;
 
 static void hook_begin(void)
 {
@@ -314,23 +316,30 @@ void det_wmm_fence(int mo)
  *    raises the view further, and a higher view leaves later reads fewer
  *    messages, never more (the model is monotone in views): the explored
  *    order covers it.
+ *    A sync (a kernel entry, a private lock) raises the view to the clock,
+ *    the newest commit: the same.
  *  - A view raised by commits this very hook made (a fence or ldar
- *    committing its own entries first, an acquire RMW's write) or to the
- *    clock itself (a sync) would take in a commit moved before the hook:
- *    it observes every commit.
+ *    committing its own entries first, an acquire RMW's write, a sync
+ *    draining the thread's buffer) would take in a commit moved before the
+ *    hook: it observes every commit (conservative: the argument above
+ *    would do here too, but nothing here measured a need).
  * A raise by a step without an event (wmm_sync) is charged to the thread's
- * next event as the latter. */
+ * next event. */
 uint32_t det_wmm_ev_view(int t)
 {
     struct det_wmm *W = &det_S->wmm;
     struct wmm_view *v = &W->v[t];
     uint32_t last = v->vrev & 0x7fffffffu, late = v->vrev >> 31;
     v->vrev = v->vrnew;
-    if (v->vrnew == last && !late)
+    if (v->vrnew == last && !late) {
+        sync_own = 0;
         return DET_VIEW_NONE;
+    }
     /* a raise with no hook of this execution before it: as a sync */
     uint32_t before = hook_seq == det_S->exec_seq ? hook_clock : 0;
-    if (late || v->vrnew > before || W->full || v->vrnew >= 0x7ffffffdu)
+    int own = (late && sync_own) || v->vrnew > before;
+    sync_own = 0;
+    if (own || W->full || v->vrnew >= 0x7ffffffdu)
         return DET_VIEW_ALL;
     return v->vrnew + 2;
 }
@@ -363,9 +372,12 @@ void det_wmm_rmw_fail(int mo)
 
 void det_wmm_sync(void)
 {
+    hook_begin();
     struct det_shm *S = det_S;
     uint32_t c = S->wmm.clock;
     wmm_sync(S, det_self);
+    if (S->wmm.clock != c)
+        sync_own = 1;
     S->wmm.v[det_self].vrev |= 0x80000000u; /* raised with no event of its own */
     landed(c);
 }
