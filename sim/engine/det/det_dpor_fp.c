@@ -198,6 +198,8 @@ static struct det_fp *actor_fp(struct tfp *t, int actor)
     t->actor[t->nsub] = (uint16_t)actor;
     t->vmark[t->nsub] = 0;
     t->vtid[t->nsub] = 0xff;
+    t->rts[t->nsub] = 0;
+    t->runk[t->nsub] = 0;
     return &t->sub[t->nsub++];
 }
 
@@ -285,6 +287,21 @@ static void ts_raise(const struct ts_map *m, const struct det_event *e, struct t
     t->vtid[k] = mark ? m->at[ts].tid : 0xfe; /* 0xff: no raise yet */
 }
 
+/* A first read of the bridge by actor sub k of t (k < 0: not kept apart):
+ * which message it took (det_wmm_read_key: timestamp + 1, 0 not known). */
+static void note_read(struct tfp *t, int k, const struct det_event *e)
+{
+    for (int i = 0; i < 2; i++) {
+        int x = i ? SUBMAX : k;
+        if (x < 0)
+            continue;
+        if (!e->pkey)
+            t->runk[x] = 1;
+        else if (e->pkey - 1 > t->rts[x])
+            t->rts[x] = e->pkey - 1;
+    }
+}
+
 /* Footprint of every transition: events with step s follow decision s-1,
  * and belong to the last run/drain decision at or before it.  Re-reads
  * add only their thread; silent stores conflict only with writes. */
@@ -332,6 +349,8 @@ void dpor_build_fps(uint32_t nlog, const struct det_event *ev, uint32_t nev, int
         struct det_fp *f = actor_fp(&fps[t], actor);
         if (f)
             add_event(f, e, again, silent, wmm);
+        if (wmm && !again && det_fp_is_read(e) && e->off < HVSIM_BRIDGE_PAGE)
+            note_read(&fps[t], f ? (int)(f - fps[t].sub) : -1, e);
         if (wmm) {
             ts_commit(&tm, e);
             ts_raise(&tm, e, &fps[t], f ? (int)(f - fps[t].sub) : -1);

@@ -28,6 +28,11 @@ struct tfp {
      * mark, det_fp.cbar), when a traced commit; mark 0: none or not known */
     uint32_t vmark[SUBMAX];
     uint8_t vtid[SUBMAX];
+    /* arm/riscv: the newest message (timestamp) an actor's first reads of
+     * the bridge took, and whether one took a message not known (its own
+     * buffer's bytes, or more than one granule); [SUBMAX]: the whole */
+    uint32_t rts[SUBMAX + 1];
+    uint8_t runk[SUBMAX + 1];
     int16_t cg1;             /* granule+1 of the first arm/riscv commit, 0: none */
     uint8_t ct;              /* whose buffer that was */
 };

@@ -261,6 +261,7 @@ void det_wmm_load(uint32_t off, uint32_t n, int mo)
     /* a thread that keeps re-reading unchanged values (a spinner) reads the
      * newest: a stale value read forever is no fair execution */
     int fresh = S->t[t].spinning, again = reread(off, n);
+    uint32_t n0 = n;
     det_wmm_settle();
     while (n) {
         uint32_t k = WMM_GRAN - off % WMM_GRAN;
@@ -271,7 +272,7 @@ void det_wmm_load(uint32_t off, uint32_t n, int mo)
             int nc = wmm_cands(S, t, off / WMM_GRAN, cand, WMM_CANDS);
             nc = offer(S, t, off, k, cand, nc, again);
             int a = fresh || nc < 2 ? 0 : det_wmm_choose((1ull << nc) - 1);
-            if (k == n && cand[a] && !S->wmm.full && !own_bytes(S, t, off, k))
+            if (k == n0 && cand[a] && !S->wmm.full && !own_bytes(S, t, off, k)) /* one granule */
                 read_key = S->wmm.msg[cand[a] - 1].ts + 1;
             post = wmm_max(post, wmm_take(S, det_M, t, off, k, cand[a]));
             if (a)
