@@ -432,7 +432,7 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
         uint64_t *hj = &hb[(size_t)j * w];
         memset(cov, 0, w * sizeof *cov);
         for (int64_t i = (int64_t)j - 1; i >= 0; i--) {
-            if (!det_fp_dependent_in(&fps[i].all, &fps[j].all, 1))
+            if (!dpor_tfp_dep(&fps[i], &fps[j], model))
                 continue;
             uint64_t *hi = &hb[(size_t)i * w];
             int ordered = BS_GET(cov, (uint32_t)i); /* i -> k -> j for a later k */

@@ -33,6 +33,7 @@ struct tfp {
      * buffer's bytes, or more than one granule); [SUBMAX]: the whole */
     uint32_t rts[SUBMAX + 1];
     uint8_t runk[SUBMAX + 1];
+    uint8_t rpart[SUBMAX + 1];  /* one of them was not offered every message (DET_RF_ALLC) */
     int16_t cg1;             /* granule+1 of the first arm/riscv commit, 0: none */
     uint8_t ct;              /* whose buffer that was */
 };
@@ -56,6 +57,10 @@ static inline struct xact actor_xact(int a)
 /* The footprint of every transition (of[i]: the transition of log entry i). */
 void dpor_build_fps(uint32_t nlog, const struct det_event *ev, uint32_t nev, int model,
                     const int32_t *of, struct tfp *fps);
+/* Are transitions a (earlier) and b (later) of one trace dependent
+ * (happens-before)?  As their footprints say, less the pairs that commute
+ * exactly (det_dpor_fp.c, read_of_older). */
+int dpor_tfp_dep(const struct tfp *a, const struct tfp *b, int model);
 /* Do steps of different actors in a and b conflict (under sc/tso a thread
  * and its own buffer never race)?  The action of b's conflicting step, or
  * act -1; sub[0], sub[1]: the conflicting actors' indices in a and b (-1:

@@ -17,8 +17,11 @@ uint32_t det_rt_ev_add(int kind, uint32_t off, uint32_t size, uint64_t val, int 
     e->mo = (uint8_t)mo;
     e->off = off;
     e->pkey = 0; /* the slot may hold an earlier execution's event */
-    if ((kind == EV_READ || kind == EV_VREAD || kind == EV_ALOAD) && off < HVSIM_BRIDGE_PAGE && wmm_on(S))
+    e->rflags = 0;
+    if ((kind == EV_READ || kind == EV_VREAD || kind == EV_ALOAD) && off < HVSIM_BRIDGE_PAGE && wmm_on(S)) {
         e->pkey = det_wmm_read_key(); /* which message it read */
+        e->rflags = det_wmm_read_flags();
+    }
     e->view = kind != EV_DRAIN && wmm_on(S) ? det_wmm_ev_view(det_self) : 0;
     e->val = val;
     e->pc = pc;

@@ -162,9 +162,15 @@ struct det_event {
     uint32_t view;       /* arm/riscv (det_wmm_ev_view): a commit's timestamp (0: not known);
                           * another event: DET_VIEW_* or the view V it raised its thread's
                           * vrnew to, as V + 2 (0: not recorded) */
+    uint8_t rflags;      /* arm/riscv bridge load: DET_RF_* */
+    uint8_t pad_[3];
     uint64_t val;
     uint64_t pc;
 };
+/* det_event.rflags: the load was offered every message it could read (no
+ * spinner's newest-only read, no cut candidate list, no re-read filter): a
+ * commit before it that it did not take commutes with it (det_dpor_fp.c) */
+#define DET_RF_ALLC 1u
 #define DET_VIEW_NONE 1u            /* it raised no view: it observes no commit order */
 #define DET_VIEW_ALL  0xffffffffu   /* it raised its view to the clock: it observes every commit */
 

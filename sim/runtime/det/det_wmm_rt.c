@@ -245,8 +245,10 @@ static int own_bytes(const struct det_shm *S, int t, uint32_t off, uint32_t n)
 /* The message the last load read, as its timestamp + 1 (0: not one
  * message of one granule, or bytes of its own buffer over it). */
 static __thread uint32_t read_key;
+static __thread uint8_t read_flags;
 
 uint32_t det_wmm_read_key(void) { return read_key; }
+uint8_t det_wmm_read_flags(void) { return read_flags; }
 
 void det_wmm_load(uint32_t off, uint32_t n, int mo)
 {
@@ -254,6 +256,7 @@ void det_wmm_load(uint32_t off, uint32_t n, int mo)
     struct det_shm *S = det_S;
     int t = det_self;
     read_key = 0;
+    read_flags = DET_RF_ALLC;
     uint32_t c0 = S->wmm.clock;
     wmm_load_pre(S, t, mo);
     landed(c0);
@@ -270,7 +273,11 @@ void det_wmm_load(uint32_t off, uint32_t n, int mo)
         if (!wmm_forwarded(S, t, off, k)) {
             uint32_t cand[WMM_CANDS];
             int nc = wmm_cands(S, t, off / WMM_GRAN, cand, WMM_CANDS);
+            if (nc == WMM_CANDS || fresh || again) /* maybe cut, newest only, filtered */
+                read_flags = 0;
             nc = offer(S, t, off, k, cand, nc, again);
+            if (nc >= 2 && S->step >= S->max_steps) /* no choice left: the default */
+                read_flags = 0;
             int a = fresh || nc < 2 ? 0 : det_wmm_choose((1ull << nc) - 1);
             if (k == n0 && cand[a] && !S->wmm.full && !own_bytes(S, t, off, k)) /* one granule */
                 read_key = S->wmm.msg[cand[a] - 1].ts + 1;

@@ -31,6 +31,8 @@ void det_wmm_sync(void);
 /* The message the last load read (det_event.pkey of a bridge load under
  * arm/riscv): its timestamp + 1, or 0 when not known. */
 uint32_t det_wmm_read_key(void);
+/* DET_RF_* of the last load. */
+uint8_t det_wmm_read_flags(void);
 
 /* The view an event of thread t records (det_event.view): what it raised
  * t's vrnew to since t's last event.  Called when the event is traced. */
