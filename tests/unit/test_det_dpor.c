@@ -754,32 +754,40 @@ static void half_asleep_reads_only_new_messages(void **st)
 }
 
 /* arm: t1's buffer commits granule 2 (timestamp 5), then t0 reads granule
- * 2.  Offered every message it could read (DET_RF_ALLC), taking the older
- * one of timestamp 3 (read key 4): before the commit it is offered the
- * same but the new one, so the two commute, no race.  Taking the new one,
- * or not offered every message (a spinner reads the newest only), it
- * races. */
-static int commit_then_read(uint32_t read_key, uint8_t rflags)
+ * 2 (view: what its event recorded, 1 none).  Offered every message it
+ * could read (DET_RF_ALLC): taking the older one of timestamp 3 (read key
+ * 4), before the commit it is offered the same but the new one, so the two
+ * commute — no race; taking the new one, the value choices after the
+ * commit hold everything the reversal would read — no race either, also
+ * when its acquire view rose from exactly that message.  Not offered every
+ * message (a spinner reads the newest only), the message not known, or a
+ * view raised from elsewhere: a race. */
+static int commit_then_read(uint32_t read_key, uint8_t rflags, uint32_t view)
 {
     uint64_t opts = 1 | 1ull << (DET_ACT_DRAIN + 1);
-    struct det_event c = commit(1, 16, 1), r = ev_(2, 0, EV_READ, 16, 8, 0, 0);
+    struct det_event c = commit(1, 16, 1), r = ev_(2, 0, EV_ALOAD, 16, 8, 2, 0);
     c.step = 1;
     c.view = 5;
     r.pkey = read_key;
     r.rflags = rflags;
+    r.view = view;
     struct det_logent log[2] = { run(opts, DET_ACT_DRAIN + 1, 0), run(1, 0, 0) };
     struct det_event ev[2] = { c, r };
     uint64_t bt[2] = { 1ull << (DET_ACT_DRAIN + 1), 1 };
     return det_dpor_races(log, 2, ev, 2, DM_ARM, bt);
 }
 
-static void a_read_of_an_older_message_commutes_with_the_commit(void **st)
+static void a_read_offered_every_message_is_no_race_with_a_commit(void **st)
 {
     (void)st;
-    assert_int_equal(commit_then_read(4, DET_RF_ALLC), 0);
-    assert_int_equal(commit_then_read(6, DET_RF_ALLC), 1);
-    assert_int_equal(commit_then_read(4, 0), 1);
-    assert_int_equal(commit_then_read(0, DET_RF_ALLC), 1); /* the message not known */
+    assert_int_equal(commit_then_read(4, DET_RF_ALLC, DET_VIEW_NONE), 0);
+    assert_int_equal(commit_then_read(6, DET_RF_ALLC, DET_VIEW_NONE), 0);
+    assert_int_equal(commit_then_read(6, DET_RF_ALLC, 5 + 2), 0);  /* view from the commit's message */
+    assert_int_equal(commit_then_read(6, DET_RF_ALLC, 7 + 2), 1);  /* from elsewhere */
+    assert_int_equal(commit_then_read(6, DET_RF_ALLC, DET_VIEW_ALL), 1);
+    assert_int_equal(commit_then_read(4, 0, DET_VIEW_NONE), 1);
+    assert_int_equal(commit_then_read(6, 0, DET_VIEW_NONE), 1);
+    assert_int_equal(commit_then_read(0, DET_RF_ALLC, DET_VIEW_NONE), 1); /* the message not known */
 }
 
 int main(void)
@@ -813,7 +821,7 @@ int main(void)
         cmocka_unit_test(a_view_does_not_observe_private_writes),
         cmocka_unit_test(a_view_from_a_later_barrier_is_no_race),
         cmocka_unit_test(half_asleep_reads_only_new_messages),
-        cmocka_unit_test(a_read_of_an_older_message_commutes_with_the_commit),
+        cmocka_unit_test(a_read_offered_every_message_is_no_race_with_a_commit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

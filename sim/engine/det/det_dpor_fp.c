@@ -196,7 +196,7 @@ static struct det_fp *actor_fp(struct tfp *t, int actor)
         return NULL;
     }
     t->actor[t->nsub] = (uint16_t)actor;
-    t->vmark[t->nsub] = 0;
+    t->vmark[t->nsub] = t->vts[t->nsub] = 0;
     t->vtid[t->nsub] = 0xff;
     t->rts[t->nsub] = 0;
     t->runk[t->nsub] = t->rpart[t->nsub] = 0;
@@ -284,6 +284,7 @@ static void ts_raise(const struct ts_map *m, const struct det_event *e, struct t
         ts < m->n && t->vtid[k] == 0xff)
         mark = m->at[ts].mark;
     t->vmark[k] = mark;
+    t->vts[k] = mark ? ts : 0;
     t->vtid[k] = mark ? m->at[ts].tid : 0xfe; /* 0xff: no raise yet */
 }
 
@@ -464,6 +465,35 @@ static int read_of_older(const struct tfp *a, int i, const struct tfp *b, int j)
     return !det_fp_dependent_in(c, &q, 1);
 }
 
+/* arm/riscv: is commit actor i of a (earlier) and the first reads of thread
+ * actor j of b, which took c's message or a newer one, no race?  When they
+ * were offered every message they could read (DET_RF_ALLC), r after c is
+ * offered everything r before c would be, and each of those readings
+ * commutes with c (read_of_older): the value choices at r hold every
+ * execution the reversal would give.  An acquire read whose view rose
+ * from exactly c's message is the same; any other view (or an acquire
+ * re-read) keeps the race.  Happens-before stays. */
+static int read_of_newer(const struct tfp *a, int i, const struct tfp *b, int j)
+{
+    int ca = a->actor[i], rb = b->actor[j];
+    const struct det_fp *c = &a->sub[i], *r = &b->sub[j];
+    if (ca < ACT_GRAN0 || rb >= 32 || actor_thread(ca) == rb || c->who || !c->wts || !c->wblk ||
+        b->runk[j] || b->rpart[j] || !(c->wblk & r->rblk) || (r->flags & (DF_RR | DF_RRB | DF_ORDER)))
+        return 0;
+    if (r->ov && b->vts[j] != c->wts)
+        return 0;
+    static struct det_fp q; /* 1 KiB: the supervisor is single-threaded */
+    q = *r;
+    q.ov = 0;
+    for (uint64_t m = c->wblk & r->rblk; m; m &= m - 1) {
+        int k = __builtin_ctzll(m);
+        q.rd[k] &= ~c->wr[k];
+        if (!q.rd[k])
+            q.rblk &= ~(1ull << k);
+    }
+    return !det_fp_dependent_in(c, &q, 1);
+}
+
 int dpor_tfp_dep(const struct tfp *a, const struct tfp *b, int model)
 {
     if (!det_fp_dependent_in(&a->all, &b->all, 1))
@@ -493,7 +523,7 @@ struct xact dpor_tfp_race(const struct tfp *a, const struct tfp *b, struct xact 
         for (int i = 0; i < a->nsub; i++)
             if (own_race(a->actor[i], b->actor[j], wmm) && det_fp_dependent_in(&a->sub[i], &b->sub[j], 1) &&
                 !rr_only(&a->sub[i], &b->sub[j]) && !rr_only(&b->sub[j], &a->sub[i]) &&
-                !(wmm && read_of_older(a, i, b, j))) {
+                !(wmm && (read_of_older(a, i, b, j) || read_of_newer(a, i, b, j)))) {
                 if (wmm && view_from_later(&a->sub[i], &b->sub[j], b->vmark[j], b->vtid[j])) {
                     if (sub[2] < 0) {
                         sub[2] = i;

@@ -26,7 +26,7 @@ struct tfp {
     /* arm/riscv: an actor whose view one read raised to the timestamp of
      * the message it read: that message's commit (its buffer and barrier
      * mark, det_fp.cbar), when a traced commit; mark 0: none or not known */
-    uint32_t vmark[SUBMAX];
+    uint32_t vmark[SUBMAX], vts[SUBMAX]; /* vts: the message's timestamp */
     uint8_t vtid[SUBMAX];
     /* arm/riscv: the newest message (timestamp) an actor's first reads of
      * the bridge took, and whether one took a message not known (its own
