@@ -437,61 +437,58 @@ static int view_from_later(const struct det_fp *c, const struct det_fp *r, uint3
     return !det_fp_dependent_in(c, &q, 1);
 }
 
-/* arm/riscv: do commit actor i of a (earlier) and thread actor j of b
- * commute exactly?  When c commits entries of another thread's buffer, r's
- * first reads were offered every message they could read (DET_RF_ALLC)
- * and took only messages older than c's, and nothing but those reads of
- * c's granules joins them: r before c is offered the same messages but
- * c's, so it reads the same with the same views, and c commits the same
- * message with the same timestamp (r commits nothing).  Either order
- * leaves the same state: no race, and no happens-before (the value
- * choices at r, explored exhaustively, hold the rest; a spinner's
- * newest-only read, a cut candidate list or a re-read filter would not). */
-static int read_of_older(const struct tfp *a, int i, const struct tfp *b, int j)
+/* arm/riscv: may commit actor i of a (earlier) and thread actor j of b be
+ * judged by what r read of c's granules?  c commits entries of another
+ * thread's buffer only, and r's first reads of the bridge were offered
+ * every message they could read (DET_RF_ALLC: no spinner's newest-only
+ * read, no cut candidate list, no re-read filter) and are known. */
+static int commit_then_reads(const struct tfp *a, int i, const struct tfp *b, int j)
 {
     int ca = a->actor[i], rb = b->actor[j];
     const struct det_fp *c = &a->sub[i], *r = &b->sub[j];
-    if (ca < ACT_GRAN0 || rb >= 32 || actor_thread(ca) == rb || c->who || !c->wts || !c->wblk ||
-        b->runk[j] || b->rpart[j] || b->rts[j] >= c->wts || !(c->wblk & r->rblk))
-        return 0;
-    static struct det_fp q; /* 1 KiB: the supervisor is single-threaded */
-    q = *r;
-    for (uint64_t m = c->wblk & r->rblk; m; m &= m - 1) {
-        int k = __builtin_ctzll(m);
-        q.rd[k] &= ~c->wr[k];
-        if (!q.rd[k])
-            q.rblk &= ~(1ull << k);
-    }
-    return !det_fp_dependent_in(c, &q, 1);
+    return ca >= ACT_GRAN0 && rb < 32 && actor_thread(ca) != rb && !c->who && c->wts && c->wblk &&
+           !b->runk[j] && !b->rpart[j] && (c->wblk & r->rblk);
 }
 
-/* arm/riscv: is commit actor i of a (earlier) and the first reads of thread
- * actor j of b, which took c's message or a newer one, no race?  When they
- * were offered every message they could read (DET_RF_ALLC), r after c is
- * offered everything r before c would be, and each of those readings
- * commutes with c (read_of_older): the value choices at r hold every
- * execution the reversal would give.  An acquire read whose view rose
- * from exactly c's message is the same; any other view (or an acquire
- * re-read) keeps the race.  Happens-before stays. */
-static int read_of_newer(const struct tfp *a, int i, const struct tfp *b, int j)
+/* Does c conflict with r but for r's reads of c's granules (and, ov0,
+ * r's view)? */
+static int dependent_beyond(const struct det_fp *c, const struct det_fp *r, int ov0)
 {
-    int ca = a->actor[i], rb = b->actor[j];
-    const struct det_fp *c = &a->sub[i], *r = &b->sub[j];
-    if (ca < ACT_GRAN0 || rb >= 32 || actor_thread(ca) == rb || c->who || !c->wts || !c->wblk ||
-        b->runk[j] || b->rpart[j] || !(c->wblk & r->rblk) || (r->flags & (DF_RR | DF_RRB | DF_ORDER)))
-        return 0;
-    if (r->ov && b->vts[j] != c->wts)
-        return 0;
     static struct det_fp q; /* 1 KiB: the supervisor is single-threaded */
     q = *r;
-    q.ov = 0;
+    if (ov0)
+        q.ov = 0;
     for (uint64_t m = c->wblk & r->rblk; m; m &= m - 1) {
         int k = __builtin_ctzll(m);
         q.rd[k] &= ~c->wr[k];
         if (!q.rd[k])
             q.rblk &= ~(1ull << k);
     }
-    return !det_fp_dependent_in(c, &q, 1);
+    return det_fp_dependent_in(c, &q, 1);
+}
+
+/* Do c and r commute exactly?  When r took only messages older than c's
+ * and nothing but those reads joins them: r before c is offered the same
+ * messages but c's, so it reads the same with the same views, and c
+ * commits the same message with the same timestamp (r commits nothing).
+ * Either order leaves the same state: no race, and no happens-before. */
+static int read_of_older(const struct tfp *a, int i, const struct tfp *b, int j)
+{
+    return commit_then_reads(a, i, b, j) && b->rts[j] < a->sub[i].wts &&
+           !dependent_beyond(&a->sub[i], &b->sub[j], 0);
+}
+
+/* r took c's message or a newer one: no race either.  r after c is
+ * offered everything r before c would be, and each of those readings
+ * commutes with c (read_of_older): the value choices at r, explored
+ * exhaustively, hold every execution the reversal would give.  An acquire
+ * read whose view rose from exactly c's message is the same; any other
+ * view (or an acquire re-read) keeps the race.  Happens-before stays. */
+static int read_of_newer(const struct tfp *a, int i, const struct tfp *b, int j)
+{
+    const struct det_fp *c = &a->sub[i], *r = &b->sub[j];
+    return commit_then_reads(a, i, b, j) && !(r->flags & (DF_RR | DF_RRB | DF_ORDER)) &&
+           (!r->ov || b->vts[j] == c->wts) && !dependent_beyond(c, r, 1);
 }
 
 int dpor_tfp_dep(const struct tfp *a, const struct tfp *b, int model)
