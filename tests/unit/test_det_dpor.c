@@ -701,58 +701,6 @@ static void a_view_from_a_later_barrier_is_no_race(void **st)
     assert_int_equal(view_races(1, 2, 11), 1); /* it read another message */
 }
 
-/* arm sleep sets: t0 reads granule 2, taking the message of timestamp 3
- * (read key 4; the commit of t2 before the first decision made it), then
- * t1's buffer commits granule 2 (timestamp 5): a race, so node 0 tries
- * the commit first, with t0 asleep there.  The commit adds a message t0
- * could not have read before: t0 is only half asleep.  Taking the old
- * message again is the explored step moved past a write it did not read:
- * blocked, with nothing redirected.  Taking the new one is a step never
- * explored: a normal execution. */
-static int half_asleep(uint32_t read_key, struct det_dfs *d)
-{
-    uint64_t opts = 1 | 1ull << (DET_ACT_DRAIN + 1);
-    struct det_event c0 = commit(2, 16, 1), c1 = commit(1, 16, 1), r = ev_(0, 0, EV_READ, 16, 8, 0, 0);
-    c0.view = 3;
-    c1.view = 5;
-    r.pkey = 4;
-    struct det_logent l1[2] = { run(opts, 0, 0), run(opts & ~1ull, DET_ACT_DRAIN + 1, 0) };
-    struct det_event e1[3] = { c0, r, c1 };
-    e1[1].step = 1;
-    e1[2].step = 2;
-    uint8_t pre[8];
-    det_dfs_init(d, 5);
-    d->dpor = 1;
-    d->model = DM_ARM;
-    det_dfs_record(d, l1, 2);
-    assert_int_equal(det_dfs_dpor(d, l1, 2, e1, 3), 1);
-    assert_int_equal(det_dfs_next(d, pre, 8), 1);
-    assert_int_equal(pre[0], DET_ACT_DRAIN + 1);
-    struct det_logent l2[2] = { run(opts, DET_ACT_DRAIN + 1, 0), run(1, 0, 0) };
-    r.pkey = read_key;
-    struct det_event e2[3] = { c0, c1, r };
-    e2[1].step = 1;
-    e2[2].step = 2;
-    det_dfs_record(d, l2, 2);
-    return det_dfs_dpor(d, l2, 2, e2, 3);
-}
-
-static void half_asleep_reads_only_new_messages(void **st)
-{
-    (void)st;
-    struct det_dfs d;
-    assert_int_equal(half_asleep(4, &d), 0);
-    assert_int_equal(d.blocked, 1);
-    assert_int_equal(d.st[1].bt, 1); /* no redirect */
-    det_dfs_free(&d);
-    assert_true(half_asleep(6, &d) >= 0);
-    assert_int_equal(d.blocked, 0);
-    det_dfs_free(&d);
-    assert_true(half_asleep(0, &d) >= 0); /* the message is not known: awake */
-    assert_int_equal(d.blocked, 0);
-    det_dfs_free(&d);
-}
-
 /* arm: t1's buffer commits granule 2 (timestamp 5), then t0 reads granule
  * 2 (view: what its event recorded, 1 none).  Offered every message it
  * could read (DET_RF_ALLC): taking the older one of timestamp 3 (read key
@@ -820,7 +768,6 @@ int main(void)
         cmocka_unit_test(silent_commit_commutes_with_reads_that_did_not_take_it),
         cmocka_unit_test(a_view_does_not_observe_private_writes),
         cmocka_unit_test(a_view_from_a_later_barrier_is_no_race),
-        cmocka_unit_test(half_asleep_reads_only_new_messages),
         cmocka_unit_test(a_read_offered_every_message_is_no_race_with_a_commit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

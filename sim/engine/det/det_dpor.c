@@ -66,7 +66,6 @@ static int initials(const uint64_t *hb, size_t w, uint32_t i, uint32_t j, const 
 #define FOOT_MAX 8
 struct det_foot {
     uint8_t n, act[FOOT_MAX];
-    uint32_t since[FOOT_MAX]; /* arm/riscv: the commit clock when it fell asleep (sleep_walk) */
     struct det_fp fp[FOOT_MAX];
 };
 
@@ -136,7 +135,7 @@ static void fp_union(struct det_fp *d, const struct det_fp *s)
 /* A footprint that cannot be kept is simply not known later: that action
  * is then never put asleep from here (more executions, never fewer).  An
  * action kept already adds the new step's footprint to its own. */
-static void foot_put(struct det_foot **pf, int act, const struct det_fp *fp, uint32_t since)
+static void foot_put(struct det_foot **pf, int act, const struct det_fp *fp)
 {
     if (!*pf && !(*pf = calloc(1, sizeof **pf)))
         return;
@@ -144,8 +143,6 @@ static void foot_put(struct det_foot **pf, int act, const struct det_fp *fp, uin
     int i = foot_find(f, act);
     if (i >= 0) {
         fp_union(&f->fp[i], fp);
-        if (since < f->since[i])
-            f->since[i] = since;
         return;
     }
     if (f->n == FOOT_MAX)
@@ -153,7 +150,6 @@ static void foot_put(struct det_foot **pf, int act, const struct det_fp *fp, uin
     i = f->n++;
     f->act[i] = (uint8_t)act;
     f->fp[i] = *fp;
-    f->since[i] = since;
 }
 
 /* The step action a took in transition t: its own events (all of them when
@@ -176,49 +172,7 @@ static void sleep_store(struct det_dfs_node *x, uint64_t sleep, const struct det
 {
     x->sleep = sleep;
     for (int i = 0; i < S->n; i++)
-        foot_put(&x->foot, S->act[i], &S->fp[i], S->since[i]);
-}
-
-/* Sleep sets: does t, taken while s sleeps, wake s?  Under arm/riscv a
- * write to a granule s reads adds a message that did not exist when s fell
- * asleep, so none of the variants of s explored then read it; they read
- * older messages, and a read of an older message commutes with the write
- * (either order reads the same message with the same view and leaves the
- * same messages).  Such a write leaves s half asleep: its variants that
- * read only older messages are still explored ones, the variant that
- * reads a new message is not (sleep_walk tells them apart when s's thread
- * runs).  Everything else wakes s as det_fp_dependent says. */
-static int det_fp_wakes(const struct det_fp *s, const struct det_fp *t, int wmm)
-{
-    if (!det_fp_dependent(s, t))
-        return 0;
-    uint64_t both = t->wblk & s->rblk;
-    if (!wmm || !both || (t->flags & DF_ALL))
-        return 1;
-    static struct det_fp q; /* 1 KiB: the supervisor is single-threaded */
-    q = *t;
-    for (uint64_t b = both; b; b &= b - 1) {
-        int i = __builtin_ctzll(b);
-        q.wr[i] &= ~(s->rd[i] & ~s->wr[i]); /* an RMW of s: its write is ordered still */
-        if (!q.wr[i])
-            q.wblk &= ~(1ull << i);
-    }
-    return det_fp_dependent(s, &q);
-}
-
-/* arm/riscv: did the step action a took in transition t read a message
- * newer than since (one committed after a fell asleep), or one not known?
- * Then it is a variant never explored where a fell asleep (det_fp_wakes). */
-static int reads_new(const struct tfp *t, int a, uint32_t since)
-{
-    int k = SUBMAX;
-    if (t->nsub >= 0) {
-        for (k = 0; k < t->nsub && t->actor[k] != a; k++)
-            ;
-        if (k == t->nsub)
-            return 0;
-    }
-    return t->runk[k] || t->rts[k] > since;
+        foot_put(&x->foot, S->act[i], &S->fp[i]);
 }
 
 /* Under arm/riscv a drain action commits one of several entries (its
@@ -255,16 +209,14 @@ void det_dfs_slp(const struct det_dfs *d, struct det_slp *z)
 }
 
 /* Walk the run/drain decisions from the prefix's last one; 1 when the
- * execution took an asleep step (bt gets the redirect).  clk[k]: the
- * arm/riscv commit clock before log entry k (what a newly asleep action
- * could have read). */
+ * execution took an asleep step (bt gets the redirect). */
 static int sleep_walk(struct det_dfs *d, const struct det_logent *log, const uint32_t *node,
-                      uint32_t n, const struct tfp *fps, const uint32_t *clk, uint64_t *bt)
+                      uint32_t n, const struct tfp *fps, uint64_t *bt)
 {
     struct det_foot *S = calloc(1, sizeof *S), *T = calloc(1, sizeof *T);
-    uint64_t sleep = 0, half = 0; /* half: asleep unless it reads a newer message (det_fp_wakes) */
+    uint64_t sleep = 0;
     uint32_t p = d->plen ? d->plen - 1 : 0;
-    int blocked = 0, wmm = d->model >= DM_ARM;
+    int blocked = 0;
     for (uint32_t t = 0; S && T && t < n && !blocked; t++) {
         uint32_t k = node[t];
         if (k < p)
@@ -274,9 +226,9 @@ static int sleep_walk(struct det_dfs *d, const struct det_logent *log, const uin
         if (k == p && d->plen) { /* asleep here before, and done here before a */
             uint64_t start = (x->sleep | x->tried) & ~(1ull << a) & ~never_asleep(d->model);
             for (uint64_t m = start; m; m &= m - 1) {
-                int b = __builtin_ctzll(m), i = foot_find(x->foot, b);
-                if (i >= 0) {
-                    foot_put(&S, b, &x->foot->fp[i], x->foot->since[i]);
+                const struct det_fp *f = foot_get(x->foot, __builtin_ctzll(m));
+                if (f) {
+                    foot_put(&S, __builtin_ctzll(m), f);
                     sleep |= m & -m;
                 }
             }
@@ -286,39 +238,22 @@ static int sleep_walk(struct det_dfs *d, const struct det_logent *log, const uin
             bt[k] |= alt & -alt;
             blocked = 1;
             break;
-        } else if ((half >> a & 1) && !reads_new(&fps[t], a, S->since[foot_find(S, a)])) {
-            /* the step explored where a fell asleep, after writes it did
-             * not read: equivalent to an explored execution.  The runtime
-             * took a as an awake action, and only a value choice inside
-             * its step made it this one: nothing to redirect. */
-            blocked = 1;
-            break;
         } else {
-            half &= ~(1ull << a); /* a new variant: awake */
             sleep_store(x, sleep, S);
         }
-        foot_put(&x->foot, a, step_fp(&fps[t], a), clk[k]);
-        /* wake what this transition does not commute with; under arm/riscv
-         * an action whose only conflict is with writes it could not have
-         * read is half asleep (det_fp_wakes) */
+        foot_put(&x->foot, a, step_fp(&fps[t], a));
+        /* wake what this transition does not commute with */
         T->n = 0;
-        uint64_t still = 0, still_half = 0;
-        for (int i = 0; i < S->n; i++) {
-            uint64_t bit = 1ull << S->act[i];
-            const struct det_fp *f = &S->fp[i];
-            if ((sleep & bit) && !det_fp_dependent(f, &fps[t].all))
-                still |= bit;
-            else if (((sleep | half) & bit) && !det_fp_wakes(f, &fps[t].all, wmm))
-                still_half |= bit;
-            else
-                continue;
-            foot_put(&T, S->act[i], f, S->since[i]);
-        }
+        uint64_t still = 0;
+        for (int i = 0; i < S->n; i++)
+            if (!det_fp_dependent(&S->fp[i], &fps[t].all)) {
+                foot_put(&T, S->act[i], &S->fp[i]);
+                still |= 1ull << S->act[i];
+            }
         struct det_foot *sw = S;
         S = T;
         T = sw;
         sleep = still;
-        half = still_half;
     }
     free(S);
     free(T);
@@ -480,22 +415,6 @@ static void transition_xacts(struct det_dfs *d, const struct det_logent *log, co
     }
 }
 
-/* The arm/riscv commit clock before each log entry (events with step s
- * follow decision s-1; a commit's event records its timestamp).  Commits
- * with no event (an RMW's write) leave it low: a message read then counts
- * as newer than it is, which only wakes more (sleep_walk). */
-static const uint32_t *commit_clock(const struct det_event *ev, uint32_t nev, uint32_t nlog, uint32_t *clk)
-{
-    uint32_t c = 0, i = 0;
-    for (uint32_t k = 0; k <= nlog; k++) {
-        for (; i < nev && ev[i].step <= k; i++)
-            if (ev[i].kind == EV_DRAIN && ev[i].view > c)
-                c = ev[i].view;
-        clk[k] = c;
-    }
-    return clk;
-}
-
 static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
                    const struct det_event *ev, uint32_t nev, int model, uint64_t *bt)
 {
@@ -519,12 +438,11 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
     struct xact *xs = calloc(n ? n : 1, sizeof *xs);
     uint64_t *hb = calloc((size_t)(n ? n : 1) * w, sizeof *hb); /* hb[j]: transitions before j */
     uint64_t *cov = calloc(w, sizeof *cov);
-    uint32_t *clk = malloc((nlog + 1) * sizeof *clk);
     int races = -1;
-    if (fps && xs && hb && cov && clk) {
+    if (fps && xs && hb && cov) {
         dpor_build_fps(nlog, ev, nev, model, of, fps);
         transition_xacts(d, log, node, n, fps, xs);
-        if (d && sleep_walk(d, log, node, n, fps, commit_clock(ev, nev, nlog, clk), bt))
+        if (d && sleep_walk(d, log, node, n, fps, bt))
             races = -2;
         else
             races = find_races(d, log, node, n, fps, xs, hb, cov, w, model, bt);
@@ -533,7 +451,6 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
     free(xs);
     free(hb);
     free(cov);
-    free(clk);
     free(node);
     free(of);
     return races;
