@@ -288,21 +288,16 @@ static void ts_raise(const struct ts_map *m, const struct det_event *e, struct t
     t->vtid[k] = mark ? m->at[ts].tid : 0xfe; /* 0xff: no raise yet */
 }
 
-/* A first read of the bridge by actor sub k of t (k < 0: not kept apart):
- * which message it took (det_wmm_read_key: timestamp + 1, 0 not known). */
+/* A first read of the bridge by actor sub k of t: which message it took
+ * (det_wmm_read_key: timestamp + 1, 0 not known). */
 static void note_read(struct tfp *t, int k, const struct det_event *e)
 {
-    for (int i = 0; i < 2; i++) {
-        int x = i ? SUBMAX : k;
-        if (x < 0)
-            continue;
-        if (!(e->rflags & DET_RF_ALLC))
-            t->rpart[x] = 1;
-        if (!e->pkey)
-            t->runk[x] = 1;
-        else if (e->pkey - 1 > t->rts[x])
-            t->rts[x] = e->pkey - 1;
-    }
+    if (!(e->rflags & DET_RF_ALLC))
+        t->rpart[k] = 1;
+    if (!e->pkey)
+        t->runk[k] = 1;
+    else if (e->pkey - 1 > t->rts[k])
+        t->rts[k] = e->pkey - 1;
 }
 
 /* Footprint of every transition: events with step s follow decision s-1,
@@ -352,11 +347,12 @@ void dpor_build_fps(uint32_t nlog, const struct det_event *ev, uint32_t nev, int
         struct det_fp *f = actor_fp(&fps[t], actor);
         if (f)
             add_event(f, e, again, silent, wmm);
-        if (wmm && !again && det_fp_is_read(e) && e->off < HVSIM_BRIDGE_PAGE)
-            note_read(&fps[t], f ? (int)(f - fps[t].sub) : -1, e);
         if (wmm) {
+            int k2 = f ? (int)(f - fps[t].sub) : -1; /* -1: actors not kept apart */
+            if (k2 >= 0 && !again && det_fp_is_read(e) && e->off < HVSIM_BRIDGE_PAGE)
+                note_read(&fps[t], k2, e);
             ts_commit(&tm, e);
-            ts_raise(&tm, e, &fps[t], f ? (int)(f - fps[t].sub) : -1);
+            ts_raise(&tm, e, &fps[t], k2);
         }
     }
     free(tm.at);
@@ -417,6 +413,23 @@ static int rr_only(const struct det_fp *r, const struct det_fp *w)
     return !det_fp_dependent_in(&q, w, 1);
 }
 
+/* Does c conflict with r but for (reads) r's reads of c's granules and
+ * (views) r's raised views? */
+static int dependent_beyond(const struct det_fp *c, const struct det_fp *r, int reads, int views)
+{
+    static struct det_fp q; /* 1 KiB: the supervisor is single-threaded */
+    q = *r;
+    if (views)
+        q.ov = q.rrv = 0;
+    for (uint64_t m = reads ? c->wblk & r->rblk : 0; m; m &= m - 1) {
+        int k = __builtin_ctzll(m);
+        q.rd[k] &= ~c->wr[k];
+        if (!q.rd[k])
+            q.rblk &= ~(1ull << k);
+    }
+    return det_fp_dependent_in(c, &q, 1);
+}
+
 /* Is commit c before read r no race though they are dependent: does r's
  * view hold c's timestamp and nothing else join them, and did the message
  * r read (which raised its view) come from c's buffer with a later barrier
@@ -432,9 +445,7 @@ static int view_from_later(const struct det_fp *c, const struct det_fp *r, uint3
     if (!mark || c->who || c->bufs || c->cbufs != 1ull << tid || !c->cbar || c->cbar >= mark ||
         (!r->ov && !(r->flags & DF_RRB)))
         return 0;
-    struct det_fp q = *r;
-    q.ov = q.rrv = 0;
-    return !det_fp_dependent_in(c, &q, 1);
+    return !dependent_beyond(c, r, 0, 1);
 }
 
 /* arm/riscv: may commit actor i of a (earlier) and thread actor j of b be
@@ -450,23 +461,6 @@ static int commit_then_reads(const struct tfp *a, int i, const struct tfp *b, in
            !b->runk[j] && !b->rpart[j] && (c->wblk & r->rblk);
 }
 
-/* Does c conflict with r but for r's reads of c's granules (and, ov0,
- * r's view)? */
-static int dependent_beyond(const struct det_fp *c, const struct det_fp *r, int ov0)
-{
-    static struct det_fp q; /* 1 KiB: the supervisor is single-threaded */
-    q = *r;
-    if (ov0)
-        q.ov = 0;
-    for (uint64_t m = c->wblk & r->rblk; m; m &= m - 1) {
-        int k = __builtin_ctzll(m);
-        q.rd[k] &= ~c->wr[k];
-        if (!q.rd[k])
-            q.rblk &= ~(1ull << k);
-    }
-    return det_fp_dependent_in(c, &q, 1);
-}
-
 /* Do c and r commute exactly?  When r took only messages older than c's
  * and nothing but those reads joins them: r before c is offered the same
  * messages but c's, so it reads the same with the same views, and c
@@ -475,7 +469,7 @@ static int dependent_beyond(const struct det_fp *c, const struct det_fp *r, int 
 static int read_of_older(const struct tfp *a, int i, const struct tfp *b, int j)
 {
     return commit_then_reads(a, i, b, j) && b->rts[j] < a->sub[i].wts &&
-           !dependent_beyond(&a->sub[i], &b->sub[j], 0);
+           !dependent_beyond(&a->sub[i], &b->sub[j], 1, 0);
 }
 
 /* r took c's message or a newer one: no race either.  r after c is
@@ -488,7 +482,7 @@ static int read_of_newer(const struct tfp *a, int i, const struct tfp *b, int j)
 {
     const struct det_fp *c = &a->sub[i], *r = &b->sub[j];
     return commit_then_reads(a, i, b, j) && !(r->flags & (DF_RR | DF_RRB | DF_ORDER)) &&
-           (!r->ov || b->vts[j] == c->wts) && !dependent_beyond(c, r, 1);
+           (!r->ov || b->vts[j] == c->wts) && !dependent_beyond(c, r, 1, 1);
 }
 
 int dpor_tfp_dep(const struct tfp *a, const struct tfp *b, int model)

@@ -30,10 +30,10 @@ struct tfp {
     uint8_t vtid[SUBMAX];
     /* arm/riscv: the newest message (timestamp) an actor's first reads of
      * the bridge took, and whether one took a message not known (its own
-     * buffer's bytes, or more than one granule); [SUBMAX]: the whole */
-    uint32_t rts[SUBMAX + 1];
-    uint8_t runk[SUBMAX + 1];
-    uint8_t rpart[SUBMAX + 1];  /* one of them was not offered every message (DET_RF_ALLC) */
+     * buffer's bytes, or more than one granule) */
+    uint32_t rts[SUBMAX];
+    uint8_t runk[SUBMAX];
+    uint8_t rpart[SUBMAX];  /* one of them was not offered every message (DET_RF_ALLC) */
     int16_t cg1;             /* granule+1 of the first arm/riscv commit, 0: none */
     uint8_t ct;              /* whose buffer that was */
 };
