@@ -18,7 +18,7 @@ void litmus_usage(FILE *f)
     fprintf(f, "[,…]] [--opt O0,O2,…] [--memory-model ");
     variant_names_print(f, variant_model, ",");
     fprintf(f, "]\n"
-               "                    [--json] [--max-runs N] FILE.litmus…\n\n"
+               "                    [--strategy dfs|dpor] [--json] [--max-runs N] FILE.litmus…\n\n"
                "Run litmus tests in herd7's C format: each test is compiled with the real compiler at\n"
                "each -O level against the det engine's runtime, and every execution the memory model\n"
                "allows is explored (interleavings, store-buffer drains, which store commits first,\n"
@@ -30,6 +30,10 @@ void litmus_usage(FILE *f)
                "  --memory-model LIST  models (default ");
     variant_names_print(f, variant_model, ",");
     fprintf(f, ")\n"
+               "  --strategy dfs|dpor  dfs (default): every interleaving, equivalent ones cut by\n"
+               "                       sleep sets; dpor: the det engine's source-DPOR, the search\n"
+               "                       `hvsim run --strategy dpor` verifies with (both must reach\n"
+               "                       the same states: a check of DPOR's rules)\n"
                "  --json               one JSON document on stdout\n"
                "  --max-runs N         stop exploring a test after N executions (default 200000)\n\n"
                "exit status: 0 every result agrees with its expectation, 1 a disagreement or an\n"
@@ -41,7 +45,7 @@ void litmus_usage(FILE *f)
 /* The command line; files is sized from argc by the caller. */
 struct litmus_args {
     char ccs[MAXL][16], opts[MAXL][16];
-    int ncc, nopt, nmodel, json;
+    int ncc, nopt, nmodel, json, dpor;
     int models[MAXL];                 /* indices into lit_model_name */
     unsigned long long max_runs;
     const char **files;
@@ -132,7 +136,14 @@ static int parse_args(struct litmus_args *a, int argc, char **argv)
             r = parse_opt(a, argv[++i]);
         else if (!strcmp(o, "--memory-model") && v)
             r = parse_models(a, argv[++i]);
-        else if (!strcmp(o, "--max-runs") && v) {
+        else if (!strcmp(o, "--strategy") && v) {
+            a->dpor = !strcmp(v, "dpor");
+            if (!a->dpor && strcmp(v, "dfs")) {
+                fprintf(stderr, "hvsim litmus: unknown strategy '%s' (dfs, dpor)\n", v);
+                r = -1;
+            }
+            i++;
+        } else if (!strcmp(o, "--max-runs") && v) {
             char *e;
             a->max_runs = strtoull(argv[++i], &e, 10);
             if (*e || !a->max_runs) {
@@ -175,7 +186,7 @@ static int run_cc(const struct litmus_args *a, struct lit_build *b, const struct
         }
         for (int m = 0; m < a->nmodel; m++) {
             struct lit_result *r = &res[o][m];
-            if (lit_explore(t, bin, a->models[m], cc, a->max_runs, r, err, sizeof err) < 0) {
+            if (lit_explore(t, bin, a->models[m], cc, a->dpor, a->max_runs, r, err, sizeof err) < 0) {
                 fprintf(stderr, "hvsim litmus: %s (%s -%s, %s): %s\n", t->path, cc, a->opts[o],
                         lit_model_name[a->models[m]], err);
                 return EXIT_HARNESS;

@@ -24,6 +24,7 @@
  * explores more. */
 #define _GNU_SOURCE
 #include "litmus.h"
+#include "engine/det/det.h"
 #include "runtime/det/det_shm.h"
 #include "runtime/det/det_wmm.h"
 #include "runtime/common/futex.h"
@@ -59,6 +60,7 @@ struct ctx {
     struct proc ps;
     pid_t pgid;
     int alive;
+    const struct det_slp *slp; /* --strategy dpor: asleep after the prefix */
     struct node *st;
     uint32_t n, cap;
 };
@@ -188,7 +190,12 @@ static void reset(struct ctx *x, const uint8_t *prefix, uint32_t plen, const cha
     S->prefix_len = plen;
     memcpy(S->prefix, prefix, plen);
     S->prefix_soft = 0;
-    S->slp.mask = 0; /* this explorer keeps its own sleep sets */
+    if (x->slp) /* dpor: the engine's sleep sets, steered by the runtime */
+        memcpy(&S->slp, x->slp, sizeof S->slp);
+    else /* dfs: this explorer keeps its own */
+        S->slp.mask = S->slp.gstep1 = 0;
+    S->slp.next_ev = 0;
+    S->slp.gmiss = 0;
     S->nthreads = (uint32_t)t->nthr;
     S->holder = 0;
     S->step = 0;
@@ -463,8 +470,55 @@ static int next(struct ctx *x, uint8_t *prefix)
     return -1;
 }
 
-int lit_explore(const struct lit_test *t, const char *bin, int model, const char *cc, uint64_t max_runs,
-                struct lit_result *r, char *err, size_t errlen)
+/* --strategy dpor: the det engine's source-DPOR (sim/engine/det/det_dpor.c)
+ * over the same participant and runtime, in place of this file's sleep-set
+ * DFS.  Every rule that lets it skip an execution is then checked against
+ * the outcomes the plain search reaches (tests/integration/
+ * test_litmus_dpor.sh): a state only DFS reaches is a rule that is wrong.
+ * An execution that took an asleep step is equivalent to one already run
+ * and is not counted, as in the DFS. */
+static int search_dpor(struct ctx *x, const char *cc, uint64_t max_runs, struct lit_result *r,
+                       uint8_t *prefix, char *err, size_t errlen)
+{
+    static struct det_slp slp; /* 9 KiB: not on the stack */
+    struct det_dfs d;
+    det_dfs_init(&d, DET_MAX_STEPS);
+    d.dpor = 1;
+    d.model = x->model;
+    x->slp = &slp;
+    int plen = 0, rc = 0;
+    for (;;) {
+        if (max_runs && r->runs >= max_runs)
+            break;
+        det_dfs_slp(&d, &slp);
+        if (exec1(x, prefix, (uint32_t)plen, cc, err, errlen) < 0) {
+            rc = -1;
+            break;
+        }
+        r->runs++;
+        const struct det_shm *S = x->S;
+        uint64_t blocked = d.blocked;
+        det_dfs_record(&d, S->log, S->nlog);
+        det_dfs_dpor(&d, S->log, S->nlog, S->ev, S->nev);
+        if (S->slp.gmiss)
+            det_dfs_gmiss(&d);
+        if (d.blocked != blocked)
+            r->redundant++;
+        else
+            record_state(x, r);
+        plen = det_dfs_next(&d, prefix, DET_MAX_STEPS);
+        if (plen < 0) {
+            r->complete = !d.cut;
+            break;
+        }
+    }
+    x->slp = 0;
+    det_dfs_free(&d);
+    return rc;
+}
+
+int lit_explore(const struct lit_test *t, const char *bin, int model, const char *cc, int dpor,
+                uint64_t max_runs, struct lit_result *r, char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
     r->model = model;
@@ -487,6 +541,10 @@ int lit_explore(const struct lit_test *t, const char *bin, int model, const char
     x.S = det_region_shm(x.base);
     if (start(&x, bin, err, errlen) < 0)
         goto out;
+    if (dpor) {
+        rc = search_dpor(&x, cc, max_runs, r, prefix, err, errlen);
+        goto out;
+    }
     int plen = 0;
     for (;;) {
         if (max_runs && r->runs >= max_runs) {

@@ -115,8 +115,9 @@ struct lit_result {
     int complete;                 /* 1: the space was exhausted */
     double secs;
 };
-/* Explore every execution of the built test under model; 0 or -1 with err. */
-int lit_explore(const struct lit_test *t, const char *bin, int model, const char *cc,
+/* Explore every execution of the built test under model (dpor 0: this
+ * explorer's sleep-set DFS, 1: the det engine's source-DPOR); 0 or -1 with err. */
+int lit_explore(const struct lit_test *t, const char *bin, int model, const char *cc, int dpor,
                 uint64_t max_runs, struct lit_result *r, char *err, size_t errlen);
 
 #endif
