@@ -498,6 +498,14 @@ static int search_dpor(struct ctx *x, const char *cc, uint64_t max_runs, struct 
         r->runs++;
         const struct det_shm *S = x->S;
         uint64_t blocked = d.blocked;
+        if (getenv("HVSIM_LITMUS_DEBUG")) { /* the decisions and the trace DPOR analyses */
+            for (uint32_t i = 0; i < S->nlog; i++)
+                fprintf(stderr, "L %u k%u c%u o%llx\n", i, S->log[i].kind, S->log[i].chosen,
+                        (unsigned long long)S->log[i].opts);
+            for (uint32_t i = 0; i < S->nev; i++)
+                fprintf(stderr, "E s%u t%u k%u o%x v%llx\n", S->ev[i].step, S->ev[i].tid, S->ev[i].kind,
+                        S->ev[i].off, (unsigned long long)S->ev[i].val);
+        }
         det_dfs_record(&d, S->log, S->nlog);
         det_dfs_dpor(&d, S->log, S->nlog, S->ev, S->nev);
         if (S->slp.gmiss)

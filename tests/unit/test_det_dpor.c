@@ -27,6 +27,7 @@ static struct det_event ev_(uint32_t step, int tid, int kind, uint32_t off, uint
     e.size = (uint8_t)size;
     e.mo = (uint8_t)mo;
     e.val = val;
+    e.pc = 0x400; /* one instruction: a read again is a loop's turn (det_fp_reread) */
     return e;
 }
 #define EV(tid, kind, off) ev_(0, tid, kind, off, 4, 0, 0)
@@ -274,9 +275,11 @@ static int spin(int mid, uint64_t *bt)
     struct det_event ev[4];
     uint32_t n = 0;
     ev[n++] = ev_(1, 1, EV_ALOAD, 16, 4, 0, 0);
-    if (mid)
+    if (mid == 1)
         ev[n++] = ev_(2, 1, EV_ASTORE, 64, 4, 0, 1);
     ev[n++] = ev_(2, 1, EV_ALOAD, 16, 4, 0, 0);
+    if (mid == 2) /* the second read by another instruction */
+        ev[n - 1].pc += 4;
     ev[n++] = ev_(3, 0, EV_ASTORE, 16, 4, 0, 1);
     bt[0] = 2;
     bt[1] = 2;
@@ -298,6 +301,11 @@ static void rereads_start_no_race(void **st)
     assert_int_equal(spin(1, bt), 1);
     assert_int_equal(bt[1], 3);
     assert_int_equal(bt[0], 2);
+    /* another instruction reading it again is no loop (CoRR: r0 = x;
+     * r1 = x): the write races with the second read too (with the first
+     * through it: the reversal's execution finds that one) */
+    assert_int_equal(spin(2, bt), 1);
+    assert_int_equal(bt[1], 3); /* the write between the two reads */
 }
 
 /* t1 reads x = 0, t0 stores 0 to x: under sc that store changes nothing
@@ -345,8 +353,9 @@ static void silent_drain_commutes_with_reads_under_tso(void **st)
 }
 
 /* Decision 1 chose t1, whose step is followed by a forced step of t2 in
- * the same transition; t2's read races with t0's write at decision 0:
- * t2 (not t1, whose step is independent) must be tried there. */
+ * the same transition; t2's read races with t0's write at decision 0: an
+ * initial of [t1's step, t2's read] is tried there — t1 or t2, both
+ * independent of t0's write (the first, t1, is taken). */
 static void forced_step_races_as_its_own_thread(void **st)
 {
     (void)st;
@@ -355,7 +364,44 @@ static void forced_step_races_as_its_own_thread(void **st)
                                ev_(2, 2, EV_READ, 16, 4, 0, 1) };
     uint64_t bt[2] = { 1, 2 };
     assert_int_equal(det_dpor_races(log, 2, ev, 3, DM_SC, bt), 1);
-    assert_int_equal(bt[0], 1 | 4);
+    assert_int_equal(bt[0], 1 | 2);
+    assert_int_equal(bt[1], 2);
+}
+
+/* SB under sc, as the litmus crosscheck ran it: t0 writes x, then reads y
+ * and ends; t1, the only thread left, runs forced in that transition:
+ * writes y, reads x.  The forced write of y races with t0's read of y in
+ * the SAME transition: t1 is tried at decision 1.  Before segments no race
+ * was looked for inside a transition, and the outcome r0 = r1 = 1 was
+ * never explored. */
+static void forced_steps_are_their_own_segment(void **st)
+{
+    (void)st;
+    struct det_logent log[2] = { run(3, 0, 0), run(3, 0, 0) };
+    struct det_event ev[5] = { ev_(1, 0, EV_WRITE, 16, 4, 0, 1), ev_(2, 0, EV_READ, 64, 4, 0, 0),
+                               ev_(2, 0, EV_DONE, 0, 0, 0, 0), ev_(2, 1, EV_WRITE, 64, 4, 0, 1),
+                               ev_(2, 1, EV_READ, 16, 4, 0, 1) };
+    uint64_t bt[2] = { 1, 1 };
+    assert_int_equal(det_dpor_races(log, 2, ev, 5, DM_SC, bt), 1);
+    assert_int_equal(bt[1], 3);
+    assert_int_equal(bt[0], 1); /* t0's write x, read y; t1's write y, read x: ordered */
+}
+
+/* t0 writes x (decision 0), then z (decision 1), after which t1 runs
+ * forced in the same transition: it writes w.  At decision 2 t1 reads x.
+ * t1's read is ordered after its forced write (program order), not after
+ * t0's steps: it races with t0's write of x, and t1 is tried at decision
+ * 0.  Happens-before per transition put decision 1 (t0's write of z with
+ * t1's write of w) between them and hid the race. */
+static void a_forced_step_is_not_ordered_by_the_chosen_one(void **st)
+{
+    (void)st;
+    struct det_logent log[3] = { run(3, 0, 0), run(3, 0, 0), run(3, 1, 0) };
+    struct det_event ev[4] = { ev_(1, 0, EV_WRITE, 16, 4, 0, 1), ev_(2, 0, EV_WRITE, 96, 4, 0, 1),
+                               ev_(2, 1, EV_WRITE, 128, 4, 0, 1), ev_(3, 1, EV_READ, 16, 4, 0, 1) };
+    uint64_t bt[3] = { 1, 1, 2 };
+    assert_int_equal(det_dpor_races(log, 3, ev, 4, DM_SC, bt), 1);
+    assert_int_equal(bt[0], 3);
 }
 
 /* Sleep sets: t0 then t1 ran; node 0 is made to backtrack to t1 (as a race
@@ -755,6 +801,8 @@ int main(void)
         cmocka_unit_test(silent_store_commutes_with_reads_under_sc),
         cmocka_unit_test(silent_drain_commutes_with_reads_under_tso),
         cmocka_unit_test(forced_step_races_as_its_own_thread),
+        cmocka_unit_test(forced_steps_are_their_own_segment),
+        cmocka_unit_test(a_forced_step_is_not_ordered_by_the_chosen_one),
         cmocka_unit_test(sleep_sets),
         cmocka_unit_test(buffered_store_is_local),
         cmocka_unit_test(own_buffer_races),

@@ -356,10 +356,11 @@ static void commit_before_the_step(const struct tfp *fi, const struct tfp *fj, c
     }
 }
 
-/* Every race of the execution adds to bt (source sets); d: the granules. */
+/* Every race of the execution adds to bt (source sets); d: the granules.
+ * Over segments (see segments()): node[i] is segment i's decision. */
 static int find_races(struct det_dfs *d, const struct det_logent *log, const uint32_t *node, uint32_t n,
-                      const struct tfp *fps, const struct xact *xs, uint64_t *hb, uint64_t *cov,
-                      size_t w, int model, uint64_t *bt)
+                      const struct tfp *fps, const struct xact *xs, uint64_t *hb, uint64_t *cov, size_t w,
+                      int model, uint64_t *bt)
 {
     int races = 0;
     struct xact I[32];
@@ -415,6 +416,58 @@ static void transition_xacts(struct det_dfs *d, const struct det_logent *log, co
     }
 }
 
+/* Segments.  After the chosen step the runtime may run other threads'
+ * steps before the next decision (forced: no other thread could run), and
+ * they belong to the same transition.  Happens-before and races are found
+ * per segment, a transition's events split where the thread changes: a
+ * forced step is not ordered after what the chosen step depends on, and a
+ * race between the chosen step and a forced one of the same transition is
+ * reversed at its decision (the litmus crosscheck, test_litmus_dpor.sh,
+ * found both missing).  A race whose earlier step is forced is reversed
+ * at its transition's decision, as before.
+ * tr[k]: the transition of event k, or -1; seg[k]: its segment; returns
+ * the number of segments, each with its transition (st) and 1 in forced
+ * when it is not the chosen thread's first run. */
+static uint32_t segments(const struct det_event *ev, uint32_t nev, uint32_t nlog, const int32_t *of,
+                         const struct det_logent *log, const uint32_t *node, int32_t *tr, int32_t *seg,
+                         int32_t *st, uint8_t *forced)
+{
+    uint32_t ns = 0;
+    int32_t last_t = -1, last_tid = -1;
+    for (uint32_t k = 0; k < nev; k++) {
+        const struct det_event *e = &ev[k];
+        uint32_t s = e->step;
+        tr[k] = seg[k] = -1;
+        if (!s || s > nlog || e->kind == EV_SWITCH || of[s - 1] < 0)
+            continue; /* before the first decision: the same in every execution */
+        int32_t t = of[s - 1], tid = e->tid & 31;
+        tr[k] = t;
+        if (t != last_t || tid != last_tid) {
+            int a = log[node[t]].chosen;
+            st[ns] = t;
+            forced[ns] = t == last_t || tid != (a >= DET_ACT_DRAIN ? a - DET_ACT_DRAIN : a);
+            ns++;
+            last_t = t;
+            last_tid = tid;
+        }
+        seg[k] = (int32_t)ns - 1;
+    }
+    return ns;
+}
+
+/* A segment's action: the decision's for the chosen run, else its
+ * thread's (a drain of its buffer when that is what it did). */
+static struct xact segment_xact(const struct det_event *ev, uint32_t k, const struct xact *xt, int32_t t,
+                                int forced)
+{
+    if (!forced)
+        return xt[t];
+    struct xact x = { (int16_t)(ev[k].tid & 31), -1 };
+    if (ev[k].kind == EV_DRAIN)
+        x.act = (int16_t)(DET_ACT_DRAIN + x.act);
+    return x;
+}
+
 static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
                    const struct det_event *ev, uint32_t nev, int model, uint64_t *bt)
 {
@@ -427,30 +480,57 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
         free(of);
         return -1;
     }
-    size_t w = BS_WORDS(n ? n : 1);
     int32_t cur = -1;
     for (uint32_t i = 0, k = 0; i < nlog; i++) {
         if (k < n && node[k] == i)
             cur = (int32_t)k++;
         of[i] = cur;
     }
+    size_t ne = nev + 1;
     struct tfp *fps = calloc(n ? n : 1, sizeof *fps);
     struct xact *xs = calloc(n ? n : 1, sizeof *xs);
-    uint64_t *hb = calloc((size_t)(n ? n : 1) * w, sizeof *hb); /* hb[j]: transitions before j */
-    uint64_t *cov = calloc(w, sizeof *cov);
+    int32_t *tr = malloc(ne * sizeof *tr), *seg = malloc(ne * sizeof *seg), *st = malloc(ne * sizeof *st);
+    uint8_t *forced = malloc(ne);
     int races = -1;
-    if (fps && xs && hb && cov) {
-        dpor_build_fps(nlog, ev, nev, model, of, fps);
-        transition_xacts(d, log, node, n, fps, xs);
-        if (d && sleep_walk(d, log, node, n, fps, bt))
-            races = -2;
-        else
-            races = find_races(d, log, node, n, fps, xs, hb, cov, w, model, bt);
+    if (!fps || !xs || !tr || !seg || !st || !forced)
+        goto out;
+    uint32_t ns = segments(ev, nev, nlog, of, log, node, tr, seg, st, forced);
+    dpor_build_fps(ev, nev, model, tr, fps);
+    transition_xacts(d, log, node, n, fps, xs);
+    if (d && sleep_walk(d, log, node, n, fps, bt)) {
+        races = -2;
+        goto out;
     }
-    free(fps);
-    free(xs);
+    if (ns > 2 * (uint32_t)DET_DPOR_MAX_NODES)
+        goto out;
+    size_t w = BS_WORDS(ns ? ns : 1);
+    struct tfp *sfp = calloc(ns ? ns : 1, sizeof *sfp);
+    struct xact *sx = calloc(ns ? ns : 1, sizeof *sx);
+    uint32_t *snode = calloc(ns ? ns : 1, sizeof *snode);
+    uint64_t *hb = calloc((size_t)(ns ? ns : 1) * w, sizeof *hb); /* hb[j]: segments before j */
+    uint64_t *cov = calloc(w, sizeof *cov);
+    if (sfp && sx && snode && hb && cov) {
+        dpor_build_fps(ev, nev, model, seg, sfp);
+        for (uint32_t k = 0, q = 0; k < nev && q < ns; k++)
+            if (seg[k] == (int32_t)q) { /* the segment's first event */
+                sx[q] = segment_xact(ev, k, xs, st[q], forced[q]);
+                snode[q] = node[st[q]];
+                q++;
+            }
+        races = find_races(d, log, snode, ns, sfp, sx, hb, cov, w, model, bt);
+    }
+    free(sfp);
+    free(sx);
+    free(snode);
     free(hb);
     free(cov);
+out:
+    free(fps);
+    free(xs);
+    free(tr);
+    free(seg);
+    free(st);
+    free(forced);
     free(node);
     free(of);
     return races;

@@ -248,7 +248,7 @@ static void wsil_read(struct wsil *w, const struct det_event *e, const struct de
             i++;
             continue;
         }
-        struct tfp *t = &fps[of[c->step - 1]];
+        struct tfp *t = &fps[of[w->k[i]]];
         det_fp_access(&t->all, c, 0, 1, 1);
         struct det_fp *f = actor_fp(t, actor_of(c, 1));
         if (f)
@@ -300,11 +300,11 @@ static void note_read(struct tfp *t, int k, const struct det_event *e)
         t->rts[k] = e->pkey - 1;
 }
 
-/* Footprint of every transition: events with step s follow decision s-1,
- * and belong to the last run/drain decision at or before it.  Re-reads
- * add only their thread; silent stores conflict only with writes. */
-void dpor_build_fps(uint32_t nlog, const struct det_event *ev, uint32_t nev, int model,
-                      const int32_t *of, struct tfp *fps)
+/* Footprint of every transition or segment: of[k] for event k (-1: none,
+ * det_dpor.c).  Re-reads add only their thread; silent stores conflict
+ * only with writes. */
+void dpor_build_fps(const struct det_event *ev, uint32_t nev, int model, const int32_t *of,
+                    struct tfp *fps)
 {
     int wmm = model == DM_ARM || model == DM_RISCV;
     struct det_win *win = calloc(64, sizeof *win);
@@ -317,13 +317,12 @@ void dpor_build_fps(uint32_t nlog, const struct det_event *ev, uint32_t nev, int
         mem->tso = model == DM_TSO;
     for (uint32_t k = 0; k < nev; k++) {
         const struct det_event *e = &ev[k];
-        uint32_t s = e->step;
         int silent = mem ? mem_step(mem, e) : 0;
         if (mem && mem->tso && e->kind == EV_DRAIN && (e->mo & DET_EV_SILENT))
             silent = 1; /* the runtime saw memory hold it: det_fp_event says so too */
         if (ws && det_fp_is_read(e) && e->off < HVSIM_BRIDGE_PAGE)
             wsil_read(ws, e, ev, of, fps);
-        if (ws && wsil_commit(ws, e) && s && s <= nlog && of[s - 1] >= 0) {
+        if (ws && wsil_commit(ws, e) && of[k] >= 0) {
             silent = 2;
             ws->k[ws->n++] = k;
         }
@@ -333,9 +332,7 @@ void dpor_build_fps(uint32_t nlog, const struct det_event *ev, uint32_t nev, int
          * asleep (verify_2x1/sc: 59 of 273 executions ended asleep, now 40
          * of 224) */
         int again = win ? det_fp_reread(&win[e->tid & 63], e) : 0;
-        if (!s || s > nlog || e->kind == EV_SWITCH)
-            continue; /* before the first decision: the same in every execution */
-        int32_t t = of[s - 1];
+        int32_t t = of[k];
         if (t < 0)
             continue;
         add_event(&fps[t].all, e, again, silent, wmm);

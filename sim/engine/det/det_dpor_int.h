@@ -54,10 +54,11 @@ static inline struct xact actor_xact(int a)
     return x;
 }
 
-/* The footprint of every transition (of[i]: the transition of log entry i). */
-void dpor_build_fps(uint32_t nlog, const struct det_event *ev, uint32_t nev, int model,
-                    const int32_t *of, struct tfp *fps);
-/* Are transitions a (earlier) and b (later) of one trace dependent
+/* The footprint of every transition or segment (of[k]: the one event k
+ * belongs to, -1 none). */
+void dpor_build_fps(const struct det_event *ev, uint32_t nev, int model, const int32_t *of,
+                    struct tfp *fps);
+/* Are transitions (or segments) a (earlier) and b (later) of one trace dependent
  * (happens-before)?  As their footprints say, less the pairs that commute
  * exactly (det_dpor_fp.c, read_of_older). */
 int dpor_tfp_dep(const struct tfp *a, const struct tfp *b, int model);

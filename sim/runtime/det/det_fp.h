@@ -79,7 +79,11 @@ static inline int det_fp_is_read(const struct det_event *e)
     return e->kind == EV_READ || e->kind == EV_VREAD || e->kind == EV_ALOAD;
 }
 
-/* 1 when e re-reads a location of its thread's window; updates the window. */
+/* 1 when e re-reads a location of its thread's window by the same
+ * instruction (pc), a further turn of a loop; updates the window.  Two
+ * reads of one location by different instructions are no loop: both
+ * values count (CoRR, r0 = x; r1 = x: the litmus crosscheck,
+ * test_litmus_dpor.sh). */
 static inline int det_fp_reread(struct det_win *w, const struct det_event *e)
 {
     if (e->kind == EV_SWITCH || e->kind == EV_DRAIN)
@@ -92,7 +96,8 @@ static inline int det_fp_reread(struct det_win *w, const struct det_event *e)
     /* a private word is known by 31 bits of its address: the same
      * instruction too, so two words that share them are never confused */
     for (unsigned k = 0; k < w->n; k++)
-        if (w->off[k] == e->off && w->size[k] == e->size && (!priv || (w->pkey[k] == e->pkey && w->pc[k] == e->pc)))
+        if (w->off[k] == e->off && w->size[k] == e->size && w->pc[k] == e->pc && e->pc &&
+            (!priv || w->pkey[k] == e->pkey))
             return 1;
     if (w->n == DET_WIN_MAX) {
         w->full = 1;

@@ -181,22 +181,26 @@ static __thread struct {
     uint32_t seq, n;
     uint64_t pts;
     uint32_t off[WIN_MAX], size[WIN_MAX];
+    uint64_t pc[WIN_MAX];
 } win;
 
-/* Does this load re-read [off, off+n) within the window?  Adds it. */
+/* Does this load re-read [off, off+n) within the window, by the same
+ * instruction (det_fp_reread)?  Adds it. */
 static int reread(uint32_t off, uint32_t n)
 {
     struct det_shm *S = det_S;
     uint64_t pts = S->t[det_self].points; /* this load's point is counted already */
+    uint64_t pc = S->t[det_self].last_pc;  /* set at the point (det_rt_sched) */
     if (win.seq != S->exec_seq || pts != win.pts + 1)
         win.n = 0;
     win.seq = S->exec_seq;
     win.pts = pts;
     for (uint32_t k = 0; k < win.n; k++)
-        if (win.off[k] == off && win.size[k] == n)
+        if (win.off[k] == off && win.size[k] == n && win.pc[k] == pc && pc)
             return 1;
     if (win.n < WIN_MAX) {
         win.off[win.n] = off;
+        win.pc[win.n] = pc;
         win.size[win.n++] = n;
     }
     return 0;
