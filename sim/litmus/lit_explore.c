@@ -486,7 +486,7 @@ static int search_dpor(struct ctx *x, const char *cc, uint64_t max_runs, struct 
     d.dpor = 1;
     d.model = x->model;
     x->slp = &slp;
-    int plen = 0, rc = 0;
+    int plen = 0, rc = 0, debug = getenv("HVSIM_LITMUS_DEBUG") != NULL;
     for (;;) {
         if (max_runs && r->runs >= max_runs)
             break;
@@ -498,7 +498,7 @@ static int search_dpor(struct ctx *x, const char *cc, uint64_t max_runs, struct 
         r->runs++;
         const struct det_shm *S = x->S;
         uint64_t blocked = d.blocked;
-        if (getenv("HVSIM_LITMUS_DEBUG")) { /* the decisions and the trace DPOR analyses */
+        if (debug) { /* the decisions and the trace DPOR analyses */
             for (uint32_t i = 0; i < S->nlog; i++)
                 fprintf(stderr, "L %u k%u c%u o%llx\n", i, S->log[i].kind, S->log[i].chosen,
                         (unsigned long long)S->log[i].opts);
