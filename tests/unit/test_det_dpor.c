@@ -53,7 +53,12 @@ static void dependence(void **st)
     assert_false(det_dpor_dependent(&w0, &w1n, 0));  /* sc/tso: bytes are locations */
     assert_true(det_dpor_dependent(&w0, &w1n, 1));   /* arm/riscv: the granule is one location */
     struct det_event d0 = EV(0, EV_DRAIN, 64);
-    assert_true(det_dpor_dependent(&r0, &d0, 0));    /* a thread and its own buffer */
+    /* a thread and its own buffer: a load elsewhere commutes with the drain
+     * (det_fp_own_buffer), a store joining the buffer or a fence does not */
+    assert_false(det_dpor_dependent(&r0, &d0, 0));
+    struct det_event s0 = ev_(0, 0, EV_WRITE, 32, 4, DET_EV_BUFFERED, 0), f0 = EV(0, EV_FENCE, 0);
+    assert_true(det_dpor_dependent(&s0, &d0, 0));
+    assert_true(det_dpor_dependent(&f0, &d0, 0));
     struct det_event d1 = EV(1, EV_DRAIN, 16);
     assert_true(det_dpor_dependent(&r0, &d1, 0));    /* a drain is a write */
     /* platform calls among themselves; bookkeeping events with nothing */
@@ -451,7 +456,8 @@ static void buffered_store_is_local(void **st)
  * order, on the same bytes).  Under tso either order leaves the same state:
  * no race.  Under arm a commit raises its thread's views, so a commit
  * before the thread's load is reversed (the load first may read an older
- * message), a load before the commit is not. */
+ * message), and so is a load before the commit (committed first, another
+ * thread's newer message may come before the load: CoWR). */
 static int own_buffer(int model, int drain_first, uint64_t *bt)
 {
     uint64_t opts = 1 | 2 | (1ull << DET_ACT_DRAIN);
@@ -472,7 +478,8 @@ static void own_buffer_races(void **st)
     uint64_t bt[2];
     assert_int_equal(own_buffer(DM_TSO, 0, bt), 0);
     assert_int_equal(own_buffer(DM_TSO, 1, bt), 0);
-    assert_int_equal(own_buffer(DM_ARM, 0, bt), 0);
+    assert_int_equal(own_buffer(DM_ARM, 0, bt), 1);
+    assert_int_equal(bt[0], 1 | (1ull << DET_ACT_DRAIN)); /* the commit first */
     assert_int_equal(own_buffer(DM_ARM, 1, bt), 1);
     assert_int_equal(bt[0], 1 | (1ull << DET_ACT_DRAIN)); /* the load first */
     assert_int_equal(own_buffer(DM_RISCV, 1, bt), 1);
@@ -508,8 +515,13 @@ static void commits_of_one_buffer(void **st)
     struct det_event rmw = commit(0, 64, 0);
     assert_true(det_dpor_dependent(&a, &rmw, 1));
     assert_true(det_dpor_dependent(&a, &b, 0));  /* tso: one FIFO */
-    struct det_event r0 = EV(0, EV_READ, 200);   /* its own thread */
-    assert_true(det_dpor_dependent(&a, &r0, 1));
+    /* its own thread: a plain load of another granule commutes (its bound
+     * does not move), an acquire load or a store does not */
+    struct det_event r0 = EV(0, EV_READ, 200), q0 = ev_(0, 0, EV_ALOAD, 200, 4, 2, 0);
+    struct det_event s0 = ev_(0, 0, EV_WRITE, 200, 4, DET_EV_BUFFERED, 0);
+    assert_false(det_dpor_dependent(&a, &r0, 1));
+    assert_true(det_dpor_dependent(&a, &q0, 1));
+    assert_true(det_dpor_dependent(&a, &s0, 1));
 }
 
 /* Decision 0 commits thread 0's entry on granule 2 (bytes 16..23), decision
@@ -555,6 +567,88 @@ static void commit_in_own_step_races_as_the_thread(void **st)
     uint64_t bt[2] = { 2, 1 };
     assert_int_equal(det_dpor_races(log, 2, ev, 4, DM_ARM, bt), 1);
     assert_int_equal(bt[0], 1 | 2); /* not every option (thread 2) */
+}
+
+/* tso, SB (the litmus crosscheck): t0 stores x, t1 stores y (both
+ * buffered); t1 loads x (0) and ends, draining y; t0 loads y (1) and ends,
+ * draining x.  t0's exit drain of x races with t1's load of x, and t0's
+ * load of y before it commutes with it: the drain alone is the reversal
+ * (a drain decision at decision 2), not t0's step, which would only load y
+ * first again.  r0 = r1 = 1 needs both drains before both loads. */
+static void exit_drain_races_alone(void **st)
+{
+    (void)st;
+    uint64_t D0 = 1ull << DET_ACT_DRAIN, D1 = 1ull << (DET_ACT_DRAIN + 1);
+    struct det_logent log[4] = { run(3, 0, 0), run(3 | D0, 1, 0), run(3 | D0 | D1, 1, 1), run(1 | D0, 0, 1) };
+    struct det_event ev[8] = { ev_(1, 0, EV_WRITE, 16, 4, DET_EV_BUFFERED, 1),
+                               ev_(2, 1, EV_WRITE, 64, 4, DET_EV_BUFFERED, 1),
+                               ev_(3, 1, EV_READ, 16, 4, 0, 0), ev_(3, 1, EV_DRAIN, 64, 4, 0, 1),
+                               ev_(3, 1, EV_DONE, 0, 0, 0, 0), ev_(4, 0, EV_READ, 64, 4, 0, 1),
+                               ev_(4, 0, EV_DRAIN, 16, 4, 0, 1), ev_(4, 0, EV_DONE, 0, 0, 0, 0) };
+    uint64_t bt[4] = { 1, 2, 2, 1 };
+    assert_true(det_dpor_races(log, 4, ev, 8, DM_TSO, bt) > 0);
+    /* a drain first: t1's drain of y, or t0's of x (t0's step is there
+     * too, for the race of t1's drain of y with t0's load of y) */
+    assert_true(bt[2] & (D0 | D1));
+}
+
+/* tso: t0 stores x, then one step fences (its buffer drains) and loads y;
+ * t1 then loads x.  The drain races with t1's load; t0's load of y comes
+ * after the fence, so after the drain, though the two commute as steps:
+ * t1 first is the reversal.  Without that order t0's load looked like a
+ * first step of the reversal, t0 was taken for it (explored already) and
+ * the race was lost (verify_2x1 "verified" in 5 executions). */
+static void drains_of_a_fence_come_before_the_threads_next_steps(void **st)
+{
+    (void)st;
+    uint64_t D0 = 1ull << DET_ACT_DRAIN;
+    struct det_logent log[3] = { run(3, 0, 0), run(3 | D0, 0, 0), run(3, 1, 0) };
+    struct det_event ev[5] = { ev_(1, 0, EV_WRITE, 16, 4, DET_EV_BUFFERED, 1), ev_(2, 0, EV_FENCE, 0, 0, 5, 1),
+                               ev_(2, 0, EV_DRAIN, 16, 4, 0, 1), ev_(2, 0, EV_READ, 64, 4, 0, 0),
+                               ev_(3, 1, EV_READ, 16, 4, 0, 1) };
+    uint64_t bt[3] = { 1, 1, 2 };
+    assert_int_equal(det_dpor_races(log, 3, ev, 5, DM_TSO, bt), 1);
+    assert_int_equal(bt[1], 1 | 2);
+}
+
+/* tso, CoWR: t0 stores x = 1, t1 stores x = 2 and ends (drains); t0 loads
+ * x (its own entry, forwarded: 1) and ends (drains x = 1).  The two drains
+ * race; t0's load before its own drain commutes with it (it forwards what
+ * the drain writes), so the drain of x = 1 alone is the reversal, at t1's
+ * end: then t0's load reads 2 (r0 = 2, x = 2).  Ordered after the load
+ * (same bytes), the drain's race was hidden. */
+static void a_load_commutes_with_its_own_drain(void **st)
+{
+    (void)st;
+    uint64_t D0 = 1ull << DET_ACT_DRAIN, D1 = 1ull << (DET_ACT_DRAIN + 1);
+    struct det_logent log[5] = { run(3, 0, 0), run(3 | D0, 1, 0), run(3 | D0 | D1, 1, 1), run(1 | D0, 0, 1),
+                                 run(1 | D0, 0, 0) };
+    struct det_event ev[7] = { ev_(1, 0, EV_WRITE, 16, 4, DET_EV_BUFFERED, 1),
+                               ev_(2, 1, EV_WRITE, 16, 4, DET_EV_BUFFERED, 2), ev_(3, 1, EV_DRAIN, 16, 4, 0, 2),
+                               ev_(3, 1, EV_DONE, 0, 0, 0, 0), ev_(4, 0, EV_READ, 16, 4, 0, 1),
+                               ev_(5, 0, EV_DRAIN, 16, 4, 0, 1), ev_(5, 0, EV_DONE, 0, 0, 0, 0) };
+    uint64_t bt[5] = { 1, 2, 2, 1, 1 };
+    assert_true(det_dpor_races(log, 5, ev, 7, DM_TSO, bt) > 0);
+    assert_true(bt[2] & D0);
+}
+
+/* arm, CoWR: t0 stores x and loads x (its own entry, forwarded), then its
+ * entry commits; t1's store of x commits after.  t0's load before its own
+ * commit is reversed: committed first, t1's message can come between and
+ * the load may read it (r0 = 2, x = 2).  A store before its own commit
+ * is not reversed. */
+static void a_load_before_its_own_commit_races(void **st)
+{
+    (void)st;
+    uint64_t D0 = 1ull << DET_ACT_DRAIN;
+    struct det_logent log[3] = { run(3, 0, 0), run(3 | D0, 0, 0), run(2, 1, 1) };
+    struct det_event ev[5] = { ev_(1, 0, EV_WRITE, 16, 8, DET_EV_BUFFERED, 1), ev_(2, 0, EV_READ, 16, 8, 0, 1),
+                               commit(0, 16, 1), ev_(3, 1, EV_WRITE, 16, 8, DET_EV_BUFFERED, 2), commit(1, 16, 1) };
+    ev[2].step = 2;
+    ev[4].step = 3;
+    uint64_t bt[3] = { 1, 1, 2 };
+    assert_true(det_dpor_races(log, 3, ev, 5, DM_ARM, bt) > 0);
+    assert_true(bt[1] & D0); /* the commit before the load */
 }
 
 /* arm: thread 1 reads granule 2 with acquire, thread 0's buffer commits a
@@ -809,6 +903,10 @@ int main(void)
         cmocka_unit_test(commits_of_one_buffer),
         cmocka_unit_test(drain_again_for_another_granule),
         cmocka_unit_test(commit_in_own_step_races_as_the_thread),
+        cmocka_unit_test(exit_drain_races_alone),
+        cmocka_unit_test(drains_of_a_fence_come_before_the_threads_next_steps),
+        cmocka_unit_test(a_load_commutes_with_its_own_drain),
+        cmocka_unit_test(a_load_before_its_own_commit_races),
         cmocka_unit_test(acquire_reread_of_its_granule_is_no_race),
         cmocka_unit_test(a_view_observes_the_commits_up_to_it),
         cmocka_unit_test(commit_alone_before_the_fence),

@@ -145,6 +145,8 @@ static void add_event(struct det_fp *f, const struct det_event *e, int again, in
 {
     if (again) {
         f->who |= 1ull << (e->tid & 63);
+        if (det_fp_own_buffer(e, wmm))
+            f->flags |= DF_OWNB;
         if (wmm && e->view == DET_VIEW_NONE) {
             /* it raised no view: a further turn that observes nothing */
         } else if (wmm && e->kind == EV_ALOAD && e->mo && e->off < HVSIM_BRIDGE_PAGE) {
@@ -181,6 +183,7 @@ static void add_event(struct det_fp *f, const struct det_event *e, int again, in
         struct det_event r = *e;
         r.kind = EV_ALOAD;
         det_fp_event(f, &r, wmm);
+        f->flags |= DF_OWNB; /* still a write of its thread (det_fp_own_buffer) */
     } else {
         det_fp_event(f, e, wmm);
     }
@@ -365,16 +368,21 @@ void dpor_build_fps(const struct det_event *ev, uint32_t nev, int model, const i
  * (happens-before keeps that), and otherwise either order of a drain and a
  * step of its thread leaves the same state (its loads forward what the
  * drain would write; a store that needs room, a fence or an RMW drains
- * inside the thread's own transition).  Under arm/riscv a commit raises
- * its thread's views (coh, vwold, vrel): committing earlier only narrows
- * what the thread's own later loads may read, so a step of the thread
- * before a commit of its buffer is never reversed, but a commit before a
- * step of its thread is (the step first may read older messages). */
-static int own_race(int ea, int eb, int wmm)
+ * inside the thread's own step, det_dpor.c pol).  Under arm/riscv a commit
+ * raises its thread's views (coh, vwold, vrel), so a commit before a step
+ * of its thread is reversed (the step first may read older messages), and
+ * so is a load of the thread before a commit of the granule it read
+ * (det_fp_own_buffer: they meet on bytes only): committed first, another
+ * thread's newer message may come between them and the load may read it
+ * (CoWR, x = 1; r0 = x reading the other thread's x = 2: the litmus
+ * crosscheck).  A store or a fence before a commit is never reversed. */
+static int own_race(int ea, int eb, const struct det_fp *fa, int wmm)
 {
     if (ea == eb || actor_thread(ea) != actor_thread(eb))
         return ea != eb;
     /* two commits of one buffer: dependent only when the model orders them */
+    if (wmm && ea < 32 && eb >= 32)
+        return !(fa->flags & DF_OWNB);
     return wmm && ea >= 32 && eb < 32;
 }
 
@@ -482,9 +490,25 @@ static int read_of_newer(const struct tfp *a, int i, const struct tfp *b, int j)
            (!r->ov || b->vts[j] == c->wts) && !dependent_beyond(c, r, 1, 1);
 }
 
+/* tso: is l only loads of one thread T and d only drains of T's buffer?
+ * Next to each other they commute even on the same bytes: before the
+ * drain the load forwards the newest entry of its bytes, after it memory
+ * holds what the drain wrote (or an entry still buffered forwards again).
+ * Without this the load of x in CoWR's P0 (x = 1; r0 = x) orders P0's
+ * exit drain after it, and the drain's race with P1's store is never seen
+ * (the litmus crosscheck). */
+static int load_and_own_drain(const struct det_fp *l, const struct det_fp *d)
+{
+    return l->who && !(l->who & (l->who - 1)) && !l->bufs && !l->cbufs && !(l->flags & ~(uint32_t)DF_PRIV_R) &&
+           !l->wblk && !det_fp_priv_writes(l) && !d->who && d->bufs == l->who && !d->cbufs &&
+           !(d->flags & ~(uint32_t)DF_ANYW) && !d->npk;
+}
+
 int dpor_tfp_dep(const struct tfp *a, const struct tfp *b, int model)
 {
     if (!det_fp_dependent_in(&a->all, &b->all, 1))
+        return 0;
+    if (model == DM_TSO && (load_and_own_drain(&a->all, &b->all) || load_and_own_drain(&b->all, &a->all)))
         return 0;
     if ((model != DM_ARM && model != DM_RISCV) || a->nsub < 0 || b->nsub < 0)
         return 1;
@@ -509,7 +533,7 @@ struct xact dpor_tfp_race(const struct tfp *a, const struct tfp *b, struct xact 
         return same_actor(&a->all, &b->all) ? none : b_chosen;
     for (int j = 0; j < b->nsub; j++)
         for (int i = 0; i < a->nsub; i++)
-            if (own_race(a->actor[i], b->actor[j], wmm) && det_fp_dependent_in(&a->sub[i], &b->sub[j], 1) &&
+            if (own_race(a->actor[i], b->actor[j], &a->sub[i], wmm) && det_fp_dependent_in(&a->sub[i], &b->sub[j], 1) &&
                 !rr_only(&a->sub[i], &b->sub[j]) && !rr_only(&b->sub[j], &a->sub[i]) &&
                 !(wmm && (read_of_older(a, i, b, j) || read_of_newer(a, i, b, j)))) {
                 if (wmm && view_from_later(&a->sub[i], &b->sub[j], b->vmark[j], b->vtid[j])) {

@@ -23,8 +23,11 @@
  * than DET_FP_PK words): dependent with every private access of the other */
 enum { DF_PRIV_R = 1, DF_PRIV_W = 2, DF_PLAT = 4, DF_ALL = 8, DF_ORDER = 16, DF_ANYW = 32,
        DF_RR = 64, /* arm/riscv: acquire re-reads of granule rr_g1-1 (det_dpor_fp.c), ordered as DF_ORDER */
-       DF_RRB = 128 /* ... that raised their view to rrv at most: within one trace, ordered with the
-                     * commits up to rrv only (det_fp_view) */ };
+       DF_RRB = 128, /* ... that raised their view to rrv at most: within one trace, ordered with the
+                      * commits up to rrv only (det_fp_view) */
+       DF_OWNB = 256 /* a step of its thread(s) that does not commute with a commit of their
+                      * own buffer: anything but a load that cannot touch the buffer
+                      * (det_fp_own_buffer) */ };
 
 static inline void det_fp_mark(uint64_t *bits, uint64_t *blk, uint32_t off, uint32_t size, int wmm)
 {
@@ -147,13 +150,37 @@ static inline int det_fp_view(struct det_fp *f, const struct det_event *e)
     return !x;
 }
 
+/* Does e, a step of its thread, commute with a drain (commit) of that
+ * thread's own buffer?  Only a load that leaves the buffer alone does:
+ *  - tso: a load forwards the newest entry of its bytes or reads memory;
+ *    next to a drain of an older entry it reads the same value either way
+ *    (it forwards what the drain writes), and the bytes a drain writes are
+ *    in the footprint (a load of them still conflicts with other writers).
+ *  - arm/riscv: a plain load's bound max(vrnew, coh(t,x)) and the messages
+ *    it is offered do not change when the thread commits an entry on
+ *    another granule (a commit sets coh, vwold and vrel only), nor does the
+ *    commit's timestamp; the same granule conflicts by bytes.  An acquire
+ *    load may commit release entries (ldar) and raises vrnew: ordered.
+ * Everything else — a store joining the buffer, a fence, an RMW, a sync,
+ * the thread's end — orders with its buffer's drains (docs/det-engine.md,
+ * "a load and its own buffer"; the litmus crosscheck's SB found it). */
+static inline int det_fp_own_buffer(const struct det_event *e, int wmm)
+{
+    if (e->kind == EV_READ || e->kind == EV_VREAD)
+        return 0;
+    return !(e->kind == EV_ALOAD && (!wmm || !e->mo));
+}
+
 static inline void det_fp_event(struct det_fp *f, const struct det_event *e, int wmm)
 {
     int ord = wmm && det_fp_view(f, e); /* wmm, view not recorded: by kind below */
-    if (e->kind == EV_DRAIN)
+    if (e->kind == EV_DRAIN) {
         det_fp_commit(f, e, wmm);
-    else
+    } else {
         f->who |= 1ull << (e->tid & 63);
+        if (det_fp_own_buffer(e, wmm))
+            f->flags |= DF_OWNB;
+    }
     switch (e->kind) {
     case EV_READ: case EV_VREAD:
         det_fp_access(f, e, 1, 0, wmm);
@@ -247,10 +274,11 @@ static inline int det_fp_dependent_in(const struct det_fp *a, const struct det_f
 {
     if ((a->flags | b->flags) & DF_ALL)
         return 1;
-    /* the same thread, a thread and its own buffer, commits ordered by the model */
-    uint64_t xa = a->who | a->bufs | a->cbufs, xb = b->who | b->bufs | b->cbufs;
-    if (((a->who | a->bufs) & xb) || ((b->who | b->bufs) & xa) ||
-        ((a->cbufs & b->cbufs) && a->cbar != b->cbar))
+    /* the same thread, one buffer (commits ordered by the model), a
+     * thread's step that orders with its own buffer (DF_OWNB) */
+    uint64_t ba = a->bufs | a->cbufs, bb = b->bufs | b->cbufs;
+    if ((a->who & b->who) || (a->bufs & bb) || (b->bufs & ba) || ((a->cbufs & b->cbufs) && a->cbar != b->cbar) ||
+        ((a->flags & DF_OWNB) && (a->who & bb)) || ((b->flags & DF_OWNB) && (b->who & ba)))
         return 1;
     if ((a->flags & b->flags & DF_PLAT) || (a->objs & b->objs))
         return 1;
