@@ -227,6 +227,18 @@ int det_wmm_explain(const struct det_shm *S, struct det_syms *sy, char *buf, siz
  * access (after its last EV_ACCESS) already returned *val. */
 int det_first_load_in_access(const struct det_shm *S, int t, uint32_t off, const uint64_t *val);
 
+/* det_behaviour.c: an execution's observable behaviour as one hash (each
+ * thread's reads, repeats collapsed, its writes, kicks and sleeps), and a
+ * set of distinct ones (det_bset_add: 1 new, 0 known, -1 no memory). */
+uint64_t det_behaviour_hash(const struct det_event *ev, uint32_t nev);
+struct det_bset {
+    uint64_t *v;
+    size_t cap, n;
+    int zero;
+};
+int det_bset_add(struct det_bset *s, uint64_t h);
+void det_bset_free(struct det_bset *s);
+
 /* det_blocked.c: "read(2) on fd 5 (pipe:[123])" for a thread blocked in the kernel. */
 void det_blocked_call(pid_t pid, pid_t tid, char *buf, size_t len);
 /* 1 when the thread waits in the kernel (state S or D), 0 runnable or gone. */

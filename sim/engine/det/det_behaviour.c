@@ -1,0 +1,89 @@
+/* sim/engine/det/det_behaviour.c — what an execution showed, as one hash,
+ * and the set of distinct ones a search reached.  A soundness check of the
+ * DPOR rules (docs/det-engine.md): a reduction may skip an execution only
+ * when an equivalent one is explored, so two searches of one workload (a
+ * rule on and off, two builds) must reach the same set; one that reaches
+ * less lost something.  HVSIM_DET_BEHAVIOURS=FILE (det_engine.c) writes
+ * the set; tools/dpor_behaviours.sh compares two.
+ *
+ * Per thread, in its own order: the bridge values it read (a run of reads
+ * of one location returning one value counts once: a spin loop's turns are
+ * not behaviour), what it wrote there, and its kicks, IPIs and sleeps.  The
+ * threads' hashes are combined by thread number, so interleavings that
+ * give every thread the same history are one behaviour. */
+#include "det.h"
+#include <stdlib.h>
+#include <string.h>
+
+static int is_read(int k) { return k == EV_READ || k == EV_VREAD || k == EV_ALOAD || k == EV_RMW; }
+
+static int is_shown(int k)
+{
+    return k == EV_WRITE || k == EV_VWRITE || k == EV_ASTORE || k == EV_RMW || k == EV_WAKE || k == EV_IPI ||
+           k == EV_SLEEP;
+}
+
+uint64_t det_behaviour_hash(const struct det_event *ev, uint32_t nev)
+{
+    uint64_t h[DET_MAXT] = { 0 }, off[DET_MAXT], val[DET_MAXT];
+    memset(off, 0xff, sizeof off);
+    memset(val, 0, sizeof val);
+    for (uint32_t k = 0; k < nev; k++) {
+        const struct det_event *e = &ev[k];
+        int t = (e->tid & 63) % DET_MAXT, rd = is_read(e->kind);
+        if ((!rd && !is_shown(e->kind)) || (e->off >= HVSIM_BRIDGE_PAGE && e->kind != EV_WAKE &&
+                                            e->kind != EV_IPI && e->kind != EV_SLEEP))
+            continue;
+        if (rd && e->kind != EV_RMW && off[t] == e->off && val[t] == e->val)
+            continue; /* the same read again */
+        off[t] = rd ? e->off : UINT64_MAX;
+        val[t] = e->val;
+        uint64_t x = (uint64_t)e->kind << 56 ^ (uint64_t)e->off << 24 ^ e->val;
+        h[t] = (h[t] ^ x) * 0x100000001b3ull; /* FNV-1a's prime, per event */
+    }
+    uint64_t all = 0xcbf29ce484222325ull;
+    for (int t = 0; t < DET_MAXT; t++)
+        all = (all ^ h[t]) * 0x100000001b3ull + (uint64_t)t;
+    return all;
+}
+
+/* An open-addressing set of hashes (0 stands for itself in zero). */
+int det_bset_add(struct det_bset *s, uint64_t h)
+{
+    if (!h) {
+        int isnew = !s->zero;
+        s->zero = 1;
+        s->n += isnew;
+        return isnew;
+    }
+    if (2 * (s->n + 1) > s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 1024;
+        uint64_t *v = calloc(cap, sizeof *v);
+        if (!v)
+            return -1;
+        for (size_t i = 0; i < s->cap; i++)
+            for (size_t j = s->v[i] % cap; s->v[i]; j = (j + 1) % cap)
+                if (!v[j]) {
+                    v[j] = s->v[i];
+                    break;
+                }
+        free(s->v);
+        s->v = v;
+        s->cap = cap;
+    }
+    for (size_t j = h % s->cap;; j = (j + 1) % s->cap) {
+        if (s->v[j] == h)
+            return 0;
+        if (!s->v[j]) {
+            s->v[j] = h;
+            s->n++;
+            return 1;
+        }
+    }
+}
+
+void det_bset_free(struct det_bset *s)
+{
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}

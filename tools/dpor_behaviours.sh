@@ -1,0 +1,23 @@
+#!/bin/sh
+# tools/dpor_behaviours.sh — do two searches reach the same behaviours?
+#   tools/dpor_behaviours.sh BUILD_A BUILD_B MODEL SCENARIO [hvsim run ARGS...]
+# Runs `hvsim run --engine det --strategy dpor --bound 64` from each build
+# (STRATEGY_A, STRATEGY_B, BOUND_A, BOUND_B override) with
+# HVSIM_DET_BEHAVIOURS (sim/engine/det/det_behaviour.c) and compares the
+# sets of distinct behaviours: what only A reached is what B's reduction
+# may have lost (B unsound if A's search was complete and correct), what
+# only B reached, the reverse.  Exit 1 when A reached one B did not.
+# Used to measure each DPOR rule before it is kept (docs/det-engine.md).
+[ $# -ge 4 ] || { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+A=$1 B=$2 M=$3 S=$4; shift 4
+t=$(mktemp -d); trap 'rm -rf "$t"' EXIT INT TERM
+for x in A B; do
+  eval b=\$$x s=\${STRATEGY_$x:-dpor} k=\${BOUND_$x:-64}
+  HVSIM_DET_BEHAVIOURS="$t/$x" "$b/hvsim" run --engine det --strategy "$s" --bound "$k" --runs 5000000 \
+    --memory-model "$M" --scenario "$S" "$@" >"$t/$x.out" 2>&1
+  sort -u "$t/$x" > "$t/$x.s" 2>/dev/null || : > "$t/$x.s"
+  echo "$x ($b, $s, bound $k): $(wc -l < "$t/$x.s") behaviours; $(grep -o '[0-9]* executions, all PASS\|interrupted.*\|NOT exhaustive' "$t/$x.out" | head -1)"
+done
+a=$(comm -23 "$t/A.s" "$t/B.s" | wc -l); b=$(comm -13 "$t/A.s" "$t/B.s" | wc -l)
+echo "only A: $a, only B: $b"
+[ "$a" -eq 0 ]
