@@ -238,6 +238,17 @@ struct det_bset {
 };
 int det_bset_add(struct det_bset *s, uint64_t h);
 void det_bset_free(struct det_bset *s);
+/* HVSIM_DET_BEHAVIOURS=FILE: a search writes each new behaviour's hash to
+ * FILE, one a line, and the count at its end (tools/dpor_behaviours.sh);
+ * unset, these do nothing. */
+struct det_bfile {
+    FILE *f;
+    const char *path;
+    struct det_bset s;
+};
+void det_bfile_open(struct det_bfile *b);
+void det_bfile_note(struct det_bfile *b, const struct det_event *ev, uint32_t nev);
+void det_bfile_close(struct det_bfile *b, uint64_t executions);
 
 /* det_blocked.c: "read(2) on fd 5 (pipe:[123])" for a thread blocked in the kernel. */
 void det_blocked_call(pid_t pid, pid_t tid, char *buf, size_t len);

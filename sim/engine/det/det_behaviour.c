@@ -3,7 +3,8 @@
  * DPOR rules (docs/det-engine.md): a reduction may skip an execution only
  * when an equivalent one is explored, so two searches of one workload (a
  * rule on and off, two builds) must reach the same set; one that reaches
- * less lost something.  HVSIM_DET_BEHAVIOURS=FILE (det_engine.c) writes
+ * less lost something.  HVSIM_DET_BEHAVIOURS=FILE (det_bfile_*, used by
+ * det_engine.c's dfs/dpor search) writes
  * the set; tools/dpor_behaviours.sh compares two.
  *
  * Per thread, in its own order: the bridge values it read (a run of reads
@@ -12,6 +13,7 @@
  * threads' hashes are combined by thread number, so interleavings that
  * give every thread the same history are one behaviour. */
 #include "det.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,4 +88,32 @@ void det_bset_free(struct det_bset *s)
 {
     free(s->v);
     memset(s, 0, sizeof *s);
+}
+
+void det_bfile_open(struct det_bfile *b)
+{
+    memset(b, 0, sizeof *b);
+    b->path = getenv("HVSIM_DET_BEHAVIOURS");
+    if (!b->path || !*b->path)
+        return;
+    if (!(b->f = fopen(b->path, "w")))
+        fprintf(stderr, "hvsim det: HVSIM_DET_BEHAVIOURS: cannot write %s\n", b->path);
+}
+
+void det_bfile_note(struct det_bfile *b, const struct det_event *ev, uint32_t nev)
+{
+    uint64_t h;
+    if (b->f && det_bset_add(&b->s, h = det_behaviour_hash(ev, nev)) == 1)
+        fprintf(b->f, "%016llx\n", (unsigned long long)h);
+}
+
+void det_bfile_close(struct det_bfile *b, uint64_t executions)
+{
+    if (!b->f)
+        return;
+    fprintf(stderr, "hvsim det: %zu distinct behaviours in %llu executions (%s)\n", b->s.n,
+            (unsigned long long)executions, b->path);
+    fclose(b->f);
+    det_bset_free(&b->s);
+    b->f = NULL;
 }

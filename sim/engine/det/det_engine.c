@@ -326,13 +326,8 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
     const char *pe = getenv("HVSIM_PROGRESS");
     struct explore_progress pg = { .on = pe ? atoi(pe) > 0 : isatty(2), .last_ns = now_ns(),
                                    .cap = cap, .min_plen = -1 };
-    /* HVSIM_DET_BEHAVIOURS=FILE: the distinct behaviours reached, one hash
-     * a line (det_behaviour.c; tools/dpor_behaviours.sh compares two) */
-    const char *bpath = getenv("HVSIM_DET_BEHAVIOURS");
-    FILE *bf = bpath && *bpath ? fopen(bpath, "w") : NULL;
-    struct det_bset bs = { 0 };
-    if (bpath && *bpath && !bf)
-        fprintf(stderr, "hvsim det: HVSIM_DET_BEHAVIOURS: cannot write %s\n", bpath);
+    struct det_bfile bf;
+    det_bfile_open(&bf); /* HVSIM_DET_BEHAVIOURS (det_behaviour.c) */
     for (;;) {
         det_dfs_slp(&d, &slp);
         struct det_plan p = { .strategy = DET_DFS, .seed = c->seed, .prefix = prefix,
@@ -350,11 +345,7 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
         if (S->slp.gmiss)
             det_dfs_gmiss(&d);
         R->schedules = d.schedules;
-        if (bf) {
-            uint64_t h = det_behaviour_hash(S->ev, S->nev);
-            if (det_bset_add(&bs, h) == 1)
-                fprintf(bf, "%016llx\n", (unsigned long long)h);
-        }
+        det_bfile_note(&bf, S->ev, S->nev);
         if (o.verdict != V_PASS) {
             *found = 1;
             if (report_failure(R, c->seed, &o, r, err, errlen) < 0) {
@@ -375,12 +366,7 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
         explore_tick(&pg, R, &d, plen);
     }
     proc_set_stop_note(NULL);
-    if (bf) {
-        fprintf(stderr, "hvsim det: %zu distinct behaviours in %llu executions (%s)\n", bs.n,
-                (unsigned long long)R->executions, bpath);
-        fclose(bf);
-        det_bset_free(&bs);
-    }
+    det_bfile_close(&bf, R->executions);
     if (rc == 0 && !*found) {
         o.verdict = V_PASS;
         det_fill_result(R, &o, c->seed, "", r);
