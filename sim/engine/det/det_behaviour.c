@@ -4,8 +4,8 @@
  * when an equivalent one is explored, so two searches of one workload (a
  * rule on and off, two builds) must reach the same set; one that reaches
  * less lost something.  HVSIM_DET_BEHAVIOURS=FILE (det_bfile_*, used by
- * det_engine.c's dfs/dpor search) writes
- * the set; tools/dpor_behaviours.sh compares two.
+ * det_engine.c's dfs/dpor search) writes the set; tools/dpor_behaviours.sh
+ * compares two.
  *
  * Per thread, in its own order: the bridge values it read (a run of reads
  * of one location returning one value counts once: a spin loop's turns are
