@@ -33,6 +33,10 @@ static void interleavings_and_spin_turns_are_one_behaviour(void **st)
     struct det_event b[6] = { ev_(1, EV_READ, 32, 0), ev_(1, EV_READ, 32, 0), ev_(0, EV_WRITE, 16, 1),
                               ev_(0, EV_READ, 32, 0), ev_(1, EV_READ, 16, 1), ev_(1, EV_DRAIN, 16, 1) };
     assert_int_equal(det_behaviour_hash(a, 4), det_behaviour_hash(b, 6));
+    /* a poll loop reading two locations a turn: three turns are one */
+    struct det_event p3[6] = { ev_(2, EV_READ, 64, 0), ev_(2, EV_READ, 72, 5), ev_(2, EV_READ, 64, 0),
+                               ev_(2, EV_READ, 72, 5), ev_(2, EV_READ, 64, 0), ev_(2, EV_READ, 72, 5) };
+    assert_int_equal(det_behaviour_hash(p3, 6), det_behaviour_hash(p3, 2));
 }
 
 /* Another value read, another write, a kick, or the same events by

@@ -7,9 +7,10 @@
  * det_engine.c's dfs/dpor search) writes the set; tools/dpor_behaviours.sh
  * compares two.
  *
- * Per thread, in its own order: the bridge values it read (a run of reads
- * of one location returning one value counts once: a spin loop's turns are
- * not behaviour), what it wrote there, and its kicks, IPIs and sleeps.  The
+ * Per thread, in its own order: the bridge values it read (a read of a
+ * location and value it already read since its last write, kick or sleep
+ * counts once: a poll loop's turns are not behaviour), what it wrote
+ * there, and its kicks, IPIs and sleeps.  The
  * threads' hashes are combined by thread number, so interleavings that
  * give every thread the same history are one behaviour. */
 #include "det.h"
@@ -17,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int is_read(int k) { return k == EV_READ || k == EV_VREAD || k == EV_ALOAD || k == EV_RMW; }
+static int is_read(int k) { return k == EV_READ || k == EV_VREAD || k == EV_ALOAD; }
 
 static int is_shown(int k)
 {
@@ -25,21 +26,42 @@ static int is_shown(int k)
            k == EV_SLEEP;
 }
 
+/* A thread's reads since its last write, kick or sleep: a read of one of
+ * them again, with the same value, is a further turn of a loop that only
+ * reads (a poll loop reads several locations a turn). */
+#define BWIN 32
+struct bwin {
+    uint32_t n, off[BWIN];
+    uint64_t val[BWIN];
+};
+
+static int seen(struct bwin *w, uint32_t off, uint64_t val)
+{
+    for (uint32_t i = 0; i < w->n; i++)
+        if (w->off[i] == off && w->val[i] == val)
+            return 1;
+    if (w->n < BWIN) {
+        w->off[w->n] = off;
+        w->val[w->n++] = val;
+    }
+    return 0;
+}
+
 uint64_t det_behaviour_hash(const struct det_event *ev, uint32_t nev)
 {
-    uint64_t h[DET_MAXT] = { 0 }, off[DET_MAXT], val[DET_MAXT];
-    memset(off, 0xff, sizeof off);
-    memset(val, 0, sizeof val);
+    uint64_t h[DET_MAXT] = { 0 };
+    static struct bwin win[DET_MAXT]; /* 12 KiB: the supervisor is single-threaded */
+    memset(win, 0, sizeof win);
     for (uint32_t k = 0; k < nev; k++) {
         const struct det_event *e = &ev[k];
         int t = (e->tid & 63) % DET_MAXT, rd = is_read(e->kind);
         if ((!rd && !is_shown(e->kind)) || (e->off >= HVSIM_BRIDGE_PAGE && e->kind != EV_WAKE &&
                                             e->kind != EV_IPI && e->kind != EV_SLEEP))
             continue;
-        if (rd && e->kind != EV_RMW && off[t] == e->off && val[t] == e->val)
-            continue; /* the same read again */
-        off[t] = rd ? e->off : UINT64_MAX;
-        val[t] = e->val;
+        if (rd && seen(&win[t], e->off, e->val))
+            continue; /* the same read again, this turn */
+        if (!rd)
+            win[t].n = 0; /* it did something: a new turn */
         uint64_t x = (uint64_t)e->kind << 56 ^ (uint64_t)e->off << 24 ^ e->val;
         h[t] = (h[t] ^ x) * 0x100000001b3ull; /* FNV-1a's prime, per event */
     }
