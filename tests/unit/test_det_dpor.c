@@ -54,7 +54,7 @@ static void dependence(void **st)
     assert_true(det_dpor_dependent(&w0, &w1n, 1));   /* arm/riscv: the granule is one location */
     struct det_event d0 = EV(0, EV_DRAIN, 64);
     /* a thread and its own buffer: a load elsewhere commutes with the drain
-     * (det_fp_own_buffer), a store joining the buffer or a fence does not */
+     * (det_fp_orders_own_buffer), a store joining the buffer or a fence does not */
     assert_false(det_dpor_dependent(&r0, &d0, 0));
     struct det_event s0 = ev_(0, 0, EV_WRITE, 32, 4, DET_EV_BUFFERED, 0), f0 = EV(0, EV_FENCE, 0);
     assert_true(det_dpor_dependent(&s0, &d0, 0));

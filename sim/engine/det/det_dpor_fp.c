@@ -145,7 +145,7 @@ static void add_event(struct det_fp *f, const struct det_event *e, int again, in
 {
     if (again) {
         f->who |= 1ull << (e->tid & 63);
-        if (det_fp_own_buffer(e, wmm))
+        if (det_fp_orders_own_buffer(e, wmm))
             f->flags |= DF_OWNB;
         if (wmm && e->view == DET_VIEW_NONE) {
             /* it raised no view: a further turn that observes nothing */
@@ -183,7 +183,7 @@ static void add_event(struct det_fp *f, const struct det_event *e, int again, in
         struct det_event r = *e;
         r.kind = EV_ALOAD;
         det_fp_event(f, &r, wmm);
-        f->flags |= DF_OWNB; /* still a write of its thread (det_fp_own_buffer) */
+        f->flags |= DF_OWNB; /* still a write of its thread (det_fp_orders_own_buffer) */
     } else {
         det_fp_event(f, e, wmm);
     }
@@ -372,7 +372,7 @@ void dpor_build_fps(const struct det_event *ev, uint32_t nev, int model, const i
  * raises its thread's views (coh, vwold, vrel), so a commit before a step
  * of its thread is reversed (the step first may read older messages), and
  * so is a load of the thread before a commit of the granule it read
- * (det_fp_own_buffer: they meet on bytes only): committed first, another
+ * (det_fp_orders_own_buffer: they meet on bytes only): committed first, another
  * thread's newer message may come between them and the load may read it
  * (CoWR, x = 1; r0 = x reading the other thread's x = 2: the litmus
  * crosscheck).  A store or a fence before a commit is never reversed. */

@@ -27,7 +27,7 @@ enum { DF_PRIV_R = 1, DF_PRIV_W = 2, DF_PLAT = 4, DF_ALL = 8, DF_ORDER = 16, DF_
                       * commits up to rrv only (det_fp_view) */
        DF_OWNB = 256 /* a step of its thread(s) that does not commute with a commit of their
                       * own buffer: anything but a load that cannot touch the buffer
-                      * (det_fp_own_buffer) */ };
+                      * (det_fp_orders_own_buffer) */ };
 
 static inline void det_fp_mark(uint64_t *bits, uint64_t *blk, uint32_t off, uint32_t size, int wmm)
 {
@@ -150,8 +150,9 @@ static inline int det_fp_view(struct det_fp *f, const struct det_event *e)
     return !x;
 }
 
-/* Does e, a step of its thread, commute with a drain (commit) of that
- * thread's own buffer?  Only a load that leaves the buffer alone does:
+/* 1 when e, a step of its thread, does not commute with a drain (commit)
+ * of that thread's own buffer.  Only a load that leaves the buffer alone
+ * commutes:
  *  - tso: a load forwards the newest entry of its bytes or reads memory;
  *    next to a drain of an older entry it reads the same value either way
  *    (it forwards what the drain writes), and the bytes a drain writes are
@@ -163,8 +164,8 @@ static inline int det_fp_view(struct det_fp *f, const struct det_event *e)
  *    load may commit release entries (ldar) and raises vrnew: ordered.
  * Everything else — a store joining the buffer, a fence, an RMW, a sync,
  * the thread's end — orders with its buffer's drains (docs/det-engine.md,
- * "a load and its own buffer"; the litmus crosscheck's SB found it). */
-static inline int det_fp_own_buffer(const struct det_event *e, int wmm)
+ * "a thread and its own buffer"; the litmus crosscheck's SB found it). */
+static inline int det_fp_orders_own_buffer(const struct det_event *e, int wmm)
 {
     if (e->kind == EV_READ || e->kind == EV_VREAD)
         return 0;
@@ -178,7 +179,7 @@ static inline void det_fp_event(struct det_fp *f, const struct det_event *e, int
         det_fp_commit(f, e, wmm);
     } else {
         f->who |= 1ull << (e->tid & 63);
-        if (det_fp_own_buffer(e, wmm))
+        if (det_fp_orders_own_buffer(e, wmm))
             f->flags |= DF_OWNB;
     }
     switch (e->kind) {

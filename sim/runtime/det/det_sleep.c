@@ -30,7 +30,7 @@ static void slp_wake(struct det_shm *S)
              * (the spin-loop rule, as det_dpor_fp.c has it); under
              * arm/riscv an acquire one that raised its view still orders */
             f.who = 1ull << (e->tid & 63);
-            if (det_fp_own_buffer(e, wmm))
+            if (det_fp_orders_own_buffer(e, wmm))
                 f.flags |= DF_OWNB;
             if (wmm && e->kind == EV_ALOAD && e->mo && e->view != DET_VIEW_NONE)
                 f.flags |= DF_ORDER;
