@@ -12,7 +12,8 @@
 A=$1 B=$2 M=$3 S=$4; shift 4
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT INT TERM
 for x in A B; do
-  eval b=\$$x s=\${STRATEGY_$x:-dpor} k=\${BOUND_$x:-64}
+  if [ $x = A ]; then b=$A s=${STRATEGY_A:-dpor} k=${BOUND_A:-64}
+  else b=$B s=${STRATEGY_B:-dpor} k=${BOUND_B:-64}; fi
   HVSIM_DET_BEHAVIOURS="$t/$x" "$b/hvsim" run --engine det --strategy "$s" --bound "$k" --runs 5000000 \
     --memory-model "$M" --scenario "$S" "$@" >"$t/$x.out" 2>&1
   sort -u "$t/$x" > "$t/$x.s" 2>/dev/null || : > "$t/$x.s"
