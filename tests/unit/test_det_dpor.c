@@ -586,10 +586,11 @@ static void exit_drain_races_alone(void **st)
                                ev_(3, 1, EV_DONE, 0, 0, 0, 0), ev_(4, 0, EV_READ, 64, 4, 0, 1),
                                ev_(4, 0, EV_DRAIN, 16, 4, 0, 1), ev_(4, 0, EV_DONE, 0, 0, 0, 0) };
     uint64_t bt[4] = { 1, 2, 2, 1 };
-    assert_true(det_dpor_races(log, 4, ev, 8, DM_TSO, bt) > 0);
-    /* a drain first: t1's drain of y, or t0's of x (t0's step is there
-     * too, for the race of t1's drain of y with t0's load of y) */
-    assert_true(bt[2] & (D0 | D1));
+    assert_int_equal(det_dpor_races(log, 4, ev, 8, DM_TSO, bt), 2);
+    /* a drain first (t1's drain of y: the first of the reversal's
+     * initials, t1's and t0's drains), and t0's step for the race of t1's
+     * drain of y with t0's load of y */
+    assert_int_equal(bt[2], 1 | 2 | D1);
 }
 
 /* tso: t0 stores x, then one step fences (its buffer drains) and loads y;
@@ -628,8 +629,8 @@ static void a_load_commutes_with_its_own_drain(void **st)
                                ev_(3, 1, EV_DONE, 0, 0, 0, 0), ev_(4, 0, EV_READ, 16, 4, 0, 1),
                                ev_(5, 0, EV_DRAIN, 16, 4, 0, 1), ev_(5, 0, EV_DONE, 0, 0, 0, 0) };
     uint64_t bt[5] = { 1, 2, 2, 1, 1 };
-    assert_true(det_dpor_races(log, 5, ev, 7, DM_TSO, bt) > 0);
-    assert_true(bt[2] & D0);
+    assert_int_equal(det_dpor_races(log, 5, ev, 7, DM_TSO, bt), 2);
+    assert_int_equal(bt[2], 1 | 2 | D0); /* t0's drain of x = 1 at t1's end */
 }
 
 /* arm, CoWR: t0 stores x and loads x (its own entry, forwarded), then its
@@ -647,8 +648,8 @@ static void a_load_before_its_own_commit_races(void **st)
     ev[2].step = 2;
     ev[4].step = 3;
     uint64_t bt[3] = { 1, 1, 2 };
-    assert_true(det_dpor_races(log, 3, ev, 5, DM_ARM, bt) > 0);
-    assert_true(bt[1] & D0); /* the commit before the load */
+    assert_int_equal(det_dpor_races(log, 3, ev, 5, DM_ARM, bt), 2);
+    assert_int_equal(bt[1], 1 | 2 | D0); /* the commit before the load, and t1 */
 }
 
 /* arm: thread 1 reads granule 2 with acquire, thread 0's buffer commits a
