@@ -6,7 +6,9 @@
 # HVSIM_DET_BEHAVIOURS (sim/engine/det/det_behaviour.c) and compares the
 # sets of distinct behaviours: what only A reached is what B's reduction
 # may have lost (B unsound if A's search was complete and correct), what
-# only B reached, the reverse.  Exit 1 when A reached one B did not.
+# only B reached, the reverse, each with the schedule that first showed
+# it (replay it with `hvsim replay --schedule S --trace FILE` and the same
+# run arguments).  Exit 1 when A reached one B did not.
 # Used to measure each DPOR rule before it is kept (docs/det-engine.md).
 [ $# -ge 4 ] || { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 A=$1 B=$2 M=$3 S=$4; shift 4
@@ -16,9 +18,11 @@ for x in A B; do
   else b=$B s=${STRATEGY_B:-dpor} k=${BOUND_B:-64}; fi
   HVSIM_DET_BEHAVIOURS="$t/$x" "$b/hvsim" run --engine det --strategy "$s" --bound "$k" --runs 5000000 \
     --memory-model "$M" --scenario "$S" "$@" >"$t/$x.out" 2>&1
-  sort -u "$t/$x" > "$t/$x.s" 2>/dev/null || : > "$t/$x.s"
+  cut -d' ' -f1 "$t/$x" 2>/dev/null | sort -u > "$t/$x.s" || : > "$t/$x.s"
   echo "$x ($b, $s, bound $k): $(wc -l < "$t/$x.s") behaviours; $(grep -o '[0-9]* executions, all PASS\|interrupted.*\|NOT exhaustive' "$t/$x.out" | head -1)"
 done
 a=$(comm -23 "$t/A.s" "$t/B.s" | wc -l); b=$(comm -13 "$t/A.s" "$t/B.s" | wc -l)
 echo "only A: $a, only B: $b"
+for h in $(comm -23 "$t/A.s" "$t/B.s" | head -5); do echo "  only A: $(grep "^$h" "$t/A")"; done
+for h in $(comm -13 "$t/A.s" "$t/B.s" | head -5); do echo "  only B: $(grep "^$h" "$t/B")"; done
 [ "$a" -eq 0 ]

@@ -247,7 +247,8 @@ struct det_bfile {
     struct det_bset s;
 };
 void det_bfile_open(struct det_bfile *b);
-void det_bfile_note(struct det_bfile *b, const struct det_event *ev, uint32_t nev);
+void det_bfile_note(struct det_bfile *b, const struct det_event *ev, uint32_t nev, const struct det_logent *log,
+                    uint32_t nlog);
 void det_bfile_close(struct det_bfile *b, uint64_t executions);
 
 /* det_blocked.c: "read(2) on fd 5 (pipe:[123])" for a thread blocked in the kernel. */

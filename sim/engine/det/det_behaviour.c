@@ -4,8 +4,8 @@
  * when an equivalent one is explored, so two searches of one workload (a
  * rule on and off, two builds) must reach the same set; one that reaches
  * less lost something.  HVSIM_DET_BEHAVIOURS=FILE (det_bfile_*, used by
- * det_engine.c's dfs/dpor search) writes the set; tools/dpor_behaviours.sh
- * compares two.
+ * det_engine.c's dfs/dpor search) writes the set, each with the schedule
+ * that first showed it; tools/dpor_behaviours.sh compares two.
  *
  * Per thread, in its own order: the bridge values it read (a read of a
  * location and value it already read since its last write, kick or sleep
@@ -122,11 +122,22 @@ void det_bfile_open(struct det_bfile *b)
         fprintf(stderr, "hvsim det: HVSIM_DET_BEHAVIOURS: cannot write %s\n", b->path);
 }
 
-void det_bfile_note(struct det_bfile *b, const struct det_event *ev, uint32_t nev)
+/* One line per new behaviour: its hash and the schedule of the first
+ * execution that showed it (hvsim replay --schedule shows its trace). */
+void det_bfile_note(struct det_bfile *b, const struct det_event *ev, uint32_t nev, const struct det_logent *log,
+                    uint32_t nlog)
 {
     uint64_t h;
-    if (b->f && det_bset_add(&b->s, h = det_behaviour_hash(ev, nev)) == 1)
-        fprintf(b->f, "%016llx\n", (unsigned long long)h);
+    if (!b->f || det_bset_add(&b->s, h = det_behaviour_hash(ev, nev)) != 1)
+        return;
+    static uint8_t acts[DET_MAX_STEPS];
+    static char sched[8192];
+    uint32_t n = det_sched_significant(log, nlog);
+    for (uint32_t k = 0; k < n; k++)
+        acts[k] = log[k].chosen;
+    if (det_sched_encode(acts, n, sched, sizeof sched) < 0)
+        snprintf(sched, sizeof sched, "(too long)");
+    fprintf(b->f, "%016llx %s\n", (unsigned long long)h, sched);
 }
 
 void det_bfile_close(struct det_bfile *b, uint64_t executions)

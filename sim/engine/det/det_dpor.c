@@ -126,6 +126,7 @@ static void fp_union(struct det_fp *d, const struct det_fp *s)
     else if ((s->flags & DF_RR) && !(d->flags & DF_RR))
         d->rr_g1 = s->rr_g1;
     d->flags |= s->flags;
+    d->flags &= ~(uint32_t)DF_RX; /* a sleep set asks for dependence only, not races */
     d->ov = d->ov > s->ov ? d->ov : s->ov;
     d->rrv = d->rrv > s->rrv ? d->rrv : s->rrv;
     if (s->wts && (!d->wts || s->wts < d->wts))
@@ -359,7 +360,7 @@ static void commit_before_the_step(const struct tfp *fi, const struct tfp *fj, c
 /* Every race of the execution adds to bt (source sets); d: the granules.
  * Over segments (see segments()): node[i] is segment i's decision. */
 static int find_races(struct det_dfs *d, const struct det_logent *log, const uint32_t *node, uint32_t n,
-                      const struct tfp *fps, const struct xact *xs, const uint8_t *pol, uint64_t *hb,
+                      const struct tfp *fps, const struct xact *xs, const uint64_t *pol, uint64_t *hb,
                       uint64_t *cov, size_t w, int model, uint64_t *bt)
 {
     int races = 0;
@@ -368,8 +369,8 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
         uint64_t *hj = &hb[(size_t)j * w];
         memset(cov, 0, w * sizeof *cov);
         for (int64_t i = (int64_t)j - 1; i >= 0; i--) {
-            /* pol: drains forced by their thread's step come before its later steps */
-            int po = pol[i] && (fps[j].all.who >> (pol[i] - 1) & 1);
+            /* pol: threads whose later steps come after segment i, no race */
+            int po = (pol[i] & fps[j].all.who) != 0;
             if (!po && !dpor_tfp_dep(&fps[i], &fps[j], model))
                 continue;
             uint64_t *hi = &hb[(size_t)i * w];
@@ -440,11 +441,11 @@ static void transition_xacts(struct det_dfs *d, const struct det_logent *log, co
  * behaviour (docs/det-engine.md).
  * tr[k]: the transition of event k, or -1; seg[k]: its segment; returns
  * the number of segments, each with its transition (st), 1 in forced
- * when it is not the chosen action's first run, and in pol the thread + 1
- * whose later steps a drain segment comes before (0: none). */
+ * when it is not the chosen action's first run, and in pol the thread
+ * whose later steps a drain segment comes before (a bit mask; 0: none). */
 static uint32_t segments(const struct det_event *ev, uint32_t nev, uint32_t nlog, const int32_t *of,
                          const struct det_logent *log, const uint32_t *node, int32_t *tr, int32_t *seg,
-                         int32_t *st, uint8_t *forced, uint8_t *pol, const uint8_t *ends, int wmm)
+                         int32_t *st, uint8_t *forced, uint64_t *pol, const uint8_t *ends, int wmm)
 {
     uint32_t ns = 0;
     int32_t last_t = -1, last_act = -1;
@@ -474,7 +475,7 @@ static uint32_t segments(const struct det_event *ev, uint32_t nev, uint32_t nlog
              * completes only once they are done */
             int own = act >= DET_ACT_DRAIN && (t == last_t ? act == last_act + DET_ACT_DRAIN
                                                            : act == log[node[t]].chosen + DET_ACT_DRAIN);
-            pol[ns] = own ? (uint8_t)(act - DET_ACT_DRAIN + 1) : 0;
+            pol[ns] = own ? 1ull << (act - DET_ACT_DRAIN) : 0;
             ns++;
             last_t = t;
             last_act = act;
@@ -482,6 +483,45 @@ static uint32_t segments(const struct det_event *ev, uint32_t nev, uint32_t nlog
         seg[k] = (int32_t)ns - 1;
     }
     return ns;
+}
+
+/* An IPI wakes a sleeper: the first IPI sent after a thread's EV_SLEEP
+ * unblocks it (det_platform.c), and every later step of that thread,
+ * beginning with its EV_WAKE, comes after it — a cause, not a race: the
+ * sleeper could not run at the IPI's decision, so no order of the two is
+ * to be reversed, and classic DPOR's fallback put every option there (under
+ * arm every entry of every drain, verify_1x1: most of its executions).
+ * What the two orders of IPI and sleep give is the race of EV_IPI and
+ * EV_SLEEP (two platform calls), which stays.  A later IPI before the wake
+ * is no cause (the sleeper was runnable then): it still races the wake. */
+/* A dropped IPI (--drop-ipi) is its scheduling point's event, then one
+ * with off 1 (det_platform.c): it wakes nobody. */
+static int ipi_dropped(const struct det_event *ev, uint32_t nev, uint32_t k)
+{
+    for (uint32_t q = k + 1; q < nev; q++)
+        if (ev[q].tid == ev[k].tid && ev[q].kind != EV_SWITCH)
+            return ev[q].kind == EV_IPI && ev[q].off == 1;
+    return 0;
+}
+
+static void wake_causes(const struct det_event *ev, uint32_t nev, const int32_t *seg, uint64_t *pol)
+{
+    uint64_t asleep = 0, woken = 0; /* slept and not yet woken; of those, sent an IPI since */
+    for (uint32_t k = 0; k < nev; k++) {
+        const struct det_event *e = &ev[k];
+        uint64_t me = 1ull << (e->tid & 63);
+        if (e->kind == EV_SLEEP) {
+            asleep |= me;
+            woken &= ~me;
+        } else if (e->kind == EV_WAKE && (asleep & me)) {
+            asleep &= ~me;
+            woken &= ~me;
+        } else if (e->kind == EV_IPI && e->off == 0 && (asleep & ~woken & ~me) && !ipi_dropped(ev, nev, k)) {
+            if (seg[k] >= 0)
+                pol[seg[k]] |= asleep & ~woken & ~me;
+            woken |= asleep & ~me;
+        }
+    }
 }
 
 /* A segment's action: the decision's for the chosen run, else its
@@ -522,7 +562,8 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
     struct tfp *fps = calloc(n ? n : 1, sizeof *fps);
     struct xact *xs = calloc(n ? n : 1, sizeof *xs);
     int32_t *tr = malloc(ne * sizeof *tr), *seg = malloc(ne * sizeof *seg), *st = malloc(ne * sizeof *st);
-    uint8_t *forced = malloc(ne), *pol = malloc(ne);
+    uint8_t *forced = malloc(ne);
+    uint64_t *pol = malloc(ne * sizeof *pol);
     int races = -1;
     if (!fps || !xs || !tr || !seg || !st || !forced || !pol)
         goto out;
@@ -536,6 +577,7 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
             ends[of[ev[k].step - 1]] = 1;
     uint32_t ns = segments(ev, nev, nlog, of, log, node, tr, seg, st, forced, pol, ends, model >= DM_ARM);
     free(ends);
+    wake_causes(ev, nev, seg, pol);
     dpor_build_fps(ev, nev, model, tr, fps);
     transition_xacts(d, log, node, n, fps, xs);
     if (d && sleep_walk(d, log, node, n, fps, bt)) {

@@ -141,9 +141,91 @@ static int mem_step(struct mem *m, const struct det_event *e)
     return silent;
 }
 
+/* The bytes (rounded to granules under arm/riscv, as det_fp_mark) of a
+ * bridge access at off, size. */
+static void rx_span(uint32_t off, uint32_t size, int wmm, uint32_t *b0, uint32_t *b1)
+{
+    *b0 = off;
+    *b1 = off + (size ? size : 1);
+    if (wmm) {
+        *b0 = *b0 / WMM_GRAN * WMM_GRAN;
+        *b1 = (*b1 + WMM_GRAN - 1) / WMM_GRAN * WMM_GRAN;
+    }
+    if (*b1 > HVSIM_BRIDGE_PAGE)
+        *b1 = HVSIM_BRIDGE_PAGE;
+}
+
+/* Does f read (any of) what e reads?  priv: a private word by its key. */
+static int reads_already(const struct det_fp *f, const struct det_event *e, uint32_t off, uint32_t size, int wmm)
+{
+    if (off == DET_FP_PRIV) {
+        for (int k = 0; k < f->npk; k++)
+            if (f->pk[k] == e->pkey)
+                return 1;
+        return 0;
+    }
+    uint32_t b0, b1;
+    rx_span(off, size, wmm, &b0, &b1);
+    for (uint32_t b = b0; b < b1; b++)
+        if (f->rd[b / 64] >> (b % 64) & 1)
+            return 1;
+    return 0;
+}
+
+/* A loop's exit re-read (det_fp_reread 2: the turn found a new value): a
+ * further turn still, so it starts no race (the spin-loop rule), but it
+ * observed a write, and what the thread does after the loop comes after
+ * that write.  Its read is kept for happens-before (rx_only: no race on
+ * it).  Without it, a store that releases a spinner (the lock's release,
+ * req_rear for the polling daemon) raced with the spinner's next steps
+ * at a decision where the spinner was no option, and every option was
+ * explored there.  One exit re-read per footprint; a second location, or
+ * a plain read of the same, makes them plain reads. */
+static void add_exit_read(struct det_fp *f, const struct det_event *e, int wmm)
+{
+    uint32_t size = e->size == 255 ? HVSIM_BRIDGE_PAGE - e->off : e->size;
+    int plain = reads_already(f, e, e->off, size, wmm) || (f->flags & DF_RX);
+    det_fp_access(f, e, 1, 0, wmm);
+    if (plain) {
+        f->flags &= ~(uint32_t)DF_RX;
+        return;
+    }
+    f->flags |= DF_RX;
+    f->rx_off = e->off;
+    f->rx_key = e->off == DET_FP_PRIV ? e->pkey : 0;
+    f->rx_size = size;
+}
+
+/* A plain read of f's exit re-read's bytes (any access of its private
+ * word) makes it plain. */
+static void rx_unless_read(struct det_fp *f, const struct det_event *e, int wmm)
+{
+    if (!(f->flags & DF_RX) || e->kind == EV_SWITCH)
+        return;
+    if (f->rx_off == DET_FP_PRIV) {
+        if (e->off == DET_FP_PRIV && (!e->pkey || e->pkey == f->rx_key))
+            f->flags &= ~(uint32_t)DF_RX;
+        return;
+    }
+    if (e->off == DET_FP_PRIV || e->off >= HVSIM_BRIDGE_PAGE || !(det_fp_is_read(e) || e->kind == EV_RMW))
+        return;
+    uint32_t a0, a1, b0, b1;
+    rx_span(f->rx_off, f->rx_size, wmm, &a0, &a1);
+    rx_span(e->off, e->size == 255 ? HVSIM_BRIDGE_PAGE - e->off : e->size, wmm, &b0, &b1);
+    if (a0 < b1 && b0 < a1)
+        f->flags &= ~(uint32_t)DF_RX;
+}
+
 static void add_event(struct det_fp *f, const struct det_event *e, int again, int silent, int wmm)
 {
-    if (again) {
+    rx_unless_read(f, e, wmm);
+    if (again == 2 && !(wmm && e->kind == EV_ALOAD && e->mo && e->view != DET_VIEW_NONE) &&
+        (e->off == DET_FP_PRIV ? e->pkey != 0 : e->off < HVSIM_BRIDGE_PAGE)) {
+        f->who |= 1ull << (e->tid & 63);
+        if (det_fp_orders_own_buffer(e, wmm))
+            f->flags |= DF_OWNB;
+        add_exit_read(f, e, wmm);
+    } else if (again) {
         f->who |= 1ull << (e->tid & 63);
         if (det_fp_orders_own_buffer(e, wmm))
             f->flags |= DF_OWNB;
@@ -303,12 +385,63 @@ static void note_read(struct tfp *t, int k, const struct det_event *e)
         t->rts[k] = e->pkey - 1;
 }
 
+/* tso: which store made the entries each drain commits.  A thread's FIFO
+ * holds its buffered stores in order; a drain takes its bytes from the
+ * oldest (a store of several entries drains in several).  Anything that
+ * does not add up leaves the drain's origin unknown (mk INT32_MAX). */
+#define FIFO_MAX 64
+struct fifo {
+    int32_t seg[FIFO_MAX];
+    uint32_t left[FIFO_MAX];
+    uint32_t head, n;
+    int lost;
+};
+
+static void fifo_note(struct fifo *q, const struct det_event *e, const int32_t *of, uint32_t k, struct tfp *fps)
+{
+    int store = (e->kind == EV_WRITE || e->kind == EV_VWRITE || e->kind == EV_ASTORE) && (e->mo & DET_EV_BUFFERED);
+    if (store) {
+        if (q->n == FIFO_MAX || e->size == 255 || !e->size)
+            q->lost = 1;
+        else {
+            uint32_t i = (q->head + q->n++) % FIFO_MAX;
+            q->seg[i] = of[k];
+            q->left[i] = e->size;
+        }
+    } else if (e->kind == EV_DRAIN && of[k] >= 0) {
+        struct tfp *d = &fps[of[k]];
+        int32_t from = INT32_MAX;
+        if (!q->lost && q->n && e->size && e->size != 255 && e->size <= q->left[q->head]) {
+            from = q->seg[q->head];
+            if (!(q->left[q->head] -= e->size)) {
+                q->head = (q->head + 1) % FIFO_MAX;
+                q->n--;
+            }
+        } else {
+            q->lost = 1;
+        }
+        if (d->mk == -2 || from > d->mk)
+            d->mk = from;
+    }
+    /* what orders with the drains: a fence, an RMW, an unbuffered store, a
+     * platform or pthread call, the thread's end (bookkeeping does not) */
+    int book = e->kind == EV_DELAY || e->kind == EV_BEGIN || e->kind == EV_ACCESS || e->kind == EV_RESULT ||
+               e->kind == EV_SWITCH;
+    if (of[k] >= 0 && e->kind != EV_DRAIN && !store && !book && det_fp_orders_own_buffer(e, 0))
+        fps[of[k]].ownx = 1;
+}
+
 /* Footprint of every transition or segment: of[k] for event k (-1: none,
  * det_dpor.c).  Re-reads add only their thread; silent stores conflict
  * only with writes. */
 void dpor_build_fps(const struct det_event *ev, uint32_t nev, int model, const int32_t *of,
                     struct tfp *fps)
 {
+    for (uint32_t k = 0; k < nev; k++) /* every fps[] an event names */
+        if (of[k] >= 0) {
+            fps[of[k]].idx = of[k];
+            fps[of[k]].mk = -2;
+        }
     int wmm = model == DM_ARM || model == DM_RISCV;
     struct det_win *win = calloc(64, sizeof *win);
     struct mem *mem = model <= DM_TSO ? calloc(1, sizeof *mem) : NULL;
@@ -318,8 +451,11 @@ void dpor_build_fps(const struct det_event *ev, uint32_t nev, int model, const i
         tm.n = 2 * nev + 64;
     if (mem)
         mem->tso = model == DM_TSO;
+    struct fifo *fq = model == DM_TSO ? calloc(64, sizeof *fq) : NULL;
     for (uint32_t k = 0; k < nev; k++) {
         const struct det_event *e = &ev[k];
+        if (fq)
+            fifo_note(&fq[e->tid & 63], e, of, k, fps);
         int silent = mem ? mem_step(mem, e) : 0;
         if (mem && mem->tso && e->kind == EV_DRAIN && (e->mo & DET_EV_SILENT))
             silent = 1; /* the runtime saw memory hold it: det_fp_event says so too */
@@ -351,6 +487,8 @@ void dpor_build_fps(const struct det_event *ev, uint32_t nev, int model, const i
             int k2 = f ? (int)(f - fps[t].sub) : -1; /* -1: actors not kept apart */
             if (k2 >= 0 && !again && det_fp_is_read(e) && e->off < HVSIM_BRIDGE_PAGE)
                 note_read(&fps[t], k2, e);
+            else if (k2 >= 0 && again == 2)
+                fps[t].runk[k2] = 1; /* an exit re-read: what it took is not judged (read_of_older) */
             ts_commit(&tm, e);
             ts_raise(&tm, e, &fps[t], k2);
         }
@@ -358,6 +496,7 @@ void dpor_build_fps(const struct det_event *ev, uint32_t nev, int model, const i
     free(tm.at);
     free(win);
     free(mem);
+    free(fq);
     free(ws);
 }
 
@@ -409,6 +548,32 @@ static int writes_elsewhere(const struct det_fp *w, uint32_t g1)
  * it) but is no race: either order is one more or one fewer turn of a loop
  * that only reads, and re-reading the message it read before changes no
  * view — the spin-loop assumption (docs/det-engine.md). */
+/* Is r and w's dependence only r's exit re-read (DF_RX) against w?  Then
+ * it orders them but is no race (add_exit_read). */
+static int rx_only(const struct det_fp *r, const struct det_fp *w, int wmm)
+{
+    if (!(r->flags & DF_RX))
+        return 0;
+    static struct det_fp q; /* 1 KiB: the supervisor is single-threaded */
+    q = *r;
+    q.flags &= ~(uint32_t)DF_RX;
+    if (q.rx_off == DET_FP_PRIV) {
+        for (int k = 0; k < q.npk; k++)
+            if (q.pk[k] == q.rx_key) {
+                q.pk[k] = q.pk[q.npk - 1];
+                q.pkw[k] = q.pkw[q.npk - 1];
+                q.npk--;
+                break;
+            }
+    } else {
+        uint32_t b0, b1;
+        rx_span(q.rx_off, q.rx_size, wmm, &b0, &b1);
+        for (uint32_t b = b0; b < b1; b++)
+            q.rd[b / 64] &= ~(1ull << (b % 64));
+    }
+    return !det_fp_dependent_in(&q, w, 1);
+}
+
 static int rr_only(const struct det_fp *r, const struct det_fp *w)
 {
     if (!(r->flags & DF_RR) || (r->flags & DF_ORDER) || writes_elsewhere(w, r->rr_g1))
@@ -504,11 +669,48 @@ static int load_and_own_drain(const struct det_fp *l, const struct det_fp *d)
            !(d->flags & ~(uint32_t)DF_ANYW) && !d->npk;
 }
 
+/* tso: is s only loads and buffered stores of one thread T, and d only
+ * drains of T's buffer, of entries stored before s?  They commute: a store
+ * joining the FIFO behind older entries changes neither what their drain
+ * writes nor what T's loads see (they forward the newest entry of their
+ * bytes).  The drain of an entry s stored stays ordered after s.  Without
+ * this, a thread's later store ordered an older entry's drain after it,
+ * and the chain hid that drain's race with another thread's read: the
+ * daemon's req_front = 1 behind its req_front = 2 (verify_2x1). */
+static int store_and_own_drain(const struct tfp *s, const struct tfp *d)
+{
+    const struct det_fp *l = &s->all, *c = &d->all;
+    return !s->ownx && s->idx > d->mk && l->who && !(l->who & (l->who - 1)) && !l->bufs && !l->cbufs &&
+           !(l->flags & ~(uint32_t)(DF_PRIV_R | DF_OWNB | DF_RX)) && !l->wblk && !det_fp_priv_writes(l) &&
+           !c->who && c->bufs == l->who && !c->cbufs && !(c->flags & ~(uint32_t)DF_ANYW) && !c->npk;
+}
+
+/* tso: is s a step of thread T and d, later, only drains of T's buffer,
+ * of entries stored before s?  Then d is no step s's thread made after s:
+ * a fence, an RMW's or a platform call's drains, the thread's end (traced
+ * after the step that forced them) could have drained at any decision
+ * since their stores, and happen-before through s would order them after
+ * whatever s's thread did before s.  That hid races: the daemon's read
+ * of req_rear before its sleep fence ordered the fence's drain of
+ * cfg_flags after it, and through the CPU's wait for cfg_flags its next
+ * push too, so the push was never tried before that read (verify_1x2:
+ * 22 behaviours sc shows were missing under tso).  The step a drain's
+ * entry came from stays ordered before it (mk), and pol orders d before
+ * T's later steps. */
+static int own_drain_after(const struct tfp *s, const struct tfp *d)
+{
+    const struct det_fp *l = &s->all, *c = &d->all;
+    return s->idx < d->idx && s->idx > d->mk && l->who && !(l->who & (l->who - 1)) && !l->bufs && !l->cbufs &&
+           !(l->flags & DF_ALL) && !c->who && c->bufs == l->who && !c->cbufs && !(c->flags & ~(uint32_t)DF_ANYW);
+}
+
 int dpor_tfp_dep(const struct tfp *a, const struct tfp *b, int model)
 {
     if (!det_fp_dependent_in(&a->all, &b->all, 1))
         return 0;
-    if (model == DM_TSO && (load_and_own_drain(&a->all, &b->all) || load_and_own_drain(&b->all, &a->all)))
+    if (model == DM_TSO && (load_and_own_drain(&a->all, &b->all) || load_and_own_drain(&b->all, &a->all) ||
+                            store_and_own_drain(a, b) || store_and_own_drain(b, a) || own_drain_after(a, b) ||
+                            own_drain_after(b, a)))
         return 0;
     if ((model != DM_ARM && model != DM_RISCV) || a->nsub < 0 || b->nsub < 0)
         return 1;
@@ -530,11 +732,14 @@ struct xact dpor_tfp_race(const struct tfp *a, const struct tfp *b, struct xact 
     int wmm = model == DM_ARM || model == DM_RISCV;
     sub[0] = sub[1] = sub[2] = sub[3] = -1;
     if (a->nsub < 0 || b->nsub < 0)
-        return same_actor(&a->all, &b->all) ? none : b_chosen;
+        return same_actor(&a->all, &b->all) || rx_only(&a->all, &b->all, wmm) || rx_only(&b->all, &a->all, wmm)
+                   ? none
+                   : b_chosen;
     for (int j = 0; j < b->nsub; j++)
         for (int i = 0; i < a->nsub; i++)
             if (own_race(a->actor[i], b->actor[j], &a->sub[i], wmm) && det_fp_dependent_in(&a->sub[i], &b->sub[j], 1) &&
                 !rr_only(&a->sub[i], &b->sub[j]) && !rr_only(&b->sub[j], &a->sub[i]) &&
+                !rx_only(&a->sub[i], &b->sub[j], wmm) && !rx_only(&b->sub[j], &a->sub[i], wmm) &&
                 !(wmm && (read_of_older(a, i, b, j) || read_of_newer(a, i, b, j)))) {
                 if (wmm && view_from_later(&a->sub[i], &b->sub[j], b->vmark[j], b->vtid[j])) {
                     if (sub[2] < 0) {

@@ -36,6 +36,13 @@ struct tfp {
     uint8_t rpart[SUBMAX];  /* one of them was not offered every message (DET_RF_ALLC) */
     int16_t cg1;             /* granule+1 of the first arm/riscv commit, 0: none */
     uint8_t ct;              /* whose buffer that was */
+    /* tso, thread and buffer (dpor_tfp_dep: a store and its own drain):
+     * idx, this one's index; ownx, it holds a step of its thread that
+     * orders with its buffer's drains other than a load or a store joining
+     * the buffer; mk, of its drains, the newest index that stored one of
+     * their entries (-1: before every one; INT32_MAX: not known) */
+    int32_t idx, mk;
+    uint8_t ownx;
 };
 
 /* An action of a decision (as det_logent.chosen) and, for an arm/riscv

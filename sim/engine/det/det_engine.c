@@ -345,7 +345,7 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
         if (S->slp.gmiss)
             det_dfs_gmiss(&d);
         R->schedules = d.schedules;
-        det_bfile_note(&bf, S->ev, S->nev);
+        det_bfile_note(&bf, S->ev, S->nev, S->log, S->nlog);
         if (o.verdict != V_PASS) {
             *found = 1;
             if (report_failure(R, c->seed, &o, r, err, errlen) < 0) {

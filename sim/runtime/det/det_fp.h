@@ -25,9 +25,11 @@ enum { DF_PRIV_R = 1, DF_PRIV_W = 2, DF_PLAT = 4, DF_ALL = 8, DF_ORDER = 16, DF_
        DF_RR = 64, /* arm/riscv: acquire re-reads of granule rr_g1-1 (det_dpor_fp.c), ordered as DF_ORDER */
        DF_RRB = 128, /* ... that raised their view to rrv at most: within one trace, ordered with the
                       * commits up to rrv only (det_fp_view) */
-       DF_OWNB = 256 /* a step of its thread(s) that does not commute with a commit of their
-                      * own buffer: anything but a load that cannot touch the buffer
-                      * (det_fp_orders_own_buffer) */ };
+       DF_OWNB = 256, /* a step of its thread(s) that does not commute with a commit of their
+                       * own buffer: anything but a load that cannot touch the buffer
+                       * (det_fp_orders_own_buffer) */
+       DF_RX = 512 /* it holds a loop's exit re-read (rx_*, det_dpor_fp.c): a read for
+                    * happens-before, no race */ };
 
 static inline void det_fp_mark(uint64_t *bits, uint64_t *blk, uint32_t off, uint32_t size, int wmm)
 {
@@ -83,7 +85,9 @@ static inline int det_fp_is_read(const struct det_event *e)
 }
 
 /* 1 when e re-reads a location of its thread's window by the same
- * instruction (pc), a further turn of a loop; updates the window.  Two
+ * instruction (pc), a further turn of a loop, 2 when that turn found
+ * another value there than the turn before (the loop's exit, as a rule:
+ * it observed a write); updates the window.  Two
  * reads of one location by different instructions are no loop: both
  * values count (CoRR, r0 = x; r1 = x: the litmus crosscheck,
  * test_litmus_dpor.sh). */
@@ -100,8 +104,11 @@ static inline int det_fp_reread(struct det_win *w, const struct det_event *e)
      * instruction too, so two words that share them are never confused */
     for (unsigned k = 0; k < w->n; k++)
         if (w->off[k] == e->off && w->size[k] == e->size && w->pc[k] == e->pc && e->pc &&
-            (!priv || w->pkey[k] == e->pkey))
-            return 1;
+            (!priv || w->pkey[k] == e->pkey)) {
+            int changed = w->val[k] != e->val;
+            w->val[k] = e->val;
+            return changed ? 2 : 1;
+        }
     if (w->n == DET_WIN_MAX) {
         w->full = 1;
         return 0;
@@ -109,6 +116,7 @@ static inline int det_fp_reread(struct det_win *w, const struct det_event *e)
     w->off[w->n] = e->off;
     w->pkey[w->n] = priv ? e->pkey : 0;
     w->pc[w->n] = e->pc;
+    w->val[w->n] = e->val;
     w->size[w->n++] = e->size;
     return 0;
 }

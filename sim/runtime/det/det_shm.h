@@ -111,6 +111,9 @@ struct det_fp {
                               * observes the order of commits up to timestamp V) */
     uint32_t wts;            /* arm/riscv: the lowest timestamp of a write here (1: not known) */
     uint32_t rrv;            /* DF_RRB: the highest view its re-reads raised */
+    uint32_t rx_off, rx_key; /* DF_RX: the bytes [rx_off, +rx_size) its exit re-read took, or
+                              * (rx_off DET_FP_PRIV) the private word rx_key */
+    uint32_t rx_size;
     uint64_t objs;           /* pthread objects (number mod 64) */
     uint32_t flags;          /* DF_* (det_fp.h) */
 };
@@ -119,7 +122,7 @@ struct det_fp {
 #define DET_WIN_MAX 32
 struct det_win {
     uint32_t off[DET_WIN_MAX], pkey[DET_WIN_MAX];
-    uint64_t pc[DET_WIN_MAX];
+    uint64_t pc[DET_WIN_MAX], val[DET_WIN_MAX]; /* val: what the last turn read there */
     uint8_t size[DET_WIN_MAX], n, full;
 };
 

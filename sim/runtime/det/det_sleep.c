@@ -25,9 +25,10 @@ static void slp_wake(struct det_shm *S)
         if (e->step < S->prefix_len || e->kind == EV_SWITCH)
             continue;
         det_fp_clear(&f);
-        if (again && det_fp_is_read(e)) {
+        if (again == 1 && det_fp_is_read(e)) {
             /* a further turn of a loop that only reads starts no race
-             * (the spin-loop rule, as det_dpor_fp.c has it); under
+             * (the spin-loop rule, as det_dpor_fp.c has it; the turn that
+             * found a new value, below, is a read as any other); under
              * arm/riscv an acquire one that raised its view still orders */
             f.who = 1ull << (e->tid & 63);
             if (det_fp_orders_own_buffer(e, wmm))
