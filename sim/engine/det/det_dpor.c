@@ -445,10 +445,11 @@ static void transition_xacts(struct det_dfs *d, const struct det_logent *log, co
  * whose later steps a drain segment comes before (a bit mask; 0: none). */
 static uint32_t segments(const struct det_event *ev, uint32_t nev, uint32_t nlog, const int32_t *of,
                          const struct det_logent *log, const uint32_t *node, int32_t *tr, int32_t *seg,
-                         int32_t *st, uint8_t *forced, uint64_t *pol, const uint8_t *ends, int wmm)
+                         int32_t *st, uint8_t *forced, uint64_t *pol, const uint8_t *ends, int wmm,
+                         const int32_t *from)
 {
     uint32_t ns = 0;
-    int32_t last_t = -1, last_act = -1;
+    int32_t last_t = -1, last_act = -1, last_c = -3;
     int lead = 0;
     for (uint32_t k = 0; k < nev; k++) {
         const struct det_event *e = &ev[k];
@@ -466,7 +467,16 @@ static uint32_t segments(const struct det_event *ev, uint32_t nev, uint32_t nlog
         if (lead)
             act -= DET_ACT_DRAIN;
         tr[k] = t;
-        if (t != last_t || act != last_act) {
+        /* tso: a run of drains splits where their stores' segments change
+         * (an entry stored before a step may drain before it, one of the
+         * step's own may not: own_drain_after in det_dpor_fp.c) */
+        int32_t c = from && e->kind == EV_DRAIN ? (from[k] >= 0 ? seg[from[k]] : -2) : -3;
+        if (t == last_t && act == last_act && c != last_c && c != -3) {
+            st[ns] = t;
+            forced[ns] = 1;
+            pol[ns] = pol[ns - 1];
+            ns++;
+        } else if (t != last_t || act != last_act) {
             st[ns] = t;
             forced[ns] = t == last_t || act != log[node[t]].chosen;
             /* drains inside their own thread's step, right after its
@@ -480,6 +490,7 @@ static uint32_t segments(const struct det_event *ev, uint32_t nev, uint32_t nlog
             last_t = t;
             last_act = act;
         }
+        last_c = c;
         seg[k] = (int32_t)ns - 1;
     }
     return ns;
@@ -562,6 +573,7 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
     struct tfp *fps = calloc(n ? n : 1, sizeof *fps);
     struct xact *xs = calloc(n ? n : 1, sizeof *xs);
     int32_t *tr = malloc(ne * sizeof *tr), *seg = malloc(ne * sizeof *seg), *st = malloc(ne * sizeof *st);
+    int32_t *from = NULL; /* tso: each drain's store (dpor_fifo_origins) */
     uint8_t *forced = malloc(ne);
     uint64_t *pol = malloc(ne * sizeof *pol);
     int races = -1;
@@ -575,10 +587,13 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
         if (ev[k].kind == EV_DONE && ev[k].step && ev[k].step <= nlog && of[ev[k].step - 1] >= 0 &&
             log[node[of[ev[k].step - 1]]].chosen == (ev[k].tid & 31))
             ends[of[ev[k].step - 1]] = 1;
-    uint32_t ns = segments(ev, nev, nlog, of, log, node, tr, seg, st, forced, pol, ends, model >= DM_ARM);
+    from = model == DM_TSO ? malloc(ne * sizeof *from) : NULL;
+    if (from)
+        dpor_fifo_origins(ev, nev, from);
+    uint32_t ns = segments(ev, nev, nlog, of, log, node, tr, seg, st, forced, pol, ends, model >= DM_ARM, from);
     free(ends);
     wake_causes(ev, nev, seg, pol);
-    dpor_build_fps(ev, nev, model, tr, fps);
+    dpor_build_fps(ev, nev, model, tr, from, fps);
     transition_xacts(d, log, node, n, fps, xs);
     if (d && sleep_walk(d, log, node, n, fps, bt)) {
         races = -2;
@@ -593,7 +608,7 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
     uint64_t *hb = calloc((size_t)(ns ? ns : 1) * w, sizeof *hb); /* hb[j]: segments before j */
     uint64_t *cov = calloc(w, sizeof *cov);
     if (sfp && sx && snode && hb && cov) {
-        dpor_build_fps(ev, nev, model, seg, sfp);
+        dpor_build_fps(ev, nev, model, seg, from, sfp);
         for (uint32_t k = 0, q = 0; k < nev && q < ns; k++)
             if (seg[k] == (int32_t)q) { /* the segment's first event */
                 sx[q] = segment_xact(ev, k, xs, st[q], forced[q], model >= DM_ARM);
@@ -608,6 +623,7 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
     free(hb);
     free(cov);
 out:
+    free(from);
     free(fps);
     free(xs);
     free(tr);

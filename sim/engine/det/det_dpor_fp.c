@@ -385,56 +385,83 @@ static void note_read(struct tfp *t, int k, const struct det_event *e)
         t->rts[k] = e->pkey - 1;
 }
 
-/* tso: which store made the entries each drain commits.  A thread's FIFO
- * holds its buffered stores in order; a drain takes its bytes from the
- * oldest (a store of several entries drains in several).  Anything that
- * does not add up leaves the drain's origin unknown (mk INT32_MAX). */
+/* tso: which store made the entry each drain commits (from[k], the
+ * store's event; -1: not known, or not a drain).  A thread's FIFO holds
+ * its buffered stores in order; a drain takes its bytes from the oldest
+ * (a store of several entries drains in several).  Anything that does not
+ * add up leaves the rest of that thread's drains not known. */
 #define FIFO_MAX 64
 struct fifo {
-    int32_t seg[FIFO_MAX];
-    uint32_t left[FIFO_MAX];
+    uint32_t ev[FIFO_MAX], left[FIFO_MAX];
     uint32_t head, n;
     int lost;
 };
 
-static void fifo_note(struct fifo *q, const struct det_event *e, const int32_t *of, uint32_t k, struct tfp *fps)
+static int buffered_store(const struct det_event *e)
 {
-    int store = (e->kind == EV_WRITE || e->kind == EV_VWRITE || e->kind == EV_ASTORE) && (e->mo & DET_EV_BUFFERED);
-    if (store) {
-        if (q->n == FIFO_MAX || e->size == 255 || !e->size)
-            q->lost = 1;
-        else {
-            uint32_t i = (q->head + q->n++) % FIFO_MAX;
-            q->seg[i] = of[k];
-            q->left[i] = e->size;
-        }
-    } else if (e->kind == EV_DRAIN && of[k] >= 0) {
-        struct tfp *d = &fps[of[k]];
-        int32_t from = INT32_MAX;
-        if (!q->lost && q->n && e->size && e->size != 255 && e->size <= q->left[q->head]) {
-            from = q->seg[q->head];
+    return (e->kind == EV_WRITE || e->kind == EV_VWRITE || e->kind == EV_ASTORE) && (e->mo & DET_EV_BUFFERED);
+}
+
+void dpor_fifo_origins(const struct det_event *ev, uint32_t nev, int32_t *from)
+{
+    struct fifo *fq = calloc(64, sizeof *fq);
+    for (uint32_t k = 0; k < nev; k++) {
+        const struct det_event *e = &ev[k];
+        struct fifo *q = fq ? &fq[e->tid & 63] : NULL;
+        from[k] = -1;
+        if (!q)
+            continue;
+        if (buffered_store(e)) {
+            if (q->n == FIFO_MAX || e->size == 255 || !e->size)
+                q->lost = 1;
+            else {
+                uint32_t i = (q->head + q->n++) % FIFO_MAX;
+                q->ev[i] = k;
+                q->left[i] = e->size;
+            }
+        } else if (e->kind == EV_DRAIN) {
+            if (q->lost || !q->n || !e->size || e->size == 255 || e->size > q->left[q->head]) {
+                q->lost = 1;
+                continue;
+            }
+            from[k] = (int32_t)q->ev[q->head];
             if (!(q->left[q->head] -= e->size)) {
                 q->head = (q->head + 1) % FIFO_MAX;
                 q->n--;
             }
-        } else {
-            q->lost = 1;
         }
-        if (d->mk == -2 || from > d->mk)
-            d->mk = from;
+    }
+    free(fq);
+}
+
+/* A drain's origin as the transition or segment of its store (mk), and
+ * what orders with a thread's drains other than loads and stores joining
+ * its buffer (ownx). */
+static void own_buffer_note(const struct det_event *ev, uint32_t k, const int32_t *of, const int32_t *from,
+                            struct tfp *fps)
+{
+    const struct det_event *e = &ev[k];
+    if (of[k] < 0)
+        return;
+    if (e->kind == EV_DRAIN) {
+        struct tfp *d = &fps[of[k]];
+        int32_t c = from && from[k] >= 0 ? of[from[k]] : INT32_MAX;
+        if (d->mk == -2 || c > d->mk)
+            d->mk = c;
+        return;
     }
     /* what orders with the drains: a fence, an RMW, an unbuffered store, a
      * platform or pthread call, the thread's end (bookkeeping does not) */
     int book = e->kind == EV_DELAY || e->kind == EV_BEGIN || e->kind == EV_ACCESS || e->kind == EV_RESULT ||
                e->kind == EV_SWITCH;
-    if (of[k] >= 0 && e->kind != EV_DRAIN && !store && !book && det_fp_orders_own_buffer(e, 0))
+    if (!buffered_store(e) && !book && det_fp_orders_own_buffer(e, 0))
         fps[of[k]].ownx = 1;
 }
 
 /* Footprint of every transition or segment: of[k] for event k (-1: none,
  * det_dpor.c).  Re-reads add only their thread; silent stores conflict
  * only with writes. */
-void dpor_build_fps(const struct det_event *ev, uint32_t nev, int model, const int32_t *of,
+void dpor_build_fps(const struct det_event *ev, uint32_t nev, int model, const int32_t *of, const int32_t *from,
                     struct tfp *fps)
 {
     for (uint32_t k = 0; k < nev; k++) /* every fps[] an event names */
@@ -451,11 +478,10 @@ void dpor_build_fps(const struct det_event *ev, uint32_t nev, int model, const i
         tm.n = 2 * nev + 64;
     if (mem)
         mem->tso = model == DM_TSO;
-    struct fifo *fq = model == DM_TSO ? calloc(64, sizeof *fq) : NULL;
     for (uint32_t k = 0; k < nev; k++) {
         const struct det_event *e = &ev[k];
-        if (fq)
-            fifo_note(&fq[e->tid & 63], e, of, k, fps);
+        if (model == DM_TSO)
+            own_buffer_note(ev, k, of, from, fps);
         int silent = mem ? mem_step(mem, e) : 0;
         if (mem && mem->tso && e->kind == EV_DRAIN && (e->mo & DET_EV_SILENT))
             silent = 1; /* the runtime saw memory hold it: det_fp_event says so too */
@@ -496,7 +522,6 @@ void dpor_build_fps(const struct det_event *ev, uint32_t nev, int model, const i
     free(tm.at);
     free(win);
     free(mem);
-    free(fq);
     free(ws);
 }
 

@@ -61,9 +61,12 @@ static inline struct xact actor_xact(int a)
     return x;
 }
 
+/* tso: the buffered store each drain event commits an entry of (from[k],
+ * its event; -1 not known or no drain). */
+void dpor_fifo_origins(const struct det_event *ev, uint32_t nev, int32_t *from);
 /* The footprint of every transition or segment (of[k]: the one event k
- * belongs to, -1 none). */
-void dpor_build_fps(const struct det_event *ev, uint32_t nev, int model, const int32_t *of,
+ * belongs to, -1 none; from: dpor_fifo_origins or NULL). */
+void dpor_build_fps(const struct det_event *ev, uint32_t nev, int model, const int32_t *of, const int32_t *from,
                     struct tfp *fps);
 /* Are transitions (or segments) a (earlier) and b (later) of one trace dependent
  * (happens-before)?  As their footprints say, less the pairs that commute
