@@ -879,6 +879,88 @@ static void a_read_offered_every_message_is_no_race_with_a_commit(void **st)
     assert_int_equal(commit_then_read(0, DET_RF_ALLC, DET_VIEW_NONE), 1); /* the message not known */
 }
 
+/* The daemon (t1) sleeps, t0's IPI wakes it and it writes x; t2 is
+ * runnable at the IPI's decision.  The IPI causes the wake: no race there
+ * (t1 could not run at the IPI's decision; classic DPOR's fallback put
+ * every option, t2 too, there).  The sleep and the IPI still race: the
+ * IPI first is tried where t1 slept. */
+static void an_ipi_causes_the_wake(void **st)
+{
+    (void)st;
+    struct det_logent log[3] = { run(3 | 4, 1, 1), run(1 | 4, 0, 1), run(2 | 4, 1, 0) };
+    struct det_event ev[4] = { ev_(1, 1, EV_SLEEP, 0, 0, 0, 0), ev_(2, 0, EV_IPI, 0, 0, 0, 0),
+                               ev_(3, 1, EV_WAKE, 0, 0, 0, 1), ev_(3, 1, EV_WRITE, 16, 4, 0, 1) };
+    uint64_t bt[3] = { 2, 1, 2 };
+    assert_int_equal(det_dpor_races(log, 3, ev, 4, DM_SC, bt), 1);
+    assert_int_equal(bt[0], 2 | 1); /* the IPI before the sleep */
+    assert_int_equal(bt[1], 1);     /* nothing more at the IPI */
+    /* a dropped IPI (its second event, off 1) wakes nobody: the wake is
+     * not ordered after it, and the race falls back to every option */
+    struct det_event dr[5] = { ev[0], ev[1], ev_(2, 0, EV_IPI, 1, 0, 0, 1), ev[2], ev[3] };
+    uint64_t bt2[3] = { 2, 1, 2 };
+    det_dpor_races(log, 3, dr, 5, DM_SC, bt2);
+    assert_int_equal(bt2[1], 1 | 4);
+}
+
+/* t1 spins on x (a first read, a turn), t0 writes x = 1 and y in one step
+ * (t1, a spinner, is no option there), t1's next turn sees x = 1 (the
+ * loop's exit) and reads y.  The exit re-read starts no race but orders
+ * t1's read of y after t0's step: only the first read's race is left.
+ * Without that order, y's race fell back to every option at t0's step. */
+static void a_loops_exit_read_orders_what_follows(void **st)
+{
+    (void)st;
+    struct det_logent log[4] = { run(3 | 4, 1, 1), run(3 | 4, 1, 1), run(1 | 4, 0, 1), run(2 | 4, 1, 0) };
+    struct det_event ev[5] = { ev_(1, 1, EV_READ, 16, 4, 0, 0), ev_(2, 1, EV_READ, 16, 4, 0, 0),
+                               ev_(3, 0, EV_WRITE, 16, 4, 0, 1), ev_(3, 0, EV_WRITE, 64, 4, 0, 5),
+                               ev_(4, 1, EV_READ, 16, 4, 0, 1) };
+    struct det_event ev2[6];
+    memcpy(ev2, ev, sizeof ev);
+    ev2[5] = ev_(4, 1, EV_READ, 64, 4, 0, 5);
+    ev2[5].pc = 0x500; /* another instruction */
+    uint64_t bt[4] = { 2, 2, 1, 2 };
+    assert_int_equal(det_dpor_races(log, 4, ev2, 6, DM_SC, bt), 1);
+    assert_int_equal(bt[0], 2 | 1); /* t0's write before the loop's first read */
+    assert_int_equal(bt[2], 1);     /* no fallback at t0's step */
+}
+
+/* tso: t0 stores x (buffered), then reads r, then fences (x drains, traced
+ * after the fence); t1 reads x = 1 and writes r.  The drain of x commutes
+ * with t0's steps after its store (a load, the fence that forced it): it
+ * could have drained before t0 read r, and t1's write of r can then come
+ * first.  Ordered after the fence, the drain put t1's step after t0's read
+ * of r and that race was never seen (verify_1x2: behaviours sc shows). */
+static void a_drain_commutes_with_its_threads_later_steps(void **st)
+{
+    (void)st;
+    uint64_t D0 = 1ull << DET_ACT_DRAIN;
+    struct det_logent log[4] = { run(3, 0, 0), run(3 | D0, 0, 0), run(3 | D0, 0, 0), run(2 | 1, 1, 0) };
+    struct det_event ev[6] = { ev_(1, 0, EV_WRITE, 16, 4, DET_EV_BUFFERED, 1), ev_(2, 0, EV_READ, 64, 4, 0, 0),
+                               ev_(3, 0, EV_FENCE, 0, 0, 5, 1), ev_(3, 0, EV_DRAIN, 16, 4, 0, 1),
+                               ev_(4, 1, EV_READ, 16, 4, 0, 1), ev_(4, 1, EV_WRITE, 64, 4, 0, 1) };
+    uint64_t bt[4] = { 1, 1, 1, 2 };
+    det_dpor_races(log, 4, ev, 6, DM_TSO, bt);
+    assert_true(bt[1] & D0); /* x drains alone before t0 reads r */
+}
+
+/* tso: t0 stores x, then in one step reads r, stores w and fences: x and w
+ * drain in one run after the fence.  The run splits where the drained
+ * entries' stores change: x's drain, stored before the step, may come
+ * before it (t1 reads x = 1 and writes r before t0 reads r); w's may not. */
+static void a_run_of_drains_splits_by_their_stores(void **st)
+{
+    (void)st;
+    uint64_t D0 = 1ull << DET_ACT_DRAIN;
+    struct det_logent log[3] = { run(3, 0, 0), run(3 | D0, 0, 0), run(2 | 1, 1, 0) };
+    struct det_event ev[8] = { ev_(1, 0, EV_WRITE, 16, 4, DET_EV_BUFFERED, 1), ev_(2, 0, EV_READ, 64, 4, 0, 0),
+                               ev_(2, 0, EV_WRITE, 32, 4, DET_EV_BUFFERED, 7), ev_(2, 0, EV_FENCE, 0, 0, 5, 1),
+                               ev_(2, 0, EV_DRAIN, 16, 4, 0, 1), ev_(2, 0, EV_DRAIN, 32, 4, 0, 7),
+                               ev_(3, 1, EV_READ, 16, 4, 0, 1), ev_(3, 1, EV_WRITE, 64, 4, 0, 1) };
+    uint64_t bt[3] = { 1, 1, 2 };
+    det_dpor_races(log, 3, ev, 8, DM_TSO, bt);
+    assert_true(bt[1] & D0); /* x's drain alone before t0's step */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -916,6 +998,10 @@ int main(void)
         cmocka_unit_test(a_view_does_not_observe_private_writes),
         cmocka_unit_test(a_view_from_a_later_barrier_is_no_race),
         cmocka_unit_test(a_read_offered_every_message_is_no_race_with_a_commit),
+        cmocka_unit_test(an_ipi_causes_the_wake),
+        cmocka_unit_test(a_loops_exit_read_orders_what_follows),
+        cmocka_unit_test(a_drain_commutes_with_its_threads_later_steps),
+        cmocka_unit_test(a_run_of_drains_splits_by_their_stores),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

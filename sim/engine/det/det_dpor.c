@@ -126,7 +126,7 @@ static void fp_union(struct det_fp *d, const struct det_fp *s)
     else if ((s->flags & DF_RR) && !(d->flags & DF_RR))
         d->rr_g1 = s->rr_g1;
     d->flags |= s->flags;
-    d->flags &= ~(uint32_t)DF_RX; /* a sleep set asks for dependence only, not races */
+    d->flags &= ~(uint32_t)(DF_RX | DF_RXF); /* a sleep set asks for dependence only, not races */
     d->ov = d->ov > s->ov ? d->ov : s->ov;
     d->rrv = d->rrv > s->rrv ? d->rrv : s->rrv;
     if (s->wts && (!d->wts || s->wts < d->wts))

@@ -185,12 +185,14 @@ static void add_exit_read(struct det_fp *f, const struct det_event *e, int wmm)
 {
     uint32_t size = e->size == 255 ? HVSIM_BRIDGE_PAGE - e->off : e->size;
     int plain = reads_already(f, e, e->off, size, wmm) || (f->flags & DF_RX);
+    int first = !f->rblk && !f->wblk && !f->npk && !f->bufs && !f->cbufs && !f->objs &&
+                !(f->flags & ~(uint32_t)DF_OWNB);
     det_fp_access(f, e, 1, 0, wmm);
     if (plain) {
-        f->flags &= ~(uint32_t)DF_RX;
+        f->flags &= ~(uint32_t)(DF_RX | DF_RXF);
         return;
     }
-    f->flags |= DF_RX;
+    f->flags |= DF_RX | (first ? DF_RXF : 0);
     f->rx_off = e->off;
     f->rx_key = e->off == DET_FP_PRIV ? e->pkey : 0;
     f->rx_size = size;
@@ -204,7 +206,7 @@ static void rx_unless_read(struct det_fp *f, const struct det_event *e, int wmm)
         return;
     if (f->rx_off == DET_FP_PRIV) {
         if (e->off == DET_FP_PRIV && (!e->pkey || e->pkey == f->rx_key))
-            f->flags &= ~(uint32_t)DF_RX;
+            f->flags &= ~(uint32_t)(DF_RX | DF_RXF);
         return;
     }
     if (e->off == DET_FP_PRIV || e->off >= HVSIM_BRIDGE_PAGE || !(det_fp_is_read(e) || e->kind == EV_RMW))
@@ -213,7 +215,7 @@ static void rx_unless_read(struct det_fp *f, const struct det_event *e, int wmm)
     rx_span(f->rx_off, f->rx_size, wmm, &a0, &a1);
     rx_span(e->off, e->size == 255 ? HVSIM_BRIDGE_PAGE - e->off : e->size, wmm, &b0, &b1);
     if (a0 < b1 && b0 < a1)
-        f->flags &= ~(uint32_t)DF_RX;
+        f->flags &= ~(uint32_t)(DF_RX | DF_RXF);
 }
 
 static void add_event(struct det_fp *f, const struct det_event *e, int again, int silent, int wmm)
@@ -599,6 +601,32 @@ static int rx_only(const struct det_fp *r, const struct det_fp *w, int wmm)
     return !det_fp_dependent_in(&q, w, 1);
 }
 
+/* Does r's step begin with a loop's exit re-read of what w wrote (DF_RXF)?
+ * Then the step is caused by that write (or by a later one, ordered after
+ * w): the loop only left because it saw it, so no order of the two steps
+ * is to be reversed, whatever else they share.  Without this, a spinner's
+ * first step after the loop raced with the releasing step at a decision
+ * where the spinner could not run, and every option was explored there. */
+static int rx_cause(const struct det_fp *w, const struct det_fp *r, int wmm)
+{
+    if ((r->flags & (DF_RX | DF_RXF)) != (DF_RX | DF_RXF))
+        return 0;
+    if (r->rx_off == DET_FP_PRIV) {
+        if (w->flags & DF_PRIV_W)
+            return 1;
+        for (int k = 0; k < w->npk; k++)
+            if (w->pk[k] == r->rx_key && w->pkw[k])
+                return 1;
+        return 0;
+    }
+    uint32_t b0, b1;
+    rx_span(r->rx_off, r->rx_size, wmm, &b0, &b1);
+    for (uint32_t b = b0; b < b1; b++)
+        if (w->wr[b / 64] >> (b % 64) & 1)
+            return 1;
+    return 0;
+}
+
 static int rr_only(const struct det_fp *r, const struct det_fp *w)
 {
     if (!(r->flags & DF_RR) || (r->flags & DF_ORDER) || writes_elsewhere(w, r->rr_g1))
@@ -756,6 +784,8 @@ struct xact dpor_tfp_race(const struct tfp *a, const struct tfp *b, struct xact 
     static const struct xact none = { -1, -1 };
     int wmm = model == DM_ARM || model == DM_RISCV;
     sub[0] = sub[1] = sub[2] = sub[3] = -1;
+    if (rx_cause(&a->all, &b->all, wmm))
+        return none;
     if (a->nsub < 0 || b->nsub < 0)
         return same_actor(&a->all, &b->all) || rx_only(&a->all, &b->all, wmm) || rx_only(&b->all, &a->all, wmm)
                    ? none

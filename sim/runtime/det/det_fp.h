@@ -28,8 +28,9 @@ enum { DF_PRIV_R = 1, DF_PRIV_W = 2, DF_PLAT = 4, DF_ALL = 8, DF_ORDER = 16, DF_
        DF_OWNB = 256, /* a step of its thread(s) that does not commute with a commit of their
                        * own buffer: anything but a load that cannot touch the buffer
                        * (det_fp_orders_own_buffer) */
-       DF_RX = 512 /* it holds a loop's exit re-read (rx_*, det_dpor_fp.c): a read for
-                    * happens-before, no race */ };
+       DF_RX = 512, /* it holds a loop's exit re-read (rx_*, det_dpor_fp.c): a read for
+                     * happens-before, no race */
+       DF_RXF = 1024 /* ... and that read comes first: the step is caused by the write it saw */ };
 
 static inline void det_fp_mark(uint64_t *bits, uint64_t *blk, uint32_t off, uint32_t size, int wmm)
 {
