@@ -961,6 +961,26 @@ static void a_run_of_drains_splits_by_their_stores(void **st)
     assert_true(bt[1] & D0); /* x's drain alone before t0's step */
 }
 
+/* tso: t0 stores a, then b (two steps), then fences: a and b drain in
+ * the fence's step.  t1 reads a (1), then b (1).  Reversing b's drain with
+ * t1's read of b needs a's drain first (t1's read of a comes after it),
+ * but a branch at the fence's decision puts t1 before both drains: the
+ * buffer's head drained alone there is the step toward it. */
+static void a_drain_alone_before_its_fence(void **st)
+{
+    (void)st;
+    uint64_t D0 = 1ull << DET_ACT_DRAIN;
+    struct det_logent log[5] = { run(3, 0, 0), run(3 | D0, 0, 0), run(3 | D0, 0, 0), run(3, 1, 0), run(2, 1, 1) };
+    struct det_event ev[7] = { ev_(1, 0, EV_WRITE, 16, 4, DET_EV_BUFFERED, 1),
+                               ev_(2, 0, EV_WRITE, 64, 4, DET_EV_BUFFERED, 1), ev_(3, 0, EV_FENCE, 0, 0, 5, 2),
+                               ev_(3, 0, EV_DRAIN, 16, 4, 0, 1), ev_(3, 0, EV_DRAIN, 64, 4, 0, 1),
+                               ev_(4, 1, EV_READ, 16, 4, 0, 1), ev_(5, 1, EV_READ, 64, 4, 0, 1) };
+    ev[6].pc = 0x500;
+    uint64_t bt[5] = { 1, 1, 1, 2, 2 };
+    det_dpor_races(log, 5, ev, 7, DM_TSO, bt);
+    assert_true(bt[2] & D0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1002,6 +1022,7 @@ int main(void)
         cmocka_unit_test(a_loops_exit_read_orders_what_follows),
         cmocka_unit_test(a_drain_commutes_with_its_threads_later_steps),
         cmocka_unit_test(a_run_of_drains_splits_by_their_stores),
+        cmocka_unit_test(a_drain_alone_before_its_fence),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,7 +10,8 @@
  * Per thread, in its own order: the bridge values it read (a read of a
  * location and value it already read since its last write, kick or sleep
  * counts once: a poll loop's turns are not behaviour), what it wrote
- * there, and its kicks, IPIs and sleeps.  The
+ * there, and its kicks, IPIs, sleeps and wakes (a sleep without the IPIs
+ * pending when it was reached: that is scheduling, not behaviour).  The
  * threads' hashes are combined by thread number, so interleavings that
  * give every thread the same history are one behaviour. */
 #include "det.h"
@@ -62,7 +63,10 @@ uint64_t det_behaviour_hash(const struct det_event *ev, uint32_t nev)
             continue; /* the same read again, this turn */
         if (!rd)
             win[t].n = 0; /* it did something: a new turn */
-        uint64_t x = (uint64_t)e->kind << 56 ^ (uint64_t)e->off << 24 ^ e->val;
+        /* a sleep's value is the IPIs pending when the daemon reached the
+         * point, not when it slept (det_platform.c): whether it blocked is
+         * its wake's count (the IPIs consumed) */
+        uint64_t x = (uint64_t)e->kind << 56 ^ (uint64_t)e->off << 24 ^ (e->kind == EV_SLEEP ? 0 : e->val);
         h[t] = (h[t] ^ x) * 0x100000001b3ull; /* FNV-1a's prime, per event */
     }
     uint64_t all = 0xcbf29ce484222325ull;

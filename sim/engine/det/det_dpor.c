@@ -357,11 +357,66 @@ static void commit_before_the_step(const struct tfp *fi, const struct tfp *fj, c
     }
 }
 
+/* tso: segment i, a drain forced inside its decision's step (a fence's,
+ * a thread's end), follows drains of the same buffer in that step.  The
+ * reversal's prefix holds those drains but not the step; a branch at the
+ * decision can only put something before the whole step, where the
+ * earlier entries are not drained yet.  Draining the buffer's head alone
+ * there is the step toward it (the next execution finds the race again, one
+ * entry further): a CPU that reads the daemon's answer, drained by the
+ * daemon's sleep fence, and then its need_wakeup before the same fence
+ * drains need_wakeup = 1 (verify_1x2: behaviours sc shows). */
+/* The events of the trace with their segments, for a look inside one. */
+struct evseg {
+    const struct det_event *ev;
+    uint32_t nev;
+    const int32_t *seg;
+    const struct tfp *fps;
+};
+
+/* Does segment j, event by event, depend on segment e before it depends on
+ * segment i (it needs what e did for the part of it that meets i)? */
+static int needs_before(const struct evseg *es, uint32_t j, uint32_t e, uint32_t i)
+{
+    static struct det_fp f; /* 1 KiB: the supervisor is single-threaded */
+    for (uint32_t x = 0; x < es->nev; x++) {
+        if (es->seg[x] != (int32_t)j)
+            continue;
+        det_fp_clear(&f);
+        det_fp_event(&f, &es->ev[x], 0);
+        if (det_fp_dependent_in(&f, &es->fps[i].all, 1))
+            return 0;
+        if (det_fp_dependent_in(&f, &es->fps[e].all, 1))
+            return 1;
+    }
+    return 0;
+}
+
+static void drain_before_the_step(const struct evseg *es, const struct xact *xs, const uint32_t *node,
+                                  uint32_t i, uint32_t j, const uint64_t *hb, size_t w,
+                                  const struct det_logent *li, uint64_t *bt)
+{
+    int a = xs[i].act;
+    if (a < DET_ACT_DRAIN || !i || node[i - 1] != node[i] || xs[i - 1].act != a || !(li->opts >> a & 1))
+        return;
+    /* only when the reversal needs one of those drains: a step of it (not
+     * after i) comes after one of them, or j itself needs one before the
+     * part of it that meets i (not the daemon's read of req_rear that then
+     * reads the slot another of those drains wrote) */
+    for (uint32_t e = i; e-- > 0 && node[e] == node[i] && xs[e].act == a;)
+        for (uint32_t k = i + 1; k <= j; k++)
+            if ((k == j ? needs_before(es, j, e, i) : !BS_GET(&hb[(size_t)k * w], i)) &&
+                BS_GET(&hb[(size_t)k * w], e)) {
+                *bt |= 1ull << a;
+                return;
+            }
+}
+
 /* Every race of the execution adds to bt (source sets); d: the granules.
  * Over segments (see segments()): node[i] is segment i's decision. */
 static int find_races(struct det_dfs *d, const struct det_logent *log, const uint32_t *node, uint32_t n,
                       const struct tfp *fps, const struct xact *xs, const uint64_t *pol, uint64_t *hb,
-                      uint64_t *cov, size_t w, int model, uint64_t *bt)
+                      uint64_t *cov, size_t w, int model, uint64_t *bt, const struct evseg *es)
 {
     int races = 0;
     struct xact I[32];
@@ -395,6 +450,8 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
             int nI = initials(hb, w, (uint32_t)i, j, xs, jx, I, 32);
             if (!covered(I, nI, bt[node[i]], x))
                 schedule(I, nI, &log[node[i]], &bt[node[i]], x);
+            if (model == DM_TSO)
+                drain_before_the_step(es, xs, node, (uint32_t)i, j, hb, w, &log[node[i]], &bt[node[i]]);
             commit_before_the_step(&fps[i], &fps[j], sub, xs[i], &log[node[i]], &bt[node[i]], x);
         }
     }
@@ -615,7 +672,8 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
                 snode[q] = node[st[q]];
                 q++;
             }
-        races = find_races(d, log, snode, ns, sfp, sx, pol, hb, cov, w, model, bt);
+        struct evseg es = { ev, nev, seg, sfp };
+        races = find_races(d, log, snode, ns, sfp, sx, pol, hb, cov, w, model, bt, &es);
     }
     free(sfp);
     free(sx);
