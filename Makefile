@@ -142,8 +142,8 @@ build/fuzz/fuzz_report: tests/fuzz/fuzz_report.c $(wildcard sim/report/*.c) buil
                         sim/util/outpath.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ -ljansson
-build/fuzz/fuzz_replay: tests/fuzz/fuzz_replay.c sim/engine/det/det_sched.c sim/engine/det/det_dpor.c \
-                        sim/engine/det/det_dpor_fp.c sim/engine/det/det_emit.c
+build/fuzz/fuzz_replay: tests/fuzz/fuzz_replay.c sim/engine/det/det_sched.c $(wildcard sim/engine/det/det_dpor*.c) \
+                        sim/engine/det/det_emit.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ -ljansson
 

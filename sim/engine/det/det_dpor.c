@@ -27,9 +27,6 @@ static uint32_t collect_nodes(const struct det_logent *log, uint32_t nlog, uint3
     return k;
 }
 
-#define BS_WORDS(n) (((n) + 63) / 64)
-#define BS_GET(b, i) ((b)[(i) / 64] >> ((i) % 64) & 1)
-#define BS_SET(b, i) ((b)[(i) / 64] |= 1ull << ((i) % 64))
 
 /* Source-DPOR's initials: the first transitions of notdep(i).j that no
  * earlier transition of that sequence happens before (j's: the racing
@@ -50,215 +47,6 @@ static int initials(const uint64_t *hb, size_t w, uint32_t i, uint32_t j, const 
             I[nI++] = k == j ? jx : xs[k];
     }
     return nI;
-}
-
-/* ---- sleep sets -----------------------------------------------------------
- * An action explored at node i (done there) need not be explored again
- * after another action at i, as long as every step since commutes with its
- * step: it is asleep (Godefroid, "Partial-order methods", LNCS 1032; the
- * sleep sets of source-DPOR's Algorithm 1).  The runtime's continuation
- * after a replayed prefix knows nothing of them, so they are checked after
- * the execution: one that took an asleep step at node k is equivalent to
- * one already explored (its races were analysed there); what the sleep set
- * would have made the scheduler do instead — another option at k — joins
- * k's backtrack set.  Each node keeps the footprints of the steps taken or
- * asleep there, for the executions that backtrack to it. */
-#define FOOT_MAX 8
-struct det_foot {
-    uint8_t n, act[FOOT_MAX];
-    struct det_fp fp[FOOT_MAX];
-};
-
-void det_foot_free(struct det_foot *f) { free(f); }
-
-static int foot_find(const struct det_foot *f, int act)
-{
-    for (int i = 0; f && i < f->n; i++)
-        if (f->act[i] == act)
-            return i;
-    return -1;
-}
-
-static const struct det_fp *foot_get(const struct det_foot *f, int act)
-{
-    int i = foot_find(f, act);
-    return i < 0 ? NULL : &f->fp[i];
-}
-
-/* d gets what s touches too: the footprint of either step (an action's
- * step at one node differs between executions only in the value choices
- * inside it, and an asleep action must commute as every one of them). */
-static void fp_union(struct det_fp *d, const struct det_fp *s)
-{
-    for (uint64_t b = s->rblk; b; b &= b - 1)
-        d->rd[__builtin_ctzll(b)] |= s->rd[__builtin_ctzll(b)];
-    for (uint64_t b = s->wblk; b; b &= b - 1)
-        d->wr[__builtin_ctzll(b)] |= s->wr[__builtin_ctzll(b)];
-    d->rblk |= s->rblk;
-    d->wblk |= s->wblk;
-    for (int k = 0; k < s->npk; k++) {
-        int i = 0;
-        while (i < d->npk && d->pk[i] != s->pk[k])
-            i++;
-        if (i == DET_FP_PK) {
-            d->flags |= DF_PRIV_R | (s->pkw[k] ? DF_PRIV_W : 0);
-            continue;
-        }
-        if (i == d->npk) {
-            d->pk[d->npk] = s->pk[k];
-            d->pkw[d->npk++] = 0;
-        }
-        d->pkw[i] |= s->pkw[k];
-    }
-    d->who |= s->who;
-    d->bufs |= s->bufs;
-    d->objs |= s->objs;
-    if (s->cbufs && !d->cbufs && !(d->bufs & s->cbufs)) {
-        d->cbufs = s->cbufs;
-        d->cbar = s->cbar;
-    } else if (s->cbufs && (d->cbufs != s->cbufs || d->cbar != s->cbar)) {
-        d->bufs |= d->cbufs | s->cbufs;
-        d->cbufs = 0;
-        d->cbar = 0;
-    }
-    if ((s->flags & DF_RR) && (d->flags & DF_RR) && d->rr_g1 != s->rr_g1)
-        d->flags |= DF_ORDER;
-    else if ((s->flags & DF_RR) && !(d->flags & DF_RR))
-        d->rr_g1 = s->rr_g1;
-    d->flags |= s->flags;
-    d->flags &= ~(uint32_t)(DF_RX | DF_RXF); /* a sleep set asks for dependence only, not races */
-    d->ov = d->ov > s->ov ? d->ov : s->ov;
-    d->rrv = d->rrv > s->rrv ? d->rrv : s->rrv;
-    if (s->wts && (!d->wts || s->wts < d->wts))
-        d->wts = s->wts;
-}
-
-/* A footprint that cannot be kept is simply not known later: that action
- * is then never put asleep from here (more executions, never fewer).  An
- * action kept already adds the new step's footprint to its own. */
-static void foot_put(struct det_foot **pf, int act, const struct det_fp *fp)
-{
-    if (!*pf && !(*pf = calloc(1, sizeof **pf)))
-        return;
-    struct det_foot *f = *pf;
-    int i = foot_find(f, act);
-    if (i >= 0) {
-        fp_union(&f->fp[i], fp);
-        return;
-    }
-    if (f->n == FOOT_MAX)
-        return;
-    i = f->n++;
-    f->act[i] = (uint8_t)act;
-    f->fp[i] = *fp;
-}
-
-/* The step action a took in transition t: its own events (all of them when
- * the transition's actors were not kept apart; none: it commutes with all). */
-static const struct det_fp *step_fp(const struct tfp *t, int a)
-{
-    static const struct det_fp none;
-    if (t->nsub < 0)
-        return &t->all;
-    for (int i = 0; i < t->nsub; i++) {
-        int b = t->actor[i];
-        if (a < DET_ACT_DRAIN ? b == a : b >= 32 && actor_thread(b) == a - DET_ACT_DRAIN)
-            return &t->sub[i];
-    }
-    return &none;
-}
-
-/* Asleep at node k: what is asleep plus their footprints, stored there. */
-static void sleep_store(struct det_dfs_node *x, uint64_t sleep, const struct det_foot *S)
-{
-    x->sleep = sleep;
-    for (int i = 0; i < S->n; i++)
-        foot_put(&x->foot, S->act[i], &S->fp[i]);
-}
-
-/* Under arm/riscv a drain action commits one of several entries (its
- * granule is what the action is, det_gw): it is never put asleep. */
-static uint64_t never_asleep(int model)
-{
-    return model >= DM_ARM ? ~((1ull << DET_ACT_DRAIN) - 1) : 0;
-}
-
-void det_dfs_slp(const struct det_dfs *d, struct det_slp *z)
-{
-    memset(z->win, 0, sizeof z->win);
-    z->mask = 0;
-    z->n = 0;
-    z->next_ev = 0;
-    z->gstep1 = d->dpor ? d->gstep1 : 0;
-    z->g = d->g;
-    z->gmiss = 0;
-    if (!d->dpor || !d->plen)
-        return;
-    const struct det_dfs_node *x = &d->st[d->plen - 1];
-    if (x->kind) /* a value choice: sleep_walk starts with nothing asleep */
-        return;
-    uint64_t start = (x->sleep | x->tried) & ~(1ull << (x->chosen & 63)) & ~never_asleep(d->model);
-    for (uint64_t m = start; m && z->n < DET_SLP_MAX; m &= m - 1) {
-        int a = __builtin_ctzll(m);
-        const struct det_fp *f = foot_get(x->foot, a);
-        if (!f)
-            continue;
-        z->act[z->n] = (uint8_t)a;
-        z->fp[z->n++] = *f;
-        z->mask |= 1ull << a;
-    }
-}
-
-/* Walk the run/drain decisions from the prefix's last one; 1 when the
- * execution took an asleep step (bt gets the redirect). */
-static int sleep_walk(struct det_dfs *d, const struct det_logent *log, const uint32_t *node,
-                      uint32_t n, const struct tfp *fps, uint64_t *bt)
-{
-    struct det_foot *S = calloc(1, sizeof *S), *T = calloc(1, sizeof *T);
-    uint64_t sleep = 0;
-    uint32_t p = d->plen ? d->plen - 1 : 0;
-    int blocked = 0;
-    for (uint32_t t = 0; S && T && t < n && !blocked; t++) {
-        uint32_t k = node[t];
-        if (k < p)
-            continue;
-        struct det_dfs_node *x = &d->st[k];
-        int a = log[k].chosen;
-        if (k == p && d->plen) { /* asleep here before, and done here before a */
-            uint64_t start = (x->sleep | x->tried) & ~(1ull << a) & ~never_asleep(d->model);
-            for (uint64_t m = start; m; m &= m - 1) {
-                const struct det_fp *f = foot_get(x->foot, __builtin_ctzll(m));
-                if (f) {
-                    foot_put(&S, __builtin_ctzll(m), f);
-                    sleep |= m & -m;
-                }
-            }
-        } else if (sleep >> a & 1) {
-            uint64_t alt = log[k].opts & ~sleep & ~(1ull << a);
-            sleep_store(x, sleep, S);
-            bt[k] |= alt & -alt;
-            blocked = 1;
-            break;
-        } else {
-            sleep_store(x, sleep, S);
-        }
-        foot_put(&x->foot, a, step_fp(&fps[t], a));
-        /* wake what this transition does not commute with */
-        T->n = 0;
-        uint64_t still = 0;
-        for (int i = 0; i < S->n; i++)
-            if (!det_fp_dependent(&S->fp[i], &fps[t].all)) {
-                foot_put(&T, S->act[i], &S->fp[i]);
-                still |= 1ull << S->act[i];
-            }
-        struct det_foot *sw = S;
-        S = T;
-        T = sw;
-        sleep = still;
-    }
-    free(S);
-    free(T);
-    return blocked;
 }
 
 /* (buffer t, granule g) at a node: explored or asked for (det.h). */
@@ -357,61 +145,6 @@ static void commit_before_the_step(const struct tfp *fi, const struct tfp *fj, c
     }
 }
 
-/* tso: segment i, a drain forced inside its decision's step (a fence's,
- * a thread's end), follows drains of the same buffer in that step.  The
- * reversal's prefix holds those drains but not the step; a branch at the
- * decision can only put something before the whole step, where the
- * earlier entries are not drained yet.  Draining the buffer's head alone
- * there is the step toward it (the next execution finds the race again, one
- * entry further): a CPU that reads the daemon's answer, drained by the
- * daemon's sleep fence, and then its need_wakeup before the same fence
- * drains need_wakeup = 1 (verify_1x2: behaviours sc shows). */
-/* The events of the trace with their segments, for a look inside one. */
-struct evseg {
-    const struct det_event *ev;
-    uint32_t nev;
-    const int32_t *seg;
-    const struct tfp *fps;
-};
-
-/* Does segment j, event by event, depend on segment e before it depends on
- * segment i (it needs what e did for the part of it that meets i)? */
-static int needs_before(const struct evseg *es, uint32_t j, uint32_t e, uint32_t i)
-{
-    static struct det_fp f; /* 1 KiB: the supervisor is single-threaded */
-    for (uint32_t x = 0; x < es->nev; x++) {
-        if (es->seg[x] != (int32_t)j)
-            continue;
-        det_fp_clear(&f);
-        det_fp_event(&f, &es->ev[x], 0);
-        if (det_fp_dependent_in(&f, &es->fps[i].all, 1))
-            return 0;
-        if (det_fp_dependent_in(&f, &es->fps[e].all, 1))
-            return 1;
-    }
-    return 0;
-}
-
-static void drain_before_the_step(const struct evseg *es, const struct xact *xs, const uint32_t *node,
-                                  uint32_t i, uint32_t j, const uint64_t *hb, size_t w,
-                                  const struct det_logent *li, uint64_t *bt)
-{
-    int a = xs[i].act;
-    if (a < DET_ACT_DRAIN || !i || node[i - 1] != node[i] || xs[i - 1].act != a || !(li->opts >> a & 1))
-        return;
-    /* only when the reversal needs one of those drains: a step of it (not
-     * after i) comes after one of them, or j itself needs one before the
-     * part of it that meets i (not the daemon's read of req_rear that then
-     * reads the slot another of those drains wrote) */
-    for (uint32_t e = i; e-- > 0 && node[e] == node[i] && xs[e].act == a;)
-        for (uint32_t k = i + 1; k <= j; k++)
-            if ((k == j ? needs_before(es, j, e, i) : !BS_GET(&hb[(size_t)k * w], i)) &&
-                BS_GET(&hb[(size_t)k * w], e)) {
-                *bt |= 1ull << a;
-                return;
-            }
-}
-
 /* Every race of the execution adds to bt (source sets); d: the granules.
  * Over segments (see segments()): node[i] is segment i's decision. */
 static int find_races(struct det_dfs *d, const struct det_logent *log, const uint32_t *node, uint32_t n,
@@ -451,7 +184,7 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
             if (!covered(I, nI, bt[node[i]], x))
                 schedule(I, nI, &log[node[i]], &bt[node[i]], x);
             if (model == DM_TSO)
-                drain_before_the_step(es, xs, node, (uint32_t)i, j, hb, w, &log[node[i]], &bt[node[i]]);
+                dpor_drain_before_the_step(es, xs, node, (uint32_t)i, j, hb, w, &log[node[i]], &bt[node[i]]);
             commit_before_the_step(&fps[i], &fps[j], sub, xs[i], &log[node[i]], &bt[node[i]], x);
         }
     }
@@ -553,45 +286,6 @@ static uint32_t segments(const struct det_event *ev, uint32_t nev, uint32_t nlog
     return ns;
 }
 
-/* An IPI wakes a sleeper: the first IPI sent after a thread's EV_SLEEP
- * unblocks it (det_platform.c), and every later step of that thread,
- * beginning with its EV_WAKE, comes after it — a cause, not a race: the
- * sleeper could not run at the IPI's decision, so no order of the two is
- * to be reversed, and classic DPOR's fallback put every option there (under
- * arm every entry of every drain, verify_1x1: most of its executions).
- * What the two orders of IPI and sleep give is the race of EV_IPI and
- * EV_SLEEP (two platform calls), which stays.  A later IPI before the wake
- * is no cause (the sleeper was runnable then): it still races the wake. */
-/* A dropped IPI (--drop-ipi) is its scheduling point's event, then one
- * with off 1 (det_platform.c): it wakes nobody. */
-static int ipi_dropped(const struct det_event *ev, uint32_t nev, uint32_t k)
-{
-    for (uint32_t q = k + 1; q < nev; q++)
-        if (ev[q].tid == ev[k].tid && ev[q].kind != EV_SWITCH)
-            return ev[q].kind == EV_IPI && ev[q].off == 1;
-    return 0;
-}
-
-static void wake_causes(const struct det_event *ev, uint32_t nev, const int32_t *seg, uint64_t *pol)
-{
-    uint64_t asleep = 0, woken = 0; /* slept and not yet woken; of those, sent an IPI since */
-    for (uint32_t k = 0; k < nev; k++) {
-        const struct det_event *e = &ev[k];
-        uint64_t me = 1ull << (e->tid & 63);
-        if (e->kind == EV_SLEEP) {
-            asleep |= me;
-            woken &= ~me;
-        } else if (e->kind == EV_WAKE && (asleep & me)) {
-            asleep &= ~me;
-            woken &= ~me;
-        } else if (e->kind == EV_IPI && e->off == 0 && (asleep & ~woken & ~me) && !ipi_dropped(ev, nev, k)) {
-            if (seg[k] >= 0)
-                pol[seg[k]] |= asleep & ~woken & ~me;
-            woken |= asleep & ~me;
-        }
-    }
-}
-
 /* A segment's action: the decision's for the chosen run, else its
  * thread's (a drain of its buffer when that is what it did). */
 static struct xact segment_xact(const struct det_event *ev, uint32_t k, const struct xact *xt, int32_t t,
@@ -606,6 +300,18 @@ static struct xact segment_xact(const struct det_event *ev, uint32_t k, const st
             x.g = (int16_t)(ev[k].off / WMM_GRAN);
     }
     return x;
+}
+
+/* ends[t]: transition t holds the end of the thread it chose (NULL: no memory) */
+static uint8_t *thread_ends(const struct det_logent *log, uint32_t nlog, const uint32_t *node, uint32_t n,
+                            const int32_t *of, const struct det_event *ev, uint32_t nev)
+{
+    uint8_t *ends = calloc(n ? n : 1, 1);
+    for (uint32_t k = 0; ends && k < nev; k++)
+        if (ev[k].kind == EV_DONE && ev[k].step && ev[k].step <= nlog && of[ev[k].step - 1] >= 0 &&
+            log[node[of[ev[k].step - 1]]].chosen == (ev[k].tid & 31))
+            ends[of[ev[k].step - 1]] = 1;
+    return ends;
 }
 
 static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
@@ -636,23 +342,18 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
     int races = -1;
     if (!fps || !xs || !tr || !seg || !st || !forced || !pol)
         goto out;
-    /* ends[t]: transition t holds the end of the thread it chose */
-    uint8_t *ends = calloc(n ? n : 1, 1);
+    uint8_t *ends = thread_ends(log, nlog, node, n, of, ev, nev);
     if (!ends)
         goto out;
-    for (uint32_t k = 0; k < nev; k++)
-        if (ev[k].kind == EV_DONE && ev[k].step && ev[k].step <= nlog && of[ev[k].step - 1] >= 0 &&
-            log[node[of[ev[k].step - 1]]].chosen == (ev[k].tid & 31))
-            ends[of[ev[k].step - 1]] = 1;
     from = model == DM_TSO ? malloc(ne * sizeof *from) : NULL;
     if (from)
         dpor_fifo_origins(ev, nev, from);
     uint32_t ns = segments(ev, nev, nlog, of, log, node, tr, seg, st, forced, pol, ends, model >= DM_ARM, from);
     free(ends);
-    wake_causes(ev, nev, seg, pol);
+    dpor_wake_causes(ev, nev, seg, pol);
     dpor_build_fps(ev, nev, model, tr, from, fps);
     transition_xacts(d, log, node, n, fps, xs);
-    if (d && sleep_walk(d, log, node, n, fps, bt)) {
+    if (d && dpor_sleep_walk(d, log, node, n, fps, bt)) {
         races = -2;
         goto out;
     }

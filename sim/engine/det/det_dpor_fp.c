@@ -141,92 +141,15 @@ static int mem_step(struct mem *m, const struct det_event *e)
     return silent;
 }
 
-/* The bytes (rounded to granules under arm/riscv, as det_fp_mark) of a
- * bridge access at off, size. */
-static void rx_span(uint32_t off, uint32_t size, int wmm, uint32_t *b0, uint32_t *b1)
-{
-    *b0 = off;
-    *b1 = off + (size ? size : 1);
-    if (wmm) {
-        *b0 = *b0 / WMM_GRAN * WMM_GRAN;
-        *b1 = (*b1 + WMM_GRAN - 1) / WMM_GRAN * WMM_GRAN;
-    }
-    if (*b1 > HVSIM_BRIDGE_PAGE)
-        *b1 = HVSIM_BRIDGE_PAGE;
-}
-
-/* Does f read (any of) what e reads?  priv: a private word by its key. */
-static int reads_already(const struct det_fp *f, const struct det_event *e, uint32_t off, uint32_t size, int wmm)
-{
-    if (off == DET_FP_PRIV) {
-        for (int k = 0; k < f->npk; k++)
-            if (f->pk[k] == e->pkey)
-                return 1;
-        return 0;
-    }
-    uint32_t b0, b1;
-    rx_span(off, size, wmm, &b0, &b1);
-    for (uint32_t b = b0; b < b1; b++)
-        if (f->rd[b / 64] >> (b % 64) & 1)
-            return 1;
-    return 0;
-}
-
-/* A loop's exit re-read (det_fp_reread 2: the turn found a new value): a
- * further turn still, so it starts no race (the spin-loop rule), but it
- * observed a write, and what the thread does after the loop comes after
- * that write.  Its read is kept for happens-before (rx_only: no race on
- * it).  Without it, a store that releases a spinner (the lock's release,
- * req_rear for the polling daemon) raced with the spinner's next steps
- * at a decision where the spinner was no option, and every option was
- * explored there.  One exit re-read per footprint; a second location, or
- * a plain read of the same, makes them plain reads. */
-static void add_exit_read(struct det_fp *f, const struct det_event *e, int wmm)
-{
-    uint32_t size = e->size == 255 ? HVSIM_BRIDGE_PAGE - e->off : e->size;
-    int plain = reads_already(f, e, e->off, size, wmm) || (f->flags & DF_RX);
-    int first = !f->rblk && !f->wblk && !f->npk && !f->bufs && !f->cbufs && !f->objs &&
-                !(f->flags & ~(uint32_t)DF_OWNB);
-    det_fp_access(f, e, 1, 0, wmm);
-    if (plain) {
-        f->flags &= ~(uint32_t)(DF_RX | DF_RXF);
-        return;
-    }
-    f->flags |= DF_RX | (first ? DF_RXF : 0);
-    f->rx_off = e->off;
-    f->rx_key = e->off == DET_FP_PRIV ? e->pkey : 0;
-    f->rx_size = size;
-}
-
-/* A plain read of f's exit re-read's bytes (any access of its private
- * word) makes it plain. */
-static void rx_unless_read(struct det_fp *f, const struct det_event *e, int wmm)
-{
-    if (!(f->flags & DF_RX) || e->kind == EV_SWITCH)
-        return;
-    if (f->rx_off == DET_FP_PRIV) {
-        if (e->off == DET_FP_PRIV && (!e->pkey || e->pkey == f->rx_key))
-            f->flags &= ~(uint32_t)(DF_RX | DF_RXF);
-        return;
-    }
-    if (e->off == DET_FP_PRIV || e->off >= HVSIM_BRIDGE_PAGE || !(det_fp_is_read(e) || e->kind == EV_RMW))
-        return;
-    uint32_t a0, a1, b0, b1;
-    rx_span(f->rx_off, f->rx_size, wmm, &a0, &a1);
-    rx_span(e->off, e->size == 255 ? HVSIM_BRIDGE_PAGE - e->off : e->size, wmm, &b0, &b1);
-    if (a0 < b1 && b0 < a1)
-        f->flags &= ~(uint32_t)(DF_RX | DF_RXF);
-}
-
 static void add_event(struct det_fp *f, const struct det_event *e, int again, int silent, int wmm)
 {
-    rx_unless_read(f, e, wmm);
+    dpor_rx_unless_read(f, e, wmm);
     if (again == 2 && !(wmm && e->kind == EV_ALOAD && e->mo && e->view != DET_VIEW_NONE) &&
         (e->off == DET_FP_PRIV ? e->pkey != 0 : e->off < HVSIM_BRIDGE_PAGE)) {
         f->who |= 1ull << (e->tid & 63);
         if (det_fp_orders_own_buffer(e, wmm))
             f->flags |= DF_OWNB;
-        add_exit_read(f, e, wmm);
+        dpor_rx_add(f, e, wmm);
     } else if (again) {
         f->who |= 1ull << (e->tid & 63);
         if (det_fp_orders_own_buffer(e, wmm))
@@ -387,79 +310,6 @@ static void note_read(struct tfp *t, int k, const struct det_event *e)
         t->rts[k] = e->pkey - 1;
 }
 
-/* tso: which store made the entry each drain commits (from[k], the
- * store's event; -1: not known, or not a drain).  A thread's FIFO holds
- * its buffered stores in order; a drain takes its bytes from the oldest
- * (a store of several entries drains in several).  Anything that does not
- * add up leaves the rest of that thread's drains not known. */
-#define FIFO_MAX 64
-struct fifo {
-    uint32_t ev[FIFO_MAX], left[FIFO_MAX];
-    uint32_t head, n;
-    int lost;
-};
-
-static int buffered_store(const struct det_event *e)
-{
-    return (e->kind == EV_WRITE || e->kind == EV_VWRITE || e->kind == EV_ASTORE) && (e->mo & DET_EV_BUFFERED);
-}
-
-void dpor_fifo_origins(const struct det_event *ev, uint32_t nev, int32_t *from)
-{
-    struct fifo *fq = calloc(64, sizeof *fq);
-    for (uint32_t k = 0; k < nev; k++) {
-        const struct det_event *e = &ev[k];
-        struct fifo *q = fq ? &fq[e->tid & 63] : NULL;
-        from[k] = -1;
-        if (!q)
-            continue;
-        if (buffered_store(e)) {
-            if (q->n == FIFO_MAX || e->size == 255 || !e->size)
-                q->lost = 1;
-            else {
-                uint32_t i = (q->head + q->n++) % FIFO_MAX;
-                q->ev[i] = k;
-                q->left[i] = e->size;
-            }
-        } else if (e->kind == EV_DRAIN) {
-            if (q->lost || !q->n || !e->size || e->size == 255 || e->size > q->left[q->head]) {
-                q->lost = 1;
-                continue;
-            }
-            from[k] = (int32_t)q->ev[q->head];
-            if (!(q->left[q->head] -= e->size)) {
-                q->head = (q->head + 1) % FIFO_MAX;
-                q->n--;
-            }
-        }
-    }
-    free(fq);
-}
-
-/* A drain's origin as the transition or segment of its store (mk), and
- * what orders with a thread's drains other than loads and stores joining
- * its buffer (ownx). */
-static void own_buffer_note(const struct det_event *ev, uint32_t k, const int32_t *of, const int32_t *from,
-                            struct tfp *fps)
-{
-    const struct det_event *e = &ev[k];
-    if (of[k] < 0)
-        return;
-    if (e->kind == EV_DRAIN) {
-        struct tfp *d = &fps[of[k]];
-        int32_t c = from && from[k] >= 0 ? of[from[k]] : INT32_MAX;
-        if (d->mk == -2 || c > d->mk)
-            d->mk = c;
-        return;
-    }
-    /* what orders with the drains: a fence, an RMW, an unbuffered store, a
-     * platform or pthread call, the thread's end (bookkeeping does not) */
-    int book = e->kind == EV_DELAY || e->kind == EV_BEGIN || e->kind == EV_ACCESS || e->kind == EV_RESULT ||
-               e->kind == EV_SWITCH;
-    if (!buffered_store(e) && !book && det_fp_orders_own_buffer(e, 0))
-        fps[of[k]].ownx = 1;
-}
-
 /* Footprint of every transition or segment: of[k] for event k (-1: none,
  * det_dpor.c).  Re-reads add only their thread; silent stores conflict
  * only with writes. */
@@ -483,7 +333,7 @@ void dpor_build_fps(const struct det_event *ev, uint32_t nev, int model, const i
     for (uint32_t k = 0; k < nev; k++) {
         const struct det_event *e = &ev[k];
         if (model == DM_TSO)
-            own_buffer_note(ev, k, of, from, fps);
+            dpor_own_buffer_note(ev, k, of, from, fps);
         int silent = mem ? mem_step(mem, e) : 0;
         if (mem && mem->tso && e->kind == EV_DRAIN && (e->mo & DET_EV_SILENT))
             silent = 1; /* the runtime saw memory hold it: det_fp_event says so too */
@@ -575,58 +425,6 @@ static int writes_elsewhere(const struct det_fp *w, uint32_t g1)
  * it) but is no race: either order is one more or one fewer turn of a loop
  * that only reads, and re-reading the message it read before changes no
  * view — the spin-loop assumption (docs/det-engine.md). */
-/* Is r and w's dependence only r's exit re-read (DF_RX) against w?  Then
- * it orders them but is no race (add_exit_read). */
-static int rx_only(const struct det_fp *r, const struct det_fp *w, int wmm)
-{
-    if (!(r->flags & DF_RX))
-        return 0;
-    static struct det_fp q; /* 1 KiB: the supervisor is single-threaded */
-    q = *r;
-    q.flags &= ~(uint32_t)DF_RX;
-    if (q.rx_off == DET_FP_PRIV) {
-        for (int k = 0; k < q.npk; k++)
-            if (q.pk[k] == q.rx_key) {
-                q.pk[k] = q.pk[q.npk - 1];
-                q.pkw[k] = q.pkw[q.npk - 1];
-                q.npk--;
-                break;
-            }
-    } else {
-        uint32_t b0, b1;
-        rx_span(q.rx_off, q.rx_size, wmm, &b0, &b1);
-        for (uint32_t b = b0; b < b1; b++)
-            q.rd[b / 64] &= ~(1ull << (b % 64));
-    }
-    return !det_fp_dependent_in(&q, w, 1);
-}
-
-/* Does r's step begin with a loop's exit re-read of what w wrote (DF_RXF)?
- * Then the step is caused by that write (or by a later one, ordered after
- * w): the loop only left because it saw it, so no order of the two steps
- * is to be reversed, whatever else they share.  Without this, a spinner's
- * first step after the loop raced with the releasing step at a decision
- * where the spinner could not run, and every option was explored there. */
-static int rx_cause(const struct det_fp *w, const struct det_fp *r, int wmm)
-{
-    if ((r->flags & (DF_RX | DF_RXF)) != (DF_RX | DF_RXF))
-        return 0;
-    if (r->rx_off == DET_FP_PRIV) {
-        if (w->flags & DF_PRIV_W)
-            return 1;
-        for (int k = 0; k < w->npk; k++)
-            if (w->pk[k] == r->rx_key && w->pkw[k])
-                return 1;
-        return 0;
-    }
-    uint32_t b0, b1;
-    rx_span(r->rx_off, r->rx_size, wmm, &b0, &b1);
-    for (uint32_t b = b0; b < b1; b++)
-        if (w->wr[b / 64] >> (b % 64) & 1)
-            return 1;
-    return 0;
-}
-
 static int rr_only(const struct det_fp *r, const struct det_fp *w)
 {
     if (!(r->flags & DF_RR) || (r->flags & DF_ORDER) || writes_elsewhere(w, r->rr_g1))
@@ -708,62 +506,11 @@ static int read_of_newer(const struct tfp *a, int i, const struct tfp *b, int j)
            (!r->ov || b->vts[j] == c->wts) && !dependent_beyond(c, r, 1, 1);
 }
 
-/* tso: is l only loads of one thread T and d only drains of T's buffer?
- * Next to each other they commute even on the same bytes: before the
- * drain the load forwards the newest entry of its bytes, after it memory
- * holds what the drain wrote (or an entry still buffered forwards again).
- * Without this the load of x in CoWR's P0 (x = 1; r0 = x) orders P0's
- * exit drain after it, and the drain's race with P1's store is never seen
- * (the litmus crosscheck). */
-static int load_and_own_drain(const struct det_fp *l, const struct det_fp *d)
-{
-    return l->who && !(l->who & (l->who - 1)) && !l->bufs && !l->cbufs && !(l->flags & ~(uint32_t)DF_PRIV_R) &&
-           !l->wblk && !det_fp_priv_writes(l) && !d->who && d->bufs == l->who && !d->cbufs &&
-           !(d->flags & ~(uint32_t)DF_ANYW) && !d->npk;
-}
-
-/* tso: is s only loads and buffered stores of one thread T, and d only
- * drains of T's buffer, of entries stored before s?  They commute: a store
- * joining the FIFO behind older entries changes neither what their drain
- * writes nor what T's loads see (they forward the newest entry of their
- * bytes).  The drain of an entry s stored stays ordered after s.  Without
- * this, a thread's later store ordered an older entry's drain after it,
- * and the chain hid that drain's race with another thread's read: the
- * daemon's req_front = 1 behind its req_front = 2 (verify_2x1). */
-static int store_and_own_drain(const struct tfp *s, const struct tfp *d)
-{
-    const struct det_fp *l = &s->all, *c = &d->all;
-    return !s->ownx && s->idx > d->mk && l->who && !(l->who & (l->who - 1)) && !l->bufs && !l->cbufs &&
-           !(l->flags & ~(uint32_t)(DF_PRIV_R | DF_OWNB | DF_RX)) && !l->wblk && !det_fp_priv_writes(l) &&
-           !c->who && c->bufs == l->who && !c->cbufs && !(c->flags & ~(uint32_t)DF_ANYW) && !c->npk;
-}
-
-/* tso: is s a step of thread T and d, later, only drains of T's buffer,
- * of entries stored before s?  Then d is no step s's thread made after s:
- * a fence, an RMW's or a platform call's drains, the thread's end (traced
- * after the step that forced them) could have drained at any decision
- * since their stores, and happen-before through s would order them after
- * whatever s's thread did before s.  That hid races: the daemon's read
- * of req_rear before its sleep fence ordered the fence's drain of
- * cfg_flags after it, and through the CPU's wait for cfg_flags its next
- * push too, so the push was never tried before that read (verify_1x2:
- * 22 behaviours sc shows were missing under tso).  The step a drain's
- * entry came from stays ordered before it (mk), and pol orders d before
- * T's later steps. */
-static int own_drain_after(const struct tfp *s, const struct tfp *d)
-{
-    const struct det_fp *l = &s->all, *c = &d->all;
-    return s->idx < d->idx && s->idx > d->mk && l->who && !(l->who & (l->who - 1)) && !l->bufs && !l->cbufs &&
-           !(l->flags & DF_ALL) && !c->who && c->bufs == l->who && !c->cbufs && !(c->flags & ~(uint32_t)DF_ANYW);
-}
-
 int dpor_tfp_dep(const struct tfp *a, const struct tfp *b, int model)
 {
     if (!det_fp_dependent_in(&a->all, &b->all, 1))
         return 0;
-    if (model == DM_TSO && (load_and_own_drain(&a->all, &b->all) || load_and_own_drain(&b->all, &a->all) ||
-                            store_and_own_drain(a, b) || store_and_own_drain(b, a) || own_drain_after(a, b) ||
-                            own_drain_after(b, a)))
+    if (model == DM_TSO && dpor_own_commute(a, b))
         return 0;
     if ((model != DM_ARM && model != DM_RISCV) || a->nsub < 0 || b->nsub < 0)
         return 1;
@@ -784,17 +531,17 @@ struct xact dpor_tfp_race(const struct tfp *a, const struct tfp *b, struct xact 
     static const struct xact none = { -1, -1 };
     int wmm = model == DM_ARM || model == DM_RISCV;
     sub[0] = sub[1] = sub[2] = sub[3] = -1;
-    if (rx_cause(&a->all, &b->all, wmm))
+    if (dpor_rx_cause(&a->all, &b->all, wmm))
         return none;
     if (a->nsub < 0 || b->nsub < 0)
-        return same_actor(&a->all, &b->all) || rx_only(&a->all, &b->all, wmm) || rx_only(&b->all, &a->all, wmm)
+        return same_actor(&a->all, &b->all) || dpor_rx_only(&a->all, &b->all, wmm) || dpor_rx_only(&b->all, &a->all, wmm)
                    ? none
                    : b_chosen;
     for (int j = 0; j < b->nsub; j++)
         for (int i = 0; i < a->nsub; i++)
             if (own_race(a->actor[i], b->actor[j], &a->sub[i], wmm) && det_fp_dependent_in(&a->sub[i], &b->sub[j], 1) &&
                 !rr_only(&a->sub[i], &b->sub[j]) && !rr_only(&b->sub[j], &a->sub[i]) &&
-                !rx_only(&a->sub[i], &b->sub[j], wmm) && !rx_only(&b->sub[j], &a->sub[i], wmm) &&
+                !dpor_rx_only(&a->sub[i], &b->sub[j], wmm) && !dpor_rx_only(&b->sub[j], &a->sub[i], wmm) &&
                 !(wmm && (read_of_older(a, i, b, j) || read_of_newer(a, i, b, j)))) {
                 if (wmm && view_from_later(&a->sub[i], &b->sub[j], b->vmark[j], b->vtid[j])) {
                     if (sub[2] < 0) {

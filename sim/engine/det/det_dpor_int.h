@@ -1,6 +1,8 @@
-/* sim/engine/det/det_dpor_int.h — what det_dpor.c (races, sleep sets) and
- * det_dpor_fp.c (footprints, dependence) share: a transition's footprint
- * and the dependence between two of them. */
+/* sim/engine/det/det_dpor_int.h — what the parts of the DPOR analysis
+ * share: det_dpor.c (segments, races), det_dpor_fp.c (footprints,
+ * dependence), det_dpor_sleep.c (sleep sets), det_dpor_own.c (tso: a
+ * thread and its own buffer), det_dpor_rx.c (a spin loop's exit re-read),
+ * det_dpor_wake.c (the IPI that wakes a sleeper). */
 #ifndef HVSIM_DET_DPOR_INT_H
 #define HVSIM_DET_DPOR_INT_H
 
@@ -81,5 +83,42 @@ int dpor_tfp_dep(const struct tfp *a, const struct tfp *b, int model);
  * a's step (det_dpor.c, commit_before_the_step); -1: none. */
 struct xact dpor_tfp_race(const struct tfp *a, const struct tfp *b, struct xact b_chosen, int model,
                           int sub[4]);
+
+#define BS_WORDS(n) (((n) + 63) / 64)
+#define BS_GET(b, i) ((b)[(i) / 64] >> ((i) % 64) & 1)
+#define BS_SET(b, i) ((b)[(i) / 64] |= 1ull << ((i) % 64))
+
+/* The events of the trace with their segments, for a look inside one. */
+struct evseg {
+    const struct det_event *ev;
+    uint32_t nev;
+    const int32_t *seg;
+    const struct tfp *fps;
+};
+
+/* det_dpor_own.c (tso): a drain's store and what orders with its drains
+ * (mk, ownx of the tfp holding event k); whether a and b commute as a
+ * thread and its own buffer; the buffer's head tried alone at segment
+ * i's decision when the reversal of its race with j needs it (bt). */
+void dpor_own_buffer_note(const struct det_event *ev, uint32_t k, const int32_t *of, const int32_t *from,
+                          struct tfp *fps);
+int dpor_own_commute(const struct tfp *a, const struct tfp *b);
+void dpor_drain_before_the_step(const struct evseg *es, const struct xact *xs, const uint32_t *node, uint32_t i,
+                                uint32_t j, const uint64_t *hb, size_t w, const struct det_logent *li, uint64_t *bt);
+/* det_dpor_wake.c: pol[segment of the IPI] gets the threads it woke */
+void dpor_wake_causes(const struct det_event *ev, uint32_t nev, const int32_t *seg, uint64_t *pol);
+/* det_dpor_sleep.c: walk the execution's decisions from the prefix's end
+ * with the sleep sets; 1 when it took an asleep step (bt: the redirect) */
+int dpor_sleep_walk(struct det_dfs *d, const struct det_logent *log, const uint32_t *node, uint32_t n,
+                    const struct tfp *fps, uint64_t *bt);
+
+/* det_dpor_rx.c: a loop's exit re-read e joins footprint f (dpor_rx_add);
+ * another read of its bytes makes it plain (dpor_rx_unless_read); is r and
+ * w's dependence only that read (dpor_rx_only); does r's step begin with
+ * it, of what w wrote (dpor_rx_cause) */
+void dpor_rx_add(struct det_fp *f, const struct det_event *e, int wmm);
+void dpor_rx_unless_read(struct det_fp *f, const struct det_event *e, int wmm);
+int dpor_rx_only(const struct det_fp *r, const struct det_fp *w, int wmm);
+int dpor_rx_cause(const struct det_fp *w, const struct det_fp *r, int wmm);
 
 #endif
