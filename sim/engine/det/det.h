@@ -53,6 +53,8 @@ int det_sched_decode(const char *s, uint8_t *acts, uint32_t max);
 int det_default_action(const struct det_logent *l);
 /* Length of the prefix of log that differs from defaults (trailing defaults cut). */
 uint32_t det_sched_significant(const struct det_logent *log, uint32_t n);
+/* det_sched_significant + det_sched_encode of a whole log */
+int det_sched_of_log(const struct det_logent *log, uint32_t nlog, char *out, size_t len);
 
 /* ---- bounded DFS (det_sched.c) -------------------------------------------- *
  * Preemption bounding (CHESS): switching away from a participant that could

@@ -134,12 +134,8 @@ void det_bfile_note(struct det_bfile *b, const struct det_event *ev, uint32_t ne
     uint64_t h;
     if (!b->f || det_bset_add(&b->s, h = det_behaviour_hash(ev, nev)) != 1)
         return;
-    static uint8_t acts[DET_MAX_STEPS];
     static char sched[8192];
-    uint32_t n = det_sched_significant(log, nlog);
-    for (uint32_t k = 0; k < n; k++)
-        acts[k] = log[k].chosen;
-    if (det_sched_encode(acts, n, sched, sizeof sched) < 0)
+    if (det_sched_of_log(log, nlog, sched, sizeof sched) < 0)
         snprintf(sched, sizeof sched, "(too long)");
     fprintf(b->f, "%016llx %s\n", (unsigned long long)h, sched);
 }

@@ -79,6 +79,13 @@ void dpor_own_buffer_note(const struct det_event *ev, uint32_t k, const int32_t 
         fps[of[k]].ownx = 1;
 }
 
+/* Is l a step of one thread T only, and d only drains of T's buffer? */
+static int thread_and_its_drains(const struct det_fp *l, const struct det_fp *d)
+{
+    return l->who && !(l->who & (l->who - 1)) && !l->bufs && !l->cbufs && !d->who && d->bufs == l->who &&
+           !d->cbufs && !(d->flags & ~(uint32_t)DF_ANYW);
+}
+
 /* tso: is l only loads of one thread T and d only drains of T's buffer?
  * Next to each other they commute even on the same bytes: before the
  * drain the load forwards the newest entry of its bytes, after it memory
@@ -88,9 +95,8 @@ void dpor_own_buffer_note(const struct det_event *ev, uint32_t k, const int32_t 
  * (the litmus crosscheck). */
 static int load_and_own_drain(const struct det_fp *l, const struct det_fp *d)
 {
-    return l->who && !(l->who & (l->who - 1)) && !l->bufs && !l->cbufs && !(l->flags & ~(uint32_t)DF_PRIV_R) &&
-           !l->wblk && !det_fp_priv_writes(l) && !d->who && d->bufs == l->who && !d->cbufs &&
-           !(d->flags & ~(uint32_t)DF_ANYW) && !d->npk;
+    return thread_and_its_drains(l, d) && !(l->flags & ~(uint32_t)DF_PRIV_R) && !l->wblk &&
+           !det_fp_priv_writes(l) && !d->npk;
 }
 
 /* tso: is s only loads and buffered stores of one thread T, and d only
@@ -104,9 +110,8 @@ static int load_and_own_drain(const struct det_fp *l, const struct det_fp *d)
 static int store_and_own_drain(const struct tfp *s, const struct tfp *d)
 {
     const struct det_fp *l = &s->all, *c = &d->all;
-    return !s->ownx && s->idx > d->mk && l->who && !(l->who & (l->who - 1)) && !l->bufs && !l->cbufs &&
-           !(l->flags & ~(uint32_t)(DF_PRIV_R | DF_OWNB | DF_RX)) && !l->wblk && !det_fp_priv_writes(l) &&
-           !c->who && c->bufs == l->who && !c->cbufs && !(c->flags & ~(uint32_t)DF_ANYW) && !c->npk;
+    return !s->ownx && s->idx > d->mk && thread_and_its_drains(l, c) &&
+           !(l->flags & ~(uint32_t)(DF_PRIV_R | DF_OWNB | DF_RX)) && !l->wblk && !det_fp_priv_writes(l) && !c->npk;
 }
 
 /* tso: is s a step of thread T and d, later, only drains of T's buffer,
@@ -124,8 +129,7 @@ static int store_and_own_drain(const struct tfp *s, const struct tfp *d)
 static int own_drain_after(const struct tfp *s, const struct tfp *d)
 {
     const struct det_fp *l = &s->all, *c = &d->all;
-    return s->idx < d->idx && s->idx > d->mk && l->who && !(l->who & (l->who - 1)) && !l->bufs && !l->cbufs &&
-           !(l->flags & DF_ALL) && !c->who && c->bufs == l->who && !c->cbufs && !(c->flags & ~(uint32_t)DF_ANYW);
+    return s->idx < d->idx && s->idx > d->mk && thread_and_its_drains(l, c) && !(l->flags & DF_ALL);
 }
 
 /* tso: do transitions (or segments) a and b commute because they are a

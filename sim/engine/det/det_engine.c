@@ -388,11 +388,7 @@ static void passed_words(struct det_run *R, const struct det_outcome *o, uint64_
     const struct hvsim_runcfg *c = R->c;
     struct det_shm *S = det_ctx_shm(R->x);
     char sched[8192];
-    static uint8_t acts[DET_MAX_STEPS];
-    uint32_t n = det_sched_significant(S->log, S->nlog);
-    for (uint32_t k = 0; k < n; k++)
-        acts[k] = S->log[k].chosen;
-    if (det_sched_encode(acts, n, sched, sizeof sched) < 0)
+    if (det_sched_of_log(S->log, S->nlog, sched, sizeof sched) < 0)
         snprintf(sched, sizeof sched, "detseed:%s:%u", c->strategy,
                  strategy_of(c->strategy) == DET_PCT ? (c->pct_depth ? c->pct_depth : 3) : 0);
     det_fill_result(R, o, seed, sched, r);

@@ -21,6 +21,17 @@ uint32_t det_sched_significant(const struct det_logent *log, uint32_t n)
     return n;
 }
 
+/* The schedule string of a logged execution, its default tail cut
+ * (det_sched_encode's result: < 0 when it does not fit). */
+int det_sched_of_log(const struct det_logent *log, uint32_t nlog, char *out, size_t len)
+{
+    static uint8_t acts[DET_MAX_STEPS]; /* the supervisor is single-threaded */
+    uint32_t n = det_sched_significant(log, nlog);
+    for (uint32_t k = 0; k < n; k++)
+        acts[k] = log[k].chosen;
+    return det_sched_encode(acts, n, out, len);
+}
+
 /* Letter of option i of a value choice (after a '.'): a..z, A..Z. */
 static char choice_letter(int i) { return i < 26 ? (char)('a' + i) : (char)('A' + i - 26); }
 
