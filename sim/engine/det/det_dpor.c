@@ -259,7 +259,7 @@ static uint32_t segments(const struct det_event *ev, uint32_t nev, uint32_t nlog
         tr[k] = t;
         /* tso: a run of drains splits where their stores' segments change
          * (an entry stored before a step may drain before it, one of the
-         * step's own may not: own_drain_after in det_dpor_fp.c) */
+         * step's own may not: own_drain_after in det_dpor_own.c) */
         int32_t c = from && e->kind == EV_DRAIN ? (from[k] >= 0 ? seg[from[k]] : -2) : -3;
         if (t == last_t && act == last_act && c != last_c && c != -3) {
             st[ns] = t;
