@@ -124,6 +124,8 @@ void det_bfile_open(struct det_bfile *b)
         return;
     if (!(b->f = fopen(b->path, "w")))
         fprintf(stderr, "hvsim det: HVSIM_DET_BEHAVIOURS: cannot write %s\n", b->path);
+    else /* a line at a time: a search stopped by a time limit keeps what it found */
+        setvbuf(b->f, NULL, _IOLBF, 0);
 }
 
 /* One line per new behaviour: its hash and the schedule of the first

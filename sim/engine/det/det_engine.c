@@ -499,6 +499,11 @@ int det_engine_replay(const struct hvsim_runcfg *c, uint64_t seed, const struct 
     }
     R.executions = 1;
     R.schedules = 1;
+    struct det_bfile bf; /* HVSIM_DET_BEHAVIOURS: this execution's behaviour too */
+    det_bfile_open(&bf);
+    struct det_shm *S = det_ctx_shm(R.x);
+    det_bfile_note(&bf, S->ev, S->nev, S->log, S->nlog);
+    det_bfile_close(&bf, 1);
     struct run_result *r = R.r;
     det_fill_result(&R, &o, seed, ro->schedule, r);
     char hdr[9000];
