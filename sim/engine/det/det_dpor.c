@@ -314,6 +314,18 @@ static uint8_t *thread_ends(const struct det_logent *log, uint32_t nlog, const u
     return ends;
 }
 
+/* Which store each drain or commit event lands (dpor_fifo_origins,
+ * dpor_wmm_origins); NULL under sc, or out of memory. */
+static int32_t *origins(const struct det_event *ev, uint32_t nev, int model)
+{
+    int32_t *from = model >= DM_TSO ? malloc((nev + 1) * sizeof *from) : NULL;
+    if (from && model == DM_TSO)
+        dpor_fifo_origins(ev, nev, from);
+    else if (from)
+        dpor_wmm_origins(ev, nev, from);
+    return from;
+}
+
 static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
                    const struct det_event *ev, uint32_t nev, int model, uint64_t *bt)
 {
@@ -336,7 +348,7 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
     struct tfp *fps = calloc(n ? n : 1, sizeof *fps);
     struct xact *xs = calloc(n ? n : 1, sizeof *xs);
     int32_t *tr = malloc(ne * sizeof *tr), *seg = malloc(ne * sizeof *seg), *st = malloc(ne * sizeof *st);
-    int32_t *from = NULL; /* tso: each drain's store (dpor_fifo_origins) */
+    int32_t *from = NULL; /* each drain's or commit's store (origins) */
     uint8_t *forced = malloc(ne);
     uint64_t *pol = malloc(ne * sizeof *pol);
     int races = -1;
@@ -345,10 +357,9 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
     uint8_t *ends = thread_ends(log, nlog, node, n, of, ev, nev);
     if (!ends)
         goto out;
-    from = model == DM_TSO ? malloc(ne * sizeof *from) : NULL;
-    if (from)
-        dpor_fifo_origins(ev, nev, from);
-    uint32_t ns = segments(ev, nev, nlog, of, log, node, tr, seg, st, forced, pol, ends, model >= DM_ARM, from);
+    from = origins(ev, nev, model);
+    uint32_t ns = segments(ev, nev, nlog, of, log, node, tr, seg, st, forced, pol, ends, model >= DM_ARM,
+                           model == DM_TSO ? from : NULL);
     free(ends);
     dpor_wake_causes(ev, nev, seg, pol);
     dpor_build_fps(ev, nev, model, tr, from, fps);

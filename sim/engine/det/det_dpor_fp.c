@@ -210,6 +210,7 @@ static struct det_fp *actor_fp(struct tfp *t, int actor)
     t->vtid[t->nsub] = 0xff;
     t->rts[t->nsub] = 0;
     t->runk[t->nsub] = t->rpart[t->nsub] = 0;
+    t->smk[t->nsub] = -2;
     return &t->sub[t->nsub++];
 }
 
@@ -363,6 +364,11 @@ void dpor_build_fps(const struct det_event *ev, uint32_t nev, int model, const i
             add_event(f, e, again, silent, wmm);
         if (wmm) {
             int k2 = f ? (int)(f - fps[t].sub) : -1; /* -1: actors not kept apart */
+            if (k2 >= 0 && from && actor >= ACT_GRAN0) { /* the commit's store (own_commit_after) */
+                int32_t c = from[k] >= 0 ? of[from[k]] : INT32_MAX; /* -1: before every decision */
+                if (c > fps[t].smk[k2])
+                    fps[t].smk[k2] = c;
+            }
             if (k2 >= 0 && !again && det_fp_is_read(e) && e->off < HVSIM_BRIDGE_PAGE)
                 note_read(&fps[t], k2, e);
             else if (k2 >= 0 && again == 2)
@@ -516,7 +522,8 @@ int dpor_tfp_dep(const struct tfp *a, const struct tfp *b, int model)
         return 1;
     for (int i = 0; i < a->nsub; i++)
         for (int j = 0; j < b->nsub; j++)
-            if (det_fp_dependent_in(&a->sub[i], &b->sub[j], 1) && !read_of_older(a, i, b, j))
+            if (det_fp_dependent_in(&a->sub[i], &b->sub[j], 1) && !read_of_older(a, i, b, j) &&
+                !dpor_own_commit_after(a, i, b, j))
                 return 1;
     return 0;
 }

@@ -36,6 +36,10 @@ struct tfp {
     uint32_t rts[SUBMAX];
     uint8_t runk[SUBMAX];
     uint8_t rpart[SUBMAX];  /* one of them was not offered every message (DET_RF_ALLC) */
+    /* arm/riscv: of an actor's commits, the newest segment (or
+     * transition) that stored one of their entries (-2: none;
+     * INT32_MAX: not known; det_dpor_own.c, own_commit_after) */
+    int32_t smk[SUBMAX];
     int16_t cg1;             /* granule+1 of the first arm/riscv commit, 0: none */
     uint8_t ct;              /* whose buffer that was */
     /* tso, thread and buffer (dpor_tfp_dep: a store and its own drain):
@@ -66,6 +70,12 @@ static inline struct xact actor_xact(int a)
 /* tso: the buffered store each drain event commits an entry of (from[k],
  * its event; -1 not known or no drain). */
 void dpor_fifo_origins(const struct det_event *ev, uint32_t nev, int32_t *from);
+/* arm/riscv: the same for each commit of a buffered entry, by granule
+ * (each granule of a buffer is a FIFO of its own). */
+void dpor_wmm_origins(const struct det_event *ev, uint32_t nev, int32_t *from);
+/* arm/riscv: do thread actor i of a (earlier) and commit actor j of b
+ * commute as a thread's later step and an older entry's commit? */
+int dpor_own_commit_after(const struct tfp *a, int i, const struct tfp *b, int j);
 /* The footprint of every transition or segment (of[k]: the one event k
  * belongs to, -1 none; from: dpor_fifo_origins or NULL). */
 void dpor_build_fps(const struct det_event *ev, uint32_t nev, int model, const int32_t *of, const int32_t *from,

@@ -191,3 +191,87 @@ void dpor_drain_before_the_step(const struct evseg *es, const struct xact *xs, c
                 return;
             }
 }
+
+/* arm/riscv: which store made the entry each commit lands (from[k]; -1
+ * not known, or no commit of a buffered entry).  A store joins one FIFO
+ * per granule it touches (wmm_store); a commit of granule g (its mark in
+ * pkey, wmm_land) takes the oldest entry of g's.  A commit with nothing
+ * there (an RMW's landing has mark 0 and is no commit of an entry) leaves
+ * that granule's later commits not known. */
+void dpor_wmm_origins(const struct det_event *ev, uint32_t nev, int32_t *from)
+{
+    size_t nq = 32 * (size_t)WMM_NG;
+    int32_t *head = malloc(nq * sizeof *head), *tail = malloc(nq * sizeof *tail);
+    int32_t *next = malloc(2 * (size_t)nev * sizeof *next); /* node 2k+p: part p of store k */
+    uint8_t *lost = calloc(nq, 1);
+    for (uint32_t k = 0; k < nev; k++)
+        from[k] = -1;
+    if (!head || !tail || !next || !lost)
+        goto out;
+    for (size_t q = 0; q < nq; q++)
+        head[q] = tail[q] = -1;
+    for (uint32_t k = 0; k < nev; k++) {
+        const struct det_event *e = &ev[k];
+        size_t t = (size_t)(e->tid & 31) * WMM_NG;
+        if (e->off >= HVSIM_BRIDGE_PAGE || !e->size)
+            continue;
+        uint32_t g0 = e->off / WMM_GRAN, g1 = (e->off + (e->size == 255 ? 255u : e->size) - 1) / WMM_GRAN;
+        if (buffered_store(e)) {
+            for (uint32_t g = g0; g <= g1 && g < WMM_NG; g++) {
+                if (g - g0 > 1) { /* more than two granules: not followed */
+                    lost[t + g] = 1;
+                    continue;
+                }
+                int32_t n = (int32_t)(2 * k + (g - g0));
+                next[n] = -1;
+                if (tail[t + g] >= 0)
+                    next[tail[t + g]] = n;
+                else
+                    head[t + g] = n;
+                tail[t + g] = n;
+            }
+        } else if (e->kind == EV_DRAIN && e->pkey) {
+            size_t q = t + g0;
+            if (lost[q] || head[q] < 0) {
+                lost[q] = 1;
+                continue;
+            }
+            from[k] = head[q] / 2;
+            if ((head[q] = next[head[q]]) < 0)
+                tail[q] = -1;
+        }
+    }
+out:
+    free(head);
+    free(tail);
+    free(next);
+    free(lost);
+}
+
+/* arm/riscv, the rule of own_drain_after for one granule's commits: the
+ * commits of actor j of b (later in the trace), all of entries stored
+ * before a, and actor i of a, steps of the same thread that do not read
+ * that granule.  The commits could have landed at any decision since
+ * their stores: a fence (or an RMW, a sync) of the thread is traced before
+ * the commits it forces, and happens-before through it would order them
+ * after whatever the thread did before it.  That hid races: the daemon's
+ * read of req_rear before its sleep fence ordered the fence's commit of
+ * its answer after that read, and the CPU's next push was never tried
+ * before the read (verify_1x2: 26 behaviours sc shows were missing under
+ * arm and riscv).  A step that reads or writes the granule sees its own entry or
+ * the message (own_race reverses a load and a later commit of its
+ * granule); the commits' stores stay ordered before them (smk), and pol
+ * orders them before the thread's later steps. */
+int dpor_own_commit_after(const struct tfp *a, int i, const struct tfp *b, int j)
+{
+    int s = a->actor[i], c = b->actor[j];
+    const struct det_fp *l = &a->sub[i], *d = &b->sub[j];
+    if (s >= 32 || c < ACT_GRAN0 || actor_thread(c) != s || a->idx >= b->idx || a->idx <= b->smk[j])
+        return 0;
+    int g = (c - ACT_GRAN0) % ACT_NGRAN;
+    uint32_t lo = (uint32_t)g * WMM_GRAN;
+    int meets_g = ((l->flags & DF_RR) && l->rr_g1 == (uint32_t)g + 1) ||
+                  ((l->rd[lo / 64] | l->wr[lo / 64]) >> (lo % 64) & 0xffull);
+    return !meets_g && !(l->flags & DF_ALL) && l->who == 1ull << s && !l->bufs && !l->cbufs && !d->who &&
+           !d->bufs && d->cbufs == 1ull << s;
+}
