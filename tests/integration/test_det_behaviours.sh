@@ -40,7 +40,7 @@ for m in arm riscv; do
   [ "$miss" -eq 0 ] || fail "verify_1x1: $miss sc behaviours not reached under $m"
 done
 n=$(wc -l < "$t/sc_verify_2x1.s")
-[ "$n" -ge 100 ] || fail "verify_2x1 under sc: only $n behaviours (the hash or the search changed)"
+[ "$n" -ge 25 ] || fail "verify_2x1 under sc: only $n behaviours (the hash or the search changed; 30 when the await turns left the hash)"
 
 # plain dfs at bound 1 under tso: every behaviour it shows, dpor shows too
 set_of dfs_tso dfs 1 tso "$D/verify_2x1.hvs"

@@ -115,6 +115,9 @@ void dpor_own_buffer_note(const struct det_event *ev, uint32_t k, const int32_t 
 int dpor_own_commute(const struct tfp *a, const struct tfp *b);
 void dpor_drain_before_the_step(const struct evseg *es, const struct xact *xs, const uint32_t *node, uint32_t i,
                                 uint32_t j, const uint64_t *hb, size_t w, const struct det_logent *li, uint64_t *bt);
+/* det_dpor_await.c (sc): is the race of segments i and j a write and the
+ * first access of an await loop's failed turn that ends with that write? */
+int dpor_await_turn(const struct evseg *es, uint32_t i, uint32_t j);
 /* det_dpor_wake.c: pol[segment of the IPI] gets the threads it woke */
 void dpor_wake_causes(const struct det_event *ev, uint32_t nev, const int32_t *seg, uint64_t *pol);
 /* det_dpor_sleep.c: walk the execution's decisions from the prefix's end

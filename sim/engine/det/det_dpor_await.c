@@ -1,0 +1,164 @@
+/* sim/engine/det/det_dpor_await.c — sc: a race between a write and the
+ * first access of an await loop's failed turn is no race (the spin-loop
+ * reduction of Kokologiannakis, Ren, Vafeiadis, FMCAD'21, for the turns
+ * that end when that write lands).
+ *
+ * A thread T that waits for location L (`while (xchg(&l, 1)) while (l)
+ * relax();`) makes accesses of L that change nothing — reads, and
+ * exchanges that write what L holds — until one, by the same instruction
+ * as the first, sees the value a write W of another thread left there.
+ * Reversing W with that first access r gives the execution with r seeing
+ * W's value, which is this one less the turns from r up to that access:
+ * a thread that did not look while it had to wait.  Those turns change
+ * nothing anybody reads, so the two are one execution up to the turns of
+ * loops that only wait (det's fair scheduler assumes the same,
+ * docs/det-engine.md).  Without it, every lock handoff on verify_2x2 was
+ * explored as a failed exchange and spin, a failed exchange alone, and no
+ * contention. */
+#include "det_dpor_int.h"
+#include <string.h>
+
+/* A write to memory: under tso a store that joined its thread's buffer
+ * writes at its drain (the hash, det_await_turns, sees tso traces too). */
+static int writes(const struct det_event *e)
+{
+    if (e->kind == EV_DRAIN)
+        return 1;
+    return (e->kind == EV_WRITE || e->kind == EV_VWRITE || e->kind == EV_ASTORE || e->kind == EV_RMW) &&
+           !(e->mo & DET_EV_BUFFERED);
+}
+
+static int accesses(const struct det_event *e) { return det_fp_is_read(e) || writes(e); }
+
+/* 1: the same location; 0: apart; -1: they overlap otherwise (not followed). */
+static int loc_cmp(const struct det_event *a, const struct det_event *b)
+{
+    if ((a->off == DET_FP_PRIV) != (b->off == DET_FP_PRIV))
+        return 0;
+    if (a->off == DET_FP_PRIV)
+        return a->pkey && a->pkey == b->pkey ? (a->size == b->size ? 1 : -1) : (a->pkey && b->pkey ? 0 : -1);
+    if (a->off >= HVSIM_BRIDGE_PAGE || b->off >= HVSIM_BRIDGE_PAGE || a->size == 255 || b->size == 255)
+        return -1;
+    if (a->off + a->size <= b->off || b->off + b->size <= a->off)
+        return 0;
+    return a->off == b->off && a->size == b->size ? 1 : -1;
+}
+
+/* The last write of l before event k (its index), -1 none or not known. */
+static int32_t last_write(const struct det_event *ev, uint32_t k, const struct det_event *l)
+{
+    while (k-- > 0) {
+        if (!writes(&ev[k]))
+            continue;
+        int c = loc_cmp(&ev[k], l);
+        if (c)
+            return c > 0 ? (int32_t)k : -1;
+    }
+    return -1;
+}
+
+/* The value access e of l saw (sc): a read's own, an RMW's from the write
+ * before it; 0 when not known. */
+static int seen(const struct det_event *ev, uint32_t k, uint64_t *v)
+{
+    if (det_fp_is_read(&ev[k])) {
+        *v = ev[k].val;
+        return 1;
+    }
+    int32_t w = last_write(ev, k, &ev[k]);
+    if (w < 0)
+        return 0;
+    *v = ev[w].val;
+    return 1;
+}
+
+/* The one event of segment s that meets segment o, or -1 (none, more,
+ * or a segment too long to look at). */
+#define SEG_EV_MAX 64
+static int32_t only_meeting(const struct evseg *es, uint32_t s, uint32_t o)
+{
+    uint32_t in_o[SEG_EV_MAX], no = 0;
+    for (uint32_t y = 0; y < es->nev; y++)
+        if (es->seg[y] == (int32_t)o) {
+            if (no == SEG_EV_MAX)
+                return -1;
+            in_o[no++] = y;
+        }
+    int32_t at = -1;
+    for (uint32_t x = 0; x < es->nev; x++) {
+        if (es->seg[x] != (int32_t)s)
+            continue;
+        for (uint32_t q = 0; q < no; q++)
+            if (det_dpor_dependent(&es->ev[x], &es->ev[in_o[q]], 0)) {
+                if (at >= 0 && at != (int32_t)x)
+                    return -1;
+                at = (int32_t)x;
+            }
+    }
+    return at;
+}
+
+/* Is access r of thread T the first of an await loop's failed turns?
+ * Then the access that ends them: T's next access by r's instruction
+ * that sees the value one write of another thread left in L, with only
+ * accesses of L that change nothing between (or reads of the new value by
+ * other instructions: the inner test of a test-and-test-and-set lock);
+ * -1 when not. */
+static int32_t turn_end(const struct det_event *ev, uint32_t nev, uint32_t r)
+{
+    uint64_t old, v;
+    if (!accesses(&ev[r]) || !ev[r].pc || !seen(ev, r, &old) || (writes(&ev[r]) && ev[r].val != old))
+        return -1; /* an exchange that changed L is no failed turn */
+    int t = ev[r].tid & 63;
+    int32_t w = -1; /* the write that ends the wait */
+    for (uint32_t k = r + 1; k < nev; k++) {
+        const struct det_event *e = &ev[k];
+        int c = accesses(e) ? loc_cmp(e, &ev[r]) : 0;
+        if (c < 0)
+            return -1;
+        if ((e->tid & 63) != t) {
+            if (c && writes(e) && (!seen(ev, k, &v) || v != e->val)) { /* it changes L */
+                if (w >= 0 || e->val == old)
+                    return -1;
+                w = (int32_t)k;
+            }
+            continue;
+        }
+        if (e->kind == EV_DELAY || e->kind == EV_SWITCH)
+            continue;
+        if (!c || !seen(ev, k, &v))
+            return -1;
+        if (v == old && (!writes(e) || e->val == old))
+            continue; /* a further turn: it saw L unchanged and left it so */
+        if (w < 0 || v != ev[w].val || last_write(ev, k, e) != w)
+            return -1;
+        if (e->pc == ev[r].pc)
+            return (int32_t)k; /* r's instruction again, seeing W's value: the wait is over */
+        if (writes(e))
+            return -1;
+    }
+    return -1;
+}
+
+int dpor_await_turn(const struct evseg *es, uint32_t i, uint32_t j)
+{
+    const struct det_event *ev = es->ev;
+    int32_t r = only_meeting(es, i, j), w = only_meeting(es, j, i);
+    if (r < 0 || w < 0 || !writes(&ev[w]) || loc_cmp(&ev[r], &ev[w]) != 1 || (ev[r].tid & 63) == (ev[w].tid & 63))
+        return 0;
+    int32_t e = turn_end(ev, es->nev, (uint32_t)r);
+    return e >= 0 && last_write(ev, (uint32_t)e, &ev[e]) == w;
+}
+
+void det_await_turns(const struct det_event *ev, uint32_t nev, uint8_t *skip)
+{
+    memset(skip, 0, nev);
+    for (uint32_t r = 0; r < nev; r++) {
+        if (skip[r] || !accesses(&ev[r]))
+            continue;
+        int32_t e = turn_end(ev, nev, r);
+        for (int32_t k = (int32_t)r; e >= 0 && k < e; k++)
+            if ((ev[k].tid & 63) == (ev[r].tid & 63))
+                skip[k] = 1;
+    }
+}
