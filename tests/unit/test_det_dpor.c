@@ -1065,6 +1065,39 @@ static void an_await_turn_is_no_race(void **st)
     assert_true(bt[1] & 1);
 }
 
+/* t2 polls x (a first read, a turn), t0 writes x = 1, t1 writes x = 2,
+ * and t2's next turn sees 2.  That exit re-read saw the second change
+ * since its last turn: before t1's write it would see 1, which no turn
+ * saw, so it races with t1's write like any read (the daemon's poll loop
+ * seeing req_rear = 2 between two CPUs' pushes).  After one change only,
+ * it is a further turn and no race. */
+static int poll_exit(int writes, uint64_t *bt)
+{
+    struct det_logent log[5] = { run(7, 2, 2), run(7, 2, 2), run(7, 0, 2), run(7, 1, 0), run(7, 2, 1) };
+    struct det_event ev[5] = { ev_(1, 2, EV_ALOAD, 16, 4, 0, 0), ev_(2, 2, EV_ALOAD, 16, 4, 0, 0),
+                               ev_(3, 0, EV_ASTORE, 16, 4, 0, 1), ev_(4, 1, EV_ASTORE, 64, 4, 0, 9),
+                               ev_(5, 2, EV_ALOAD, 16, 4, 0, 1) };
+    if (writes == 2) { /* t1 writes x = 2 instead of y */
+        ev[3].off = 16;
+        ev[3].val = 2;
+        ev[4].val = 2;
+    }
+    for (int k = 0; k < 5; k++)
+        bt[k] = 1ull << log[k].chosen;
+    return det_dpor_races(log, 5, ev, 5, DM_TSO, bt);
+}
+
+static void an_exit_read_after_two_changes_races(void **st)
+{
+    (void)st;
+    uint64_t bt[5];
+    poll_exit(2, bt);
+    assert_true(bt[3] & 4); /* t2's turn before t1's write: it sees 1 */
+    poll_exit(1, bt);
+    assert_false(bt[3] & 4);
+    assert_false(bt[2] & 4); /* the exit re-read of the one change: no race either */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1110,6 +1143,7 @@ int main(void)
         cmocka_unit_test(a_read_between_two_drains_of_its_bytes),
         cmocka_unit_test(a_commit_commutes_with_its_threads_later_steps),
         cmocka_unit_test(an_await_turn_is_no_race),
+        cmocka_unit_test(an_exit_read_after_two_changes_races),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -350,6 +350,8 @@ void dpor_build_fps(const struct det_event *ev, uint32_t nev, int model, const i
          * asleep (verify_2x1/sc: 59 of 273 executions ended asleep, now 40
          * of 224) */
         int again = win ? det_fp_reread(&win[e->tid & 63], e) : 0;
+        if (again == 2 && !wmm && !dpor_rx_one_change(ev, k))
+            again = 0; /* it saw a second change since its last turn: a read as any */
         int32_t t = of[k];
         if (t < 0)
             continue;

@@ -130,6 +130,9 @@ int dpor_sleep_walk(struct det_dfs *d, const struct det_logent *log, const uint3
  * w's dependence only that read (dpor_rx_only); does r's step begin with
  * it, of what w wrote (dpor_rx_cause) */
 void dpor_rx_add(struct det_fp *f, const struct det_event *e, int wmm);
+/* sc/tso: did exit re-read k see the only change of its location since
+ * its loop's turn before (one write, or none known)? */
+int dpor_rx_one_change(const struct det_event *ev, uint32_t k);
 void dpor_rx_unless_read(struct det_fp *f, const struct det_event *e, int wmm);
 int dpor_rx_only(const struct det_fp *r, const struct det_fp *w, int wmm);
 int dpor_rx_cause(const struct det_fp *w, const struct det_fp *r, int wmm);
