@@ -18,17 +18,7 @@
 #include "det_dpor_int.h"
 #include <string.h>
 
-/* A write to memory: under tso a store that joined its thread's buffer
- * writes at its drain (the hash, det_await_turns, sees tso traces too). */
-static int writes(const struct det_event *e)
-{
-    if (e->kind == EV_DRAIN)
-        return 1;
-    return (e->kind == EV_WRITE || e->kind == EV_VWRITE || e->kind == EV_ASTORE || e->kind == EV_RMW) &&
-           !(e->mo & DET_EV_BUFFERED);
-}
-
-static int accesses(const struct det_event *e) { return det_fp_is_read(e) || writes(e); }
+static int accesses(const struct det_event *e) { return det_fp_is_read(e) || dpor_writes_memory(e); }
 
 /* 1: the same location; 0: apart; -1: they overlap otherwise (not followed). */
 static int loc_cmp(const struct det_event *a, const struct det_event *b)
@@ -48,7 +38,7 @@ static int loc_cmp(const struct det_event *a, const struct det_event *b)
 static int32_t last_write(const struct det_event *ev, uint32_t k, const struct det_event *l)
 {
     while (k-- > 0) {
-        if (!writes(&ev[k]))
+        if (!dpor_writes_memory(&ev[k]))
             continue;
         int c = loc_cmp(&ev[k], l);
         if (c)
@@ -107,7 +97,7 @@ static int32_t only_meeting(const struct evseg *es, uint32_t s, uint32_t o)
 static int32_t turn_end(const struct det_event *ev, uint32_t nev, uint32_t r)
 {
     uint64_t old, v;
-    if (!accesses(&ev[r]) || !ev[r].pc || !seen(ev, r, &old) || (writes(&ev[r]) && ev[r].val != old))
+    if (!accesses(&ev[r]) || !ev[r].pc || !seen(ev, r, &old) || (dpor_writes_memory(&ev[r]) && ev[r].val != old))
         return -1; /* an exchange that changed L is no failed turn */
     int t = ev[r].tid & 63;
     int32_t w = -1; /* the write that ends the wait */
@@ -117,7 +107,7 @@ static int32_t turn_end(const struct det_event *ev, uint32_t nev, uint32_t r)
         if (c < 0)
             return -1;
         if ((e->tid & 63) != t) {
-            if (c && writes(e) && (!seen(ev, k, &v) || v != e->val)) { /* it changes L */
+            if (c && dpor_writes_memory(e) && (!seen(ev, k, &v) || v != e->val)) { /* it changes L */
                 if (w >= 0 || e->val == old)
                     return -1;
                 w = (int32_t)k;
@@ -128,13 +118,13 @@ static int32_t turn_end(const struct det_event *ev, uint32_t nev, uint32_t r)
             continue;
         if (!c || !seen(ev, k, &v))
             return -1;
-        if (v == old && (!writes(e) || e->val == old))
+        if (v == old && (!dpor_writes_memory(e) || e->val == old))
             continue; /* a further turn: it saw L unchanged and left it so */
         if (w < 0 || v != ev[w].val || last_write(ev, k, e) != w)
             return -1;
         if (e->pc == ev[r].pc)
             return (int32_t)k; /* r's instruction again, seeing W's value: the wait is over */
-        if (writes(e))
+        if (dpor_writes_memory(e))
             return -1;
     }
     return -1;
@@ -144,7 +134,7 @@ int dpor_await_turn(const struct evseg *es, uint32_t i, uint32_t j)
 {
     const struct det_event *ev = es->ev;
     int32_t r = only_meeting(es, i, j), w = only_meeting(es, j, i);
-    if (r < 0 || w < 0 || !writes(&ev[w]) || loc_cmp(&ev[r], &ev[w]) != 1 || (ev[r].tid & 63) == (ev[w].tid & 63))
+    if (r < 0 || w < 0 || !dpor_writes_memory(&ev[w]) || loc_cmp(&ev[r], &ev[w]) != 1 || (ev[r].tid & 63) == (ev[w].tid & 63))
         return 0;
     int32_t e = turn_end(ev, es->nev, (uint32_t)r);
     return e >= 0 && last_write(ev, (uint32_t)e, &ev[e]) == w;

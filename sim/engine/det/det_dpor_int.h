@@ -115,6 +115,16 @@ void dpor_own_buffer_note(const struct det_event *ev, uint32_t k, const int32_t 
 int dpor_own_commute(const struct tfp *a, const struct tfp *b);
 void dpor_drain_before_the_step(const struct evseg *es, const struct xact *xs, const uint32_t *node, uint32_t i,
                                 uint32_t j, const uint64_t *hb, size_t w, const struct det_logent *li, uint64_t *bt);
+/* Does e change memory?  Under tso a store that joined its thread's
+ * buffer does at its drain (det_dpor_await.c, det_dpor_rx.c). */
+static inline int dpor_writes_memory(const struct det_event *e)
+{
+    if (e->kind == EV_DRAIN)
+        return 1;
+    return (e->kind == EV_WRITE || e->kind == EV_VWRITE || e->kind == EV_ASTORE || e->kind == EV_RMW) &&
+           !(e->mo & DET_EV_BUFFERED);
+}
+
 /* det_dpor_await.c (sc): is the race of segments i and j a write and the
  * first access of an await loop's failed turn that ends with that write? */
 int dpor_await_turn(const struct evseg *es, uint32_t i, uint32_t j);

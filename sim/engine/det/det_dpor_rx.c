@@ -82,14 +82,6 @@ static int overlaps(const struct det_event *a, const struct det_event *b)
     return a->off < b->off + bs && b->off < a->off + as;
 }
 
-static int changes_memory(const struct det_event *e)
-{
-    if (e->kind == EV_DRAIN)
-        return 1;
-    return (e->kind == EV_WRITE || e->kind == EV_VWRITE || e->kind == EV_ASTORE || e->kind == EV_RMW) &&
-           !(e->mo & DET_EV_BUFFERED);
-}
-
 int dpor_rx_one_change(const struct det_event *ev, uint32_t k)
 {
     const struct det_event *r = &ev[k];
@@ -104,7 +96,7 @@ int dpor_rx_one_change(const struct det_event *ev, uint32_t k)
     int changes = 0;
     for (uint32_t q = p + 1; q < k; q++) {
         const struct det_event *w = &ev[q];
-        if (!changes_memory(w) || !overlaps(w, r))
+        if (!dpor_writes_memory(w) || !overlaps(w, r))
             continue;
         if (w->off != r->off || w->size != r->size || (r->off == DET_FP_PRIV && w->pkey != r->pkey))
             return 0; /* part of it: not followed */
