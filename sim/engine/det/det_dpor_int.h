@@ -141,7 +141,8 @@ int dpor_sleep_walk(struct det_dfs *d, const struct det_logent *log, const uint3
  * it, of what w wrote (dpor_rx_cause) */
 void dpor_rx_add(struct det_fp *f, const struct det_event *e, int wmm);
 /* sc/tso: did exit re-read k see the only change of its location since
- * its loop's turn before (one write, or none known)? */
+ * its loop's turn before (one write of exactly its bytes)?  (arm/riscv: a
+ * re-read's value choices hold the value between, det_dpor_rx.c) */
 int dpor_rx_one_change(const struct det_event *ev, uint32_t k);
 void dpor_rx_unless_read(struct det_fp *f, const struct det_event *e, int wmm);
 int dpor_rx_only(const struct det_fp *r, const struct det_fp *w, int wmm);
