@@ -232,7 +232,7 @@ int det_first_load_in_access(const struct det_shm *S, int t, uint32_t off, const
 /* det_behaviour.c: an execution's observable behaviour as one hash (each
  * thread's reads, repeats collapsed, its writes, kicks and sleeps), and a
  * set of distinct ones (det_bset_add: 1 new, 0 known, -1 no memory). */
-/* sc: mark in skip[k] the events of await loops' failed turns
+/* Mark in skip[k] the events of await loops' failed turns
  * (det_dpor_await.c): what the behaviour hash leaves out. */
 void det_await_turns(const struct det_event *ev, uint32_t nev, uint8_t *skip);
 uint64_t det_behaviour_hash(const struct det_event *ev, uint32_t nev);

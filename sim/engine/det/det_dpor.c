@@ -153,9 +153,9 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
 {
     int races = 0;
     struct xact I[32];
-    /* sc: await loops' failed turns (det_dpor_await.c); HVSIM_DPOR_NO_AWAIT
+    /* sc, tso: await loops' failed turns (det_dpor_await.c); HVSIM_DPOR_NO_AWAIT
      * turns the rule off, to measure it */
-    int await = model == DM_SC && !getenv("HVSIM_DPOR_NO_AWAIT");
+    int await = model <= DM_TSO && !getenv("HVSIM_DPOR_NO_AWAIT");
     for (uint32_t j = 0; j < n; j++) {
         uint64_t *hj = &hb[(size_t)j * w];
         memset(cov, 0, w * sizeof *cov);
@@ -166,7 +166,7 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
                 continue;
             uint64_t *hi = &hb[(size_t)i * w];
             int ordered = BS_GET(cov, (uint32_t)i); /* i -> k -> j for a later k */
-            /* sc: an await loop's failed turn and the write that ends it
+            /* an await loop's failed turn and the write that ends it
              * are not ordered at all (the turn is as if not there) */
             if (!ordered && !po && await && dpor_await_turn(es, (uint32_t)i, j))
                 continue;

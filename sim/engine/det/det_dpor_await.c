@@ -1,4 +1,4 @@
-/* sim/engine/det/det_dpor_await.c — sc: a race between a write and the
+/* sim/engine/det/det_dpor_await.c — sc and tso: a race between a write and the
  * first access of an await loop's failed turn is no race (the spin-loop
  * reduction of Kokologiannakis, Ren, Vafeiadis, FMCAD'21, for the turns
  * that end when that write lands).
@@ -47,7 +47,7 @@ static int32_t last_write(const struct det_event *ev, uint32_t k, const struct d
     return -1;
 }
 
-/* The value access e of l saw (sc): a read's own, an RMW's from the write
+/* The value access e of l saw: a read's own, an RMW's from the write
  * before it; 0 when not known. */
 static int seen(const struct det_event *ev, uint32_t k, uint64_t *v)
 {

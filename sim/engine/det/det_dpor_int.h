@@ -125,7 +125,7 @@ static inline int dpor_writes_memory(const struct det_event *e)
            !(e->mo & DET_EV_BUFFERED);
 }
 
-/* det_dpor_await.c (sc): is the race of segments i and j a write and the
+/* det_dpor_await.c (sc, tso): is the race of segments i and j a write and the
  * first access of an await loop's failed turn that ends with that write? */
 int dpor_await_turn(const struct evseg *es, uint32_t i, uint32_t j);
 /* det_dpor_wake.c: pol[segment of the IPI] gets the threads it woke */
