@@ -20,27 +20,13 @@
 
 static int accesses(const struct det_event *e) { return det_fp_is_read(e) || dpor_writes_memory(e); }
 
-/* 1: the same location; 0: apart; -1: they overlap otherwise (not followed). */
-static int loc_cmp(const struct det_event *a, const struct det_event *b)
-{
-    if ((a->off == DET_FP_PRIV) != (b->off == DET_FP_PRIV))
-        return 0;
-    if (a->off == DET_FP_PRIV)
-        return a->pkey && a->pkey == b->pkey ? (a->size == b->size ? 1 : -1) : (a->pkey && b->pkey ? 0 : -1);
-    if (a->off >= HVSIM_BRIDGE_PAGE || b->off >= HVSIM_BRIDGE_PAGE || a->size == 255 || b->size == 255)
-        return -1;
-    if (a->off + a->size <= b->off || b->off + b->size <= a->off)
-        return 0;
-    return a->off == b->off && a->size == b->size ? 1 : -1;
-}
-
 /* The last write of l before event k (its index), -1 none or not known. */
 static int32_t last_write(const struct det_event *ev, uint32_t k, const struct det_event *l)
 {
     while (k-- > 0) {
         if (!dpor_writes_memory(&ev[k]))
             continue;
-        int c = loc_cmp(&ev[k], l);
+        int c = dpor_loc_cmp(&ev[k], l);
         if (c)
             return c > 0 ? (int32_t)k : -1;
     }
@@ -103,7 +89,7 @@ static int32_t turn_end(const struct det_event *ev, uint32_t nev, uint32_t r)
     int32_t w = -1; /* the write that ends the wait */
     for (uint32_t k = r + 1; k < nev; k++) {
         const struct det_event *e = &ev[k];
-        int c = accesses(e) ? loc_cmp(e, &ev[r]) : 0;
+        int c = accesses(e) ? dpor_loc_cmp(e, &ev[r]) : 0;
         if (c < 0)
             return -1;
         if ((e->tid & 63) != t) {
@@ -134,7 +120,7 @@ int dpor_await_turn(const struct evseg *es, uint32_t i, uint32_t j)
 {
     const struct det_event *ev = es->ev;
     int32_t r = only_meeting(es, i, j), w = only_meeting(es, j, i);
-    if (r < 0 || w < 0 || !dpor_writes_memory(&ev[w]) || loc_cmp(&ev[r], &ev[w]) != 1 || (ev[r].tid & 63) == (ev[w].tid & 63))
+    if (r < 0 || w < 0 || !dpor_writes_memory(&ev[w]) || dpor_loc_cmp(&ev[r], &ev[w]) != 1 || (ev[r].tid & 63) == (ev[w].tid & 63))
         return 0;
     int32_t e = turn_end(ev, es->nev, (uint32_t)r);
     return e >= 0 && last_write(ev, (uint32_t)e, &ev[e]) == w;

@@ -125,6 +125,21 @@ static inline int dpor_writes_memory(const struct det_event *e)
            !(e->mo & DET_EV_BUFFERED);
 }
 
+/* Two accesses' locations: 1 the same (bytes, or private word by key);
+ * 0 apart; -1 they overlap otherwise, or cannot be told (not followed). */
+static inline int dpor_loc_cmp(const struct det_event *a, const struct det_event *b)
+{
+    if ((a->off == DET_FP_PRIV) != (b->off == DET_FP_PRIV))
+        return 0;
+    if (a->off == DET_FP_PRIV)
+        return a->pkey && a->pkey == b->pkey ? (a->size == b->size ? 1 : -1) : (a->pkey && b->pkey ? 0 : -1);
+    if (a->off >= HVSIM_BRIDGE_PAGE || b->off >= HVSIM_BRIDGE_PAGE || a->size == 255 || b->size == 255)
+        return -1;
+    if (a->off + a->size <= b->off || b->off + b->size <= a->off)
+        return 0;
+    return a->off == b->off && a->size == b->size ? 1 : -1;
+}
+
 /* det_dpor_await.c (sc, tso): is the race of segments i and j a write and the
  * first access of an await loop's failed turn that ends with that write? */
 int dpor_await_turn(const struct evseg *es, uint32_t i, uint32_t j);

@@ -71,17 +71,6 @@ void dpor_rx_add(struct det_fp *f, const struct det_event *e, int wmm)
  * a race like any read's.  Without this check, on 2 CPUs with 2 and 1
  * reads under sc the search reached 162 behaviours where plain dfs at
  * bound 1 shows 15 it did not; with it, 204 and none missing. */
-static int overlaps(const struct det_event *a, const struct det_event *b)
-{
-    if ((a->off == DET_FP_PRIV) != (b->off == DET_FP_PRIV))
-        return 0;
-    if (a->off == DET_FP_PRIV)
-        return !a->pkey || !b->pkey || a->pkey == b->pkey;
-    uint32_t as = a->size == 255 ? HVSIM_BRIDGE_PAGE - a->off : a->size;
-    uint32_t bs = b->size == 255 ? HVSIM_BRIDGE_PAGE - b->off : b->size;
-    return a->off < b->off + bs && b->off < a->off + as;
-}
-
 int dpor_rx_one_change(const struct det_event *ev, uint32_t k)
 {
     const struct det_event *r = &ev[k];
@@ -96,9 +85,10 @@ int dpor_rx_one_change(const struct det_event *ev, uint32_t k)
     int changes = 0;
     for (uint32_t q = p + 1; q < k; q++) {
         const struct det_event *w = &ev[q];
-        if (!dpor_writes_memory(w) || !overlaps(w, r))
+        int c = dpor_writes_memory(w) ? dpor_loc_cmp(w, r) : 0;
+        if (!c)
             continue;
-        if (w->off != r->off || w->size != r->size || (r->off == DET_FP_PRIV && w->pkey != r->pkey))
+        if (c < 0)
             return 0; /* part of it: not followed */
         if (w->val != cur) {
             cur = w->val;
