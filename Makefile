@@ -32,7 +32,7 @@ LIB_OBJ      := $(filter-out $(BUILD)/obj/sim/cli/main.o,$(HARNESS_OBJ))
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 UNIT_BIN     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps deps-test run test unit integration bench check-asan check-tsan check-layout clean install fuzz
+.PHONY: all deps deps-test run test unit integration bench check-asan check-tsan check-layout check-dpor clean install fuzz
 all: $(BUILD)/hvsim
 
 deps:
@@ -83,6 +83,12 @@ test: deps
 # offenders.  tests/integration/test_layout_rules.sh runs it in `make test`.
 check-layout: $(BUILD)/hvsim
 	@tools/check_layout.sh $(CURDIR) tools/layout_allow.txt $(BUILD)/obj
+
+# Opt-in, some 20 minutes: the exhaustive dpor search on the reference
+# handshake's larger workloads, checked by behaviour sets (tests/long/;
+# `make test` checks the smaller ones).
+check-dpor: deps $(BUILD)/hvsim
+	@for t in tests/long/test_*.sh; do BUILD=$(BUILD) sh $$t || exit 1; done
 
 bench: deps $(BUILD)/hvsim
 	$(BUILD)/hvsim bench --out reports

@@ -543,14 +543,14 @@ struct xact dpor_tfp_race(const struct tfp *a, const struct tfp *b, struct xact 
     if (dpor_rx_cause(&a->all, &b->all, wmm))
         return none;
     if (a->nsub < 0 || b->nsub < 0)
-        return same_actor(&a->all, &b->all) || dpor_rx_only(&a->all, &b->all, wmm) || dpor_rx_only(&b->all, &a->all, wmm)
+        return same_actor(&a->all, &b->all) || dpor_rx_only(&b->all, &a->all, wmm)
                    ? none
                    : b_chosen;
     for (int j = 0; j < b->nsub; j++)
         for (int i = 0; i < a->nsub; i++)
             if (own_race(a->actor[i], b->actor[j], &a->sub[i], wmm) && det_fp_dependent_in(&a->sub[i], &b->sub[j], 1) &&
                 !rr_only(&a->sub[i], &b->sub[j]) && !rr_only(&b->sub[j], &a->sub[i]) &&
-                !dpor_rx_only(&a->sub[i], &b->sub[j], wmm) && !dpor_rx_only(&b->sub[j], &a->sub[i], wmm) &&
+                !dpor_rx_only(&b->sub[j], &a->sub[i], wmm) &&
                 !(wmm && (read_of_older(a, i, b, j) || read_of_newer(a, i, b, j)))) {
                 if (wmm && view_from_later(&a->sub[i], &b->sub[j], b->vmark[j], b->vtid[j])) {
                     if (sub[2] < 0) {
