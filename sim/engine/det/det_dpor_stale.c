@@ -60,7 +60,8 @@ int dpor_stale_turn(const struct det_logent *log, uint32_t nlog, const struct de
         const struct det_event *r = &ev[k];
         uint32_t c = r->step - 1; /* the value choice logged just before it */
         if (!r->step || c >= nlog || !log[c].kind || !det_fp_is_read(r) || r->off >= HVSIM_BRIDGE_PAGE ||
-            !r->pkey || !(r->rflags & DET_RF_ALLC) || log[c].chosen == det_default_action(&log[c]))
+            !r->pkey || !(r->rflags & DET_RF_ALLC) || !log[c].opts ||
+            log[c].chosen == DET_ACT_CHOICE + __builtin_ctzll(log[c].opts)) /* the newest: the default */
             continue;
         if (det_stale_turn(ev, nev, k))
             return (int)c;
