@@ -15,14 +15,7 @@
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
 D=$(dirname "$0")/../det
 
-# set NAME STRATEGY BOUND MODEL SCENARIO: the sorted hashes in $t/NAME.s
-set_of() {
-  HVSIM_DET_BEHAVIOURS="$t/$1" "$HVSIM" run --engine det --strategy "$2" --bound "$3" --runs 5000000 \
-    --memory-model "$4" --scenario "$5" --json > "$t/$1.json" 2>"$t/$1.err" || fail "$1: exit $? ($(tail -n1 "$t/$1.err"))"
-  grep -q "distinct behaviours in" "$t/$1.err" || fail "$1: no behaviour count on stderr"
-  cut -d' ' -f1 "$t/$1" | sort -u > "$t/$1.s"
-  [ -s "$t/$1.s" ] || fail "$1: no behaviours written"
-}
+. "$(dirname "$0")/behaviours.inc"
 
 for w in verify_1x1 verify_2x1 verify_1x2; do
   set_of "sc_$w" dpor 64 sc "$D/$w.hvs"

@@ -15,16 +15,11 @@
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
 D=$(dirname "$0")/../det
 
-# set NAME STRATEGY BOUND MODEL SCENARIO: the sorted hashes in $t/NAME.s;
-# dpor must end ("verified")
-set_of() {
-  HVSIM_DET_BEHAVIOURS="$t/$1" "$HVSIM" run --engine det --strategy "$2" --bound "$3" --runs 5000000 \
-    --memory-model "$4" --scenario "$5" --json > "$t/$1.json" 2>"$t/$1.err" || fail "$1: exit $? ($(tail -n1 "$t/$1.err"))"
-  cut -d' ' -f1 "$t/$1" | sort -u > "$t/$1.s"
-  [ -s "$t/$1.s" ] || fail "$1: no behaviours written"
-  if [ "$2" = dpor ]; then
-    grep -q '"summary": *"verified: ' "$t/$1.json" || fail "$1: not verified: $(tail -n1 "$t/$1.err")"
-  fi
+. "$(dirname "$0")/../integration/behaviours.inc"
+# dpor NAME MODEL SCENARIO: set_of, and the search ended ("verified")
+dpor() {
+  set_of "$1" dpor 64 "$2" "$3"
+  grep -q '"summary": *"verified: ' "$t/$1.json" || fail "$1: not verified: $(tail -n1 "$t/$1.err")"
   echo "$1: $(wc -l < "$t/$1.s") behaviours, $(sed -n 's/.*covered \([0-9]*\) schedules.*/\1/p' "$t/$1.err") executions"
 }
 # within A B WHAT: every behaviour of A is one of B's
@@ -33,10 +28,10 @@ within() {
   [ "$miss" -eq 0 ] || fail "$3: $miss of $(wc -l < "$t/$1.s") behaviours of $1 not reached by $2, e.g. $(comm -23 "$t/$1.s" "$t/$2.s" | head -1 | xargs -I{} grep {} "$t/$1")"
 }
 
-set_of sc_2x2 dpor 64 sc "$D/verify_2x2.hvs"
+dpor sc_2x2 sc "$D/verify_2x2.hvs"
 set_of dfs_2x2 dfs 1 sc "$D/verify_2x2.hvs"
 within dfs_2x2 sc_2x2 "verify_2x2 under sc"
-set_of sc_3x1 dpor 64 sc "$D/verify_3x1.hvs"
-set_of tso_3x1 dpor 64 tso "$D/verify_3x1.hvs"
+dpor sc_3x1 sc "$D/verify_3x1.hvs"
+dpor tso_3x1 tso "$D/verify_3x1.hvs"
 within sc_3x1 tso_3x1 "verify_3x1"
 pass "verify_2x2 verified under sc ($(wc -l < "$t/sc_2x2.s") behaviours, dfs bound 1's $(wc -l < "$t/dfs_2x2.s") among them); verify_3x1: sc's $(wc -l < "$t/sc_3x1.s") behaviours all reached under tso ($(wc -l < "$t/tso_3x1.s"))"

@@ -19,35 +19,31 @@
 
 enum { FLAG = 16, TS_OLD = 3, TS_NEW = 7 };
 
-static struct det_event load(uint32_t step, uint64_t val, uint32_t ts)
+/* A bridge event on the flag: the CPU's load of the message with
+ * timestamp ts (det_wmm_read_key: ts + 1), or the daemon's commit of it
+ * (det_wmm_ev_view: its timestamp). */
+static struct det_event event(uint32_t step, int kind, uint64_t val, uint32_t ts)
 {
     struct det_event e;
     memset(&e, 0, sizeof e);
     e.step = step;
-    e.tid = 0;
-    e.kind = EV_ALOAD;
+    e.kind = (uint8_t)kind;
     e.off = FLAG;
     e.size = 8;
     e.val = val;
-    e.pkey = ts + 1; /* the message it read (det_wmm_read_key) */
-    e.rflags = DET_RF_ALLC;
-    e.pc = 0x400;
+    if (kind == EV_DRAIN) {
+        e.tid = 1;
+        e.view = ts;
+    } else {
+        e.pkey = ts + 1;
+        e.rflags = DET_RF_ALLC;
+        e.pc = 0x400;
+    }
     return e;
 }
 
-static struct det_event commit(uint32_t step, uint64_t val, uint32_t ts)
-{
-    struct det_event e;
-    memset(&e, 0, sizeof e);
-    e.step = step;
-    e.tid = 1;
-    e.kind = EV_DRAIN;
-    e.off = FLAG;
-    e.size = 8;
-    e.val = val;
-    e.view = ts; /* its timestamp (det_wmm_ev_view) */
-    return e;
-}
+static struct det_event load(uint32_t step, uint64_t val, uint32_t ts) { return event(step, EV_ALOAD, val, ts); }
+static struct det_event commit(uint32_t step, uint64_t val, uint32_t ts) { return event(step, EV_DRAIN, val, ts); }
 
 /* log: 0 a run of the daemon, 1 a run of the CPU, 2 the first read's
  * value choice (chosen: option c of two), 3 the CPU again, 4 the second
