@@ -113,6 +113,20 @@ static void not_when_the_thread_did_more_than_read(void **st)
     assert_int_equal(dpor_stale_turn(log, 5, ev, 4), 2);
 }
 
+static void not_when_the_commit_is_not_known(void **st)
+{
+    (void)st;
+    struct det_logent log[5];
+    struct det_event ev[3];
+    scene(log, ev, 1);
+    ev[0].view = 0; /* a commit whose timestamp is not known */
+    ev[2].pkey = 1; /* the message with timestamp 0 */
+    assert_int_equal(dpor_stale_turn(log, 5, ev, 3), -1);
+    scene(log, ev, 1);
+    ev[0].off = FLAG + WMM_GRAN; /* that timestamp, but another granule's commit */
+    assert_int_equal(dpor_stale_turn(log, 5, ev, 3), -1);
+}
+
 static void not_when_not_offered_everything(void **st)
 {
     (void)st;
@@ -130,6 +144,7 @@ int main(void)
         cmocka_unit_test(not_when_it_took_the_newest),
         cmocka_unit_test(not_when_the_value_came_after_it),
         cmocka_unit_test(not_when_the_thread_did_more_than_read),
+        cmocka_unit_test(not_when_the_commit_is_not_known),
         cmocka_unit_test(not_when_not_offered_everything),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

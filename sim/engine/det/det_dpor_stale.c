@@ -24,11 +24,12 @@
 #include "det_dpor_int.h"
 #include <stdlib.h>
 
-/* The commit of the message with timestamp ts before event k? */
-static int committed_before(const struct det_event *ev, uint32_t k, uint32_t ts)
+/* The commit of the message with timestamp ts (of r's granule) before
+ * event k?  (A commit's view 0 is a timestamp not known: no match.) */
+static int committed_before(const struct det_event *ev, uint32_t k, const struct det_event *r, uint32_t ts)
 {
-    for (uint32_t q = 0; q < k; q++)
-        if (ev[q].kind == EV_DRAIN && ev[q].view == ts)
+    for (uint32_t q = 0; ts && q < k; q++)
+        if (ev[q].kind == EV_DRAIN && ev[q].view == ts && ev[q].off / WMM_GRAN == r->off / WMM_GRAN)
             return 1;
     return 0;
 }
@@ -47,7 +48,7 @@ int det_stale_turn(const struct det_event *ev, uint32_t nev, uint32_t k)
             continue; /* another read of the loop's body */
         if (e->val == r->val)
             continue; /* a further failed turn */
-        return e->pkey && committed_before(ev, k, e->pkey - 1);
+        return e->pkey && committed_before(ev, k, r, e->pkey - 1);
     }
     return 0;
 }
