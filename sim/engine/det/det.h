@@ -92,7 +92,6 @@ struct det_dfs {
     uint64_t reduced;        /* dpor: options never explored because equivalent */
     uint64_t races;
     uint64_t blocked;        /* dpor: executions that took an asleep step (equivalent to one run) */
-    uint64_t stale;          /* dpor, arm/riscv: executions cut at a wait's stale turn (det_dpor_stale.c) */
     uint32_t plen;           /* the prefix the last det_dfs_next returned */
     uint32_t gstep1;         /* and the granule its last drain commits (struct det_slp) */
     uint16_t g;
@@ -122,14 +121,6 @@ int det_dpor_dependent(const struct det_event *a, const struct det_event *b, int
  * scheduled at i.  Returns the number of races, -1 when not analysable. */
 int det_dpor_races(const struct det_logent *log, uint32_t nlog, const struct det_event *ev,
                    uint32_t nev, int model, uint64_t *bt);
-/* arm/riscv: the value choice (log index) of the first wait loop's turn
- * that took a stale message and turned again, when the next turn took one
- * the first could have (det_dpor_stale.c); -1 none.  HVSIM_DPOR_NO_STALE=1:
- * always -1, to measure the rule. */
-int dpor_stale_turn(const struct det_logent *log, uint32_t nlog, const struct det_event *ev, uint32_t nev);
-/* Is bridge read k such a turn (whatever its options were)?  The
- * behaviour hash leaves it out, as it does the turns of an await. */
-int det_stale_turn(const struct det_event *ev, uint32_t nev, uint32_t k);
 /* The same with sleep sets (Godefroid; source-DPOR's Algorithm 1): d's
  * nodes learn what is asleep where; an execution that took an asleep step
  * at node k is equivalent to one already explored: its races are not

@@ -10,8 +10,7 @@
  * Per thread, in its own order: the bridge values it read (a read of a
  * location and value it already read since its last write, kick or sleep
  * counts once: a poll loop's turns are not behaviour, nor the turns of a
- * wait that failed before it saw its value: det_await_turns, or that read
- * a stale message under arm/riscv: det_stale_turn), what it wrote
+ * wait that failed before it saw its value: det_await_turns), what it wrote
  * there, and its kicks, IPIs, sleeps and wakes (a sleep without the IPIs
  * pending when it was reached: that is scheduling, not behaviour).  The
  * threads' hashes are combined by thread number, so interleavings that
@@ -59,7 +58,7 @@ uint64_t det_behaviour_hash(const struct det_event *ev, uint32_t nev)
     det_await_turns(ev, nev < DET_MAX_EV ? nev : DET_MAX_EV, skip);
     for (uint32_t k = 0; k < nev && k < DET_MAX_EV; k++) {
         const struct det_event *e = &ev[k];
-        if (skip[k] || (is_read(e->kind) && e->off < HVSIM_BRIDGE_PAGE && e->pkey && det_stale_turn(ev, nev, k)))
+        if (skip[k])
             continue;
         int t = (e->tid & 63) % DET_MAXT, rd = is_read(e->kind);
         if ((!rd && !is_shown(e->kind)) || (e->off >= HVSIM_BRIDGE_PAGE && e->kind != EV_WAKE &&

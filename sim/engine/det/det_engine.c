@@ -260,8 +260,6 @@ static void explored_stats(const struct det_run *R, const struct det_dfs *d, int
                         "ended asleep (sleep sets)",
                 (unsigned long long)d->races, (unsigned long long)d->reduced,
                 (unsigned long long)d->blocked);
-    if (d->dpor && d->stale)
-        fprintf(stderr, ", %llu cut at a wait's stale turn", (unsigned long long)d->stale);
     fprintf(stderr, "; %llu options beyond the bound\n", (unsigned long long)d->cut);
 }
 

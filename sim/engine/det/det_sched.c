@@ -272,15 +272,6 @@ int det_dfs_dpor(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
 {
     if (!d->dpor || nlog > d->n)
         return 0;
-    /* arm/riscv: a wait loop's turn on a stale message (det_dpor_stale.c):
-     * this execution and all below that choice are the other option's */
-    int k = d->model >= DM_ARM ? dpor_stale_turn(log, nlog, ev, nev) : -1;
-    if (k >= 0) {
-        d->stale++;
-        for (uint32_t i = (uint32_t)k + 1; i < nlog; i++)
-            d->st[i].bt = d->st[i].tried;
-        return 0;
-    }
     uint64_t *bt = malloc((nlog ? nlog : 1) * sizeof *bt);
     if (!bt)
         return -1;
