@@ -22,11 +22,6 @@ dpor() {
   grep -q '"summary": *"verified: ' "$t/$1.json" || fail "$1: not verified: $(tail -n1 "$t/$1.err")"
   echo "$1: $(wc -l < "$t/$1.s") behaviours, $(sed -n 's/.*covered \([0-9]*\) schedules.*/\1/p' "$t/$1.err") executions"
 }
-# within A B WHAT: every behaviour of A is one of B's
-within() {
-  miss=$(comm -23 "$t/$1.s" "$t/$2.s" | wc -l)
-  [ "$miss" -eq 0 ] || fail "$3: $miss of $(wc -l < "$t/$1.s") behaviours of $1 not reached by $2, e.g. $(comm -23 "$t/$1.s" "$t/$2.s" | head -1 | xargs -I{} grep {} "$t/$1")"
-}
 
 dpor sc_2x2 sc "$D/verify_2x2.hvs"
 set_of dfs_2x2 dfs 1 sc "$D/verify_2x2.hvs"

@@ -152,7 +152,7 @@ int dpor_sleep_walk(struct det_dfs *d, const struct det_logent *log, const uint3
 
 /* det_dpor_rx.c: a loop's exit re-read e joins footprint f (dpor_rx_add);
  * another read of its bytes makes it plain (dpor_rx_unless_read); is r and
- * w's dependence only that read (dpor_rx_only); does r's step begin with
+ * an earlier w's dependence only that read (dpor_rx_only); does r's step begin with
  * it, of what w wrote (dpor_rx_cause) */
 void dpor_rx_add(struct det_fp *f, const struct det_event *e, int wmm);
 /* sc/tso: did exit re-read k see the only change of its location since

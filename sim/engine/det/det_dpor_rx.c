@@ -37,10 +37,12 @@ static int reads_already(const struct det_fp *f, const struct det_event *e, uint
 }
 
 /* A loop's exit re-read (det_fp_reread 2: the turn found a new value): a
- * further turn still, so it starts no race (the spin-loop rule), but it
- * observed a write, and what the thread does after the loop comes after
- * that write.  Its read is kept for happens-before (rx_only: no race on
- * it).  Without it, a store that releases a spinner (the lock's release,
+ * further turn still, so it is no race with the write it saw (the
+ * spin-loop rule; a later write it races with like any read: it stands
+ * for the loop's turns from there on), but it observed that write, and
+ * what the thread does after the loop comes after it.  Its read is kept
+ * for happens-before (rx_only: no race with the earlier write).  Without
+ * it, a store that releases a spinner (the lock's release,
  * req_rear for the polling daemon) raced with the spinner's next steps
  * at a decision where the spinner was no option, and every option was
  * explored there.  One exit re-read per footprint; a second location, or
@@ -118,8 +120,9 @@ void dpor_rx_unless_read(struct det_fp *f, const struct det_event *e, int wmm)
         f->flags &= ~(uint32_t)(DF_RX | DF_RXF);
 }
 
-/* Is r and w's dependence only r's exit re-read (DF_RX) against w?  Then
- * it orders them but is no race (add_exit_read). */
+/* Is r and w's dependence only r's exit re-read (DF_RX) against w, an
+ * earlier write (dpor_tfp_race asks only in that order)?  Then it orders
+ * them but is no race. */
 int dpor_rx_only(const struct det_fp *r, const struct det_fp *w, int wmm)
 {
     if (!(r->flags & DF_RX))
