@@ -507,6 +507,7 @@ static int search_dpor(struct ctx *x, const char *cc, uint64_t max_runs, struct 
                         S->ev[i].off, (unsigned long long)S->ev[i].val);
         }
         det_dfs_record(&d, S->log, S->nlog);
+        d.vcts = &S->vcts[0][0];
         det_dfs_dpor(&d, S->log, S->nlog, S->ev, S->nev);
         if (S->slp.gmiss)
             det_dfs_gmiss(&d);

@@ -879,6 +879,69 @@ static void a_read_offered_every_message_is_no_race_with_a_commit(void **st)
     assert_int_equal(commit_then_read(0, DET_RF_ALLC, DET_VIEW_NONE), 1); /* the message not known */
 }
 
+/* Value-refined sleep sets (det_dpor_vsleep.c), arm: t0 reads granule 2
+ * (the message of timestamp 3, read key 4), then t1's buffer commits a new
+ * message there (timestamp 5).  The commit first is tried next: t0 falls
+ * asleep at node 0 and the commit, a newer message on what it read, keeps
+ * it asleep for the older readings.  When t0 then takes the new message
+ * (option 0 of its value choice at node 2), option 1, the old message, is
+ * asleep there: t0 reading it after the commit commutes with the commit and
+ * was explored first.  Taking the old one is an execution explored already
+ * (blocked).  A read not offered every message (a spinner's newest only)
+ * keeps plain sleep sets: nothing asleep at the value choice. */
+static int vsleep(uint32_t second_key, uint8_t rflags, struct det_dfs *d)
+{
+    static uint32_t vc[3 * WMM_CANDS];
+    uint64_t opts = 1 | 1ull << (DET_ACT_DRAIN + 1);
+    struct det_event r1 = ev_(1, 0, EV_ALOAD, 16, 8, 0, 0), c1 = commit(1, 16, 1);
+    r1.pkey = 4;
+    r1.rflags = rflags;
+    r1.view = DET_VIEW_NONE;
+    c1.step = 2;
+    c1.view = 5;
+    struct det_logent l1[2] = { run(opts, 0, 0), run(1ull << (DET_ACT_DRAIN + 1), DET_ACT_DRAIN + 1, 0) };
+    struct det_event e1[2] = { r1, c1 };
+    uint8_t pre[8];
+    det_dfs_init(d, 64);
+    d->dpor = 1;
+    d->model = DM_ARM;
+    d->vcts = vc;
+    det_dfs_record(d, l1, 2);
+    det_dfs_dpor(d, l1, 2, e1, 2);
+    d->st[0].bt |= 1ull << (DET_ACT_DRAIN + 1);
+    assert_int_equal(det_dfs_next(d, pre, 8), 1);
+    assert_int_equal(pre[0], DET_ACT_DRAIN + 1);
+    struct det_logent l2[3] = { run(opts, DET_ACT_DRAIN + 1, 0), run(1, 0, 0), run(3, DET_ACT_CHOICE, 0) };
+    l2[2].kind = 1;
+    l2[2].chosen = (uint8_t)(DET_ACT_CHOICE + (second_key == 4));
+    struct det_event c2 = c1, r2 = r1;
+    c2.step = 1;
+    r2.step = 3;
+    r2.pkey = second_key;
+    vc[2 * WMM_CANDS + 0] = 5; /* the options' messages, newest first */
+    vc[2 * WMM_CANDS + 1] = 3;
+    struct det_event e2[2] = { c2, r2 };
+    det_dfs_record(d, l2, 3);
+    return det_dfs_dpor(d, l2, 3, e2, 2);
+}
+
+static void an_old_reading_stays_asleep_after_a_newer_commit(void **st)
+{
+    (void)st;
+    struct det_dfs d;
+    vsleep(6, DET_RF_ALLC, &d);
+    assert_int_equal(d.blocked, 0);
+    assert_int_equal(d.st[2].sleep, 2); /* option 1, the old message */
+    det_dfs_free(&d);
+    assert_int_equal(vsleep(4, DET_RF_ALLC, &d), 0); /* took the old one: explored */
+    assert_int_equal(d.blocked, 1);
+    det_dfs_free(&d);
+    vsleep(6, 0, &d);
+    assert_int_equal(d.blocked, 0);
+    assert_int_equal(d.st[2].sleep, 0);
+    det_dfs_free(&d);
+}
+
 /* The daemon (t1) sleeps, t0's IPI wakes it and it writes x; t2 is
  * runnable at the IPI's decision.  The IPI causes the wake: no race there
  * (t1 could not run at the IPI's decision; classic DPOR's fallback put
@@ -1176,6 +1239,7 @@ int main(void)
         cmocka_unit_test(an_await_turn_is_no_race),
         cmocka_unit_test(an_exit_read_after_two_changes_races),
         cmocka_unit_test(an_exit_read_races_with_a_later_write),
+        cmocka_unit_test(an_old_reading_stays_asleep_after_a_newer_commit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

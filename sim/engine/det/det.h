@@ -95,6 +95,9 @@ struct det_dfs {
     uint32_t plen;           /* the prefix the last det_dfs_next returned */
     uint32_t gstep1;         /* and the granule its last drain commits (struct det_slp) */
     uint16_t g;
+    /* arm/riscv: det_shm.vcts of the execution det_dfs_dpor analyses (row i:
+     * WMM_CANDS timestamps of value choice i's options), NULL: none */
+    const uint32_t *vcts;
 };
 void det_dfs_init(struct det_dfs *d, unsigned bound);
 void det_dfs_free(struct det_dfs *d);

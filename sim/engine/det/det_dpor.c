@@ -371,7 +371,7 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
     dpor_wake_causes(ev, nev, seg, pol);
     dpor_build_fps(ev, nev, model, tr, from, fps);
     transition_xacts(d, log, node, n, fps, xs);
-    if (d && dpor_sleep_walk(d, log, node, n, fps, bt)) {
+    if (d && dpor_sleep_walk(d, log, node, n, fps, bt, ev, nev, tr)) {
         races = -2;
         goto out;
     }

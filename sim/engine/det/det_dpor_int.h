@@ -148,7 +148,21 @@ void dpor_wake_causes(const struct det_event *ev, uint32_t nev, const int32_t *s
 /* det_dpor_sleep.c: walk the execution's decisions from the prefix's end
  * with the sleep sets; 1 when it took an asleep step (bt: the redirect) */
 int dpor_sleep_walk(struct det_dfs *d, const struct det_logent *log, const uint32_t *node, uint32_t n,
-                    const struct tfp *fps, uint64_t *bt);
+                    const struct tfp *fps, uint64_t *bt, const struct det_event *ev, uint32_t nev,
+                    const int32_t *tr);
+/* det_dpor_vsleep.c (arm/riscv): value-refined sleep sets.  What action a's
+ * step in transition t read of the bridge: 1 when every first read took a
+ * known message and was offered every one (*rts: the newest's timestamp) */
+int dpor_vs_reads(const struct tfp *t, int a, uint32_t *rts);
+/* Asleep step f of action a (reads as dpor_vs_reads said: rok, rts) and
+ * transition t: -1 they do not commute; 0 they do; v > 0 they do as long as
+ * the step reads the same messages, none at or above timestamp v */
+int64_t dpor_vs_commute(const struct tfp *t, const struct det_fp *f, int a, int rok, uint32_t rts);
+/* a, asleep for readings older than vmin, took a newer one in transition t:
+ * the options of its load's value choice that name older messages are
+ * asleep there */
+void dpor_vs_mark(struct det_dfs *d, const struct det_logent *log, const struct det_event *ev, uint32_t nev,
+                  const int32_t *tr, uint32_t t, int a, uint32_t vmin);
 
 /* det_dpor_rx.c: a loop's exit re-read e joins footprint f (dpor_rx_add);
  * another read of its bytes makes it plain (dpor_rx_unless_read); is r and

@@ -21,6 +21,12 @@
 struct det_foot {
     uint8_t n, act[FOOT_MAX];
     struct det_fp fp[FOOT_MAX];
+    /* arm/riscv: rok, every first read of the bridge in the step took a
+     * known message and was offered every one (DET_RF_ALLC); rts, the
+     * newest such message's timestamp.  vmin (walk only): asleep only
+     * while reading messages older than vmin (value-refined sleep) */
+    uint8_t rok[FOOT_MAX];
+    uint32_t rts[FOOT_MAX], vmin[FOOT_MAX];
 };
 
 void det_foot_free(struct det_foot *f) { free(f); }
@@ -90,21 +96,35 @@ static void fp_union(struct det_fp *d, const struct det_fp *s)
 /* A footprint that cannot be kept is simply not known later: that action
  * is then never put asleep from here (more executions, never fewer).  An
  * action kept already adds the new step's footprint to its own. */
-static void foot_put(struct det_foot **pf, int act, const struct det_fp *fp)
+static int foot_put_r(struct det_foot **pf, int act, const struct det_fp *fp, int rok, uint32_t rts)
 {
     if (!*pf && !(*pf = calloc(1, sizeof **pf)))
-        return;
+        return -1;
     struct det_foot *f = *pf;
     int i = foot_find(f, act);
     if (i >= 0) {
         fp_union(&f->fp[i], fp);
-        return;
+        f->rok[i] = f->rok[i] && rok;
+        f->rts[i] = f->rts[i] > rts ? f->rts[i] : rts;
+        return i;
     }
     if (f->n == FOOT_MAX)
-        return;
+        return -1;
     i = f->n++;
     f->act[i] = (uint8_t)act;
     f->fp[i] = *fp;
+    f->rok[i] = (uint8_t)rok;
+    f->rts[i] = rts;
+    f->vmin[i] = 0;
+    return i;
+}
+
+/* Copy entry i of s into *pd (with its read facts and vmin). */
+static void foot_copy(struct det_foot **pd, const struct det_foot *s, int i)
+{
+    int j = foot_put_r(pd, s->act[i], &s->fp[i], s->rok[i], s->rts[i]);
+    if (j >= 0)
+        (*pd)->vmin[j] = s->vmin[i];
 }
 
 /* The step action a took in transition t: its own events (all of them when
@@ -125,9 +145,17 @@ static const struct det_fp *step_fp(const struct tfp *t, int a)
 /* Asleep at node k: what is asleep plus their footprints, stored there. */
 static void sleep_store(struct det_dfs_node *x, uint64_t sleep, const struct det_foot *S)
 {
+    for (int i = 0; i < S->n; i++) {
+        if (S->act[i] == 0xff)
+            continue;
+        int j = foot_put_r(&x->foot, S->act[i], &S->fp[i], S->rok[i], S->rts[i]);
+        if (S->vmin[i]) { /* asleep for some readings only: not for the branch */
+            sleep &= ~(1ull << S->act[i]);
+            if (j >= 0 && (!x->foot->vmin[j] || S->vmin[i] < x->foot->vmin[j]))
+                x->foot->vmin[j] = S->vmin[i];
+        }
+    }
     x->sleep = sleep;
-    for (int i = 0; i < S->n; i++)
-        foot_put(&x->foot, S->act[i], &S->fp[i]);
 }
 
 /* Under arm/riscv a drain action commits one of several entries (its
@@ -170,12 +198,14 @@ void det_dfs_slp(const struct det_dfs *d, struct det_slp *z)
 /* Walk the run/drain decisions from the prefix's last one; 1 when the
  * execution took an asleep step (bt gets the redirect). */
 int dpor_sleep_walk(struct det_dfs *d, const struct det_logent *log, const uint32_t *node,
-                      uint32_t n, const struct tfp *fps, uint64_t *bt)
+                      uint32_t n, const struct tfp *fps, uint64_t *bt, const struct det_event *ev, uint32_t nev,
+                      const int32_t *tr)
 {
+    int wmm = d->model >= DM_ARM;
     struct det_foot *S = calloc(1, sizeof *S), *T = calloc(1, sizeof *T);
     uint64_t sleep = 0;
     uint32_t p = d->plen ? d->plen - 1 : 0;
-    int blocked = 0;
+    int blocked = 0, va;
     for (uint32_t t = 0; S && T && t < n && !blocked; t++) {
         uint32_t k = node[t];
         if (k < p)
@@ -185,12 +215,44 @@ int dpor_sleep_walk(struct det_dfs *d, const struct det_logent *log, const uint3
         if (k == p && d->plen) { /* asleep here before, and done here before a */
             uint64_t start = (x->sleep | x->tried) & ~(1ull << a) & ~never_asleep(d->model);
             for (uint64_t m = start; m; m &= m - 1) {
-                const struct det_fp *f = foot_get(x->foot, __builtin_ctzll(m));
-                if (f) {
-                    foot_put(&S, __builtin_ctzll(m), f);
+                int i = foot_find(x->foot, __builtin_ctzll(m));
+                if (i >= 0) {
+                    foot_put_r(&S, __builtin_ctzll(m), &x->foot->fp[i], x->foot->rok[i], x->foot->rts[i]);
                     sleep |= m & -m;
                 }
             }
+            /* asleep here for older readings only (sleep_store) */
+            for (int i = 0; wmm && x->foot && i < x->foot->n; i++) {
+                int b = x->foot->act[i];
+                if (!x->foot->vmin[i])
+                    continue;
+                if (b == a) {
+                    dpor_vs_mark(d, log, ev, nev, tr, t, a, x->foot->vmin[i]);
+                    continue;
+                }
+                if ((x->sleep | x->tried) >> b & 1)
+                    continue;
+                int j = foot_put_r(&S, b, &x->foot->fp[i], x->foot->rok[i], x->foot->rts[i]);
+                if (j >= 0) {
+                    S->vmin[j] = x->foot->vmin[i];
+                    sleep |= 1ull << b;
+                }
+            }
+        } else if ((sleep >> a & 1) && wmm && (va = foot_find(S, a)) >= 0 && S->vmin[va]) {
+            /* asleep for older readings only: a new one, or the same */
+            int i = va;
+            uint32_t rts;
+            if (dpor_vs_reads(&fps[t], a, &rts) && rts < S->vmin[i]) {
+                uint64_t alt = log[k].opts & ~sleep & ~(1ull << a);
+                sleep_store(x, sleep, S);
+                bt[k] |= alt & -alt;
+                blocked = 1;
+                break;
+            }
+            sleep_store(x, sleep & ~(1ull << a), S);
+            dpor_vs_mark(d, log, ev, nev, tr, t, a, S->vmin[i]);
+            sleep &= ~(1ull << a);
+            S->act[i] = 0xff; /* gone (foot_find no longer finds it) */
         } else if (sleep >> a & 1) {
             uint64_t alt = log[k].opts & ~sleep & ~(1ull << a);
             sleep_store(x, sleep, S);
@@ -200,15 +262,32 @@ int dpor_sleep_walk(struct det_dfs *d, const struct det_logent *log, const uint3
         } else {
             sleep_store(x, sleep, S);
         }
-        foot_put(&x->foot, a, step_fp(&fps[t], a));
+        uint32_t rts;
+        int rok = dpor_vs_reads(&fps[t], a, &rts);
+        foot_put_r(&x->foot, a, step_fp(&fps[t], a), rok, rts);
         /* wake what this transition does not commute with */
         T->n = 0;
         uint64_t still = 0;
-        for (int i = 0; i < S->n; i++)
+        for (int i = 0; i < S->n; i++) {
+            if (S->act[i] == 0xff || !(sleep >> S->act[i] & 1))
+                continue;
             if (!det_fp_dependent(&S->fp[i], &fps[t].all)) {
-                foot_put(&T, S->act[i], &S->fp[i]);
+                foot_copy(&T, S, i);
                 still |= 1ull << S->act[i];
+                continue;
             }
+            int64_t v = wmm ? dpor_vs_commute(&fps[t], &S->fp[i], S->act[i], S->rok[i], S->rts[i]) : -1;
+            if (v == 0) {
+                foot_copy(&T, S, i);
+                still |= 1ull << S->act[i];
+            } else if (v > 0) {
+                int j = foot_put_r(&T, S->act[i], &S->fp[i], S->rok[i], S->rts[i]);
+                if (j >= 0) {
+                    T->vmin[j] = S->vmin[i] && S->vmin[i] < (uint32_t)v ? S->vmin[i] : (uint32_t)v;
+                    still |= 1ull << S->act[i];
+                }
+            }
+        }
         struct det_foot *sw = S;
         S = T;
         T = sw;

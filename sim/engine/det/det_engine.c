@@ -341,6 +341,7 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
         stop_note(R, &d);
         struct det_shm *S = det_ctx_shm(R->x);
         det_dfs_record(&d, S->log, S->nlog);
+        d.vcts = &S->vcts[0][0];
         det_dfs_dpor(&d, S->log, S->nlog, S->ev, S->nev);
         if (S->slp.gmiss)
             det_dfs_gmiss(&d);

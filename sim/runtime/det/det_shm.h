@@ -309,6 +309,10 @@ struct det_shm {
     struct det_wmm wmm;           /* arm / riscv only */
     uint32_t nlog, nev;
     struct det_logent log[DET_MAX_STEPS];
+    /* arm/riscv: at a load's value choice (log[i].kind 1), the timestamp of
+     * each option's message (0: the granule's base bytes), newest first —
+     * for dpor's value-refined sleep sets (det_dpor_vsleep.c) */
+    uint32_t vcts[DET_MAX_STEPS][WMM_CANDS];
     struct det_event ev[DET_MAX_EV];
 };
 

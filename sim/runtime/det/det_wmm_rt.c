@@ -282,6 +282,9 @@ void det_wmm_load(uint32_t off, uint32_t n, int mo)
             nc = offer(S, t, off, k, cand, nc, again);
             if (nc >= 2 && S->step >= S->max_steps) /* no choice left: the default */
                 read_flags = 0;
+            if (!fresh && nc >= 2 && S->step < DET_MAX_STEPS) /* the decision det_wmm_choose logs */
+                for (int i = 0; i < nc; i++)
+                    S->vcts[S->step][i] = cand[i] ? S->wmm.msg[cand[i] - 1].ts : 0;
             int a = fresh || nc < 2 ? 0 : det_wmm_choose((1ull << nc) - 1);
             if (k == n0 && cand[a] && !S->wmm.full && !own_bytes(S, t, off, k)) /* one granule */
                 read_key = S->wmm.msg[cand[a] - 1].ts + 1;
