@@ -158,11 +158,16 @@ int dpor_vs_reads(const struct tfp *t, int a, uint32_t *rts);
  * transition t: -1 they do not commute; 0 they do; v > 0 they do as long as
  * the step reads the same messages, none at or above timestamp v */
 int64_t dpor_vs_commute(const struct tfp *t, const struct det_fp *f, int a, int rok, uint32_t rts);
-/* a, asleep for readings older than vmin, took a newer one in transition t:
- * the options of its load's value choice that name older messages are
- * asleep there */
-void dpor_vs_mark(struct det_dfs *d, const struct det_logent *log, const struct det_event *ev, uint32_t nev,
-                  const int32_t *tr, uint32_t t, int a, uint32_t vmin);
+/* The granule + 1 all of f's reads are on (0: none or several, or private
+ * memory too) */
+uint32_t dpor_vs_granule(const struct det_fp *f);
+/* The one load action a made in transition t, of granule g1-1 only, of a
+ * known message: its event index; -1 none, another, or several */
+int64_t dpor_vs_load(const struct det_dfs *d, const struct det_event *ev, uint32_t nev, const int32_t *tr,
+                     uint32_t t, int a, uint32_t g1);
+/* e, that load, of an action asleep for readings older than vmin: at its
+ * value choice the options that name older messages are asleep */
+void dpor_vs_mark(struct det_dfs *d, const struct det_logent *log, const struct det_event *e, uint32_t vmin);
 
 /* det_dpor_rx.c: a loop's exit re-read e joins footprint f (dpor_rx_add);
  * another read of its bytes makes it plain (dpor_rx_unless_read); is r and

@@ -227,7 +227,9 @@ int dpor_sleep_walk(struct det_dfs *d, const struct det_logent *log, const uint3
                 if (!x->foot->vmin[i])
                     continue;
                 if (b == a) {
-                    dpor_vs_mark(d, log, ev, nev, tr, t, a, x->foot->vmin[i]);
+                    int64_t ld = dpor_vs_load(d, ev, nev, tr, t, a, dpor_vs_granule(&x->foot->fp[i]));
+                    if (ld >= 0)
+                        dpor_vs_mark(d, log, &ev[ld], x->foot->vmin[i]);
                     continue;
                 }
                 if ((x->sleep | x->tried) >> b & 1)
@@ -241,8 +243,8 @@ int dpor_sleep_walk(struct det_dfs *d, const struct det_logent *log, const uint3
         } else if ((sleep >> a & 1) && wmm && (va = foot_find(S, a)) >= 0 && S->vmin[va]) {
             /* asleep for older readings only: a new one, or the same */
             int i = va;
-            uint32_t rts;
-            if (dpor_vs_reads(&fps[t], a, &rts) && rts < S->vmin[i]) {
+            int64_t ld = dpor_vs_load(d, ev, nev, tr, t, a, dpor_vs_granule(&S->fp[i]));
+            if (ld >= 0 && ev[ld].pkey - 1 < S->vmin[i]) { /* a message it was offered there */
                 uint64_t alt = log[k].opts & ~sleep & ~(1ull << a);
                 sleep_store(x, sleep, S);
                 bt[k] |= alt & -alt;
@@ -250,7 +252,8 @@ int dpor_sleep_walk(struct det_dfs *d, const struct det_logent *log, const uint3
                 break;
             }
             sleep_store(x, sleep & ~(1ull << a), S);
-            dpor_vs_mark(d, log, ev, nev, tr, t, a, S->vmin[i]);
+            if (ld >= 0)
+                dpor_vs_mark(d, log, &ev[ld], S->vmin[i]);
             sleep &= ~(1ull << a);
             S->act[i] = 0xff; /* gone (foot_find no longer finds it) */
         } else if (sleep >> a & 1) {

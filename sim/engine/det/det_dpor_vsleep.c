@@ -62,7 +62,7 @@ int64_t dpor_vs_commute(const struct tfp *t, const struct det_fp *f, int a, int 
             return -1;
         if (!(c->wblk & f->rblk))
             continue; /* a view that does not hold c's timestamp: no conflict */
-        if (!rok || c->wts <= rts)
+        if (!rok || c->wts <= rts || !dpor_vs_granule(f)) /* one reading, judged by its message */
             return -1;
         if (!vmin || c->wts < vmin)
             vmin = c->wts;
@@ -70,29 +70,50 @@ int64_t dpor_vs_commute(const struct tfp *t, const struct det_fp *f, int a, int 
     return vmin;
 }
 
-void dpor_vs_mark(struct det_dfs *d, const struct det_logent *log, const struct det_event *ev, uint32_t nev,
-                  const int32_t *tr, uint32_t t, int a, uint32_t vmin)
+/* The granule + 1 every read of f is on (0: none, or several). */
+uint32_t dpor_vs_granule(const struct det_fp *f)
 {
-    int64_t node = -1;
-    int loads = 0;
-    for (uint32_t k = 0; d->vcts && k < nev; k++) {
+    uint32_t g1 = 0;
+    for (uint64_t m = f->rblk; m; m &= m - 1) {
+        int k = __builtin_ctzll(m);
+        for (uint64_t b = f->rd[k]; b; b &= b - 1) {
+            uint32_t g = ((uint32_t)k * 64 + (uint32_t)__builtin_ctzll(b)) / WMM_GRAN + 1;
+            if (g1 && g1 != g)
+                return 0;
+            g1 = g;
+        }
+    }
+    return (f->flags & (DF_PRIV_R | DF_PRIV_W | DF_ALL)) || f->npk ? 0 : g1;
+}
+
+int64_t dpor_vs_load(const struct det_dfs *d, const struct det_event *ev, uint32_t nev, const int32_t *tr,
+                     uint32_t t, int a, uint32_t g1)
+{
+    int64_t ld = -1;
+    for (uint32_t k = 0; k < nev; k++) {
         const struct det_event *e = &ev[k];
         if (tr[k] != (int32_t)t || (e->tid & 31) != a || !det_fp_is_read(e) || e->off >= HVSIM_BRIDGE_PAGE)
             continue;
-        loads++;
-        uint32_t v = e->step - 1; /* a load's event follows its value choice */
-        if (!e->step || v < d->plen || v >= d->n || !log[v].kind || log[v].cur != a)
-            continue;
-        int o = log[v].chosen - DET_ACT_CHOICE;
-        /* the row the runtime wrote for this load names the message it took */
-        if (o >= 0 && o < WMM_CANDS && e->pkey && d->vcts[(size_t)v * WMM_CANDS + o] + 1 == e->pkey)
-            node = v;
+        if (ld >= 0 || e->off / WMM_GRAN + 1 != g1 || (e->off + e->size - 1) / WMM_GRAN + 1 != g1 || !e->pkey)
+            return -1;
+        ld = k;
     }
-    if (loads != 1 || node < 0) /* the step's one reading decides it; several are not judged */
+    (void)d;
+    return ld;
+}
+
+void dpor_vs_mark(struct det_dfs *d, const struct det_logent *log, const struct det_event *e, uint32_t vmin)
+{
+    uint32_t v = e->step - 1; /* a load's event follows its value choice */
+    if (!d->vcts || !e->step || v < d->plen || v >= d->n || !log[v].kind || log[v].cur != (e->tid & 31))
         return;
-    for (uint64_t m = log[node].opts; m; m &= m - 1) {
-        int o = __builtin_ctzll(m);
-        if (o < WMM_CANDS && d->vcts[(size_t)node * WMM_CANDS + o] < vmin)
-            d->st[node].sleep |= 1ull << o;
+    int o = log[v].chosen - DET_ACT_CHOICE;
+    /* the row the runtime wrote for this load names the message it took */
+    if (o < 0 || o >= WMM_CANDS || d->vcts[(size_t)v * WMM_CANDS + o] + 1 != e->pkey)
+        return;
+    for (uint64_t m = log[v].opts; m; m &= m - 1) {
+        o = __builtin_ctzll(m);
+        if (o < WMM_CANDS && d->vcts[(size_t)v * WMM_CANDS + o] < vmin)
+            d->st[v].sleep |= 1ull << o;
     }
 }
