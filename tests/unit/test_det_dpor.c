@@ -912,7 +912,7 @@ static int vsleep(uint32_t second_key, uint8_t rflags, struct det_dfs *d)
     assert_int_equal(det_dfs_next(d, pre, 8), 1);
     assert_int_equal(pre[0], DET_ACT_DRAIN + 1);
     struct det_logent l2[3] = { run(opts, DET_ACT_DRAIN + 1, 0), run(1, 0, 0), run(3, DET_ACT_CHOICE, 0) };
-    l2[2].kind = 1;
+    l2[2].kind = DET_KIND_LOAD;
     l2[2].chosen = (uint8_t)(DET_ACT_CHOICE + (second_key == 4));
     struct det_event c2 = c1, r2 = r1;
     c2.step = 1;

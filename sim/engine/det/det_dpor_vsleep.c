@@ -105,7 +105,7 @@ int64_t dpor_vs_load(const struct det_dfs *d, const struct det_event *ev, uint32
 void dpor_vs_mark(struct det_dfs *d, const struct det_logent *log, const struct det_event *e, uint32_t vmin)
 {
     uint32_t v = e->step - 1; /* a load's event follows its value choice */
-    if (!d->vcts || !e->step || v < d->plen || v >= d->n || !log[v].kind || log[v].cur != (e->tid & 31))
+    if (!d->vcts || !e->step || v < d->plen || v >= d->n || log[v].kind != DET_KIND_LOAD || log[v].cur != (e->tid & 31))
         return;
     int o = log[v].chosen - DET_ACT_CHOICE;
     /* the row the runtime wrote for this load names the message it took */

@@ -243,12 +243,14 @@ struct det_thread {
     uint64_t wait_obj;   /* DB_SYNC: address (in its process) of the lock, condvar or join it waits on */
 };
 
+#define DET_KIND_LOAD 2
 struct det_logent {
     uint64_t opts;       /* bit a: action a possible (threads 0..31, drains 32..63) */
     uint8_t chosen;      /* action taken */
     uint8_t cur;         /* thread that held the token at this decision */
     uint8_t cur_cand;    /* 1: cur was itself a candidate (switching away = preemption) */
-    uint8_t kind;        /* 0: who runs / which buffer drains; 1: a value choice (opts: candidates) */
+    uint8_t kind;        /* 0: who runs / which buffer drains; else a value choice (opts: candidates):
+                          * 1 which entry a drain commits, DET_KIND_LOAD which message a load reads */
 };
 
 struct det_shm {

@@ -75,7 +75,7 @@ static void dirty(uint32_t off, uint32_t n)
 
 /* A value choice among opts (logged when there are two or more); forced:
  * the option to take outside the prefix, -1 the strategy's. */
-static int det_wmm_pick(uint64_t opts, int forced)
+static int det_wmm_pick(uint64_t opts, int forced, int kind)
 {
     struct det_shm *S = det_S;
     int n = __builtin_popcountll(opts), def = __builtin_ctzll(opts), a = def;
@@ -103,7 +103,7 @@ static int det_wmm_pick(uint64_t opts, int forced)
     l->chosen = (uint8_t)(DET_ACT_CHOICE + a);
     l->cur = (uint8_t)det_self;
     l->cur_cand = 1;
-    l->kind = 1;
+    l->kind = (uint8_t)kind;
     S->step++;
     S->nlog = S->step;
     return a;
@@ -154,7 +154,7 @@ static int keyed(int t, uint64_t m)
     return -1;
 }
 
-int det_wmm_choose(uint64_t opts) { return det_wmm_pick(opts, -1); }
+int det_wmm_choose(uint64_t opts) { return det_wmm_pick(opts, -1, DET_KIND_LOAD); }
 
 void det_wmm_drain(int t, int choose)
 {
@@ -166,7 +166,7 @@ void det_wmm_drain(int t, int choose)
         uint64_t m = wmm_committable(S, t);
         /* a schedule letter names at most DET_CHOICE_MAX options */
         m &= DET_CHOICE_MAX >= 64 ? ~0ull : (1ull << DET_CHOICE_MAX) - 1;
-        i = (uint32_t)det_wmm_pick(m, keyed(t, m));
+        i = (uint32_t)det_wmm_pick(m, keyed(t, m), 1);
     }
     uint32_t c = S->wmm.clock;
     wmm_commit(S, t, i);
