@@ -119,14 +119,6 @@ static int foot_put_r(struct det_foot **pf, int act, const struct det_fp *fp, in
     return i;
 }
 
-/* Copy entry i of s into *pd (with its read facts and vmin). */
-static void foot_copy(struct det_foot **pd, const struct det_foot *s, int i)
-{
-    int j = foot_put_r(pd, s->act[i], &s->fp[i], s->rok[i], s->rts[i]);
-    if (j >= 0)
-        (*pd)->vmin[j] = s->vmin[i];
-}
-
 /* The step action a took in transition t: its own events (all of them when
  * the transition's actors were not kept apart; none: it commutes with all). */
 static const struct det_fp *step_fp(const struct tfp *t, int a)
@@ -195,66 +187,103 @@ void det_dfs_slp(const struct det_dfs *d, struct det_slp *z)
     }
 }
 
+/* One execution as the walk reads it. */
+struct walk {
+    struct det_dfs *d;
+    const struct det_logent *log;
+    const struct det_event *ev;
+    uint32_t nev;
+    const int32_t *tr;
+    int wmm;
+};
+
+/* a, asleep for readings older than vmin, took transition t (footprint f
+ * asleep): 1 when its one load read such a message (an asleep step,
+ * unless branched: the branch was asked for there); else the older
+ * options of that load's value choice are asleep there. */
+static int vs_taken(const struct walk *w, uint32_t t, int a, const struct det_fp *f, uint32_t vmin, int branched)
+{
+    int64_t ld = dpor_vs_load(w->d, w->ev, w->nev, w->tr, t, a, dpor_vs_granule(f));
+    if (ld >= 0 && w->ev[ld].pkey - 1 < vmin && !branched) /* a message offered where it fell asleep */
+        return 1;
+    if (ld >= 0)
+        dpor_vs_mark(w->d, w->log, &w->ev[ld], vmin);
+    return 0;
+}
+
+/* What is asleep at the prefix's last decision x (k), taking a: asleep or
+ * done there before, and (arm/riscv) asleep there for older readings. */
+static uint64_t walk_start(const struct walk *w, const struct det_dfs_node *x, int a, uint32_t t,
+                           struct det_foot **S)
+{
+    uint64_t sleep = 0, start = (x->sleep | x->tried) & ~(1ull << a) & ~never_asleep(w->d->model);
+    for (uint64_t m = start; m; m &= m - 1) {
+        int i = foot_find(x->foot, __builtin_ctzll(m));
+        if (i >= 0 && foot_put_r(S, __builtin_ctzll(m), &x->foot->fp[i], x->foot->rok[i], x->foot->rts[i]) >= 0)
+            sleep |= m & -m;
+    }
+    for (int i = 0; w->wmm && x->foot && i < x->foot->n; i++) {
+        int b = x->foot->act[i], j;
+        if (!x->foot->vmin[i])
+            continue;
+        if (b == a) /* branched here: its older readings were explored */
+            vs_taken(w, t, a, &x->foot->fp[i], x->foot->vmin[i], 1);
+        else if (!((x->sleep | x->tried) >> b & 1) &&
+                 (j = foot_put_r(S, b, &x->foot->fp[i], x->foot->rok[i], x->foot->rts[i])) >= 0) {
+            (*S)->vmin[j] = x->foot->vmin[i];
+            sleep |= 1ull << b;
+        }
+    }
+    return sleep;
+}
+
+/* Of S (asleep), what transition t leaves asleep, into T; returns the set. */
+static uint64_t walk_wake(const struct walk *w, const struct tfp *t, uint64_t sleep, const struct det_foot *S,
+                          struct det_foot **T)
+{
+    uint64_t still = 0;
+    (*T)->n = 0;
+    for (int i = 0; i < S->n; i++) {
+        if (S->act[i] == 0xff || !(sleep >> S->act[i] & 1))
+            continue;
+        int64_t v = !det_fp_dependent(&S->fp[i], &t->all) ? 0
+                    : w->wmm                              ? dpor_vs_commute(t, &S->fp[i], S->act[i], S->rok[i], S->rts[i])
+                                                          : -1;
+        if (v < 0)
+            continue;
+        int j = foot_put_r(T, S->act[i], &S->fp[i], S->rok[i], S->rts[i]);
+        if (j < 0)
+            continue;
+        /* v > 0: asleep for readings older than v only (and than before) */
+        (*T)->vmin[j] = v && (!S->vmin[i] || (uint32_t)v < S->vmin[i]) ? (uint32_t)v : S->vmin[i];
+        still |= 1ull << S->act[i];
+    }
+    return still;
+}
+
 /* Walk the run/drain decisions from the prefix's last one; 1 when the
  * execution took an asleep step (bt gets the redirect). */
 int dpor_sleep_walk(struct det_dfs *d, const struct det_logent *log, const uint32_t *node,
                       uint32_t n, const struct tfp *fps, uint64_t *bt, const struct det_event *ev, uint32_t nev,
                       const int32_t *tr)
 {
-    int wmm = d->model >= DM_ARM;
+    struct walk w = { d, log, ev, nev, tr, d->model >= DM_ARM };
     struct det_foot *S = calloc(1, sizeof *S), *T = calloc(1, sizeof *T);
     uint64_t sleep = 0;
     uint32_t p = d->plen ? d->plen - 1 : 0;
-    int blocked = 0, va;
+    int blocked = 0;
     for (uint32_t t = 0; S && T && t < n && !blocked; t++) {
         uint32_t k = node[t];
         if (k < p)
             continue;
         struct det_dfs_node *x = &d->st[k];
-        int a = log[k].chosen;
-        if (k == p && d->plen) { /* asleep here before, and done here before a */
-            uint64_t start = (x->sleep | x->tried) & ~(1ull << a) & ~never_asleep(d->model);
-            for (uint64_t m = start; m; m &= m - 1) {
-                int i = foot_find(x->foot, __builtin_ctzll(m));
-                if (i >= 0) {
-                    foot_put_r(&S, __builtin_ctzll(m), &x->foot->fp[i], x->foot->rok[i], x->foot->rts[i]);
-                    sleep |= m & -m;
-                }
-            }
-            /* asleep here for older readings only (sleep_store) */
-            for (int i = 0; wmm && x->foot && i < x->foot->n; i++) {
-                int b = x->foot->act[i];
-                if (!x->foot->vmin[i])
-                    continue;
-                if (b == a) {
-                    int64_t ld = dpor_vs_load(d, ev, nev, tr, t, a, dpor_vs_granule(&x->foot->fp[i]));
-                    if (ld >= 0)
-                        dpor_vs_mark(d, log, &ev[ld], x->foot->vmin[i]);
-                    continue;
-                }
-                if ((x->sleep | x->tried) >> b & 1)
-                    continue;
-                int j = foot_put_r(&S, b, &x->foot->fp[i], x->foot->rok[i], x->foot->rts[i]);
-                if (j >= 0) {
-                    S->vmin[j] = x->foot->vmin[i];
-                    sleep |= 1ull << b;
-                }
-            }
-        } else if ((sleep >> a & 1) && wmm && (va = foot_find(S, a)) >= 0 && S->vmin[va]) {
-            /* asleep for older readings only: a new one, or the same */
-            int i = va;
-            int64_t ld = dpor_vs_load(d, ev, nev, tr, t, a, dpor_vs_granule(&S->fp[i]));
-            if (ld >= 0 && ev[ld].pkey - 1 < S->vmin[i]) { /* a message it was offered there */
-                uint64_t alt = log[k].opts & ~sleep & ~(1ull << a);
-                sleep_store(x, sleep, S);
-                bt[k] |= alt & -alt;
-                blocked = 1;
-                break;
-            }
-            sleep_store(x, sleep & ~(1ull << a), S);
-            if (ld >= 0)
-                dpor_vs_mark(d, log, &ev[ld], S->vmin[i]);
+        int a = log[k].chosen, i = foot_find(S, a);
+        if (k == p && d->plen) {
+            sleep = walk_start(&w, x, a, t, &S);
+        } else if ((sleep >> a & 1) && i >= 0 && S->vmin[i] && !vs_taken(&w, t, a, &S->fp[i], S->vmin[i], 0)) {
+            /* asleep for older readings only, and it took a newer one */
             sleep &= ~(1ull << a);
+            sleep_store(x, sleep, S);
             S->act[i] = 0xff; /* gone (foot_find no longer finds it) */
         } else if (sleep >> a & 1) {
             uint64_t alt = log[k].opts & ~sleep & ~(1ull << a);
@@ -268,33 +297,10 @@ int dpor_sleep_walk(struct det_dfs *d, const struct det_logent *log, const uint3
         uint32_t rts;
         int rok = dpor_vs_reads(&fps[t], a, &rts);
         foot_put_r(&x->foot, a, step_fp(&fps[t], a), rok, rts);
-        /* wake what this transition does not commute with */
-        T->n = 0;
-        uint64_t still = 0;
-        for (int i = 0; i < S->n; i++) {
-            if (S->act[i] == 0xff || !(sleep >> S->act[i] & 1))
-                continue;
-            if (!det_fp_dependent(&S->fp[i], &fps[t].all)) {
-                foot_copy(&T, S, i);
-                still |= 1ull << S->act[i];
-                continue;
-            }
-            int64_t v = wmm ? dpor_vs_commute(&fps[t], &S->fp[i], S->act[i], S->rok[i], S->rts[i]) : -1;
-            if (v == 0) {
-                foot_copy(&T, S, i);
-                still |= 1ull << S->act[i];
-            } else if (v > 0) {
-                int j = foot_put_r(&T, S->act[i], &S->fp[i], S->rok[i], S->rts[i]);
-                if (j >= 0) {
-                    T->vmin[j] = S->vmin[i] && S->vmin[i] < (uint32_t)v ? S->vmin[i] : (uint32_t)v;
-                    still |= 1ull << S->act[i];
-                }
-            }
-        }
+        sleep = walk_wake(&w, &fps[t], sleep, S, &T); /* wake what t does not commute with */
         struct det_foot *sw = S;
         S = T;
         T = sw;
-        sleep = still;
     }
     free(S);
     free(T);
