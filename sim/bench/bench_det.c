@@ -128,6 +128,12 @@ static int keep_schedules(const struct run_result *r, void *ud)
     return 0;
 }
 
+static int keep_executions(const struct run_result *r, void *ud)
+{
+    *(uint64_t *)ud = r->det_executions;
+    return 0;
+}
+
 /* DPOR's reduction: schedules --strategy dpor runs against plain dfs on the
  * same bound (the reference handshake, 2 CPUs x 2 accesses, bound 1, tso). */
 static void bench_det_dpor(struct bench *b, json_t *sec)
@@ -165,6 +171,50 @@ static void bench_det_dpor(struct bench *b, json_t *sec)
     }
     json_object_set_new(sec, "dpor_schedules", json_integer((json_int_t)n[1]));
     json_object_set_new(sec, "dfs_schedules", json_integer((json_int_t)n[0]));
+}
+
+/* Value-refined sleep sets (det_dpor_vsleep.c): executions of a complete
+ * dpor search of tests/det/verify_1x1.hvs under arm, against plain sleep
+ * sets (HVSIM_DPOR_NO_VSLEEP) on the same search. */
+static void bench_det_vsleep(struct bench *b, json_t *sec)
+{
+    struct bench_row *row = bench_row_add(b, "det", "det executions (verify_1x1, dpor, complete, arm)", "");
+    snprintf(row->base_name, sizeof row->base_name, "plain sleep sets");
+    snprintf(row->target, sizeof row->target, "< 1x");
+    uint64_t n[2] = { 0, 0 };
+    for (int i = 0; i < 2; i++) {
+        struct hvsim_runcfg *c = calloc(1, sizeof *c);
+        char err[1024] = "out of memory";
+        if (c)
+            runcfg_default_run(c);
+        if (!c || scenario_load("tests/det/verify_1x1.hvs", c, err, sizeof err) < 0) {
+            bench_row_nm(row, "not measured: %s", err);
+            runcfg_free(c);
+            return;
+        }
+        snprintf(c->engine, sizeof c->engine, "det");
+        snprintf(c->strategy, sizeof c->strategy, "dpor");
+        snprintf(c->memory_model, sizeof c->memory_model, "arm");
+        c->dfs_bound = 64;
+        c->runs = 5000000;
+        if (i == 0)
+            setenv("HVSIM_DPOR_NO_VSLEEP", "1", 1);
+        int rc = det_engine_runs(c, keep_executions, &n[i], NULL, err, sizeof err);
+        unsetenv("HVSIM_DPOR_NO_VSLEEP");
+        runcfg_free(c);
+        if (rc < 0) {
+            bench_row_nm(row, "not measured: %s", err);
+            return;
+        }
+    }
+    row->value = (double)n[1];
+    row->base = (double)n[0];
+    if (n[0] > 0) {
+        row->ratio = (double)n[1] / (double)n[0];
+        row->met = row->ratio < 1;
+    }
+    json_object_set_new(sec, "vsleep_executions", json_integer((json_int_t)n[1]));
+    json_object_set_new(sec, "plain_sleep_executions", json_integer((json_int_t)n[0]));
 }
 
 /* The raw futex token handoff, R repeats: sec["baseline"]; returns the
@@ -333,4 +383,5 @@ void bench_det(struct bench *b)
         det_workload(b, sec, w, hrate, hwhy);
     bench_det_models(b, sec);
     bench_det_dpor(b, sec);
+    bench_det_vsleep(b, sec);
 }

@@ -194,7 +194,7 @@ struct walk {
     const struct det_event *ev;
     uint32_t nev;
     const int32_t *tr;
-    int wmm;
+    int vs; /* value-refined sleep sets: arm/riscv, not turned off */
 };
 
 /* a, asleep for readings older than vmin, took transition t (footprint f
@@ -222,7 +222,7 @@ static uint64_t walk_start(const struct walk *w, const struct det_dfs_node *x, i
         if (i >= 0 && foot_put_r(S, __builtin_ctzll(m), &x->foot->fp[i], x->foot->rok[i], x->foot->rts[i]) >= 0)
             sleep |= m & -m;
     }
-    for (int i = 0; w->wmm && x->foot && i < x->foot->n; i++) {
+    for (int i = 0; w->vs && x->foot && i < x->foot->n; i++) {
         int b = x->foot->act[i], j;
         if (!x->foot->vmin[i])
             continue;
@@ -247,7 +247,7 @@ static uint64_t walk_wake(const struct walk *w, const struct tfp *t, uint64_t sl
         if (S->act[i] == 0xff || !(sleep >> S->act[i] & 1))
             continue;
         int64_t v = !det_fp_dependent(&S->fp[i], &t->all) ? 0
-                    : w->wmm                              ? dpor_vs_commute(t, &S->fp[i], S->act[i], S->rok[i], S->rts[i])
+                    : w->vs                              ? dpor_vs_commute(t, &S->fp[i], S->act[i], S->rok[i], S->rts[i])
                                                           : -1;
         if (v < 0)
             continue;
@@ -267,7 +267,7 @@ int dpor_sleep_walk(struct det_dfs *d, const struct det_logent *log, const uint3
                       uint32_t n, const struct tfp *fps, uint64_t *bt, const struct det_event *ev, uint32_t nev,
                       const int32_t *tr)
 {
-    struct walk w = { d, log, ev, nev, tr, d->model >= DM_ARM };
+    struct walk w = { d, log, ev, nev, tr, d->model >= DM_ARM && !d->no_vsleep };
     struct det_foot *S = calloc(1, sizeof *S), *T = calloc(1, sizeof *T);
     uint64_t sleep = 0;
     uint32_t p = d->plen ? d->plen - 1 : 0;

@@ -11,8 +11,9 @@
  * than the commit; when it next runs, the options of its load that name
  * older messages are asleep at that value choice, and an execution that
  * took one is equivalent to one explored (the walk redirects it).
- * HVSIM_DPOR_NO_VSLEEP=1 turns this off, to measure it and to check that it
- * loses nothing (tests/integration/test_det_behaviours.sh). */
+ * HVSIM_DPOR_NO_VSLEEP=1 (det_dfs.no_vsleep) turns this off, to measure it
+ * (make bench) and to check that it loses nothing
+ * (tests/integration/test_det_behaviours.sh). */
 #include "det_dpor_int.h"
 #include <stdlib.h>
 
@@ -38,10 +39,7 @@ int64_t dpor_vs_commute(const struct tfp *t, const struct det_fp *f, int a, int 
 {
     static struct det_fp q; /* 1 KiB: the supervisor is single-threaded */
     uint32_t vmin = 0;
-    static int off = -1;
-    if (off < 0)
-        off = getenv("HVSIM_DPOR_NO_VSLEEP") != NULL;
-    if (off || t->nsub < 0 || a >= DET_ACT_DRAIN)
+    if (t->nsub < 0 || a >= DET_ACT_DRAIN)
         return -1;
     for (int j = 0; j < t->nsub; j++) {
         const struct det_fp *c = &t->sub[j];
