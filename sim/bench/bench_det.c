@@ -134,6 +134,20 @@ static int keep_executions(const struct run_result *r, void *ud)
     return 0;
 }
 
+/* A count against a baseline count (n[1] against n[0]), met when fewer;
+ * both into sec under their keys. */
+static void count_row(struct bench_row *row, json_t *sec, const uint64_t n[2], const char *key, const char *base_key)
+{
+    row->value = (double)n[1];
+    row->base = (double)n[0];
+    if (n[0] > 0) {
+        row->ratio = (double)n[1] / (double)n[0];
+        row->met = row->ratio < 1;
+    }
+    json_object_set_new(sec, key, json_integer((json_int_t)n[1]));
+    json_object_set_new(sec, base_key, json_integer((json_int_t)n[0]));
+}
+
 /* DPOR's reduction: schedules --strategy dpor runs against plain dfs on the
  * same bound (the reference handshake, 2 CPUs x 2 accesses, bound 1, tso). */
 static void bench_det_dpor(struct bench *b, json_t *sec)
@@ -163,14 +177,7 @@ static void bench_det_dpor(struct bench *b, json_t *sec)
             return;
         }
     }
-    row->value = (double)n[1];
-    row->base = (double)n[0];
-    if (n[0] > 0) {
-        row->ratio = (double)n[1] / (double)n[0];
-        row->met = row->ratio < 1;
-    }
-    json_object_set_new(sec, "dpor_schedules", json_integer((json_int_t)n[1]));
-    json_object_set_new(sec, "dfs_schedules", json_integer((json_int_t)n[0]));
+    count_row(row, sec, n, "dpor_schedules", "dfs_schedules");
 }
 
 /* Value-refined sleep sets (det_dpor_vsleep.c): executions of a complete
@@ -207,14 +214,7 @@ static void bench_det_vsleep(struct bench *b, json_t *sec)
             return;
         }
     }
-    row->value = (double)n[1];
-    row->base = (double)n[0];
-    if (n[0] > 0) {
-        row->ratio = (double)n[1] / (double)n[0];
-        row->met = row->ratio < 1;
-    }
-    json_object_set_new(sec, "vsleep_executions", json_integer((json_int_t)n[1]));
-    json_object_set_new(sec, "plain_sleep_executions", json_integer((json_int_t)n[0]));
+    count_row(row, sec, n, "vsleep_executions", "plain_sleep_executions");
 }
 
 /* The raw futex token handoff, R repeats: sec["baseline"]; returns the
