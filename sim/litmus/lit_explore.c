@@ -483,7 +483,7 @@ static int search_dpor(struct ctx *x, const char *cc, uint64_t max_runs, struct 
     static struct det_slp slp; /* 9 KiB: not on the stack */
     struct det_dfs d;
     det_dfs_init(&d, DET_MAX_STEPS);
-    d.no_vsleep = getenv("HVSIM_DPOR_NO_VSLEEP") != NULL;
+    d.vsleep = getenv("HVSIM_DPOR_VSLEEP") != NULL;
     d.dpor = 1;
     d.model = x->model;
     x->slp = &slp;

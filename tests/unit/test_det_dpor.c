@@ -888,8 +888,9 @@ static void a_read_offered_every_message_is_no_race_with_a_commit(void **st)
  * asleep there: t0 reading it after the commit commutes with the commit and
  * was explored first.  Taking the old one is an execution explored already
  * (blocked).  A read not offered every message (a spinner's newest only)
- * keeps plain sleep sets: nothing asleep at the value choice. */
-static int vsleep(uint32_t second_key, uint8_t rflags, struct det_dfs *d)
+ * keeps plain sleep sets: nothing asleep at the value choice.  Experimental
+ * and off by default (det_dfs.vsleep, HVSIM_DPOR_VSLEEP). */
+static int vsleep(uint32_t second_key, uint8_t rflags, int vs, struct det_dfs *d)
 {
     static uint32_t vc[3 * WMM_CANDS];
     uint64_t opts = 1 | 1ull << (DET_ACT_DRAIN + 1);
@@ -905,6 +906,7 @@ static int vsleep(uint32_t second_key, uint8_t rflags, struct det_dfs *d)
     det_dfs_init(d, 64);
     d->dpor = 1;
     d->model = DM_ARM;
+    d->vsleep = vs;
     d->vcts = vc;
     det_dfs_record(d, l1, 2);
     det_dfs_dpor(d, l1, 2, e1, 2);
@@ -929,14 +931,18 @@ static void an_old_reading_stays_asleep_after_a_newer_commit(void **st)
 {
     (void)st;
     struct det_dfs d;
-    vsleep(6, DET_RF_ALLC, &d);
+    vsleep(6, DET_RF_ALLC, 1, &d);
     assert_int_equal(d.blocked, 0);
     assert_int_equal(d.st[2].sleep, 2); /* option 1, the old message */
     det_dfs_free(&d);
-    assert_int_equal(vsleep(4, DET_RF_ALLC, &d), 0); /* took the old one: explored */
+    assert_int_equal(vsleep(4, DET_RF_ALLC, 1, &d), 0); /* took the old one: explored */
     assert_int_equal(d.blocked, 1);
     det_dfs_free(&d);
-    vsleep(6, 0, &d);
+    vsleep(6, 0, 1, &d);
+    assert_int_equal(d.blocked, 0);
+    assert_int_equal(d.st[2].sleep, 0);
+    det_dfs_free(&d);
+    vsleep(6, DET_RF_ALLC, 0, &d); /* off (the default): plain sleep sets */
     assert_int_equal(d.blocked, 0);
     assert_int_equal(d.st[2].sleep, 0);
     det_dfs_free(&d);

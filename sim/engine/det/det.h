@@ -98,7 +98,8 @@ struct det_dfs {
     /* arm/riscv: det_shm.vcts of the execution det_dfs_dpor analyses (row i:
      * WMM_CANDS timestamps of value choice i's options), NULL: none */
     const uint32_t *vcts;
-    int no_vsleep;           /* HVSIM_DPOR_NO_VSLEEP: plain sleep sets (det_dpor_vsleep.c) */
+    int vsleep;              /* HVSIM_DPOR_VSLEEP: value-refined sleep sets, experimental, off by
+                              * default (det_dpor_vsleep.c) */
 };
 void det_dfs_init(struct det_dfs *d, unsigned bound);
 void det_dfs_free(struct det_dfs *d);

@@ -267,7 +267,7 @@ int dpor_sleep_walk(struct det_dfs *d, const struct det_logent *log, const uint3
                       uint32_t n, const struct tfp *fps, uint64_t *bt, const struct det_event *ev, uint32_t nev,
                       const int32_t *tr)
 {
-    struct walk w = { d, log, ev, nev, tr, d->model >= DM_ARM && !d->no_vsleep };
+    struct walk w = { d, log, ev, nev, tr, d->model >= DM_ARM && d->vsleep };
     struct det_foot *S = calloc(1, sizeof *S), *T = calloc(1, sizeof *T);
     uint64_t sleep = 0;
     uint32_t p = d->plen ? d->plen - 1 : 0;

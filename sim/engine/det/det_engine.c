@@ -317,7 +317,7 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
     struct det_outcome o;
     struct det_dfs d;
     det_dfs_init(&d, c->dfs_bound);
-    d.no_vsleep = getenv("HVSIM_DPOR_NO_VSLEEP") != NULL;
+    d.vsleep = getenv("HVSIM_DPOR_VSLEEP") != NULL; /* experimental: det_dpor_vsleep.c */
     int model = det_model_of(c);
     d.dpor = !strcmp(c->strategy, "dpor");
     d.model = model;
