@@ -444,7 +444,7 @@ static int rr_only(const struct det_fp *r, const struct det_fp *w)
 
 /* Does c conflict with r but for (reads) r's reads of c's granules and
  * (views) r's raised views? */
-static int dependent_beyond(const struct det_fp *c, const struct det_fp *r, int reads, int views)
+int dpor_dependent_beyond(const struct det_fp *c, const struct det_fp *r, int reads, int views)
 {
     static struct det_fp q; /* 1 KiB: the supervisor is single-threaded */
     q = *r;
@@ -474,7 +474,7 @@ static int view_from_later(const struct det_fp *c, const struct det_fp *r, uint3
     if (!mark || c->who || c->bufs || c->cbufs != 1ull << tid || !c->cbar || c->cbar >= mark ||
         (!r->ov && !(r->flags & DF_RRB)))
         return 0;
-    return !dependent_beyond(c, r, 0, 1);
+    return !dpor_dependent_beyond(c, r, 0, 1);
 }
 
 /* arm/riscv: may commit actor i of a (earlier) and thread actor j of b be
@@ -498,7 +498,7 @@ static int commit_then_reads(const struct tfp *a, int i, const struct tfp *b, in
 static int read_of_older(const struct tfp *a, int i, const struct tfp *b, int j)
 {
     return commit_then_reads(a, i, b, j) && b->rts[j] < a->sub[i].wts &&
-           !dependent_beyond(&a->sub[i], &b->sub[j], 1, 0);
+           !dpor_dependent_beyond(&a->sub[i], &b->sub[j], 1, 0);
 }
 
 /* r took c's message or a newer one: no race either.  r after c is
@@ -511,7 +511,7 @@ static int read_of_newer(const struct tfp *a, int i, const struct tfp *b, int j)
 {
     const struct det_fp *c = &a->sub[i], *r = &b->sub[j];
     return commit_then_reads(a, i, b, j) && !(r->flags & (DF_RR | DF_RRB | DF_ORDER)) &&
-           (!r->ov || b->vts[j] == c->wts) && !dependent_beyond(c, r, 1, 1);
+           (!r->ov || b->vts[j] == c->wts) && !dpor_dependent_beyond(c, r, 1, 1);
 }
 
 int dpor_tfp_dep(const struct tfp *a, const struct tfp *b, int model)

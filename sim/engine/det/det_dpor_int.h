@@ -150,6 +150,9 @@ void dpor_wake_causes(const struct det_event *ev, uint32_t nev, const int32_t *s
 int dpor_sleep_walk(struct det_dfs *d, const struct det_logent *log, const uint32_t *node, uint32_t n,
                     const struct tfp *fps, uint64_t *bt, const struct det_event *ev, uint32_t nev,
                     const int32_t *tr);
+/* det_dpor_fp.c: does c conflict with r but for r's reads of c's granules
+ * (reads) and r's raised views (views)?  Within one trace. */
+int dpor_dependent_beyond(const struct det_fp *c, const struct det_fp *r, int reads, int views);
 /* det_dpor_vsleep.c (arm/riscv): value-refined sleep sets.  What action a's
  * step in transition t read of the bridge: 1 when every first read took a
  * known message and was offered every one (*rts: the newest's timestamp) */
@@ -163,8 +166,7 @@ int64_t dpor_vs_commute(const struct tfp *t, const struct det_fp *f, int a, int 
 uint32_t dpor_vs_granule(const struct det_fp *f);
 /* The one load action a made in transition t, of granule g1-1 only, of a
  * known message: its event index; -1 none, another, or several */
-int64_t dpor_vs_load(const struct det_dfs *d, const struct det_event *ev, uint32_t nev, const int32_t *tr,
-                     uint32_t t, int a, uint32_t g1);
+int64_t dpor_vs_load(const struct det_event *ev, uint32_t nev, const int32_t *tr, uint32_t t, int a, uint32_t g1);
 /* e, that load, of an action asleep for readings older than vmin: at its
  * value choice the options that name older messages are asleep */
 void dpor_vs_mark(struct det_dfs *d, const struct det_logent *log, const struct det_event *e, uint32_t vmin);

@@ -96,7 +96,7 @@ static void fp_union(struct det_fp *d, const struct det_fp *s)
 /* A footprint that cannot be kept is simply not known later: that action
  * is then never put asleep from here (more executions, never fewer).  An
  * action kept already adds the new step's footprint to its own. */
-static int foot_put_r(struct det_foot **pf, int act, const struct det_fp *fp, int rok, uint32_t rts)
+static int foot_put(struct det_foot **pf, int act, const struct det_fp *fp, int rok, uint32_t rts)
 {
     if (!*pf && !(*pf = calloc(1, sizeof **pf)))
         return -1;
@@ -140,7 +140,7 @@ static void sleep_store(struct det_dfs_node *x, uint64_t sleep, const struct det
     for (int i = 0; i < S->n; i++) {
         if (S->act[i] == 0xff)
             continue;
-        int j = foot_put_r(&x->foot, S->act[i], &S->fp[i], S->rok[i], S->rts[i]);
+        int j = foot_put(&x->foot, S->act[i], &S->fp[i], S->rok[i], S->rts[i]);
         if (S->vmin[i]) { /* asleep for some readings only: not for the branch */
             sleep &= ~(1ull << S->act[i]);
             if (j >= 0 && (!x->foot->vmin[j] || S->vmin[i] < x->foot->vmin[j]))
@@ -203,7 +203,7 @@ struct walk {
  * options of that load's value choice are asleep there. */
 static int vs_taken(const struct walk *w, uint32_t t, int a, const struct det_fp *f, uint32_t vmin, int branched)
 {
-    int64_t ld = dpor_vs_load(w->d, w->ev, w->nev, w->tr, t, a, dpor_vs_granule(f));
+    int64_t ld = dpor_vs_load(w->ev, w->nev, w->tr, t, a, dpor_vs_granule(f));
     if (ld >= 0 && w->ev[ld].pkey - 1 < vmin && !branched) /* a message offered where it fell asleep */
         return 1;
     if (ld >= 0)
@@ -219,7 +219,7 @@ static uint64_t walk_start(const struct walk *w, const struct det_dfs_node *x, i
     uint64_t sleep = 0, start = (x->sleep | x->tried) & ~(1ull << a) & ~never_asleep(w->d->model);
     for (uint64_t m = start; m; m &= m - 1) {
         int i = foot_find(x->foot, __builtin_ctzll(m));
-        if (i >= 0 && foot_put_r(S, __builtin_ctzll(m), &x->foot->fp[i], x->foot->rok[i], x->foot->rts[i]) >= 0)
+        if (i >= 0 && foot_put(S, __builtin_ctzll(m), &x->foot->fp[i], x->foot->rok[i], x->foot->rts[i]) >= 0)
             sleep |= m & -m;
     }
     for (int i = 0; w->vs && x->foot && i < x->foot->n; i++) {
@@ -229,7 +229,7 @@ static uint64_t walk_start(const struct walk *w, const struct det_dfs_node *x, i
         if (b == a) /* branched here: its older readings were explored */
             vs_taken(w, t, a, &x->foot->fp[i], x->foot->vmin[i], 1);
         else if (!((x->sleep | x->tried) >> b & 1) &&
-                 (j = foot_put_r(S, b, &x->foot->fp[i], x->foot->rok[i], x->foot->rts[i])) >= 0) {
+                 (j = foot_put(S, b, &x->foot->fp[i], x->foot->rok[i], x->foot->rts[i])) >= 0) {
             (*S)->vmin[j] = x->foot->vmin[i];
             sleep |= 1ull << b;
         }
@@ -251,7 +251,7 @@ static uint64_t walk_wake(const struct walk *w, const struct tfp *t, uint64_t sl
                                                           : -1;
         if (v < 0)
             continue;
-        int j = foot_put_r(T, S->act[i], &S->fp[i], S->rok[i], S->rts[i]);
+        int j = foot_put(T, S->act[i], &S->fp[i], S->rok[i], S->rts[i]);
         if (j < 0)
             continue;
         /* v > 0: asleep for readings older than v only (and than before) */
@@ -296,7 +296,7 @@ int dpor_sleep_walk(struct det_dfs *d, const struct det_logent *log, const uint3
         }
         uint32_t rts;
         int rok = dpor_vs_reads(&fps[t], a, &rts);
-        foot_put_r(&x->foot, a, step_fp(&fps[t], a), rok, rts);
+        foot_put(&x->foot, a, step_fp(&fps[t], a), rok, rts);
         sleep = walk_wake(&w, &fps[t], sleep, S, &T); /* wake what t does not commute with */
         struct det_foot *sw = S;
         S = T;

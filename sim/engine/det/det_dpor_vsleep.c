@@ -46,7 +46,6 @@ int dpor_vs_reads(const struct tfp *t, int a, uint32_t *rts)
  * one_trace). */
 int64_t dpor_vs_commute(const struct tfp *t, const struct det_fp *f, int a, int rok, uint32_t rts)
 {
-    static struct det_fp q; /* 1 KiB: the supervisor is single-threaded */
     uint32_t vmin = 0;
     if (t->nsub < 0 || a >= DET_ACT_DRAIN)
         return -1;
@@ -58,14 +57,7 @@ int64_t dpor_vs_commute(const struct tfp *t, const struct det_fp *f, int a, int 
         if (t->actor[j] < ACT_GRAN0 || actor_thread(t->actor[j]) == a || c->who || !c->wts ||
             ((c->bufs | c->cbufs) >> a & 1))
             return -1;
-        q = *f; /* f less its reads of c's granules: must commute with c */
-        for (uint64_t m = c->wblk & f->rblk; m; m &= m - 1) {
-            int k = __builtin_ctzll(m);
-            q.rd[k] &= ~c->wr[k];
-            if (!q.rd[k])
-                q.rblk &= ~(1ull << k);
-        }
-        if (det_fp_dependent_in(c, &q, 1))
+        if (dpor_dependent_beyond(c, f, 1, 0)) /* f less its reads of c's granules */
             return -1;
         if (!(c->wblk & f->rblk))
             continue; /* a view that does not hold c's timestamp: no conflict */
@@ -93,8 +85,7 @@ uint32_t dpor_vs_granule(const struct det_fp *f)
     return (f->flags & (DF_PRIV_R | DF_PRIV_W | DF_ALL)) || f->npk ? 0 : g1;
 }
 
-int64_t dpor_vs_load(const struct det_dfs *d, const struct det_event *ev, uint32_t nev, const int32_t *tr,
-                     uint32_t t, int a, uint32_t g1)
+int64_t dpor_vs_load(const struct det_event *ev, uint32_t nev, const int32_t *tr, uint32_t t, int a, uint32_t g1)
 {
     int64_t ld = -1;
     for (uint32_t k = 0; k < nev; k++) {
@@ -105,7 +96,6 @@ int64_t dpor_vs_load(const struct det_dfs *d, const struct det_event *ev, uint32
             return -1;
         ld = k;
     }
-    (void)d;
     return ld;
 }
 

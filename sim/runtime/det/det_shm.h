@@ -243,14 +243,15 @@ struct det_thread {
     uint64_t wait_obj;   /* DB_SYNC: address (in its process) of the lock, condvar or join it waits on */
 };
 
-#define DET_KIND_LOAD 2
+#define DET_KIND_COMMIT 1 /* det_logent.kind: which entry a drain commits */
+#define DET_KIND_LOAD 2   /* which message a load reads */
 struct det_logent {
     uint64_t opts;       /* bit a: action a possible (threads 0..31, drains 32..63) */
     uint8_t chosen;      /* action taken */
     uint8_t cur;         /* thread that held the token at this decision */
     uint8_t cur_cand;    /* 1: cur was itself a candidate (switching away = preemption) */
     uint8_t kind;        /* 0: who runs / which buffer drains; else a value choice (opts: candidates):
-                          * 1 which entry a drain commits, DET_KIND_LOAD which message a load reads */
+                          * DET_KIND_COMMIT or DET_KIND_LOAD */
 };
 
 struct det_shm {
@@ -311,7 +312,7 @@ struct det_shm {
     struct det_wmm wmm;           /* arm / riscv only */
     uint32_t nlog, nev;
     struct det_logent log[DET_MAX_STEPS];
-    /* arm/riscv: at a load's value choice (log[i].kind 1), the timestamp of
+    /* arm/riscv: at a load's value choice (log[i].kind DET_KIND_LOAD), the timestamp of
      * each option's message (0: the granule's base bytes), newest first —
      * for dpor's value-refined sleep sets (det_dpor_vsleep.c) */
     uint32_t vcts[DET_MAX_STEPS][WMM_CANDS];

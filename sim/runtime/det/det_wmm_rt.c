@@ -166,7 +166,7 @@ void det_wmm_drain(int t, int choose)
         uint64_t m = wmm_committable(S, t);
         /* a schedule letter names at most DET_CHOICE_MAX options */
         m &= DET_CHOICE_MAX >= 64 ? ~0ull : (1ull << DET_CHOICE_MAX) - 1;
-        i = (uint32_t)det_wmm_pick(m, keyed(t, m), 1);
+        i = (uint32_t)det_wmm_pick(m, keyed(t, m), DET_KIND_COMMIT);
     }
     uint32_t c = S->wmm.clock;
     wmm_commit(S, t, i);
