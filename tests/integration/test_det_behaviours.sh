@@ -43,6 +43,7 @@ set_of clang_arm_vs dpor 64 arm "$D/verify_1x1.hvs" --cc clang
 unset HVSIM_DPOR_VSLEEP
 for m in arm riscv clang_arm; do
   v=${m}_verify_1x1; [ $m = clang_arm ] && v=clang_arm
+  grep -q '"summary": *"verified: ' "$t/${m}_vs.json" || fail "verify_1x1 under $m: not verified with value-refined sleep sets"
   within "${m}_vs" "$v" "verify_1x1 under $m: value-refined sleep sets within plain ones"
   within "$v" "${m}_vs" "verify_1x1 under $m: plain sleep sets within value-refined ones"
   a=$(execs "${m}_vs"); b=$(execs "$v")
