@@ -148,12 +148,12 @@ static void add_event(struct det_fp *f, const struct det_event *e, int again, in
         (e->off == DET_FP_PRIV ? e->pkey != 0 : e->off < HVSIM_BRIDGE_PAGE)) {
         f->who |= 1ull << (e->tid & 63);
         if (det_fp_orders_own_buffer(e, wmm))
-            f->flags |= DF_OWNB;
+            f->flags |= DF_OWNB | (wmm && e->kind == EV_ALOAD ? 0 : DF_OWNX);
         dpor_rx_add(f, e, wmm);
     } else if (again) {
         f->who |= 1ull << (e->tid & 63);
         if (det_fp_orders_own_buffer(e, wmm))
-            f->flags |= DF_OWNB;
+            f->flags |= DF_OWNB | (wmm && e->kind == EV_ALOAD ? 0 : DF_OWNX);
         if (wmm && e->view == DET_VIEW_NONE) {
             /* it raised no view: a further turn that observes nothing */
         } else if (wmm && e->kind == EV_ALOAD && e->mo && e->off < HVSIM_BRIDGE_PAGE) {
@@ -190,7 +190,7 @@ static void add_event(struct det_fp *f, const struct det_event *e, int again, in
         struct det_event r = *e;
         r.kind = EV_ALOAD;
         det_fp_event(f, &r, wmm);
-        f->flags |= DF_OWNB; /* still a write of its thread (det_fp_orders_own_buffer) */
+        f->flags |= DF_OWNB | DF_OWNX; /* still a write of its thread (det_fp_orders_own_buffer) */
     } else {
         det_fp_event(f, e, wmm);
     }
@@ -525,7 +525,7 @@ int dpor_tfp_dep(const struct tfp *a, const struct tfp *b, int model)
     for (int i = 0; i < a->nsub; i++)
         for (int j = 0; j < b->nsub; j++)
             if (det_fp_dependent_in(&a->sub[i], &b->sub[j], 1) && !read_of_older(a, i, b, j) &&
-                !dpor_own_commit_after(a, i, b, j))
+                !dpor_own_commit_after(a, i, b, j) && !dpor_own_commit_before(a, i, b, j))
                 return 1;
     return 0;
 }
@@ -550,7 +550,7 @@ struct xact dpor_tfp_race(const struct tfp *a, const struct tfp *b, struct xact 
         for (int i = 0; i < a->nsub; i++)
             if (own_race(a->actor[i], b->actor[j], &a->sub[i], wmm) && det_fp_dependent_in(&a->sub[i], &b->sub[j], 1) &&
                 !rr_only(&a->sub[i], &b->sub[j]) && !rr_only(&b->sub[j], &a->sub[i]) &&
-                !dpor_rx_only(&b->sub[j], &a->sub[i], wmm) &&
+                !dpor_rx_only(&b->sub[j], &a->sub[i], wmm) && !dpor_own_commit_before(a, i, b, j) &&
                 !(wmm && (read_of_older(a, i, b, j) || read_of_newer(a, i, b, j)))) {
                 if (wmm && view_from_later(&a->sub[i], &b->sub[j], b->vmark[j], b->vtid[j])) {
                     if (sub[2] < 0) {

@@ -275,3 +275,32 @@ int dpor_own_commit_after(const struct tfp *a, int i, const struct tfp *b, int j
     return !meets_g && !(l->flags & DF_ALL) && l->who == 1ull << s && !l->bufs && !l->cbufs && !d->who &&
            !d->bufs && d->cbufs == 1ull << s;
 }
+
+/* arm/riscv: a commit c of thread T's entry on granule g, and a later step
+ * l of T that does not touch g and orders with T's buffer only as acquire
+ * loads do.  Next to each other they commute: c sets T's coh(g), vwold and
+ * (a stlr entry) vrel; an acquire load reads none of them but vrel (ldar),
+ * and ldar commits every release entry itself, as a full fence (riscv
+ * seq_cst, gcc's riscv mapping) commits every entry: l before c is then c
+ * at l, the same state.  l's raised view does not depend on where c is:
+ * T's own reads of g are bounded by coh(g) = c's timestamp anyway. */
+int dpor_own_commit_before(const struct tfp *a, int i, const struct tfp *b, int j)
+{
+    int c = a->actor[i], s = b->actor[j];
+    const struct det_fp *d = &a->sub[i], *l = &b->sub[j];
+    if (s >= 32 || c < ACT_GRAN0 || actor_thread(c) != s || a->idx >= b->idx)
+        return 0;
+    if ((l->flags & (DF_ALL | DF_OWNX)) || l->who != 1ull << s || l->bufs || l->cbufs || d->who || d->bufs ||
+        d->cbufs != 1ull << s)
+        return 0;
+    int g = (c - ACT_GRAN0) % ACT_NGRAN;
+    uint32_t lo = (uint32_t)g * WMM_GRAN;
+    if (((l->flags & DF_RR) && l->rr_g1 == (uint32_t)g + 1) ||
+        ((l->rd[lo / 64] | l->wr[lo / 64]) >> (lo % 64) & 0xffull))
+        return 0;
+    static struct det_fp q; /* 1 KiB: the supervisor is single-threaded */
+    q = *l;
+    q.flags &= ~(uint32_t)(DF_OWNB | DF_ORDER | DF_RR | DF_RRB);
+    q.ov = q.rrv = 0;
+    return !det_fp_dependent_in(d, &q, 1);
+}
