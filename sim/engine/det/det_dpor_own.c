@@ -111,7 +111,7 @@ static int store_and_own_drain(const struct tfp *s, const struct tfp *d)
 {
     const struct det_fp *l = &s->all, *c = &d->all;
     return !s->ownx && s->idx > d->mk && thread_and_its_drains(l, c) &&
-           !(l->flags & ~(uint32_t)(DF_PRIV_R | DF_OWNB | DF_RX)) && !l->wblk && !det_fp_priv_writes(l) && !c->npk;
+           !(l->flags & ~(uint32_t)(DF_PRIV_R | DF_OWNB | DF_OWNX | DF_RX)) && !l->wblk && !det_fp_priv_writes(l) && !c->npk;
 }
 
 /* tso: is s a step of thread T and d, later, only drains of T's buffer,
