@@ -148,12 +148,12 @@ static void add_event(struct det_fp *f, const struct det_event *e, int again, in
         (e->off == DET_FP_PRIV ? e->pkey != 0 : e->off < HVSIM_BRIDGE_PAGE)) {
         f->who |= 1ull << (e->tid & 63);
         if (det_fp_orders_own_buffer(e, wmm))
-            f->flags |= DF_OWNB | (wmm && e->kind == EV_ALOAD ? 0 : DF_OWNX);
+            f->flags |= DF_OWNB;
         dpor_rx_add(f, e, wmm);
     } else if (again) {
         f->who |= 1ull << (e->tid & 63);
         if (det_fp_orders_own_buffer(e, wmm))
-            f->flags |= DF_OWNB | (wmm && e->kind == EV_ALOAD ? 0 : DF_OWNX);
+            f->flags |= DF_OWNB;
         if (wmm && e->view == DET_VIEW_NONE) {
             /* it raised no view: a further turn that observes nothing */
         } else if (wmm && e->kind == EV_ALOAD && e->mo && e->off < HVSIM_BRIDGE_PAGE) {
@@ -190,7 +190,7 @@ static void add_event(struct det_fp *f, const struct det_event *e, int again, in
         struct det_event r = *e;
         r.kind = EV_ALOAD;
         det_fp_event(f, &r, wmm);
-        f->flags |= DF_OWNB | DF_OWNX; /* still a write of its thread (det_fp_orders_own_buffer) */
+        f->flags |= DF_OWNB; /* still a write of its thread (det_fp_orders_own_buffer) */
     } else {
         det_fp_event(f, e, wmm);
     }

@@ -77,8 +77,8 @@ void dpor_wmm_origins(const struct det_event *ev, uint32_t nev, int32_t *from);
  * commute as a thread's later step and an older entry's commit? */
 int dpor_own_commit_after(const struct tfp *a, int i, const struct tfp *b, int j);
 /* arm/riscv: do commit actor i of a (earlier) and thread actor j of b, a
- * later step of that thread whose order with its buffer comes from
- * acquire loads only, commute? */
+ * later step of that thread that does not touch the commit's granule,
+ * commute (or does the step commit that entry itself)? */
 int dpor_own_commit_before(const struct tfp *a, int i, const struct tfp *b, int j);
 /* The footprint of every transition or segment (of[k]: the one event k
  * belongs to, -1 none; from: dpor_fifo_origins or NULL). */

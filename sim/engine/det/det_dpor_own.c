@@ -111,7 +111,7 @@ static int store_and_own_drain(const struct tfp *s, const struct tfp *d)
 {
     const struct det_fp *l = &s->all, *c = &d->all;
     return !s->ownx && s->idx > d->mk && thread_and_its_drains(l, c) &&
-           !(l->flags & ~(uint32_t)(DF_PRIV_R | DF_OWNB | DF_OWNX | DF_RX)) && !l->wblk && !det_fp_priv_writes(l) && !c->npk;
+           !(l->flags & ~(uint32_t)(DF_PRIV_R | DF_OWNB | DF_RX)) && !l->wblk && !det_fp_priv_writes(l) && !c->npk;
 }
 
 /* tso: is s a step of thread T and d, later, only drains of T's buffer,
@@ -277,20 +277,27 @@ int dpor_own_commit_after(const struct tfp *a, int i, const struct tfp *b, int j
 }
 
 /* arm/riscv: a commit c of thread T's entry on granule g, and a later step
- * l of T that does not touch g and orders with T's buffer only as acquire
- * loads do.  Next to each other they commute: c sets T's coh(g), vwold and
- * (a stlr entry) vrel; an acquire load reads none of them but vrel (ldar),
- * and ldar commits every release entry itself, as a full fence (riscv
- * seq_cst, gcc's riscv mapping) commits every entry: l before c is then c
- * at l, the same state.  l's raised view does not depend on where c is:
- * T's own reads of g are bounded by coh(g) = c's timestamp anyway. */
+ * l of T that neither touches g nor commits or lands anything itself.
+ * Next to each other they commute, or l takes c in: c sets T's coh(g),
+ * vwold and (a stlr entry) vrel.  Of what l can do, only a full fence
+ * (dmb ish, fence rw,rw, a riscv seq_cst load, gcc's riscv acquire), ldar
+ * and a sync (a platform call, a pthread call, the thread's end) read
+ * vwold or vrel, and each of them commits the entry itself first (a full
+ * fence and a sync every entry, ldar every stlr entry): l before c is then
+ * c at l, the same state.  The rest (a load of another granule, a store
+ * joining the buffer behind the entry, a fence that only adds a barrier or
+ * raises vrnew from vrold) neither reads nor moves what c sets.  l's
+ * raised view does not depend on where c lands: T's own reads of g are
+ * bounded by coh(g) = c's timestamp anyway, and c's order with other
+ * threads' commits races with what observes it.  An RMW (its landing is a
+ * commit of l's) and anything unclassified still race. */
 int dpor_own_commit_before(const struct tfp *a, int i, const struct tfp *b, int j)
 {
     int c = a->actor[i], s = b->actor[j];
     const struct det_fp *d = &a->sub[i], *l = &b->sub[j];
     if (s >= 32 || c < ACT_GRAN0 || actor_thread(c) != s || a->idx >= b->idx)
         return 0;
-    if ((l->flags & (DF_ALL | DF_OWNX)) || l->who != 1ull << s || l->bufs || l->cbufs || d->who || d->bufs ||
+    if ((l->flags & DF_ALL) || l->who != 1ull << s || l->bufs || l->cbufs || d->who || d->bufs ||
         d->cbufs != 1ull << s)
         return 0;
     int g = (c - ACT_GRAN0) % ACT_NGRAN;

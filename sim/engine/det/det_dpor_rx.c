@@ -52,7 +52,7 @@ void dpor_rx_add(struct det_fp *f, const struct det_event *e, int wmm)
     uint32_t size = e->size == 255 ? HVSIM_BRIDGE_PAGE - e->off : e->size;
     int plain = reads_already(f, e, e->off, size, wmm) || (f->flags & DF_RX);
     int first = !f->rblk && !f->wblk && !f->npk && !f->bufs && !f->cbufs && !f->objs &&
-                !(f->flags & ~(uint32_t)(DF_OWNB | DF_OWNX));
+                !(f->flags & ~(uint32_t)DF_OWNB);
     det_fp_access(f, e, 1, 0, wmm);
     if (plain) {
         f->flags &= ~(uint32_t)(DF_RX | DF_RXF);

@@ -30,9 +30,7 @@ enum { DF_PRIV_R = 1, DF_PRIV_W = 2, DF_PLAT = 4, DF_ALL = 8, DF_ORDER = 16, DF_
                        * (det_fp_orders_own_buffer) */
        DF_RX = 512, /* it holds a loop's exit re-read (rx_*, det_dpor_fp.c): a read for
                      * happens-before, no race */
-       DF_RXF = 1024, /* ... and that read comes first: the step is caused by the write it saw */
-       DF_OWNX = 2048 /* DF_OWNB for another step than an arm/riscv acquire load (det_dpor_own.c,
-                       * dpor_own_commit_before) */ };
+       DF_RXF = 1024 /* ... and that read comes first: the step is caused by the write it saw */ };
 
 static inline void det_fp_mark(uint64_t *bits, uint64_t *blk, uint32_t off, uint32_t size, int wmm)
 {
@@ -191,7 +189,7 @@ static inline void det_fp_event(struct det_fp *f, const struct det_event *e, int
     } else {
         f->who |= 1ull << (e->tid & 63);
         if (det_fp_orders_own_buffer(e, wmm))
-            f->flags |= DF_OWNB | (wmm && e->kind == EV_ALOAD ? 0 : DF_OWNX);
+            f->flags |= DF_OWNB;
     }
     switch (e->kind) {
     case EV_READ: case EV_VREAD:
