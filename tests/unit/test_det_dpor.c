@@ -1141,6 +1141,44 @@ static void a_commit_commutes_with_its_threads_later_steps_elsewhere(void **st)
     assert_int_equal(commit_then_own_step(EV_WRITE, 64, DM_ARM), 0);
 }
 
+/* arm: thread 1 stores a value (granule 8), a barrier, then a flag
+ * (granule 2); its full fence commits both, the value (mark 1, timestamp
+ * 5) and the flag (mark 2, timestamp 6): one segment of commits.  Thread
+ * 0 then reads the flag with acquire (its view rises to 6, from the
+ * flag's message) and the value (it takes timestamp 5), or the value
+ * first.  Flag first: thread 0's read of the value comes after its read
+ * of a message that lands after the value's commit in every execution,
+ * so nothing reverses them.  Value first: that read can come before the
+ * commit, a race. */
+static int value_behind_a_flag(int flag_first)
+{
+    struct det_logent log[3] = { run(3, 1, 1), run(3, 1, 1), run(3, 0, 1) };
+    struct det_event fl = ev_(3, 0, EV_ALOAD, 16, 8, 2, 1), va = ev_(3, 0, EV_READ, 64, 8, 0, 7);
+    fl.pkey = 6 + 1;
+    fl.view = 6 + 2;
+    fl.rflags = DET_RF_ALLC;
+    va.pkey = 5 + 1;
+    va.view = DET_VIEW_NONE;
+    va.rflags = DET_RF_ALLC;
+    va.pc = 0x500;
+    struct det_event ev[7] = { ev_(1, 1, EV_WRITE, 64, 8, DET_EV_BUFFERED, 7), ev_(1, 1, EV_WRITE, 16, 8, DET_EV_BUFFERED, 1),
+                               ev_(2, 1, EV_FENCE, 0, 0, 5, 0), commit(1, 64, 1), commit(1, 16, 2),
+                               flag_first ? fl : va, flag_first ? va : fl };
+    ev[2].view = DET_VIEW_ALL;
+    ev[3].step = ev[4].step = 2;
+    ev[3].view = 5;
+    ev[4].view = 6;
+    uint64_t bt[3] = { 2, 2, 1 };
+    return det_dpor_races(log, 3, ev, 7, DM_ARM, bt);
+}
+
+static void a_read_behind_a_later_barriers_message_is_no_race(void **st)
+{
+    (void)st;
+    assert_int_equal(value_behind_a_flag(1), 0);
+    assert_true(value_behind_a_flag(0) >= 1);
+}
+
 /* sc: t1 writes y, then waits for x (its first read sees 0); t0 writes
  * x = 1 and reads y; t1's loop sees x = 1 by the same instruction.  The
  * wait's failed turn and the write that ends it are no race (t1 not
@@ -1279,6 +1317,7 @@ int main(void)
         cmocka_unit_test(a_read_between_two_drains_of_its_bytes),
         cmocka_unit_test(a_commit_commutes_with_its_threads_later_steps),
         cmocka_unit_test(a_commit_commutes_with_its_threads_later_steps_elsewhere),
+        cmocka_unit_test(a_read_behind_a_later_barriers_message_is_no_race),
         cmocka_unit_test(an_await_turn_is_no_race),
         cmocka_unit_test(an_exit_read_after_two_changes_races),
         cmocka_unit_test(an_exit_read_races_with_a_later_write),

@@ -210,6 +210,7 @@ static struct det_fp *actor_fp(struct tfp *t, int actor)
     t->vtid[t->nsub] = 0xff;
     t->rts[t->nsub] = 0;
     t->runk[t->nsub] = t->rpart[t->nsub] = 0;
+    memset(t->rpre[t->nsub], 0, sizeof t->rpre[t->nsub]);
     t->smk[t->nsub] = -2;
     return &t->sub[t->nsub++];
 }
@@ -303,6 +304,9 @@ static void ts_raise(const struct ts_map *m, const struct det_event *e, struct t
  * (det_wmm_read_key: timestamp + 1, 0 not known). */
 static void note_read(struct tfp *t, int k, const struct det_event *e)
 {
+    if (t->vtid[k] == 0xff) /* before its first view raise */
+        for (uint32_t g = e->off / WMM_GRAN; g <= (e->off + (e->size ? e->size : 1) - 1) / WMM_GRAN && g < WMM_NG; g++)
+            t->rpre[k][g / 64] |= 1ull << (g % 64);
     if (!(e->rflags & DET_RF_ALLC))
         t->rpart[k] = 1;
     if (!e->pkey)
@@ -514,6 +518,29 @@ static int read_of_newer(const struct tfp *a, int i, const struct tfp *b, int j)
            (!r->ov || b->vts[j] == c->wts) && !dpor_dependent_beyond(c, r, 1, 1);
 }
 
+/* c, a commit of another thread's entries on granule g, and r, a later
+ * step whose view was raised once, from a message that c's buffer
+ * committed with a later barrier mark (m: it lands after c in every
+ * execution), and that read g only after that raise.  Everything of r
+ * that meets c comes after its read of m, so after c: no execution has it
+ * before c, and there is nothing to reverse (happens-before stays).  The
+ * CPU's wait for the daemon's flag and its read of the value behind it,
+ * in one segment (clang's riscv acquire, ld; fence r,rw, raises the view
+ * from the flag's message): each earlier commit of the value raced. */
+static int newer_after_a_later_view(const struct tfp *a, int i, const struct tfp *b, int j)
+{
+    int ca = a->actor[i], rb = b->actor[j];
+    const struct det_fp *c = &a->sub[i], *r = &b->sub[j];
+    if (ca < ACT_GRAN0 || rb >= 32 || actor_thread(ca) == rb || c->who || c->bufs || !c->cbar ||
+        c->cbufs != 1ull << actor_thread(ca) || !c->wts || b->vtid[j] != actor_thread(ca) ||
+        b->vmark[j] <= c->cbar || b->vts[j] <= c->wts)
+        return 0;
+    int g = (ca - ACT_GRAN0) % ACT_NGRAN;
+    if (b->rpre[j][g / 64] >> (g % 64) & 1)
+        return 0;
+    return !dpor_dependent_beyond(c, r, 1, 1);
+}
+
 int dpor_tfp_dep(const struct tfp *a, const struct tfp *b, int model)
 {
     if (!det_fp_dependent_in(&a->all, &b->all, 1))
@@ -551,7 +578,8 @@ struct xact dpor_tfp_race(const struct tfp *a, const struct tfp *b, struct xact 
             if (own_race(a->actor[i], b->actor[j], &a->sub[i], wmm) && det_fp_dependent_in(&a->sub[i], &b->sub[j], 1) &&
                 !rr_only(&a->sub[i], &b->sub[j]) && !rr_only(&b->sub[j], &a->sub[i]) &&
                 !dpor_rx_only(&b->sub[j], &a->sub[i], wmm) && !dpor_own_commit_before(a, i, b, j) &&
-                !(wmm && (read_of_older(a, i, b, j) || read_of_newer(a, i, b, j)))) {
+                !(wmm && (read_of_older(a, i, b, j) || read_of_newer(a, i, b, j) ||
+                          newer_after_a_later_view(a, i, b, j)))) {
                 if (wmm && view_from_later(&a->sub[i], &b->sub[j], b->vmark[j], b->vtid[j])) {
                     if (sub[2] < 0) {
                         sub[2] = i;
