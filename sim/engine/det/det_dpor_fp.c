@@ -302,11 +302,16 @@ static void ts_raise(const struct ts_map *m, const struct det_event *e, struct t
 
 /* A first read of the bridge by actor sub k of t: which message it took
  * (det_wmm_read_key: timestamp + 1, 0 not known). */
-static void note_read(struct tfp *t, int k, const struct det_event *e)
+static void note_pre(struct tfp *t, int k, const struct det_event *e)
 {
     if (t->vtid[k] == 0xff) /* before its first view raise */
         for (uint32_t g = e->off / WMM_GRAN; g <= (e->off + (e->size ? e->size : 1) - 1) / WMM_GRAN && g < WMM_NG; g++)
             t->rpre[k][g / 64] |= 1ull << (g % 64);
+}
+
+static void note_read(struct tfp *t, int k, const struct det_event *e)
+{
+    note_pre(t, k, e);
     if (!(e->rflags & DET_RF_ALLC))
         t->rpart[k] = 1;
     if (!e->pkey)
@@ -377,8 +382,10 @@ void dpor_build_fps(const struct det_event *ev, uint32_t nev, int model, const i
             }
             if (k2 >= 0 && !again && det_fp_is_read(e) && e->off < HVSIM_BRIDGE_PAGE)
                 note_read(&fps[t], k2, e);
-            else if (k2 >= 0 && again == 2)
+            else if (k2 >= 0 && again == 2) {
                 fps[t].runk[k2] = 1; /* an exit re-read: what it took is not judged (read_of_older) */
+                note_pre(&fps[t], k2, e); /* but it is a read of its granule */
+            }
             ts_commit(&tm, e);
             ts_raise(&tm, e, &fps[t], k2);
         }

@@ -36,8 +36,9 @@ struct tfp {
     uint32_t rts[SUBMAX];
     uint8_t runk[SUBMAX];
     uint8_t rpart[SUBMAX];  /* one of them was not offered every message (DET_RF_ALLC) */
-    /* arm/riscv: the granules an actor's first reads of the bridge took
-     * before its first view raise (newer_after_a_later_view) */
+    /* arm/riscv: the granules an actor's first reads and loop exit
+     * re-reads of the bridge took before its first view raise
+     * (newer_after_a_later_view) */
     uint64_t rpre[SUBMAX][WMM_NG / 64];
     /* arm/riscv: of an actor's commits, the newest segment (or
      * transition) that stored one of their entries (-2: none;
