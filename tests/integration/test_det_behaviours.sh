@@ -33,7 +33,7 @@ done
 # clang's riscv build maps the acquire wait to ld; fence r,rw: the
 # search did not end (300,000 executions in 150 s) until a read behind a
 # message that lands after a commit in every execution stopped racing
-# with it (newer_after_a_later_view, det_dpor_fp.c; 3,944 executions);
+# with it (newer_after_a_later_view, det_dpor_view.c; 3,944 executions);
 # sc's behaviours of the same build must be reached, and plain dfs's at
 # bound 2 (12,057 executions, too long here) were when that was made
 set_of clang_sc dpor 64 sc "$D/verify_1x1.hvs" --cc clang

@@ -453,23 +453,6 @@ static int rr_only(const struct det_fp *r, const struct det_fp *w)
     return !det_fp_dependent_in(&q, w, 1);
 }
 
-/* Does c conflict with r but for (reads) r's reads of c's granules and
- * (views) r's raised views? */
-int dpor_dependent_beyond(const struct det_fp *c, const struct det_fp *r, int reads, int views)
-{
-    static struct det_fp q; /* 1 KiB: the supervisor is single-threaded */
-    q = *r;
-    if (views)
-        q.ov = q.rrv = 0;
-    for (uint64_t m = reads ? c->wblk & r->rblk : 0; m; m &= m - 1) {
-        int k = __builtin_ctzll(m);
-        q.rd[k] &= ~c->wr[k];
-        if (!q.rd[k])
-            q.rblk &= ~(1ull << k);
-    }
-    return det_fp_dependent_in(c, &q, 1);
-}
-
 /* Is commit c before read r no race though they are dependent: does r's
  * view hold c's timestamp and nothing else join them, and did the message
  * r read (which raised its view) come from c's buffer with a later barrier
@@ -525,29 +508,6 @@ static int read_of_newer(const struct tfp *a, int i, const struct tfp *b, int j)
            (!r->ov || b->vts[j] == c->wts) && !dpor_dependent_beyond(c, r, 1, 1);
 }
 
-/* c, a commit of another thread's entries on granule g, and r, a later
- * step whose view was raised once, from a message that c's buffer
- * committed with a later barrier mark (m: it lands after c in every
- * execution), and that read g only after that raise.  Everything of r
- * that meets c comes after its read of m, so after c: no execution has it
- * before c, and there is nothing to reverse (happens-before stays).  The
- * CPU's wait for the daemon's flag and its read of the value behind it,
- * in one segment (clang's riscv acquire, ld; fence r,rw, raises the view
- * from the flag's message): each earlier commit of the value raced. */
-static int newer_after_a_later_view(const struct tfp *a, int i, const struct tfp *b, int j)
-{
-    int ca = a->actor[i], rb = b->actor[j];
-    const struct det_fp *c = &a->sub[i], *r = &b->sub[j];
-    if (ca < ACT_GRAN0 || rb >= 32 || actor_thread(ca) == rb || c->who || c->bufs || !c->cbar ||
-        c->cbufs != 1ull << actor_thread(ca) || !c->wts || b->vtid[j] != actor_thread(ca) ||
-        b->vmark[j] <= c->cbar || b->vts[j] <= c->wts)
-        return 0;
-    int g = (ca - ACT_GRAN0) % ACT_NGRAN;
-    if (b->rpre[j][g / 64] >> (g % 64) & 1)
-        return 0;
-    return !dpor_dependent_beyond(c, r, 1, 1);
-}
-
 int dpor_tfp_dep(const struct tfp *a, const struct tfp *b, int model)
 {
     if (!det_fp_dependent_in(&a->all, &b->all, 1))
@@ -586,7 +546,7 @@ struct xact dpor_tfp_race(const struct tfp *a, const struct tfp *b, struct xact 
                 !rr_only(&a->sub[i], &b->sub[j]) && !rr_only(&b->sub[j], &a->sub[i]) &&
                 !dpor_rx_only(&b->sub[j], &a->sub[i], wmm) && !dpor_own_commit_before(a, i, b, j) &&
                 !(wmm && (read_of_older(a, i, b, j) || read_of_newer(a, i, b, j) ||
-                          newer_after_a_later_view(a, i, b, j)))) {
+                          dpor_newer_after_a_later_view(a, i, b, j)))) {
                 if (wmm && view_from_later(&a->sub[i], &b->sub[j], b->vmark[j], b->vtid[j])) {
                     if (sub[2] < 0) {
                         sub[2] = i;

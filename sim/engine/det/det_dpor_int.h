@@ -2,7 +2,8 @@
  * share: det_dpor.c (segments, races), det_dpor_fp.c (footprints,
  * dependence), det_dpor_sleep.c (sleep sets), det_dpor_own.c (tso: a
  * thread and its own buffer), det_dpor_rx.c (a spin loop's exit re-read),
- * det_dpor_wake.c (the IPI that wakes a sleeper). */
+ * det_dpor_wake.c (the IPI that wakes a sleeper), det_dpor_view.c (a
+ * commit against a read less its reads and views). */
 #ifndef HVSIM_DET_DPOR_INT_H
 #define HVSIM_DET_DPOR_INT_H
 
@@ -84,6 +85,10 @@ int dpor_own_commit_after(const struct tfp *a, int i, const struct tfp *b, int j
  * later step of that thread that does not touch the commit's granule,
  * commute (or does the step commit that entry itself)? */
 int dpor_own_commit_before(const struct tfp *a, int i, const struct tfp *b, int j);
+/* arm/riscv: is commit actor i of a (earlier) no race with actor j of b, a
+ * read whose view rose from a message a's buffer committed behind it
+ * (det_dpor_view.c)? */
+int dpor_newer_after_a_later_view(const struct tfp *a, int i, const struct tfp *b, int j);
 /* The footprint of every transition or segment (of[k]: the one event k
  * belongs to, -1 none; from: dpor_fifo_origins or NULL). */
 void dpor_build_fps(const struct det_event *ev, uint32_t nev, int model, const int32_t *of, const int32_t *from,
@@ -158,7 +163,7 @@ void dpor_wake_causes(const struct det_event *ev, uint32_t nev, const int32_t *s
 int dpor_sleep_walk(struct det_dfs *d, const struct det_logent *log, const uint32_t *node, uint32_t n,
                     const struct tfp *fps, uint64_t *bt, const struct det_event *ev, uint32_t nev,
                     const int32_t *tr);
-/* det_dpor_fp.c: does c conflict with r but for r's reads of c's granules
+/* det_dpor_view.c: does c conflict with r but for r's reads of c's granules
  * (reads) and r's raised views (views)?  Within one trace. */
 int dpor_dependent_beyond(const struct det_fp *c, const struct det_fp *r, int reads, int views);
 /* det_dpor_vsleep.c (arm/riscv): value-refined sleep sets.  What action a's
