@@ -300,8 +300,8 @@ static void ts_raise(const struct ts_map *m, const struct det_event *e, struct t
     t->vtid[k] = mark ? m->at[ts].tid : 0xfe; /* 0xff: no raise yet */
 }
 
-/* A first read of the bridge by actor sub k of t: which message it took
- * (det_wmm_read_key: timestamp + 1, 0 not known). */
+/* A read of the bridge by actor sub k of t before its first view raise:
+ * the granules it took (tfp.rpre). */
 static void note_pre(struct tfp *t, int k, const struct det_event *e)
 {
     if (t->vtid[k] == 0xff) /* before its first view raise */
@@ -309,6 +309,8 @@ static void note_pre(struct tfp *t, int k, const struct det_event *e)
             t->rpre[k][g / 64] |= 1ull << (g % 64);
 }
 
+/* A first read of the bridge by actor sub k of t: which message it took
+ * (det_wmm_read_key: timestamp + 1, 0 not known). */
 static void note_read(struct tfp *t, int k, const struct det_event *e)
 {
     note_pre(t, k, e);

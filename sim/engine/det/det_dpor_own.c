@@ -248,6 +248,19 @@ out:
     free(lost);
 }
 
+/* arm/riscv: is l a step of thread s alone (nothing unclassified, no
+ * commit or landing of its own), d only commits of s's buffer with one
+ * barrier count, and l neither reads nor writes d's granule g (its bytes,
+ * or its acquire re-reads)?  Both own-commit rules below start there. */
+static int step_apart_from_own_commit(const struct det_fp *l, const struct det_fp *d, int s, int g)
+{
+    uint32_t lo = (uint32_t)g * WMM_GRAN;
+    int meets_g = ((l->flags & DF_RR) && l->rr_g1 == (uint32_t)g + 1) ||
+                  ((l->rd[lo / 64] | l->wr[lo / 64]) >> (lo % 64) & 0xffull);
+    return !meets_g && !(l->flags & DF_ALL) && l->who == 1ull << s && !l->bufs && !l->cbufs && !d->who &&
+           !d->bufs && d->cbufs == 1ull << s;
+}
+
 /* arm/riscv, the rule of own_drain_after for one granule's commits: the
  * commits of actor j of b (later in the trace), all of entries stored
  * before a, and actor i of a, steps of the same thread that do not read
@@ -265,15 +278,9 @@ out:
 int dpor_own_commit_after(const struct tfp *a, int i, const struct tfp *b, int j)
 {
     int s = a->actor[i], c = b->actor[j];
-    const struct det_fp *l = &a->sub[i], *d = &b->sub[j];
     if (s >= 32 || c < ACT_GRAN0 || actor_thread(c) != s || a->idx >= b->idx || a->idx <= b->smk[j])
         return 0;
-    int g = (c - ACT_GRAN0) % ACT_NGRAN;
-    uint32_t lo = (uint32_t)g * WMM_GRAN;
-    int meets_g = ((l->flags & DF_RR) && l->rr_g1 == (uint32_t)g + 1) ||
-                  ((l->rd[lo / 64] | l->wr[lo / 64]) >> (lo % 64) & 0xffull);
-    return !meets_g && !(l->flags & DF_ALL) && l->who == 1ull << s && !l->bufs && !l->cbufs && !d->who &&
-           !d->bufs && d->cbufs == 1ull << s;
+    return step_apart_from_own_commit(&a->sub[i], &b->sub[j], s, (c - ACT_GRAN0) % ACT_NGRAN);
 }
 
 /* arm/riscv: a commit c of thread T's entry on granule g, and a later step
@@ -294,20 +301,12 @@ int dpor_own_commit_after(const struct tfp *a, int i, const struct tfp *b, int j
 int dpor_own_commit_before(const struct tfp *a, int i, const struct tfp *b, int j)
 {
     int c = a->actor[i], s = b->actor[j];
-    const struct det_fp *d = &a->sub[i], *l = &b->sub[j];
-    if (s >= 32 || c < ACT_GRAN0 || actor_thread(c) != s || a->idx >= b->idx)
-        return 0;
-    if ((l->flags & DF_ALL) || l->who != 1ull << s || l->bufs || l->cbufs || d->who || d->bufs ||
-        d->cbufs != 1ull << s)
-        return 0;
-    int g = (c - ACT_GRAN0) % ACT_NGRAN;
-    uint32_t lo = (uint32_t)g * WMM_GRAN;
-    if (((l->flags & DF_RR) && l->rr_g1 == (uint32_t)g + 1) ||
-        ((l->rd[lo / 64] | l->wr[lo / 64]) >> (lo % 64) & 0xffull))
+    if (s >= 32 || c < ACT_GRAN0 || actor_thread(c) != s || a->idx >= b->idx ||
+        !step_apart_from_own_commit(&b->sub[j], &a->sub[i], s, (c - ACT_GRAN0) % ACT_NGRAN))
         return 0;
     static struct det_fp q; /* 1 KiB: the supervisor is single-threaded */
-    q = *l;
+    q = b->sub[j];
     q.flags &= ~(uint32_t)(DF_OWNB | DF_ORDER | DF_RR | DF_RRB);
     q.ov = q.rrv = 0;
-    return !det_fp_dependent_in(d, &q, 1);
+    return !det_fp_dependent_in(&a->sub[i], &q, 1);
 }
