@@ -1210,6 +1210,43 @@ static void an_await_turn_is_no_race(void **st)
     assert_true(bt[1] & 1);
 }
 
+/* arm: t0 waits for x with acquire loads by one instruction; its first
+ * read takes the initial bytes (timestamp 0), t1 stores x = 1, its buffer
+ * commits it (timestamp 5) and t0's next turn takes that message.  The
+ * turn and the commit are no race: t1's commit before t0's first read,
+ * that read taking its message, is this execution less the turn (the
+ * read's post-view and coh(x) are the newest timestamp taken).  The race
+ * stays when the exit took another message than the commit's (how) = 1,
+ * or is a plain load, another order than the turn's (how = 2). */
+static uint64_t wmm_await_turn(int how)
+{
+    uint64_t D1 = 1ull << (DET_ACT_DRAIN + 1);
+    struct det_logent log[4] = { run(3, 0, 0), run(3, 1, 0), run(3 | D1, DET_ACT_DRAIN + 1, 1), run(3, 0, 1) };
+    struct det_event ev[4] = { ev_(1, 0, EV_ALOAD, 16, 8, 2, 0), ev_(2, 1, EV_WRITE, 16, 8, DET_EV_BUFFERED, 1),
+                               commit(1, 16, 1), ev_(4, 0, how == 2 ? EV_READ : EV_ALOAD, 16, 8, how == 2 ? 0 : 2, 1) };
+    ev[0].pkey = 0 + 1;
+    ev[0].view = DET_VIEW_NONE;
+    ev[2].step = 3;
+    ev[2].view = 5;
+    ev[3].pkey = (how == 1 ? 4 : 5) + 1;
+    ev[3].view = how == 2 ? DET_VIEW_NONE : 5 + 2;
+    ev[0].rflags = ev[3].rflags = DET_RF_ALLC;
+    uint64_t bt[4] = { 1, 2, D1, 1 };
+    det_dpor_races(log, 4, ev, 4, DM_ARM, bt);
+    return bt[0];
+}
+
+static void a_weak_await_turn_is_no_race(void **st)
+{
+    (void)st;
+    assert_false(wmm_await_turn(0) & 2); /* t1 not tried before the wait's first read */
+    assert_true(wmm_await_turn(1) & 2);
+    assert_true(wmm_await_turn(2) & 2);
+    setenv("HVSIM_DPOR_NO_AWAIT", "1", 1); /* the rule off: the race is there */
+    assert_true(wmm_await_turn(0) & 2);
+    unsetenv("HVSIM_DPOR_NO_AWAIT");
+}
+
 /* t2 polls x (a first read, a turn), t0 writes x = 1, t1 writes x = 2,
  * and t2's next turn sees 2.  That exit re-read saw the second change
  * since its last turn: before t1's write it would see 1, which no turn
@@ -1319,6 +1356,7 @@ int main(void)
         cmocka_unit_test(a_commit_commutes_with_its_threads_later_steps_elsewhere),
         cmocka_unit_test(a_read_behind_a_later_barriers_message_is_no_race),
         cmocka_unit_test(an_await_turn_is_no_race),
+        cmocka_unit_test(a_weak_await_turn_is_no_race),
         cmocka_unit_test(an_exit_read_after_two_changes_races),
         cmocka_unit_test(an_exit_read_races_with_a_later_write),
         cmocka_unit_test(an_old_reading_stays_asleep_after_a_newer_commit),

@@ -153,9 +153,9 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
 {
     int races = 0;
     struct xact I[32];
-    /* sc, tso: await loops' failed turns (det_dpor_await.c); HVSIM_DPOR_NO_AWAIT
-     * turns the rule off, to measure it */
-    int await = model <= DM_TSO && !getenv("HVSIM_DPOR_NO_AWAIT");
+    /* await loops' failed turns (det_dpor_await.c; arm/riscv with the
+     * messages the turns took); HVSIM_DPOR_NO_AWAIT turns the rule off */
+    int await = !getenv("HVSIM_DPOR_NO_AWAIT"), wmm = model == DM_ARM || model == DM_RISCV;
     for (uint32_t j = 0; j < n; j++) {
         uint64_t *hj = &hb[(size_t)j * w];
         memset(cov, 0, w * sizeof *cov);
@@ -168,7 +168,7 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
             int ordered = BS_GET(cov, (uint32_t)i); /* i -> k -> j for a later k */
             /* an await loop's failed turn and the write that ends it
              * are not ordered at all (the turn is as if not there) */
-            if (!ordered && !po && await && dpor_await_turn(es, (uint32_t)i, j))
+            if (!ordered && !po && await && dpor_await_turn(es, (uint32_t)i, j, wmm))
                 continue;
             BS_SET(hj, (uint32_t)i);
             for (size_t q = 0; q < w; q++) {

@@ -155,7 +155,7 @@ static inline int dpor_loc_cmp(const struct det_event *a, const struct det_event
 
 /* det_dpor_await.c (sc, tso): is the race of segments i and j a write and the
  * first access of an await loop's failed turn that ends with that write? */
-int dpor_await_turn(const struct evseg *es, uint32_t i, uint32_t j);
+int dpor_await_turn(const struct evseg *es, uint32_t i, uint32_t j, int wmm);
 /* det_dpor_wake.c: pol[segment of the IPI] gets the threads it woke */
 void dpor_wake_causes(const struct det_event *ev, uint32_t nev, const int32_t *seg, uint64_t *pol);
 /* det_dpor_sleep.c: walk the execution's decisions from the prefix's end

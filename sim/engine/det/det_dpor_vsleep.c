@@ -34,7 +34,11 @@ int dpor_vs_reads(const struct tfp *t, int a, uint32_t *rts)
     for (int i = 0; i < t->nsub; i++)
         if (t->actor[i] == a) {
             *rts = t->rts[i];
-            return !t->runk[i] && !t->rpart[i];
+            /* a read of the initial bytes (timestamp 0) is left out: since
+             * those are known for a granule never written too, taking them
+             * in cost arm verify_1x1 3,589 executions instead of 304 (why
+             * is not known; the refinement is experimental) */
+            return !t->runk[i] && !t->rpart[i] && t->rts[i];
         }
     return 1; /* no step of a in t: it read nothing */
 }

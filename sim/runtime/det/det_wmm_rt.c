@@ -286,8 +286,8 @@ void det_wmm_load(uint32_t off, uint32_t n, int mo)
                 for (int i = 0; i < nc; i++)
                     S->vcts[S->step][i] = cand[i] ? S->wmm.msg[cand[i] - 1].ts : 0;
             int a = fresh || nc < 2 ? 0 : det_wmm_choose((1ull << nc) - 1);
-            if (k == n0 && cand[a] && !S->wmm.full && !own_bytes(S, t, off, k)) /* one granule */
-                read_key = S->wmm.msg[cand[a] - 1].ts + 1;
+            if (k == n0 && !S->wmm.full && !own_bytes(S, t, off, k)) /* one granule; the initial bytes: ts 0 */
+                read_key = cand[a] ? S->wmm.msg[cand[a] - 1].ts + 1 : 1;
             post = wmm_max(post, wmm_take(S, det_M, t, off, k, cand[a]));
             if (a)
                 dirty(off, k);
