@@ -121,6 +121,13 @@ static int32_t turn_end(const struct det_event *ev, uint32_t nev, uint32_t r)
     return -1;
 }
 
+/* arm/riscv: is x a read like a, the wait's first: of the same kind and
+ * order (so the same view raise), naming the message it took? */
+static int like_first(const struct det_event *x, const struct det_event *a)
+{
+    return det_fp_is_read(x) && x->kind == a->kind && x->mo == a->mo && x->pkey;
+}
+
 /* arm/riscv: are T's accesses r..e of L plain reads of one order that
  * took known messages, the turns' older than w's commit and e exactly
  * w's message, with no commit of T's own buffer between?  Then r taking
@@ -137,8 +144,7 @@ static int wmm_turns_ok(const struct det_event *ev, uint32_t r, uint32_t e, cons
         const struct det_event *x = &ev[k];
         if ((x->tid & 63) != t || x->kind == EV_DELAY || x->kind == EV_SWITCH)
             continue;
-        if (!det_fp_is_read(x) || x->kind != ev[r].kind || x->mo != ev[r].mo || !x->pkey ||
-            (k < e && x->pkey > w->view))
+        if (!like_first(x, &ev[r]) || (k < e && x->pkey > w->view))
             return 0;
     }
     return 1;
@@ -167,7 +173,7 @@ int dpor_await_turn(const struct evseg *es, uint32_t i, uint32_t j, int wmm)
 static int32_t turn_end_rf(const struct det_event *ev, uint32_t nev, uint32_t r)
 {
     const struct det_event *a = &ev[r];
-    if (!det_fp_is_read(a) || !a->pc || !a->pkey || a->off == DET_FP_PRIV)
+    if (!like_first(a, a) || !a->pc || a->off == DET_FP_PRIV)
         return -1;
     int t = a->tid & 63;
     uint32_t kmax = a->pkey;
@@ -177,7 +183,7 @@ static int32_t turn_end_rf(const struct det_event *ev, uint32_t nev, uint32_t r)
         int c = accesses(e) ? dpor_loc_cmp(e, a) : 0;
         if ((e->tid & 63) != t || e->kind == EV_DELAY || e->kind == EV_SWITCH || (e->kind == EV_DRAIN && !c))
             continue;
-        if (c != 1 || !det_fp_is_read(e) || e->pc != a->pc || e->kind != a->kind || e->mo != a->mo || !e->pkey)
+        if (c != 1 || !like_first(e, a) || e->pc != a->pc)
             return -1;
         if (e->val != a->val)
             end = e->pkey > kmax ? (int32_t)k : -2;

@@ -153,8 +153,9 @@ static inline int dpor_loc_cmp(const struct det_event *a, const struct det_event
     return a->off == b->off && a->size == b->size ? 1 : -1;
 }
 
-/* det_dpor_await.c (sc, tso): is the race of segments i and j a write and the
- * first access of an await loop's failed turn that ends with that write? */
+/* det_dpor_await.c: is the race of segments i and j a write and the first
+ * access of an await loop's failed turn that ends with that write?  wmm
+ * (arm/riscv): the write is a commit and the turns' messages are checked. */
 int dpor_await_turn(const struct evseg *es, uint32_t i, uint32_t j, int wmm);
 /* det_dpor_wake.c: pol[segment of the IPI] gets the threads it woke */
 void dpor_wake_causes(const struct det_event *ev, uint32_t nev, const int32_t *seg, uint64_t *pol);
