@@ -19,6 +19,15 @@ static int atomic_point(const volatile void *a, uint64_t pc)
     return det_rt_sched(pc);
 }
 
+/* Event i's view after what its hook did once it was traced (a fence, a
+ * load's acquire): the view it raised, its commits traced after it. */
+static void raise_view(uint32_t i)
+{
+    uint32_t v = det_wmm_ev_view(det_self);
+    if (i != UINT32_MAX && det_S->ev[i].view != DET_VIEW_ALL && v != DET_VIEW_NONE)
+        det_S->ev[i].view = v;
+}
+
 static uint64_t a_load(const volatile void *a, uint32_t n, int mo, uint64_t pc)
 {
     uint64_t v = 0;
@@ -34,7 +43,11 @@ static uint64_t a_load(const volatile void *a, uint32_t n, int mo, uint64_t pc)
             me->last_off = off;
             me->last_val = v;
             me->last_kind = EV_ALOAD;
-            det_rt_ev_add(EV_ALOAD, off, n, v, mo, pc);
+            uint32_t i = det_rt_ev_add(EV_ALOAD, off, n, v, mo, pc);
+            if (wmm_on(det_S)) {
+                det_wmm_load_done(mo & 0xff); /* its commits traced after it */
+                raise_view(i);
+            }
             return v;
         }
         if (wmm_on(det_S))
@@ -134,15 +147,18 @@ static uint64_t a_rmw(volatile void *a, uint32_t n, enum rmw op, uint64_t v, uin
     }
     *ok = trunc_n(old, n) == trunc_n(cmp, n);
     if (op == R_CAS && !*ok) {
-        if (wmm && br)
-            det_wmm_rmw_fail(mo & 0xff);
+        uint32_t i = UINT32_MAX;
         if (live) {
             uint32_t key = br ? (uint32_t)((uintptr_t)a - (uintptr_t)det_M) : priv_key(a);
             det_rt_note_read(key, n, trunc_n(old, n));
             if (br)
-                det_rt_ev_add(EV_RMW, key, n, old, mo, pc);
+                i = det_rt_ev_add(EV_RMW, key, n, old, mo, pc);
             else
                 det_rt_ev_add_priv(EV_RMW, a, n, old, mo, pc, det_self);
+        }
+        if (wmm && br) { /* a failed CAS is a load: its acquire after its event (a_load) */
+            det_wmm_rmw_fail(mo & 0xff);
+            raise_view(i);
         }
         return old;
     }
@@ -228,9 +244,7 @@ void __tsan_atomic_thread_fence(int mo)
             return;
         uint32_t i = det_rt_ev_add(EV_FENCE, 0, 0, det_S->t[det_self].sb_n, mo, RA);
         det_wmm_fence(mo & 0xff);
-        uint32_t v = det_wmm_ev_view(det_self); /* the view it raised, its commits traced after it */
-        if (i != UINT32_MAX && det_S->ev[i].view != DET_VIEW_ALL && v != DET_VIEW_NONE)
-            det_S->ev[i].view = v;
+        raise_view(i);
         return;
     }
     if ((mo & 0xff) != MO_SEQ_CST || !active())

@@ -250,6 +250,8 @@ static int own_bytes(const struct det_shm *S, int t, uint32_t off, uint32_t n)
  * message of one granule, or bytes of its own buffer over it). */
 static __thread uint32_t read_key;
 static __thread uint8_t read_flags;
+/* the last load's post-view, for its acquire (det_wmm_load_done) */
+static __thread uint32_t load_post;
 
 uint32_t det_wmm_read_key(void) { return read_key; }
 uint8_t det_wmm_read_flags(void) { return read_flags; }
@@ -295,9 +297,21 @@ void det_wmm_load(uint32_t off, uint32_t n, int mo)
         off += k;
         n -= k;
     }
-    c0 = S->wmm.clock;
-    wmm_load_post(S, t, mo, post);
-    landed(c0);
+    load_post = post;
+}
+
+/* The load's own acquire (ldar's view; RISC-V's fence r,rw or, strong,
+ * fence iorw,iorw) after its event: the commits a full fence makes are
+ * traced after the load, a segment of their own (det_dpor.c segments) that
+ * dpor may move before it, as it does a fence's.  Traced before it, they
+ * stayed part of the load's step and no race ever tried them without it
+ * (riscv verify_1x2 ended short of 9 of sc's behaviours). */
+void det_wmm_load_done(int mo)
+{
+    struct det_shm *S = det_S;
+    uint32_t c = S->wmm.clock;
+    wmm_load_post(S, det_self, mo, load_post);
+    landed(c);
 }
 
 void det_wmm_store(uint32_t off, const uint8_t *v, uint32_t n, int mo)

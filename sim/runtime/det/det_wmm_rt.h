@@ -14,6 +14,8 @@ int det_wmm_choose(uint64_t opts);
 /* Before a plain (mo -1) or atomic load of [off, off+n) executes: M gets the
  * chosen message for every granule it touches. */
 void det_wmm_load(uint32_t off, uint32_t n, int mo);
+/* After the load's event: its acquire (a strong mapping's fence commits). */
+void det_wmm_load_done(int mo);
 /* A store of order mo (-1 plain) that executed: into the buffer. */
 void det_wmm_store(uint32_t off, const uint8_t *v, uint32_t n, int mo);
 void det_wmm_fence(int mo);
