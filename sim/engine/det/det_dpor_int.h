@@ -3,7 +3,8 @@
  * dependence), det_dpor_sleep.c (sleep sets), det_dpor_own.c (tso: a
  * thread and its own buffer), det_dpor_rx.c (a spin loop's exit re-read),
  * det_dpor_wake.c (the IPI that wakes a sleeper), det_dpor_view.c (a
- * commit against a read less its reads and views). */
+ * commit against a read less its reads and views), det_dpor_dominate.c
+ * (a read and a later commit that leaves its value). */
 #ifndef HVSIM_DET_DPOR_INT_H
 #define HVSIM_DET_DPOR_INT_H
 
@@ -157,6 +158,9 @@ static inline int dpor_loc_cmp(const struct det_event *a, const struct det_event
  * access of an await loop's failed turn that ends with that write?  wmm
  * (arm/riscv): the write is a commit and the turns' messages are checked. */
 int dpor_await_turn(const struct evseg *es, uint32_t i, uint32_t j, int wmm);
+/* det_dpor_dominate.c (arm/riscv): is every meeting of segments i and j a
+ * read of i and a later commit of j whose message leaves the value read? */
+int dpor_dominated_read(const struct evseg *es, uint32_t i, uint32_t j);
 /* det_dpor_wake.c: pol[segment of the IPI] gets the threads it woke */
 void dpor_wake_causes(const struct det_event *ev, uint32_t nev, const int32_t *seg, uint64_t *pol);
 /* det_dpor_sleep.c: walk the execution's decisions from the prefix's end
