@@ -24,8 +24,8 @@ for w in verify_1x1 verify_2x1 verify_1x2; do
   within "sc_$w" "tso_$w" "$w under tso"
 done
 # every sc execution is an arm and a riscv one too (each store committed
-# at once, each load of the newest message): on verify_1x1 (verify_1x2
-# does not hold yet under either: docs/det-engine.md)
+# at once, each load of the newest message): on verify_1x1 (verify_1x2,
+# some minutes under each, is in tests/long: make check-dpor)
 for m in arm riscv; do
   set_of "${m}_verify_1x1" dpor 64 $m "$D/verify_1x1.hvs"
   within sc_verify_1x1 "${m}_verify_1x1" "verify_1x1 under $m"
@@ -44,8 +44,8 @@ within clang_sc clang_riscv "verify_1x1 under riscv, clang's build"
 # default, HVSIM_DPOR_VSLEEP=1) save executions and, on these, lose
 # nothing: with them on the search reaches the same behaviours as the
 # default one, on gcc's code under arm and riscv and on clang's under arm
-# (485 -> 289, 1,206 -> 801, 884 -> 513 executions now; 609 -> 375,
-# 1,206 -> 801, 1,052 -> 624 when made).  Both sides without the await
+# (gcc's arm 425 -> 262 executions now; 609 -> 375, 1,206 -> 801,
+# 1,052 -> 624 when made).  Both sides without the await
 # rule under arm/riscv (HVSIM_DPOR_NO_AWAIT=1), as when they were made:
 # with it, plain sleep sets take 230 executions on gcc's arm code and the
 # value-refined ones 2,097 (docs/det-engine.md)
