@@ -1,5 +1,5 @@
 #!/bin/sh
-# `make check-dpor` (opt-in, some 7 minutes on two cores; `make test`
+# `make check-dpor` (opt-in, some 6 minutes on two cores; `make test`
 # keeps the smaller workloads): the exhaustive dpor search on the reference
 # handshake's larger workloads, checked by behaviour sets as
 # tests/integration/test_det_behaviours.sh does on the small ones
