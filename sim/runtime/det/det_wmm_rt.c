@@ -306,13 +306,14 @@ void det_wmm_load(uint32_t off, uint32_t n, int mo)
  * dpor may move before it, as it does a fence's.  Traced before it, they
  * stayed part of the load's step and no race ever tried them without it
  * (riscv verify_1x2 ended short of 9 of sc's behaviours). */
-void det_wmm_load_done(int mo)
+static void acquire_after(int mo, uint32_t post)
 {
-    struct det_shm *S = det_S;
-    uint32_t c = S->wmm.clock;
-    wmm_load_post(S, det_self, mo, load_post);
+    uint32_t c = det_S->wmm.clock;
+    wmm_load_post(det_S, det_self, mo, post);
     landed(c);
 }
+
+void det_wmm_load_done(int mo) { acquire_after(mo, load_post); }
 
 void det_wmm_store(uint32_t off, const uint8_t *v, uint32_t n, int mo)
 {
@@ -391,13 +392,8 @@ void det_wmm_rmw_write(uint32_t off, const uint8_t *v, uint32_t n, int mo)
     landed(c);
 }
 
-void det_wmm_rmw_fail(int mo)
-{
-    struct det_shm *S = det_S;
-    uint32_t c = S->wmm.clock;
-    wmm_load_post(S, det_self, mo, rmw_post);
-    landed(c);
-}
+/* A failed CAS is a load: its acquire after its event, as a load's. */
+void det_wmm_rmw_fail(int mo) { acquire_after(mo, rmw_post); }
 
 void det_wmm_sync(void)
 {
