@@ -1283,6 +1283,84 @@ static void a_read_left_its_value_by_a_later_commit_is_no_race(void **st)
     assert_true(dominated_read(2) & (2 | (1ull << (DET_ACT_DRAIN + 1))));
 }
 
+/* t1 stores x (buffered) and commits it (timestamp 5); t0 then reads x,
+ * taking that message, its view raised to 5 — by a sync before the read
+ * (a kernel entry charged to it: DET_RF_PRE), or by nothing before it.
+ * Raised before the read, the view observed the commit, and the read
+ * before the commit would see the old x: a race, t0 tried first at the
+ * commit's decision (clang's verify_1x1 under arm: the CPU's kick
+ * observing the daemon's flag commit).  Read with no raise before it,
+ * the read after the commit is offered all it would be before it: no
+ * race (read_of_newer). */
+static uint64_t read_after_a_raise(int pre)
+{
+    uint64_t D1 = 1ull << (DET_ACT_DRAIN + 1);
+    struct det_logent log[3] = { run(3, 1, 0), run(1 | D1, DET_ACT_DRAIN + 1, 1), run(1 | D1, 0, 0) };
+    struct det_event ev[3] = { ev_(1, 1, EV_WRITE, 16, 4, DET_EV_BUFFERED, 1), commit(1, 16, 1),
+                               ev_(3, 0, EV_READ, 16, 4, 0, 1) };
+    ev[1].step = 2;
+    ev[1].view = 5;
+    ev[1].val = 1;
+    ev[2].pkey = 5 + 1; /* the message of timestamp 5 */
+    ev[2].rflags = DET_RF_ALLC | (pre ? DET_RF_PRE : 0);
+    ev[2].view = pre ? 5 + 2 : DET_VIEW_NONE;
+    uint64_t bt[3] = { 2, D1, 1 };
+    det_dpor_races(log, 3, ev, 3, DM_ARM, bt);
+    return bt[1];
+}
+
+static void a_read_after_a_view_raise_races_with_the_commit_it_took(void **st)
+{
+    (void)st;
+    assert_true(read_after_a_raise(1) & 1);
+    assert_false(read_after_a_raise(0) & 1);
+}
+
+/* arm: t1 stores x then y (no barrier between them) and a fence commits
+ * both, x first (timestamps 5, 6); later t0 reads y, taking its message,
+ * and then, in a transition of its own, x.  With no barrier y may commit
+ * alone before the fence, and t0 then sees y without x: no reversal of two
+ * transitions is that order, so the drain of y's granule is tried at the
+ * fence's decision (det_dpor_mp.c).  When t0 reads x first, nothing to
+ * try. */
+static uint64_t flag_then_value(int rule, int y_first)
+{
+    uint64_t D1 = 1ull << (DET_ACT_DRAIN + 1), o = 1 | 2 | D1;
+    struct det_logent log[5] = { run(3, 1, 1), run(3 | D1, 1, 1), run(o, 1, 1), run(o, 0, 1), run(o, 0, 0) };
+    struct det_event ry = ev_(4, 0, EV_READ, 64, 8, 0, 1), rx = ev_(5, 0, EV_READ, 16, 8, 0, 1);
+    ry.pkey = 6 + 1;
+    rx.pkey = 5 + 1;
+    ry.view = rx.view = DET_VIEW_NONE;
+    ry.rflags = rx.rflags = DET_RF_ALLC;
+    rx.pc = 0x500;
+    if (!y_first) {
+        ry.step = 5;
+        rx.step = 4;
+    }
+    struct det_event ev[7] = { ev_(1, 1, EV_WRITE, 16, 8, DET_EV_BUFFERED, 1), ev_(2, 1, EV_WRITE, 64, 8, DET_EV_BUFFERED, 1),
+                               ev_(3, 1, EV_FENCE, 0, 0, 5, 0), commit(1, 16, 1), commit(1, 64, 1),
+                               y_first ? ry : rx, y_first ? rx : ry };
+    ev[2].view = DET_VIEW_ALL;
+    ev[3].step = ev[4].step = 3;
+    ev[3].view = 5;
+    ev[4].view = 6;
+    ev[3].val = ev[4].val = 1;
+    if (!rule)
+        setenv("HVSIM_DPOR_NO_MP", "1", 1);
+    uint64_t bt[5] = { 2, 2, 2, 1, 1 };
+    det_dpor_races(log, 5, ev, 7, DM_ARM, bt);
+    unsetenv("HVSIM_DPOR_NO_MP");
+    return bt[2] & D1;
+}
+
+static void a_later_commit_alone_for_a_reader_of_both(void **st)
+{
+    (void)st;
+    assert_true(flag_then_value(1, 1));
+    assert_false(flag_then_value(0, 1));
+    assert_false(flag_then_value(1, 0));
+}
+
 /* t2 polls x (a first read, a turn), t0 writes x = 1, t1 writes x = 2,
  * and t2's next turn sees 2.  That exit re-read saw the second change
  * since its last turn: before t1's write it would see 1, which no turn
@@ -1394,6 +1472,8 @@ int main(void)
         cmocka_unit_test(an_await_turn_is_no_race),
         cmocka_unit_test(a_weak_await_turn_is_no_race),
         cmocka_unit_test(a_read_left_its_value_by_a_later_commit_is_no_race),
+        cmocka_unit_test(a_read_after_a_view_raise_races_with_the_commit_it_took),
+        cmocka_unit_test(a_later_commit_alone_for_a_reader_of_both),
         cmocka_unit_test(an_exit_read_after_two_changes_races),
         cmocka_unit_test(an_exit_read_races_with_a_later_write),
         cmocka_unit_test(an_old_reading_stays_asleep_after_a_newer_commit),

@@ -397,6 +397,14 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
             }
         struct evseg es = { ev, nev, seg, sfp };
         races = find_races(d, log, snode, ns, sfp, sx, pol, hb, cov, w, model, bt, &es);
+        if (model >= DM_ARM && !getenv("HVSIM_DPOR_NO_MP"))
+            for (uint32_t k = 0, q = 0; k < nev && q < ns; k++)
+                if (seg[k] == (int32_t)q) { /* a segment of commits: its first event */
+                    if (sx[q].act >= DET_ACT_DRAIN && ev[k].kind == EV_DRAIN)
+                        dpor_commit_alone_for_a_reader(&es, k, &log[snode[q]], &bt[snode[q]],
+                                                       d ? &d->st[snode[q]] : NULL);
+                    q++;
+                }
     }
     free(sfp);
     free(sx);

@@ -4,7 +4,6 @@
  * calls, pthread objects; spin-loop re-reads and silent stores left out
  * (the two equivalences of docs/det-engine.md).  Pure; det_dpor.c uses it. */
 #include "det_dpor_int.h"
-#include <stdlib.h>
 #include <string.h>
 
 int det_dpor_dependent(const struct det_event *a, const struct det_event *b, int wmm)
@@ -300,13 +299,30 @@ static void ts_raise(const struct ts_map *m, const struct det_event *e, struct t
     t->vtid[k] = mark ? m->at[ts].tid : 0xfe; /* 0xff: no raise yet */
 }
 
-/* A read of the bridge by actor sub k of t before its first view raise:
- * the granules it took (tfp.rpre). */
+/* A read of the bridge by actor sub k of t: the granules it took, before
+ * its first view raise (tfp.rpre) or after a raise (tfp.rpost). */
 static void note_pre(struct tfp *t, int k, const struct det_event *e)
 {
-    if (t->vtid[k] == 0xff) /* before its first view raise */
-        for (uint32_t g = e->off / WMM_GRAN; g <= (e->off + (e->size ? e->size : 1) - 1) / WMM_GRAN && g < WMM_NG; g++)
+    /* rpost: a raise before it, of its actor or inside its own step */
+    int post = t->vtid[k] != 0xff || (e->rflags & DET_RF_PRE);
+    for (uint32_t g = e->off / WMM_GRAN; g <= (e->off + (e->size ? e->size : 1) - 1) / WMM_GRAN && g < WMM_NG; g++) {
+        if (t->vtid[k] == 0xff) /* before its first view raise */
             t->rpre[k][g / 64] |= 1ull << (g % 64);
+        if (post)
+            t->rpost[k][g / 64] |= 1ull << (g % 64);
+    }
+}
+
+/* Did actor j of b read a granule c writes after a view raise (note_pre)? */
+static int read_after_a_raise(const struct tfp *b, int j, const struct det_fp *c)
+{
+    for (uint64_t blk = c->wblk; blk; blk &= blk - 1) {
+        int i = __builtin_ctzll(blk); /* bytes 64i..64i+63: granules 8i..8i+7 */
+        for (int q = 0; q < 8; q++)
+            if ((c->wr[i] >> (8 * q) & 0xff) && (b->rpost[j][(8 * i + q) / 64] >> ((8 * i + q) % 64) & 1))
+                return 1;
+    }
+    return 0;
 }
 
 /* A first read of the bridge by actor sub k of t: which message it took
@@ -502,12 +518,18 @@ static int read_of_older(const struct tfp *a, int i, const struct tfp *b, int j)
  * commutes with c (read_of_older): the value choices at r, explored
  * exhaustively, hold every execution the reversal would give.  An acquire
  * read whose view rose from exactly c's message is the same; any other
- * view (or an acquire re-read) keeps the race.  Happens-before stays. */
+ * view (or an acquire re-read) keeps the race.  So does a read of c's
+ * granule after a raise of r's view (a sync charged to it: the CPU's
+ * kick; a private lock): that raise may have observed c, and r after c
+ * is offered only c's message where r before c reads the older one —
+ * the raise's own timestamp can equal c's by chance (c the newest commit
+ * when the sync read the clock), so vts alone does not tell.
+ * Happens-before stays. */
 static int read_of_newer(const struct tfp *a, int i, const struct tfp *b, int j)
 {
     const struct det_fp *c = &a->sub[i], *r = &b->sub[j];
     return commit_then_reads(a, i, b, j) && !(r->flags & (DF_RR | DF_RRB | DF_ORDER)) &&
-           (!r->ov || b->vts[j] == c->wts) && !dpor_dependent_beyond(c, r, 1, 1);
+           !read_after_a_raise(b, j, c) && (!r->ov || b->vts[j] == c->wts) && !dpor_dependent_beyond(c, r, 1, 1);
 }
 
 int dpor_tfp_dep(const struct tfp *a, const struct tfp *b, int model)

@@ -4,7 +4,8 @@
  * thread and its own buffer), det_dpor_rx.c (a spin loop's exit re-read),
  * det_dpor_wake.c (the IPI that wakes a sleeper), det_dpor_view.c (a
  * commit against a read less its reads and views), det_dpor_dominate.c
- * (a read and a later commit that leaves its value). */
+ * (a read and a later commit that leaves its value), det_dpor_mp.c (a
+ * later commit alone before its step, for a reader of both). */
 #ifndef HVSIM_DET_DPOR_INT_H
 #define HVSIM_DET_DPOR_INT_H
 
@@ -38,10 +39,14 @@ struct tfp {
     uint32_t rts[SUBMAX];
     uint8_t runk[SUBMAX];
     uint8_t rpart[SUBMAX];  /* one of them was not offered every message (DET_RF_ALLC) */
+
     /* arm/riscv: the granules an actor's first reads and loop exit
      * re-reads of the bridge took before its first view raise
      * (newer_after_a_later_view) */
     uint64_t rpre[SUBMAX][WMM_NG / 64];
+    /* ... and the granules its first reads took after a view raise of the
+     * actor, or of their own step before they read (DET_RF_PRE) */
+    uint64_t rpost[SUBMAX][WMM_NG / 64];
     /* arm/riscv: of an actor's commits, the newest segment (or
      * transition) that stored one of their entries (-2: none;
      * INT32_MAX: not known; det_dpor_own.c, own_commit_after) */
@@ -161,6 +166,11 @@ int dpor_await_turn(const struct evseg *es, uint32_t i, uint32_t j, int wmm);
 /* det_dpor_dominate.c (arm/riscv): is every meeting of segments i and j a
  * read of i and a later commit of j whose message leaves the value read? */
 int dpor_dominated_read(const struct evseg *es, uint32_t i, uint32_t j);
+/* det_dpor_mp.c (arm/riscv): the segment of commits whose first event is
+ * k0 (at decision li): a later commit tried alone before it (bt, x) for
+ * a reader that takes it and then reads an older one's granule. */
+void dpor_commit_alone_for_a_reader(const struct evseg *es, uint32_t k0, const struct det_logent *li, uint64_t *bt,
+                                    struct det_dfs_node *x);
 /* det_dpor_wake.c: pol[segment of the IPI] gets the threads it woke */
 void dpor_wake_causes(const struct det_event *ev, uint32_t nev, const int32_t *seg, uint64_t *pol);
 /* det_dpor_sleep.c: walk the execution's decisions from the prefix's end

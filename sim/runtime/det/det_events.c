@@ -23,6 +23,8 @@ uint32_t det_rt_ev_add(int kind, uint32_t off, uint32_t size, uint64_t val, int 
         e->rflags = det_wmm_read_flags();
     }
     e->view = kind != EV_DRAIN && wmm_on(S) ? det_wmm_ev_view(det_self) : 0;
+    if (e->view > DET_VIEW_NONE && (kind == EV_READ || kind == EV_VREAD || kind == EV_ALOAD))
+        e->rflags |= DET_RF_PRE; /* an acquire load's own raise comes later (raise_view) */
     e->val = val;
     e->pc = pc;
     S->nev = i + 1;

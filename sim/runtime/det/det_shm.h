@@ -174,6 +174,11 @@ struct det_event {
  * spinner's newest-only read, no cut candidate list, no re-read filter): a
  * commit before it that it did not take commutes with it (det_dpor_fp.c) */
 #define DET_RF_ALLC 1u
+/* ... its thread's view rose since its last event, before it took its
+ * message (a sync charged to it, a fence inside its step): that raise
+ * may have observed the commit of the message it took (det_dpor_fp.c,
+ * read_of_newer) */
+#define DET_RF_PRE 2u
 #define DET_VIEW_NONE 1u            /* it raised no view: it observes no commit order */
 #define DET_VIEW_ALL  0xffffffffu   /* it raised its view to the clock: it observes every commit */
 

@@ -1,0 +1,84 @@
+/* sim/engine/det/det_dpor_mp.c — arm/riscv: a later commit of one step's
+ * run of commits tried alone before that step, for a reader that takes it
+ * and then reads the older commit's granule.
+ *
+ * A fence (or a sync, a thread's end) commits its thread's buffer in one
+ * step, oldest first: c, then c' on another granule.  With no barrier
+ * between the two stores (the same mark), the model also lets c' commit
+ * alone, at any decision after its store, and c later.  A thread u that
+ * reads c' and then c's granule sees the flag without the value in that
+ * order (message passing without a write barrier) — or, on the daemon's
+ * side of the handshake, need_wakeup = 1 before the answer's flag: the
+ * CPU kicks and then finds the old flag.  No reversal of two transitions
+ * of this execution is that order: c and c' are one step's commits, and
+ * u's reads come after both.  So the drain of c''s granule is tried at
+ * the step's decision.  (commit_before_the_step in det_dpor.c asks the
+ * same of a racing pair whose later transition does both reads; here the
+ * reads may lie in any of u's later transitions, so completeness does not
+ * rest on how the search cut u's steps into transitions.)
+ * HVSIM_DPOR_NO_MP=1 turns the rule off. */
+#include "det_dpor_int.h"
+
+static int granule(const struct det_event *e)
+{
+    return e->off < HVSIM_BRIDGE_PAGE && e->size && e->size <= WMM_GRAN ? (int)(e->off / WMM_GRAN) : -1;
+}
+
+/* Was thread t's store of granule g (the entry commit c2 lands) made at a
+ * decision before step s?  Then the buffer held it there. */
+static int stored_before(const struct det_event *ev, uint32_t k, int t, int g, uint32_t s)
+{
+    while (k-- > 0)
+        if ((ev[k].tid & 63) == t && ev[k].kind != EV_DRAIN && (ev[k].mo & DET_EV_BUFFERED) && granule(&ev[k]) == g)
+            return ev[k].step < s;
+    return 0;
+}
+
+/* From event k on, does a thread other than t read c2's message and then,
+ * in a later event of its own, granule g (its value: an older commit's)? */
+static int read_then_read(const struct det_event *ev, uint32_t nev, uint32_t k, int t, const struct det_event *c2,
+                          int g)
+{
+    int g2 = granule(c2);
+    for (uint32_t y = k; y < nev; y++) {
+        const struct det_event *r = &ev[y];
+        int u = r->tid & 63;
+        if (u == t || !det_fp_is_read(r) || granule(r) != g2 || r->pkey != c2->view + 1)
+            continue;
+        for (uint32_t z = y + 1; z < nev; z++)
+            if ((ev[z].tid & 63) == u && det_fp_is_read(&ev[z]) && granule(&ev[z]) == g)
+                return 1;
+    }
+    return 0;
+}
+
+void dpor_commit_alone_for_a_reader(const struct evseg *es, uint32_t k0, const struct det_logent *li, uint64_t *bt,
+                                    struct det_dfs_node *x)
+{
+    const struct det_event *ev = es->ev;
+    int32_t s = es->seg[k0];
+    int t = ev[k0].tid & 63;
+    if (!(li->opts >> (DET_ACT_DRAIN + t) & 1))
+        return;
+    uint32_t end = k0;
+    while (end < es->nev && (es->seg[end] == s || es->seg[end] < 0))
+        end++;
+    for (uint32_t b = k0; b < end; b++) {
+        const struct det_event *c2 = &ev[b];
+        int g2 = granule(c2);
+        if (es->seg[b] != s || c2->kind != EV_DRAIN || g2 < 0 || !c2->pkey || !c2->view ||
+            (bt[0] >> (DET_ACT_DRAIN + t) & 1 && x && det_gw_has(x, t, g2)))
+            continue;
+        for (uint32_t a = k0; a < b; a++) {
+            const struct det_event *c = &ev[a];
+            int g = granule(c);
+            if (es->seg[a] != s || c->kind != EV_DRAIN || g < 0 || g == g2 || c->pkey != c2->pkey ||
+                !stored_before(ev, k0, t, g2, ev[k0].step) || !read_then_read(ev, es->nev, end, t, c2, g))
+                continue;
+            *bt |= 1ull << (DET_ACT_DRAIN + t);
+            if (x)
+                det_gw_put(x, t, g2, 0);
+            break;
+        }
+    }
+}
