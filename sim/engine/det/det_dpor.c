@@ -95,54 +95,21 @@ static int covered(const struct xact *I, int nI, uint64_t bt, const struct det_d
 static void schedule(const struct xact *I, int nI, const struct det_logent *li, uint64_t *bt,
                      struct det_dfs_node *x)
 {
-    for (int k = 0; k < nI; k++)
+    static int last = -1;
+    if (last < 0)
+        last = getenv("HVSIM_DPOR_LAST") != NULL;
+    for (int q = 0; q < nI; q++) {
+        int k = last ? nI - 1 - q : q;
         if (li->opts >> (I[k].act & 63) & 1) {
             *bt |= 1ull << (I[k].act & 63);
             if (x && I[k].g >= 0)
                 det_gw_put(x, I[k].act - DET_ACT_DRAIN, I[k].g, 0);
             return;
         }
+    }
     *bt |= li->opts;
     if (x)
         x->gw_all = 1;
-}
-
-/* Does f read granule g (its bytes, or its acquire re-reads)? */
-static int reads_granule(const struct det_fp *f, int g)
-{
-    uint32_t lo = (uint32_t)g * WMM_GRAN;
-    return ((f->flags & DF_RR) && f->rr_g1 == (uint32_t)g + 1) ||
-           (f->rd[lo / 64] >> (lo % 64) & 0xffull) != 0;
-}
-
-/* arm/riscv: step i of thread t (a fence, a sync) committed entries of its
- * buffer, oldest first, among them c, which transition j observes (its view
- * holds c's timestamp) — and a later one c' on a granule j reads, with c's
- * barrier count: j's view may come from c'.  The model also lets c' commit
- * alone before i, and j then reads it without c (a flag without its value,
- * no write barrier between them): no reversal of i and j is that
- * execution, so the drain of c''s granule is tried at i.  (Under tso the
- * buffer is FIFO: nothing to try.) */
-static void commit_before_the_step(const struct tfp *fi, const struct tfp *fj, const int sub[2], struct xact xi,
-                                   const struct det_logent *li, uint64_t *bt, struct det_dfs_node *x)
-{
-    int t = xi.act >= DET_ACT_DRAIN ? xi.act - DET_ACT_DRAIN : xi.act; /* its commits: a segment of their own */
-    if (sub[0] < 0 || sub[1] < 0 || !(li->opts >> (DET_ACT_DRAIN + t) & 1))
-        return;
-    int a = fi->actor[sub[0]];
-    const struct det_fp *c = &fi->sub[sub[0]], *r = &fj->sub[sub[1]];
-    if (a < ACT_GRAN0 || actor_thread(a) != t || !c->cbufs)
-        return;
-    for (int k = 0; k < fi->nsub; k++) {
-        int b = fi->actor[k];
-        const struct det_fp *c2 = &fi->sub[k];
-        if (b < ACT_GRAN0 || b == a || actor_thread(b) != t || !c2->cbufs || c2->cbar != c->cbar ||
-            c2->wts <= c->wts || !reads_granule(r, actor_xact(b).g))
-            continue;
-        *bt |= 1ull << (DET_ACT_DRAIN + t);
-        if (x)
-            det_gw_put(x, t, actor_xact(b).g, 0);
-    }
 }
 
 /* Every race of the execution adds to bt (source sets); d: the granules.
@@ -182,21 +149,16 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
             if (ordered || po)
                 continue;
             /* steps of one thread (or one buffer, FIFO): program order, no race */
-            int sub[4];
-            struct xact jx = dpor_tfp_race(&fps[i], &fps[j], xs[j], model, sub);
+            struct xact jx = dpor_tfp_race(&fps[i], &fps[j], xs[j], model);
             struct det_dfs_node *x = d ? &d->st[node[i]] : NULL;
-            if (jx.act < 0) {
-                if (sub[2] >= 0)
-                    commit_before_the_step(&fps[i], &fps[j], sub + 2, xs[i], &log[node[i]], &bt[node[i]], x);
+            if (jx.act < 0)
                 continue;
-            }
             races++;
             int nI = initials(hb, w, (uint32_t)i, j, xs, jx, I, 32);
             if (!covered(I, nI, bt[node[i]], x))
                 schedule(I, nI, &log[node[i]], &bt[node[i]], x);
             if (model == DM_TSO)
                 dpor_drain_before_the_step(es, xs, node, (uint32_t)i, j, hb, w, &log[node[i]], &bt[node[i]]);
-            commit_before_the_step(&fps[i], &fps[j], sub, xs[i], &log[node[i]], &bt[node[i]], x);
         }
     }
     return races;

@@ -551,13 +551,11 @@ int dpor_tfp_dep(const struct tfp *a, const struct tfp *b, int model)
 /* Do steps of different actors in a and b conflict?  Returns the action
  * that must come first (b's conflicting actor as a decision's action, with
  * the granule it commits, or b_chosen when b's actors were not kept
- * apart); act -1: none.  sub: the conflicting actors (det_dpor_int.h). */
-struct xact dpor_tfp_race(const struct tfp *a, const struct tfp *b, struct xact b_chosen, int model,
-                          int sub[4])
+ * apart); act -1: none. */
+struct xact dpor_tfp_race(const struct tfp *a, const struct tfp *b, struct xact b_chosen, int model)
 {
     static const struct xact none = { -1, -1 };
     int wmm = model == DM_ARM || model == DM_RISCV;
-    sub[0] = sub[1] = sub[2] = sub[3] = -1;
     if (dpor_rx_cause(&a->all, &b->all, wmm))
         return none;
     if (a->nsub < 0 || b->nsub < 0)
@@ -570,20 +568,12 @@ struct xact dpor_tfp_race(const struct tfp *a, const struct tfp *b, struct xact 
                 !rr_only(&a->sub[i], &b->sub[j]) && !rr_only(&b->sub[j], &a->sub[i]) &&
                 !dpor_rx_only(&b->sub[j], &a->sub[i], wmm) && !dpor_own_commit_before(a, i, b, j) &&
                 !(wmm && (read_of_older(a, i, b, j) || read_of_newer(a, i, b, j) ||
-                          dpor_newer_after_a_later_view(a, i, b, j)))) {
-                if (wmm && view_from_later(&a->sub[i], &b->sub[j], b->vmark[j], b->vtid[j])) {
-                    if (sub[2] < 0) {
-                        sub[2] = i;
-                        sub[3] = j;
-                    }
-                    continue;
-                }
+                          dpor_newer_after_a_later_view(a, i, b, j) ||
+                          view_from_later(&a->sub[i], &b->sub[j], b->vmark[j], b->vtid[j])))) {
                 /* a commit inside the transition its own thread chose (a
                  * fence, an RMW, a full buffer): that thread's step is what
                  * can come first — the entry may not be stored before it */
                 int bj = b->actor[j];
-                sub[0] = i;
-                sub[1] = j;
                 if (bj >= 32 && b_chosen.act == actor_thread(bj))
                     return b_chosen;
                 return actor_xact(bj);

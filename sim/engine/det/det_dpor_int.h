@@ -105,13 +105,8 @@ void dpor_build_fps(const struct det_event *ev, uint32_t nev, int model, const i
 int dpor_tfp_dep(const struct tfp *a, const struct tfp *b, int model);
 /* Do steps of different actors in a and b conflict (under sc/tso a thread
  * and its own buffer never race)?  The action of b's conflicting step, or
- * act -1; sub[0], sub[1]: the conflicting actors' indices in a and b (-1:
- * their actors were not kept apart); sub[2], sub[3]: a pair that conflicts
- * only as a commit that the view b's read raised holds, which is no race
- * (det_dpor_fp.c, view_from_later) but may still ask for a commit before
- * a's step (det_dpor.c, commit_before_the_step); -1: none. */
-struct xact dpor_tfp_race(const struct tfp *a, const struct tfp *b, struct xact b_chosen, int model,
-                          int sub[4]);
+ * act -1. */
+struct xact dpor_tfp_race(const struct tfp *a, const struct tfp *b, struct xact b_chosen, int model);
 
 #define BS_WORDS(n) (((n) + 63) / 64)
 #define BS_GET(b, i) ((b)[(i) / 64] >> ((i) % 64) & 1)

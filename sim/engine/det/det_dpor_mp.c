@@ -1,22 +1,26 @@
 /* sim/engine/det/det_dpor_mp.c — arm/riscv: a later commit of one step's
- * run of commits tried alone before that step, for a reader that takes it
- * and then reads the older commit's granule.
+ * run of commits tried alone before that step, when another thread takes
+ * it and the older commit's granule is met after that.
  *
  * A fence (or a sync, a thread's end) commits its thread's buffer in one
  * step, oldest first: c, then c' on another granule.  With no barrier
  * between the two stores (the same mark), the model also lets c' commit
- * alone, at any decision after its store, and c later.  A thread u that
- * reads c' and then c's granule sees the flag without the value in that
- * order (message passing without a write barrier) — or, on the daemon's
- * side of the handshake, need_wakeup = 1 before the answer's flag: the
- * CPU kicks and then finds the old flag.  No reversal of two transitions
- * of this execution is that order: c and c' are one step's commits, and
- * u's reads come after both.  So the drain of c''s granule is tried at
- * the step's decision.  (commit_before_the_step in det_dpor.c asks the
- * same of a racing pair whose later transition does both reads; here the
- * reads may lie in any of u's later transitions, so completeness does not
- * rest on how the search cut u's steps into transitions.)
- * HVSIM_DPOR_NO_MP=1 turns the rule off. */
+ * alone, at any decision after its store, and c later.  A thread that
+ * reads c' and then reads c's granule sees the flag without the value in
+ * that order (message passing without a write barrier) — on the daemon's
+ * side of the handshake, need_wakeup = 1 before the answer's flag: the CPU
+ * kicks and then finds the old flag.  No reversal of two transitions of
+ * this execution is that order: c and c' are one step's commits, and the
+ * reads come after both.  So the drain of c''s granule is tried at the
+ * step's decision.  What meets c's granule after the read of c' may be any
+ * thread's read or write but the committing thread's own (a chain through
+ * a third thread, WRC's shape; a write that coherence then orders before
+ * c): measured, the wider rule costs nothing over the reader's own reads
+ * on the bundled workloads.  It is judged on events, not transitions, so
+ * it does not rest on how the search cut a thread's steps into
+ * transitions (the rule it replaced, commit_before_the_step, needed one
+ * transition to hold both reads: docs/det-engine.md).
+ * HVSIM_DPOR_NO_MP=1 turns it off. */
 #include "det_dpor_int.h"
 
 static int granule(const struct det_event *e)
@@ -34,9 +38,9 @@ static int stored_before(const struct det_event *ev, uint32_t k, int t, int g, u
     return 0;
 }
 
-/* From event k on, does a thread other than t read c2's message and then,
- * in a later event of its own, granule g (its value: an older commit's)? */
-static int read_then_read(const struct det_event *ev, uint32_t nev, uint32_t k, int t, const struct det_event *c2,
+/* From event k on, does a thread other than t read c2's message, and a
+ * later event of a thread other than t read or write granule g? */
+static int read_then_touch(const struct det_event *ev, uint32_t nev, uint32_t k, int t, const struct det_event *c2,
                           int g)
 {
     int g2 = granule(c2);
@@ -46,7 +50,8 @@ static int read_then_read(const struct det_event *ev, uint32_t nev, uint32_t k, 
         if (u == t || !det_fp_is_read(r) || granule(r) != g2 || r->pkey != c2->view + 1)
             continue;
         for (uint32_t z = y + 1; z < nev; z++)
-            if ((ev[z].tid & 63) == u && det_fp_is_read(&ev[z]) && granule(&ev[z]) == g)
+            if ((ev[z].tid & 63) != t && granule(&ev[z]) == g &&
+                (det_fp_is_read(&ev[z]) || dpor_writes_memory(&ev[z]) || (ev[z].mo & DET_EV_BUFFERED)))
                 return 1;
     }
     return 0;
@@ -73,7 +78,7 @@ void dpor_commit_alone_for_a_reader(const struct evseg *es, uint32_t k0, const s
             const struct det_event *c = &ev[a];
             int g = granule(c);
             if (es->seg[a] != s || c->kind != EV_DRAIN || g < 0 || g == g2 || c->pkey != c2->pkey ||
-                !stored_before(ev, k0, t, g2, ev[k0].step) || !read_then_read(ev, es->nev, end, t, c2, g))
+                !stored_before(ev, k0, t, g2, ev[k0].step) || !read_then_touch(ev, es->nev, end, t, c2, g))
                 continue;
             *bt |= 1ull << (DET_ACT_DRAIN + t);
             if (x)
