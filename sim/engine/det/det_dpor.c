@@ -164,6 +164,28 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
     return races;
 }
 
+/* arm/riscv: a later commit of a step's run tried alone before the step
+ * for a reader of both (det_dpor_mp.c), at each segment of commits. */
+static void commits_alone(struct det_dfs *d, const struct det_logent *log, const uint32_t *node, uint32_t n,
+                          const struct xact *xs, uint64_t *bt, const struct evseg *es)
+{
+    int gs[16];
+    for (uint32_t k = 0, q = 0; k < es->nev && q < n; k++) {
+        if (es->seg[k] != (int32_t)q)
+            continue;
+        int t = es->ev[k].tid & 31, ng = 0; /* the segment's first event */
+        if (xs[q].act >= DET_ACT_DRAIN && es->ev[k].kind == EV_DRAIN &&
+            (log[node[q]].opts >> (DET_ACT_DRAIN + t) & 1))
+            ng = dpor_commit_alone_for_a_reader(es, k, gs, 16);
+        for (int i = 0; i < ng; i++) {
+            bt[node[q]] |= 1ull << (DET_ACT_DRAIN + t);
+            if (d)
+                det_gw_put(&d->st[node[q]], t, gs[i], 0);
+        }
+        q++;
+    }
+}
+
 /* Each transition's action, with the granule an arm/riscv drain committed;
  * those of this execution's new decisions are explored there (det_gw). */
 static void transition_xacts(struct det_dfs *d, const struct det_logent *log, const uint32_t *node,
@@ -325,9 +347,7 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
     uint8_t *forced = malloc(ne);
     uint64_t *pol = malloc(ne * sizeof *pol);
     int races = -1;
-    if (!fps || !xs || !tr || !seg || !st || !forced || !pol)
-        goto out;
-    uint8_t *ends = thread_ends(log, nlog, node, n, of, ev, nev);
+    uint8_t *ends = fps && xs && tr && seg && st && forced && pol ? thread_ends(log, nlog, node, n, of, ev, nev) : NULL;
     if (!ends)
         goto out;
     from = origins(ev, nev, model);
@@ -360,13 +380,7 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
         struct evseg es = { ev, nev, seg, sfp };
         races = find_races(d, log, snode, ns, sfp, sx, pol, hb, cov, w, model, bt, &es);
         if (model >= DM_ARM && !getenv("HVSIM_DPOR_NO_MP"))
-            for (uint32_t k = 0, q = 0; k < nev && q < ns; k++)
-                if (seg[k] == (int32_t)q) { /* a segment of commits: its first event */
-                    if (sx[q].act >= DET_ACT_DRAIN && ev[k].kind == EV_DRAIN)
-                        dpor_commit_alone_for_a_reader(&es, k, &log[snode[q]], &bt[snode[q]],
-                                                       d ? &d->st[snode[q]] : NULL);
-                    q++;
-                }
+            commits_alone(d, log, snode, ns, sx, bt, &es);
     }
     free(sfp);
     free(sx);

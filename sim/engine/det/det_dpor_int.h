@@ -162,10 +162,10 @@ int dpor_await_turn(const struct evseg *es, uint32_t i, uint32_t j, int wmm);
  * read of i and a later commit of j whose message leaves the value read? */
 int dpor_dominated_read(const struct evseg *es, uint32_t i, uint32_t j);
 /* det_dpor_mp.c (arm/riscv): the segment of commits whose first event is
- * k0 (at decision li): a later commit tried alone before it (bt, x) for
- * a reader that takes it and then reads an older one's granule. */
-void dpor_commit_alone_for_a_reader(const struct evseg *es, uint32_t k0, const struct det_logent *li, uint64_t *bt,
-                                    struct det_dfs_node *x);
+ * k0: the granules (gs, at most max; returns how many) of its later
+ * commits to try alone before it, each taken by another thread before
+ * an older commit's granule is met. */
+int dpor_commit_alone_for_a_reader(const struct evseg *es, uint32_t k0, int *gs, int max);
 /* det_dpor_wake.c: pol[segment of the IPI] gets the threads it woke */
 void dpor_wake_causes(const struct det_event *ev, uint32_t nev, const int32_t *seg, uint64_t *pol);
 /* det_dpor_sleep.c: walk the execution's decisions from the prefix's end

@@ -57,33 +57,28 @@ static int read_then_touch(const struct det_event *ev, uint32_t nev, uint32_t k,
     return 0;
 }
 
-void dpor_commit_alone_for_a_reader(const struct evseg *es, uint32_t k0, const struct det_logent *li, uint64_t *bt,
-                                    struct det_dfs_node *x)
+int dpor_commit_alone_for_a_reader(const struct evseg *es, uint32_t k0, int *gs, int max)
 {
     const struct det_event *ev = es->ev;
     int32_t s = es->seg[k0];
-    int t = ev[k0].tid & 63;
-    if (!(li->opts >> (DET_ACT_DRAIN + t) & 1))
-        return;
+    int t = ev[k0].tid & 63, n = 0;
     uint32_t end = k0;
     while (end < es->nev && (es->seg[end] == s || es->seg[end] < 0))
         end++;
-    for (uint32_t b = k0; b < end; b++) {
+    for (uint32_t b = k0; b < end && n < max; b++) {
         const struct det_event *c2 = &ev[b];
         int g2 = granule(c2);
-        if (es->seg[b] != s || c2->kind != EV_DRAIN || g2 < 0 || !c2->pkey || !c2->view ||
-            (bt[0] >> (DET_ACT_DRAIN + t) & 1 && x && det_gw_has(x, t, g2)))
+        if (es->seg[b] != s || c2->kind != EV_DRAIN || g2 < 0 || !c2->pkey || !c2->view)
             continue;
         for (uint32_t a = k0; a < b; a++) {
             const struct det_event *c = &ev[a];
             int g = granule(c);
-            if (es->seg[a] != s || c->kind != EV_DRAIN || g < 0 || g == g2 || c->pkey != c2->pkey ||
-                !stored_before(ev, k0, t, g2, ev[k0].step) || !read_then_touch(ev, es->nev, end, t, c2, g))
-                continue;
-            *bt |= 1ull << (DET_ACT_DRAIN + t);
-            if (x)
-                det_gw_put(x, t, g2, 0);
-            break;
+            if (es->seg[a] == s && c->kind == EV_DRAIN && g >= 0 && g != g2 && c->pkey == c2->pkey &&
+                stored_before(ev, k0, t, g2, ev[k0].step) && read_then_touch(ev, es->nev, end, t, c2, g)) {
+                gs[n++] = g2;
+                break;
+            }
         }
     }
+    return n;
 }
