@@ -38,22 +38,24 @@ static int stored_before(const struct det_event *ev, uint32_t k, int t, int g, u
     return 0;
 }
 
-/* From event k on, does a thread other than t read c2's message, and a
- * later event of a thread other than t read or write granule g? */
-static int read_then_touch(const struct det_event *ev, uint32_t nev, uint32_t k, int t, const struct det_event *c2,
-                          int g)
+/* From event k on, the first read of c2's message by a thread other than
+ * t (nev: none). */
+static uint32_t first_reader(const struct det_event *ev, uint32_t nev, uint32_t k, int t, const struct det_event *c2)
 {
     int g2 = granule(c2);
-    for (uint32_t y = k; y < nev; y++) {
-        const struct det_event *r = &ev[y];
-        int u = r->tid & 63;
-        if (u == t || !det_fp_is_read(r) || granule(r) != g2 || r->pkey != c2->view + 1)
-            continue;
-        for (uint32_t z = y + 1; z < nev; z++)
-            if ((ev[z].tid & 63) != t && granule(&ev[z]) == g &&
-                (det_fp_is_read(&ev[z]) || dpor_writes_memory(&ev[z]) || (ev[z].mo & DET_EV_BUFFERED)))
-                return 1;
-    }
+    for (uint32_t y = k; y < nev; y++)
+        if ((ev[y].tid & 63) != t && det_fp_is_read(&ev[y]) && granule(&ev[y]) == g2 && ev[y].pkey == c2->view + 1)
+            return y;
+    return nev;
+}
+
+/* After event y, does a thread other than t read or write granule g? */
+static int touched_after(const struct det_event *ev, uint32_t nev, uint32_t y, int t, int g)
+{
+    for (uint32_t z = y + 1; z < nev; z++)
+        if ((ev[z].tid & 63) != t && granule(&ev[z]) == g &&
+            (det_fp_is_read(&ev[z]) || dpor_writes_memory(&ev[z]) || (ev[z].mo & DET_EV_BUFFERED)))
+            return 1;
     return 0;
 }
 
@@ -68,13 +70,15 @@ int dpor_commit_alone_for_a_reader(const struct evseg *es, uint32_t k0, int *gs,
     for (uint32_t b = k0; b < end && n < max; b++) {
         const struct det_event *c2 = &ev[b];
         int g2 = granule(c2);
-        if (es->seg[b] != s || c2->kind != EV_DRAIN || g2 < 0 || !c2->pkey || !c2->view)
+        if (es->seg[b] != s || c2->kind != EV_DRAIN || g2 < 0 || !c2->pkey || !c2->view ||
+            !stored_before(ev, k0, t, g2, ev[k0].step))
             continue;
-        for (uint32_t a = k0; a < b; a++) {
+        uint32_t y = first_reader(ev, es->nev, end, t, c2); /* a later read touches after it too */
+        for (uint32_t a = k0; a < b && y < es->nev; a++) {
             const struct det_event *c = &ev[a];
             int g = granule(c);
             if (es->seg[a] == s && c->kind == EV_DRAIN && g >= 0 && g != g2 && c->pkey == c2->pkey &&
-                stored_before(ev, k0, t, g2, ev[k0].step) && read_then_touch(ev, es->nev, end, t, c2, g)) {
+                touched_after(ev, es->nev, y, t, g)) {
                 gs[n++] = g2;
                 break;
             }
