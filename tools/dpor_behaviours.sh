@@ -8,18 +8,22 @@
 # may have lost (B unsound if A's search was complete and correct), what
 # only B reached, the reverse, each with the schedule that first showed
 # it (replay it with `hvsim replay --schedule S --trace FILE` and the same
-# run arguments).  Exit 1 when A reached one B did not.
+# run arguments).  Exit 1 when A reached one B did not.  GRAPHS=1 compares
+# execution graphs instead (HVSIM_DET_GRAPHS, sim/engine/det/det_graph.c):
+# finer than behaviours, the same rule for complete searches.
 # Used to measure each DPOR rule before it is kept (docs/det-engine.md).
-[ $# -ge 4 ] || { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 4 ] || { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+var=HVSIM_DET_BEHAVIOURS what=behaviours
+[ "${GRAPHS:-0}" = 1 ] && var=HVSIM_DET_GRAPHS what=graphs
 A=$1 B=$2 M=$3 S=$4; shift 4
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT INT TERM
 for x in A B; do
   if [ $x = A ]; then b=$A s=${STRATEGY_A:-dpor} k=${BOUND_A:-64}
   else b=$B s=${STRATEGY_B:-dpor} k=${BOUND_B:-64}; fi
-  HVSIM_DET_BEHAVIOURS="$t/$x" "$b/hvsim" run --engine det --strategy "$s" --bound "$k" --runs 5000000 \
+  env "$var=$t/$x" "$b/hvsim" run --engine det --strategy "$s" --bound "$k" --runs 5000000 \
     --memory-model "$M" --scenario "$S" "$@" >"$t/$x.out" 2>&1
   cut -d' ' -f1 "$t/$x" 2>/dev/null | sort -u > "$t/$x.s" || : > "$t/$x.s"
-  echo "$x ($b, $s, bound $k): $(wc -l < "$t/$x.s") behaviours; $(grep -o '[0-9]* executions, all PASS\|interrupted.*\|NOT exhaustive' "$t/$x.out" | head -1)"
+  echo "$x ($b, $s, bound $k): $(wc -l < "$t/$x.s") $what; $(grep -o '[0-9]* executions, all PASS\|interrupted.*\|NOT exhaustive' "$t/$x.out" | head -1)"
 done
 a=$(comm -23 "$t/A.s" "$t/B.s" | wc -l); b=$(comm -13 "$t/A.s" "$t/B.s" | wc -l)
 echo "only A: $a, only B: $b"

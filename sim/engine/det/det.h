@@ -252,13 +252,18 @@ void det_bset_free(struct det_bset *s);
  * FILE, one a line, and the count at its end (tools/dpor_behaviours.sh);
  * unset, these do nothing. */
 struct det_bfile {
-    FILE *f;
-    const char *path;
-    struct det_bset s;
+    FILE *f, *gf;
+    const char *path, *gpath;
+    struct det_bset s, g;
+    int model;
 };
-void det_bfile_open(struct det_bfile *b);
+/* HVSIM_DET_GRAPHS=FILE: the same for execution graphs (det_graph.c), a
+ * finer check than behaviours and a measure of the search's redundancy. */
+void det_bfile_open(struct det_bfile *b, int model);
 void det_bfile_note(struct det_bfile *b, const struct det_event *ev, uint32_t nev, const struct det_logent *log,
                     uint32_t nlog);
+/* det_graph.c: an execution's rf/co graph as one hash. */
+uint64_t det_graph_hash(const struct det_event *ev, uint32_t nev, int model);
 void det_bfile_close(struct det_bfile *b, uint64_t executions);
 
 /* det_blocked.c: "read(2) on fd 5 (pipe:[123])" for a thread blocked in the kernel. */

@@ -121,39 +121,61 @@ void det_bset_free(struct det_bset *s)
     memset(s, 0, sizeof *s);
 }
 
-void det_bfile_open(struct det_bfile *b)
+static FILE *open_set(const char *env, const char **path)
 {
-    memset(b, 0, sizeof *b);
-    b->path = getenv("HVSIM_DET_BEHAVIOURS");
-    if (!b->path || !*b->path)
-        return;
-    if (!(b->f = fopen(b->path, "w")))
-        fprintf(stderr, "hvsim det: HVSIM_DET_BEHAVIOURS: cannot write %s\n", b->path);
+    *path = getenv(env);
+    if (!*path || !**path)
+        return NULL;
+    FILE *f = fopen(*path, "w");
+    if (!f)
+        fprintf(stderr, "hvsim det: %s: cannot write %s\n", env, *path);
     else /* a line at a time: a search stopped by a time limit keeps what it found */
-        setvbuf(b->f, NULL, _IOLBF, 0);
+        setvbuf(f, NULL, _IOLBF, 0);
+    return f;
 }
 
-/* One line per new behaviour: its hash and the schedule of the first
- * execution that showed it (hvsim replay --schedule shows its trace). */
-void det_bfile_note(struct det_bfile *b, const struct det_event *ev, uint32_t nev, const struct det_logent *log,
-                    uint32_t nlog)
+void det_bfile_open(struct det_bfile *b, int model)
 {
-    uint64_t h;
-    if (!b->f || det_bset_add(&b->s, h = det_behaviour_hash(ev, nev)) != 1)
+    memset(b, 0, sizeof *b);
+    b->model = model;
+    b->f = open_set("HVSIM_DET_BEHAVIOURS", &b->path);
+    b->gf = open_set("HVSIM_DET_GRAPHS", &b->gpath);
+}
+
+/* A line for h when it is new in s: the hash and the schedule of the
+ * first execution that showed it (hvsim replay --schedule shows its trace). */
+static void note(FILE *f, struct det_bset *s, uint64_t h, const struct det_logent *log, uint32_t nlog)
+{
+    if (det_bset_add(s, h) != 1)
         return;
     static char sched[8192];
     if (det_sched_of_log(log, nlog, sched, sizeof sched) < 0)
         snprintf(sched, sizeof sched, "(too long)");
-    fprintf(b->f, "%016llx %s\n", (unsigned long long)h, sched);
+    fprintf(f, "%016llx %s\n", (unsigned long long)h, sched);
+}
+
+void det_bfile_note(struct det_bfile *b, const struct det_event *ev, uint32_t nev, const struct det_logent *log,
+                    uint32_t nlog)
+{
+    if (b->f)
+        note(b->f, &b->s, det_behaviour_hash(ev, nev), log, nlog);
+    if (b->gf)
+        note(b->gf, &b->g, det_graph_hash(ev, nev, b->model), log, nlog);
+}
+
+static void close_set(FILE **f, struct det_bset *s, const char *what, const char *path, uint64_t executions)
+{
+    if (!*f)
+        return;
+    fprintf(stderr, "hvsim det: %zu distinct %s in %llu executions (%s)\n", s->n, what,
+            (unsigned long long)executions, path);
+    fclose(*f);
+    *f = NULL;
+    det_bset_free(s);
 }
 
 void det_bfile_close(struct det_bfile *b, uint64_t executions)
 {
-    if (!b->f)
-        return;
-    fprintf(stderr, "hvsim det: %zu distinct behaviours in %llu executions (%s)\n", b->s.n,
-            (unsigned long long)executions, b->path);
-    fclose(b->f);
-    det_bset_free(&b->s);
-    b->f = NULL;
+    close_set(&b->f, &b->s, "behaviours", b->path, executions);
+    close_set(&b->gf, &b->g, "execution graphs", b->gpath, executions);
 }

@@ -328,7 +328,7 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
     struct explore_progress pg = { .on = pe ? atoi(pe) > 0 : isatty(2), .last_ns = now_ns(),
                                    .cap = cap, .min_plen = -1 };
     struct det_bfile bf;
-    det_bfile_open(&bf); /* HVSIM_DET_BEHAVIOURS (det_behaviour.c) */
+    det_bfile_open(&bf, model); /* HVSIM_DET_BEHAVIOURS, _GRAPHS (det_behaviour.c) */
     for (;;) {
         det_dfs_slp(&d, &slp);
         struct det_plan p = { .strategy = DET_DFS, .seed = c->seed, .prefix = prefix,
@@ -502,7 +502,7 @@ int det_engine_replay(const struct hvsim_runcfg *c, uint64_t seed, const struct 
     R.executions = 1;
     R.schedules = 1;
     struct det_bfile bf; /* HVSIM_DET_BEHAVIOURS: this execution's behaviour too */
-    det_bfile_open(&bf);
+    det_bfile_open(&bf, det_model_of(c));
     struct det_shm *S = det_ctx_shm(R.x);
     det_bfile_note(&bf, S->ev, S->nev, S->log, S->nlog);
     det_bfile_close(&bf, 1);

@@ -1,0 +1,161 @@
+/* sim/engine/det/det_graph.c — an execution's *graph* as one hash: what an
+ * rf/co-based search (GenMC's, one execution per consistent execution graph)
+ * would tell apart.  HVSIM_DET_GRAPHS=FILE makes a dfs/dpor search write
+ * each new graph's hash with the schedule that first showed it, and say how
+ * many it saw (det_behaviour.c's det_bfile).  Two uses: "N executions, G
+ * graphs" says how far the search is from one execution per graph (what an
+ * optimal graph-based search would run), and two complete searches of one
+ * workload must reach the same graphs — a finer check of a reduction rule
+ * than the behaviour sets (tools/dpor_behaviours.sh GRAPHS=1).
+ *
+ * The graph, with messages named the same way in every execution (writer
+ * thread, granule, the writer's how-many-th commit there), never by
+ * timestamp:
+ *  - per thread, in program order: each event's kind, location, order and
+ *    value, and for a read the message it took (rf); a re-read of a location
+ *    and value already read since the thread's last non-read counts once,
+ *    and the turns of a wait that failed before it saw its value are left
+ *    out (det_await_turns), as the behaviour hash does — the spin-loop
+ *    equivalence the search itself assumes;
+ *  - per granule, the order its messages were committed in (co);
+ *  - per private word, the order of the threads' accesses to it, and the
+ *    order of the platform and pthread events (both totally ordered in
+ *    the model).
+ * Under sc a write is its own commit; under tso its drain is.  A read whose
+ * message is not known (its own buffered bytes, two granules) is named by
+ * its value. */
+#include "det.h"
+#include <string.h>
+
+#define FNV(h, x) ((h) = ((h) ^ (uint64_t)(x)) * 0x100000001b3ull)
+#define NGRAN ((int)(HVSIM_BRIDGE_PAGE / WMM_GRAN))
+#define NTS 65536u
+#define NPK 64
+
+static int is_read(int k) { return k == EV_READ || k == EV_VREAD || k == EV_ALOAD; }
+static int is_store(int k) { return k == EV_WRITE || k == EV_VWRITE || k == EV_ASTORE || k == EV_RMW; }
+static int is_platform(int k)
+{
+    return k == EV_SLEEP || k == EV_WAKE || k == EV_IPI || k == EV_HCALL || k == EV_HCDONE || k == EV_SYNC;
+}
+
+static uint64_t msg_id(int t, uint32_t g, uint32_t k)
+{
+    return ((uint64_t)(t + 1) << 48) ^ ((uint64_t)g << 24) ^ (uint64_t)(k + 1);
+}
+
+/* The scratch below is static: the supervisor is single-threaded. */
+static uint64_t by_ts[NTS];          /* a commit's timestamp → its message's name */
+static uint32_t nth[DET_MAXT][NGRAN]; /* commits so far per (thread, granule) */
+static uint64_t cur[NGRAN];           /* sc/tso: the granule's newest message */
+static uint64_t co[NGRAN];
+static uint64_t th[DET_MAXT];
+static uint32_t win_off[DET_MAXT][32];
+static uint64_t win_val[DET_MAXT][32];
+static uint32_t win_n[DET_MAXT];
+static uint32_t pk[NPK];
+static uint64_t pkh[NPK];
+static uint8_t skip[DET_MAX_EV];
+
+/* A message is committed: it gets its name and its place in co. */
+static uint64_t commit(int t, uint32_t off, uint32_t ts)
+{
+    uint32_t g = off / WMM_GRAN % NGRAN;
+    uint64_t id = msg_id(t, g, nth[t][g]++);
+    FNV(co[g], id);
+    cur[g] = id;
+    if (ts)
+        by_ts[ts % NTS] = id;
+    return id;
+}
+
+static int reread(int t, uint32_t off, uint64_t val)
+{
+    for (uint32_t i = 0; i < win_n[t]; i++)
+        if (win_off[t][i] == off && win_val[t][i] == val)
+            return 1;
+    if (win_n[t] < 32) {
+        win_off[t][win_n[t]] = off;
+        win_val[t][win_n[t]++] = val;
+    }
+    return 0;
+}
+
+static void priv_order(int t, const struct det_event *e)
+{
+    for (int i = 0; i < NPK; i++)
+        if (pk[i] == e->pkey || !pk[i]) {
+            pk[i] = e->pkey;
+            FNV(pkh[i], (uint64_t)t << 8 | e->kind);
+            return;
+        }
+}
+
+uint64_t det_graph_hash(const struct det_event *ev, uint32_t nev, int model)
+{
+    if (nev > DET_MAX_EV)
+        nev = DET_MAX_EV;
+    memset(nth, 0, sizeof nth);
+    memset(cur, 0, sizeof cur);
+    memset(co, 0, sizeof co);
+    memset(th, 0, sizeof th);
+    memset(win_n, 0, sizeof win_n);
+    memset(pk, 0, sizeof pk);
+    memset(pkh, 0, sizeof pkh);
+    det_await_turns(ev, nev, skip);
+    int wmm = model == DM_ARM || model == DM_RISCV;
+    uint64_t plat = 0;
+    for (uint32_t k = 0; k < nev; k++) {
+        const struct det_event *e = &ev[k];
+        int t = (e->tid & 63) % DET_MAXT;
+        int bridge = e->off < HVSIM_BRIDGE_PAGE && !is_platform(e->kind);
+        if (e->kind == EV_DRAIN) { /* a commit (tso, arm, riscv) */
+            if (bridge)
+                commit(t, e->off, wmm ? e->view : 0);
+            else
+                priv_order(t, e);
+            continue;
+        }
+        if (e->kind == EV_SWITCH || e->kind == EV_DELAY)
+            continue;
+        /* under sc every store is a commit; under tso an unbuffered one
+         * (an RMW) is; under arm/riscv an RMW's landing is traced as a drain */
+        if (bridge && is_store(e->kind) && !wmm && !(e->mo & DET_EV_BUFFERED))
+            commit(t, e->off, 0);
+        if (skip[k])
+            continue;
+        uint64_t x = (uint64_t)e->kind << 56 ^ (uint64_t)e->off << 24 ^ (uint64_t)(e->mo & 0x3f) << 16 ^ e->size;
+        if (is_read(e->kind) && bridge) {
+            if (reread(t, e->off, e->val))
+                continue;
+            uint64_t rf = 0;
+            if (wmm && e->pkey == 1)
+                rf = 1; /* the initial bytes */
+            else if (wmm && e->pkey > 1)
+                rf = by_ts[(e->pkey - 1) % NTS];
+            else if (!wmm)
+                rf = cur[e->off / WMM_GRAN % NGRAN] + 1;
+            FNV(th[t], x);
+            FNV(th[t], e->val); /* tso: its own buffered bytes may be what it read */
+            FNV(th[t], rf);
+            continue;
+        }
+        win_n[t] = 0; /* it did something else: a new turn */
+        FNV(th[t], x);
+        FNV(th[t], e->kind == EV_SLEEP ? 0 : e->val);
+        if (!bridge && !is_platform(e->kind) && e->pkey) /* a private word */
+            priv_order(t, e);
+        if (is_platform(e->kind))
+            FNV(plat, (uint64_t)t << 8 | e->kind);
+    }
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (int t = 0; t < DET_MAXT; t++)
+        FNV(h, th[t] + (uint64_t)t);
+    for (int g = 0; g < NGRAN; g++)
+        if (co[g])
+            FNV(h, co[g] + (uint64_t)g);
+    for (int i = 0; i < NPK && pk[i]; i++)
+        FNV(h, pkh[i] ^ pk[i]);
+    FNV(h, plat);
+    return h;
+}
