@@ -142,7 +142,9 @@ uint64_t det_graph_hash(const struct det_event *ev, uint32_t nev, int model)
         }
         win_n[t] = 0; /* it did something else: a new turn */
         FNV(th[t], x);
-        FNV(th[t], e->kind == EV_SLEEP ? 0 : e->val);
+        /* a sleep's value is the IPIs pending when it was reached, a
+         * fence's the stores still buffered: timing, not the graph */
+        FNV(th[t], e->kind == EV_SLEEP || e->kind == EV_FENCE ? 0 : e->val);
         if (!bridge && !is_platform(e->kind) && e->pkey) /* a private word */
             priv_order(t, e);
         if (is_platform(e->kind))
