@@ -21,9 +21,10 @@
  *  - per private word, the order of the threads' accesses to it, and the
  *    order of the platform and pthread events (both totally ordered in
  *    the model).
- * Under sc a write is its own commit; under tso its drain is.  A read whose
- * message is not known (its own buffered bytes, two granules) is named by
- * its value. */
+ * Under arm/riscv a location is the model's 8-byte granule; under sc and
+ * tso a byte (byte_write), where a write is its own commit (sc) or its
+ * drain is (tso).  A read whose message is not known (its own buffered
+ * bytes, two granules) is named by its value. */
 #include "det.h"
 #include <string.h>
 
@@ -47,7 +48,6 @@ static uint64_t msg_id(int t, uint32_t g, uint32_t k)
 /* The scratch below is static: the supervisor is single-threaded. */
 static uint64_t by_ts[NTS];          /* a commit's timestamp → its message's name */
 static uint32_t nth[DET_MAXT][NGRAN]; /* commits so far per (thread, granule) */
-static uint64_t cur[NGRAN];           /* sc/tso: the granule's newest message */
 static uint64_t co[NGRAN];
 static uint64_t th[DET_MAXT];
 static uint32_t win_off[DET_MAXT][32];
@@ -57,13 +57,48 @@ static uint32_t pk[NPK];
 static uint64_t pkh[NPK];
 static uint8_t skip[DET_MAX_EV];
 
+/* sc/tso: memory is bytes.  A write names each byte it changes (a store
+ * of what memory holds already, the daemon re-storing need_wakeup = 0,
+ * changes nothing a read can tell, as DPOR's silent drains say); a read's
+ * message is the writers of its bytes; co is per byte. */
+static uint8_t mem[HVSIM_BRIDGE_PAGE];
+static uint64_t wid[HVSIM_BRIDGE_PAGE], cob[HVSIM_BRIDGE_PAGE];
+static uint32_t nw[DET_MAXT];
+
+static uint32_t span(const struct det_event *e)
+{
+    uint32_t n = e->size == 255 ? HVSIM_BRIDGE_PAGE - e->off : e->size ? e->size : 1;
+    return n > HVSIM_BRIDGE_PAGE - e->off ? HVSIM_BRIDGE_PAGE - e->off : n;
+}
+
+static void byte_write(int t, const struct det_event *e)
+{
+    uint64_t id = ((uint64_t)(t + 1) << 48) ^ (uint64_t)(++nw[t]);
+    for (uint32_t i = 0, n = span(e); i < n; i++) {
+        uint32_t b = e->off + i;
+        uint8_t v = (uint8_t)(i < 8 ? e->val >> (8 * i) : 0);
+        if (i < 8 && v == mem[b])
+            continue; /* the byte holds it already (the page starts zeroed: det_exec.c) */
+        mem[b] = v; /* beyond the traced 8 bytes: taken as changed */
+        wid[b] = id;
+        FNV(cob[b], id);
+    }
+}
+
+static uint64_t byte_rf(const struct det_event *e)
+{
+    uint64_t h = 0;
+    for (uint32_t i = 0, n = span(e); i < n; i++)
+        FNV(h, wid[e->off + i]);
+    return h;
+}
+
 /* A message is committed: it gets its name and its place in co. */
 static uint64_t commit(int t, uint32_t off, uint32_t ts)
 {
     uint32_t g = off / WMM_GRAN % NGRAN;
     uint64_t id = msg_id(t, g, nth[t][g]++);
     FNV(co[g], id);
-    cur[g] = id;
     if (ts)
         by_ts[ts % NTS] = id;
     return id;
@@ -96,7 +131,10 @@ uint64_t det_graph_hash(const struct det_event *ev, uint32_t nev, int model)
     if (nev > DET_MAX_EV)
         nev = DET_MAX_EV;
     memset(nth, 0, sizeof nth);
-    memset(cur, 0, sizeof cur);
+    memset(mem, 0, sizeof mem);
+    memset(wid, 0, sizeof wid);
+    memset(cob, 0, sizeof cob);
+    memset(nw, 0, sizeof nw);
     memset(co, 0, sizeof co);
     memset(th, 0, sizeof th);
     memset(win_n, 0, sizeof win_n);
@@ -110,8 +148,10 @@ uint64_t det_graph_hash(const struct det_event *ev, uint32_t nev, int model)
         int t = (e->tid & 63) % DET_MAXT;
         int bridge = e->off < HVSIM_BRIDGE_PAGE && !is_platform(e->kind);
         if (e->kind == EV_DRAIN) { /* a commit (tso, arm, riscv) */
-            if (bridge)
-                commit(t, e->off, wmm ? e->view : 0);
+            if (bridge && wmm)
+                commit(t, e->off, e->view);
+            else if (bridge)
+                byte_write(t, e);
             else
                 priv_order(t, e);
             continue;
@@ -121,7 +161,7 @@ uint64_t det_graph_hash(const struct det_event *ev, uint32_t nev, int model)
         /* under sc every store is a commit; under tso an unbuffered one
          * (an RMW) is; under arm/riscv an RMW's landing is traced as a drain */
         if (bridge && is_store(e->kind) && !wmm && !(e->mo & DET_EV_BUFFERED))
-            commit(t, e->off, 0);
+            byte_write(t, e);
         if (skip[k])
             continue;
         uint64_t x = (uint64_t)e->kind << 56 ^ (uint64_t)e->off << 24 ^ (uint64_t)(e->mo & 0x3f) << 16 ^ e->size;
@@ -134,7 +174,7 @@ uint64_t det_graph_hash(const struct det_event *ev, uint32_t nev, int model)
             else if (wmm && e->pkey > 1)
                 rf = by_ts[(e->pkey - 1) % NTS];
             else if (!wmm)
-                rf = cur[e->off / WMM_GRAN % NGRAN] + 1;
+                rf = byte_rf(e);
             FNV(th[t], x);
             FNV(th[t], e->val); /* tso: its own buffered bytes may be what it read */
             FNV(th[t], rf);
@@ -156,6 +196,9 @@ uint64_t det_graph_hash(const struct det_event *ev, uint32_t nev, int model)
     for (int g = 0; g < NGRAN; g++)
         if (co[g])
             FNV(h, co[g] + (uint64_t)g);
+    for (uint32_t b = 0; b < HVSIM_BRIDGE_PAGE; b++)
+        if (cob[b])
+            FNV(h, cob[b] + b);
     for (int i = 0; i < NPK && pk[i]; i++)
         FNV(h, pkh[i] ^ pk[i]);
     FNV(h, plat);
