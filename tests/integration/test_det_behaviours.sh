@@ -10,7 +10,8 @@
 # reached 112 of 113 (a read between two drains of its bytes was never
 # tried: test_det_dpor's a_read_between_two_drains_of_its_bytes).  Also checks the
 # file's format (hash, then the schedule that first showed it, which
-# replays).
+# replays).  Where both searches are complete (or plain dfs within dpor)
+# the execution graphs (HVSIM_DET_GRAPHS, det_graph.c) must agree too.
 . "$(dirname "$0")/lib.sh"
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
 D=$(dirname "$0")/../det
@@ -53,6 +54,8 @@ unset HVSIM_DPOR_LAST # a shell may keep an assignment before a function call
 within clang_sc clang_arm "verify_1x1 under arm, clang's build"
 within clang_arm clang_arm_last "verify_1x1 under arm, clang's build, the last initial"
 within clang_arm_last clang_arm "verify_1x1 under arm, clang's build, the first initial"
+within_graphs clang_arm clang_arm_last "verify_1x1 under arm, clang's build, the last initial"
+within_graphs clang_arm_last clang_arm "verify_1x1 under arm, clang's build, the first initial"
 n=$(wc -l < "$t/clang_arm.s") # without det_dpor_mp.c both searches reach 9
 [ "$n" -ge 10 ] || fail "verify_1x1 under arm, clang's build: $n behaviours (10 when need_wakeup may land before the answer's flag)"
 # value-refined sleep sets (det_dpor_vsleep.c; experimental, off by
@@ -95,6 +98,7 @@ n=$(wc -l < "$t/sc_verify_2x1.s")
 # plain dfs at bound 1 under tso: every behaviour it shows, dpor shows too
 set_of dfs_tso dfs 1 tso "$D/verify_2x1.hvs"
 within dfs_tso tso_verify_2x1 "verify_2x1 under tso (dfs bound 1 within dpor)"
+within_graphs dfs_tso tso_verify_2x1 "verify_2x1 under tso (dfs bound 1 within dpor)"
 
 # under sc on two CPUs that contend twice: every behaviour plain dfs (bound
 # 1) shows, dpor shows too (15 of its 39 were missing while a poll loop's
@@ -102,6 +106,7 @@ within dfs_tso tso_verify_2x1 "verify_2x1 under tso (dfs bound 1 within dpor)"
 set_of sc_2p1 dpor 64 sc "$D/verify_2p1.hvs"
 set_of dfs_2p1 dfs 1 sc "$D/verify_2p1.hvs"
 within dfs_2p1 sc_2p1 "verify_2p1 under sc (dfs bound 1 within dpor)"
+within_graphs dfs_2p1 sc_2p1 "verify_2p1 under sc (dfs bound 1 within dpor)"
 
 # each line names a schedule that replays
 h=$(head -1 "$t/sc_verify_2x1" | cut -d' ' -f1); s=$(head -1 "$t/sc_verify_2x1" | cut -d' ' -f2)

@@ -7,7 +7,7 @@
 # - 2 CPUs x 2 reads under sc: verified (issue 17's workload), and every
 #   behaviour plain dfs at bound 1 shows is among dpor's;
 # - 1 CPU x 2 reads under arm: verified, and sc's behaviours all reached
-#   (101,997 executions, under 2 minutes alone; it did not end before the
+#   (84,432 executions, under 2 minutes alone; it did not end before the
 #   await-turn rule covered arm, det_dpor_await.c);
 # - 3 CPUs x 1 read: sc's behaviours are all reached under tso.  Regression:
 #   12 of sc's 822 were missing while a poll loop's exit re-read was taken
