@@ -13,6 +13,8 @@
 #   12 of sc's 822 were missing while a poll loop's exit re-read was taken
 #   for no race with a later push (test_det_dpor's
 #   an_exit_read_races_with_a_later_write).
+# - 2 CPUs under arm, complete (a handler whose kick order is no
+#   behaviour there): the same execution graphs with either initial.
 # Runs alone: sh tests/long/test_dpor_sets.sh (BUILD=dir for another build).
 . "$(dirname "$0")/../integration/lib.sh"
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
@@ -21,9 +23,10 @@ D=$(dirname "$0")/../det
 . "$(dirname "$0")/../integration/behaviours.inc"
 # dpor NAME MODEL SCENARIO: set_of, and the search ended ("verified")
 dpor() {
-  set_of "$1" dpor 64 "$2" "$3"
-  grep -q '"summary": *"verified: ' "$t/$1.json" || fail "$1: not verified: $(tail -n1 "$t/$1.err")"
-  echo "$1: $(wc -l < "$t/$1.s") behaviours, $(sed -n 's/.*covered \([0-9]*\) schedules.*/\1/p' "$t/$1.err") executions"
+  _d_n=$1 _d_m=$2 _d_w=$3; shift 3
+  set_of "$_d_n" dpor 64 "$_d_m" "$_d_w" "$@"
+  grep -q '"summary": *"verified: ' "$t/$_d_n.json" || fail "$_d_n: not verified: $(tail -n1 "$t/$_d_n.err")"
+  echo "$_d_n: $(wc -l < "$t/$_d_n.s") behaviours, $(sed -n 's/.*covered \([0-9]*\) schedules.*/\1/p' "$t/$_d_n.err") executions"
 }
 
 dpor sc_2x2 sc "$D/verify_2x2.hvs"
@@ -35,4 +38,17 @@ within sc_1x2 arm_1x2 "verify_1x2 under arm"
 dpor sc_3x1 sc "$D/verify_3x1.hvs"
 dpor tso_3x1 tso "$D/verify_3x1.hvs"
 within sc_3x1 tso_3x1 "verify_3x1"
-pass "verify_2x2 verified under sc ($(wc -l < "$t/sc_2x2.s") behaviours, dfs bound 1's $(wc -l < "$t/dfs_2x2.s") among them); verify_1x2 verified under arm, sc's $(wc -l < "$t/sc_1x2.s") behaviours among its $(wc -l < "$t/arm_1x2.s"); verify_3x1: sc's $(wc -l < "$t/sc_3x1.s") behaviours all reached under tso ($(wc -l < "$t/tso_3x1.s"))"
+# two CPUs under arm, complete: the kick-before-publish handler on
+# verify_2x1 (the daemon's 1000-turn poll window never runs out, so the
+# kick's order is no behaviour and the search ends: 2,371 executions).
+# The first and the last initial must reach the same execution graphs;
+# the await rule for the request lock (det_dpor_await.c, priv_turns_ok)
+# and the needed-first initial were checked this way (34 graphs with the
+# first initial and no lock rule: 43,976 executions)
+K="--wait acquire --hv $(dirname "$0")/../variants/hv_kick_before_publish.c --hv $(dirname "$0")/../../hv/result.c"
+dpor arm_k21 arm "$D/verify_2x1.hvs" $K
+HVSIM_DPOR_LAST=1 dpor arm_k21_last arm "$D/verify_2x1.hvs" $K
+unset HVSIM_DPOR_LAST
+within_graphs arm_k21 arm_k21_last "verify_2x1 under arm, kick before publish (last initial)"
+within_graphs arm_k21_last arm_k21 "verify_2x1 under arm, kick before publish (first initial)"
+pass "verify_2x2 verified under sc ($(wc -l < "$t/sc_2x2.s") behaviours, dfs bound 1's $(wc -l < "$t/dfs_2x2.s") among them); verify_1x2 verified under arm, sc's $(wc -l < "$t/sc_1x2.s") behaviours among its $(wc -l < "$t/arm_1x2.s"); verify_3x1: sc's $(wc -l < "$t/sc_3x1.s") behaviours all reached under tso ($(wc -l < "$t/tso_3x1.s")); two CPUs under arm (kick before publish): the same $(wc -l < "$t/arm_k21.gs") execution graphs with the first and the last initial"

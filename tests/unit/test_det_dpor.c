@@ -1237,6 +1237,47 @@ static void a_weak_await_turn_is_no_race(void **st)
     unsetenv("HVSIM_DPOR_NO_AWAIT");
 }
 
+/* arm, a lock on a private word (private atomics stay SC, each a sync
+ * that raises its thread's view to the clock): t0 takes the lock, t1's
+ * exchange fails (it writes the 1 the word holds), t0 releases it, and
+ * t1's exchange by the same instruction takes it.  The failed turn and
+ * the release are no race, as under sc: t1 not trying until the release
+ * is this execution less the turn, and the end's raise is above the
+ * turn's.  The race stays (own = 1) when t1's turn committed a store of
+ * its own buffer first: without the turn that commit lands later. */
+static uint64_t wmm_lock_turn(int own)
+{
+    struct det_logent log[4] = { run(3, 0, 0), run(3, 1, 0), run(3, 0, 1), run(3, 1, 0) };
+    struct det_event ev[5];
+    uint32_t n = 0;
+    ev[n++] = priv_(0, EV_RMW, 7);
+    if (own)
+        ev[n++] = commit(1, 64, 1);
+    ev[n++] = priv_(1, EV_RMW, 7);
+    ev[n++] = priv_(0, EV_ASTORE, 7);
+    ev[n++] = priv_(1, EV_RMW, 7);
+    static const uint32_t step[2][5] = { { 1, 2, 3, 4 }, { 1, 2, 2, 3, 4 } }; /* decision + 1 */
+    for (uint32_t k = 0; k < n; k++) {
+        ev[k].step = step[own][k];
+        if (ev[k].kind != EV_DRAIN)
+            ev[k].view = 2; /* raised to the clock, 0 */
+    }
+    ev[n - 2].val = 0; /* the release */
+    uint64_t bt[4] = { 1, 2, 1, 2 };
+    det_dpor_races(log, 4, ev, n, DM_ARM, bt);
+    return bt[1];
+}
+
+static void a_lock_turn_is_no_race_under_arm(void **st)
+{
+    (void)st;
+    assert_false(wmm_lock_turn(0) & 1); /* t0's release not tried before t1's failed turn */
+    assert_true(wmm_lock_turn(1) & 1);
+    setenv("HVSIM_DPOR_NO_AWAIT", "1", 1); /* the rule off: the race is there */
+    assert_true(wmm_lock_turn(0) & 1);
+    unsetenv("HVSIM_DPOR_NO_AWAIT");
+}
+
 /* arm: t0 reads req_front (bytes 0-3 of the granule at 16) = 0, the
  * initial bytes; t1 stores req_rear (bytes 4-7) = 1 and its buffer commits
  * the granule (0 in bytes 0-3, timestamp 5).  Reversed, t0 could take that
@@ -1462,6 +1503,7 @@ int main(void)
         cmocka_unit_test(a_read_behind_a_later_barriers_message_is_no_race),
         cmocka_unit_test(an_await_turn_is_no_race),
         cmocka_unit_test(a_weak_await_turn_is_no_race),
+        cmocka_unit_test(a_lock_turn_is_no_race_under_arm),
         cmocka_unit_test(a_read_left_its_value_by_a_later_commit_is_no_race),
         cmocka_unit_test(a_read_after_a_view_raise_races_with_the_commit_it_took),
         cmocka_unit_test(a_later_commit_alone_for_a_reader_of_both),

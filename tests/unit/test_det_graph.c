@@ -56,20 +56,31 @@ static void commits_to_two_granules_in_either_order_are_one_graph(void **st)
 }
 
 /* The same value from another message is another graph (not another
- * behaviour), and so is another coherence order of one granule. */
+ * behaviour): x = 1, x = 2, x = 1 again, read after the first or the last.
+ * A commit of the bytes the granule holds (silent) is the message before
+ * it again; another coherence order is another graph. */
 static void the_message_read_and_coherence_count(void **st)
 {
     (void)st;
-    struct det_event a[5] = { ev_(1, EV_WRITE, 16, 1), ev_(2, EV_WRITE, 16, 1), commit(1, 16, 1, 1),
-                              commit(2, 16, 1, 2),     load(0, 16, 1, 2) };
-    struct det_event b[5];
+    struct det_event a[7] = { ev_(1, EV_WRITE, 16, 1), ev_(2, EV_WRITE, 16, 2), ev_(1, EV_WRITE, 16, 1),
+                              commit(1, 16, 1, 1),     commit(2, 16, 2, 2),     commit(1, 16, 1, 3),
+                              load(0, 16, 1, 2) };
+    struct det_event b[7];
     memcpy(b, a, sizeof a);
-    b[4] = load(0, 16, 1, 3); /* thread 2's message */
-    assert_int_equal(det_behaviour_hash(a, 5), det_behaviour_hash(b, 5));
-    assert_int_not_equal(det_graph_hash(a, 5, DM_ARM), det_graph_hash(b, 5, DM_ARM));
-    struct det_event c[5] = { ev_(1, EV_WRITE, 16, 1), ev_(2, EV_WRITE, 16, 1), commit(2, 16, 1, 1),
-                              commit(1, 16, 1, 2),     load(0, 16, 1, 1 + 1) }; /* thread 2's, co swapped */
-    assert_int_not_equal(det_graph_hash(b, 5, DM_ARM), det_graph_hash(c, 5, DM_ARM));
+    b[6] = load(0, 16, 1, 4); /* the third message */
+    assert_int_equal(det_behaviour_hash(a, 7), det_behaviour_hash(b, 7));
+    assert_int_not_equal(det_graph_hash(a, 7, DM_ARM), det_graph_hash(b, 7, DM_ARM));
+    struct det_event w1[5] = { ev_(1, EV_WRITE, 16, 1), ev_(2, EV_WRITE, 16, 1), commit(1, 16, 1, 1),
+                               commit(2, 16, 1, 2), load(0, 16, 1, 2) };
+    struct det_event w2[5];
+    memcpy(w2, w1, sizeof w1);
+    w2[4] = load(0, 16, 1, 3); /* thread 2's silent message */
+    assert_int_equal(det_graph_hash(w1, 5, DM_ARM), det_graph_hash(w2, 5, DM_ARM));
+    struct det_event c1[5] = { ev_(1, EV_WRITE, 16, 1), ev_(2, EV_WRITE, 16, 2), commit(1, 16, 1, 1),
+                               commit(2, 16, 2, 2), load(0, 40, 0, 1) };
+    struct det_event c2[5] = { ev_(1, EV_WRITE, 16, 1), ev_(2, EV_WRITE, 16, 2), commit(2, 16, 2, 1),
+                               commit(1, 16, 1, 2), load(0, 40, 0, 1) };
+    assert_int_not_equal(det_graph_hash(c1, 5, DM_ARM), det_graph_hash(c2, 5, DM_ARM));
     /* under sc a write is its own commit: the first x = 1 or the second */
     struct det_event s1[4] = { ev_(1, EV_WRITE, 16, 1), ev_(0, EV_READ, 16, 1), ev_(2, EV_WRITE, 16, 2),
                                ev_(1, EV_WRITE, 16, 1) };

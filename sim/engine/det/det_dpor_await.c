@@ -150,6 +150,25 @@ static int wmm_turns_ok(const struct det_event *ev, uint32_t r, uint32_t e, cons
     return 1;
 }
 
+/* arm/riscv, a wait on a private word (the request lock): private atomics
+ * stay SC in the model, as under sc, but each is a sync that raises its
+ * thread's view to the commit clock and commits its buffer first.  The
+ * turns' raises are below the end's (the clock only grows) and nothing of
+ * the thread reads the bridge between (turn_end: only accesses of L), so
+ * the end leaves the views where the turns would; a commit of the
+ * thread's own buffer in r's step would land later without the turns, so
+ * there the rule does not hold. */
+static int priv_turns_ok(const struct det_event *ev, uint32_t r)
+{
+    int t = ev[r].tid & 63;
+    if (ev[r].off != DET_FP_PRIV)
+        return 0;
+    for (uint32_t k = r; k-- > 0 && ev[k].step == ev[r].step;)
+        if (ev[k].kind == EV_DRAIN && (ev[k].tid & 63) == t)
+            return 0;
+    return 1;
+}
+
 int dpor_await_turn(const struct evseg *es, uint32_t i, uint32_t j, int wmm)
 {
     const struct det_event *ev = es->ev;
@@ -158,7 +177,7 @@ int dpor_await_turn(const struct evseg *es, uint32_t i, uint32_t j, int wmm)
         return 0;
     int32_t e = turn_end(ev, es->nev, (uint32_t)r);
     return e >= 0 && last_write(ev, (uint32_t)e, &ev[e]) == w &&
-           (!wmm || wmm_turns_ok(ev, (uint32_t)r, (uint32_t)e, &ev[w]));
+           (!wmm || priv_turns_ok(ev, (uint32_t)r) || wmm_turns_ok(ev, (uint32_t)r, (uint32_t)e, &ev[w]));
 }
 
 /* arm/riscv (a read knows the message it took, det_event.pkey): the end

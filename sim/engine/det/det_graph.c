@@ -30,7 +30,7 @@
 
 #define FNV(h, x) ((h) = ((h) ^ (uint64_t)(x)) * 0x100000001b3ull)
 #define NGRAN ((int)(HVSIM_BRIDGE_PAGE / WMM_GRAN))
-#define NTS 65536u
+#define NTS 16384u /* wmm: the messages an execution remembers */
 #define NPK 64
 
 static int is_read(int k) { return k == EV_READ || k == EV_VREAD || k == EV_ALOAD; }
@@ -46,7 +46,6 @@ static uint64_t msg_id(int t, uint32_t g, uint32_t k)
 }
 
 /* The scratch below is static: the supervisor is single-threaded. */
-static uint64_t by_ts[NTS];          /* a commit's timestamp → its message's name */
 static uint32_t nth[DET_MAXT][NGRAN]; /* commits so far per (thread, granule) */
 static uint64_t co[NGRAN];
 static uint64_t th[DET_MAXT];
@@ -93,15 +92,43 @@ static uint64_t byte_rf(const struct det_event *e)
     return h;
 }
 
-/* A message is committed: it gets its name and its place in co. */
-static uint64_t commit(int t, uint32_t off, uint32_t ts)
+/* arm/riscv: a message is committed.  Its name is kept per byte: each
+ * byte names the message that last changed it (in co, which is commit
+ * order), so a read is named by the writers of the bytes it read — the
+ * value-centric view DPOR takes: a silent commit (the daemon re-storing
+ * need_wakeup = 0) changes no name, and neither does a commit of the
+ * other half of the granule (req_front beside req_rear) for a read of
+ * this half, which DPOR lets commute with it (det_dpor_dominate.c).  co
+ * is the order of the changes, per granule. */
+static uint64_t gval[NGRAN], gwid[NGRAN][WMM_GRAN]; /* the granule's newest message */
+static uint64_t tval[NTS], twid[NTS][WMM_GRAN];     /* each message, by timestamp */
+static void commit(int t, const struct det_event *e)
 {
-    uint32_t g = off / WMM_GRAN % NGRAN;
-    uint64_t id = msg_id(t, g, nth[t][g]++);
-    FNV(co[g], id);
-    if (ts)
-        by_ts[ts % NTS] = id;
-    return id;
+    uint32_t g = e->off / WMM_GRAN % NGRAN, ts = e->view % NTS;
+    uint64_t id = msg_id(t, g, nth[t][g]++), changed = 0;
+    for (int b = 0; b < WMM_GRAN; b++)
+        if ((uint8_t)(e->val >> (8 * b)) != (uint8_t)(gval[g] >> (8 * b))) {
+            gwid[g][b] = id;
+            changed |= 1u << b;
+        }
+    gval[g] = e->val;
+    if (changed)
+        FNV(co[g], id ^ changed << 40);
+    if (e->view) {
+        tval[ts] = gval[g];
+        memcpy(twid[ts], gwid[g], sizeof twid[ts]);
+    }
+}
+
+/* The writers of the bytes a read took from the message with timestamp
+ * key - 1 (key 1: the initial bytes, named 0). */
+static uint64_t wmm_rf(const struct det_event *e)
+{
+    uint64_t h = 0;
+    uint32_t b0 = e->off % WMM_GRAN, n = e->size ? e->size : 1;
+    for (uint32_t b = b0; b < b0 + n && b < WMM_GRAN; b++)
+        FNV(h, e->pkey > 1 ? twid[(e->pkey - 1) % NTS][b] : 0);
+    return h;
 }
 
 static int reread(int t, uint32_t off, uint64_t val)
@@ -131,6 +158,8 @@ uint64_t det_graph_hash(const struct det_event *ev, uint32_t nev, int model)
     if (nev > DET_MAX_EV)
         nev = DET_MAX_EV;
     memset(nth, 0, sizeof nth);
+    memset(gval, 0, sizeof gval);
+    memset(gwid, 0, sizeof gwid);
     memset(mem, 0, sizeof mem);
     memset(wid, 0, sizeof wid);
     memset(cob, 0, sizeof cob);
@@ -149,7 +178,7 @@ uint64_t det_graph_hash(const struct det_event *ev, uint32_t nev, int model)
         int bridge = e->off < HVSIM_BRIDGE_PAGE && !is_platform(e->kind);
         if (e->kind == EV_DRAIN) { /* a commit (tso, arm, riscv) */
             if (bridge && wmm)
-                commit(t, e->off, e->view);
+                commit(t, e);
             else if (bridge)
                 byte_write(t, e);
             else
@@ -169,10 +198,8 @@ uint64_t det_graph_hash(const struct det_event *ev, uint32_t nev, int model)
             if (reread(t, e->off, e->val))
                 continue;
             uint64_t rf = 0;
-            if (wmm && e->pkey == 1)
-                rf = 1; /* the initial bytes */
-            else if (wmm && e->pkey > 1)
-                rf = by_ts[(e->pkey - 1) % NTS];
+            if (wmm && e->pkey)
+                rf = wmm_rf(e) + 1;
             else if (!wmm)
                 rf = byte_rf(e);
             FNV(th[t], x);
