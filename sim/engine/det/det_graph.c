@@ -46,23 +46,26 @@ static uint64_t msg_id(int t, uint32_t g, uint32_t k)
 }
 
 /* The scratch below is static: the supervisor is single-threaded. */
-static uint32_t nth[DET_MAXT][NGRAN]; /* commits so far per (thread, granule) */
-static uint64_t co[NGRAN];
-static uint64_t th[DET_MAXT];
-static uint32_t win_off[DET_MAXT][32];
-static uint64_t win_val[DET_MAXT][32];
-static uint32_t win_n[DET_MAXT];
-static uint32_t pk[NPK];
-static uint64_t pkh[NPK];
+/* One execution's scratch, cleared at once (the supervisor is
+ * single-threaded). */
+static struct {
+    uint32_t nth[DET_MAXT][NGRAN];            /* commits so far per (thread, granule) */
+    uint64_t co[NGRAN], th[DET_MAXT];          /* per granule co, per thread its history */
+    uint32_t win_off[DET_MAXT][32], win_n[DET_MAXT];
+    uint64_t win_val[DET_MAXT][32];
+    uint32_t pk[NPK];                          /* private words and their access order */
+    uint64_t pkh[NPK];
+    uint8_t mem[HVSIM_BRIDGE_PAGE];            /* sc/tso: the bytes, and who wrote each */
+    uint64_t wid[HVSIM_BRIDGE_PAGE], cob[HVSIM_BRIDGE_PAGE];
+    uint32_t nw[DET_MAXT];
+    uint64_t gval[NGRAN], gwid[NGRAN][WMM_GRAN]; /* arm/riscv: each granule's newest message */
+} z;
 static uint8_t skip[DET_MAX_EV];
 
 /* sc/tso: memory is bytes.  A write names each byte it changes (a store
  * of what memory holds already, the daemon re-storing need_wakeup = 0,
  * changes nothing a read can tell, as DPOR's silent drains say); a read's
  * message is the writers of its bytes; co is per byte. */
-static uint8_t mem[HVSIM_BRIDGE_PAGE];
-static uint64_t wid[HVSIM_BRIDGE_PAGE], cob[HVSIM_BRIDGE_PAGE];
-static uint32_t nw[DET_MAXT];
 
 static uint32_t span(const struct det_event *e)
 {
@@ -72,15 +75,15 @@ static uint32_t span(const struct det_event *e)
 
 static void byte_write(int t, const struct det_event *e)
 {
-    uint64_t id = ((uint64_t)(t + 1) << 48) ^ (uint64_t)(++nw[t]);
+    uint64_t id = ((uint64_t)(t + 1) << 48) ^ (uint64_t)(++z.nw[t]);
     for (uint32_t i = 0, n = span(e); i < n; i++) {
         uint32_t b = e->off + i;
         uint8_t v = (uint8_t)(i < 8 ? e->val >> (8 * i) : 0);
-        if (i < 8 && v == mem[b])
+        if (i < 8 && v == z.mem[b])
             continue; /* the byte holds it already (the page starts zeroed: det_exec.c) */
-        mem[b] = v; /* beyond the traced 8 bytes: taken as changed */
-        wid[b] = id;
-        FNV(cob[b], id);
+        z.mem[b] = v; /* beyond the traced 8 bytes: taken as changed */
+        z.wid[b] = id;
+        FNV(z.cob[b], id);
     }
 }
 
@@ -88,7 +91,7 @@ static uint64_t byte_rf(const struct det_event *e)
 {
     uint64_t h = 0;
     for (uint32_t i = 0, n = span(e); i < n; i++)
-        FNV(h, wid[e->off + i]);
+        FNV(h, z.wid[e->off + i]);
     return h;
 }
 
@@ -100,23 +103,22 @@ static uint64_t byte_rf(const struct det_event *e)
  * other half of the granule (req_front beside req_rear) for a read of
  * this half, which DPOR lets commute with it (det_dpor_dominate.c).  co
  * is the order of the changes, per granule. */
-static uint64_t gval[NGRAN], gwid[NGRAN][WMM_GRAN]; /* the granule's newest message */
 static uint64_t tval[NTS], twid[NTS][WMM_GRAN];     /* each message, by timestamp */
 static void commit(int t, const struct det_event *e)
 {
     uint32_t g = e->off / WMM_GRAN % NGRAN, ts = e->view % NTS;
-    uint64_t id = msg_id(t, g, nth[t][g]++), changed = 0;
+    uint64_t id = msg_id(t, g, z.nth[t][g]++), changed = 0;
     for (int b = 0; b < WMM_GRAN; b++)
-        if ((uint8_t)(e->val >> (8 * b)) != (uint8_t)(gval[g] >> (8 * b))) {
-            gwid[g][b] = id;
+        if ((uint8_t)(e->val >> (8 * b)) != (uint8_t)(z.gval[g] >> (8 * b))) {
+            z.gwid[g][b] = id;
             changed |= 1u << b;
         }
-    gval[g] = e->val;
+    z.gval[g] = e->val;
     if (changed)
-        FNV(co[g], id ^ changed << 40);
+        FNV(z.co[g], id ^ changed << 40);
     if (e->view) {
-        tval[ts] = gval[g];
-        memcpy(twid[ts], gwid[g], sizeof twid[ts]);
+        tval[ts] = z.gval[g];
+        memcpy(twid[ts], z.gwid[g], sizeof twid[ts]);
     }
 }
 
@@ -133,12 +135,12 @@ static uint64_t wmm_rf(const struct det_event *e)
 
 static int reread(int t, uint32_t off, uint64_t val)
 {
-    for (uint32_t i = 0; i < win_n[t]; i++)
-        if (win_off[t][i] == off && win_val[t][i] == val)
+    for (uint32_t i = 0; i < z.win_n[t]; i++)
+        if (z.win_off[t][i] == off && z.win_val[t][i] == val)
             return 1;
-    if (win_n[t] < 32) {
-        win_off[t][win_n[t]] = off;
-        win_val[t][win_n[t]++] = val;
+    if (z.win_n[t] < 32) {
+        z.win_off[t][z.win_n[t]] = off;
+        z.win_val[t][z.win_n[t]++] = val;
     }
     return 0;
 }
@@ -146,9 +148,9 @@ static int reread(int t, uint32_t off, uint64_t val)
 static void priv_order(int t, const struct det_event *e)
 {
     for (int i = 0; i < NPK; i++)
-        if (pk[i] == e->pkey || !pk[i]) {
-            pk[i] = e->pkey;
-            FNV(pkh[i], (uint64_t)t << 8 | e->kind);
+        if (z.pk[i] == e->pkey || !z.pk[i]) {
+            z.pk[i] = e->pkey;
+            FNV(z.pkh[i], (uint64_t)t << 8 | e->kind);
             return;
         }
 }
@@ -157,18 +159,7 @@ uint64_t det_graph_hash(const struct det_event *ev, uint32_t nev, int model)
 {
     if (nev > DET_MAX_EV)
         nev = DET_MAX_EV;
-    memset(nth, 0, sizeof nth);
-    memset(gval, 0, sizeof gval);
-    memset(gwid, 0, sizeof gwid);
-    memset(mem, 0, sizeof mem);
-    memset(wid, 0, sizeof wid);
-    memset(cob, 0, sizeof cob);
-    memset(nw, 0, sizeof nw);
-    memset(co, 0, sizeof co);
-    memset(th, 0, sizeof th);
-    memset(win_n, 0, sizeof win_n);
-    memset(pk, 0, sizeof pk);
-    memset(pkh, 0, sizeof pkh);
+    memset(&z, 0, sizeof z);
     det_await_turns(ev, nev, skip);
     int wmm = model == DM_ARM || model == DM_RISCV;
     uint64_t plat = 0;
@@ -202,16 +193,16 @@ uint64_t det_graph_hash(const struct det_event *ev, uint32_t nev, int model)
                 rf = wmm_rf(e) + 1;
             else if (!wmm)
                 rf = byte_rf(e);
-            FNV(th[t], x);
-            FNV(th[t], e->val); /* tso: its own buffered bytes may be what it read */
-            FNV(th[t], rf);
+            FNV(z.th[t], x);
+            FNV(z.th[t], e->val); /* tso: its own buffered bytes may be what it read */
+            FNV(z.th[t], rf);
             continue;
         }
-        win_n[t] = 0; /* it did something else: a new turn */
-        FNV(th[t], x);
+        z.win_n[t] = 0; /* it did something else: a new turn */
+        FNV(z.th[t], x);
         /* a sleep's value is the IPIs pending when it was reached, a
          * fence's the stores still buffered: timing, not the graph */
-        FNV(th[t], e->kind == EV_SLEEP || e->kind == EV_FENCE ? 0 : e->val);
+        FNV(z.th[t], e->kind == EV_SLEEP || e->kind == EV_FENCE ? 0 : e->val);
         if (!bridge && !is_platform(e->kind) && e->pkey) /* a private word */
             priv_order(t, e);
         if (is_platform(e->kind))
@@ -219,15 +210,15 @@ uint64_t det_graph_hash(const struct det_event *ev, uint32_t nev, int model)
     }
     uint64_t h = 0xcbf29ce484222325ull;
     for (int t = 0; t < DET_MAXT; t++)
-        FNV(h, th[t] + (uint64_t)t);
+        FNV(h, z.th[t] + (uint64_t)t);
     for (int g = 0; g < NGRAN; g++)
-        if (co[g])
-            FNV(h, co[g] + (uint64_t)g);
+        if (z.co[g])
+            FNV(h, z.co[g] + (uint64_t)g);
     for (uint32_t b = 0; b < HVSIM_BRIDGE_PAGE; b++)
-        if (cob[b])
-            FNV(h, cob[b] + b);
-    for (int i = 0; i < NPK && pk[i]; i++)
-        FNV(h, pkh[i] ^ pk[i]);
+        if (z.cob[b])
+            FNV(h, z.cob[b] + b);
+    for (int i = 0; i < NPK && z.pk[i]; i++)
+        FNV(h, z.pkh[i] ^ z.pk[i]);
     FNV(h, plat);
     return h;
 }
