@@ -241,6 +241,15 @@ int det_first_load_in_access(const struct det_shm *S, int t, uint32_t off, const
  * (det_dpor_await.c): what the behaviour hash leaves out. */
 void det_await_turns(const struct det_event *ev, uint32_t nev, uint8_t *skip);
 uint64_t det_behaviour_hash(const struct det_event *ev, uint32_t nev);
+/* A thread's bridge reads since its last other action (the behaviour and
+ * graph hashes' spin-loop window): 1 when (off, val) was read in it
+ * already, else it joins.  n = 0 starts a new turn. */
+#define DET_BWIN 32
+struct det_bwin {
+    uint32_t n, off[DET_BWIN];
+    uint64_t val[DET_BWIN];
+};
+int det_bwin_seen(struct det_bwin *w, uint32_t off, uint64_t val);
 struct det_bset {
     uint64_t *v;
     size_t cap, n;

@@ -30,19 +30,13 @@ static int is_shown(int k)
 
 /* A thread's reads since its last write, kick or sleep: a read of one of
  * them again, with the same value, is a further turn of a loop that only
- * reads (a poll loop reads several locations a turn). */
-#define BWIN 32
-struct bwin {
-    uint32_t n, off[BWIN];
-    uint64_t val[BWIN];
-};
-
-static int seen(struct bwin *w, uint32_t off, uint64_t val)
+ * reads (a poll loop reads several locations a turn); det.h. */
+int det_bwin_seen(struct det_bwin *w, uint32_t off, uint64_t val)
 {
     for (uint32_t i = 0; i < w->n; i++)
         if (w->off[i] == off && w->val[i] == val)
             return 1;
-    if (w->n < BWIN) {
+    if (w->n < DET_BWIN) {
         w->off[w->n] = off;
         w->val[w->n++] = val;
     }
@@ -52,7 +46,7 @@ static int seen(struct bwin *w, uint32_t off, uint64_t val)
 uint64_t det_behaviour_hash(const struct det_event *ev, uint32_t nev)
 {
     uint64_t h[DET_MAXT] = { 0 };
-    static struct bwin win[DET_MAXT]; /* 12 KiB: the supervisor is single-threaded */
+    static struct det_bwin win[DET_MAXT]; /* 12 KiB: the supervisor is single-threaded */
     static uint8_t skip[DET_MAX_EV]; /* the turns of a wait that found its value later */
     memset(win, 0, sizeof win);
     det_await_turns(ev, nev < DET_MAX_EV ? nev : DET_MAX_EV, skip);
@@ -64,7 +58,7 @@ uint64_t det_behaviour_hash(const struct det_event *ev, uint32_t nev)
         if ((!rd && !is_shown(e->kind)) || (e->off >= HVSIM_BRIDGE_PAGE && e->kind != EV_WAKE &&
                                             e->kind != EV_IPI && e->kind != EV_SLEEP))
             continue;
-        if (rd && seen(&win[t], e->off, e->val))
+        if (rd && det_bwin_seen(&win[t], e->off, e->val))
             continue; /* the same read again, this turn */
         if (!rd)
             win[t].n = 0; /* it did something: a new turn */

@@ -8,24 +8,25 @@
  * workload must reach the same graphs — a finer check of a reduction rule
  * than the behaviour sets (tools/dpor_behaviours.sh GRAPHS=1).
  *
- * The graph, with messages named the same way in every execution (writer
- * thread, granule, the writer's how-many-th commit there), never by
- * timestamp:
+ * The graph, with writes named the same way in every execution (writer
+ * thread and place), never by timestamp:
  *  - per thread, in program order: each event's kind, location, order and
- *    value, and for a read the message it took (rf); a re-read of a location
- *    and value already read since the thread's last non-read counts once,
- *    and the turns of a wait that failed before it saw its value are left
- *    out (det_await_turns), as the behaviour hash does — the spin-loop
- *    equivalence the search itself assumes;
- *  - per granule, the order its messages were committed in (co);
+ *    value, and for a read the writes that last changed the bytes it read
+ *    (value-centric, as DPOR's silent-store and domination rules are); a
+ *    re-read of a location and value already read since the thread's last
+ *    non-read counts once, and the turns of a wait that failed before it
+ *    saw its value are left out (det_await_turns), as the behaviour hash
+ *    does — the spin-loop equivalence the search itself assumes;
+ *  - per location, the order of the writes that changed it (co);
  *  - per private word, the order of the threads' accesses to it, and the
  *    order of the platform and pthread events (both totally ordered in
  *    the model).
- * Under arm/riscv a location is the model's 8-byte granule; under sc and
- * tso a byte (byte_write), where a write is its own commit (sc) or its
- * drain is (tso).  A read whose message is not known (its own buffered
+ * Under arm/riscv a location is the model's 8-byte granule (commit); under
+ * sc and tso a byte (byte_write), where a write is its own commit (sc) or
+ * its drain is (tso).  A read whose message is not known (its own buffered
  * bytes, two granules) is named by its value. */
 #include "det.h"
+#include "runtime/det/det_fp.h"
 #include <string.h>
 
 #define FNV(h, x) ((h) = ((h) ^ (uint64_t)(x)) * 0x100000001b3ull)
@@ -33,7 +34,6 @@
 #define NTS 16384u /* wmm: the messages an execution remembers */
 #define NPK 64
 
-static int is_read(int k) { return k == EV_READ || k == EV_VREAD || k == EV_ALOAD; }
 static int is_store(int k) { return k == EV_WRITE || k == EV_VWRITE || k == EV_ASTORE || k == EV_RMW; }
 static int is_platform(int k)
 {
@@ -45,14 +45,12 @@ static uint64_t msg_id(int t, uint32_t g, uint32_t k)
     return ((uint64_t)(t + 1) << 48) ^ ((uint64_t)g << 24) ^ (uint64_t)(k + 1);
 }
 
-/* The scratch below is static: the supervisor is single-threaded. */
 /* One execution's scratch, cleared at once (the supervisor is
  * single-threaded). */
 static struct {
     uint32_t nth[DET_MAXT][NGRAN];            /* commits so far per (thread, granule) */
     uint64_t co[NGRAN], th[DET_MAXT];          /* per granule co, per thread its history */
-    uint32_t win_off[DET_MAXT][32], win_n[DET_MAXT];
-    uint64_t win_val[DET_MAXT][32];
+    struct det_bwin win[DET_MAXT];             /* each thread's re-read window */
     uint32_t pk[NPK];                          /* private words and their access order */
     uint64_t pkh[NPK];
     uint8_t mem[HVSIM_BRIDGE_PAGE];            /* sc/tso: the bytes, and who wrote each */
@@ -133,18 +131,6 @@ static uint64_t wmm_rf(const struct det_event *e)
     return h;
 }
 
-static int reread(int t, uint32_t off, uint64_t val)
-{
-    for (uint32_t i = 0; i < z.win_n[t]; i++)
-        if (z.win_off[t][i] == off && z.win_val[t][i] == val)
-            return 1;
-    if (z.win_n[t] < 32) {
-        z.win_off[t][z.win_n[t]] = off;
-        z.win_val[t][z.win_n[t]++] = val;
-    }
-    return 0;
-}
-
 static void priv_order(int t, const struct det_event *e)
 {
     for (int i = 0; i < NPK; i++)
@@ -185,8 +171,8 @@ uint64_t det_graph_hash(const struct det_event *ev, uint32_t nev, int model)
         if (skip[k])
             continue;
         uint64_t x = (uint64_t)e->kind << 56 ^ (uint64_t)e->off << 24 ^ (uint64_t)(e->mo & 0x3f) << 16 ^ e->size;
-        if (is_read(e->kind) && bridge) {
-            if (reread(t, e->off, e->val))
+        if (det_fp_is_read(e) && bridge) {
+            if (det_bwin_seen(&z.win[t], e->off, e->val))
                 continue;
             uint64_t rf = 0;
             if (wmm && e->pkey)
@@ -198,7 +184,7 @@ uint64_t det_graph_hash(const struct det_event *ev, uint32_t nev, int model)
             FNV(z.th[t], rf);
             continue;
         }
-        z.win_n[t] = 0; /* it did something else: a new turn */
+        z.win[t].n = 0; /* it did something else: a new turn */
         FNV(z.th[t], x);
         /* a sleep's value is the IPIs pending when it was reached, a
          * fence's the stores still buffered: timing, not the graph */
