@@ -28,21 +28,6 @@ static int is_shown(int k)
            k == EV_SLEEP;
 }
 
-/* A thread's reads since its last write, kick or sleep: a read of one of
- * them again, with the same value, is a further turn of a loop that only
- * reads (a poll loop reads several locations a turn); det.h. */
-int det_bwin_seen(struct det_bwin *w, uint32_t off, uint64_t val)
-{
-    for (uint32_t i = 0; i < w->n; i++)
-        if (w->off[i] == off && w->val[i] == val)
-            return 1;
-    if (w->n < DET_BWIN) {
-        w->off[w->n] = off;
-        w->val[w->n++] = val;
-    }
-    return 0;
-}
-
 uint64_t det_behaviour_hash(const struct det_event *ev, uint32_t nev)
 {
     uint64_t h[DET_MAXT] = { 0 };
