@@ -700,7 +700,9 @@ static void acquire_reread_of_its_granule_is_no_race(void **st)
  * thread 1's acquire load of granule 2 comes before (first) or after it,
  * with the view it recorded (det_event.view).  A load that raised no view
  * observes no commit order; one that raised its view to V observes the
- * commits up to V only; one raised to the clock, or not recorded, every
+ * commits up to V only, also when V came from commits its own hook made
+ * (DET_VIEW_OWN: a later commit moved before it only narrows what the
+ * thread reads next); one raised to the clock, or not recorded, every
  * commit. */
 static int observer_races(uint32_t view, int load_first)
 {
@@ -727,6 +729,9 @@ static void a_view_observes_the_commits_up_to_it(void **st)
     assert_int_equal(observer_races(0, 0), 1);        /* not recorded: by kind */
     assert_int_equal(observer_races(4 + 2, 1), 0);    /* a later commit: above any view */
     assert_int_equal(observer_races(DET_VIEW_ALL, 1), 1);
+    assert_int_equal(observer_races((5 + 2) | DET_VIEW_OWN, 0), 1);
+    assert_int_equal(observer_races((4 + 2) | DET_VIEW_OWN, 0), 0);
+    assert_int_equal(observer_races((4 + 2) | DET_VIEW_OWN, 1), 0); /* until 2026-12-03: 1 */
 }
 
 /* arm: thread 1 reads granule 2 (its view unchanged), thread 0's buffer
@@ -806,8 +811,10 @@ static void a_view_does_not_observe_private_writes(void **st)
  * turn of the loop).  With a barrier between the two commits the model
  * commits granule 2 first, so the re-read placed before it cannot take
  * that message either: no race (0).  Without one (the message may commit
- * first), or when the message read is not known, the view races (1). */
-static int view_races(uint32_t m2, uint32_t m8, uint32_t read_key)
+ * first), or when the message read is not known, the view races (1).  A
+ * view its own hook raised (DET_VIEW_OWN) did not come from the message
+ * read: the rule does not apply (1). */
+static int view_races_own(uint32_t m2, uint32_t m8, uint32_t read_key, uint32_t own)
 {
     uint64_t drain2 = 1ull << (DET_ACT_DRAIN + 2), opts = 2 | 4 | drain2;
     struct det_logent log[2] = { run(opts, 2, 2), run(opts & ~drain2, 1, 2) };
@@ -817,16 +824,19 @@ static int view_races(uint32_t m2, uint32_t m8, uint32_t read_key)
     ev[2].step = ev[3].step = 1;
     ev[2].view = 10;
     ev[3].view = 11;
-    ev[4].view = 11 + 2;
+    ev[4].view = (11 + 2) | own;
     ev[4].pkey = read_key;
     uint64_t bt[2] = { 4, 2 };
     return det_dpor_races(log, 2, ev, 5, DM_ARM, bt);
 }
 
+static int view_races(uint32_t m2, uint32_t m8, uint32_t read_key) { return view_races_own(m2, m8, read_key, 0); }
+
 static void a_view_from_a_later_barrier_is_no_race(void **st)
 {
     (void)st;
     assert_int_equal(view_races(1, 2, 12), 0);
+    assert_int_equal(view_races_own(1, 2, 12, DET_VIEW_OWN), 1);
     assert_int_equal(view_races(1, 1, 12), 1);
     assert_int_equal(view_races(1, 2, 0), 1);
     assert_int_equal(view_races(1, 2, 11), 1); /* it read another message */

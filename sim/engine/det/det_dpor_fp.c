@@ -159,7 +159,7 @@ static void add_event(struct det_fp *f, const struct det_event *e, int again, in
             /* its view, not its value, changes: ordered with every write,
              * reversed with none on its own granule (rr_race) */
             uint32_t g1 = e->off / WMM_GRAN + 1;
-            int bounded = e->view > DET_VIEW_NONE && e->view != DET_VIEW_ALL; /* det_fp_view */
+            int bounded = e->view > DET_VIEW_NONE && !(e->view & DET_VIEW_OWN); /* det_fp_view; ALL too */
             if (!(f->flags & DF_RR)) {
                 f->flags |= DF_RR | (bounded ? DF_RRB : 0);
                 f->rr_g1 = g1;
@@ -464,7 +464,7 @@ static int writes_elsewhere(const struct det_fp *w, uint32_t g1)
  * view — the spin-loop assumption (docs/det-engine.md). */
 static int rr_only(const struct det_fp *r, const struct det_fp *w)
 {
-    if (!(r->flags & DF_RR) || (r->flags & DF_ORDER) || writes_elsewhere(w, r->rr_g1))
+    if (!(r->flags & DF_RR) || (r->flags & (DF_ORDER | DF_OWNV)) || writes_elsewhere(w, r->rr_g1))
         return 0;
     struct det_fp q = *r;
     q.flags &= ~(uint32_t)(DF_RR | DF_RRB);
@@ -528,7 +528,7 @@ static int read_of_older(const struct tfp *a, int i, const struct tfp *b, int j)
 static int read_of_newer(const struct tfp *a, int i, const struct tfp *b, int j)
 {
     const struct det_fp *c = &a->sub[i], *r = &b->sub[j];
-    return commit_then_reads(a, i, b, j) && !(r->flags & (DF_RR | DF_RRB | DF_ORDER)) &&
+    return commit_then_reads(a, i, b, j) && !(r->flags & (DF_RR | DF_RRB | DF_ORDER | DF_OWNV)) &&
            !read_after_a_raise(b, j, c) && (!r->ov || b->vts[j] == c->wts) && !dpor_dependent_beyond(c, r, 1, 1);
 }
 

@@ -12,7 +12,9 @@ int dpor_dependent_beyond(const struct det_fp *c, const struct det_fp *r, int re
 {
     static struct det_fp q; /* 1 KiB: the supervisor is single-threaded */
     q = *r;
-    if (views)
+    if (views && (q.flags & DF_OWNV)) /* a raise by its own commits stays (DET_VIEW_OWN) */
+        q.flags |= DF_ORDER;
+    else if (views)
         q.ov = q.rrv = 0;
     for (uint64_t m = reads ? c->wblk & r->rblk : 0; m; m &= m - 1) {
         int k = __builtin_ctzll(m);

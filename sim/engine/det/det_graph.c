@@ -28,6 +28,7 @@
 #include "det.h"
 #include "runtime/det/det_fp.h"
 #include <string.h>
+#include <stdlib.h>
 
 #define FNV(h, x) ((h) = ((h) ^ (uint64_t)(x)) * 0x100000001b3ull)
 #define NGRAN ((int)(HVSIM_BRIDGE_PAGE / WMM_GRAN))
@@ -148,6 +149,9 @@ uint64_t det_graph_hash(const struct det_event *ev, uint32_t nev, int model)
     memset(&z, 0, sizeof z);
     det_await_turns(ev, nev, skip);
     int wmm = model == DM_ARM || model == DM_RISCV;
+    /* HVSIM_DET_GRAPHS_BY=value: an arm/riscv read named by its value only */
+    const char *by = getenv("HVSIM_DET_GRAPHS_BY");
+    int by_value = by && !strcmp(by, "value");
     uint64_t plat = 0;
     for (uint32_t k = 0; k < nev; k++) {
         const struct det_event *e = &ev[k];
@@ -175,7 +179,7 @@ uint64_t det_graph_hash(const struct det_event *ev, uint32_t nev, int model)
             if (det_bwin_seen(&z.win[t], e->off, e->val))
                 continue;
             uint64_t rf = 0;
-            if (wmm && e->pkey)
+            if (wmm && e->pkey && !by_value)
                 rf = wmm_rf(e) + 1;
             else if (!wmm)
                 rf = byte_rf(e);

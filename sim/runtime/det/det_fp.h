@@ -30,7 +30,10 @@ enum { DF_PRIV_R = 1, DF_PRIV_W = 2, DF_PLAT = 4, DF_ALL = 8, DF_ORDER = 16, DF_
                        * (det_fp_orders_own_buffer) */
        DF_RX = 512, /* it holds a loop's exit re-read (rx_*, det_dpor_fp.c): a read for
                      * happens-before, no race */
-       DF_RXF = 1024 /* ... and that read comes first: the step is caused by the write it saw */ };
+       DF_RXF = 1024, /* ... and that read comes first: the step is caused by the write it saw */
+       DF_OWNV = 2048 /* arm/riscv: ov came from commits of the step's own hook (DET_VIEW_OWN):
+                       * ordered with the commits up to ov as any raise, but no rule that
+                       * judges a raise by the message it read applies (dpor_dependent_beyond) */ };
 
 static inline void det_fp_mark(uint64_t *bits, uint64_t *blk, uint32_t off, uint32_t size, int wmm)
 {
@@ -152,10 +155,15 @@ static inline int det_fp_view(struct det_fp *f, const struct det_event *e)
         f->wts = f->wts && f->wts < ts ? f->wts : ts;
         return 0;
     }
-    if (x == DET_VIEW_ALL)
+    if (x == DET_VIEW_ALL) {
         f->flags |= DF_ORDER;
-    else if (x > DET_VIEW_NONE && x - 2 > f->ov)
-        f->ov = x - 2;
+    } else if (x > DET_VIEW_NONE) {
+        if (x & DET_VIEW_OWN)
+            f->flags |= DF_OWNV;
+        x &= ~DET_VIEW_OWN;
+        if (x - 2 > f->ov)
+            f->ov = x - 2;
+    }
     return !x;
 }
 

@@ -181,6 +181,8 @@ struct det_event {
 #define DET_RF_PRE 2u
 #define DET_VIEW_NONE 1u            /* it raised no view: it observes no commit order */
 #define DET_VIEW_ALL  0xffffffffu   /* it raised its view to the clock: it observes every commit */
+/* with V + 2: V came from commits its own hook made (det_wmm_ev_view) */
+#define DET_VIEW_OWN  0x80000000u
 
 /* Which private word an access touches, for DPOR's dependences: the word's
  * address >> 3 (31 bits) and the process (bit 31; the hv and the daemon

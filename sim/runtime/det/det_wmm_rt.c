@@ -350,9 +350,15 @@ void det_wmm_fence(int mo)
  *    the newest commit: the same.
  *  - A view raised by commits this very hook made (a fence or ldar
  *    committing its own entries first, an acquire RMW's write, a sync
- *    draining the thread's buffer) would take in a commit moved before the
- *    hook: it observes every commit (conservative: the argument above
- *    would do here too, but nothing here measured a need).
+ *    draining the thread's buffer) takes in a commit of another thread
+ *    moved before the hook (it lands below the hook's own commits), which
+ *    again only leaves later reads fewer messages.  It records V with
+ *    DET_VIEW_OWN: a commit before it races with it, a later one does not,
+ *    and DPOR's rules that judge a raise by the message it came from do
+ *    not apply to it (det_fp_view: DF_OWNV).  Until 2026-12-03 it observed
+ *    every commit: each later commit of another thread raced with it, a
+ *    reversal that only narrows what the thread may read next, which the
+ *    explored order offers too (docs/det-engine.md, "views").
  * A raise by a step without an event (wmm_sync) is charged to the thread's
  * next event. */
 uint32_t det_wmm_ev_view(int t)
@@ -369,9 +375,9 @@ uint32_t det_wmm_ev_view(int t)
     uint32_t before = hook_seq == det_S->exec_seq ? hook_clock : 0;
     int own = (late && sync_own) || v->vrnew > before;
     sync_own = 0;
-    if (own || W->full || v->vrnew >= 0x7ffffffdu)
+    if (W->full || v->vrnew >= 0x7ffffffdu)
         return DET_VIEW_ALL;
-    return v->vrnew + 2;
+    return (v->vrnew + 2) | (own ? DET_VIEW_OWN : 0);
 }
 
 void det_wmm_rmw_pre(uint32_t off, uint32_t n, int mo)
