@@ -866,6 +866,41 @@ static int commit_then_read(uint32_t read_key, uint8_t rflags, uint32_t view)
     return det_dpor_races(log, 2, ev, 2, DM_ARM, bt);
 }
 
+/* arm: t1 takes the lock (a private RMW) at node 0; t2's buffer then
+ * commits granule 2 (timestamp 5) at node 1; t0's RMW of the lock at node
+ * 2 is a sync whose view rose to 5, observing that commit.  The two RMWs
+ * race.  The reversal's initials: t2's commit (t0's RMW comes after it
+ * only because its view observed it) and, counting that edge for the
+ * order of the reversal only (view_only in det_dpor.c), t0 itself, the
+ * racing thread, tried first.  With HVSIM_DPOR_NO_VIEWFREE the commit is
+ * the only initial: the daemon's commits ran first in every reversal of
+ * the two CPUs' lock race (verify_2x1 under arm). */
+static uint64_t lock_after_a_view(int off)
+{
+    uint64_t D2 = 1ull << (DET_ACT_DRAIN + 2), opts = 1 | 2 | D2;
+    struct det_logent log[3] = { run(opts, 1, 1), run(opts, DET_ACT_DRAIN + 2, 1), run(opts, 0, 2) };
+    struct det_event ev[4] = { priv_(1, EV_RMW, 7), commit(2, 16, 1), priv_(0, EV_RMW, 7) };
+    ev[0].step = 1;
+    ev[0].view = DET_VIEW_NONE;
+    ev[1].step = 2;
+    ev[1].view = 5;
+    ev[2].step = 3;
+    ev[2].view = 5 + 2;
+    uint64_t bt[3] = { 2, D2, 1 };
+    if (off)
+        setenv("HVSIM_DPOR_NO_VIEWFREE", "1", 1);
+    det_dpor_races(log, 3, ev, 3, DM_ARM, bt);
+    unsetenv("HVSIM_DPOR_NO_VIEWFREE");
+    return bt[0];
+}
+
+static void a_view_only_edge_does_not_order_a_reversal(void **st)
+{
+    (void)st;
+    assert_int_equal(lock_after_a_view(0), 2 | 1);
+    assert_int_equal(lock_after_a_view(1), 2 | (1ull << (DET_ACT_DRAIN + 2)));
+}
+
 static void a_read_offered_every_message_is_no_race_with_a_commit(void **st)
 {
     (void)st;
@@ -1502,6 +1537,7 @@ int main(void)
         cmocka_unit_test(a_view_does_not_observe_private_writes),
         cmocka_unit_test(a_view_from_a_later_barrier_is_no_race),
         cmocka_unit_test(a_read_offered_every_message_is_no_race_with_a_commit),
+        cmocka_unit_test(a_view_only_edge_does_not_order_a_reversal),
         cmocka_unit_test(an_ipi_causes_the_wake),
         cmocka_unit_test(a_loops_exit_read_orders_what_follows),
         cmocka_unit_test(a_drain_commutes_with_its_threads_later_steps),
