@@ -10,7 +10,8 @@
 #   (13,338 executions since own views, 84,432 before; it did not end
 #   before the await-turn rule covered arm, det_dpor_await.c);
 # - 2 CPUs x 1 read under arm: verified, sc's behaviours all reached
-#   (21,830 executions; it did not end before own views, DET_VIEW_OWN);
+#   (10,462 executions; it did not end before own views, DET_VIEW_OWN,
+#   and view-only edges, det_dpor.c view_only);
 # - 3 CPUs x 1 read: sc's behaviours are all reached under tso.  Regression:
 #   12 of sc's 822 were missing while a poll loop's exit re-read was taken
 #   for no race with a later push (test_det_dpor's
