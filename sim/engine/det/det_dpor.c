@@ -145,10 +145,12 @@ static int view_only(const struct tfp *a, const struct tfp *b)
  * Over segments (see segments()): node[i] is segment i's decision. */
 static int find_races(struct det_dfs *d, const struct det_logent *log, const uint32_t *node, uint32_t n,
                       const struct tfp *fps, const struct xact *xs, const uint64_t *pol, uint64_t *hb,
-                      uint64_t *cov, size_t w, int model, uint64_t *bt, const struct evseg *es,
-                      uint64_t *hb2)
+                      uint64_t *cov, size_t w, int model, uint64_t *bt, const struct evseg *es)
 {
     int races = 0;
+    /* arm/riscv: happens-before less view-only edges, for initials (view_only) */
+    uint64_t *hb2 = model >= DM_ARM && !getenv("HVSIM_DPOR_NO_VIEWFREE") ? calloc((size_t)(n ? n : 1) * w, sizeof *hb2)
+                                                                        : NULL;
     struct xact I[32];
     /* await loops' failed turns (det_dpor_await.c; arm/riscv with the
      * messages the turns took); HVSIM_DPOR_NO_AWAIT turns the rule off */
@@ -197,6 +199,7 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
                 dpor_drain_before_the_step(es, xs, node, (uint32_t)i, j, hb, w, &log[node[i]], &bt[node[i]]);
         }
     }
+    free(hb2);
     return races;
 }
 
@@ -414,12 +417,7 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
                 q++;
             }
         struct evseg es = { ev, nev, seg, sfp };
-        /* arm/riscv: happens-before less view-only edges, for initials (view_only) */
-        uint64_t *hb2 = model >= DM_ARM && !getenv("HVSIM_DPOR_NO_VIEWFREE")
-                            ? calloc((size_t)(ns ? ns : 1) * w, sizeof *hb2)
-                            : NULL;
-        races = find_races(d, log, snode, ns, sfp, sx, pol, hb, cov, w, model, bt, &es, hb2);
-        free(hb2);
+        races = find_races(d, log, snode, ns, sfp, sx, pol, hb, cov, w, model, bt, &es);
         if (model >= DM_ARM && !getenv("HVSIM_DPOR_NO_MP"))
             commits_alone(d, log, snode, ns, sx, bt, &es);
     }
