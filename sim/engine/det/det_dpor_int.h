@@ -95,6 +95,9 @@ int dpor_own_commit_before(const struct tfp *a, int i, const struct tfp *b, int 
  * read whose view rose from a message a's buffer committed behind it
  * (det_dpor_view.c)? */
 int dpor_newer_after_a_later_view(const struct tfp *a, int i, const struct tfp *b, int j);
+/* q less every view it raised (ov, rrv, and the flags that stand for one:
+ * DF_ORDER, DF_RR, DF_RRB, DF_OWNV): what it touches but for what it observes. */
+void dpor_strip_views(struct det_fp *q);
 /* The footprint of every transition or segment (of[k]: the one event k
  * belongs to, -1 none; from: dpor_fifo_origins or NULL). */
 void dpor_build_fps(const struct det_event *ev, uint32_t nev, int model, const int32_t *of, const int32_t *from,

@@ -306,7 +306,7 @@ int dpor_own_commit_before(const struct tfp *a, int i, const struct tfp *b, int 
         return 0;
     static struct det_fp q; /* 1 KiB: the supervisor is single-threaded */
     q = b->sub[j];
-    q.flags &= ~(uint32_t)(DF_OWNB | DF_ORDER | DF_RR | DF_RRB | DF_OWNV);
-    q.ov = q.rrv = 0;
+    q.flags &= ~(uint32_t)DF_OWNB;
+    dpor_strip_views(&q);
     return !det_fp_dependent_in(&a->sub[i], &q, 1);
 }

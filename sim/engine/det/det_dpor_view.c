@@ -6,6 +6,12 @@
  * later barrier's message"). */
 #include "det_dpor_int.h"
 
+void dpor_strip_views(struct det_fp *q)
+{
+    q->ov = q->rrv = 0;
+    q->flags &= ~(uint32_t)(DF_ORDER | DF_RR | DF_RRB | DF_OWNV);
+}
+
 /* Does c conflict with r but for (reads) r's reads of c's granules and
  * (views) r's raised views? */
 int dpor_dependent_beyond(const struct det_fp *c, const struct det_fp *r, int reads, int views)

@@ -102,7 +102,7 @@ static uint64_t byte_rf(const struct det_event *e)
  * other half of the granule (req_front beside req_rear) for a read of
  * this half, which DPOR lets commute with it (det_dpor_dominate.c).  co
  * is the order of the changes, per granule. */
-static uint64_t tval[NTS], twid[NTS][WMM_GRAN];     /* each message, by timestamp */
+static uint64_t twid[NTS][WMM_GRAN]; /* each message's byte names, by timestamp */
 static void commit(int t, const struct det_event *e)
 {
     uint32_t g = e->off / WMM_GRAN % NGRAN, ts = e->view % NTS;
@@ -115,10 +115,8 @@ static void commit(int t, const struct det_event *e)
     z.gval[g] = e->val;
     if (changed)
         FNV(z.co[g], id ^ changed << 40);
-    if (e->view) {
-        tval[ts] = z.gval[g];
+    if (e->view)
         memcpy(twid[ts], z.gwid[g], sizeof twid[ts]);
-    }
 }
 
 /* The writers of the bytes a read took from the message with timestamp
