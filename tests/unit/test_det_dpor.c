@@ -673,51 +673,62 @@ static void a_load_before_its_own_commit_races(void **st)
 }
 
 /* arm: thread 1 reads granule 2 with acquire, thread 0's buffer commits a
- * store (on granule 2, or on granule 8), thread 1 re-reads granule 2.  The
- * first read races with the commit either way (an acquire sees the commit
- * order); the re-read races only with the commit on another granule: on
- * its own granule either order is one turn more or less of a loop that
- * only reads. */
-static int reread_races(uint32_t commit_off)
+ * store (on granule 2, or on granule 8), thread 1 re-reads granule 2 and
+ * (later) reads granule 8.  The first read races with the commit either
+ * way (an acquire sees the commit order); the re-read races only with the
+ * commit on another granule: on its own granule either order is one turn
+ * more or less of a loop that only reads.  With no later read of granule 8
+ * by thread 1, nothing observes where its view rose relative to that
+ * commit (det_dpor_observe.c): no race. */
+static int reread_races(uint32_t commit_off, int later)
 {
     uint64_t opts = 2 | (1ull << DET_ACT_DRAIN);
-    struct det_logent log[3] = { run(opts, 1, 1), run(opts, DET_ACT_DRAIN, 1), run(opts, 1, 1) };
-    struct det_event ev[3] = { ev_(1, 1, EV_ALOAD, 16, 8, 2, 0), commit(0, commit_off, 1),
-                               ev_(3, 1, EV_ALOAD, 16, 8, 2, 0) };
+    struct det_logent log[4] = { run(opts, 1, 1), run(opts, DET_ACT_DRAIN, 1), run(opts, 1, 1), run(2, 1, 1) };
+    struct det_event ev[4] = { ev_(1, 1, EV_ALOAD, 16, 8, 2, 0), commit(0, commit_off, 1),
+                               ev_(3, 1, EV_ALOAD, 16, 8, 2, 0), ev_(4, 1, EV_READ, 64, 8, 0, 0) };
     ev[1].step = 2;
-    uint64_t bt[3] = { 2, 1ull << DET_ACT_DRAIN, 2 };
-    return det_dpor_races(log, 3, ev, 3, DM_ARM, bt);
+    ev[3].view = DET_VIEW_NONE;
+    ev[3].pkey = 4; /* an older message, every one offered: no race of its own */
+    ev[3].rflags = DET_RF_ALLC;
+    uint64_t bt[4] = { 2, 1ull << DET_ACT_DRAIN, 2, 2 };
+    return det_dpor_races(log, 3 + (later != 0), ev, 3 + (later != 0), DM_ARM, bt);
 }
 
 static void acquire_reread_of_its_granule_is_no_race(void **st)
 {
     (void)st;
-    assert_int_equal(reread_races(16), 1);
-    assert_int_equal(reread_races(64), 2);
+    assert_int_equal(reread_races(16, 1), 1);
+    assert_int_equal(reread_races(64, 1), 2);
+    assert_int_equal(reread_races(64, 0), 1); /* until 2026-12-03: 2 */
 }
 
 /* arm: thread 0's buffer commits a store on granule 8 with timestamp 5;
  * thread 1's acquire load of granule 2 comes before (first) or after it,
- * with the view it recorded (det_event.view).  A load that raised no view
- * observes no commit order; one that raised its view to V observes the
- * commits up to V only, also when V came from commits its own hook made
- * (DET_VIEW_OWN: a later commit moved before it only narrows what the
- * thread reads next); one raised to the clock, or not recorded, every
- * commit. */
-static int observer_races(uint32_t view, int load_first)
+ * with the view it recorded (det_event.view), and thread 1 then reads
+ * granule 8.  A load that raised no view observes no commit order; one
+ * that raised its view to V observes the commits up to V only, also when
+ * V came from commits its own hook made (DET_VIEW_OWN: a later commit
+ * moved before it only narrows what the thread reads next); one raised to
+ * the clock, or not recorded, every commit. */
+static int observer_races_(uint32_t view, int load_first, int later)
 {
     uint64_t opts = 2 | (1ull << DET_ACT_DRAIN);
     struct det_event c = commit(0, 64, 1), r = ev_(0, 1, EV_ALOAD, 16, 8, 2, 0);
     c.view = 5;
     r.view = view;
-    struct det_logent log[2] = { run(opts, load_first ? 1 : DET_ACT_DRAIN, 1),
-                                 run(opts, load_first ? DET_ACT_DRAIN : 1, 1) };
-    struct det_event ev[2] = { load_first ? r : c, load_first ? c : r };
+    struct det_logent log[3] = { run(opts, load_first ? 1 : DET_ACT_DRAIN, 1),
+                                 run(opts, load_first ? DET_ACT_DRAIN : 1, 1), run(2, 1, 1) };
+    struct det_event ev[3] = { load_first ? r : c, load_first ? c : r, ev_(3, 1, EV_READ, 64, 8, 0, 0) };
     ev[0].step = 1;
     ev[1].step = 2;
-    uint64_t bt[2] = { 1ull << log[0].chosen, 1ull << log[1].chosen };
-    return det_dpor_races(log, 2, ev, 2, DM_ARM, bt);
+    ev[2].view = DET_VIEW_NONE;
+    ev[2].pkey = 4; /* an older message, every one offered: no race of its own */
+    ev[2].rflags = DET_RF_ALLC;
+    uint64_t bt[3] = { 1ull << log[0].chosen, 1ull << log[1].chosen, 2 };
+    return det_dpor_races(log, 2 + (later != 0), ev, 2 + (later != 0), DM_ARM, bt);
 }
+
+static int observer_races(uint32_t view, int load_first) { return observer_races_(view, load_first, 1); }
 
 static void a_view_observes_the_commits_up_to_it(void **st)
 {
@@ -734,21 +745,41 @@ static void a_view_observes_the_commits_up_to_it(void **st)
     assert_int_equal(observer_races((4 + 2) | DET_VIEW_OWN, 1), 0); /* until 2026-12-03: 1 */
 }
 
+/* The same with no later read of granule 8 by thread 1: nothing observes
+ * where the view rose against the commit (det_dpor_observe.c), so a raise
+ * that observed it is no race; a load before the commit whose view is not
+ * recorded still races (the later step is the commit, no raise). */
+static void a_view_nobody_reads_under_is_no_race(void **st)
+{
+    (void)st;
+    assert_int_equal(observer_races_(5 + 2, 0, 0), 0);
+    assert_int_equal(observer_races_(DET_VIEW_ALL, 0, 0), 0);
+    assert_int_equal(observer_races_((5 + 2) | DET_VIEW_OWN, 0, 0), 0);
+    assert_int_equal(observer_races_(DET_VIEW_ALL, 1, 0), 1);
+    setenv("HVSIM_DPOR_NO_OBSERVE", "1", 1);
+    assert_int_equal(observer_races_(5 + 2, 0, 0), 1);
+    unsetenv("HVSIM_DPOR_NO_OBSERVE");
+}
+
 /* arm: thread 1 reads granule 2 (its view unchanged), thread 0's buffer
  * commits granule 8 (timestamp 12), thread 1 re-reads granule 2 raising
- * its view: to 10 it does not observe that commit, to 12 or to the clock
- * it does (and, a write elsewhere, races). */
+ * its view, then reads granule 8: to 10 it does not observe that commit,
+ * to 12 or to the clock it does (and, a write elsewhere, races). */
 static int reread_view_races(uint32_t view)
 {
     uint64_t opts = 2 | (1ull << DET_ACT_DRAIN);
-    struct det_logent log[3] = { run(opts, 1, 1), run(opts, DET_ACT_DRAIN, 1), run(opts, 1, 1) };
-    struct det_event ev[3] = { ev_(1, 1, EV_ALOAD, 16, 8, 2, 0), commit(0, 64, 1), ev_(3, 1, EV_ALOAD, 16, 8, 2, 0) };
+    struct det_logent log[4] = { run(opts, 1, 1), run(opts, DET_ACT_DRAIN, 1), run(opts, 1, 1), run(2, 1, 1) };
+    struct det_event ev[4] = { ev_(1, 1, EV_ALOAD, 16, 8, 2, 0), commit(0, 64, 1), ev_(3, 1, EV_ALOAD, 16, 8, 2, 0),
+                               ev_(4, 1, EV_READ, 64, 8, 0, 0) };
     ev[0].view = DET_VIEW_NONE;
     ev[1].step = 2;
     ev[1].view = 12;
     ev[2].view = view;
-    uint64_t bt[3] = { 2, 1ull << DET_ACT_DRAIN, 2 };
-    return det_dpor_races(log, 3, ev, 3, DM_ARM, bt);
+    ev[3].view = DET_VIEW_NONE;
+    ev[3].pkey = 4; /* an older message, every one offered: no race of its own */
+    ev[3].rflags = DET_RF_ALLC;
+    uint64_t bt[4] = { 2, 1ull << DET_ACT_DRAIN, 2, 2 };
+    return det_dpor_races(log, 4, ev, 4, DM_ARM, bt);
 }
 
 static void a_reread_observes_the_commits_up_to_its_view(void **st)
@@ -874,22 +905,27 @@ static int commit_then_read(uint32_t read_key, uint8_t rflags, uint32_t view)
  * order of the reversal only (view_only in det_dpor.c), t0 itself, the
  * racing thread, tried first.  With HVSIM_DPOR_NO_VIEWFREE the commit is
  * the only initial: the daemon's commits ran first in every reversal of
- * the two CPUs' lock race (verify_2x1 under arm). */
+ * the two CPUs' lock race (verify_2x1 under arm).  t0 then reads granule 2
+ * (the commit's message): the raise is observed (det_dpor_observe.c). */
 static uint64_t lock_after_a_view(int off)
 {
     uint64_t D2 = 1ull << (DET_ACT_DRAIN + 2), opts = 1 | 2 | D2;
-    struct det_logent log[3] = { run(opts, 1, 1), run(opts, DET_ACT_DRAIN + 2, 1), run(opts, 0, 2) };
-    struct det_event ev[4] = { priv_(1, EV_RMW, 7), commit(2, 16, 1), priv_(0, EV_RMW, 7) };
+    struct det_logent log[4] = { run(opts, 1, 1), run(opts, DET_ACT_DRAIN + 2, 1), run(opts, 0, 2), run(1, 0, 0) };
+    struct det_event ev[4] = { priv_(1, EV_RMW, 7), commit(2, 16, 1), priv_(0, EV_RMW, 7),
+                               ev_(4, 0, EV_READ, 16, 8, 0, 0) };
     ev[0].step = 1;
     ev[0].view = DET_VIEW_NONE;
     ev[1].step = 2;
     ev[1].view = 5;
     ev[2].step = 3;
     ev[2].view = 5 + 2;
-    uint64_t bt[3] = { 2, D2, 1 };
+    ev[3].view = DET_VIEW_NONE;
+    ev[3].pkey = 5 + 1;
+    ev[3].rflags = DET_RF_ALLC;
+    uint64_t bt[4] = { 2, D2, 1, 1 };
     if (off)
         setenv("HVSIM_DPOR_NO_VIEWFREE", "1", 1);
-    det_dpor_races(log, 3, ev, 3, DM_ARM, bt);
+    det_dpor_races(log, 4, ev, 4, DM_ARM, bt);
     unsetenv("HVSIM_DPOR_NO_VIEWFREE");
     return bt[0];
 }
@@ -1538,6 +1574,7 @@ int main(void)
         cmocka_unit_test(a_view_from_a_later_barrier_is_no_race),
         cmocka_unit_test(a_read_offered_every_message_is_no_race_with_a_commit),
         cmocka_unit_test(a_view_only_edge_does_not_order_a_reversal),
+        cmocka_unit_test(a_view_nobody_reads_under_is_no_race),
         cmocka_unit_test(an_ipi_causes_the_wake),
         cmocka_unit_test(a_loops_exit_read_orders_what_follows),
         cmocka_unit_test(a_drain_commutes_with_its_threads_later_steps),

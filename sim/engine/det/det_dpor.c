@@ -158,6 +158,9 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
     int await = !getenv("HVSIM_DPOR_NO_AWAIT"), wmm = model == DM_ARM || model == DM_RISCV;
     /* a read and a later commit that leaves its value (det_dpor_dominate.c) */
     int dominate = wmm && !getenv("HVSIM_DPOR_NO_DOMINATE");
+    /* a view raise no later read observes (det_dpor_observe.c) */
+    struct observe ob;
+    int obs = wmm && !getenv("HVSIM_DPOR_NO_OBSERVE") && !dpor_observe_init(&ob, es->ev, es->nev, es->seg, n);
     for (uint32_t j = 0; j < n; j++) {
         uint64_t *hj = &hb[(size_t)j * w];
         memset(cov, 0, w * sizeof *cov);
@@ -166,6 +169,9 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
             int po = (pol[i] & fps[j].all.who) != 0;
             if (!po && !dpor_tfp_dep(&fps[i], &fps[j], model))
                 continue;
+            if (!po && obs && !(fps[i].all.who & fps[j].all.who) &&
+                dpor_unobserved(&ob, j, &fps[i].all, fps[j].all.who) && view_only(&fps[i], &fps[j]))
+                continue; /* no race, no happens-before */
             uint64_t *hi = &hb[(size_t)i * w];
             int ordered = BS_GET(cov, (uint32_t)i); /* i -> k -> j for a later k */
             /* an await loop's failed turn and the write that ends it
@@ -201,6 +207,8 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
         }
     }
     free(hb2);
+    if (obs)
+        dpor_observe_free(&ob);
     return races;
 }
 
