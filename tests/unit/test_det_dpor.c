@@ -761,6 +761,54 @@ static void a_view_nobody_reads_under_is_no_race(void **st)
     unsetenv("HVSIM_DPOR_NO_OBSERVE");
 }
 
+/* arm: thread 0's buffer commits granule 2 (barrier mark 1, timestamp 3)
+ * and granule 4 (mark 2, timestamp 4) in one step; thread 1's fence
+ * raises its view to 4, observing both; thread 0's buffer commits granule
+ * 8 (mark m8, timestamp 5); thread 1 loads granule 8 with acquire (that
+ * message) and reads granules 2 and 4 (their messages).  Reads after an
+ * acquire that took a message behind a commit with a later mark than
+ * theirs (m8 = 3: it lands after both in every execution) cannot tell
+ * where the fence came: no race.  A read before that acquire, or of a
+ * granule whose mark is not below (m8 = 2: granule 4's), can. */
+static int covered_races(int read_first, uint32_t m8)
+{
+    uint64_t opts = 2 | (1ull << DET_ACT_DRAIN);
+    struct det_logent log[6] = { run(opts, DET_ACT_DRAIN, 1), run(opts, 1, 1), run(opts, DET_ACT_DRAIN, 1),
+                                 run(2, 1, 1), run(2, 1, 1), run(2, 1, 1) };
+    struct det_event c2 = commit(0, 16, 1), c4 = commit(0, 32, 2), c8 = commit(0, 64, m8);
+    struct det_event f = ev_(2, 1, EV_FENCE, 0, 0, 5, 0), a8 = ev_(4, 1, EV_ALOAD, 64, 8, 2, 0);
+    struct det_event r2 = ev_(5, 1, EV_READ, 16, 8, 0, 0), r4 = ev_(6, 1, EV_READ, 32, 8, 0, 0);
+    c2.step = c4.step = 1;
+    c8.step = 3;
+    c2.view = 3;
+    c4.view = 4;
+    c8.view = 5;
+    f.view = 4 + 2;
+    a8.pkey = 5 + 1;
+    r2.pkey = 3 + 1;
+    r4.pkey = 4 + 1;
+    a8.view = r2.view = r4.view = DET_VIEW_NONE;
+    a8.rflags = r2.rflags = r4.rflags = DET_RF_ALLC;
+    if (read_first) { /* r2 before the acquire */
+        r2.step = 4;
+        a8.step = 5;
+    }
+    struct det_event ev[7] = { c2, c4, f, c8, read_first ? r2 : a8, read_first ? a8 : r2, r4 };
+    uint64_t bt[6] = { 1ull << DET_ACT_DRAIN, 2, 1ull << DET_ACT_DRAIN, 2, 2, 2 };
+    return det_dpor_races(log, 6, ev, 7, DM_ARM, bt);
+}
+
+static void a_read_under_a_later_barriers_message_does_not_observe_a_view(void **st)
+{
+    (void)st;
+    assert_int_equal(covered_races(0, 3), 0);
+    assert_int_equal(covered_races(1, 3), 1);
+    assert_int_equal(covered_races(0, 2), 1);
+    setenv("HVSIM_DPOR_NO_OBSERVE", "1", 1);
+    assert_int_equal(covered_races(0, 3), 1);
+    unsetenv("HVSIM_DPOR_NO_OBSERVE");
+}
+
 /* arm: thread 1 reads granule 2 (its view unchanged), thread 0's buffer
  * commits granule 8 (timestamp 12), thread 1 re-reads granule 2 raising
  * its view, then reads granule 8: to 10 it does not observe that commit,
@@ -1575,6 +1623,7 @@ int main(void)
         cmocka_unit_test(a_read_offered_every_message_is_no_race_with_a_commit),
         cmocka_unit_test(a_view_only_edge_does_not_order_a_reversal),
         cmocka_unit_test(a_view_nobody_reads_under_is_no_race),
+        cmocka_unit_test(a_read_under_a_later_barriers_message_does_not_observe_a_view),
         cmocka_unit_test(an_ipi_causes_the_wake),
         cmocka_unit_test(a_loops_exit_read_orders_what_follows),
         cmocka_unit_test(a_drain_commutes_with_its_threads_later_steps),

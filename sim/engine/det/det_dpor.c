@@ -170,7 +170,7 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
             if (!po && !dpor_tfp_dep(&fps[i], &fps[j], model))
                 continue;
             if (!po && obs && !(fps[i].all.who & fps[j].all.who) &&
-                dpor_unobserved(&ob, j, &fps[i].all, fps[j].all.who) && view_only(&fps[i], &fps[j]))
+                dpor_unobserved(&ob, (uint32_t)i, j, &fps[i].all, fps[j].all.who) && view_only(&fps[i], &fps[j]))
                 continue; /* no race, no happens-before */
             uint64_t *hi = &hb[(size_t)i * w];
             int ordered = BS_GET(cov, (uint32_t)i); /* i -> k -> j for a later k */

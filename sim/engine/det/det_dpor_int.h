@@ -170,9 +170,10 @@ int dpor_dominated_read(const struct evseg *es, uint32_t i, uint32_t j);
  * commits to try alone before it, each taken by another thread before
  * an older commit's granule is met. */
 int dpor_commit_alone_for_a_reader(const struct evseg *es, uint32_t k0, int *gs, int max);
-/* det_dpor_observe.c (arm/riscv): each segment's granules its threads
- * read from it on (NULL: out of memory); does no later read of segment
- * j's threads meet the granules of c (a commit's footprint)? */
+/* det_dpor_observe.c (arm/riscv): what the trace's reads observe
+ * (dpor_observe_init, -1 out of memory); does no read of segment j's
+ * thread (who) from j on observe where its view rose against the commits
+ * of an earlier segment i (footprint c)? */
 struct observe {
     const struct det_event *ev;
     uint32_t nev, nts;
@@ -180,10 +181,11 @@ struct observe {
     uint32_t *first; /* per segment: its first event */
     int32_t *tsk;    /* per timestamp: its commit's event (-1: none traced) */
     int32_t *pg;     /* per commit event: the previous commit of its granule (-1: none) */
+    const int32_t *seg; /* each event's segment (det_dpor.c segments) */
 };
 int dpor_observe_init(struct observe *o, const struct det_event *ev, uint32_t nev, const int32_t *seg, uint32_t ns);
 void dpor_observe_free(struct observe *o);
-int dpor_unobserved(const struct observe *o, uint32_t j, const struct det_fp *c, uint64_t who);
+int dpor_unobserved(const struct observe *o, uint32_t i, uint32_t j, const struct det_fp *c, uint64_t who);
 /* det_dpor_wake.c: pol[segment of the IPI] gets the threads it woke */
 void dpor_wake_causes(const struct det_event *ev, uint32_t nev, const int32_t *seg, uint64_t *pol);
 /* det_dpor_sleep.c: walk the execution's decisions from the prefix's end

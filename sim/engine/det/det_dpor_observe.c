@@ -69,10 +69,12 @@ static uint64_t *future_reads(const struct det_event *ev, uint32_t nev, const in
     return fut;
 }
 
-/* The granules c touches (commits: their messages' granules). */
+/* The granules c touches (commits: their messages' granules).  Its
+ * private accesses do not count: a view observes commits to the bridge
+ * only, and view_only has said the view is all that joins the two. */
 static int touched(const struct det_fp *c, uint64_t *g)
 {
-    if (c->flags & (DF_ALL | DF_PRIV_R | DF_PRIV_W) || c->npk)
+    if (c->flags & DF_ALL)
         return 0;
     memset(g, 0, GW * sizeof *g);
     for (uint64_t blk = c->rblk | c->wblk; blk; blk &= blk - 1) {
@@ -93,26 +95,53 @@ static int meets(const uint64_t *a, const uint64_t *b)
     return 0;
 }
 
-/* Is commit event k (the message a load took) at or after, on its
- * granule, a commit of buffer u with a barrier mark above mark (pg: each
- * commit's previous commit of its granule, -1 none)?  Commits of one
- * granule land in coherence order, so that message is at or after it in
- * every execution where the load takes it. */
-static int behind(const struct det_event *ev, const int32_t *pg, int32_t k, int u, uint32_t mark)
+/* The highest barrier mark (+ 1, as det_event.pkey) of a commit of
+ * buffer u at or before commit event k on its granule; 0 none.  Commits
+ * of one granule land in coherence order, so a load that took k's
+ * message has its view at or above that commit in every execution where
+ * it takes it. */
+static uint32_t mark_behind(const struct det_event *ev, const int32_t *pg, int32_t k, int u)
 {
+    uint32_t m = 0;
     for (int n = 0; k >= 0 && n < 64; k = pg[k], n++)
-        if ((ev[k].tid & 63) == u && ev[k].pkey > mark)
-            return 1;
-    return 0;
+        if ((ev[k].tid & 63) == u && ev[k].pkey > m)
+            m = ev[k].pkey;
+    return m;
 }
 
-/* Thread t's steps from event k0 on: does one read a granule of g before
- * an acquire load of t took a message at or after a commit of buffer u
- * with a barrier mark above mark (that commit lands after c in every
- * execution: from that load on c is below t's view in both orders)? */
-static int read_before_cover(const struct observe *o, uint32_t k0, int t, const uint64_t *g, int u, uint32_t mark)
+/* Segment i's commits (of one buffer u: else 1), per granule the highest
+ * barrier mark; then thread t's steps from event k0 on: does one read a
+ * granule of theirs before an acquire load of t (ldar; ld;fence r,rw)
+ * took a message behind a commit of u with a higher mark than that
+ * granule's?  Such a commit lands after them in every execution, so
+ * from that load on they are below t's view in both orders. */
+#define CG_MAX 16
+static int observed(const struct observe *o, uint32_t i, uint32_t k0, int t)
 {
     const struct det_event *ev = o->ev;
+    uint32_t gm[CG_MAX], gg[CG_MAX], ng = 0, cover = 0;
+    int u = -1;
+    for (uint32_t k = o->first[i]; k < o->nev && (o->seg[k] == (int32_t)i || o->seg[k] < 0); k++) {
+        const struct det_event *e = &ev[k]; /* a segment is a run of the trace */
+        if (o->seg[k] < 0 || e->kind != EV_DRAIN)
+            continue;
+        if ((u >= 0 && (e->tid & 63) != u) || !e->pkey || e->off >= HVSIM_BRIDGE_PAGE)
+            return 1; /* several buffers, an RMW's landing, a key not placed */
+        u = e->tid & 63;
+        uint32_t q = 0;
+        while (q < ng && gg[q] != e->off / WMM_GRAN)
+            q++;
+        if (q == ng && ng == CG_MAX)
+            return 1;
+        if (q == ng) {
+            gg[ng] = e->off / WMM_GRAN;
+            gm[ng++] = 0;
+        }
+        if (e->pkey > gm[q])
+            gm[q] = e->pkey;
+    }
+    if (u < 0)
+        return 1; /* no traced commit: the footprint's writes are something else */
     for (uint32_t k = k0; k < o->nev; k++) {
         const struct det_event *e = &ev[k];
         if ((e->tid & 63) != t || e->kind == EV_SWITCH || e->kind == EV_DRAIN)
@@ -120,32 +149,29 @@ static int read_before_cover(const struct observe *o, uint32_t k0, int t, const 
         if ((det_fp_is_read(e) || e->kind == EV_RMW) && e->off != DET_FP_PRIV) {
             uint64_t r[GW] = {0};
             granules(r, e->off, e->size);
-            if (meets(r, g))
-                return 1;
+            for (uint32_t q = 0; q < ng; q++)
+                if ((r[gg[q] / 64] >> (gg[q] % 64) & 1) && gm[q] >= cover)
+                    return 1;
         }
-        /* ldar; ld;fence r,rw: t's view is at or above that commit from
-         * then on, whatever it was before */
         uint32_t x = e->pkey - 1, mo = (uint32_t)e->mo & 0x3f; /* pkey: the message's timestamp + 1 */
-        if (e->kind != EV_ALOAD || !(mo == 1 || mo == 2 || mo == 4 || mo == 5) || !e->pkey || x >= o->nts ||
-            o->tsk[x] < 0)
-            continue;
-        if (behind(ev, o->pg, o->tsk[x], u, mark))
-            return 0;
+        if (e->kind == EV_ALOAD && (mo == 1 || mo == 2 || mo == 4 || mo == 5) && e->pkey && x < o->nts &&
+            o->tsk[x] >= 0) {
+            uint32_t m = mark_behind(ev, o->pg, o->tsk[x], u);
+            cover = m > cover ? m : cover;
+        }
     }
     return 0;
 }
 
-int dpor_unobserved(const struct observe *o, uint32_t j, const struct det_fp *c, uint64_t who)
+int dpor_unobserved(const struct observe *o, uint32_t i, uint32_t j, const struct det_fp *c, uint64_t who)
 {
     uint64_t g[GW];
     if (!touched(c, g))
         return 0;
     if (!meets(&o->fut[(size_t)j * GW], g))
         return 1;
-    /* read later: before a raise from a message c's buffer commits after c? */
-    if (who & (who - 1) || !c->cbar || c->bufs || c->who || !c->cbufs || (c->cbufs & (c->cbufs - 1)))
-        return 0;
-    return !read_before_cover(o, o->first[j], __builtin_ctzll(who), g, __builtin_ctzll(c->cbufs), c->cbar);
+    /* read later: only after an acquire that puts c below the view? */
+    return !(who & (who - 1)) && !observed(o, i, o->first[j], __builtin_ctzll(who));
 }
 
 int dpor_observe_init(struct observe *o, const struct det_event *ev, uint32_t nev, const int32_t *seg, uint32_t ns)
@@ -154,6 +180,7 @@ int dpor_observe_init(struct observe *o, const struct det_event *ev, uint32_t ne
     o->ev = ev;
     o->nev = nev;
     o->nts = 2 * nev + 64;
+    o->seg = seg;
     o->fut = future_reads(ev, nev, seg, ns);
     o->first = calloc(ns ? ns : 1, sizeof *o->first);
     o->tsk = malloc(o->nts * sizeof *o->tsk);
