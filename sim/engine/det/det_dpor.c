@@ -169,8 +169,10 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
             int po = (pol[i] & fps[j].all.who) != 0;
             if (!po && !dpor_tfp_dep(&fps[i], &fps[j], model))
                 continue;
-            if (!po && obs && !(fps[i].all.who & fps[j].all.who) &&
-                dpor_unobserved(&ob, (uint32_t)i, j, &fps[i].all, fps[j].all.who) && view_only(&fps[i], &fps[j]))
+            /* view_only once per pair: it copies a footprint */
+            int vo = !po && (hb2 || obs) && view_only(&fps[i], &fps[j]);
+            if (vo && obs && !(fps[i].all.who & fps[j].all.who) &&
+                dpor_unobserved(&ob, (uint32_t)i, j, &fps[i].all, fps[j].all.who))
                 continue; /* no race, no happens-before */
             uint64_t *hi = &hb[(size_t)i * w];
             int ordered = BS_GET(cov, (uint32_t)i); /* i -> k -> j for a later k */
@@ -185,7 +187,7 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
                 hj[q] |= hi[q];
                 cov[q] |= hi[q];
             }
-            if (hb2 && (po || !view_only(&fps[i], &fps[j]))) {
+            if (hb2 && !vo) {
                 uint64_t *h2j = &hb2[(size_t)j * w], *h2i = &hb2[(size_t)i * w];
                 BS_SET(h2j, (uint32_t)i);
                 for (size_t q = 0; q < w; q++)

@@ -16,6 +16,7 @@
  * those of this execution's trace; an execution whose reads differ after
  * f is one with races of its own. */
 #include "det_dpor_int.h"
+#include "runtime/det/det_wmm.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,14 @@ static void granules(uint64_t *g, uint32_t off, uint32_t size)
         g[x / 64] |= 1ull << (x % 64);
 }
 
+/* Segment cur's row: the reads of its threads (who) from it on. */
+static void flush(uint64_t *fut, int32_t cur, uint64_t who, uint64_t (*acc)[GW])
+{
+    for (uint64_t m = cur >= 0 ? who : 0; m; m &= m - 1)
+        for (int q = 0; q < GW; q++)
+            fut[(size_t)cur * GW + q] |= acc[__builtin_ctzll(m)][q];
+}
+
 static uint64_t *future_reads(const struct det_event *ev, uint32_t nev, const int32_t *seg, uint32_t ns)
 {
     uint64_t *fut = calloc((size_t)(ns ? ns : 1) * GW, sizeof *fut);
@@ -46,10 +55,7 @@ static uint64_t *future_reads(const struct det_event *ev, uint32_t nev, const in
     for (uint32_t k = nev; k-- > 0;) {
         const struct det_event *e = &ev[k];
         if (seg[k] != cur) {
-            if (cur >= 0) /* every event of segment cur seen: its threads' reads from it on */
-                for (uint64_t m = who; m; m &= m - 1)
-                    for (int q = 0; q < GW; q++)
-                        fut[(size_t)cur * GW + q] |= acc[__builtin_ctzll(m)][q];
+            flush(fut, cur, who, acc); /* every event of segment cur seen */
             cur = seg[k];
             who = 0;
         }
@@ -61,10 +67,7 @@ static uint64_t *future_reads(const struct det_event *ev, uint32_t nev, const in
         if ((det_fp_is_read(e) || e->kind == EV_RMW) && e->off != DET_FP_PRIV)
             granules(acc[t], e->off, e->size);
     }
-    if (cur >= 0)
-        for (uint64_t m = who; m; m &= m - 1)
-            for (int q = 0; q < GW; q++)
-                fut[(size_t)cur * GW + q] |= acc[__builtin_ctzll(m)][q];
+    flush(fut, cur, who, acc);
     free(acc);
     return fut;
 }
@@ -153,9 +156,8 @@ static int observed(const struct observe *o, uint32_t i, uint32_t k0, int t)
                 if ((r[gg[q] / 64] >> (gg[q] % 64) & 1) && gm[q] >= cover)
                     return 1;
         }
-        uint32_t x = e->pkey - 1, mo = (uint32_t)e->mo & 0x3f; /* pkey: the message's timestamp + 1 */
-        if (e->kind == EV_ALOAD && (mo == 1 || mo == 2 || mo == 4 || mo == 5) && e->pkey && x < o->nts &&
-            o->tsk[x] >= 0) {
+        uint32_t x = e->pkey - 1; /* pkey: the message's timestamp + 1 */
+        if (e->kind == EV_ALOAD && wmm_is_acq(e->mo & 0x3f) && e->pkey && x < o->nts && o->tsk[x] >= 0) {
             uint32_t m = mark_behind(ev, o->pg, o->tsk[x], u);
             cover = m > cover ? m : cover;
         }
