@@ -1366,6 +1366,45 @@ static void a_weak_await_turn_is_no_race(void **st)
     unsetenv("HVSIM_DPOR_NO_AWAIT");
 }
 
+/* arm: a wait on a granule that holds two fields (ring_pending reads
+ * req_rear by an acquire and req_front relaxed, one granule of the
+ * model): t0's turn reads both, taking the initial message; t1 commits
+ * the granule (timestamp 5); t0's read by the turn's first instruction
+ * takes that message and sees another value.  No race (granule_turns in
+ * det_dpor_await.c): t1's commit first, t0's first read taking it, is
+ * this execution less the turn.  It stays when the end took another
+ * message (how = 1) and with the rule off (how = 2). */
+static uint64_t granule_turn(int how)
+{
+    uint64_t D1 = 1ull << (DET_ACT_DRAIN + 1);
+    struct det_logent log[4] = { run(3, 0, 0), run(3, 1, 0), run(3 | D1, DET_ACT_DRAIN + 1, 1), run(3, 0, 1) };
+    struct det_event ev[5] = { ev_(1, 0, EV_ALOAD, 20, 4, 2, 0), ev_(1, 0, EV_READ, 16, 4, 0, 0),
+                               ev_(2, 1, EV_WRITE, 20, 4, DET_EV_BUFFERED, 1), commit(1, 16, 1),
+                               ev_(4, 0, EV_ALOAD, 20, 4, 2, 1) };
+    ev[1].pc = 0x500; /* another instruction: the field beside */
+    ev[0].pkey = ev[1].pkey = 0 + 1;
+    ev[0].view = ev[1].view = DET_VIEW_NONE;
+    ev[3].step = 3;
+    ev[3].view = 5;
+    ev[4].pkey = (how == 1 ? 4 : 5) + 1;
+    ev[4].view = 5 + 2;
+    ev[0].rflags = ev[1].rflags = ev[4].rflags = DET_RF_ALLC;
+    uint64_t bt[4] = { 1, 2, D1, 1 };
+    if (how == 2)
+        setenv("HVSIM_DPOR_NO_GTURN", "1", 1);
+    det_dpor_races(log, 4, ev, 5, DM_ARM, bt);
+    unsetenv("HVSIM_DPOR_NO_GTURN");
+    return bt[0];
+}
+
+static void a_wait_on_a_granule_of_two_fields_is_no_race(void **st)
+{
+    (void)st;
+    assert_false(granule_turn(0) & 2); /* t1 not tried before the wait's first read */
+    assert_true(granule_turn(1) & 2);
+    assert_true(granule_turn(2) & 2);
+}
+
 /* arm, a lock on a private word (private atomics stay SC, each a sync
  * that raises its thread's view to the clock): t0 takes the lock, t1's
  * exchange fails (it writes the 1 the word holds), t0 releases it, and
@@ -1635,6 +1674,7 @@ int main(void)
         cmocka_unit_test(a_read_behind_a_later_barriers_message_is_no_race),
         cmocka_unit_test(an_await_turn_is_no_race),
         cmocka_unit_test(a_weak_await_turn_is_no_race),
+        cmocka_unit_test(a_wait_on_a_granule_of_two_fields_is_no_race),
         cmocka_unit_test(a_lock_turn_is_no_race_under_arm),
         cmocka_unit_test(a_read_left_its_value_by_a_later_commit_is_no_race),
         cmocka_unit_test(a_read_after_a_view_raise_races_with_the_commit_it_took),

@@ -21,6 +21,7 @@
  * the end did.  Without it verify_1x2 under arm did not end (4,000,000
  * executions); with it, 232,755. */
 #include "det_dpor_int.h"
+#include <stdlib.h>
 #include <string.h>
 
 static int accesses(const struct det_event *e) { return det_fp_is_read(e) || dpor_writes_memory(e); }
@@ -169,9 +170,68 @@ static int priv_turns_ok(const struct det_event *ev, uint32_t r)
     return 1;
 }
 
+/* arm/riscv, a wait on a granule (ring_pending's req_rear and req_front,
+ * one location of the model): segment j's one meeting with segment i is
+ * commit w of granule g by another thread; i's meetings with it are loads
+ * of g by one thread T, the first r.  From r on T only loads g, each a
+ * known message older than w's, until e, by r's instruction, takes w's
+ * message and sees another value than r did; no other commit of g lands
+ * between r and e.  Then r taking w's message (w before r, where it is
+ * g's newest message) leaves T where e did: the loads' post-views are at
+ * most w's timestamp, e's is at least that, and an acquire at r's pc is
+ * one at e's.  The turns from r to e are a loop that only waited. */
+static int granule_turns(const struct evseg *es, uint32_t i, uint32_t j)
+{
+    const struct det_event *ev = es->ev;
+    int32_t w = only_meeting(es, j, i), r = -1;
+    if (w < 0)
+        return 0;
+    const struct det_event *W = &ev[w];
+    if (W->kind != EV_DRAIN || !W->view || !W->pkey || W->off >= HVSIM_BRIDGE_PAGE || W->size != WMM_GRAN ||
+        W->off % WMM_GRAN)
+        return 0;
+    uint32_t g = W->off / WMM_GRAN;
+    int t = -1;
+    for (uint32_t x = 0; x < es->nev; x++) {
+        const struct det_event *e = &ev[x];
+        if (es->seg[x] != (int32_t)i || !det_dpor_dependent(e, W, 0))
+            continue;
+        if (!det_fp_is_read(e) || !e->pkey || e->off >= HVSIM_BRIDGE_PAGE || e->off / WMM_GRAN != g ||
+            (e->off + e->size - 1) / WMM_GRAN != g)
+            return 0;
+        if (r < 0) {
+            r = (int32_t)x;
+            t = e->tid & 63;
+        } else if ((e->tid & 63) != t) {
+            return 0;
+        }
+    }
+    if (r < 0 || t == (W->tid & 63) || w < r || !ev[r].pc)
+        return 0;
+    for (uint32_t k = (uint32_t)r; k < es->nev; k++) {
+        const struct det_event *e = &ev[k];
+        int mine = (e->tid & 63) == t;
+        if (e->kind == EV_DRAIN && e->off < HVSIM_BRIDGE_PAGE && e->off / WMM_GRAN == g && k != (uint32_t)w)
+            return 0; /* another commit of g */
+        if (!mine || e->kind == EV_DELAY || e->kind == EV_SWITCH)
+            continue;
+        if (!det_fp_is_read(e) || !e->pkey || e->off >= HVSIM_BRIDGE_PAGE || e->off / WMM_GRAN != g ||
+            (e->off + e->size - 1) / WMM_GRAN != g)
+            return 0;
+        if (e->pc == ev[r].pc && e->kind == ev[r].kind && e->mo == ev[r].mo && e->pkey == W->view + 1 &&
+            e->val != ev[r].val)
+            return k > (uint32_t)w;
+        if (e->pkey > W->view || (e->pc == ev[r].pc && e->val != ev[r].val))
+            return 0;
+    }
+    return 0;
+}
+
 int dpor_await_turn(const struct evseg *es, uint32_t i, uint32_t j, int wmm)
 {
     const struct det_event *ev = es->ev;
+    if (wmm && !getenv("HVSIM_DPOR_NO_GTURN") && granule_turns(es, i, j))
+        return 1;
     int32_t r = only_meeting(es, i, j), w = only_meeting(es, j, i);
     if (r < 0 || w < 0 || !dpor_writes_memory(&ev[w]) || dpor_loc_cmp(&ev[r], &ev[w]) != 1 || (ev[r].tid & 63) == (ev[w].tid & 63))
         return 0;
