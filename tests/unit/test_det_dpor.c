@@ -32,6 +32,17 @@ static struct det_event ev_(uint32_t step, int tid, int kind, uint32_t off, uint
 }
 #define EV(tid, kind, off) ev_(0, tid, kind, off, 4, 0, 0)
 
+/* The races of an arm trace, with the rule that env var names turned off
+ * when off (each rule's test measures it against the search without it). */
+static void arm_races_with_rule_off(const char *env, int off, const struct det_logent *log, uint32_t nlog,
+                                    const struct det_event *ev, uint32_t nev, uint64_t *bt)
+{
+    if (off)
+        setenv(env, "1", 1);
+    det_dpor_races(log, nlog, ev, nev, DM_ARM, bt);
+    unsetenv(env);
+}
+
 static struct det_logent run(uint64_t opts, int chosen, int cur)
 {
     struct det_logent l = { .opts = opts, .chosen = (uint8_t)chosen, .cur = (uint8_t)cur,
@@ -971,10 +982,7 @@ static uint64_t lock_after_a_view(int off)
     ev[3].pkey = 5 + 1;
     ev[3].rflags = DET_RF_ALLC;
     uint64_t bt[4] = { 2, D2, 1, 1 };
-    if (off)
-        setenv("HVSIM_DPOR_NO_VIEWFREE", "1", 1);
-    det_dpor_races(log, 4, ev, 4, DM_ARM, bt);
-    unsetenv("HVSIM_DPOR_NO_VIEWFREE");
+    arm_races_with_rule_off("HVSIM_DPOR_NO_VIEWFREE", off, log, 4, ev, 4, bt);
     return bt[0];
 }
 
@@ -1390,10 +1398,7 @@ static uint64_t granule_turn(int how)
     ev[4].view = 5 + 2;
     ev[0].rflags = ev[1].rflags = ev[4].rflags = DET_RF_ALLC;
     uint64_t bt[4] = { 1, 2, D1, 1 };
-    if (how == 2)
-        setenv("HVSIM_DPOR_NO_GTURN", "1", 1);
-    det_dpor_races(log, 4, ev, 5, DM_ARM, bt);
-    unsetenv("HVSIM_DPOR_NO_GTURN");
+    arm_races_with_rule_off("HVSIM_DPOR_NO_GTURN", how == 2, log, 4, ev, 5, bt);
     return bt[0];
 }
 
@@ -1466,11 +1471,8 @@ static uint64_t dominated_read(int how)
     ev[2].step = 3;
     ev[2].view = 5;
     ev[2].val = how == 1 ? 1 : 1ull << 32;
-    if (how == 2)
-        setenv("HVSIM_DPOR_NO_DOMINATE", "1", 1);
     uint64_t bt[3] = { 1, 2, D1 };
-    det_dpor_races(log, 3, ev, 3, DM_ARM, bt);
-    unsetenv("HVSIM_DPOR_NO_DOMINATE");
+    arm_races_with_rule_off("HVSIM_DPOR_NO_DOMINATE", how == 2, log, 3, ev, 3, bt);
     return bt[0];
 }
 
@@ -1544,11 +1546,8 @@ static uint64_t flag_then_value(int rule, int y_first, uint32_t y_mark)
     ev[3].view = 5;
     ev[4].view = 6;
     ev[3].val = ev[4].val = 1;
-    if (!rule)
-        setenv("HVSIM_DPOR_NO_MP", "1", 1);
     uint64_t bt[5] = { 2, 2, 2, 1, 1 };
-    det_dpor_races(log, 5, ev, 7, DM_ARM, bt);
-    unsetenv("HVSIM_DPOR_NO_MP");
+    arm_races_with_rule_off("HVSIM_DPOR_NO_MP", !rule, log, 5, ev, 7, bt);
     return bt[2] & D1;
 }
 
