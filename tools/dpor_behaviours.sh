@@ -2,7 +2,8 @@
 # tools/dpor_behaviours.sh — do two searches reach the same behaviours?
 #   tools/dpor_behaviours.sh BUILD_A BUILD_B MODEL SCENARIO [hvsim run ARGS...]
 # Runs `hvsim run --engine det --strategy dpor --bound 64` from each build
-# (STRATEGY_A, STRATEGY_B, BOUND_A, BOUND_B override) with
+# (STRATEGY_A, STRATEGY_B, BOUND_A, BOUND_B, RUNS_A, RUNS_B override;
+# STRATEGY_A=random RUNS_A=10000 samples seeds no reduction touched) with
 # HVSIM_DET_BEHAVIOURS (sim/engine/det/det_behaviour.c) and compares the
 # sets of distinct behaviours: what only A reached is what B's reduction
 # may have lost (B unsound if A's search was complete and correct), what
@@ -11,16 +12,17 @@
 # run arguments).  Exit 1 when A reached one B did not.  GRAPHS=1 compares
 # execution graphs instead (HVSIM_DET_GRAPHS, sim/engine/det/det_graph.c):
 # finer than behaviours, the same rule for complete searches.
+# A random sample's behaviours must all be among a complete dpor search's.
 # Used to measure each DPOR rule before it is kept (docs/det-engine.md).
-[ $# -ge 4 ] || { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 4 ] || { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 var=HVSIM_DET_BEHAVIOURS what=behaviours
 [ "${GRAPHS:-0}" = 1 ] && var=HVSIM_DET_GRAPHS what=graphs
 A=$1 B=$2 M=$3 S=$4; shift 4
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT INT TERM
 for x in A B; do
-  if [ $x = A ]; then b=$A s=${STRATEGY_A:-dpor} k=${BOUND_A:-64}
-  else b=$B s=${STRATEGY_B:-dpor} k=${BOUND_B:-64}; fi
-  env "$var=$t/$x" "$b/hvsim" run --engine det --strategy "$s" --bound "$k" --runs 5000000 \
+  if [ $x = A ]; then b=$A s=${STRATEGY_A:-dpor} k=${BOUND_A:-64} n=${RUNS_A:-5000000}
+  else b=$B s=${STRATEGY_B:-dpor} k=${BOUND_B:-64} n=${RUNS_B:-5000000}; fi
+  env "$var=$t/$x" "$b/hvsim" run --engine det --strategy "$s" --bound "$k" --runs "$n" \
     --memory-model "$M" --scenario "$S" "$@" >"$t/$x.out" 2>&1
   cut -d' ' -f1 "$t/$x" 2>/dev/null | sort -u > "$t/$x.s" || : > "$t/$x.s"
   echo "$x ($b, $s, bound $k): $(wc -l < "$t/$x.s") $what; $(grep -o '[0-9]* executions, all PASS\|interrupted.*\|NOT exhaustive' "$t/$x.out" | head -1)"

@@ -412,20 +412,31 @@ static int run_seeded(struct det_run *R, engine_cb cb, void *ud, unsigned *found
     struct run_result *r = R->r;
     struct det_outcome o;
     int strat = strategy_of(c->strategy);
-    for (unsigned i = 0; i < c->runs; i++) {
+    /* HVSIM_DET_BEHAVIOURS, _GRAPHS: what the seeds showed, a sample no
+     * reduction touched, for checking dpor's sets (tools/dpor_behaviours.sh) */
+    struct det_bfile bf;
+    det_bfile_open(&bf, det_model_of(c));
+    int rc = 0;
+    for (unsigned i = 0; i < c->runs && rc == 0; i++) {
         uint64_t seed = c->seed + i;
         struct det_plan p = { .strategy = strat, .seed = seed, .pct_depth = c->pct_depth,
                               .record_ev = 1 };
-        if (det_exec(R->x, &p, &o, err, errlen) < 0)
-            return -1;
+        if (det_exec(R->x, &p, &o, err, errlen) < 0) {
+            rc = -1;
+            break;
+        }
+        struct det_shm *S = det_ctx_shm(R->x);
+        det_bfile_note(&bf, S->ev, S->nev, S->log, S->nlog);
         R->executions++;
         R->points += o.points;
         R->schedules++;
         if (o.verdict != V_PASS) {
             (*found)++;
             uint64_t ex = R->executions;
-            if (report_failure(R, seed, &o, r, err, errlen) < 0)
-                return -1;
+            if (report_failure(R, seed, &o, r, err, errlen) < 0) {
+                rc = -1;
+                break;
+            }
             r->det_executions = ex;
         } else {
             passed_words(R, &o, seed, r);
@@ -433,6 +444,9 @@ static int run_seeded(struct det_run *R, engine_cb cb, void *ud, unsigned *found
         if (cb(r, ud))
             break;
     }
+    det_bfile_close(&bf, R->executions);
+    if (rc < 0)
+        return -1;
     double secs = (double)(now_ns() - R->t_start) / 1e9;
     if (isatty(2)) /* statistics for a person; reports and CI logs stay quiet */
         fprintf(stderr, "hvsim det: %s, %s, %llu executions, %llu scheduling points in %.2f s "
