@@ -112,15 +112,17 @@ within_graphs dfs_2p1 sc_2p1 "verify_2p1 under sc (dfs bound 1 within dpor)"
 # complete dpor search: under arm on verify_2p1 dpor ends with 90 of the
 # 151 behaviours 10,000 random seeds show (tests/long, make check-dpor,
 # checks that open gap; docs/det-engine.md); these cells agree
-for c in "sc verify_2p1 sc_2p1" "arm verify_1x1 arm_verify_1x1" "riscv verify_1x1 riscv_verify_1x1"; do
-  set -- $c
+# sample_within MODEL WORKLOAD DPOR_SET: 2,000 random seeds' behaviours
+# among those of the dpor search already run as DPOR_SET
+sample_within() {
   set_of "rnd_$3" random 64 "$1" "$D/$2.hvs" --runs 2000
   within "rnd_$3" "$3" "$2 under $1 (2,000 random seeds within dpor)"
-done
+}
+sample_within sc verify_2p1 sc_2p1
 for m in arm riscv; do
+  sample_within $m verify_1x1 ${m}_verify_1x1
   set_of "${m}_verify_2x1" dpor 64 $m "$D/verify_2x1.hvs"
-  set_of "rnd_${m}_2x1" random 64 $m "$D/verify_2x1.hvs" --runs 2000
-  within "rnd_${m}_2x1" "${m}_verify_2x1" "verify_2x1 under $m (2,000 random seeds within dpor)"
+  sample_within $m verify_2x1 ${m}_verify_2x1
 done
 
 # each line names a schedule that replays
@@ -129,4 +131,4 @@ case "$s" in det1:*) ;; *) fail "behaviour line without a schedule: $(head -1 "$
 "$HVSIM" replay "$t/sc_verify_2x1.json" --schedule "$s" --trace "$t/tr.txt" > "$t/rp.out" 2>&1 || fail "replay of $s: exit $?"
 [ -s "$t/tr.txt" ] || fail "replay of $s wrote no trace"
 
-pass "behaviour sets: sc within tso, arm and riscv on verify_1x1 ($(wc -l < "$t/sc_verify_1x1.s")), value-refined sleep sets equal to plain ones (arm $(execs arm_vs) vs $(execs arm_na) executions), within tso on verify_2x1 ($n behaviours) and verify_1x2 ($(wc -l < "$t/sc_verify_1x2.s")), dfs bound 1 within dpor under tso on verify_2x1 ($(wc -l < "$t/dfs_tso.s") of $(wc -l < "$t/tso_verify_2x1.s")) and under sc on verify_2p1 ($(wc -l < "$t/dfs_2p1.s") of $(wc -l < "$t/sc_2p1.s")), random samples within dpor (arm verify_2x1: $(wc -l < "$t/rnd_arm_2x1.s") of $(wc -l < "$t/arm_verify_2x1.s")); the first schedule ($h) replays"
+pass "behaviour sets: sc within tso, arm and riscv on verify_1x1 ($(wc -l < "$t/sc_verify_1x1.s")), value-refined sleep sets equal to plain ones (arm $(execs arm_vs) vs $(execs arm_na) executions), within tso on verify_2x1 ($n behaviours) and verify_1x2 ($(wc -l < "$t/sc_verify_1x2.s")), dfs bound 1 within dpor under tso on verify_2x1 ($(wc -l < "$t/dfs_tso.s") of $(wc -l < "$t/tso_verify_2x1.s")) and under sc on verify_2p1 ($(wc -l < "$t/dfs_2p1.s") of $(wc -l < "$t/sc_2p1.s")), random samples within dpor (arm verify_2x1: $(wc -l < "$t/rnd_arm_verify_2x1.s") of $(wc -l < "$t/arm_verify_2x1.s")); the first schedule ($h) replays"

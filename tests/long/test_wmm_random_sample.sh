@@ -5,10 +5,9 @@
 # and 1 reads).  FAILS TODAY, and is kept failing on purpose: the arm
 # search ends ("verified", 105,017 executions) with 90 behaviours, and
 # the random seeds show 151, all among sc's 204; 84 of them are
-# missing, e.g.
-# the first CPU's second request pushed while the second CPU's request
-# is still in the ring (it reads req_rear 2, req_front 1), which plain
-# dfs at bound 2 also reaches (det1:a15b10c2d23a3b6D).  arm verify_2x2
+# missing, e.g. the daemon's answer landing early and the first CPU's
+# second request pushed before the second CPU's first, which plain dfs
+# at bound 1 also reaches (det1:a15c2d23a3D).  arm verify_2x2
 # "verified" with 270 behaviours where 20,000 random seeds show 1,189.
 # docs/det-engine.md (*an arm search that ends is not yet a proof*).
 # Runs alone: sh tests/long/test_wmm_random_sample.sh (BUILD=dir for another build).

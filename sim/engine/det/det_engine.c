@@ -238,7 +238,7 @@ static void explored_words(struct det_run *R, const struct det_dfs *d, int exhau
         snprintf(r->summary, sizeof r->summary, "verified: %llu executions, all PASS (%s, every "
                  "schedule%s, under %s)", n, c->strategy,
                  d->dpor ? " up to the order of independent steps" : "", ml);
-    else if (exhausted && d->dpor) /* measured: sc verify_2p1 at bound 1, dpor shows 16 of dfs's 39 behaviours */
+    else if (exhausted && d->dpor) /* explored_extent: "bounded" */
         snprintf(r->summary, sizeof r->summary,
                  "bounded: %llu schedules (dpor within %u preemptions/early drains: not every schedule "
                  "within the bound, only a complete search verifies) under %s, all PASS",
@@ -251,6 +251,18 @@ static void explored_words(struct det_run *R, const struct det_dfs *d, int exhau
              (unsigned long long)R->points, (double)(now_ns() - R->t_start) / 1e9);
 }
 
+/* How much of the space a search that found nothing covered: a dpor
+ * search the bound cut is not every schedule within the bound (sc
+ * verify_2p1 at bound 1: 16 of dfs's 39 behaviours). */
+static const char *explored_extent(const struct det_dfs *d, int exhausted)
+{
+    if (!exhausted)
+        return "stopped early";
+    if (!d->cut)
+        return "complete";
+    return d->dpor ? "bounded" : "exhaustive within the bound";
+}
+
 /* dfs/dpor statistics on stderr: the counts with and without reduction are
  * compared by running both (`make bench` prints the ratio). */
 static void explored_stats(const struct det_run *R, const struct det_dfs *d, int exhausted)
@@ -258,7 +270,7 @@ static void explored_stats(const struct det_run *R, const struct det_dfs *d, int
     fprintf(stderr, "hvsim det: %s covered %llu schedules (bound %u, %s), %llu executions, "
                     "%llu scheduling points", R->c->strategy, (unsigned long long)d->schedules,
             R->c->dfs_bound,
-            !exhausted ? "stopped early" : !d->cut ? "complete" : d->dpor ? "bounded" : "exhaustive within the bound",
+            explored_extent(d, exhausted),
             (unsigned long long)R->executions, (unsigned long long)R->points);
     if (d->dpor)
         fprintf(stderr, "; dpor: %llu races, %llu options skipped as equivalent, %llu executions "
@@ -422,7 +434,7 @@ static int run_seeded(struct det_run *R, engine_cb cb, void *ud, unsigned *found
     struct det_bfile bf;
     det_bfile_open(&bf, det_model_of(c));
     int rc = 0;
-    for (unsigned i = 0; i < c->runs && rc == 0; i++) {
+    for (unsigned i = 0; i < c->runs; i++) {
         uint64_t seed = c->seed + i;
         struct det_plan p = { .strategy = strat, .seed = seed, .pct_depth = c->pct_depth,
                               .record_ev = 1 };
