@@ -1410,6 +1410,54 @@ static void a_wait_on_a_granule_of_two_fields_is_no_race(void **st)
     assert_true(granule_turn(2) & 2);
 }
 
+/* arm: t0's wait on granule 16..23 reads the initial message; t1
+ * commits req_rear = 1 (timestamp 5), then req_rear = 2 (timestamp 6);
+ * t0's read by the same instruction, a spinner's (offered the newest
+ * only), takes the second.  t0 reading the first commit's message is
+ * not lost: the race of the wait's first read with that commit moves to
+ * the end and the commit it took (moved_races in det_dpor.c): t0 is
+ * tried before the second commit, where it reads the first, and not
+ * before its first read.  With the move off (move = 0) the first read
+ * races with the first commit. */
+static void moved_wait(int move, uint64_t *bt)
+{
+    uint64_t D1 = 1ull << (DET_ACT_DRAIN + 1);
+    struct det_logent log[6] = { run(3, 0, 0), run(3, 1, 0), run(3 | D1, DET_ACT_DRAIN + 1, 1),
+                                 run(3 | D1, 1, 1), run(3 | D1, DET_ACT_DRAIN + 1, 1), run(3, 0, 1) };
+    struct det_event ev[6] = { ev_(1, 0, EV_ALOAD, 20, 4, 2, 0), ev_(2, 1, EV_WRITE, 20, 4, DET_EV_BUFFERED, 1),
+                               commit(1, 16, 1), ev_(4, 1, EV_WRITE, 20, 4, DET_EV_BUFFERED, 2),
+                               commit(1, 16, 1), ev_(6, 0, EV_ALOAD, 20, 4, 2, 2) };
+    ev[0].pkey = 0 + 1;
+    ev[0].view = DET_VIEW_NONE;
+    ev[0].rflags = DET_RF_ALLC;
+    ev[2].step = 3;
+    ev[2].view = 5;
+    ev[2].val = 1ull << 32;
+    ev[4].step = 5;
+    ev[4].view = 6;
+    ev[4].val = 2ull << 32;
+    ev[5].pkey = 6 + 1;
+    ev[5].view = 6 + 2; /* a spinner's read: not offered every message */
+    for (int k = 0; k < 6; k++)
+        bt[k] = 1ull << log[k].chosen;
+    if (!move)
+        setenv("HVSIM_DPOR_NO_MOVE", "1", 1);
+    det_dpor_races(log, 6, ev, 6, DM_ARM, bt);
+    unsetenv("HVSIM_DPOR_NO_MOVE");
+}
+
+static void a_waits_race_moves_to_its_end(void **st)
+{
+    (void)st;
+    uint64_t bt[6];
+    moved_wait(1, bt);
+    assert_false(bt[0] & 2); /* t1 not tried before the wait's first read */
+    assert_true(bt[4] & 1);  /* t0 tried before the second commit */
+    moved_wait(0, bt);
+    assert_true(bt[0] & 2);
+    assert_false(bt[4] & 1);
+}
+
 /* arm, a lock on a private word (private atomics stay SC, each a sync
  * that raises its thread's view to the clock): t0 takes the lock, t1's
  * exchange fails (it writes the 1 the word holds), t0 releases it, and
@@ -1674,6 +1722,7 @@ int main(void)
         cmocka_unit_test(an_await_turn_is_no_race),
         cmocka_unit_test(a_weak_await_turn_is_no_race),
         cmocka_unit_test(a_wait_on_a_granule_of_two_fields_is_no_race),
+        cmocka_unit_test(a_waits_race_moves_to_its_end),
         cmocka_unit_test(a_lock_turn_is_no_race_under_arm),
         cmocka_unit_test(a_read_left_its_value_by_a_later_commit_is_no_race),
         cmocka_unit_test(a_read_after_a_view_raise_races_with_the_commit_it_took),

@@ -142,13 +142,61 @@ static int view_only(const struct tfp *a, const struct tfp *b)
     return !det_fp_dependent_in(&a->all, &q, 1);
 }
 
+/* A wait whose end took a newer message than the commit its first read
+ * raced with (det_dpor_await.c granule_turns, 2): the segments of the
+ * end's message's commit (ci) and of the end (ej). */
+struct moved {
+    uint32_t ci, ej;
+};
+#define MOVED_MAX 256
+
+/* arm/riscv: the races of waits moved to their ends (mv, nmv), once
+ * happens-before is known: the end's read before the commit of the
+ * message it took.  Placed there the end reads the newest message older
+ * than that, and so on down to the commit the first read raced with: the
+ * first read's reversal less the turns.  An exit re-read starts no race
+ * of its own (det_dpor_rx.c), so this one is added as a race's would be;
+ * when the two segments are ordered through a third, no reversal puts
+ * the read before the commit: -1, find the races again without moving. */
+static int moved_races(struct det_dfs *d, const struct det_logent *log, const uint32_t *node,
+                       const struct moved *mv, uint32_t nmv, const uint64_t *hb, const uint64_t *hbi,
+                       const uint64_t *raced, size_t w, const struct xact *xs, uint64_t *bt)
+{
+    struct xact I[32];
+    for (uint32_t k = 0; k < nmv; k++) {
+        uint32_t ci = mv[k].ci, ej = mv[k].ej;
+        int ordered = ci >= ej || !BS_GET(&hb[(size_t)ej * w], ci);
+        for (uint32_t q = ci + 1; q < ej && !ordered; q++)
+            ordered = BS_GET(&hb[(size_t)q * w], ci) && BS_GET(&hb[(size_t)ej * w], q);
+        if (ordered)
+            return -1;
+        if (BS_GET(&raced[(size_t)ej * w], ci))
+            continue; /* a race of its own already */
+        struct det_dfs_node *x = d ? &d->st[node[ci]] : NULL;
+        int nI = initials(hbi, w, ci, ej, xs, xs[ej], I, 32);
+        if (!covered(I, nI, bt[node[ci]], x))
+            schedule(I, nI, &log[node[ci]], &bt[node[ci]], x);
+    }
+    return 0;
+}
+
 /* Every race of the execution adds to bt (source sets); d: the granules.
- * Over segments (see segments()): node[i] is segment i's decision. */
+ * Over segments (see segments()): node[i] is segment i's decision.
+ * *move: arm/riscv, move the races of waits whose end took a newer
+ * message to their ends (moved_races); set to -1 when one cannot be. */
 static int find_races(struct det_dfs *d, const struct det_logent *log, const uint32_t *node, uint32_t n,
                       const struct tfp *fps, const struct xact *xs, const uint64_t *pol, uint64_t *hb,
-                      uint64_t *cov, size_t w, int model, uint64_t *bt, const struct evseg *es)
+                      uint64_t *cov, size_t w, int model, uint64_t *bt, const struct evseg *es, int *move)
 {
     int races = 0;
+    struct moved *mv = *move ? malloc(MOVED_MAX * sizeof *mv) : NULL;
+    uint64_t *raced = mv ? calloc((size_t)(n ? n : 1) * w, sizeof *raced) : NULL;
+    uint32_t nmv = 0;
+    if (!raced) {
+        free(mv);
+        mv = NULL;
+        *move = 0;
+    }
     /* arm/riscv: happens-before less view-only edges, for initials (view_only) */
     uint64_t *hb2 = model >= DM_ARM && !getenv("HVSIM_DPOR_NO_VIEWFREE") ? calloc((size_t)(n ? n : 1) * w, sizeof *hb2)
                                                                         : NULL;
@@ -178,7 +226,13 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
             int ordered = BS_GET(cov, (uint32_t)i); /* i -> k -> j for a later k */
             /* an await loop's failed turn and the write that ends it
              * are not ordered at all (the turn is as if not there) */
-            if (!ordered && !po && await && dpor_await_turn(es, (uint32_t)i, j, wmm))
+            int32_t end = -1, took = -1;
+            int at = !ordered && !po && await ? dpor_await_turn(es, (uint32_t)i, j, wmm, mv ? &end : NULL, &took) : 0;
+            if (at == 2 && nmv == MOVED_MAX)
+                *move = -1; /* too many to keep: find the races again without moving */
+            else if (at == 2)
+                mv[nmv++] = (struct moved){ (uint32_t)es->seg[took], (uint32_t)es->seg[end] };
+            if (at)
                 continue;
             if (!ordered && !po && dominate && dpor_dominated_read(es, (uint32_t)i, j))
                 continue;
@@ -201,6 +255,8 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
             if (jx.act < 0)
                 continue;
             races++;
+            if (raced)
+                BS_SET(&raced[(size_t)j * w], (uint32_t)i);
             int nI = initials(hb2 ? hb2 : hb, w, (uint32_t)i, j, xs, jx, I, 32);
             if (!covered(I, nI, bt[node[i]], x))
                 schedule(I, nI, &log[node[i]], &bt[node[i]], x);
@@ -208,6 +264,10 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
                 dpor_drain_before_the_step(es, xs, node, (uint32_t)i, j, hb, w, &log[node[i]], &bt[node[i]]);
         }
     }
+    if (nmv && *move > 0 && moved_races(d, log, node, mv, nmv, hb, hb2 ? hb2 : hb, raced, w, xs, bt) < 0)
+        *move = -1;
+    free(mv);
+    free(raced);
     free(hb2);
     if (obs)
         dpor_observe_free(&ob);
@@ -436,7 +496,22 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
                 q++;
             }
         struct evseg es = { ev, nev, seg, sfp };
-        races = find_races(d, log, snode, ns, sfp, sx, pol, hb, cov, w, model, bt, &es);
+        /* moving a wait's race to its end (moved_races) may fail after
+         * bt has grown: then again from bt as it was, without moving */
+        int move = model >= DM_ARM && !getenv("HVSIM_DPOR_NO_MOVE");
+        uint64_t *bt0 = move ? malloc((nlog ? nlog : 1) * sizeof *bt0) : NULL;
+        if (bt0)
+            memcpy(bt0, bt, nlog * sizeof *bt0);
+        else
+            move = 0;
+        races = find_races(d, log, snode, ns, sfp, sx, pol, hb, cov, w, model, bt, &es, &move);
+        if (move < 0) {
+            memcpy(bt, bt0, nlog * sizeof *bt);
+            memset(hb, 0, (size_t)(ns ? ns : 1) * w * sizeof *hb);
+            move = 0;
+            races = find_races(d, log, snode, ns, sfp, sx, pol, hb, cov, w, model, bt, &es, &move);
+        }
+        free(bt0);
         if (model >= DM_ARM && !getenv("HVSIM_DPOR_NO_MP"))
             commits_alone(d, log, snode, ns, sx, bt, &es);
     }

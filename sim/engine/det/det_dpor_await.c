@@ -174,13 +174,22 @@ static int priv_turns_ok(const struct det_event *ev, uint32_t r)
  * one location of the model): segment j's one meeting with segment i is
  * commit w of granule g by another thread; i's meetings with it are loads
  * of g by one thread T, the first r.  From r on T only loads g, each a
- * known message older than w's, until e, by r's instruction, takes w's
- * message and sees another value than r did; no other commit of g lands
- * between r and e.  Then r taking w's message (w before r, where it is
- * g's newest message) leaves T where e did: the loads' post-views are at
- * most w's timestamp, e's is at least that, and an acquire at r's pc is
- * one at e's.  The turns from r to e are a loop that only waited. */
-static int granule_turns(const struct evseg *es, uint32_t i, uint32_t j)
+ * known message older than w's, until e, by r's instruction, sees another
+ * value than r did.
+ *  1: e took w's message, and no other commit of g lands between r and e
+ *     (with end: none of T's own).  Then r taking w's message (w before
+ *     r) leaves T where e did: the loads' post-views are at most w's
+ *     timestamp, e's at least that, and an acquire at r's pc is one at
+ *     e's; another thread's commit of g before e lands before e without
+ *     the turns too, and one after w's commutes with e, which took an
+ *     older message (read_of_older).  The turns from r to e are a loop
+ *     that only waited.
+ *  2 (only with end): e, a spinner's read offered the newest message
+ *     only, took a newer one than w's, committed at *took.  This
+ *     execution less the turns has T's first read at e; T reading w's
+ *     message is the reversal of e with that commit and so on down
+ *     (det_dpor.c moved_races).  *end: e. */
+static int granule_turns(const struct evseg *es, uint32_t i, uint32_t j, int32_t *end, int32_t *took)
 {
     const struct det_event *ev = es->ev;
     int32_t w = only_meeting(es, j, i), r = -1;
@@ -211,8 +220,9 @@ static int granule_turns(const struct evseg *es, uint32_t i, uint32_t j)
     for (uint32_t k = (uint32_t)r; k < es->nev; k++) {
         const struct det_event *e = &ev[k];
         int mine = (e->tid & 63) == t;
-        if (e->kind == EV_DRAIN && e->off < HVSIM_BRIDGE_PAGE && e->off / WMM_GRAN == g && k != (uint32_t)w)
-            return 0; /* another commit of g */
+        if (e->kind == EV_DRAIN && e->off < HVSIM_BRIDGE_PAGE && e->off / WMM_GRAN == g && k != (uint32_t)w &&
+            (mine || !end))
+            return 0; /* another commit of g (with end: of T's own) */
         if (!mine || e->kind == EV_DELAY || e->kind == EV_SWITCH)
             continue;
         if (!det_fp_is_read(e) || !e->pkey || e->off >= HVSIM_BRIDGE_PAGE || e->off / WMM_GRAN != g ||
@@ -221,17 +231,28 @@ static int granule_turns(const struct evseg *es, uint32_t i, uint32_t j)
         if (e->pc == ev[r].pc && e->kind == ev[r].kind && e->mo == ev[r].mo && e->pkey == W->view + 1 &&
             e->val != ev[r].val)
             return k > (uint32_t)w;
+        if (end && e->pc == ev[r].pc && e->kind == ev[r].kind && e->mo == ev[r].mo && e->pkey > W->view + 1 &&
+            e->val != ev[r].val && !(e->rflags & DET_RF_ALLC) && k > (uint32_t)w) {
+            for (uint32_t c = (uint32_t)w + 1; c < k; c++)
+                if (ev[c].kind == EV_DRAIN && ev[c].off == W->off && ev[c].view + 1 == e->pkey) {
+                    *end = (int32_t)k;
+                    *took = (int32_t)c;
+                    return 2;
+                }
+            return 0;
+        }
         if (e->pkey > W->view || (e->pc == ev[r].pc && e->val != ev[r].val))
             return 0;
     }
     return 0;
 }
 
-int dpor_await_turn(const struct evseg *es, uint32_t i, uint32_t j, int wmm)
+int dpor_await_turn(const struct evseg *es, uint32_t i, uint32_t j, int wmm, int32_t *end, int32_t *took)
 {
     const struct det_event *ev = es->ev;
-    if (wmm && !getenv("HVSIM_DPOR_NO_GTURN") && granule_turns(es, i, j))
-        return 1;
+    int gt = wmm && !getenv("HVSIM_DPOR_NO_GTURN") ? granule_turns(es, i, j, end, took) : 0;
+    if (gt)
+        return gt;
     int32_t r = only_meeting(es, i, j), w = only_meeting(es, j, i);
     if (r < 0 || w < 0 || !dpor_writes_memory(&ev[w]) || dpor_loc_cmp(&ev[r], &ev[w]) != 1 || (ev[r].tid & 63) == (ev[w].tid & 63))
         return 0;

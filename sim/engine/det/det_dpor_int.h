@@ -161,7 +161,7 @@ static inline int dpor_loc_cmp(const struct det_event *a, const struct det_event
 /* det_dpor_await.c: is the race of segments i and j a write and the first
  * access of an await loop's failed turn that ends with that write?  wmm
  * (arm/riscv): the write is a commit and the turns' messages are checked. */
-int dpor_await_turn(const struct evseg *es, uint32_t i, uint32_t j, int wmm);
+int dpor_await_turn(const struct evseg *es, uint32_t i, uint32_t j, int wmm, int32_t *end, int32_t *took);
 /* det_dpor_dominate.c (arm/riscv): is every meeting of segments i and j a
  * read of i and a later commit of j whose message leaves the value read? */
 int dpor_dominated_read(const struct evseg *es, uint32_t i, uint32_t j);
