@@ -147,6 +147,7 @@ static int view_only(const struct tfp *a, const struct tfp *b)
  * end's message's commit (ci) and of the end (ej). */
 struct moved {
     uint32_t ci, ej;
+    struct xact jx; /* ej's step to try first (act < 0: its segment's) */
 };
 #define MOVED_MAX 256
 
@@ -165,7 +166,7 @@ static int moved_races(struct det_dfs *d, const struct det_logent *log, const ui
     struct xact I[32];
     for (uint32_t k = 0; k < nmv; k++) {
         uint32_t ci = mv[k].ci, ej = mv[k].ej;
-        int ordered = ci >= ej || !BS_GET(&hb[(size_t)ej * w], ci);
+        int ordered = ci >= ej; /* (an exit re-read's footprint leaves its read out: no edge of its own) */
         for (uint32_t q = ci + 1; q < ej && !ordered; q++)
             ordered = BS_GET(&hb[(size_t)q * w], ci) && BS_GET(&hb[(size_t)ej * w], q);
         if (ordered)
@@ -173,7 +174,7 @@ static int moved_races(struct det_dfs *d, const struct det_logent *log, const ui
         if (BS_GET(&raced[(size_t)ej * w], ci))
             continue; /* a race of its own already */
         struct det_dfs_node *x = d ? &d->st[node[ci]] : NULL;
-        int nI = initials(hbi, w, ci, ej, xs, xs[ej], I, 32);
+        int nI = initials(hbi, w, ci, ej, xs, mv[k].jx.act >= 0 ? mv[k].jx : xs[ej], I, 32);
         if (!covered(I, nI, bt[node[ci]], x))
             schedule(I, nI, &log[node[ci]], &bt[node[ci]], x);
     }
@@ -228,10 +229,15 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
              * are not ordered at all (the turn is as if not there) */
             int32_t end = -1, took = -1;
             int at = !ordered && !po && await ? dpor_await_turn(es, (uint32_t)i, j, wmm, mv ? &end : NULL, &took) : 0;
-            if (at == 2 && nmv == MOVED_MAX)
+            if (at >= 2 && nmv == MOVED_MAX)
                 *move = -1; /* too many to keep: find the races again without moving */
             else if (at == 2)
-                mv[nmv++] = (struct moved){ (uint32_t)es->seg[took], (uint32_t)es->seg[end] };
+                mv[nmv++] = (struct moved){ (uint32_t)es->seg[took], (uint32_t)es->seg[end], { -1, -1 } };
+            else if (at == 3) { /* the end, then the commit: the commit's step first */
+                uint32_t ce = (uint32_t)es->seg[end], cw = (uint32_t)es->seg[took];
+                struct xact jx = dpor_tfp_race(&fps[ce], &fps[cw], xs[cw], model);
+                mv[nmv++] = (struct moved){ ce, cw, jx };
+            }
             if (at)
                 continue;
             if (!ordered && !po && dominate && dpor_dominated_read(es, (uint32_t)i, j))

@@ -184,11 +184,39 @@ static int priv_turns_ok(const struct det_event *ev, uint32_t r)
  *     the turns too, and one after w's commutes with e, which took an
  *     older message (read_of_older).  The turns from r to e are a loop
  *     that only waited.
+ *  1 (only with end): e took an older message than w's, another value
+ *     than r's, and w's was among its options (offered): the value choice
+ *     at e explores e taking w's message, the execution above.
  *  2 (only with end): e, a spinner's read offered the newest message
  *     only, took a newer one than w's, committed at *took.  This
  *     execution less the turns has T's first read at e; T reading w's
  *     message is the reversal of e with that commit and so on down
- *     (det_dpor.c moved_races).  *end: e. */
+ *     (det_dpor.c moved_races).  *end: e.
+ *  3 (only with end): w lands after e.  This execution less the turns
+ *  has T's first read at e, before w: r's race with w moves to e's
+ *  (moved_races).  *end: e, *took: w. */
+/* Was commit w (of a granule, landed before read e) among e's options,
+ * though e took an older message?  It was, unless a filter left it out:
+ * a re-read is not offered the bytes the loop read last (val at off,
+ * size), a silent commit gives way to the one before it, and of several
+ * messages with the same bytes only the oldest is offered (det_wmm.h). */
+static int offered(const struct det_event *ev, uint32_t e, int32_t w, uint32_t off, uint32_t size, uint64_t val)
+{
+    const struct det_event *W = &ev[w];
+    uint64_t m = size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
+    if ((W->mo & DET_EV_SILENT) || (W->val >> (8 * (off - W->off)) & m) == (val & m))
+        return 0;
+    for (int32_t c = w; c-- > 0;) { /* back to the message e took */
+        if (ev[c].kind != EV_DRAIN || ev[c].off != W->off)
+            continue;
+        if (ev[c].view + 1 == ev[e].pkey)
+            return 1;
+        if (ev[c].val == W->val)
+            return 0;
+    }
+    return 0;
+}
+
 static int granule_turns(const struct evseg *es, uint32_t i, uint32_t j, int32_t *end, int32_t *took)
 {
     const struct det_event *ev = es->ev;
@@ -228,6 +256,12 @@ static int granule_turns(const struct evseg *es, uint32_t i, uint32_t j, int32_t
         if (!det_fp_is_read(e) || !e->pkey || e->off >= HVSIM_BRIDGE_PAGE || e->off / WMM_GRAN != g ||
             (e->off + e->size - 1) / WMM_GRAN != g)
             return 0;
+        if (end && k < (uint32_t)w && e->pc == ev[r].pc && e->kind == ev[r].kind && e->mo == ev[r].mo &&
+            e->val != ev[r].val) {
+            *end = (int32_t)k;
+            *took = w;
+            return 3;
+        }
         if (e->pc == ev[r].pc && e->kind == ev[r].kind && e->mo == ev[r].mo && e->pkey == W->view + 1 &&
             e->val != ev[r].val)
             return k > (uint32_t)w;
@@ -241,6 +275,9 @@ static int granule_turns(const struct evseg *es, uint32_t i, uint32_t j, int32_t
                 }
             return 0;
         }
+        if (end && e->pc == ev[r].pc && e->kind == ev[r].kind && e->mo == ev[r].mo && e->pkey <= W->view &&
+            e->val != ev[r].val && k > (uint32_t)w && offered(ev, k, w, ev[r].off, ev[r].size, ev[r].val))
+            return 1;
         if (e->pkey > W->view || (e->pc == ev[r].pc && e->val != ev[r].val))
             return 0;
     }
