@@ -84,7 +84,7 @@ test: deps
 check-layout: $(BUILD)/hvsim
 	@tools/check_layout.sh $(CURDIR) tools/layout_allow.txt $(BUILD)/obj
 
-# Opt-in, some 25 minutes on two cores: the exhaustive dpor search on the reference
+# Opt-in, about an hour on two cores: the exhaustive dpor search on the reference
 # handshake's larger workloads, checked by behaviour sets (tests/long/;
 # `make test` checks the smaller ones).
 check-dpor: deps $(BUILD)/hvsim
