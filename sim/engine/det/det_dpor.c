@@ -181,6 +181,47 @@ static int moved_races(struct det_dfs *d, const struct det_logent *log, const ui
     return 0;
 }
 
+/* The waits' races to move (moved_races) and the pairs that raced
+ * directly (raced[j]: segments i), kept while find_races runs; none when
+ * *move is 0 or memory is short (then *move becomes 0). */
+struct moves {
+    struct moved *mv;
+    uint64_t *raced;
+    uint32_t n;
+};
+
+static void moves_open(struct moves *m, int *move, uint32_t n, size_t w)
+{
+    m->n = 0;
+    m->mv = *move ? malloc(MOVED_MAX * sizeof *m->mv) : NULL;
+    m->raced = m->mv ? calloc((size_t)(n ? n : 1) * w, sizeof *m->raced) : NULL;
+    if (!m->raced) {
+        free(m->mv);
+        m->mv = NULL;
+        *move = 0;
+    }
+}
+
+/* Keep a wait's race the await rule moved (dpor_await_turn's at: 2, the
+ * end and the commit of the message it took; 3, the end and the commit
+ * that lands after it, whose step then comes first); *move -1 when there
+ * are too many to keep. */
+static void moves_note(struct moves *m, int at, int32_t end, int32_t took, const struct evseg *es,
+                       const struct tfp *fps, const struct xact *xs, int model, int *move)
+{
+    if (at < 2)
+        return;
+    if (m->n == MOVED_MAX) {
+        *move = -1; /* find the races again without moving */
+        return;
+    }
+    uint32_t ce = (uint32_t)es->seg[end], cw = (uint32_t)es->seg[took];
+    if (at == 2)
+        m->mv[m->n++] = (struct moved){ cw, ce, { -1, -1 } };
+    else
+        m->mv[m->n++] = (struct moved){ ce, cw, dpor_tfp_race(&fps[ce], &fps[cw], xs[cw], model) };
+}
+
 /* Every race of the execution adds to bt (source sets); d: the granules.
  * Over segments (see segments()): node[i] is segment i's decision.
  * *move: arm/riscv, move the races of waits whose end took a newer
@@ -190,14 +231,8 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
                       uint64_t *cov, size_t w, int model, uint64_t *bt, const struct evseg *es, int *move)
 {
     int races = 0;
-    struct moved *mv = *move ? malloc(MOVED_MAX * sizeof *mv) : NULL;
-    uint64_t *raced = mv ? calloc((size_t)(n ? n : 1) * w, sizeof *raced) : NULL;
-    uint32_t nmv = 0;
-    if (!raced) {
-        free(mv);
-        mv = NULL;
-        *move = 0;
-    }
+    struct moves m;
+    moves_open(&m, move, n, w);
     /* arm/riscv: happens-before less view-only edges, for initials (view_only) */
     uint64_t *hb2 = model >= DM_ARM && !getenv("HVSIM_DPOR_NO_VIEWFREE") ? calloc((size_t)(n ? n : 1) * w, sizeof *hb2)
                                                                         : NULL;
@@ -228,16 +263,8 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
             /* an await loop's failed turn and the write that ends it
              * are not ordered at all (the turn is as if not there) */
             int32_t end = -1, took = -1;
-            int at = !ordered && !po && await ? dpor_await_turn(es, (uint32_t)i, j, wmm, mv ? &end : NULL, &took) : 0;
-            if (at >= 2 && nmv == MOVED_MAX)
-                *move = -1; /* too many to keep: find the races again without moving */
-            else if (at == 2)
-                mv[nmv++] = (struct moved){ (uint32_t)es->seg[took], (uint32_t)es->seg[end], { -1, -1 } };
-            else if (at == 3) { /* the end, then the commit: the commit's step first */
-                uint32_t ce = (uint32_t)es->seg[end], cw = (uint32_t)es->seg[took];
-                struct xact jx = dpor_tfp_race(&fps[ce], &fps[cw], xs[cw], model);
-                mv[nmv++] = (struct moved){ ce, cw, jx };
-            }
+            int at = !ordered && !po && await ? dpor_await_turn(es, (uint32_t)i, j, wmm, m.mv ? &end : NULL, &took) : 0;
+            moves_note(&m, at, end, took, es, fps, xs, model, move);
             if (at)
                 continue;
             if (!ordered && !po && dominate && dpor_dominated_read(es, (uint32_t)i, j))
@@ -261,8 +288,8 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
             if (jx.act < 0)
                 continue;
             races++;
-            if (raced)
-                BS_SET(&raced[(size_t)j * w], (uint32_t)i);
+            if (m.raced)
+                BS_SET(&m.raced[(size_t)j * w], (uint32_t)i);
             int nI = initials(hb2 ? hb2 : hb, w, (uint32_t)i, j, xs, jx, I, 32);
             if (!covered(I, nI, bt[node[i]], x))
                 schedule(I, nI, &log[node[i]], &bt[node[i]], x);
@@ -270,13 +297,38 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
                 dpor_drain_before_the_step(es, xs, node, (uint32_t)i, j, hb, w, &log[node[i]], &bt[node[i]]);
         }
     }
-    if (nmv && *move > 0 && moved_races(d, log, node, mv, nmv, hb, hb2 ? hb2 : hb, raced, w, xs, bt) < 0)
+    if (m.n && *move > 0 && moved_races(d, log, node, m.mv, m.n, hb, hb2 ? hb2 : hb, m.raced, w, xs, bt) < 0)
         *move = -1;
-    free(mv);
-    free(raced);
+    free(m.mv);
+    free(m.raced);
     free(hb2);
     if (obs)
         dpor_observe_free(&ob);
+    return races;
+}
+
+/* find_races with the waits' races moved to their ends under arm/riscv
+ * (moved_races).  Moving may fail after bt has grown: then again from bt
+ * as it was, without moving (granules det_gw_put noted stay: more to
+ * explore, never less). */
+static int all_races(struct det_dfs *d, const struct det_logent *log, uint32_t nlog, const uint32_t *node,
+                     uint32_t n, const struct tfp *fps, const struct xact *xs, const uint64_t *pol, uint64_t *hb,
+                     uint64_t *cov, size_t w, int model, uint64_t *bt, const struct evseg *es)
+{
+    int move = model >= DM_ARM && !getenv("HVSIM_DPOR_NO_MOVE");
+    uint64_t *bt0 = move ? malloc((nlog ? nlog : 1) * sizeof *bt0) : NULL;
+    if (bt0)
+        memcpy(bt0, bt, nlog * sizeof *bt0);
+    else
+        move = 0;
+    int races = find_races(d, log, node, n, fps, xs, pol, hb, cov, w, model, bt, es, &move);
+    if (move < 0) {
+        memcpy(bt, bt0, nlog * sizeof *bt);
+        memset(hb, 0, (size_t)(n ? n : 1) * w * sizeof *hb);
+        move = 0;
+        races = find_races(d, log, node, n, fps, xs, pol, hb, cov, w, model, bt, es, &move);
+    }
+    free(bt0);
     return races;
 }
 
@@ -502,22 +554,7 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
                 q++;
             }
         struct evseg es = { ev, nev, seg, sfp };
-        /* moving a wait's race to its end (moved_races) may fail after
-         * bt has grown: then again from bt as it was, without moving */
-        int move = model >= DM_ARM && !getenv("HVSIM_DPOR_NO_MOVE");
-        uint64_t *bt0 = move ? malloc((nlog ? nlog : 1) * sizeof *bt0) : NULL;
-        if (bt0)
-            memcpy(bt0, bt, nlog * sizeof *bt0);
-        else
-            move = 0;
-        races = find_races(d, log, snode, ns, sfp, sx, pol, hb, cov, w, model, bt, &es, &move);
-        if (move < 0) {
-            memcpy(bt, bt0, nlog * sizeof *bt);
-            memset(hb, 0, (size_t)(ns ? ns : 1) * w * sizeof *hb);
-            move = 0;
-            races = find_races(d, log, snode, ns, sfp, sx, pol, hb, cov, w, model, bt, &es, &move);
-        }
-        free(bt0);
+        races = all_races(d, log, nlog, snode, ns, sfp, sx, pol, hb, cov, w, model, bt, &es);
         if (model >= DM_ARM && !getenv("HVSIM_DPOR_NO_MP"))
             commits_alone(d, log, snode, ns, sx, bt, &es);
     }
