@@ -7,14 +7,14 @@
 # - 2 CPUs x 2 reads under sc: verified (issue 17's workload), and every
 #   behaviour plain dfs at bound 1 shows is among dpor's;
 # - 1 CPU x 2 reads under arm: verified, and sc's behaviours all reached
-#   (7,240 executions with det_dpor_observe.c, 13,338 since own views,
+#   (12,167 executions since the fence split; 7,240 with det_dpor_observe.c, 13,338 since own views,
 #   84,432 before; it did not end
 #   before the await-turn rule covered arm, det_dpor_await.c);
 # - 2 CPUs x 1 read under arm: verified, sc's behaviours all reached
-#   (10,462 executions; it did not end before own views, DET_VIEW_OWN,
+#   (142 executions with the moved races, 10,462 before; it did not end before own views, DET_VIEW_OWN,
 #   and view-only edges, det_dpor.c view_only);
 # - the same two under riscv: verified, sc's behaviours all reached
-#   (725 and 12,347 executions since det_dpor_observe.c; 9,336 and
+#   (263 and 12,347 executions with the moved races; 725 before; 9,336 and
 #   251,113 before);
 # - 3 CPUs x 1 read: sc's behaviours are all reached under tso.  Regression:
 #   12 of sc's 822 were missing while a poll loop's exit re-read was taken
