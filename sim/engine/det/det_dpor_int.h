@@ -165,11 +165,10 @@ int dpor_await_turn(const struct evseg *es, uint32_t i, uint32_t j, int wmm, int
 /* det_dpor_dominate.c (arm/riscv): is every meeting of segments i and j a
  * read of i and a later commit of j whose message leaves the value read? */
 int dpor_dominated_read(const struct evseg *es, uint32_t i, uint32_t j);
-/* det_dpor_mp.c (arm/riscv): the run of one step's commits from event k0
- * on (det_dpor.c splits a run into segments by store): the granules (gs,
- * at most max; returns how many) of its later commits to try alone
- * before it, each taken by another thread before an older commit's
- * granule is met. */
+/* det_dpor_mp.c (arm/riscv): the segment of commits whose first event is
+ * k0: the granules (gs, at most max; returns how many) of its later
+ * commits to try alone before it, each taken by another thread before
+ * an older commit's granule is met. */
 int dpor_commit_alone_for_a_reader(const struct evseg *es, uint32_t k0, int *gs, int max);
 /* det_dpor_observe.c (arm/riscv): what the trace's reads observe
  * (dpor_observe_init, -1 out of memory); does no read of segment j's

@@ -59,33 +59,25 @@ static int touched_after(const struct det_event *ev, uint32_t nev, uint32_t y, i
     return 0;
 }
 
-/* Is event k a commit of thread t's run at step s?  The run is one step's
- * commits, which det_dpor.c splits into segments by their stores'. */
-static int in_run(const struct evseg *es, uint32_t k, int t, uint32_t s)
-{
-    const struct det_event *e = &es->ev[k];
-    return es->seg[k] >= 0 && e->kind == EV_DRAIN && (e->tid & 63) == t && e->step == s;
-}
-
 int dpor_commit_alone_for_a_reader(const struct evseg *es, uint32_t k0, int *gs, int max)
 {
     const struct det_event *ev = es->ev;
-    uint32_t s = ev[k0].step;
+    int32_t s = es->seg[k0];
     int t = ev[k0].tid & 63, n = 0;
     uint32_t end = k0;
-    while (end < es->nev && (in_run(es, end, t, s) || es->seg[end] < 0))
+    while (end < es->nev && (es->seg[end] == s || es->seg[end] < 0))
         end++;
     for (uint32_t b = k0; b < end && n < max; b++) {
         const struct det_event *c2 = &ev[b];
         int g2 = granule(c2);
-        if (!in_run(es, b, t, s) || g2 < 0 || !c2->pkey || !c2->view ||
+        if (es->seg[b] != s || c2->kind != EV_DRAIN || g2 < 0 || !c2->pkey || !c2->view ||
             !stored_before(ev, k0, t, g2, ev[k0].step))
             continue;
         uint32_t y = first_reader(ev, es->nev, end, t, c2); /* a later read touches after it too */
         for (uint32_t a = k0; a < b && y < es->nev; a++) {
             const struct det_event *c = &ev[a];
             int g = granule(c);
-            if (in_run(es, a, t, s) && g >= 0 && g != g2 && c->pkey == c2->pkey &&
+            if (es->seg[a] == s && c->kind == EV_DRAIN && g >= 0 && g != g2 && c->pkey == c2->pkey &&
                 touched_after(ev, es->nev, y, t, g)) {
                 gs[n++] = g2;
                 break;
