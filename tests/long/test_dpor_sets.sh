@@ -7,7 +7,7 @@
 # - 2 CPUs x 2 reads under sc: verified (issue 17's workload), and every
 #   behaviour plain dfs at bound 1 shows is among dpor's;
 # - 1 CPU x 2 reads under arm: verified, and sc's behaviours all reached
-#   (12,167 executions since the fence split; 7,240 with det_dpor_observe.c, 13,338 since own views,
+#   (11,868 executions since the fence split; 7,240 with det_dpor_observe.c, 13,338 since own views,
 #   84,432 before; it did not end
 #   before the await-turn rule covered arm, det_dpor_await.c);
 # - 2 CPUs x 1 read under arm: verified, sc's behaviours all reached

@@ -1586,7 +1586,10 @@ static uint64_t flag_then_value(int rule, int y_first, uint32_t y_mark)
         ry.step = 5;
         rx.step = 4;
     }
-    struct det_event ev[7] = { ev_(1, 1, EV_WRITE, 16, 8, DET_EV_BUFFERED, 1), ev_(2, 1, EV_WRITE, 64, 8, DET_EV_BUFFERED, 1),
+    /* both stores in one step: a fence's run of commits is split by the
+     * stores' segments (det_dpor.c), and across segments the race of
+     * x's commit with the read of x is what tries y's commit first */
+    struct det_event ev[7] = { ev_(1, 1, EV_WRITE, 16, 8, DET_EV_BUFFERED, 1), ev_(1, 1, EV_WRITE, 64, 8, DET_EV_BUFFERED, 1),
                                ev_(3, 1, EV_FENCE, 0, 0, 5, 0), commit(1, 16, 1), commit(1, 64, y_mark),
                                y_first ? ry : rx, y_first ? rx : ry };
     ev[2].view = DET_VIEW_ALL;
