@@ -109,9 +109,10 @@ within dfs_2p1 sc_2p1 "verify_2p1 under sc (dfs bound 1 within dpor)"
 within_graphs dfs_2p1 sc_2p1 "verify_2p1 under sc (dfs bound 1 within dpor)"
 
 # a random sample (--strategy random, no reduction) must lie within a
-# complete dpor search: under arm on verify_2p1 dpor ends with 90 of the
-# 151 behaviours 10,000 random seeds show (tests/long, make check-dpor,
-# checks that open gap; docs/det-engine.md); these cells agree
+# complete dpor search: under arm on verify_2p1 dpor once ended with 90 of
+# the 151 behaviours 10,000 random seeds show, until a fence's commits
+# were split by store (test_det_wmm_old_commit.sh; tests/long, make
+# check-dpor, checks arm and riscv verify_2p1); these cells agree
 # sample_within MODEL WORKLOAD DPOR_SET: 2,000 random seeds' behaviours
 # among those of the dpor search already run as DPOR_SET
 sample_within() {
