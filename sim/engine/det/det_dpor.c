@@ -122,6 +122,19 @@ static void schedule(const struct xact *I, int nI, const struct det_logent *li, 
         x->gw_all = 1;
 }
 
+/* The race of segments i and j (jx: j's step to try first): unless the
+ * decision of i explores one of the reversal's initials already, one of
+ * them is scheduled there (hb: the happens-before initials are read from). */
+static void reverse(struct det_dfs *d, const struct det_logent *log, const uint32_t *node, const uint64_t *hb,
+                    size_t w, uint32_t i, uint32_t j, const struct xact *xs, struct xact jx, uint64_t *bt)
+{
+    struct xact I[32];
+    struct det_dfs_node *x = d ? &d->st[node[i]] : NULL;
+    int nI = initials(hb, w, i, j, xs, jx, I, 32);
+    if (!covered(I, nI, bt[node[i]], x))
+        schedule(I, nI, &log[node[i]], &bt[node[i]], x);
+}
+
 /* arm/riscv: is b's dependence on the earlier a only b's raised view
  * observing a's commits?  Such an edge orders b after a for races, but
  * not for the initials of a reversal (find_races, hb2): placed before
@@ -163,7 +176,6 @@ static int moved_races(struct det_dfs *d, const struct det_logent *log, const ui
                        const struct moved *mv, uint32_t nmv, const uint64_t *hb, const uint64_t *hbi,
                        const uint64_t *raced, size_t w, const struct xact *xs, uint64_t *bt)
 {
-    struct xact I[32];
     for (uint32_t k = 0; k < nmv; k++) {
         uint32_t ci = mv[k].ci, ej = mv[k].ej;
         int ordered = ci >= ej; /* (an exit re-read's footprint leaves its read out: no edge of its own) */
@@ -173,10 +185,7 @@ static int moved_races(struct det_dfs *d, const struct det_logent *log, const ui
             return -1;
         if (BS_GET(&raced[(size_t)ej * w], ci))
             continue; /* a race of its own already */
-        struct det_dfs_node *x = d ? &d->st[node[ci]] : NULL;
-        int nI = initials(hbi, w, ci, ej, xs, mv[k].jx.act >= 0 ? mv[k].jx : xs[ej], I, 32);
-        if (!covered(I, nI, bt[node[ci]], x))
-            schedule(I, nI, &log[node[ci]], &bt[node[ci]], x);
+        reverse(d, log, node, hbi, w, ci, ej, xs, mv[k].jx.act >= 0 ? mv[k].jx : xs[ej], bt);
     }
     return 0;
 }
@@ -236,7 +245,6 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
     /* arm/riscv: happens-before less view-only edges, for initials (view_only) */
     uint64_t *hb2 = model >= DM_ARM && !getenv("HVSIM_DPOR_NO_VIEWFREE") ? calloc((size_t)(n ? n : 1) * w, sizeof *hb2)
                                                                         : NULL;
-    struct xact I[32];
     /* await loops' failed turns (det_dpor_await.c; arm/riscv with the
      * messages the turns took); HVSIM_DPOR_NO_AWAIT turns the rule off */
     int await = !getenv("HVSIM_DPOR_NO_AWAIT"), wmm = model == DM_ARM || model == DM_RISCV;
@@ -284,15 +292,12 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
                 continue;
             /* steps of one thread (or one buffer, FIFO): program order, no race */
             struct xact jx = dpor_tfp_race(&fps[i], &fps[j], xs[j], model);
-            struct det_dfs_node *x = d ? &d->st[node[i]] : NULL;
             if (jx.act < 0)
                 continue;
             races++;
             if (m.raced)
                 BS_SET(&m.raced[(size_t)j * w], (uint32_t)i);
-            int nI = initials(hb2 ? hb2 : hb, w, (uint32_t)i, j, xs, jx, I, 32);
-            if (!covered(I, nI, bt[node[i]], x))
-                schedule(I, nI, &log[node[i]], &bt[node[i]], x);
+            reverse(d, log, node, hb2 ? hb2 : hb, w, (uint32_t)i, j, xs, jx, bt);
             if (model == DM_TSO)
                 dpor_drain_before_the_step(es, xs, node, (uint32_t)i, j, hb, w, &log[node[i]], &bt[node[i]]);
         }
