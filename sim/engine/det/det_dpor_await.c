@@ -217,6 +217,13 @@ static int offered(const struct det_event *ev, uint32_t e, int32_t w, uint32_t o
     return 0;
 }
 
+/* Is e a read by a's instruction again, with a's kind and order, seeing
+ * another value than a did (the wait's exit, or a sign it is over)? */
+static int again_by(const struct det_event *e, const struct det_event *a)
+{
+    return e->pc == a->pc && e->kind == a->kind && e->mo == a->mo && e->val != a->val;
+}
+
 static int granule_turns(const struct evseg *es, uint32_t i, uint32_t j, int32_t *end, int32_t *took)
 {
     const struct det_event *ev = es->ev;
@@ -256,17 +263,14 @@ static int granule_turns(const struct evseg *es, uint32_t i, uint32_t j, int32_t
         if (!det_fp_is_read(e) || !e->pkey || e->off >= HVSIM_BRIDGE_PAGE || e->off / WMM_GRAN != g ||
             (e->off + e->size - 1) / WMM_GRAN != g)
             return 0;
-        if (end && k < (uint32_t)w && e->pc == ev[r].pc && e->kind == ev[r].kind && e->mo == ev[r].mo &&
-            e->val != ev[r].val) {
+        if (end && k < (uint32_t)w && again_by(e, &ev[r])) {
             *end = (int32_t)k;
             *took = w;
             return 3;
         }
-        if (e->pc == ev[r].pc && e->kind == ev[r].kind && e->mo == ev[r].mo && e->pkey == W->view + 1 &&
-            e->val != ev[r].val)
+        if (again_by(e, &ev[r]) && e->pkey == W->view + 1)
             return k > (uint32_t)w;
-        if (end && e->pc == ev[r].pc && e->kind == ev[r].kind && e->mo == ev[r].mo && e->pkey > W->view + 1 &&
-            e->val != ev[r].val && !(e->rflags & DET_RF_ALLC) && k > (uint32_t)w) {
+        if (end && again_by(e, &ev[r]) && e->pkey > W->view + 1 && !(e->rflags & DET_RF_ALLC) && k > (uint32_t)w) {
             for (uint32_t c = (uint32_t)w + 1; c < k; c++)
                 if (ev[c].kind == EV_DRAIN && ev[c].off == W->off && ev[c].view + 1 == e->pkey) {
                     *end = (int32_t)k;
@@ -275,8 +279,8 @@ static int granule_turns(const struct evseg *es, uint32_t i, uint32_t j, int32_t
                 }
             return 0;
         }
-        if (end && e->pc == ev[r].pc && e->kind == ev[r].kind && e->mo == ev[r].mo && e->pkey <= W->view &&
-            e->val != ev[r].val && k > (uint32_t)w && offered(ev, k, w, ev[r].off, ev[r].size, ev[r].val))
+        if (end && again_by(e, &ev[r]) && e->pkey <= W->view && k > (uint32_t)w &&
+            offered(ev, k, w, ev[r].off, ev[r].size, ev[r].val))
             return 1;
         if (e->pkey > W->view || (e->pc == ev[r].pc && e->val != ev[r].val))
             return 0;
