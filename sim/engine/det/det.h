@@ -275,6 +275,25 @@ void det_bfile_note(struct det_bfile *b, const struct det_event *ev, uint32_t ne
 uint64_t det_graph_hash(const struct det_event *ev, uint32_t nev, int model);
 void det_bfile_close(struct det_bfile *b, uint64_t executions);
 
+/* HVSIM_DPOR_PROFILE=FILE (det_dpor_profile.c): a dfs/dpor search counts
+ * its executions by the decision where each left the one before, and
+ * writes the table as it goes; unset, these do nothing. */
+#define DET_PROF_ROWS 512
+struct det_prof_row {
+    uint64_t pc, count;
+    uint32_t off;
+    uint8_t kind, act, tid, ekind, stale, turn;
+};
+struct det_prof {
+    const char *path;
+    uint64_t total, other;
+    uint32_t n;
+    struct det_prof_row row[DET_PROF_ROWS];
+};
+void det_prof_open(struct det_prof *p);
+void det_prof_note(struct det_prof *p, const struct det_dfs *d, const struct det_shm *S, struct det_syms *sy);
+void det_prof_close(struct det_prof *p, const struct det_shm *S, struct det_syms *sy);
+
 /* det_blocked.c: "read(2) on fd 5 (pipe:[123])" for a thread blocked in the kernel. */
 void det_blocked_call(pid_t pid, pid_t tid, char *buf, size_t len);
 /* 1 when the thread waits in the kernel (state S or D), 0 runnable or gone. */
@@ -291,6 +310,8 @@ void det_trace_chrome(FILE *f, const struct det_shm *S, struct det_syms *sy);
 /* "cfg_flags[0]", "req_list[3]+8": the bridge field at a byte offset. */
 void det_field_name(uint32_t off, char *buf, size_t len);
 const char *det_thread_name(const struct det_shm *S, int t, char *buf, size_t len);
+/* "read", "drain", …: an event kind in words. */
+const char *det_event_kind_name(int kind);
 /* One EV_SYNC event (a pthread call of the code under test) in words. */
 void det_sync_describe(const struct det_shm *S, const struct det_event *e, char *buf, size_t len);
 /* The threads blocked in a pthread call at the end of the execution, in words. */

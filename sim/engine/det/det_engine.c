@@ -346,6 +346,8 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
                                    .cap = cap, .min_plen = -1 };
     struct det_bfile bf;
     det_bfile_open(&bf, model); /* HVSIM_DET_BEHAVIOURS, _GRAPHS (det_behaviour.c) */
+    static struct det_prof prof; /* 20 KiB: not on the stack */
+    det_prof_open(&prof); /* HVSIM_DPOR_PROFILE (det_dpor_profile.c) */
     for (;;) {
         det_dfs_slp(&d, &slp);
         struct det_plan p = { .strategy = DET_DFS, .seed = c->seed, .prefix = prefix,
@@ -359,6 +361,7 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
         stop_note(R, &d);
         struct det_shm *S = det_ctx_shm(R->x);
         det_dfs_record(&d, S->log, S->nlog);
+        det_prof_note(&prof, &d, S, R->sy);
         d.vcts = &S->vcts[0][0];
         det_dfs_dpor(&d, S->log, S->nlog, S->ev, S->nev);
         if (S->slp.gmiss)
@@ -386,6 +389,7 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
     }
     proc_set_stop_note(NULL);
     det_bfile_close(&bf, R->executions);
+    det_prof_close(&prof, det_ctx_shm(R->x), R->sy);
     if (rc == 0 && !*found) {
         o.verdict = V_PASS;
         det_fill_result(R, &o, c->seed, "", r);

@@ -92,6 +92,11 @@ static const char *const kind_name[EV__COUNT] = {
     "sync",
 };
 
+const char *det_event_kind_name(int kind)
+{
+    return kind >= 0 && kind < EV__COUNT && kind_name[kind] ? kind_name[kind] : "?";
+}
+
 /* A pthread call of the code under test (sim/runtime/det/det_threads.c): threads by
  * name, objects by their number in the execution (m1, m2, …: no addresses). */
 void det_sync_describe(const struct det_shm *S, const struct det_event *e, char *buf, size_t len)
