@@ -1673,6 +1673,59 @@ static void an_exit_read_races_with_a_later_write(void **st)
     }
 }
 
+/* arm: t0 waits for x by one instruction; its read (a value choice: the
+ * newest message, option 0, or a stale one, option 1) came first; t1
+ * stores x = 1 and t0's next turn sees it.  The second execution takes the
+ * stale message at the value choice: a failed turn of the wait, explored
+ * already (det_dpor_stale.c) — counted, its races not analysed, and the
+ * value choice under it (node 4) not explored.  When the loop's next read
+ * is another instruction (end_pc_off), the read is no turn: analysed,
+ * and node 4's options stay. */
+static uint64_t stale_turn(int end_pc_off, int newest, struct det_dfs *d)
+{
+    struct det_logent l[5] = { run(3, 0, 0), run(3, 0, 0), run(3, 1, 0), run(3, 0, 1), run(3, 0, 0) };
+    l[1].kind = l[4].kind = DET_KIND_LOAD;
+    l[1].chosen = l[4].chosen = DET_ACT_CHOICE;
+    struct det_event e[3] = { ev_(2, 0, EV_ALOAD, 16, 4, 0, 0), ev_(3, 1, EV_ASTORE, 16, 4, 0, 1),
+                              ev_(4, 0, EV_ALOAD, 16, 4, 0, 1) };
+    e[2].pc += (uint64_t)end_pc_off;
+    uint8_t pre[8];
+    det_dfs_init(d, 64);
+    d->dpor = 1;
+    d->model = DM_ARM;
+    det_dfs_record(d, l, 2);
+    det_dfs_dpor(d, l, 2, e, 1);
+    assert_int_equal(det_dfs_next(d, pre, 8), 2); /* node 1's other message */
+    assert_int_equal(pre[1], DET_ACT_CHOICE + 1);
+    if (!newest)
+        l[1].chosen = DET_ACT_CHOICE + 1;
+    else
+        d->plen = 1; /* as if it had left the one before at node 0 */
+    det_dfs_record(d, l, 5);
+    det_dfs_dpor(d, l, 5, e, 3);
+    uint64_t bt4 = d->st[4].bt;
+    return bt4;
+}
+
+static void a_waits_stale_failed_turn_is_explored_already(void **st)
+{
+    (void)st;
+    struct det_dfs d;
+    assert_int_equal(stale_turn(0, 0, &d), 1); /* node 4: its first option only */
+    assert_int_equal(d.stale, 1);
+    det_dfs_free(&d);
+    assert_int_equal(stale_turn(4, 0, &d), 3); /* no turn: every option */
+    assert_int_equal(d.stale, 0);
+    det_dfs_free(&d);
+    assert_int_equal(stale_turn(0, 1, &d), 3); /* the newest message: not stale */
+    assert_int_equal(d.stale, 0);
+    det_dfs_free(&d);
+    setenv("HVSIM_DPOR_NO_STALE", "1", 1);
+    assert_int_equal(stale_turn(0, 0, &d), 3);
+    unsetenv("HVSIM_DPOR_NO_STALE");
+    det_dfs_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1733,6 +1786,7 @@ int main(void)
         cmocka_unit_test(an_exit_read_after_two_changes_races),
         cmocka_unit_test(an_exit_read_races_with_a_later_write),
         cmocka_unit_test(an_old_reading_stays_asleep_after_a_newer_commit),
+        cmocka_unit_test(a_waits_stale_failed_turn_is_explored_already),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -272,6 +272,17 @@ int det_dfs_dpor(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
 {
     if (!d->dpor || nlog > d->n)
         return 0;
+    if (dpor_stale_turn(d, log, nlog, ev, nev)) { /* explored already: nothing under it either */
+        d->stale++;
+        for (uint32_t i = d->plen; i < nlog; i++) {
+            struct det_dfs_node *x = &d->st[i];
+            x->bt = x->tried;
+            x->gw_all = 0;
+            for (int k = 0; k < x->ngw; k++)
+                x->gw[k].done = 1;
+        }
+        return 0;
+    }
     uint64_t *bt = malloc((nlog ? nlog : 1) * sizeof *bt);
     if (!bt)
         return -1;

@@ -1,0 +1,50 @@
+/* sim/engine/det/det_dpor_stale.c — arm/riscv: a wait's stale failed turn.
+ *
+ * An execution leaves the one before at its deepest decision with an
+ * option left (det_dfs_next).  When that decision is a load's value choice
+ * and the option is a stale message (older than the newest offered), and
+ * the load is a failed turn of a wait (det_await_turns: the wait's
+ * instruction reads its location again with nothing done between, and a
+ * later turn sees the value a write left), the execution and everything
+ * under that decision are explored already, up to the spin-loop
+ * equivalence the search assumes (det_dpor_await.c; Kokologiannakis, Ren,
+ * Vafeiadis, FMCAD'21):
+ *  - the turn's thread is deterministic: given the stale value it comes
+ *    back to the same instruction with nothing done, in every execution
+ *    under the decision, so each of them holds the turn;
+ *  - a read changes nothing another thread sees, and without it the
+ *    thread's views are no higher than with it (a lower view leaves later
+ *    reads more messages, never fewer: the model is monotone in views),
+ *    so each is an execution with one failed turn more than one the
+ *    search reaches, where the wait's next turn takes what this one's
+ *    next took.
+ * det_dfs_dpor then neither analyses its races nor explores the decisions
+ * under it.  The turn-less execution holds the loop's counter one turn
+ * lower — the same assumption as the await rule (a wait's turns only
+ * wait; det's fair scheduler never lets the daemon's poll window run out
+ * while a CPU can run).  Measured: docs/det-engine.md, *a wait's stale
+ * failed turn*.  HVSIM_DPOR_NO_STALE=1 turns it off. */
+#include "det.h"
+#include "runtime/det/det_fp.h"
+#include <stdlib.h>
+
+int dpor_stale_turn(const struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
+                    const struct det_event *ev, uint32_t nev)
+{
+    if (getenv("HVSIM_DPOR_NO_STALE") || !d->plen || d->plen > nlog || d->model < DM_ARM)
+        return 0;
+    uint32_t v = d->plen - 1;
+    const struct det_logent *l = &log[v];
+    if (l->kind != DET_KIND_LOAD || !l->opts || l->chosen - DET_ACT_CHOICE == __builtin_ctzll(l->opts))
+        return 0; /* not a value choice, or the newest message */
+    uint32_t n = nev < DET_MAX_EV ? nev : DET_MAX_EV;
+    int32_t r = -1; /* a load's event follows its value choice */
+    for (uint32_t k = 0; k < n && r < 0; k++)
+        if (ev[k].step == v + 1 && det_fp_is_read(&ev[k]) && (ev[k].tid & 31) == l->cur)
+            r = (int32_t)k;
+    if (r < 0)
+        return 0;
+    static uint8_t skip[DET_MAX_EV]; /* 1 MiB: the supervisor is single-threaded */
+    det_await_turns(ev, n, skip);
+    return skip[r];
+}
