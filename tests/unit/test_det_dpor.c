@@ -1726,6 +1726,57 @@ static void a_waits_stale_failed_turn_is_explored_already(void **st)
     det_dfs_free(&d);
 }
 
+/* arm: a poll loop's turn reads two fields of one granule (x at 16 by one
+ * instruction, y at 20 by another) and comes back to x's instruction.
+ * The second execution takes a stale message for the first read: the
+ * decisions after the turn's end (node 7, a later value choice) are
+ * explored already, those inside it (node 3, y's value choice; node 5,
+ * the end's own) are not.  When the second read is of another granule
+ * (y_off 64) the turn is no turn: every option stays. */
+static void stale_reads_turn(uint32_t y_off, uint64_t *bt3, uint64_t *bt5, uint64_t *bt7, struct det_dfs *d)
+{
+    struct det_logent l[8] = { run(3, 0, 0), run(3, 0, 0), run(3, 0, 0), run(3, 0, 0),
+                               run(3, 0, 0), run(3, 0, 0), run(3, 0, 0), run(3, 0, 0) };
+    for (int k = 1; k < 8; k += 2) {
+        l[k].kind = DET_KIND_LOAD;
+        l[k].chosen = DET_ACT_CHOICE;
+    }
+    struct det_event e[4] = { ev_(2, 0, EV_ALOAD, 16, 4, 2, 1), ev_(4, 0, EV_READ, y_off, 4, 0, 1),
+                              ev_(6, 0, EV_ALOAD, 16, 4, 2, 2), ev_(8, 0, EV_READ, 128, 4, 0, 0) };
+    e[1].pc = 0x500;
+    e[3].pc = 0x600;
+    uint8_t pre[8];
+    det_dfs_init(d, 64);
+    d->dpor = 1;
+    d->model = DM_ARM;
+    det_dfs_record(d, l, 2);
+    det_dfs_dpor(d, l, 2, e, 1);
+    assert_int_equal(det_dfs_next(d, pre, 8), 2);
+    l[1].chosen = DET_ACT_CHOICE + 1; /* the stale message */
+    det_dfs_record(d, l, 8);
+    det_dfs_dpor(d, l, 8, e, 4);
+    *bt3 = d->st[3].bt;
+    *bt5 = d->st[5].bt;
+    *bt7 = d->st[7].bt;
+}
+
+static void a_stale_turn_of_reads_of_one_granule_prunes_after_its_end(void **st)
+{
+    (void)st;
+    struct det_dfs d;
+    uint64_t b3, b5, b7;
+    stale_reads_turn(20, &b3, &b5, &b7, &d);
+    assert_int_equal(d.stale, 1);
+    assert_int_equal(b3, 3);
+    assert_int_equal(b5, 3);
+    assert_int_equal(b7, 1);
+    det_dfs_free(&d);
+    stale_reads_turn(64, &b3, &b5, &b7, &d);
+    assert_int_equal(d.stale, 0);
+    assert_int_equal(b7, 3);
+    det_dfs_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1787,6 +1838,7 @@ int main(void)
         cmocka_unit_test(an_exit_read_races_with_a_later_write),
         cmocka_unit_test(an_old_reading_stays_asleep_after_a_newer_commit),
         cmocka_unit_test(a_waits_stale_failed_turn_is_explored_already),
+        cmocka_unit_test(a_stale_turn_of_reads_of_one_granule_prunes_after_its_end),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

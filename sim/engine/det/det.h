@@ -92,8 +92,8 @@ struct det_dfs {
     uint64_t reduced;        /* dpor: options never explored because equivalent */
     uint64_t races;
     uint64_t blocked;        /* dpor: executions that took an asleep step (equivalent to one run) */
-    uint64_t stale;          /* dpor, arm/riscv: executions that left the one before by a wait's
-                              * stale failed turn (equivalent to one run; det_dpor_stale.c) */
+    uint64_t stale;          /* dpor, arm/riscv: executions that left the one before by a stale
+                              * failed turn of a loop (det_dpor_stale.c) */
     uint32_t plen;           /* the prefix the last det_dfs_next returned */
     uint32_t gstep1;         /* and the granule its last drain commits (struct det_slp) */
     uint16_t g;
@@ -118,10 +118,13 @@ int det_dfs_next(struct det_dfs *d, uint8_t *prefix, uint32_t max);
  * analyse (then every option of the execution is explored, as plain dfs). */
 int det_dfs_dpor(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
                  const struct det_event *ev, uint32_t nev);
-/* det_dpor_stale.c: 1 when the execution left the one before (d->plen)
- * by a load's stale message in a failed turn of a wait: explored already. */
+/* det_dpor_stale.c: the execution left the one before (d->plen) by a
+ * load's stale message in a failed turn of a loop: 1, a wait's turn (the
+ * execution and all under its decision explored already); 2, a turn of
+ * reads of one granule (the decisions from step *from on explored
+ * already); 0 neither. */
 int dpor_stale_turn(const struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
-                    const struct det_event *ev, uint32_t nev);
+                    const struct det_event *ev, uint32_t nev, uint32_t *from);
 
 /* ---- source-DPOR bookkeeping (det_dpor.c) ---------------------------------- */
 #define DET_DPOR_MAX_NODES 8192

@@ -1,4 +1,4 @@
-/* sim/engine/det/det_dpor_stale.c — arm/riscv: a wait's stale failed turn.
+/* sim/engine/det/det_dpor_stale.c — arm/riscv: a stale failed turn of a loop.
  *
  * An execution leaves the one before at its deepest decision with an
  * option left (det_dfs_next).  When that decision is a load's value choice
@@ -19,17 +19,47 @@
  *    search reaches, where the wait's next turn takes what this one's
  *    next took.
  * det_dfs_dpor then neither analyses its races nor explores the decisions
- * under it.  The turn-less execution holds the loop's counter one turn
- * lower — the same assumption as the await rule (a wait's turns only
+ * under it (dpor_stale_turn: 1).  A turn of several reads of one granule
+ * prunes less (reads_turn; dpor_stale_turn: 2).  The turn-less execution
+ * holds the loop's counter one turn lower — the same assumption as the await rule (a wait's turns only
  * wait; det's fair scheduler never lets the daemon's poll window run out
- * while a CPU can run).  Measured: docs/det-engine.md, *a wait's stale
+ * while a CPU can run).  Measured: docs/det-engine.md, *a stale
  * failed turn*.  HVSIM_DPOR_NO_STALE=1 turns it off. */
 #include "det.h"
 #include "runtime/det/det_fp.h"
 #include <stdlib.h>
 
+/* A turn of reads of one granule by several instructions (the daemon's
+ * poll window: ring_pending reads req_rear, then req_front, one granule of
+ * the model): from r on, the thread only reads r's granule until it reads
+ * it again by r's instruction, with r's kind, order and bytes (event e).
+ * Unlike a wait's turn its other reads may take other messages in the
+ * executions that differ inside it, and leave the loop there: so only the
+ * executions that keep every decision up to e are ones explored already
+ * (each holds the same turn), and this one's races are analysed as any
+ * execution's.  Returns e's step (the decisions from it on), 0 when not. */
+static uint32_t reads_turn(const struct det_event *ev, uint32_t n, uint32_t r)
+{
+    const struct det_event *a = &ev[r];
+    if (a->off >= HVSIM_BRIDGE_PAGE || !a->pc)
+        return 0;
+    uint32_t g = a->off / WMM_GRAN;
+    int t = a->tid & 63;
+    for (uint32_t k = r + 1; k < n; k++) {
+        const struct det_event *e = &ev[k];
+        if ((e->tid & 63) != t || e->kind == EV_DELAY || e->kind == EV_SWITCH)
+            continue;
+        if (!det_fp_is_read(e) || e->off >= HVSIM_BRIDGE_PAGE || e->off / WMM_GRAN != g ||
+            (e->off + e->size - 1) / WMM_GRAN != g)
+            return 0; /* it did something else: no turn */
+        if (e->pc == a->pc)
+            return e->kind == a->kind && e->mo == a->mo && e->off == a->off && e->size == a->size ? e->step : 0;
+    }
+    return 0;
+}
+
 int dpor_stale_turn(const struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
-                    const struct det_event *ev, uint32_t nev)
+                    const struct det_event *ev, uint32_t nev, uint32_t *from)
 {
     if (getenv("HVSIM_DPOR_NO_STALE") || !d->plen || d->plen > nlog || d->model < DM_ARM)
         return 0;
@@ -46,5 +76,8 @@ int dpor_stale_turn(const struct det_dfs *d, const struct det_logent *log, uint3
         return 0;
     static uint8_t skip[DET_MAX_EV]; /* 1 MiB: the supervisor is single-threaded */
     det_await_turns(ev, n, skip);
-    return skip[r];
+    if (skip[r])
+        return 1;
+    *from = reads_turn(ev, n, (uint32_t)r);
+    return *from ? 2 : 0;
 }

@@ -274,7 +274,7 @@ static void explored_stats(const struct det_run *R, const struct det_dfs *d, int
             (unsigned long long)R->executions, (unsigned long long)R->points);
     if (d->dpor)
         fprintf(stderr, "; dpor: %llu races, %llu options skipped as equivalent, %llu executions "
-                        "ended asleep (sleep sets), %llu left the one before by a wait's stale failed turn",
+                        "ended asleep (sleep sets), %llu left the one before by a stale failed turn of a loop",
                 (unsigned long long)d->races, (unsigned long long)d->reduced,
                 (unsigned long long)d->blocked, (unsigned long long)d->stale);
     fprintf(stderr, "; %llu options beyond the bound\n", (unsigned long long)d->cut);

@@ -267,20 +267,28 @@ static void bounded_move(struct det_dfs *d, uint32_t i, uint64_t bits)
     }
 }
 
+/* Nodes [i, nlog) explore nothing more (det_dpor_stale.c). */
+static void prune_from(struct det_dfs *d, uint32_t i, uint32_t nlog)
+{
+    for (; i < nlog; i++) {
+        struct det_dfs_node *x = &d->st[i];
+        x->bt = x->tried;
+        x->gw_all = 0;
+        for (int k = 0; k < x->ngw; k++)
+            x->gw[k].done = 1;
+    }
+}
+
 int det_dfs_dpor(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
                  const struct det_event *ev, uint32_t nev)
 {
     if (!d->dpor || nlog > d->n)
         return 0;
-    if (dpor_stale_turn(d, log, nlog, ev, nev)) { /* explored already: nothing under it either */
+    uint32_t from = 0;
+    int stale = dpor_stale_turn(d, log, nlog, ev, nev, &from);
+    if (stale == 1) { /* explored already: nothing under it either */
         d->stale++;
-        for (uint32_t i = d->plen; i < nlog; i++) {
-            struct det_dfs_node *x = &d->st[i];
-            x->bt = x->tried;
-            x->gw_all = 0;
-            for (int k = 0; k < x->ngw; k++)
-                x->gw[k].done = 1;
-        }
+        prune_from(d, d->plen, nlog);
         return 0;
     }
     uint64_t *bt = malloc((nlog ? nlog : 1) * sizeof *bt);
@@ -311,6 +319,10 @@ int det_dfs_dpor(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
         }
     }
     free(bt);
+    if (stale == 2) { /* its races analysed; the decisions after the turn explored already */
+        d->stale++;
+        prune_from(d, from > d->plen ? from : d->plen, nlog);
+    }
     if (r > 0)
         d->races += (uint64_t)r;
     return r;
