@@ -1673,6 +1673,20 @@ static void an_exit_read_races_with_a_later_write(void **st)
     }
 }
 
+/* An arm dpor search whose first execution (nodes 0-1, event e[0]) took
+ * the newest message at value choice 1: the next prefix takes the other. */
+static void to_the_stale_message(struct det_dfs *d, const struct det_logent *l, const struct det_event *e)
+{
+    uint8_t pre[8];
+    det_dfs_init(d, 64);
+    d->dpor = 1;
+    d->model = DM_ARM;
+    det_dfs_record(d, l, 2);
+    det_dfs_dpor(d, l, 2, e, 1);
+    assert_int_equal(det_dfs_next(d, pre, 8), 2); /* node 1's other message */
+    assert_int_equal(pre[1], DET_ACT_CHOICE + 1);
+}
+
 /* arm: t0 waits for x by one instruction; its read (a value choice: the
  * newest message, option 0, or a stale one, option 1) came first; t1
  * stores x = 1 and t0's next turn sees it.  The second execution takes the
@@ -1689,14 +1703,7 @@ static uint64_t stale_turn(int end_pc_off, int newest, struct det_dfs *d)
     struct det_event e[3] = { ev_(2, 0, EV_ALOAD, 16, 4, 0, 0), ev_(3, 1, EV_ASTORE, 16, 4, 0, 1),
                               ev_(4, 0, EV_ALOAD, 16, 4, 0, 1) };
     e[2].pc += (uint64_t)end_pc_off;
-    uint8_t pre[8];
-    det_dfs_init(d, 64);
-    d->dpor = 1;
-    d->model = DM_ARM;
-    det_dfs_record(d, l, 2);
-    det_dfs_dpor(d, l, 2, e, 1);
-    assert_int_equal(det_dfs_next(d, pre, 8), 2); /* node 1's other message */
-    assert_int_equal(pre[1], DET_ACT_CHOICE + 1);
+    to_the_stale_message(d, l, e);
     if (!newest)
         l[1].chosen = DET_ACT_CHOICE + 1;
     else
@@ -1745,13 +1752,7 @@ static void stale_reads_turn(uint32_t y_off, uint64_t *bt3, uint64_t *bt5, uint6
                               ev_(6, 0, EV_ALOAD, 16, 4, 2, 2), ev_(8, 0, EV_READ, 128, 4, 0, 0) };
     e[1].pc = 0x500;
     e[3].pc = 0x600;
-    uint8_t pre[8];
-    det_dfs_init(d, 64);
-    d->dpor = 1;
-    d->model = DM_ARM;
-    det_dfs_record(d, l, 2);
-    det_dfs_dpor(d, l, 2, e, 1);
-    assert_int_equal(det_dfs_next(d, pre, 8), 2);
+    to_the_stale_message(d, l, e);
     l[1].chosen = DET_ACT_CHOICE + 1; /* the stale message */
     det_dfs_record(d, l, 8);
     det_dfs_dpor(d, l, 8, e, 4);
