@@ -21,10 +21,11 @@
  * det_dfs_dpor then neither analyses its races nor explores the decisions
  * under it (dpor_stale_turn: 1).  A turn of several reads of one granule
  * prunes less (reads_turn; dpor_stale_turn: 2).  The turn-less execution
- * holds the loop's counter one turn lower — the same assumption as the await rule (a wait's turns only
- * wait; det's fair scheduler never lets the daemon's poll window run out
- * while a CPU can run).  Measured: docs/det-engine.md, *a stale
- * failed turn*.  HVSIM_DPOR_NO_STALE=1 turns it off. */
+ * holds the loop's counter one turn lower: the await rule's assumption
+ * too (a wait's turns only wait; det's fair scheduler never lets the
+ * daemon's poll window run out while a CPU can run).  Measured:
+ * docs/det-engine.md, *a stale failed turn*.  HVSIM_DPOR_NO_STALE=1 turns
+ * it off. */
 #include "det.h"
 #include "runtime/det/det_fp.h"
 #include <stdlib.h>
