@@ -1,5 +1,5 @@
 #!/bin/sh
-# HVSIM_DPOR_PROFILE=FILE (det_dpor_profile.c): a dfs/dpor search counts its
+# HVSIM_DPOR_PROFILE=FILE (det_profile.c): a dfs/dpor search counts its
 # executions by the decision where each left the one before.  Each
 # execution but the first is counted once; under arm the reads' value
 # choices are decisions (stale messages, a wait's failed turns among

@@ -284,7 +284,7 @@ void det_bfile_note(struct det_bfile *b, const struct det_event *ev, uint32_t ne
 uint64_t det_graph_hash(const struct det_event *ev, uint32_t nev, int model);
 void det_bfile_close(struct det_bfile *b, uint64_t executions);
 
-/* HVSIM_DPOR_PROFILE=FILE (det_dpor_profile.c): a dfs/dpor search counts
+/* HVSIM_DPOR_PROFILE=FILE (det_profile.c): a dfs/dpor search counts
  * its executions by the decision where each left the one before, and
  * writes the table as it goes; unset, these do nothing. */
 #define DET_PROF_ROWS 512

@@ -1,4 +1,4 @@
-/* sim/engine/det/det_dpor_profile.c — where a dfs/dpor search branches.
+/* sim/engine/det/det_profile.c — where a dfs/dpor search branches.
  * HVSIM_DPOR_PROFILE=FILE: every execution but the first differs from the
  * one before at one decision, the deepest with an option left (the prefix
  * det_dfs_next returned ends there); this counts executions by that
