@@ -125,6 +125,8 @@ int det_dfs_dpor(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
  * already); 0 neither. */
 int dpor_stale_turn(const struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
                     const struct det_event *ev, uint32_t nev, uint32_t *from);
+/* The read of value choice v (log[v].kind DET_KIND_LOAD), its index in ev; -1 none. */
+int32_t det_choice_read(const struct det_event *ev, uint32_t nev, const struct det_logent *log, uint32_t v);
 
 /* ---- source-DPOR bookkeeping (det_dpor.c) ---------------------------------- */
 #define DET_DPOR_MAX_NODES 8192

@@ -59,6 +59,14 @@ static uint32_t reads_turn(const struct det_event *ev, uint32_t n, uint32_t r)
     return 0;
 }
 
+int32_t det_choice_read(const struct det_event *ev, uint32_t nev, const struct det_logent *log, uint32_t v)
+{
+    for (uint32_t k = 0; k < nev; k++) /* a load's event follows its value choice */
+        if (ev[k].step == v + 1 && det_fp_is_read(&ev[k]) && (ev[k].tid & 31) == log[v].cur)
+            return (int32_t)k;
+    return -1;
+}
+
 int dpor_stale_turn(const struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
                     const struct det_event *ev, uint32_t nev, uint32_t *from)
 {
@@ -69,10 +77,7 @@ int dpor_stale_turn(const struct det_dfs *d, const struct det_logent *log, uint3
     if (l->kind != DET_KIND_LOAD || !l->opts || l->chosen - DET_ACT_CHOICE == __builtin_ctzll(l->opts))
         return 0; /* not a value choice, or the newest message */
     uint32_t n = nev < DET_MAX_EV ? nev : DET_MAX_EV;
-    int32_t r = -1; /* a load's event follows its value choice */
-    for (uint32_t k = 0; k < n && r < 0; k++)
-        if (ev[k].step == v + 1 && det_fp_is_read(&ev[k]) && (ev[k].tid & 31) == l->cur)
-            r = (int32_t)k;
+    int32_t r = det_choice_read(ev, n, log, v);
     if (r < 0)
         return 0;
     static uint8_t skip[DET_MAX_EV]; /* 1 MiB: the supervisor is single-threaded */

@@ -33,12 +33,12 @@ void det_prof_open(struct det_prof *p)
         p->path = NULL;
 }
 
-/* The first event after the decision: what it ran, committed or read. */
-static int32_t step_event(const struct det_event *ev, uint32_t nev, uint32_t v, int kind)
+/* The first event after the decision: what it ran or committed (a
+ * load's: det_choice_read). */
+static int32_t step_event(const struct det_event *ev, uint32_t nev, uint32_t v)
 {
     for (uint32_t k = 0; k < nev; k++)
-        if (ev[k].step > v && ev[k].kind != EV_SWITCH && ev[k].kind != EV_DELAY &&
-            (kind != DET_KIND_LOAD || det_fp_is_read(&ev[k])))
+        if (ev[k].step > v && ev[k].kind != EV_SWITCH && ev[k].kind != EV_DELAY)
             return (int32_t)k;
     return -1;
 }
@@ -53,8 +53,9 @@ void det_prof_note(struct det_prof *p, const struct det_dfs *d, const struct det
         return;
     uint32_t v = d->plen - 1, nev = S->nev < DET_MAX_EV ? S->nev : DET_MAX_EV;
     const struct det_logent *l = &S->log[v];
-    struct det_prof_row x = { .kind = l->kind, .act = l->chosen, .tid = 0xff };
-    int32_t k = step_event(S->ev, nev, v, l->kind);
+    /* a value choice's action names an option, not a thread or buffer */
+    struct det_prof_row x = { .kind = l->kind, .act = l->kind ? 0 : l->chosen, .tid = 0xff };
+    int32_t k = l->kind == DET_KIND_LOAD ? det_choice_read(S->ev, nev, S->log, v) : step_event(S->ev, nev, v);
     if (k >= 0) {
         const struct det_event *e = &S->ev[k];
         x.tid = (uint8_t)(e->tid & 63);
@@ -63,15 +64,12 @@ void det_prof_note(struct det_prof *p, const struct det_dfs *d, const struct det
         x.ekind = e->kind;
     }
     if (l->kind == DET_KIND_LOAD) {
-        x.act = 0;
         x.stale = l->chosen - DET_ACT_CHOICE != __builtin_ctzll(l->opts);
         static uint8_t skip[DET_MAX_EV]; /* 1 MiB: the supervisor is single-threaded */
         if (k >= 0) {
             det_await_turns(S->ev, nev, skip);
             x.turn = skip[k];
         }
-    } else if (l->kind == DET_KIND_COMMIT) {
-        x.act = 0;
     }
     p->total++;
     for (uint32_t i = 0; i < p->n; i++) {

@@ -304,7 +304,11 @@ int det_dfs_dpor(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
         free(bt);
         return 0;
     }
-    for (uint32_t i = 0; i < nlog; i++) {
+    /* a stale failed turn of several reads: the decisions after it are explored already */
+    uint32_t cut = stale == 2 ? (from > d->plen ? from : d->plen) : nlog;
+    if (cut > nlog)
+        cut = nlog;
+    for (uint32_t i = 0; i < cut; i++) {
         struct det_dfs_node *x = &d->st[i];
         if (r < 0) { /* not analysable: plain dfs below this execution's decisions */
             det_gw_all(x);
@@ -319,9 +323,9 @@ int det_dfs_dpor(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
         }
     }
     free(bt);
-    if (stale == 2) { /* its races analysed; the decisions after the turn explored already */
+    if (stale == 2) { /* and the value choices after it explore no other message */
         d->stale++;
-        prune_from(d, from > d->plen ? from : d->plen, nlog);
+        prune_from(d, cut, nlog);
     }
     if (r > 0)
         d->races += (uint64_t)r;
