@@ -291,17 +291,19 @@ void det_bfile_close(struct det_bfile *b, uint64_t executions);
  * writes the table as it goes; unset, these do nothing. */
 #define DET_PROF_ROWS 512
 struct det_prof_row {
-    uint64_t pc, count;
+    uint64_t pc, count, fresh; /* fresh: executions whose graph was new */
     uint32_t off;
     uint8_t kind, act, tid, ekind, stale, turn;
 };
 struct det_prof {
     const char *path;
-    uint64_t total, other;
+    uint64_t total, other, fresh;
     uint32_t n;
+    struct det_bset graphs; /* det_graph_hash of every execution so far */
+    int model;
     struct det_prof_row row[DET_PROF_ROWS];
 };
-void det_prof_open(struct det_prof *p);
+void det_prof_open(struct det_prof *p, int model);
 void det_prof_note(struct det_prof *p, const struct det_dfs *d, const struct det_shm *S, struct det_syms *sy);
 void det_prof_close(struct det_prof *p, const struct det_shm *S, struct det_syms *sy);
 

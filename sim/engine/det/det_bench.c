@@ -1,7 +1,8 @@
 /* sim/engine/det/det_bench.c — det_bench(): scheduling points/s and
  * executions/s on the default scenario, and, as the baseline measured in the
  * same run, the raw rate of token handoffs between two processes over a
- * shared futex word (the same spin-then-FUTEX_WAIT the runtime uses). */
+ * shared futex word (the same FUTEX_WAIT the runtime uses, with no polls
+ * before it: HVSIM_DET_SPIN's default, sim/runtime/det/det_runtime.c). */
 #define _GNU_SOURCE
 #include "det_bench.h"
 #include "det.h"
@@ -15,14 +16,10 @@
 
 static void wait_turn(uint32_t *w, uint32_t me)
 {
-    for (unsigned n = 0;; n++) {
+    for (;;) {
         uint32_t v = __atomic_load_n(w, __ATOMIC_SEQ_CST);
         if ((v & 1) == me)
             return;
-        if (n < 4000) {
-            __asm__ __volatile__("" ::: "memory");
-            continue;
-        }
         futex_wait(w, v, 100000000L);
     }
 }

@@ -347,7 +347,7 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
     struct det_bfile bf;
     det_bfile_open(&bf, model); /* HVSIM_DET_BEHAVIOURS, _GRAPHS (det_behaviour.c) */
     static struct det_prof prof; /* 20 KiB: not on the stack */
-    det_prof_open(&prof); /* HVSIM_DPOR_PROFILE (det_profile.c) */
+    det_prof_open(&prof, model); /* HVSIM_DPOR_PROFILE (det_profile.c) */
     for (;;) {
         det_dfs_slp(&d, &slp);
         struct det_plan p = { .strategy = DET_DFS, .seed = c->seed, .prefix = prefix,

@@ -6,7 +6,10 @@
  * message an arm/riscv load reads), the thread, and for a load the bridge
  * field and source line, whether it took a stale message (not the newest
  * offered) and whether the read was a failed turn of a wait
- * (det_await_turns).  The table, largest first, is rewritten every 4,096
+ * (det_await_turns); and how many of them showed an execution graph
+ * (det_graph.c) no execution before had — the decisions that lead
+ * somewhere new, against those that only repeat what an optimal
+ * graph-based search would run once.  The table, largest first, is rewritten every 4,096
  * executions and when the search ends (an interrupted search kills
  * itself: process.c).  A measuring tool for the reduction rules (docs/det-engine.md,
  * *where the searches branch*): it changes nothing the search does. */
@@ -25,9 +28,10 @@ static const char *kind_name(int kind, int act)
     return act >= DET_ACT_DRAIN ? "drain" : "run";
 }
 
-void det_prof_open(struct det_prof *p)
+void det_prof_open(struct det_prof *p, int model)
 {
     memset(p, 0, sizeof *p);
+    p->model = model;
     p->path = getenv("HVSIM_DPOR_PROFILE");
     if (p->path && !*p->path)
         p->path = NULL;
@@ -49,9 +53,16 @@ void det_prof_note(struct det_prof *p, const struct det_dfs *d, const struct det
 {
     if (p->path && p->total && p->total % 4096 == 0)
         write_table(p, S, sy);
-    if (!p->path || !d->plen || d->plen > S->nlog)
+    if (!p->path)
         return;
-    uint32_t v = d->plen - 1, nev = S->nev < DET_MAX_EV ? S->nev : DET_MAX_EV;
+    uint32_t nev = S->nev < DET_MAX_EV ? S->nev : DET_MAX_EV;
+    /* the graph is new: this decision led somewhere an optimal
+     * graph-based search would go too (det_graph.c); the first
+     * execution's graph is the first known */
+    int fresh = det_bset_add(&p->graphs, det_graph_hash(S->ev, nev, p->model)) == 1;
+    if (!d->plen || d->plen > S->nlog)
+        return;
+    uint32_t v = d->plen - 1;
     const struct det_logent *l = &S->log[v];
     /* a value choice's action names an option, not a thread or buffer */
     struct det_prof_row x = { .kind = l->kind, .act = l->kind ? 0 : l->chosen, .tid = 0xff };
@@ -72,11 +83,13 @@ void det_prof_note(struct det_prof *p, const struct det_dfs *d, const struct det
         }
     }
     p->total++;
+    p->fresh += (uint64_t)fresh;
     for (uint32_t i = 0; i < p->n; i++) {
         struct det_prof_row *r = &p->row[i];
         if (r->kind == x.kind && r->act == x.act && r->tid == x.tid && r->off == x.off && r->pc == x.pc &&
             r->ekind == x.ekind && r->stale == x.stale && r->turn == x.turn) {
             r->count++;
+            r->fresh += (uint64_t)fresh;
             return;
         }
     }
@@ -85,6 +98,7 @@ void det_prof_note(struct det_prof *p, const struct det_dfs *d, const struct det
         return;
     }
     x.count = 1;
+    x.fresh = (uint64_t)fresh;
     p->row[p->n++] = x;
 }
 
@@ -103,10 +117,10 @@ static void write_table(struct det_prof *p, const struct det_shm *S, struct det_
         return;
     }
     qsort(p->row, p->n, sizeof *p->row, by_count);
-    fprintf(f, "# executions by the decision where they left the one before (%llu of them)\n"
-                  "# count  share  decision  thread  event  field  source  [stale: an older message than the newest "
+    fprintf(f, "# executions by the decision where they left the one before (%llu of them, %llu with a new graph)\n"
+                  "# count  share  new-graphs  decision  thread  event  field  source  [stale: an older message than the newest "
                   "offered] [turn: a failed turn of a wait]\n",
-            (unsigned long long)p->total);
+            (unsigned long long)p->total, (unsigned long long)p->fresh);
     for (uint32_t i = 0; i < p->n; i++) {
         const struct det_prof_row *r = &p->row[i];
         char th[32] = "-", fld[48] = "-", line[160] = "-";
@@ -117,8 +131,8 @@ static void write_table(struct det_prof *p, const struct det_shm *S, struct det_
             if (r->pc && sy)
                 det_syms_line(sy, S->t[r->tid].proc == 1, r->pc, line, sizeof line);
         }
-        fprintf(f, "%8llu %5.1f%%  %-6s  %-9s  %-6s  %-16s  %s%s%s\n", (unsigned long long)r->count,
-                100.0 * (double)r->count / (double)(p->total ? p->total : 1), kind_name(r->kind, r->act), th,
+        fprintf(f, "%8llu %5.1f%%  %6llu  %-6s  %-9s  %-6s  %-16s  %s%s%s\n", (unsigned long long)r->count,
+                100.0 * (double)r->count / (double)(p->total ? p->total : 1), (unsigned long long)r->fresh, kind_name(r->kind, r->act), th,
                 det_event_kind_name(r->ekind), fld, line, r->stale ? "  stale" : "", r->turn ? "  turn" : "");
     }
     if (p->other)
@@ -132,4 +146,5 @@ void det_prof_close(struct det_prof *p, const struct det_shm *S, struct det_syms
     if (p->path)
         write_table(p, S, sy);
     p->path = NULL;
+    det_bset_free(&p->graphs);
 }
