@@ -60,7 +60,9 @@ n=$(wc -l < "$t/clang_arm.s") # without det_dpor_mp.c both searches reach 9
 [ "$n" -ge 10 ] || fail "verify_1x1 under arm, clang's build: $n behaviours (10 when need_wakeup may land before the answer's flag)"
 # value-refined sleep sets (det_dpor_vsleep.c; experimental, off by
 # default, HVSIM_DPOR_VSLEEP=1) save executions and, on these, lose
-# nothing: with them on the search reaches the same behaviours as the
+# nothing (they do elsewhere: arm verify_2x1 shows 22 of its 30
+# behaviours with them, docs/det-engine.md, so the search does not use
+# them): with them on the search reaches the same behaviours as the
 # default one, on gcc's code under arm and riscv and on clang's under arm
 # (gcc's arm 425 -> 262 executions now; 609 -> 375, 1,206 -> 801,
 # 1,052 -> 624 when made).  Both sides without the await
