@@ -1,5 +1,6 @@
 #!/bin/sh
-# `make check-dpor` (opt-in; some 45 minutes, most of it the arm search):
+# `make check-dpor` (opt-in; some 16 minutes on two cores with both long
+# tests, 45 before the token wait stopped polling; most of it the arm search):
 # a random sample must lie within a complete dpor search, and so must
 # sc's behaviours.  verify_2p1 (2 CPUs, 2 and 1 reads, the smallest
 # workload on which the CPUs' requests contend twice) under riscv
