@@ -282,6 +282,10 @@ struct det_bfile {
 void det_bfile_open(struct det_bfile *b, int model);
 void det_bfile_note(struct det_bfile *b, const struct det_event *ev, uint32_t nev, const struct det_logent *log,
                     uint32_t nlog);
+/* The same with the execution's graph hash computed already (det_graph_hash;
+ * a search that profiles itself needs it too). */
+void det_bfile_note_graph(struct det_bfile *b, const struct det_event *ev, uint32_t nev,
+                          const struct det_logent *log, uint32_t nlog, uint64_t graph);
 /* det_graph.c: an execution's rf/co graph as one hash. */
 uint64_t det_graph_hash(const struct det_event *ev, uint32_t nev, int model);
 void det_bfile_close(struct det_bfile *b, uint64_t executions);
@@ -300,11 +304,12 @@ struct det_prof {
     uint64_t total, other, fresh;
     uint32_t n;
     struct det_bset graphs; /* det_graph_hash of every execution so far */
-    int model;
     struct det_prof_row row[DET_PROF_ROWS];
 };
-void det_prof_open(struct det_prof *p, int model);
-void det_prof_note(struct det_prof *p, const struct det_dfs *d, const struct det_shm *S, struct det_syms *sy);
+void det_prof_open(struct det_prof *p);
+/* graph: the execution's det_graph_hash */
+void det_prof_note(struct det_prof *p, const struct det_dfs *d, const struct det_shm *S, struct det_syms *sy,
+                   uint64_t graph);
 void det_prof_close(struct det_prof *p, const struct det_shm *S, struct det_syms *sy);
 
 /* det_blocked.c: "read(2) on fd 5 (pipe:[123])" for a thread blocked in the kernel. */

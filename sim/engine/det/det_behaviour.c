@@ -133,13 +133,19 @@ static void note(FILE *f, struct det_bset *s, uint64_t h, const struct det_logen
     fprintf(f, "%016llx %s\n", (unsigned long long)h, sched);
 }
 
-void det_bfile_note(struct det_bfile *b, const struct det_event *ev, uint32_t nev, const struct det_logent *log,
-                    uint32_t nlog)
+void det_bfile_note_graph(struct det_bfile *b, const struct det_event *ev, uint32_t nev,
+                          const struct det_logent *log, uint32_t nlog, uint64_t graph)
 {
     if (b->f)
         note(b->f, &b->s, det_behaviour_hash(ev, nev), log, nlog);
     if (b->gf)
-        note(b->gf, &b->g, det_graph_hash(ev, nev, b->model), log, nlog);
+        note(b->gf, &b->g, graph, log, nlog);
+}
+
+void det_bfile_note(struct det_bfile *b, const struct det_event *ev, uint32_t nev, const struct det_logent *log,
+                    uint32_t nlog)
+{
+    det_bfile_note_graph(b, ev, nev, log, nlog, b->gf ? det_graph_hash(ev, nev, b->model) : 0);
 }
 
 static void close_set(FILE **f, struct det_bset *s, const char *what, const char *path, uint64_t executions)

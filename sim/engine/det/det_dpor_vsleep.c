@@ -23,8 +23,8 @@
  * verify_2x1 (gcc -O2, --wait acquire) ends in 67 executions with 22 of
  * the 30 behaviours the plain search shows (2026-12-04), clang's arm
  * verify_2x1 with 88 of 120, and clang's arm verify_1x2 misses 14 of its
- * execution graphs: NOT SOUND, a verified
- * claim does not rest on it.  make bench and test_det_behaviours measure it.
+ * execution graphs: NOT SOUND, a verified claim does not rest on it.
+ * make bench and test_det_behaviours measure it.
  */
 #include "det_dpor_int.h"
 #include <stdlib.h>

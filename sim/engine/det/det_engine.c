@@ -347,7 +347,7 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
     struct det_bfile bf;
     det_bfile_open(&bf, model); /* HVSIM_DET_BEHAVIOURS, _GRAPHS (det_behaviour.c) */
     static struct det_prof prof; /* 20 KiB: not on the stack */
-    det_prof_open(&prof, model); /* HVSIM_DPOR_PROFILE (det_profile.c) */
+    det_prof_open(&prof); /* HVSIM_DPOR_PROFILE (det_profile.c) */
     for (;;) {
         det_dfs_slp(&d, &slp);
         struct det_plan p = { .strategy = DET_DFS, .seed = c->seed, .prefix = prefix,
@@ -361,13 +361,15 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
         stop_note(R, &d);
         struct det_shm *S = det_ctx_shm(R->x);
         det_dfs_record(&d, S->log, S->nlog);
-        det_prof_note(&prof, &d, S, R->sy);
+        /* once for the profile and HVSIM_DET_GRAPHS: it walks the trace */
+        uint64_t graph = prof.path || bf.gf ? det_graph_hash(S->ev, S->nev, model) : 0;
+        det_prof_note(&prof, &d, S, R->sy, graph);
         d.vcts = &S->vcts[0][0];
         det_dfs_dpor(&d, S->log, S->nlog, S->ev, S->nev);
         if (S->slp.gmiss)
             det_dfs_gmiss(&d);
         R->schedules = d.schedules;
-        det_bfile_note(&bf, S->ev, S->nev, S->log, S->nlog);
+        det_bfile_note_graph(&bf, S->ev, S->nev, S->log, S->nlog, graph);
         if (o.verdict != V_PASS) {
             *found = 1;
             if (report_failure(R, c->seed, &o, r, err, errlen) < 0) {

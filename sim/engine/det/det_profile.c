@@ -9,10 +9,11 @@
  * (det_await_turns); and how many of them showed an execution graph
  * (det_graph.c) no execution before had — the decisions that lead
  * somewhere new, against those that only repeat what an optimal
- * graph-based search would run once.  The table, largest first, is rewritten every 4,096
- * executions and when the search ends (an interrupted search kills
- * itself: process.c).  A measuring tool for the reduction rules (docs/det-engine.md,
- * *where the searches branch*): it changes nothing the search does. */
+ * graph-based search would run once.  The table, largest first, is
+ * rewritten every 4,096 executions and when the search ends (an
+ * interrupted search kills itself: process.c).  A measuring tool for the
+ * reduction rules (docs/det-engine.md, *where the searches branch*): it
+ * changes nothing the search does. */
 #include "det.h"
 #include "runtime/det/det_fp.h"
 #include <stdio.h>
@@ -28,10 +29,9 @@ static const char *kind_name(int kind, int act)
     return act >= DET_ACT_DRAIN ? "drain" : "run";
 }
 
-void det_prof_open(struct det_prof *p, int model)
+void det_prof_open(struct det_prof *p)
 {
     memset(p, 0, sizeof *p);
-    p->model = model;
     p->path = getenv("HVSIM_DPOR_PROFILE");
     if (p->path && !*p->path)
         p->path = NULL;
@@ -49,7 +49,8 @@ static int32_t step_event(const struct det_event *ev, uint32_t nev, uint32_t v)
 
 static void write_table(struct det_prof *p, const struct det_shm *S, struct det_syms *sy);
 
-void det_prof_note(struct det_prof *p, const struct det_dfs *d, const struct det_shm *S, struct det_syms *sy)
+void det_prof_note(struct det_prof *p, const struct det_dfs *d, const struct det_shm *S, struct det_syms *sy,
+                   uint64_t graph)
 {
     if (p->path && p->total && p->total % 4096 == 0)
         write_table(p, S, sy);
@@ -59,7 +60,7 @@ void det_prof_note(struct det_prof *p, const struct det_dfs *d, const struct det
     /* the graph is new: this decision led somewhere an optimal
      * graph-based search would go too (det_graph.c); the first
      * execution's graph is the first known */
-    int fresh = det_bset_add(&p->graphs, det_graph_hash(S->ev, nev, p->model)) == 1;
+    int fresh = det_bset_add(&p->graphs, graph) == 1;
     if (!d->plen || d->plen > S->nlog)
         return;
     uint32_t v = d->plen - 1;

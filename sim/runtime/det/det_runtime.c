@@ -109,25 +109,13 @@ void det_end(int verdict, int tid, uint64_t a, uint64_t b, const char *why)
  * 20,000 executions, 26.6 s -> 16.7 s; 3,000 short pct runs of the default
  * scenario 2.0 s -> 2.4 s (slower: few handoffs, each sooner with polls).
  * A machine with idle cores may set a few hundred. */
-static unsigned spin_max(void)
-{
-    static int cached = -1; /* the same value in every thread that computes it */
-    int n = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-    if (n < 0) {
-        const char *e = getenv("HVSIM_DET_SPIN");
-        n = e && *e ? atoi(e) : 0;
-        n = n < 0 ? 0 : n;
-        __atomic_store_n(&cached, n, __ATOMIC_RELAXED);
-    }
-    return (unsigned)n;
-}
+static unsigned spin_polls; /* set once by det_attach, before any thread runs */
 
 /* Wait until we hold the token; -1 when the execution stopped meanwhile. */
 static int wait_token(void)
 {
     struct det_shm *S = det_S;
     struct det_thread *me = &S->t[det_self];
-    unsigned spin = spin_max();
     for (unsigned n = 0;; n++) {
         if (__atomic_load_n(&S->holder, __ATOMIC_SEQ_CST) == det_self) {
             det_overlay_apply(S, det_M, det_self);
@@ -135,7 +123,7 @@ static int wait_token(void)
         }
         if (__atomic_load_n(&S->stop, __ATOMIC_ACQUIRE))
             return -1;
-        if (n < spin) {
+        if (n < spin_polls) {
 #if defined(__x86_64__)
             __asm__ __volatile__("pause");
 #elif defined(__aarch64__)
@@ -296,6 +284,8 @@ void det_attach(int argc, char **argv, const char *who)
     g_ctl = hvsim_region_ctl(base);
     det_S = det_region_shm(base);
     det_M = (uint8_t *)base;
+    const char *spin = getenv("HVSIM_DET_SPIN");
+    spin_polls = spin && atoi(spin) > 0 ? (unsigned)atoi(spin) : 0;
     if (g_ctl->magic != HVSIM_CTL_MAGIC || det_S->magic != DET_MAGIC) {
         fprintf(stderr, "hvsim %s: det region magic mismatch\n", who);
         exit(3);
