@@ -19,6 +19,11 @@ static void usage(FILE *f)
                "LOST_COMPLETION, MISSING_IRQ, PROTOCOL_VIOLATION, ASSERTION, CRASH, TIMEOUT (and,\n"
                "in other engines, DEADLOCK, LIVELOCK, DATA_RACE), with the evidence it rests on.\n\n");
     options_usage_common(f);
+    fprintf(f, "a long det search (--strategy dfs|dpor):\n"
+               "  --checkpoint FILE         keep the search's state in FILE (every 60 s, and when\n"
+               "                            --runs stops it); refused when FILE exists\n"
+               "  --resume                  continue the search FILE holds (the same command, the\n"
+               "                            same code); FILE is removed when the search ends\n");
     fprintf(f, "\nwithout --scenario (a bare run): the defaults of a scenario file (docs/scenarios.md:\n"
                "gcc -O2, wait=volatile relax=default wake=fence, native, 1 run, seed 1, 2 devices),\n"
                "except these, which make both bugs show within a few runs:\n");
@@ -109,12 +114,63 @@ static int on_result(const struct run_result *r, void *ud)
     return r->verdict != V_PASS && !s->o->keep_going;
 }
 
+enum { R_CHECKPOINT = OPT_OWN, R_RESUME };
+
+/* run's own options: --checkpoint FILE, --resume (det_checkpoint.c) */
+static int own_option(void *ud, int id, const char *name, const char *v)
+{
+    struct hvsim_runcfg *c = ud;
+    if (id == R_RESUME) {
+        c->det_resume = 1;
+        return 0;
+    }
+    if (id != R_CHECKPOINT)
+        return 1;
+    if (!v || !*v) {
+        fprintf(stderr, "hvsim run: %s needs a file\n", name);
+        return -1;
+    }
+    c->det_checkpoint = v;
+    return 0;
+}
+
+/* A checkpoint is a dfs/dpor search's: refused elsewhere, and an existing
+ * file is only ever continued (--resume), never overwritten by a new search. */
+static int checkpoint_usage(const struct hvsim_runcfg *c)
+{
+    const char *f = c->det_checkpoint;
+    if (c->det_resume && !f) {
+        fprintf(stderr, "hvsim run: --resume needs --checkpoint FILE (the search to continue)\n");
+        return -1;
+    }
+    if (!f)
+        return 0;
+    if (strcmp(c->engine, "det") || (strcmp(c->strategy, "dfs") && strcmp(c->strategy, "dpor"))) {
+        fprintf(stderr, "hvsim run: --checkpoint keeps a det dfs/dpor search's state; this run is "
+                        "--engine %s --strategy %s\n", c->engine, c->strategy);
+        return -1;
+    }
+    if (c->det_resume && access(f, F_OK)) {
+        fprintf(stderr, "hvsim run: --resume: %s: no such file (nothing to continue)\n", f);
+        return -1;
+    }
+    if (!c->det_resume && !access(f, F_OK)) {
+        fprintf(stderr, "hvsim run: --checkpoint %s: the file exists (a search's state: --resume "
+                        "continues it; remove it to start again)\n", f);
+        return -1;
+    }
+    return options_check_outfile("run", "--checkpoint", f) ? -1 : 0;
+}
+
 static int cmd_run_with(struct hvsim_runcfg *c, int argc, char **argv)
 {
     struct cli_opts o = { 0 };
-    static const struct option longopts[] = { OPTIONS_SHARED, { 0 } };
+    static const struct option longopts[] = {
+        OPTIONS_SHARED, { "checkpoint", required_argument, 0, R_CHECKPOINT },
+        { "resume", no_argument, 0, R_RESUME }, { 0 }
+    };
     runcfg_default_run(c);
-    if (options_parse("run", argc, argv, OPTIONS_SHARED_SHORT, longopts, NULL, NULL, c, &o) < 0)
+    if (options_parse("run", argc, argv, OPTIONS_SHARED_SHORT, longopts, own_option, c, c, &o) < 0)
         return EXIT_USAGE;
     /* A scenario sets the base; the flags override it: parsed again on it. */
     if (o.scenario && !o.help) {
@@ -123,13 +179,15 @@ static int cmd_run_with(struct hvsim_runcfg *c, int argc, char **argv)
             fprintf(stderr, "%s\n", err);
             return EXIT_USAGE;
         }
-        if (options_parse("run", argc, argv, OPTIONS_SHARED_SHORT, longopts, NULL, NULL, c, &o) < 0)
+        if (options_parse("run", argc, argv, OPTIONS_SHARED_SHORT, longopts, own_option, c, c, &o) < 0)
             return EXIT_USAGE;
     }
     if (o.help) {
         usage(stdout);
         return 0;
     }
+    if (checkpoint_usage(c) < 0)
+        return EXIT_USAGE;
     struct run_state s = { .c = c, .o = &o, .progress = c->runs > 1 && isatty(2) && !o.json };
     struct engine_info info;
     char err[1024] = "";

@@ -104,6 +104,11 @@ struct hvsim_runcfg {
      * every execution's text trace (the access audit reads them all) */
     const char *det_trace, *det_chrome;
     int det_trace_append;
+    /* det dfs/dpor (`run --checkpoint FILE [--resume]`, det_checkpoint.c):
+     * where the search's state is kept, and whether to continue from it
+     * (NULL: none; argv's string, not owned) */
+    const char *det_checkpoint;
+    int det_resume;
     /* issue 18: delays at a function's entry or return, or at FILE:LINE (the
      * entry of the function whose body holds the line), with no edit of the
      * code: the files that name the function are compiled with

@@ -145,6 +145,27 @@ int det_dpor_races(const struct det_logent *log, uint32_t nlog, const struct det
 int det_dpor_analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
                      const struct det_event *ev, uint32_t nev, uint64_t *bt);
 void det_foot_free(struct det_foot *f);
+/* The size of a node's footprints (flat: det_checkpoint.c copies them). */
+size_t det_foot_size(void);
+
+/* ---- a search's state in a file (det_checkpoint.c, --checkpoint) ------------ */
+struct det_ckpt {
+    uint64_t key;            /* det_ckpt_key of the search it belongs to */
+    uint64_t executions, points;
+};
+/* What a checkpoint belongs to: the participants' code, c's settings that
+ * change an execution, the HVSIM_DPOR_* switches, the hvsim executable. */
+uint64_t det_ckpt_key(const struct hvsim_runcfg *c, uint64_t hv_text, uint64_t be_text);
+/* d's stack and the next prefix (d->plen bytes, after det_dfs_next) into
+ * path, atomically; 0, or -1 with err. */
+int det_ckpt_save(const char *path, const struct det_ckpt *k, const struct det_dfs *d,
+                  const uint8_t *prefix, char *err, size_t errlen);
+/* The reverse into a zeroed d (det_dfs_init): 0, or -1 with "path: why"
+ * (not a checkpoint, another search's, truncated, damaged). */
+/* The search ended: path and a FILE.tmp a kill left; unlink's result for path. */
+int det_ckpt_remove(const char *path);
+int det_ckpt_load(const char *path, uint64_t key, struct det_ckpt *k, struct det_dfs *d,
+                  uint8_t *prefix, uint32_t max, char *err, size_t errlen);
 /* Is (buffer t, granule g) explored or asked for at x; note it there. */
 int det_gw_has(const struct det_dfs_node *x, int t, int g);
 void det_gw_put(struct det_dfs_node *x, int t, int g, int done);
@@ -279,7 +300,8 @@ struct det_bfile {
 };
 /* HVSIM_DET_GRAPHS=FILE: the same for execution graphs (det_graph.c), a
  * finer check than behaviours and a measure of the search's redundancy. */
-void det_bfile_open(struct det_bfile *b, int model);
+/* add: keep the files' lines and count them as known (a resumed search) */
+void det_bfile_open(struct det_bfile *b, int model, int add);
 void det_bfile_note(struct det_bfile *b, const struct det_event *ev, uint32_t nev, const struct det_logent *log,
                     uint32_t nlog);
 /* The same with the execution's graph hash computed already (det_graph_hash;

@@ -100,25 +100,40 @@ void det_bset_free(struct det_bset *s)
     memset(s, 0, sizeof *s);
 }
 
-static FILE *open_set(const char *env, const char **path)
+/* add: a resumed search (--resume) adds to the file its earlier runs
+ * wrote, and counts what is in it already as known. */
+static FILE *open_set(const char *env, const char **path, int add, struct det_bset *s)
 {
     *path = getenv(env);
     if (!*path || !**path)
         return NULL;
-    FILE *f = fopen(*path, "w");
-    if (!f)
+    FILE *f = fopen(*path, add ? "a+" : "w");
+    if (!f) {
         fprintf(stderr, "hvsim det: %s: cannot write %s\n", env, *path);
-    else /* a line at a time: a search stopped by a time limit keeps what it found */
-        setvbuf(f, NULL, _IOLBF, 0);
+        return NULL;
+    }
+    if (add) {
+        char line[16384];
+        rewind(f);
+        while (fgets(line, sizeof line, f)) {
+            char *end;
+            unsigned long long h = strtoull(line, &end, 16);
+            if (end == line + 16 && *end == ' ')
+                det_bset_add(s, h);
+        }
+        fseek(f, 0, SEEK_END);
+    }
+    /* a line at a time: a search stopped by a time limit keeps what it found */
+    setvbuf(f, NULL, _IOLBF, 0);
     return f;
 }
 
-void det_bfile_open(struct det_bfile *b, int model)
+void det_bfile_open(struct det_bfile *b, int model, int add)
 {
     memset(b, 0, sizeof *b);
     b->model = model;
-    b->f = open_set("HVSIM_DET_BEHAVIOURS", &b->path);
-    b->gf = open_set("HVSIM_DET_GRAPHS", &b->gpath);
+    b->f = open_set("HVSIM_DET_BEHAVIOURS", &b->path, add, &b->s);
+    b->gf = open_set("HVSIM_DET_GRAPHS", &b->gpath, add, &b->g);
 }
 
 /* A line for h when it is new in s: the hash and the schedule of the

@@ -306,3 +306,5 @@ int dpor_sleep_walk(struct det_dfs *d, const struct det_logent *log, const uint3
     free(T);
     return blocked;
 }
+
+size_t det_foot_size(void) { return sizeof(struct det_foot); }

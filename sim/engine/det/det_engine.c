@@ -247,8 +247,12 @@ static void explored_words(struct det_run *R, const struct det_dfs *d, int exhau
         snprintf(r->summary, sizeof r->summary,
                  "%s: %llu schedules with at most %u preemptions/early drains under %s, all PASS",
                  exhausted ? "exhaustive" : "NOT exhaustive (--runs cap reached)", n, c->dfs_bound, ml);
-    snprintf(r->text, sizeof r->text, "%s (%llu scheduling points, %.1f s).", r->summary,
-             (unsigned long long)R->points, (double)(now_ns() - R->t_start) / 1e9);
+    char res[96] = "";
+    if (R->resumed) /* the seconds are this process's */
+        snprintf(res, sizeof res, "; resumed from a checkpoint at %llu executions",
+                 (unsigned long long)R->resumed);
+    snprintf(r->text, sizeof r->text, "%s (%llu scheduling points, %.1f s%s).", r->summary,
+             (unsigned long long)R->points, (double)(now_ns() - R->t_start) / 1e9, res);
 }
 
 /* How much of the space a search that found nothing covered: a dpor
@@ -277,7 +281,10 @@ static void explored_stats(const struct det_run *R, const struct det_dfs *d, int
                         "ended asleep (sleep sets), %llu left the one before by a stale failed turn of a loop",
                 (unsigned long long)d->races, (unsigned long long)d->reduced,
                 (unsigned long long)d->blocked, (unsigned long long)d->stale);
-    fprintf(stderr, "; %llu options beyond the bound\n", (unsigned long long)d->cut);
+    fprintf(stderr, "; %llu options beyond the bound", (unsigned long long)d->cut);
+    if (R->resumed)
+        fprintf(stderr, "; resumed from a checkpoint at %llu executions", (unsigned long long)R->resumed);
+    fputc('\n', stderr);
 }
 
 /* A long search shows it is alive (on a terminal, or HVSIM_PROGRESS=1 for
@@ -290,16 +297,49 @@ struct explore_progress {
     int min_plen;
 };
 
+/* --checkpoint FILE (det_checkpoint.c): the search's state every
+ * HVSIM_CHECKPOINT_SECS seconds (60; 0: after every execution), when the
+ * --runs cap stops it, and never after a finding (resumed, the search
+ * would report it again: the file keeps a state from before it). */
+struct ckpt_run {
+    const char *path;        /* NULL: no checkpoint */
+    struct det_ckpt k;
+    uint64_t every_ns, last_ns;
+    uint64_t saved;          /* executions in the last state written, 0 none */
+    int off;                 /* a finding: written no more */
+};
+
+static void ckpt_save(struct ckpt_run *k, const struct det_run *R, const struct det_dfs *d,
+                      const uint8_t *prefix, int force)
+{
+    uint64_t t = now_ns();
+    if (!k->path || k->off || (!force && t - k->last_ns < k->every_ns))
+        return;
+    k->k.executions = R->executions;
+    k->k.points = R->points;
+    char err[4400];
+    if (det_ckpt_save(k->path, &k->k, d, prefix, err, sizeof err) < 0)
+        fprintf(stderr, "hvsim det: cannot write the checkpoint: %s\n", err);
+    else
+        k->saved = R->executions;
+    k->last_ns = t;
+}
+
 /* What an interrupted search says before hvsim dies of the signal
  * (proc_set_stop_note): so far, and that nothing is verified. */
-static void stop_note(const struct det_run *R, const struct det_dfs *d)
+static void stop_note(const struct det_run *R, const struct det_dfs *d, const struct ckpt_run *k)
 {
-    char line[256];
+    char line[256], more[4300] = "";
     snprintf(line, sizeof line,
              "hvsim det: interrupted: %s (bound %u) had run %llu executions, %llu ended asleep; "
-             "the search had not ended: nothing is verified\n",
+             "the search had not ended: nothing is verified",
              R->c->strategy, d->bound, (unsigned long long)R->executions, (unsigned long long)d->blocked);
-    proc_set_stop_note(line);
+    if (k->path && k->saved)
+        snprintf(more, sizeof more, "; %s holds it as of %llu executions (--resume continues it)",
+                 k->path, (unsigned long long)k->saved);
+    char all[4600];
+    snprintf(all, sizeof all, "%s%s\n", line, more);
+    proc_set_stop_note(all);
 }
 
 static void explore_tick(struct explore_progress *pg, const struct det_run *R,
@@ -344,8 +384,28 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
     const char *pe = getenv("HVSIM_PROGRESS");
     struct explore_progress pg = { .on = pe ? atoi(pe) > 0 : isatty(2), .last_ns = now_ns(),
                                    .cap = cap, .min_plen = -1 };
+    struct ckpt_run ck = { .path = c->det_checkpoint, .last_ns = now_ns(),
+                           .every_ns = det_env_u64("HVSIM_CHECKPOINT_SECS", 60) * 1000000000ull };
+    if (ck.path) {
+        ck.k.key = det_ckpt_key(c, R->x->b.hv_text_hash, R->x->b.be_text_hash);
+        if (c->det_resume) {
+            struct det_ckpt k;
+            if (det_ckpt_load(ck.path, ck.k.key, &k, &d, prefix, DET_MAX_STEPS, err, errlen) < 0) {
+                det_dfs_free(&d);
+                return -2; /* bad input: exit 2 */
+            }
+            R->executions = k.executions;
+            R->points = k.points;
+            R->resumed = k.executions;
+            plen = (int)d.plen;
+            ck.saved = k.executions;
+            fprintf(stderr, "hvsim det: resumed from %s: %llu executions were run before\n", ck.path,
+                    (unsigned long long)k.executions);
+        }
+    }
     struct det_bfile bf;
-    det_bfile_open(&bf, model); /* HVSIM_DET_BEHAVIOURS, _GRAPHS (det_behaviour.c) */
+    /* HVSIM_DET_BEHAVIOURS, _GRAPHS (det_behaviour.c); resumed: added to */
+    det_bfile_open(&bf, model, R->resumed > 0);
     static struct det_prof prof; /* 20 KiB: not on the stack */
     det_prof_open(&prof); /* HVSIM_DPOR_PROFILE (det_profile.c) */
     for (;;) {
@@ -358,7 +418,7 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
         }
         R->executions++;
         R->points += o.points;
-        stop_note(R, &d);
+        stop_note(R, &d, &ck);
         struct det_shm *S = det_ctx_shm(R->x);
         det_dfs_record(&d, S->log, S->nlog);
         /* once for the profile and HVSIM_DET_GRAPHS: it walks the trace */
@@ -372,6 +432,7 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
         det_bfile_note_graph(&bf, S->ev, S->nev, S->log, S->nlog, graph);
         if (o.verdict != V_PASS) {
             *found = 1;
+            ck.off = 1;
             if (report_failure(R, c->seed, &o, r, err, errlen) < 0) {
                 rc = -1;
                 break;
@@ -380,15 +441,22 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
             if (cb(r, ud))
                 break;
         }
-        if (R->executions >= cap)
-            break;
+        /* the next prefix first: a search that ends at the cap is complete */
         plen = det_dfs_next(&d, prefix, DET_MAX_STEPS);
         if (plen < 0) {
             exhausted = 1;
             break;
         }
+        ckpt_save(&ck, R, &d, prefix, R->executions >= cap);
+        if (R->executions >= cap)
+            break;
         explore_tick(&pg, R, &d, plen);
     }
+    if (exhausted && ck.path && !ck.off && !det_ckpt_remove(ck.path))
+        fprintf(stderr, "hvsim det: the search ended; %s, its state, is removed\n", ck.path);
+    else if (ck.path && ck.saved && rc == 0)
+        fprintf(stderr, "hvsim det: the search's state is in %s (%llu executions): --resume continues it\n",
+                ck.path, (unsigned long long)ck.saved);
     proc_set_stop_note(NULL);
     det_bfile_close(&bf, R->executions);
     det_prof_close(&prof, det_ctx_shm(R->x), R->sy);
@@ -438,7 +506,7 @@ static int run_seeded(struct det_run *R, engine_cb cb, void *ud, unsigned *found
     /* HVSIM_DET_BEHAVIOURS, _GRAPHS: what the seeds showed, a sample no
      * reduction touched, for checking dpor's sets (tools/dpor_behaviours.sh) */
     struct det_bfile bf;
-    det_bfile_open(&bf, det_model_of(c));
+    det_bfile_open(&bf, det_model_of(c), 0);
     int rc = 0;
     for (unsigned i = 0; i < c->runs; i++) {
         uint64_t seed = c->seed + i;
@@ -487,8 +555,11 @@ int det_engine_runs(const struct hvsim_runcfg *c, engine_cb cb, void *ud, struct
     if (rc < 0)
         return rc;
     unsigned found = 0;
-    if (strategy_of(c->strategy) == DET_DFS)
+    if (strategy_of(c->strategy) == DET_DFS) {
         rc = run_explore(&R, cb, ud, &found, err, errlen);
+        if (rc == -2 && info) /* a checkpoint refused: bad input, no build log */
+            info->buildlog[0] = 0;
+    }
     else
         rc = run_seeded(&R, cb, ud, &found, err, errlen);
     if (rc == 0 && !found && det_model_of(c) == DM_SC && !strcmp(c->v.wake, "nofence"))
@@ -539,7 +610,7 @@ int det_engine_replay(const struct hvsim_runcfg *c, uint64_t seed, const struct 
     R.executions = 1;
     R.schedules = 1;
     struct det_bfile bf; /* HVSIM_DET_BEHAVIOURS: this execution's behaviour too */
-    det_bfile_open(&bf, det_model_of(c));
+    det_bfile_open(&bf, det_model_of(c), 0);
     struct det_shm *S = det_ctx_shm(R.x);
     det_bfile_note(&bf, S->ev, S->nev, S->log, S->nlog);
     det_bfile_close(&bf, 1);

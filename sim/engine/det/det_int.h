@@ -28,6 +28,7 @@ struct det_run {
     struct det_ctx *x;
     struct det_syms *sy;
     uint64_t executions, points, schedules;
+    uint64_t resumed;                  /* executions a --resume'd checkpoint held */
     uint64_t t_start;
     struct run_result *r;              /* the result being reported (heap: it is large) */
 };

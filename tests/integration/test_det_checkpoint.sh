@@ -1,0 +1,88 @@
+#!/bin/sh
+# test_det_checkpoint.sh — a dpor search kept in a file (--checkpoint) and
+# continued (--resume) runs the executions the uninterrupted search runs:
+# stopped by --runs, or killed with SIGKILL at any moment (the file is
+# written atomically, every second here), the resumed search ends
+# "verified" at the same count with the same races and behaviours.  And
+# what cannot be continued is refused with exit 2: no file, a file that
+# exists (a new search never overwrites a kept one), another search's
+# file, a damaged or a foreign one, a strategy that keeps no state.
+. "$(dirname "$0")/lib.sh"
+t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
+D=$(dirname "$0")/../det
+# tso verify_1x2: some 12,000 executions, several seconds — long enough to
+# be killed in the middle
+run() { "$HVSIM" run --engine det --strategy dpor --bound 64 --memory-model tso \
+          --scenario "$D/verify_1x2.hvs" "$@"; }
+stats() { grep '^hvsim det: dpor covered' "$1" | sed 's/; resumed from.*//'; }
+
+HVSIM_DET_BEHAVIOURS="$t/full.b" run --runs 5000000 >"$t/full.out" 2>"$t/full.err" ||
+  fail "the uninterrupted search: exit $? ($(tail -n1 "$t/full.err"))"
+n=$(sed -n 's/.*verified: \([0-9]*\) executions.*/\1/p' "$t/full.out")
+[ -n "$n" ] || fail "the uninterrupted search did not say verified: $(cat "$t/full.out")"
+
+# 1. stopped by --runs, then resumed
+HVSIM_DET_BEHAVIOURS="$t/a.b" run --runs 500 --checkpoint "$t/ck" >"$t/a1.out" 2>"$t/a1.err" ||
+  fail "capped: exit $? ($(tail -n1 "$t/a1.err"))"
+[ -s "$t/ck" ] || fail "capped: no checkpoint written"
+grep -q "state is in $t/ck (500 executions): --resume continues it" "$t/a1.err" ||
+  fail "capped: no line naming the checkpoint: $(head -n1 "$t/a1.err")"
+grep -q "verified" "$t/a1.out" && fail "capped: said verified after 500 of $n executions"
+HVSIM_DET_BEHAVIOURS="$t/a.b" run --runs 5000000 --checkpoint "$t/ck" --resume >"$t/a2.out" 2>"$t/a2.err" ||
+  fail "resumed: exit $? ($(tail -n1 "$t/a2.err"))"
+grep -q "verified: $n executions" "$t/a2.out" || fail "resumed: $(cat "$t/a2.out"), want verified: $n executions"
+[ "$(stats "$t/a2.err")" = "$(stats "$t/full.err")" ] ||
+  fail "resumed: other counts than the uninterrupted search: $(stats "$t/a2.err") / $(stats "$t/full.err")"
+[ -e "$t/ck" ] && fail "the ended search left its checkpoint"
+cut -d' ' -f1 "$t/full.b" | sort -u > "$t/full.s"
+cut -d' ' -f1 "$t/a.b" | sort -u > "$t/a.s"
+cmp -s "$t/full.s" "$t/a.s" || fail "resumed: other behaviours ($(wc -l < "$t/a.s") against $(wc -l < "$t/full.s"))"
+[ "$(wc -l < "$t/a.b")" -eq "$(wc -l < "$t/a.s")" ] || fail "resumed: a behaviour written twice to HVSIM_DET_BEHAVIOURS"
+
+# 2. killed (SIGKILL, no chance to write anything) in the middle, then resumed
+HVSIM_CHECKPOINT_SECS=1 setsid "$HVSIM" run --engine det --strategy dpor --bound 64 --memory-model tso \
+  --scenario "$D/verify_1x2.hvs" --runs 5000000 --checkpoint "$t/k" >"$t/k1.out" 2>"$t/k1.err" &
+pid=$!
+i=0
+until [ -s "$t/k" ] || [ $i -ge 600 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 1
+kill -0 "$pid" 2>/dev/null || fail "killed: the search ended before the kill ($(tail -n1 "$t/k1.err"))"
+kill -9 -"$pid"
+wait "$pid" 2>/dev/null
+[ -s "$t/k" ] || fail "killed: no checkpoint"
+run --runs 5000000 --checkpoint "$t/k" --resume >"$t/k2.out" 2>"$t/k2.err" ||
+  fail "resumed after SIGKILL: exit $? ($(tail -n1 "$t/k2.err"))"
+at=$(sed -n 's/.*resumed from .*: \([0-9]*\) executions were run before/\1/p' "$t/k2.err")
+grep -q "verified: $n executions" "$t/k2.out" ||
+  fail "resumed after SIGKILL at $at: $(cat "$t/k2.out"), want verified: $n executions"
+[ "$(stats "$t/k2.err")" = "$(stats "$t/full.err")" ] || fail "resumed after SIGKILL at $at: other counts"
+ls "$t"/k.tmp 2>/dev/null && fail "a temporary checkpoint was left"
+
+# 3. refused: exit 2 and a line that says why
+refuse() { # WHAT WANT-TEXT ARGS...
+  _w=$1 _x=$2; shift 2
+  "$@" >"$t/r.out" 2>"$t/r.err"; rc=$?
+  [ "$rc" -eq 2 ] || fail "$_w: exit $rc, want 2 ($(tail -n1 "$t/r.err"))"
+  grep -q "$_x" "$t/r.err" || fail "$_w: '$(tail -n1 "$t/r.err")' does not say '$_x'"
+}
+run --runs 50 --checkpoint "$t/c" >/dev/null 2>&1 || fail "a 50-execution checkpoint: exit $?"
+refuse "an existing file without --resume" "the file exists" run --runs 10 --checkpoint "$t/c"
+refuse "--resume without a file" "no such file" run --checkpoint "$t/none" --resume
+refuse "--resume alone" "needs --checkpoint" run --resume
+refuse "another model's checkpoint" "another search" \
+  "$HVSIM" run --engine det --strategy dpor --bound 64 --memory-model sc --scenario "$D/verify_1x2.hvs" \
+  --checkpoint "$t/c" --resume
+refuse "another bound's checkpoint" "another search" \
+  "$HVSIM" run --engine det --strategy dpor --bound 3 --memory-model tso --scenario "$D/verify_1x2.hvs" \
+  --checkpoint "$t/c" --resume
+head -c 3000 "$t/c" > "$t/trunc"
+refuse "a truncated checkpoint" "truncated" run --checkpoint "$t/trunc" --resume
+cp "$t/c" "$t/flip"
+printf 'X' | dd of="$t/flip" bs=1 seek=2500 conv=notrunc 2>/dev/null
+refuse "a damaged checkpoint" "damaged" run --checkpoint "$t/flip" --resume
+echo "# not a checkpoint" > "$t/text"
+refuse "a text file" "not an hvsim search checkpoint" run --checkpoint "$t/text" --resume
+refuse "a seeded strategy" "keeps a det dfs/dpor search" \
+  "$HVSIM" run --engine det --strategy random --runs 3 --checkpoint "$t/r"
+[ -e "$t/r" ] && fail "a refused run wrote a checkpoint"
+pass "a dpor search stopped by --runs at 500, or killed with SIGKILL after $at executions, resumes to the uninterrupted search's $n executions with its counts and $(wc -l < "$t/full.s") behaviours; an existing, missing, foreign, truncated, damaged or non-dpor checkpoint is refused with exit 2"
