@@ -28,6 +28,11 @@ HVSIM_DET_BEHAVIOURS="$t/a.b" run --runs 500 --checkpoint "$t/ck" >"$t/a1.out" 2
 grep -q "state is in $t/ck (500 executions): --resume continues it" "$t/a1.err" ||
   fail "capped: no line naming the checkpoint: $(head -n1 "$t/a1.err")"
 grep -q "verified" "$t/a1.out" && fail "capped: said verified after 500 of $n executions"
+# --runs caps each run, not the total
+HVSIM_DET_BEHAVIOURS="$t/a.b" run --runs 500 --checkpoint "$t/ck" --resume >"$t/a1.out" 2>"$t/a1.err" ||
+  fail "capped again: exit $? ($(tail -n1 "$t/a1.err"))"
+grep -q "state is in $t/ck (1000 executions)" "$t/a1.err" ||
+  fail "resumed with --runs 500: $(head -n2 "$t/a1.err"), want 1000 executions in all"
 HVSIM_DET_BEHAVIOURS="$t/a.b" run --runs 5000000 --checkpoint "$t/ck" --resume >"$t/a2.out" 2>"$t/a2.err" ||
   fail "resumed: exit $? ($(tail -n1 "$t/a2.err"))"
 grep -q "verified: $n executions" "$t/a2.out" || fail "resumed: $(cat "$t/a2.out"), want verified: $n executions"
@@ -85,4 +90,4 @@ refuse "a text file" "not an hvsim search checkpoint" run --checkpoint "$t/text"
 refuse "a seeded strategy" "keeps a det dfs/dpor search" \
   "$HVSIM" run --engine det --strategy random --runs 3 --checkpoint "$t/r"
 [ -e "$t/r" ] && fail "a refused run wrote a checkpoint"
-pass "a dpor search stopped by --runs at 500, or killed with SIGKILL after $at executions, resumes to the uninterrupted search's $n executions with its counts and $(wc -l < "$t/full.s") behaviours; an existing, missing, foreign, truncated, damaged or non-dpor checkpoint is refused with exit 2"
+pass "a dpor search stopped by --runs at 500 and 1,000, or killed with SIGKILL after $at executions, resumes to the uninterrupted search's $n executions with its counts and $(wc -l < "$t/full.s") behaviours; an existing, missing, foreign, truncated, damaged or non-dpor checkpoint is refused with exit 2"

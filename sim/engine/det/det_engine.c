@@ -397,6 +397,8 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
             R->executions = k.executions;
             R->points = k.points;
             R->resumed = k.executions;
+            cap += k.executions; /* --runs caps this run's executions */
+            pg.cap = cap;
             plen = (int)d.plen;
             ck.saved = k.executions;
             fprintf(stderr, "hvsim det: resumed from %s: %llu executions were run before\n", ck.path,
