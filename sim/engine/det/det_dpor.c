@@ -550,7 +550,16 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
     uint32_t *snode = calloc(ns ? ns : 1, sizeof *snode);
     uint64_t *hb = calloc((size_t)(ns ? ns : 1) * w, sizeof *hb); /* hb[j]: segments before j */
     uint64_t *cov = calloc(w, sizeof *cov);
-    if (sfp && sx && snode && hb && cov) {
+    uint32_t *sfirst = malloc((ns ? ns : 1) * sizeof *sfirst), *send = malloc((ns ? ns : 1) * sizeof *send);
+    if (sfp && sx && snode && hb && cov && sfirst && send) {
+        for (uint32_t q = 0; q < ns; q++)
+            sfirst[q] = nev, send[q] = 0;
+        for (uint32_t k = 0; k < nev; k++)
+            if (seg[k] >= 0) {
+                if (sfirst[seg[k]] == nev)
+                    sfirst[seg[k]] = k;
+                send[seg[k]] = k + 1;
+            }
         dpor_build_fps(ev, nev, model, seg, from, sfp);
         for (uint32_t k = 0, q = 0; k < nev && q < ns; k++)
             if (seg[k] == (int32_t)q) { /* the segment's first event */
@@ -558,7 +567,7 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
                 snode[q] = node[st[q]];
                 q++;
             }
-        struct evseg es = { ev, nev, seg, sfp };
+        struct evseg es = { ev, nev, seg, sfp, sfirst, send };
         races = all_races(d, log, nlog, snode, ns, sfp, sx, pol, hb, cov, w, model, bt, &es);
         if (model >= DM_ARM && !getenv("HVSIM_DPOR_NO_MP"))
             commits_alone(d, log, snode, ns, sx, bt, &es);
@@ -568,6 +577,8 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
     free(snode);
     free(hb);
     free(cov);
+    free(sfirst);
+    free(send);
 out:
     free(from);
     free(fps);

@@ -60,14 +60,14 @@ static int seen(const struct det_event *ev, uint32_t k, uint64_t *v)
 static int32_t only_meeting(const struct evseg *es, uint32_t s, uint32_t o)
 {
     uint32_t in_o[SEG_EV_MAX], no = 0;
-    for (uint32_t y = 0; y < es->nev; y++)
+    for (uint32_t y = es->first[o]; y < es->end[o]; y++)
         if (es->seg[y] == (int32_t)o) {
             if (no == SEG_EV_MAX)
                 return -1;
             in_o[no++] = y;
         }
     int32_t at = -1;
-    for (uint32_t x = 0; x < es->nev; x++) {
+    for (uint32_t x = es->first[s]; x < es->end[s]; x++) {
         if (es->seg[x] != (int32_t)s)
             continue;
         for (uint32_t q = 0; q < no; q++)
@@ -236,7 +236,7 @@ static int granule_turns(const struct evseg *es, uint32_t i, uint32_t j, int32_t
         return 0;
     uint32_t g = W->off / WMM_GRAN;
     int t = -1;
-    for (uint32_t x = 0; x < es->nev; x++) {
+    for (uint32_t x = es->first[i]; x < es->end[i]; x++) {
         const struct det_event *e = &ev[x];
         if (es->seg[x] != (int32_t)i || !det_dpor_dependent(e, W, 0))
             continue;

@@ -40,10 +40,10 @@ int dpor_dominated_read(const struct evseg *es, uint32_t i, uint32_t j)
     const struct det_event *ev = es->ev;
     int any = 0;
     /* segment numbers never fall along the trace (-1: no segment) */
-    for (uint32_t x = 0; x < es->nev && es->seg[x] <= (int32_t)i; x++) {
+    for (uint32_t x = es->first[i]; x < es->end[i]; x++) {
         if (es->seg[x] != (int32_t)i)
             continue;
-        for (uint32_t y = x + 1; y < es->nev && es->seg[y] <= (int32_t)j; y++) {
+        for (uint32_t y = x + 1 > es->first[j] ? x + 1 : es->first[j]; y < es->end[j]; y++) {
             if (es->seg[y] != (int32_t)j || !det_dpor_dependent(&ev[x], &ev[y], 1))
                 continue;
             if (!same_bytes_later(&ev[x], &ev[y]))

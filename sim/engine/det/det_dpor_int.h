@@ -122,6 +122,10 @@ struct evseg {
     uint32_t nev;
     const int32_t *seg;
     const struct tfp *fps;
+    /* segment s's events lie in [first[s], end[s]) (segment numbers never
+     * fall along the trace; -1 holes between): the rules that look at one
+     * segment's events scan that range, not the trace */
+    const uint32_t *first, *end;
 };
 
 /* det_dpor_own.c (tso): a drain's store and what orders with its drains
