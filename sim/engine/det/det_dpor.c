@@ -145,14 +145,22 @@ static void reverse(struct det_dfs *d, const struct det_logent *log, const uint3
  * daemon's first commits, which made the daemon the reversal's only
  * initial (11,368 of 21,830 executions under that branch, no graph the
  * rest did not show).  HVSIM_DPOR_NO_VIEWFREE=1 turns it off. */
-static int view_only(const struct tfp *a, const struct tfp *b)
+static int view_only(const struct tfp *a, const struct det_fp *bq)
 {
-    static struct det_fp q; /* 1 KiB: the supervisor is single-threaded */
+    return bq && !det_fp_dependent_in(&a->all, bq, 1);
+}
+
+/* b's footprint less its raised views, for view_only against every
+ * earlier a (made once per b: it copies 1 KiB); NULL when b raised no
+ * view (the dependence is something else). */
+static const struct det_fp *views_stripped(const struct tfp *b)
+{
+    static struct det_fp q; /* the supervisor is single-threaded */
     if (!b->all.ov && !b->all.rrv && !(b->all.flags & (DF_ORDER | DF_RR | DF_RRB | DF_OWNV)))
-        return 0; /* it raised no view: the dependence is something else */
+        return NULL;
     q = b->all;
     dpor_strip_views(&q);
-    return !det_fp_dependent_in(&a->all, &q, 1);
+    return &q;
 }
 
 /* A wait whose end took a newer message than the commit its first read
@@ -256,13 +264,13 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
     for (uint32_t j = 0; j < n; j++) {
         uint64_t *hj = &hb[(size_t)j * w];
         memset(cov, 0, w * sizeof *cov);
+        const struct det_fp *jq = hb2 || obs ? views_stripped(&fps[j]) : NULL;
         for (int64_t i = (int64_t)j - 1; i >= 0; i--) {
             /* pol: threads whose later steps come after segment i, no race */
             int po = (pol[i] & fps[j].all.who) != 0;
             if (!po && !dpor_tfp_dep(&fps[i], &fps[j], model))
                 continue;
-            /* view_only once per pair: it copies a footprint */
-            int vo = !po && (hb2 || obs) && view_only(&fps[i], &fps[j]);
+            int vo = !po && (hb2 || obs) && view_only(&fps[i], jq);
             if (vo && obs && !(fps[i].all.who & fps[j].all.who) &&
                 dpor_unobserved(&ob, (uint32_t)i, j, &fps[i].all, fps[j].all.who))
                 continue; /* no race, no happens-before */
@@ -522,7 +530,7 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
         of[i] = cur;
     }
     size_t ne = nev + 1;
-    struct tfp *fps = calloc(n ? n : 1, sizeof *fps);
+    struct tfp *fps = dpor_tfps_get(0, n);
     struct xact *xs = calloc(n ? n : 1, sizeof *xs);
     int32_t *tr = malloc(ne * sizeof *tr), *seg = malloc(ne * sizeof *seg), *st = malloc(ne * sizeof *st);
     int32_t *from = NULL; /* each drain's or commit's store (origins) */
@@ -545,7 +553,7 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
     if (ns > 2 * (uint32_t)DET_DPOR_MAX_NODES)
         goto out;
     size_t w = BS_WORDS(ns ? ns : 1);
-    struct tfp *sfp = calloc(ns ? ns : 1, sizeof *sfp);
+    struct tfp *sfp = dpor_tfps_get(1, ns);
     struct xact *sx = calloc(ns ? ns : 1, sizeof *sx);
     uint32_t *snode = calloc(ns ? ns : 1, sizeof *snode);
     uint64_t *hb = calloc((size_t)(ns ? ns : 1) * w, sizeof *hb); /* hb[j]: segments before j */
@@ -572,7 +580,7 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
         if (model >= DM_ARM && !getenv("HVSIM_DPOR_NO_MP"))
             commits_alone(d, log, snode, ns, sx, bt, &es);
     }
-    free(sfp);
+    dpor_tfps_put(1, sfp);
     free(sx);
     free(snode);
     free(hb);
@@ -581,7 +589,7 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
     free(send);
 out:
     free(from);
-    free(fps);
+    dpor_tfps_put(0, fps);
     free(xs);
     free(tr);
     free(seg);

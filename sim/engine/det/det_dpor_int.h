@@ -101,6 +101,10 @@ int dpor_newer_after_a_later_view(const struct tfp *a, int i, const struct tfp *
 void dpor_strip_views(struct det_fp *q);
 /* The footprint of every transition or segment (of[k]: the one event k
  * belongs to, -1 none; from: dpor_fifo_origins or NULL). */
+/* det_dpor_pool.c: n empty footprints (which: 0 per transition, 1 per
+ * segment), reused by the next analysis; give them back with put. */
+struct tfp *dpor_tfps_get(int which, uint32_t n);
+void dpor_tfps_put(int which, struct tfp *v);
 void dpor_build_fps(const struct det_event *ev, uint32_t nev, int model, const int32_t *of, const int32_t *from,
                     struct tfp *fps);
 /* Are transitions (or segments) a (earlier) and b (later) of one trace dependent
