@@ -2,6 +2,7 @@
  * (every input that changes the binaries, hashed) and the hash of a built
  * binary's code (build.h). */
 #include "build.h"
+#include "util/fnv.h"
 #include <dirent.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -10,30 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ s[i]) * 0x100000001b3ull;
-    return h;
-}
-
-static uint64_t fnv_str(uint64_t h, const char *s) { return fnv(h, s, strlen(s) + 1); }
-
-static uint64_t fnv_file(uint64_t h, const char *path)
-{
-    h = fnv_str(h, path);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return fnv_str(h, "<missing>");
-    char buf[8192];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        h = fnv(h, buf, n);
-    fclose(f);
-    return h;
-}
 
 /* Hash every .c/.h of a directory (sorted, so the order is stable). */
 static uint64_t fnv_dir(uint64_t h, const char *dir)
@@ -48,7 +25,7 @@ static uint64_t fnv_dir(uint64_t h, const char *dir)
         if (l > 2 && (!strcmp(nm + l - 2, ".c") || !strcmp(nm + l - 2, ".h"))) {
             char p[1024];
             snprintf(p, sizeof p, "%s/%s", dir, nm);
-            h = fnv_file(h, p);
+            h = fnv1a_file(h, p);
         }
         free(ents[i]);
     }
@@ -81,8 +58,8 @@ static uint64_t text_hash(const char *path, int with_rodata)
             Elf_Data *d = elf_getdata(s, 0);
             if (d && d->d_buf) {
                 if (!h)
-                    h = 0xcbf29ce484222325ull;
-                h = fnv(h, d->d_buf, d->d_size);
+                    h = FNV1A_BASIS;
+                h = fnv1a(h, d->d_buf, d->d_size);
             }
         }
     }
@@ -101,7 +78,7 @@ uint64_t build_layout_hash(const char *path)
         GElf_Shdr sh;
         if (gelf_getshdr(s, &sh) && (sh.sh_flags & SHF_ALLOC)) {
             uint64_t w[2] = { sh.sh_addr, sh.sh_size };
-            h = fnv(h, w, sizeof w);
+            h = fnv1a(h, w, sizeof w);
         }
     }
     if (e)
@@ -119,16 +96,16 @@ static uint64_t key_common(uint64_t h, const struct hvsim_runcfg *c, enum build_
 {
     char pk[8];
     snprintf(pk, sizeof pk, "%d", (int)prof);
-    h = fnv_str(h, pk);
-    h = fnv_str(h, cc_version);
-    h = fnv_str(h, compiler);
-    h = fnv_str(h, c->v.arch);
-    h = fnv_str(h, c->v.wait);
-    h = fnv_str(h, c->v.relax);
-    h = fnv_str(h, c->v.wake);
-    h = fnv_str(h, c->v.layout_old ? "old" : "new");
+    h = fnv1a_str(h, pk);
+    h = fnv1a_str(h, cc_version);
+    h = fnv1a_str(h, compiler);
+    h = fnv1a_str(h, c->v.arch);
+    h = fnv1a_str(h, c->v.wait);
+    h = fnv1a_str(h, c->v.relax);
+    h = fnv1a_str(h, c->v.wake);
+    h = fnv1a_str(h, c->v.layout_old ? "old" : "new");
     for (unsigned i = 0; i < c->n_incdir; i++)
-        h = fnv_dir(fnv_str(h, c->incdir[i]), c->incdir[i]);
+        h = fnv_dir(fnv1a_str(h, c->incdir[i]), c->incdir[i]);
     const char *dirs[] = { "sim/include/hvsim", "sim/runtime/common", "sim/runtime/native", "hv", "backend", "sim/runtime/det",
                            "sim/runtime/threads" };
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
@@ -142,26 +119,26 @@ static uint64_t key_common(uint64_t h, const struct hvsim_runcfg *c, enum build_
 uint64_t build_rt_base(const struct hvsim_runcfg *c, enum build_profile prof, const char *cc_version,
                        const char *compiler, const char *home)
 {
-    return key_common(fnv_str(0xcbf29ce484222325ull, "rt1"), c, prof, cc_version, compiler, home);
+    return key_common(fnv1a_str(FNV1A_BASIS, "rt1"), c, prof, cc_version, compiler, home);
 }
 
-uint64_t build_rt_key(uint64_t base, const char *src) { return fnv_file(base, src); }
+uint64_t build_rt_key(uint64_t base, const char *src) { return fnv1a_file(base, src); }
 
 uint64_t build_key(const struct hvsim_runcfg *c, enum build_profile prof, const char *cc_version,
                    const char *compiler, const char *home)
 {
-    uint64_t h = key_common(0xcbf29ce484222325ull, c, prof, cc_version, compiler, home);
-    h = fnv_str(h, c->v.opt);
-    h = fnv_str(h, c->v.lto ? "lto" : "");
-    h = fnv_str(h, runcfg_str(c->extra_cflags));
+    uint64_t h = key_common(FNV1A_BASIS, c, prof, cc_version, compiler, home);
+    h = fnv1a_str(h, c->v.opt);
+    h = fnv1a_str(h, c->v.lto ? "lto" : "");
+    h = fnv1a_str(h, runcfg_str(c->extra_cflags));
     for (unsigned i = 0; i < c->n_fndelay; i++) { /* instrumented files, the table */
         const struct hvsim_fndelay *f = &c->fndelay[i];
-        h = fnv_str(fnv_str(fnv_str(h, "fnd"), f->sym), f->file);
+        h = fnv1a_str(fnv1a_str(fnv1a_str(h, "fnd"), f->sym), f->file);
         uint64_t w[5] = { f->line, (uint64_t)f->at_return, f->min_ns, f->max_ns, f->every };
-        h = fnv(h, w, sizeof w);
+        h = fnv1a(h, w, sizeof w);
     }
-    for (unsigned i = 0; i < c->n_hv_src; i++) h = fnv_file(h, c->hv_src[i]);
-    for (unsigned i = 0; i < c->n_be_src; i++) h = fnv_file(h, c->be_src[i]);
+    for (unsigned i = 0; i < c->n_hv_src; i++) h = fnv1a_file(h, c->hv_src[i]);
+    for (unsigned i = 0; i < c->n_be_src; i++) h = fnv1a_file(h, c->be_src[i]);
     /* a user file's own headers ("x.h" next to it) change the binary too */
     for (unsigned i = 0; i < c->n_hv_src + c->n_be_src; i++) {
         char *d = strdup(i < c->n_hv_src ? c->hv_src[i] : c->be_src[i - c->n_hv_src]);
@@ -172,7 +149,7 @@ uint64_t build_key(const struct hvsim_runcfg *c, enum build_profile prof, const 
         }
         free(d);
     }
-    for (unsigned i = 0; i < c->n_hv_lib; i++) h = fnv_file(fnv_str(h, "hvlib"), c->hv_lib[i]);
-    for (unsigned i = 0; i < c->n_be_lib; i++) h = fnv_file(fnv_str(h, "belib"), c->be_lib[i]);
+    for (unsigned i = 0; i < c->n_hv_lib; i++) h = fnv1a_file(fnv1a_str(h, "hvlib"), c->hv_lib[i]);
+    for (unsigned i = 0; i < c->n_be_lib; i++) h = fnv1a_file(fnv1a_str(h, "belib"), c->be_lib[i]);
     return h;
 }

@@ -22,6 +22,7 @@
  * it.  Written to FILE.tmp and renamed: a kill at any moment leaves the
  * last complete state. */
 #include "det_int.h"
+#include "util/fnv.h"
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -31,58 +32,34 @@
 
 #define CKPT_MAGIC "hvsim det search checkpoint, format 1\n"
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ s[i]) * 0x100000001b3ull;
-    return h;
-}
-
-static uint64_t fnv_str(uint64_t h, const char *s) { return fnv(h, s ? s : "", s ? strlen(s) + 1 : 1); }
-
-static uint64_t fnv_u64(uint64_t h, uint64_t v) { return fnv(h, &v, sizeof v); }
-
-/* The hvsim executable: the search's code and the node layout. */
-static uint64_t self_hash(uint64_t h)
-{
-    FILE *f = fopen("/proc/self/exe", "rb");
-    if (!f)
-        return fnv_str(h, "<no /proc/self/exe>");
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        h = fnv(h, buf, n);
-    fclose(f);
-    return h;
-}
+static uint64_t fnv_u64(uint64_t h, uint64_t v) { return fnv1a(h, &v, sizeof v); }
 
 uint64_t det_ckpt_key(const struct hvsim_runcfg *c, uint64_t hv_text, uint64_t be_text)
 {
-    uint64_t h = fnv_str(0xcbf29ce484222325ull, CKPT_MAGIC);
+    uint64_t h = fnv1a_str(FNV1A_BASIS, CKPT_MAGIC);
     h = fnv_u64(fnv_u64(h, hv_text), be_text);
-    h = fnv_str(fnv_str(h, c->strategy), c->memory_model);
-    h = fnv_str(fnv_str(fnv_str(h, c->v.cc), c->v.opt), c->v.arch);
-    h = fnv_str(fnv_str(fnv_str(h, c->v.wait), c->v.relax), c->v.wake);
+    h = fnv1a_str(fnv1a_str(h, c->strategy), c->memory_model);
+    h = fnv1a_str(fnv1a_str(fnv1a_str(h, c->v.cc), c->v.opt), c->v.arch);
+    h = fnv1a_str(fnv1a_str(fnv1a_str(h, c->v.wait), c->v.relax), c->v.wake);
     uint64_t sc[] = { c->dfs_bound, c->det_max_decisions, c->det_max_points, c->det_quiet_points,
                       c->seed, c->ncpus, c->ndevices, c->poll_window, c->ipi_drop_every,
                       c->restart_daemon_after, (uint64_t)c->boot_daemon_first,
                       (uint64_t)c->mask_by_size, c->irq_route, (uint64_t)c->v.layout_old,
                       c->n_fndelay, c->nexpect };
-    h = fnv(h, sc, sizeof sc);
+    h = fnv1a(h, sc, sizeof sc);
     for (unsigned i = 0; i < c->ncpus && i < HVSIM_CPUS; i++) {
         h = fnv_u64(h, c->naccess[i]);
         if (c->naccess[i])
-            h = fnv(h, c->acc[i], c->naccess[i] * sizeof *c->acc[i]);
+            h = fnv1a(h, c->acc[i], c->naccess[i] * sizeof *c->acc[i]);
     }
     for (unsigned i = 0; i < c->ndevices && i < HVSIM_DEVS; i++) /* not its tail padding */
-        h = fnv(h, &c->devices[i], offsetof(struct hvsim_device, irq_cpu) + sizeof(uint32_t));
-    h = fnv(h, c->delay, sizeof c->delay);
+        h = fnv1a(h, &c->devices[i], offsetof(struct hvsim_device, irq_cpu) + sizeof(uint32_t));
+    h = fnv1a(h, c->delay, sizeof c->delay);
     for (unsigned i = 0; i < c->n_fndelay; i++) {
         const struct hvsim_fndelay *f = &c->fndelay[i];
-        h = fnv_str(fnv_str(h, f->sym), f->file);
+        h = fnv1a_str(fnv1a_str(h, f->sym), f->file);
         uint64_t v[] = { f->line, (uint64_t)f->at_return, f->min_ns, f->max_ns, f->every };
-        h = fnv(h, v, sizeof v);
+        h = fnv1a(h, v, sizeof v);
     }
     for (unsigned i = 0; i < c->nexpect; i++) /* the verdict a finding gets */
         h = fnv_u64(h, c->expect[i].verdicts);
@@ -93,8 +70,8 @@ uint64_t det_ckpt_key(const struct hvsim_runcfg *c, uint64_t hv_text, uint64_t b
                                       "HVSIM_DPOR_NO_GTURN", "HVSIM_DPOR_NO_DOMINATE",
                                       "HVSIM_DPOR_NO_AWAIT", "HVSIM_DPOR_LAST", NULL };
     for (int i = 0; sw[i]; i++)
-        h = fnv_str(h, getenv(sw[i]) ? "set" : "unset");
-    return self_hash(h);
+        h = fnv1a_str(h, getenv(sw[i]) ? "set" : "unset");
+    return fnv1a_file(h, "/proc/self/exe"); /* the search's code, the node layout */
 }
 
 /* ---- writing ------------------------------------------------------------- */
@@ -108,7 +85,7 @@ static void put(struct wr *w, const void *p, size_t n)
 {
     if (fwrite(p, 1, n, w->f) != n)
         w->bad = 1;
-    w->sum = fnv(w->sum, p, n);
+    w->sum = fnv1a(w->sum, p, n);
 }
 
 int det_ckpt_save(const char *path, const struct det_ckpt *k, const struct det_dfs *d,
@@ -116,7 +93,7 @@ int det_ckpt_save(const char *path, const struct det_ckpt *k, const struct det_d
 {
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    struct wr w = { .f = fopen(tmp, "wb"), .sum = 0xcbf29ce484222325ull };
+    struct wr w = { .f = fopen(tmp, "wb"), .sum = FNV1A_BASIS };
     if (!w.f) {
         snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
         return -1;
@@ -163,7 +140,7 @@ static int get(struct rd *r, void *p, size_t n)
 {
     if (fread(p, 1, n, r->f) != n)
         return -1;
-    r->sum = fnv(r->sum, p, n);
+    r->sum = fnv1a(r->sum, p, n);
     return 0;
 }
 
@@ -180,7 +157,7 @@ static void free_nodes(struct det_dfs *d)
 int det_ckpt_load(const char *path, uint64_t key, struct det_ckpt *k, struct det_dfs *d,
                   uint8_t *prefix, uint32_t max, char *err, size_t errlen)
 {
-    struct rd r = { .f = fopen(path, "rb"), .sum = 0xcbf29ce484222325ull };
+    struct rd r = { .f = fopen(path, "rb"), .sum = FNV1A_BASIS };
     if (!r.f) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;

@@ -259,20 +259,7 @@ static void fpsum_of(struct fpsum *s, const struct det_fp *f)
  * ask it.  Private words count as a meeting here, unlike there. */
 static int fpsum_may_meet(const struct fpsum *a, const struct fpsum *b)
 {
-    if ((a->flags | b->flags) & (DF_ALL | DF_PRIV_R | DF_PRIV_W) || a->npk || b->npk)
-        return 1;
-    uint64_t ba = a->bufs | a->cbufs, bb = b->bufs | b->cbufs;
-    if ((a->who & b->who) || (a->bufs & bb) || (b->bufs & ba) || ((a->cbufs & b->cbufs) && a->cbar != b->cbar) ||
-        ((a->flags & DF_OWNB) && (a->who & bb)) || ((b->flags & DF_OWNB) && (b->who & ba)))
-        return 1;
-    if ((a->flags & b->flags & DF_PLAT) || (a->objs & b->objs))
-        return 1;
-    int aw = a->wts != 0, bw = b->wts != 0;
-    if (((a->flags & DF_ORDER) && bw) || ((b->flags & DF_ORDER) && aw) ||
-        ((a->flags & (DF_RR | DF_RRB)) == DF_RR && bw) || ((b->flags & (DF_RR | DF_RRB)) == DF_RR && aw))
-        return 1;
-    if ((a->ov && b->wts && b->wts <= a->ov) || (b->ov && a->wts && a->wts <= b->ov) ||
-        ((a->flags & DF_RRB) && b->wts && b->wts <= a->rrv) || ((b->flags & DF_RRB) && a->wts && a->wts <= b->rrv))
+    if ((a->flags | b->flags) & (DF_PRIV_R | DF_PRIV_W) || a->npk || b->npk || DET_FP_HEAD_MEETS(a, b, 1))
         return 1;
     return ((a->wblk & (b->wblk | b->rblk)) | (a->rblk & b->wblk)) != 0;
 }

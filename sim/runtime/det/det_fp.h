@@ -286,37 +286,42 @@ static inline int det_fp_priv_dependent(const struct det_fp *a, const struct det
     return 0;
 }
 
-/* one_trace: a and b come from one execution's trace, so their timestamps
- * compare (det_fp_view); otherwise a raised view observes every write. */
+/* The terms of det_fp_dependent_in that read no bitset and no private
+ * word, as one expression over any two structs with det_fp's field names
+ * (flags who bufs cbufs cbar objs wts ov rrv): the supervisor's dense
+ * summary of a footprint (det_dpor.c, struct fpsum) asks the same terms.
+ * - DF_ALL: not classified;
+ * - the same thread, one buffer (commits ordered by the model), a
+ *   thread's step that orders with its own buffer (DF_OWNB), two platform
+ *   calls, one pthread object;
+ * - arm/riscv: an ordered access or fence sees which writes committed
+ *   before it.  one_trace: a and b come from one execution's trace, where
+ *   only commits (wts) are what a view observes (a private write is
+ *   outside the model's memory) and timestamps compare (det_fp_view);
+ *   across executions (sleep sets) timestamps mean nothing, so a raised
+ *   view (ov) observes every write, and bounded re-reads (DF_RRB) count
+ *   as DF_RR. */
+#define DET_FP_HEAD_MEETS(a, b, one_trace)                                                                  \
+    ((((a)->flags | (b)->flags) & DF_ALL) || ((a)->who & (b)->who) ||                                      \
+     ((a)->bufs & ((b)->bufs | (b)->cbufs)) || ((b)->bufs & ((a)->bufs | (a)->cbufs)) ||                   \
+     (((a)->cbufs & (b)->cbufs) && (a)->cbar != (b)->cbar) ||                                              \
+     (((a)->flags & DF_OWNB) && ((a)->who & ((b)->bufs | (b)->cbufs))) ||                                  \
+     (((b)->flags & DF_OWNB) && ((b)->who & ((a)->bufs | (a)->cbufs))) ||                                  \
+     ((a)->flags & (b)->flags & DF_PLAT) || ((a)->objs & (b)->objs) ||                                     \
+     DET_FP_VIEW_MEETS(a, b, one_trace, (one_trace) ? (a)->wts != 0 : ((a)->flags & DF_ANYW) != 0,          \
+                       (one_trace) ? (b)->wts != 0 : ((b)->flags & DF_ANYW) != 0,                           \
+                       (one_trace) ? (uint32_t)DF_RRB : 0u))
+#define DET_FP_VIEW_MEETS(a, b, one_trace, aw, bw, ab)                                                     \
+    ((((a)->flags & DF_ORDER) && (bw)) || (((b)->flags & DF_ORDER) && (aw)) ||                             \
+     (((a)->flags & (DF_RR | (ab))) == DF_RR && (bw)) || (((b)->flags & (DF_RR | (ab))) == DF_RR && (aw)) || \
+     ((one_trace) ? ((a)->ov && (b)->wts && (b)->wts <= (a)->ov) || ((b)->ov && (a)->wts && (a)->wts <= (b)->ov) || \
+                        (((a)->flags & DF_RRB) && (b)->wts && (b)->wts <= (a)->rrv) ||                      \
+                        (((b)->flags & DF_RRB) && (a)->wts && (a)->wts <= (b)->rrv)                         \
+                  : ((a)->ov && ((b)->flags & DF_ANYW)) || ((b)->ov && ((a)->flags & DF_ANYW))))
+
 static inline int det_fp_dependent_in(const struct det_fp *a, const struct det_fp *b, int one_trace)
 {
-    if ((a->flags | b->flags) & DF_ALL)
-        return 1;
-    /* the same thread, one buffer (commits ordered by the model), a
-     * thread's step that orders with its own buffer (DF_OWNB) */
-    uint64_t ba = a->bufs | a->cbufs, bb = b->bufs | b->cbufs;
-    if ((a->who & b->who) || (a->bufs & bb) || (b->bufs & ba) || ((a->cbufs & b->cbufs) && a->cbar != b->cbar) ||
-        ((a->flags & DF_OWNB) && (a->who & bb)) || ((b->flags & DF_OWNB) && (b->who & ba)))
-        return 1;
-    if ((a->flags & b->flags & DF_PLAT) || (a->objs & b->objs))
-        return 1;
-    if (det_fp_priv_dependent(a, b))
-        return 1;
-    /* arm/riscv: an ordered access or fence sees which writes committed
-     * before it; across executions (sleep sets) timestamps mean nothing,
-     * so a raised view (ov) counts as observing every write */
-    /* within one trace only commits (wts) are what a view observes: a
-     * private write is outside the model's memory (its sync is observed) */
-    uint32_t ab = one_trace ? DF_RRB : 0; /* bounded re-reads: by rrv below */
-    int aw = one_trace ? a->wts != 0 : (a->flags & DF_ANYW) != 0;
-    int bw = one_trace ? b->wts != 0 : (b->flags & DF_ANYW) != 0;
-    if (((a->flags & DF_ORDER) && bw) || ((b->flags & DF_ORDER) && aw) ||
-        ((a->flags & (DF_RR | ab)) == DF_RR && bw) || ((b->flags & (DF_RR | ab)) == DF_RR && aw))
-        return 1;
-    if (one_trace ? (a->ov && b->wts && b->wts <= a->ov) || (b->ov && a->wts && a->wts <= b->ov) ||
-                        ((a->flags & DF_RRB) && b->wts && b->wts <= a->rrv) ||
-                        ((b->flags & DF_RRB) && a->wts && a->wts <= b->rrv)
-                  : (a->ov && (b->flags & DF_ANYW)) || (b->ov && (a->flags & DF_ANYW)))
+    if (DET_FP_HEAD_MEETS(a, b, one_trace) || det_fp_priv_dependent(a, b))
         return 1;
     return det_fp_bits_meet(a->wr, b->wr, a->wblk & b->wblk) || det_fp_bits_meet(a->wr, b->rd, a->wblk & b->rblk) ||
            det_fp_bits_meet(a->rd, b->wr, a->rblk & b->wblk);
