@@ -23,6 +23,7 @@
  * last complete state. */
 #include "det_int.h"
 #include "util/fnv.h"
+#include "runtime/common/futex.h" /* now_ns */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -228,4 +229,52 @@ int det_ckpt_remove(const char *path)
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     unlink(tmp); /* a write a kill cut short */
     return unlink(path);
+}
+
+/* ---- the search's side (det_engine.c's run_explore) ----------------------- */
+int det_ckpt_begin(struct det_ckpt_run *k, struct det_run *R, struct det_dfs *d, uint8_t *prefix, int *plen,
+                   char *err, size_t errlen)
+{
+    const struct hvsim_runcfg *c = R->c;
+    *k = (struct det_ckpt_run){ .path = c->det_checkpoint, .last_ns = now_ns(),
+                                .every_ns = det_env_u64("HVSIM_CHECKPOINT_SECS", 60) * 1000000000ull };
+    if (!k->path)
+        return 0;
+    k->k.key = det_ckpt_key(c, R->x->b.hv_text_hash, R->x->b.be_text_hash);
+    if (!c->det_resume)
+        return 0;
+    struct det_ckpt was;
+    if (det_ckpt_load(k->path, k->k.key, &was, d, prefix, DET_MAX_STEPS, err, errlen) < 0)
+        return -1;
+    R->executions = R->resumed = k->saved = was.executions;
+    R->points = was.points;
+    *plen = (int)d->plen;
+    fprintf(stderr, "hvsim det: resumed from %s: %llu executions were run before\n", k->path,
+            (unsigned long long)was.executions);
+    return 0;
+}
+
+void det_ckpt_tick(struct det_ckpt_run *k, const struct det_run *R, const struct det_dfs *d,
+                   const uint8_t *prefix, int force)
+{
+    uint64_t t = now_ns();
+    if (!k->path || k->off || (!force && t - k->last_ns < k->every_ns))
+        return;
+    k->k.executions = R->executions;
+    k->k.points = R->points;
+    char err[4400];
+    if (det_ckpt_save(k->path, &k->k, d, prefix, err, sizeof err) < 0)
+        fprintf(stderr, "hvsim det: cannot write the checkpoint: %s\n", err);
+    else
+        k->saved = R->executions;
+    k->last_ns = t;
+}
+
+void det_ckpt_end(struct det_ckpt_run *k, int exhausted, int rc)
+{
+    if (exhausted && k->path && !k->off && !det_ckpt_remove(k->path))
+        fprintf(stderr, "hvsim det: the search ended; %s, its state, is removed\n", k->path);
+    else if (k->path && k->saved && rc == 0)
+        fprintf(stderr, "hvsim det: the search's state is in %s (%llu executions): --resume continues it\n",
+                k->path, (unsigned long long)k->saved);
 }

@@ -135,34 +135,6 @@ static void reverse(struct det_dfs *d, const struct det_logent *log, const uint3
         schedule(I, nI, &log[node[i]], &bt[node[i]], x);
 }
 
-/* arm/riscv: is b's dependence on the earlier a only b's raised view
- * observing a's commits?  Such an edge orders b after a for races, but
- * not for the initials of a reversal (find_races, hb2): placed before
- * those commits, b raises its view less and its thread may read more,
- * never less (the model is monotone in views), so that reversal holds the
- * executions the edge would have asked for.  The two CPUs' request-lock
- * race on verify_2x1: the second CPU's acquire, a sync, observed the
- * daemon's first commits, which made the daemon the reversal's only
- * initial (11,368 of 21,830 executions under that branch, no graph the
- * rest did not show).  HVSIM_DPOR_NO_VIEWFREE=1 turns it off. */
-static int view_only(const struct tfp *a, const struct det_fp *bq)
-{
-    return bq && !det_fp_dependent_in(&a->all, bq, 1);
-}
-
-/* b's footprint less its raised views, for view_only against every
- * earlier a (made once per b: it copies 1 KiB); NULL when b raised no
- * view (the dependence is something else). */
-static const struct det_fp *views_stripped(const struct tfp *b)
-{
-    static struct det_fp q; /* the supervisor is single-threaded */
-    if (!b->all.ov && !b->all.rrv && !(b->all.flags & (DF_ORDER | DF_RR | DF_RRB | DF_OWNV)))
-        return NULL;
-    q = b->all;
-    dpor_strip_views(&q);
-    return &q;
-}
-
 /* A wait whose end took a newer message than the commit its first read
  * raced with (det_dpor_await.c granule_turns, 2): the segments of the
  * end's message's commit (ci) and of the end (ej). */
@@ -239,29 +211,23 @@ static void moves_note(struct moves *m, int at, int32_t end, int32_t took, const
         m->mv[m->n++] = (struct moved){ ce, cw, dpor_tfp_race(&fps[ce], &fps[cw], xs[cw], model) };
 }
 
-/* The fields of a segment's footprint (fps[].all) that decide most pairs,
- * side by side: find_races asks every earlier segment of every segment,
- * and the footprints, 11 KiB apart, missed the cache on nearly every
- * pair (a quarter of the supervisor's time on riscv verify_2x2). */
-struct fpsum {
-    uint64_t who, bufs, cbufs, objs, rblk, wblk;
-    uint32_t flags, cbar, wts, ov, rrv, npk;
-};
-
-static void fpsum_of(struct fpsum *s, const struct det_fp *f)
+/* Every segment's summary (fpsum_may_meet), or NULL: no summary. */
+static struct fpsum *fpsums(const struct tfp *fps, uint32_t n)
 {
-    *s = (struct fpsum){ f->who, f->bufs, f->cbufs, f->objs, f->rblk, f->wblk,
-                         f->flags, f->cbar, f->wts, f->ov, f->rrv, f->npk };
+    struct fpsum *sum = malloc((n ? n : 1) * sizeof *sum);
+    for (uint32_t k = 0; sum && k < n; k++)
+        fpsum_of(&sum[k], &fps[k].all);
+    return sum;
 }
 
-/* 0 when det_fp_dependent_in(a, b, 1) is 0 for sure (it can only be 1
- * through one of these terms, or the bitsets its block masks name); 1:
- * ask it.  Private words count as a meeting here, unlike there. */
-static int fpsum_may_meet(const struct fpsum *a, const struct fpsum *b)
+/* dpor_tfp_dep of segments i and j, asking their summaries first. */
+static int pair_dep(const struct fpsum *sum, const struct tfp *fps, uint32_t i, uint32_t j, int model)
 {
-    if ((a->flags | b->flags) & (DF_PRIV_R | DF_PRIV_W) || a->npk || b->npk || DET_FP_HEAD_MEETS(a, b, 1))
-        return 1;
-    return ((a->wblk & (b->wblk | b->rblk)) | (a->rblk & b->wblk)) != 0;
+#ifdef FPSUM_CHECK /* a check build: the summary never skips a dependent pair */
+    if (sum && !fpsum_may_meet(&sum[i], &sum[j]) && det_fp_dependent_in(&fps[i].all, &fps[j].all, 1))
+        abort();
+#endif
+    return (!sum || fpsum_may_meet(&sum[i], &sum[j])) && dpor_tfp_dep(&fps[i], &fps[j], model);
 }
 
 /* Every race of the execution adds to bt (source sets); d: the granules.
@@ -286,23 +252,17 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
     /* a view raise no later read observes (det_dpor_observe.c) */
     struct observe ob;
     int obs = wmm && !getenv("HVSIM_DPOR_NO_OBSERVE") && !dpor_observe_init(&ob, es->ev, es->nev, es->seg, n);
-    struct fpsum *sum = malloc((n ? n : 1) * sizeof *sum);
-    for (uint32_t k = 0; sum && k < n; k++)
-        fpsum_of(&sum[k], &fps[k].all);
+    struct fpsum *sum = fpsums(fps, n);
     for (uint32_t j = 0; j < n; j++) {
         uint64_t *hj = &hb[(size_t)j * w];
         memset(cov, 0, w * sizeof *cov);
-        const struct det_fp *jq = hb2 || obs ? views_stripped(&fps[j]) : NULL;
+        const struct det_fp *jq = hb2 || obs ? dpor_views_stripped(&fps[j]) : NULL;
         for (int64_t i = (int64_t)j - 1; i >= 0; i--) {
             /* pol: threads whose later steps come after segment i, no race */
             int po = (pol[i] & fps[j].all.who) != 0;
-#ifdef FPSUM_CHECK
-            if (sum && !fpsum_may_meet(&sum[i], &sum[j]) && det_fp_dependent_in(&fps[i].all, &fps[j].all, 1))
-                abort();
-#endif
-            if (!po && ((sum && !fpsum_may_meet(&sum[i], &sum[j])) || !dpor_tfp_dep(&fps[i], &fps[j], model)))
+            if (!po && !pair_dep(sum, fps, (uint32_t)i, j, model))
                 continue;
-            int vo = !po && (hb2 || obs) && view_only(&fps[i], jq);
+            int vo = !po && (hb2 || obs) && dpor_view_only(&fps[i], jq);
             if (vo && obs && !(fps[i].all.who & fps[j].all.who) &&
                 dpor_unobserved(&ob, (uint32_t)i, j, &fps[i].all, fps[j].all.who))
                 continue; /* no race, no happens-before */
@@ -378,30 +338,6 @@ static int all_races(struct det_dfs *d, const struct det_logent *log, uint32_t n
     return races;
 }
 
-/* arm/riscv: a later commit of a step's run tried alone before the step
- * for a reader of both (det_dpor_mp.c), at each segment of commits. */
-static void commits_alone(struct det_dfs *d, const struct det_logent *log, const uint32_t *node, uint32_t n,
-                          const struct xact *xs, uint64_t *bt, const struct evseg *es)
-{
-    int gs[16];
-    for (uint32_t k = 0, q = 0; k < es->nev && q < n; k++) {
-        if (es->seg[k] != (int32_t)q)
-            continue;
-        int t = es->ev[k].tid & 31, ng = 0; /* the segment's first event */
-        if (xs[q].act >= DET_ACT_DRAIN && es->ev[k].kind == EV_DRAIN &&
-            (log[node[q]].opts >> (DET_ACT_DRAIN + t) & 1))
-            ng = dpor_commit_alone_for_a_reader(es, k, gs, 16);
-        for (int i = 0; i < ng; i++) {
-            bt[node[q]] |= 1ull << (DET_ACT_DRAIN + t);
-            if (d)
-                det_gw_put(&d->st[node[q]], t, gs[i], 0);
-        }
-        q++;
-    }
-}
-
-/* Each transition's action, with the granule an arm/riscv drain committed;
- * those of this execution's new decisions are explored there (det_gw). */
 static void transition_xacts(struct det_dfs *d, const struct det_logent *log, const uint32_t *node,
                              uint32_t n, const struct tfp *fps, struct xact *xs)
 {
@@ -544,6 +480,20 @@ static int32_t *origins(const struct det_event *ev, uint32_t nev, int model)
     return from;
 }
 
+/* Segment q's events lie in [first[q], end[q]) (segment numbers never
+ * fall along the trace; struct evseg). */
+static void segment_ranges(const int32_t *seg, uint32_t nev, uint32_t ns, uint32_t *first, uint32_t *end)
+{
+    for (uint32_t q = 0; q < ns; q++)
+        first[q] = nev, end[q] = 0;
+    for (uint32_t k = 0; k < nev; k++)
+        if (seg[k] >= 0) {
+            if (first[seg[k]] == nev)
+                first[seg[k]] = k;
+            end[seg[k]] = k + 1;
+        }
+}
+
 static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlog,
                    const struct det_event *ev, uint32_t nev, int model, uint64_t *bt)
 {
@@ -593,25 +543,16 @@ static int analyse(struct det_dfs *d, const struct det_logent *log, uint32_t nlo
     uint64_t *cov = calloc(w, sizeof *cov);
     uint32_t *sfirst = malloc((ns ? ns : 1) * sizeof *sfirst), *send = malloc((ns ? ns : 1) * sizeof *send);
     if (sfp && sx && snode && hb && cov && sfirst && send) {
-        for (uint32_t q = 0; q < ns; q++)
-            sfirst[q] = nev, send[q] = 0;
-        for (uint32_t k = 0; k < nev; k++)
-            if (seg[k] >= 0) {
-                if (sfirst[seg[k]] == nev)
-                    sfirst[seg[k]] = k;
-                send[seg[k]] = k + 1;
-            }
+        segment_ranges(seg, nev, ns, sfirst, send);
         dpor_build_fps(ev, nev, model, seg, from, sfp);
-        for (uint32_t k = 0, q = 0; k < nev && q < ns; k++)
-            if (seg[k] == (int32_t)q) { /* the segment's first event */
-                sx[q] = segment_xact(ev, k, xs, st[q], forced[q], model >= DM_ARM);
-                snode[q] = node[st[q]];
-                q++;
-            }
+        for (uint32_t q = 0; q < ns; q++) { /* at the segment's first event */
+            sx[q] = segment_xact(ev, sfirst[q], xs, st[q], forced[q], model >= DM_ARM);
+            snode[q] = node[st[q]];
+        }
         struct evseg es = { ev, nev, seg, sfp, sfirst, send };
         races = all_races(d, log, nlog, snode, ns, sfp, sx, pol, hb, cov, w, model, bt, &es);
         if (model >= DM_ARM && !getenv("HVSIM_DPOR_NO_MP"))
-            commits_alone(d, log, snode, ns, sx, bt, &es);
+            dpor_commits_alone(d, log, snode, ns, sx, bt, &es);
     }
     dpor_tfps_put(1, sfp);
     free(sx);

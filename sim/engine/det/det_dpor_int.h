@@ -101,6 +101,55 @@ int dpor_newer_after_a_later_view(const struct tfp *a, int i, const struct tfp *
 void dpor_strip_views(struct det_fp *q);
 /* The footprint of every transition or segment (of[k]: the one event k
  * belongs to, -1 none; from: dpor_fifo_origins or NULL). */
+/* The fields of a segment's footprint (fps[].all) that decide most pairs,
+ * side by side: find_races asks every earlier segment of every segment,
+ * and the footprints, 11 KiB apart, missed the cache on nearly every
+ * pair (a quarter of the supervisor's time on riscv verify_2x2). */
+struct fpsum {
+    uint64_t who, bufs, cbufs, objs, rblk, wblk;
+    uint32_t flags, cbar, wts, ov, rrv, npk;
+};
+
+static inline void fpsum_of(struct fpsum *s, const struct det_fp *f)
+{
+    *s = (struct fpsum){ f->who, f->bufs, f->cbufs, f->objs, f->rblk, f->wblk,
+                         f->flags, f->cbar, f->wts, f->ov, f->rrv, f->npk };
+}
+
+/* 0 when det_fp_dependent_in(a, b, 1) is 0 for sure (it can only be 1
+ * through one of these terms, or the bitsets its block masks name); 1:
+ * ask it.  Private words count as a meeting here, unlike there. */
+static inline int fpsum_may_meet(const struct fpsum *a, const struct fpsum *b)
+{
+    if ((a->flags | b->flags) & (DF_PRIV_R | DF_PRIV_W) || a->npk || b->npk || DET_FP_HEAD_MEETS(a, b, 1))
+        return 1;
+    return ((a->wblk & (b->wblk | b->rblk)) | (a->rblk & b->wblk)) != 0;
+}
+
+/* arm/riscv: is b's dependence on the earlier a only b's raised view
+ * observing a's commits?  Such an edge orders b after a for races, but
+ * not for the initials of a reversal (find_races, hb2): placed before
+ * those commits, b raises its view less and its thread may read more,
+ * never less (the model is monotone in views), so that reversal holds the
+ * executions the edge would have asked for.  The two CPUs' request-lock
+ * race on verify_2x1: the second CPU's acquire, a sync, observed the
+ * daemon's first commits, which made the daemon the reversal's only
+ * initial (11,368 of 21,830 executions under that branch, no graph the
+ * rest did not show).  HVSIM_DPOR_NO_VIEWFREE=1 turns it off. */
+static inline int dpor_view_only(const struct tfp *a, const struct det_fp *bq)
+{
+    return bq && !det_fp_dependent_in(&a->all, bq, 1);
+}
+
+struct evseg;
+/* det_dpor_view.c: b's footprint less its raised views, for view_only
+ * against every earlier segment (made once per b: it copies 1 KiB); NULL
+ * when b raised no view (the dependence is something else). */
+const struct det_fp *dpor_views_stripped(const struct tfp *b);
+/* det_dpor_mp.c: at each segment of commits, a later commit of its run
+ * tried alone before it for a reader of both (bt; d: the granules). */
+void dpor_commits_alone(struct det_dfs *d, const struct det_logent *log, const uint32_t *node, uint32_t n,
+                        const struct xact *xs, uint64_t *bt, const struct evseg *es);
 /* det_dpor_pool.c: n empty footprints (which: 0 per transition, 1 per
  * segment), reused by the next analysis; give them back with put. */
 struct tfp *dpor_tfps_get(int which, uint32_t n);

@@ -86,3 +86,28 @@ int dpor_commit_alone_for_a_reader(const struct evseg *es, uint32_t k0, int *gs,
     }
     return n;
 }
+
+/* arm/riscv: a later commit of a step's run tried alone before the step
+ * for a reader of both (det_dpor_mp.c), at each segment of commits. */
+void dpor_commits_alone(struct det_dfs *d, const struct det_logent *log, const uint32_t *node, uint32_t n,
+                          const struct xact *xs, uint64_t *bt, const struct evseg *es)
+{
+    int gs[16];
+    for (uint32_t k = 0, q = 0; k < es->nev && q < n; k++) {
+        if (es->seg[k] != (int32_t)q)
+            continue;
+        int t = es->ev[k].tid & 31, ng = 0; /* the segment's first event */
+        if (xs[q].act >= DET_ACT_DRAIN && es->ev[k].kind == EV_DRAIN &&
+            (log[node[q]].opts >> (DET_ACT_DRAIN + t) & 1))
+            ng = dpor_commit_alone_for_a_reader(es, k, gs, 16);
+        for (int i = 0; i < ng; i++) {
+            bt[node[q]] |= 1ull << (DET_ACT_DRAIN + t);
+            if (d)
+                det_gw_put(&d->st[node[q]], t, gs[i], 0);
+        }
+        q++;
+    }
+}
+
+/* Each transition's action, with the granule an arm/riscv drain committed;
+ * those of this execution's new decisions are explored there (det_gw). */

@@ -53,3 +53,16 @@ int dpor_newer_after_a_later_view(const struct tfp *a, int i, const struct tfp *
         return 0;
     return !dpor_dependent_beyond(c, r, 1, 1);
 }
+
+/* b's footprint less its raised views, for view_only against every
+ * earlier a (made once per b: it copies 1 KiB); NULL when b raised no
+ * view (the dependence is something else). */
+const struct det_fp *dpor_views_stripped(const struct tfp *b)
+{
+    static struct det_fp q; /* the supervisor is single-threaded */
+    if (!b->all.ov && !b->all.rrv && !(b->all.flags & (DF_ORDER | DF_RR | DF_RRB | DF_OWNV)))
+        return NULL;
+    q = b->all;
+    dpor_strip_views(&q);
+    return &q;
+}

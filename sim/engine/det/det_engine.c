@@ -297,37 +297,9 @@ struct explore_progress {
     int min_plen;
 };
 
-/* --checkpoint FILE (det_checkpoint.c): the search's state every
- * HVSIM_CHECKPOINT_SECS seconds (60; 0: after every execution), when the
- * --runs cap stops it, and never after a finding (resumed, the search
- * would report it again: the file keeps a state from before it). */
-struct ckpt_run {
-    const char *path;        /* NULL: no checkpoint */
-    struct det_ckpt k;
-    uint64_t every_ns, last_ns;
-    uint64_t saved;          /* executions in the last state written, 0 none */
-    int off;                 /* a finding: written no more */
-};
-
-static void ckpt_save(struct ckpt_run *k, const struct det_run *R, const struct det_dfs *d,
-                      const uint8_t *prefix, int force)
-{
-    uint64_t t = now_ns();
-    if (!k->path || k->off || (!force && t - k->last_ns < k->every_ns))
-        return;
-    k->k.executions = R->executions;
-    k->k.points = R->points;
-    char err[4400];
-    if (det_ckpt_save(k->path, &k->k, d, prefix, err, sizeof err) < 0)
-        fprintf(stderr, "hvsim det: cannot write the checkpoint: %s\n", err);
-    else
-        k->saved = R->executions;
-    k->last_ns = t;
-}
-
 /* What an interrupted search says before hvsim dies of the signal
  * (proc_set_stop_note): so far, and that nothing is verified. */
-static void stop_note(const struct det_run *R, const struct det_dfs *d, const struct ckpt_run *k)
+static void stop_note(const struct det_run *R, const struct det_dfs *d, const struct det_ckpt_run *k)
 {
     char line[256], more[4300] = "";
     snprintf(line, sizeof line,
@@ -363,6 +335,36 @@ static void explore_tick(struct explore_progress *pg, const struct det_run *R,
     pg->min_plen = -1;
 }
 
+/* The empty stack of a dfs or dpor search of c; returns its model. */
+static int explore_init(struct det_dfs *d, const struct hvsim_runcfg *c)
+{
+    det_dfs_init(d, c->dfs_bound);
+    d->vsleep = getenv("HVSIM_DPOR_VSLEEP") != NULL; /* experimental: det_dpor_vsleep.c */
+    d->dpor = !strcmp(c->strategy, "dpor");
+    return d->model = det_model_of(c);
+}
+
+static void explore_progress_open(struct explore_progress *pg, uint64_t cap)
+{
+    const char *pe = getenv("HVSIM_PROGRESS");
+    *pg = (struct explore_progress){ .on = pe ? atoi(pe) > 0 : isatty(2), .last_ns = now_ns(), .cap = cap,
+                                     .min_plen = -1 };
+}
+
+/* A search that found nothing: its one PASS, "verified" when it ended. */
+static void explore_passed(struct det_run *R, const struct det_dfs *d, struct det_outcome *o, int exhausted,
+                           engine_cb cb, void *ud)
+{
+    struct run_result *r = R->r;
+    o->verdict = V_PASS;
+    det_fill_result(R, o, R->c->seed, "", r);
+    r->det_schedules = d->schedules;
+    r->det_executions = R->executions;
+    r->det_points = R->points;
+    explored_words(R, d, exhausted, r);
+    cb(r, ud);
+}
+
 /* --strategy dfs|dpor: every schedule within the bound (dpor: one per class
  * of equivalent ones), until the space is exhausted or cb says stop. */
 static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *found, char *err,
@@ -373,38 +375,18 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
     static uint8_t prefix[DET_MAX_STEPS];
     struct det_outcome o;
     struct det_dfs d;
-    det_dfs_init(&d, c->dfs_bound);
-    d.vsleep = getenv("HVSIM_DPOR_VSLEEP") != NULL; /* experimental: det_dpor_vsleep.c */
-    int model = det_model_of(c);
-    d.dpor = !strcmp(c->strategy, "dpor");
-    d.model = model;
+    int model = explore_init(&d, c);
     uint64_t cap = c->runs > 1 ? c->runs : 1000000;
     int plen = 0, exhausted = 0, rc = 0;
     static struct det_slp slp; /* 9 KiB: not on the stack */
-    const char *pe = getenv("HVSIM_PROGRESS");
-    struct explore_progress pg = { .on = pe ? atoi(pe) > 0 : isatty(2), .last_ns = now_ns(),
-                                   .cap = cap, .min_plen = -1 };
-    struct ckpt_run ck = { .path = c->det_checkpoint, .last_ns = now_ns(),
-                           .every_ns = det_env_u64("HVSIM_CHECKPOINT_SECS", 60) * 1000000000ull };
-    if (ck.path) {
-        ck.k.key = det_ckpt_key(c, R->x->b.hv_text_hash, R->x->b.be_text_hash);
-        if (c->det_resume) {
-            struct det_ckpt k;
-            if (det_ckpt_load(ck.path, ck.k.key, &k, &d, prefix, DET_MAX_STEPS, err, errlen) < 0) {
-                det_dfs_free(&d);
-                return -2; /* bad input: exit 2 */
-            }
-            R->executions = k.executions;
-            R->points = k.points;
-            R->resumed = k.executions;
-            cap += k.executions; /* --runs caps this run's executions */
-            pg.cap = cap;
-            plen = (int)d.plen;
-            ck.saved = k.executions;
-            fprintf(stderr, "hvsim det: resumed from %s: %llu executions were run before\n", ck.path,
-                    (unsigned long long)k.executions);
-        }
+    struct explore_progress pg;
+    explore_progress_open(&pg, cap);
+    struct det_ckpt_run ck;
+    if (det_ckpt_begin(&ck, R, &d, prefix, &plen, err, errlen) < 0) {
+        det_dfs_free(&d);
+        return -2; /* a checkpoint refused: bad input, exit 2 */
     }
+    pg.cap = cap += R->resumed; /* --runs caps this run's executions */
     struct det_bfile bf;
     /* HVSIM_DET_BEHAVIOURS, _GRAPHS (det_behaviour.c); resumed: added to */
     det_bfile_open(&bf, model, R->resumed > 0);
@@ -449,28 +431,17 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
             exhausted = 1;
             break;
         }
-        ckpt_save(&ck, R, &d, prefix, R->executions >= cap);
+        det_ckpt_tick(&ck, R, &d, prefix, R->executions >= cap);
         if (R->executions >= cap)
             break;
         explore_tick(&pg, R, &d, plen);
     }
-    if (exhausted && ck.path && !ck.off && !det_ckpt_remove(ck.path))
-        fprintf(stderr, "hvsim det: the search ended; %s, its state, is removed\n", ck.path);
-    else if (ck.path && ck.saved && rc == 0)
-        fprintf(stderr, "hvsim det: the search's state is in %s (%llu executions): --resume continues it\n",
-                ck.path, (unsigned long long)ck.saved);
+    det_ckpt_end(&ck, exhausted, rc);
     proc_set_stop_note(NULL);
     det_bfile_close(&bf, R->executions);
     det_prof_close(&prof, det_ctx_shm(R->x), R->sy);
-    if (rc == 0 && !*found) {
-        o.verdict = V_PASS;
-        det_fill_result(R, &o, c->seed, "", r);
-        r->det_schedules = d.schedules;
-        r->det_executions = R->executions;
-        r->det_points = R->points;
-        explored_words(R, &d, exhausted, r);
-        cb(r, ud);
-    }
+    if (rc == 0 && !*found)
+        explore_passed(R, &d, &o, exhausted, cb, ud);
     explored_stats(R, &d, exhausted);
     det_dfs_free(&d);
     return rc;

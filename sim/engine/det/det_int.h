@@ -38,6 +38,27 @@ uint64_t det_env_u64(const char *name, uint64_t def);
 int det_model_of(const struct hvsim_runcfg *c);
 extern const char *const det_model_long[4], *const det_model_short[4];
 
+/* A search's --checkpoint (det_checkpoint.c): the state every
+ * HVSIM_CHECKPOINT_SECS seconds (60; 0: after every execution) and when
+ * the --runs cap stops it, never after a finding (resumed, the search
+ * would report it again: the file keeps a state from before it). */
+struct det_ckpt_run {
+    const char *path;        /* NULL: no checkpoint */
+    struct det_ckpt k;
+    uint64_t every_ns, last_ns;
+    uint64_t saved;          /* executions in the last state written, 0 none */
+    int off;                 /* a finding: written no more */
+};
+/* Before the first execution: --resume loads d, prefix, *plen and R's
+ * counters (R->resumed); -1 with err when the file is refused. */
+int det_ckpt_begin(struct det_ckpt_run *k, struct det_run *R, struct det_dfs *d, uint8_t *prefix, int *plen,
+                   char *err, size_t errlen);
+/* After det_dfs_next: written when due (force: now). */
+void det_ckpt_tick(struct det_ckpt_run *k, const struct det_run *R, const struct det_dfs *d,
+                   const uint8_t *prefix, int force);
+/* The search stopped: removed when it ended, else where it is said. */
+void det_ckpt_end(struct det_ckpt_run *k, int exhausted, int rc);
+
 /* det_judge.c: the protocol oracle on the end state the runtime judged. */
 void det_judge_oracle(struct det_ctx *x, struct det_outcome *o);
 
