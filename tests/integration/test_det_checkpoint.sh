@@ -1,9 +1,10 @@
 #!/bin/sh
 # test_det_checkpoint.sh — a dpor search kept in a file (--checkpoint) and
 # continued (--resume) runs the executions the uninterrupted search runs:
-# stopped by --runs, or killed with SIGKILL at any moment (the file is
-# written atomically, every second here), the resumed search ends
-# "verified" at the same count with the same races and behaviours.  And
+# stopped by --runs, then killed with SIGKILL at a moment it does not
+# choose (the file is written atomically, every second here), the resumed
+# search ends "verified" at the same count with the same races and
+# behaviours.  And
 # what cannot be continued is refused with exit 2: no file, a file that
 # exists (a new search never overwrites a kept one), another search's
 # file, a damaged or a foreign one, a strategy that keeps no state.
@@ -33,37 +34,37 @@ HVSIM_DET_BEHAVIOURS="$t/a.b" run --runs 500 --checkpoint "$t/ck" --resume >"$t/
   fail "capped again: exit $? ($(tail -n1 "$t/a1.err"))"
 grep -q "state is in $t/ck (1000 executions)" "$t/a1.err" ||
   fail "resumed with --runs 500: $(head -n2 "$t/a1.err"), want 1000 executions in all"
+# 2. then killed (SIGKILL, no chance to write anything) in the middle: the
+# file holds what was written at most a second before
+cp "$t/ck" "$t/ck.1000"
+HVSIM_CHECKPOINT_SECS=1 HVSIM_DET_BEHAVIOURS="$t/a.b" setsid "$HVSIM" run --engine det --strategy dpor \
+  --bound 64 --memory-model tso --scenario "$D/verify_1x2.hvs" --runs 5000000 --checkpoint "$t/ck" --resume \
+  >"$t/k1.out" 2>"$t/k1.err" &
+pid=$!
+i=0
+until ! cmp -s "$t/ck" "$t/ck.1000" || [ $i -ge 600 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 0.3
+kill -0 "$pid" 2>/dev/null || fail "killed: the search ended before the kill ($(tail -n1 "$t/k1.err"))"
+kill -9 -"$pid"
+wait "$pid" 2>/dev/null
+[ -s "$t/ck" ] || fail "killed: no checkpoint"
+# 3. resumed to its end
 HVSIM_DET_BEHAVIOURS="$t/a.b" run --runs 5000000 --checkpoint "$t/ck" --resume >"$t/a2.out" 2>"$t/a2.err" ||
-  fail "resumed: exit $? ($(tail -n1 "$t/a2.err"))"
-grep -q "verified: $n executions" "$t/a2.out" || fail "resumed: $(cat "$t/a2.out"), want verified: $n executions"
+  fail "resumed after SIGKILL: exit $? ($(tail -n1 "$t/a2.err"))"
+at=$(sed -n 's/.*resumed from .*: \([0-9]*\) executions were run before/\1/p' "$t/a2.err")
+[ "$at" -gt 1000 ] || fail "killed: the checkpoint was not written while the search ran (resumed at $at)"
+grep -q "verified: $n executions" "$t/a2.out" ||
+  fail "resumed after SIGKILL at $at: $(cat "$t/a2.out"), want verified: $n executions"
 [ "$(stats "$t/a2.err")" = "$(stats "$t/full.err")" ] ||
-  fail "resumed: other counts than the uninterrupted search: $(stats "$t/a2.err") / $(stats "$t/full.err")"
+  fail "resumed after SIGKILL at $at: other counts than the uninterrupted search: $(stats "$t/a2.err") / $(stats "$t/full.err")"
 [ -e "$t/ck" ] && fail "the ended search left its checkpoint"
+ls "$t"/ck.tmp 2>/dev/null && fail "a temporary checkpoint was left"
 cut -d' ' -f1 "$t/full.b" | sort -u > "$t/full.s"
 cut -d' ' -f1 "$t/a.b" | sort -u > "$t/a.s"
 cmp -s "$t/full.s" "$t/a.s" || fail "resumed: other behaviours ($(wc -l < "$t/a.s") against $(wc -l < "$t/full.s"))"
 [ "$(wc -l < "$t/a.b")" -eq "$(wc -l < "$t/a.s")" ] || fail "resumed: a behaviour written twice to HVSIM_DET_BEHAVIOURS"
 
-# 2. killed (SIGKILL, no chance to write anything) in the middle, then resumed
-HVSIM_CHECKPOINT_SECS=1 setsid "$HVSIM" run --engine det --strategy dpor --bound 64 --memory-model tso \
-  --scenario "$D/verify_1x2.hvs" --runs 5000000 --checkpoint "$t/k" >"$t/k1.out" 2>"$t/k1.err" &
-pid=$!
-i=0
-until [ -s "$t/k" ] || [ $i -ge 600 ]; do sleep 0.1; i=$((i + 1)); done
-sleep 1
-kill -0 "$pid" 2>/dev/null || fail "killed: the search ended before the kill ($(tail -n1 "$t/k1.err"))"
-kill -9 -"$pid"
-wait "$pid" 2>/dev/null
-[ -s "$t/k" ] || fail "killed: no checkpoint"
-run --runs 5000000 --checkpoint "$t/k" --resume >"$t/k2.out" 2>"$t/k2.err" ||
-  fail "resumed after SIGKILL: exit $? ($(tail -n1 "$t/k2.err"))"
-at=$(sed -n 's/.*resumed from .*: \([0-9]*\) executions were run before/\1/p' "$t/k2.err")
-grep -q "verified: $n executions" "$t/k2.out" ||
-  fail "resumed after SIGKILL at $at: $(cat "$t/k2.out"), want verified: $n executions"
-[ "$(stats "$t/k2.err")" = "$(stats "$t/full.err")" ] || fail "resumed after SIGKILL at $at: other counts"
-ls "$t"/k.tmp 2>/dev/null && fail "a temporary checkpoint was left"
-
-# 3. refused: exit 2 and a line that says why
+# 4. refused: exit 2 and a line that says why
 refuse() { # WHAT WANT-TEXT ARGS...
   _w=$1 _x=$2; shift 2
   "$@" >"$t/r.out" 2>"$t/r.err"; rc=$?
@@ -90,4 +91,4 @@ refuse "a text file" "not an hvsim search checkpoint" run --checkpoint "$t/text"
 refuse "a seeded strategy" "keeps a det dfs/dpor search" \
   "$HVSIM" run --engine det --strategy random --runs 3 --checkpoint "$t/r"
 [ -e "$t/r" ] && fail "a refused run wrote a checkpoint"
-pass "a dpor search stopped by --runs at 500 and 1,000, or killed with SIGKILL after $at executions, resumes to the uninterrupted search's $n executions with its counts and $(wc -l < "$t/full.s") behaviours; an existing, missing, foreign, truncated, damaged or non-dpor checkpoint is refused with exit 2"
+pass "a dpor search stopped by --runs at 500 and 1,000, then killed with SIGKILL (resumed at $at), resumes to the uninterrupted search's $n executions with its counts and $(wc -l < "$t/full.s") behaviours; an existing, missing, foreign, truncated, damaged or non-dpor checkpoint is refused with exit 2"
