@@ -90,11 +90,12 @@ check-layout: $(BUILD)/hvsim
 # Opt-in, a few minutes: the dpor analysis' shortcuts checked against their
 # slow paths.  hvsim built with POOL_CHECK (det_dpor_pool.c: every reused
 # footprint is all zero once emptied) and FPSUM_CHECK (det_dpor.c: no pair the
-# dense summary skips is one det_fp_dependent_in calls dependent) aborts on a
+# dense summary skips is one det_fp_dependent_in calls dependent; HB_CHECK,
+# det_dpor.c: an ordered pair's happens-before merge changes nothing) aborts on a
 # disagreement; make test's dpor searches under every model run on it.
 EXACT_TESTS := test_det_behaviours test_det_verify test_det_wmm test_litmus_dpor test_dpor_profile
 check-dpor-exact: deps
-	$(MAKE) BUILD=build/exact CHECKDEFS="-DPOOL_CHECK -DFPSUM_CHECK" build/exact/hvsim
+	$(MAKE) BUILD=build/exact CHECKDEFS="-DPOOL_CHECK -DFPSUM_CHECK -DHB_CHECK" build/exact/hvsim
 	@rc=0; for t in $(EXACT_TESTS); do BUILD=build/exact tests/run.sh $$t || rc=1; done; exit $$rc
 
 # Opt-in, some 16 minutes on two cores: the exhaustive dpor search on the reference
