@@ -201,6 +201,26 @@ static int pair_dep(const struct fpsum *sum, const struct tfp *fps, uint32_t i, 
     return (!sum || fpsum_may_meet(&sum[i], &sum[j])) && dpor_tfp_dep(&fps[i], &fps[j], model);
 }
 
+/* j's happens-before row hj gets segment i and i's row hi; cov, the rows
+ * merged into hj so far, too.  ordered (i in cov): i is in the row of a
+ * later segment merged already, which holds hi (rows are closed), so the
+ * merge would change nothing. */
+static void hb_merge(uint64_t *hj, const uint64_t *hi, uint64_t *cov, size_t w, uint32_t i, int ordered)
+{
+#ifdef HB_CHECK /* a check build (make check-dpor-exact): it changes nothing indeed */
+    for (size_t q = 0; ordered && q < w; q++)
+        if ((hi[q] & ~hj[q]) || (hi[q] & ~cov[q]) || !BS_GET(hj, i))
+            abort();
+#endif
+    if (ordered)
+        return;
+    BS_SET(hj, i);
+    for (size_t q = 0; q < w; q++) {
+        hj[q] |= hi[q];
+        cov[q] |= hi[q];
+    }
+}
+
 /* Every race of the execution adds to bt (source sets); d: the granules.
  * Over segments (see segments()): node[i] is segment i's decision.
  * *move: arm/riscv, move the races of waits whose end took a newer
@@ -248,20 +268,7 @@ static int find_races(struct det_dfs *d, const struct det_logent *log, const uin
                 continue;
             if (!ordered && !po && dominate && dpor_dominated_read(es, (uint32_t)i, j))
                 continue;
-            /* ordered: i is in hb[k] of a later k merged already, and hb[k]
-             * holds hb[i] (rows are closed), so i and hb[i] are in cov and hj */
-#ifdef HB_CHECK /* a check build: an ordered pair's merge changes nothing */
-            for (size_t q = 0; ordered && q < w; q++)
-                if ((hi[q] & ~hj[q]) || (hi[q] & ~cov[q]) || !BS_GET(hj, (uint32_t)i))
-                    abort();
-#endif
-            if (!ordered) {
-                BS_SET(hj, (uint32_t)i);
-                for (size_t q = 0; q < w; q++) {
-                    hj[q] |= hi[q];
-                    cov[q] |= hi[q];
-                }
-            }
+            hb_merge(hj, hi, cov, w, (uint32_t)i, ordered);
             if (hb2 && !vo) {
                 uint64_t *h2j = &hb2[(size_t)j * w], *h2i = &hb2[(size_t)i * w];
                 BS_SET(h2j, (uint32_t)i);
