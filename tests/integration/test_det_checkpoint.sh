@@ -64,7 +64,19 @@ cut -d' ' -f1 "$t/a.b" | sort -u > "$t/a.s"
 cmp -s "$t/full.s" "$t/a.s" || fail "resumed: other behaviours ($(wc -l < "$t/a.s") against $(wc -l < "$t/full.s"))"
 [ "$(wc -l < "$t/a.b")" -eq "$(wc -l < "$t/a.s")" ] || fail "resumed: a behaviour written twice to HVSIM_DET_BEHAVIOURS"
 
-# 4. refused: exit 2 and a line that says why
+# 4. under arm, whose stack holds value choices and the granules a drain
+# commits (det_dfs_node.gw): verify_2x1, stopped at 50, resumed
+arm() { "$HVSIM" run --engine det --strategy dpor --bound 64 --memory-model arm \
+          --scenario "$D/verify_2x1.hvs" "$@"; }
+arm --runs 5000000 >"$t/w.out" 2>"$t/w.err" || fail "arm: exit $? ($(tail -n1 "$t/w.err"))"
+arm --runs 50 --checkpoint "$t/w" >/dev/null 2>&1 || fail "arm, capped: exit $?"
+arm --runs 5000000 --checkpoint "$t/w" --resume >"$t/w2.out" 2>"$t/w2.err" ||
+  fail "arm, resumed: exit $? ($(tail -n1 "$t/w2.err"))"
+[ "$(stats "$t/w2.err")" = "$(stats "$t/w.err")" ] ||
+  fail "arm, resumed at 50: other counts than the uninterrupted search: $(stats "$t/w2.err") / $(stats "$t/w.err")"
+grep -q "verified: " "$t/w2.out" || fail "arm, resumed: $(cat "$t/w2.out")"
+
+# 5. refused: exit 2 and a line that says why
 refuse() { # WHAT WANT-TEXT ARGS...
   _w=$1 _x=$2; shift 2
   "$@" >"$t/r.out" 2>"$t/r.err"; rc=$?
@@ -91,4 +103,4 @@ refuse "a text file" "not an hvsim search checkpoint" run --checkpoint "$t/text"
 refuse "a seeded strategy" "keeps a det dfs/dpor search" \
   "$HVSIM" run --engine det --strategy random --runs 3 --checkpoint "$t/r"
 [ -e "$t/r" ] && fail "a refused run wrote a checkpoint"
-pass "a dpor search stopped by --runs at 500 and 1,000, then killed with SIGKILL (resumed at $at), resumes to the uninterrupted search's $n executions with its counts and $(wc -l < "$t/full.s") behaviours; an existing, missing, foreign, truncated, damaged or non-dpor checkpoint is refused with exit 2"
+pass "a dpor search stopped by --runs at 500 and 1,000, then killed with SIGKILL (resumed at $at), resumes to the uninterrupted search's $n executions with its counts and $(wc -l < "$t/full.s") behaviours, and under arm (verify_2x1, stopped at 50) to its $(sed -n 's/.*verified: \([0-9]*\) executions.*/\1/p' "$t/w.out"); an existing, missing, foreign, truncated, damaged or non-dpor checkpoint is refused with exit 2"
