@@ -145,7 +145,7 @@ static int get(struct rd *r, void *p, size_t n)
     return 0;
 }
 
-/* Every node's footprints, or a NULL for the first one missing. */
+/* A load that failed: d's nodes and their footprints freed. */
 static void free_nodes(struct det_dfs *d)
 {
     for (uint32_t i = 0; i < d->cap; i++)

@@ -21,12 +21,11 @@ static struct pool {
     uint32_t cap, used;
 } pools[2];
 
+/* det_fp_clear empties the bitsets through their blocks; the fields after
+ * them are zeroed whole (it leaves some, which an analysis may have set) */
 static void fp_reset(struct det_fp *f)
 {
-    for (uint64_t b = f->rblk; b; b &= b - 1)
-        f->rd[__builtin_ctzll(b)] = 0;
-    for (uint64_t b = f->wblk; b; b &= b - 1)
-        f->wr[__builtin_ctzll(b)] = 0;
+    det_fp_clear(f);
     memset(&f->rblk, 0, sizeof *f - offsetof(struct det_fp, rblk));
 }
 
