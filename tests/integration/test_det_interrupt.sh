@@ -8,6 +8,11 @@ t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
 D=$(dirname "$0")/../det
 for sw in INT:130 TERM:143; do
   sig=${sw%:*} want=${sw#*:}
+  # the previous round's files go first: the background job truncates them
+  # only when it starts, and the wait below must not see the old progress
+  # line and signal hvsim before its handler is installed (CI saw exactly
+  # that: exit 143 with an empty stderr)
+  rm -f "$t/out" "$t/err"
   # verify_2p1 under arm runs far longer than this test waits (some 36
   # minutes; verify_2x1, used before, now ends in 142 executions); the
   # first progress line (every 2 s) says the search is under way
