@@ -111,6 +111,10 @@ int det_dfs_cost(const struct det_dfs_node *n, int action);
 void det_dfs_record(struct det_dfs *d, const struct det_logent *log, uint32_t nlog);
 /* Next prefix to run; returns its length, or -1 when the bounded space is exhausted. */
 int det_dfs_next(struct det_dfs *d, uint8_t *prefix, uint32_t max);
+/* Options left to branch at on the current path (as det_dfs_next sees them,
+ * before the bound; a dpor search adds more as it analyses races), and the
+ * shallowest decision that has one (-1: none).  For the progress line. */
+int det_dfs_left(const struct det_dfs *d, int *shallowest);
 /* dpor: after det_dfs_record, the races of that execution's trace add to the
  * backtrack sets; a race whose reversal the bound forbids is also tried at
  * the last context switch before it, where it costs nothing more (Coons,

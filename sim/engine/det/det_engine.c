@@ -290,7 +290,8 @@ static void explored_stats(const struct det_run *R, const struct det_dfs *d, int
 /* A long search shows it is alive (on a terminal, or HVSIM_PROGRESS=1 for
  * a log): executions so far and their rate, and the shallowest decision
  * it backtracked to since the last line — the search is done when that
- * reaches 0 and nothing is left there. */
+ * reaches 0 and nothing is left there — and what is left on the current
+ * path (a lower bound: dpor adds options as it finds races). */
 struct explore_progress {
     int on;
     uint64_t last_ns, last_exec, cap;
@@ -325,11 +326,13 @@ static void explore_tick(struct explore_progress *pg, const struct det_run *R,
     if (t - pg->last_ns < 2000000000ull)
         return;
     double secs = (double)(t - pg->last_ns) / 1e9;
+    int top, left = det_dfs_left(d, &top);
     fprintf(stderr, "hvsim det: %s: %llu executions (%.0f/s; stops unfinished at %llu, --runs), %llu "
-                    "ended asleep; backtracked to decision %d and deeper\n",
+                    "ended asleep; backtracked to decision %d and deeper; %d options left on the "
+                    "path, the shallowest at decision %d\n",
             R->c->strategy, (unsigned long long)R->executions,
             (double)(R->executions - pg->last_exec) / secs, (unsigned long long)pg->cap,
-            (unsigned long long)d->blocked, pg->min_plen);
+            (unsigned long long)d->blocked, pg->min_plen, left, top);
     pg->last_ns = t;
     pg->last_exec = R->executions;
     pg->min_plen = -1;

@@ -253,6 +253,23 @@ int det_dfs_next(struct det_dfs *d, uint8_t *prefix, uint32_t max)
     return -1;
 }
 
+int det_dfs_left(const struct det_dfs *d, int *shallowest)
+{
+    int left = 0;
+    *shallowest = -1;
+    for (uint32_t i = 0; i < d->n; i++) {
+        const struct det_dfs_node *x = &d->st[i];
+        uint64_t avail = (d->dpor ? x->bt & ~x->sleep : x->opts) & ~x->tried;
+        int n = __builtin_popcountll(avail);
+        for (int k = 0; d->dpor && !x->kind && k < x->ngw; k++)
+            n += !x->gw[k].done;
+        if (n && *shallowest < 0)
+            *shallowest = (int)i;
+        left += n;
+    }
+    return left;
+}
+
 /* Coons et al.: the reversal of a race at i is beyond the bound; try the
  * same action where the run before i began (a switch happened there
  * anyway, so taking another thread costs no more). */
