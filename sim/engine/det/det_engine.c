@@ -390,6 +390,7 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
         return -2; /* a checkpoint refused: bad input, exit 2 */
     }
     pg.cap = cap += R->resumed; /* --runs caps this run's executions */
+    pg.last_exec = R->resumed;  /* the first line's rate: this run's executions only */
     struct det_bfile bf;
     /* HVSIM_DET_BEHAVIOURS, _GRAPHS (det_behaviour.c); resumed: added to */
     det_bfile_open(&bf, model, R->resumed > 0);
