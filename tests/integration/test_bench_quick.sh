@@ -1,5 +1,6 @@
 #!/bin/sh
-# hvsim-test: alone
+# Not "alone": it asserts no timing, so the figures it writes to a temp dir
+# may be as noisy as they like while other tests run beside it.
 # tests/integration/test_bench_quick.sh — `hvsim bench --quick` end to end.
 #
 # Runs build/hvsim bench --quick --out $tmp and checks that bench.json is

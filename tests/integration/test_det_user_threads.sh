@@ -12,11 +12,12 @@
 #     under random whose replay gives the same verdict;
 #  3. the trace names the user threads (be-thread1, hv-thread1) and the
 #     verdict names the one blocked in cond_wait, at its source line.
-# RUNS (default 200) sets the executions per PASS configuration.
+# RUNS (default 100; 200 for a longer check) sets the executions per PASS
+# configuration.
 . "$(dirname "$0")/lib.sh"
 D=$(cd "$(dirname "$0")/../data/user_threads" && pwd)
 S=$D/worker.hvs
-N=${RUNS:-200}
+N=${RUNS:-100}
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
 
 # 1. correct code: no false verdict

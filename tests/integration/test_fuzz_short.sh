@@ -1,13 +1,13 @@
 #!/bin/sh
 # hvsim-test: long
-# test_fuzz_short.sh — a short libFuzzer run (~10 s each, FUZZ_SECS) of every
+# test_fuzz_short.sh — a short libFuzzer run (~5 s each, FUZZ_SECS) of every
 # fuzz target from its committed corpus (tests/fuzz/corpus_NAME): the scenario
 # parser, the report.json readers, the run-result/replay reader.  New inputs go
 # to a temp dir, never into the committed corpus; a crash leaves its input in
 # build/fuzz/crash-NAME-* and fails the test.  Skips (77) only without clang's
 # libFuzzer.  The seed is fixed (FUZZ_SEED, default 1) so a CI run explores
 # the same inputs each time; long runs with other seeds: docs/reliability.md.
-secs=${FUZZ_SECS:-10}
+secs=${FUZZ_SECS:-5}
 W=$(mktemp -d "${TMPDIR:-/tmp}/fuzz-short.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 # Skip only when the fuzzer toolchain itself is missing: no clang, or a clang
