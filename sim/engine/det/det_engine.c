@@ -287,57 +287,6 @@ static void explored_stats(const struct det_run *R, const struct det_dfs *d, int
     fputc('\n', stderr);
 }
 
-/* A long search shows it is alive (on a terminal, or HVSIM_PROGRESS=1 for
- * a log): executions so far and their rate, and the shallowest decision
- * it backtracked to since the last line — the search is done when that
- * reaches 0 and nothing is left there — and what is left on the current
- * path (a lower bound: dpor adds options as it finds races). */
-struct explore_progress {
-    int on;
-    uint64_t last_ns, last_exec, cap;
-    int min_plen;
-};
-
-/* What an interrupted search says before hvsim dies of the signal
- * (proc_set_stop_note): so far, and that nothing is verified. */
-static void stop_note(const struct det_run *R, const struct det_dfs *d, const struct det_ckpt_run *k)
-{
-    char line[256], more[4300] = "";
-    snprintf(line, sizeof line,
-             "hvsim det: interrupted: %s (bound %u) had run %llu executions, %llu ended asleep; "
-             "the search had not ended: nothing is verified",
-             R->c->strategy, d->bound, (unsigned long long)R->executions, (unsigned long long)d->blocked);
-    if (k->path && k->saved)
-        snprintf(more, sizeof more, "; %s holds it as of %llu executions (--resume continues it)",
-                 k->path, (unsigned long long)k->saved);
-    char all[4600];
-    snprintf(all, sizeof all, "%s%s\n", line, more);
-    proc_set_stop_note(all);
-}
-
-static void explore_tick(struct explore_progress *pg, const struct det_run *R,
-                         const struct det_dfs *d, int plen)
-{
-    if (!pg->on)
-        return;
-    if (plen >= 0 && (pg->min_plen < 0 || plen < pg->min_plen))
-        pg->min_plen = plen;
-    uint64_t t = now_ns();
-    if (t - pg->last_ns < 2000000000ull)
-        return;
-    double secs = (double)(t - pg->last_ns) / 1e9;
-    int top, left = det_dfs_left(d, &top);
-    fprintf(stderr, "hvsim det: %s: %llu executions (%.0f/s; stops unfinished at %llu, --runs), %llu "
-                    "ended asleep; backtracked to decision %d and deeper; %d options left on the "
-                    "path, the shallowest at decision %d\n",
-            R->c->strategy, (unsigned long long)R->executions,
-            (double)(R->executions - pg->last_exec) / secs, (unsigned long long)pg->cap,
-            (unsigned long long)d->blocked, pg->min_plen, left, top);
-    pg->last_ns = t;
-    pg->last_exec = R->executions;
-    pg->min_plen = -1;
-}
-
 /* The empty stack of a dfs or dpor search of c; returns its model. */
 static int explore_init(struct det_dfs *d, const struct hvsim_runcfg *c)
 {
@@ -345,13 +294,6 @@ static int explore_init(struct det_dfs *d, const struct hvsim_runcfg *c)
     d->vsleep = getenv("HVSIM_DPOR_VSLEEP") != NULL; /* experimental: det_dpor_vsleep.c */
     d->dpor = !strcmp(c->strategy, "dpor");
     return d->model = det_model_of(c);
-}
-
-static void explore_progress_open(struct explore_progress *pg, uint64_t cap)
-{
-    const char *pe = getenv("HVSIM_PROGRESS");
-    *pg = (struct explore_progress){ .on = pe ? atoi(pe) > 0 : isatty(2), .last_ns = now_ns(), .cap = cap,
-                                     .min_plen = -1 };
 }
 
 /* A search that found nothing: its one PASS, "verified" when it ended. */
@@ -382,8 +324,8 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
     uint64_t cap = c->runs > 1 ? c->runs : 1000000;
     int plen = 0, exhausted = 0, rc = 0;
     static struct det_slp slp; /* 9 KiB: not on the stack */
-    struct explore_progress pg;
-    explore_progress_open(&pg, cap);
+    struct det_progress pg;
+    det_progress_open(&pg, cap);
     struct det_ckpt_run ck;
     if (det_ckpt_begin(&ck, R, &d, prefix, &plen, err, errlen) < 0) {
         det_dfs_free(&d);
@@ -406,7 +348,7 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
         }
         R->executions++;
         R->points += o.points;
-        stop_note(R, &d, &ck);
+        det_stop_note(R, &d, &ck);
         struct det_shm *S = det_ctx_shm(R->x);
         det_dfs_record(&d, S->log, S->nlog);
         /* once for the profile and HVSIM_DET_GRAPHS: it walks the trace */
@@ -438,7 +380,7 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
         det_ckpt_tick(&ck, R, &d, prefix, R->executions >= cap);
         if (R->executions >= cap)
             break;
-        explore_tick(&pg, R, &d, plen);
+        det_progress_tick(&pg, R, &d, plen);
     }
     det_ckpt_end(&ck, exhausted, rc);
     proc_set_stop_note(NULL);

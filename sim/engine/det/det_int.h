@@ -59,6 +59,23 @@ void det_ckpt_tick(struct det_ckpt_run *k, const struct det_run *R, const struct
 /* The search stopped: removed when it ended, else where it is said. */
 void det_ckpt_end(struct det_ckpt_run *k, int exhausted, int rc);
 
+/* det_progress.c */
+/* A long search shows it is alive (on a terminal, or HVSIM_PROGRESS=1 for
+ * a log): executions so far and their rate, and the shallowest decision
+ * it backtracked to since the last line — the search is done when that
+ * reaches 0 and nothing is left there — and what is left on the current
+ * path (a lower bound: dpor adds options as it finds races). */
+struct det_progress {
+    int on;
+    uint64_t last_ns, last_exec, cap;
+    int min_plen;
+};
+void det_progress_open(struct det_progress *pg, uint64_t cap);
+/* After each execution (plen: the prefix det_dfs_next returned); a line every 2 s. */
+void det_progress_tick(struct det_progress *pg, const struct det_run *R, const struct det_dfs *d, int plen);
+/* The line an interrupted search leaves (proc_set_stop_note). */
+void det_stop_note(const struct det_run *R, const struct det_dfs *d, const struct det_ckpt_run *k);
+
 /* det_judge.c: the protocol oracle on the end state the runtime judged. */
 void det_judge_oracle(struct det_ctx *x, struct det_outcome *o);
 
