@@ -30,8 +30,8 @@ for sw in INT:130 TERM:143; do
   grep -q "^hvsim det: interrupted: dpor (bound 64) had run [1-9][0-9]* executions, [0-9]* ended asleep; the search had not ended: nothing is verified$" "$t/err" ||
     fail "SIG$sig: no interrupted line: $(tail -n 2 "$t/err")"
   grep -q "verified:" "$t/out" "$t/err" && fail "SIG$sig: an interrupted search said verified"
-  # the progress line says what is left on the current path (a search this
-  # young has options left: the wait below decision 9 at least)
+  # the progress line says what is left on the current path (this search
+  # is minutes from its end: something is)
   grep -q "; [1-9][0-9]* options left on the path, the shallowest at decision [0-9]*$" "$t/err" ||
     fail "SIG$sig: the progress line does not say what is left: $(grep -m1 'dpor: ' "$t/err")"
   sleep 0.5
