@@ -249,8 +249,10 @@ int det_ckpt_begin(struct det_ckpt_run *k, struct det_run *R, struct det_dfs *d,
     R->executions = R->resumed = k->saved = was.executions;
     R->points = was.points;
     *plen = (int)d->plen;
-    fprintf(stderr, "hvsim det: resumed from %s: %llu executions were run before\n", k->path,
-            (unsigned long long)was.executions);
+    int top, left = det_dfs_left(d, &top); /* where the search stands, at a glance */
+    fprintf(stderr, "hvsim det: resumed from %s: %llu executions were run before; %d options left on "
+                    "the path after the next one, the shallowest at decision %d\n",
+            k->path, (unsigned long long)was.executions, left, top);
     return 0;
 }
 
