@@ -89,12 +89,40 @@ static void dfs_explores_value_choices(void **st)
     det_dfs_free(&d);
 }
 
+/* The progress line's count: what det_dfs_next has yet to branch at on the
+ * current path (before the bound), and the shallowest decision holding it. */
+static void left_counts_what_next_would_take(void **st)
+{
+    (void)st;
+    struct det_dfs d;
+    det_dfs_init(&d, 8);
+    struct det_logent log[2] = {
+        { .opts = 3, .chosen = 0, .cur = 0, .cur_cand = 1 },
+        { .opts = 7, .chosen = DET_ACT_CHOICE + 0, .cur = 0, .cur_cand = 1, .kind = 1 },
+    };
+    det_dfs_record(&d, log, 2);
+    int top = 99;
+    assert_int_equal(det_dfs_left(&d, &top), 3); /* thread 1 at 0; messages 1 and 2 at 1 */
+    assert_int_equal(top, 0);
+    uint8_t p[4];
+    assert_int_equal(det_dfs_next(&d, p, 4), 2);  /* the deepest first: message 1 */
+    assert_int_equal(det_dfs_left(&d, &top), 2);
+    assert_int_equal(top, 0);
+    assert_int_equal(det_dfs_next(&d, p, 4), 2);  /* message 2 */
+    assert_int_equal(det_dfs_next(&d, p, 4), 1);  /* thread 1 at 0: decision 1 is gone */
+    assert_int_equal(det_dfs_left(&d, &top), 0);
+    assert_int_equal(top, -1);
+    assert_int_equal(det_dfs_next(&d, p, 4), -1);
+    det_dfs_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(det3_round_trip),
         cmocka_unit_test(defaults_of_value_choices),
         cmocka_unit_test(dfs_explores_value_choices),
+        cmocka_unit_test(left_counts_what_next_would_take),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
