@@ -116,7 +116,7 @@ bench: deps $(BUILD)/hvsim
 # (tests may swallow stderr); any log fails the target.
 CHECK_TESTS ?= unit/ test_native_ test_kill_ test_leak_ test_scenarios test_report_html \
                test_cli_errors test_cli_limits test_det_replay test_det_checkpoint test_loops_cli \
-               test_matrix_small
+               test_matrix_small test_restart_idle
 SAN_ENV = ASAN_OPTIONS=log_path=$(CURDIR)/$(1)/san-log/asan:detect_leaks=1:exitcode=86 \
           UBSAN_OPTIONS=log_path=$(CURDIR)/$(1)/san-log/ubsan:print_stacktrace=1:halt_on_error=1 \
           TSAN_OPTIONS=log_path=$(CURDIR)/$(1)/san-log/tsan:exitcode=86:second_deadlock_stack=1
