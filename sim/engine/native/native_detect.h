@@ -31,7 +31,11 @@ int nd_spinning(long cpu0_us, long cpu1_us, long window_ms);
 struct nd_hold {
     uint64_t since; /* 0: not holding */
     uint64_t key;
+    uint64_t last;  /* the poll that last saw the condition */
 };
+/* A hold counts only while the polls that see it are close: at most
+ * max(need / 4, ND_HOLD_GAP_MIN_NS) apart, else it starts again. */
+#define ND_HOLD_GAP_MIN_NS 10000000ull
 enum nd_hold_step {
     ND_HOLD_OFF,     /* the condition is false: the window is closed */
     ND_HOLD_STARTED, /* true since now (new, or its key changed) */
