@@ -306,7 +306,9 @@ static int watch_request_lost(struct watch *w, struct run_result *r, const struc
 {
     struct oracle_finding of;
     int lost = oracle_request_lost(&x->snap);
-    enum nd_hold_step hs = nd_hold_step(&w->rl, lost >= 0, (uint64_t)lost, x->now, x->hang_ns);
+    /* keyed by all that moves (a lost request moves nothing), not the CPU alone */
+    enum nd_hold_step hs = nd_hold_step(&w->rl, lost >= 0, stall_signature(&x->snap) * 31 + (uint64_t)lost,
+                                        x->now, x->hang_ns);
     if (hs == ND_HOLD_STARTED)
         w->rl_cpu0 = native_thread_run_us(x->ps[1].pid, x->rg->ctl->cpu[lost].tid);
     if (hs != ND_HOLD_HELD)
