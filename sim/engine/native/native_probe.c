@@ -8,9 +8,6 @@
 #include "evidence/loops.h"
 #include "evidence/pc.h"
 #include "evidence/srcloc.h"
-#include <dirent.h>
-#include <signal.h>
-#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,51 +96,6 @@ char native_proc_state(pid_t pid)
     buf[n] = 0;
     char *p = strrchr(buf, ')');
     return p && p[1] == ' ' ? p[2] : '?';
-}
-
-/* Every thread of pid stopped ('T' or 't')?  1 yes, 0 not yet, -1 gone. */
-static int all_threads_stopped(pid_t pid)
-{
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
-    DIR *d = opendir(path);
-    if (!d)
-        return -1;
-    int all = 1, any = 0;
-    for (struct dirent *e; (e = readdir(d)) && all;) {
-        if (e->d_name[0] < '0' || e->d_name[0] > '9')
-            continue;
-        char sp[300], buf[512];
-        snprintf(sp, sizeof sp, "/proc/%d/task/%s/stat", (int)pid, e->d_name);
-        FILE *f = fopen(sp, "r");
-        if (!f)
-            continue; /* a thread that just ended */
-        size_t n = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-        buf[n] = 0;
-        char *q = strrchr(buf, ')');
-        char st = q && q[1] == ' ' ? q[2] : '?';
-        if (st == 'Z' || st == 'X')
-            all = -1;
-        else if (st != 'T' && st != 't')
-            all = 0;
-        any = 1;
-    }
-    closedir(d);
-    return any ? all : -1;
-}
-
-int native_stop_and_wait(pid_t pid, unsigned ms)
-{
-    if (kill(pid, SIGSTOP) < 0)
-        return -1;
-    for (unsigned i = 0; i <= ms; i++) {
-        int r = all_threads_stopped(pid);
-        if (r)
-            return r;
-        usleep(1000);
-    }
-    return 0;
 }
 
 /* ELF virtual address of a runtime PC in the participant's main binary: the

@@ -16,9 +16,6 @@ struct pc_gdb;
 long native_thread_run_us(pid_t pid, pid_t tid);
 /* Scheduler state of a process ('R', 'S', 'T' stopped, ...; '?' unknown). */
 char native_proc_state(pid_t pid);
-/* SIGSTOP pid and wait (up to ms) until every thread of it has stopped:
- * 1 stopped, 0 not within ms (still SIGSTOP'ed: SIGCONT it), -1 gone. */
-int native_stop_and_wait(pid_t pid, unsigned ms);
 /* Sample the spinning thread and put function/file:line in the result.
  * Native (x86_64): ptrace, symbolised in the live process.  Foreign: through
  * qemu-user's gdbstub (*gdb, dropped here once sampled), symbolised offline

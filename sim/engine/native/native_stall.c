@@ -3,8 +3,12 @@
 #include "native_stall.h"
 #include "build/build.h"
 #include "evidence/pc.h"
+#include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 uint64_t stall_signature(const struct oracle_snap *s)
 {
@@ -48,6 +52,45 @@ char thread_sched_state(pid_t pid, pid_t tid)
     buf[n] = 0;
     char *p = strrchr(buf, ')');
     return p && p[1] == ' ' ? p[2] : '?';
+}
+
+/* Every thread of pid stopped ('T', or 't' under a tracer)?  1 yes, 0 not
+ * yet, -1 gone. */
+static int all_threads_stopped(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    int all = 1, any = 0;
+    for (struct dirent *e; (e = readdir(d)) && all > 0;) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        char st = thread_sched_state(pid, (pid_t)atoi(e->d_name));
+        if (st == '?')
+            continue; /* a thread that just ended */
+        if (st == 'Z' || st == 'X')
+            all = -1;
+        else if (st != 'T' && st != 't')
+            all = 0;
+        any = 1;
+    }
+    closedir(d);
+    return any ? all : -1;
+}
+
+int native_stop_and_wait(pid_t pid, unsigned ms)
+{
+    if (kill(pid, SIGSTOP) < 0)
+        return -1;
+    for (unsigned i = 0; i <= ms; i++) {
+        int r = all_threads_stopped(pid);
+        if (r)
+            return r;
+        usleep(1000);
+    }
+    return 0;
 }
 
 static const char *tree_rel(const char *f)

@@ -17,6 +17,9 @@ uint64_t stall_signature(const struct oracle_snap *s);
 int stall_work_waiting(const struct oracle_snap *s, int *cpu);
 /* Scheduler state of one thread ('R', 'S', 'D', 'T', ...; '?' unknown). */
 char thread_sched_state(pid_t pid, pid_t tid);
+/* SIGSTOP pid and wait (up to ms) until every thread of it has stopped:
+ * 1 stopped, 0 not within ms (still SIGSTOP'ed: SIGCONT it), -1 gone. */
+int native_stop_and_wait(pid_t pid, unsigned ms);
 /* Sample a live native thread's PC a few times; the last sample, symbolised,
  * as "function() at file:line" in where (tree-relative paths), the samples
  * into r->pcs/pc_where and r->function/file/line.  Returns 0 when symbolised. */
