@@ -29,9 +29,14 @@ void oracle_snap_take(struct oracle_snap *s, const struct hvsim_ctl *ctl,
         }
         o->flag_before = LD(&c->flag_before);
         o->flag_now = (uint64_t)LD(&b->cfg_flags[i]);
+        /* completions first: every completion's notify was counted before
+         * it (release/acquire through the ring), so the notifies read after
+         * are at least as many.  Read the other way round, a notify counted,
+         * completed and consumed between the two loads showed one completion
+         * too many: "pushed more than once" on correct code (check-tsan). */
+        o->completions = LD(&c->completions);
         o->notifies = LD(&c->notifies);
         o->syncs = LD(&c->syncs);
-        o->completions = LD(&c->completions);
         o->irq_missing = LD(&c->irq_missing);
         o->irqs = LD(&c->irqs);
         o->stray_answers = LD(&c->stray_answers);

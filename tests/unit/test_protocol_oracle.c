@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <pthread.h>
 
 #include "verdict/oracle.h"
 #include "verdict/bridge_names.h"
@@ -118,6 +119,44 @@ static void test_duplicate_completion(void **st)
 
 /* All CPUs done, but a notify sits in the ring of a sleeping daemon: a lost
  * wakeup, never a PASS. */
+/* A snapshot is taken while the participants run: a CPU counting a notify
+ * and the daemon's FINISH_REQ counting its completion right after may fall
+ * between two loads of it.  The writer below keeps completions <= notifies
+ * at every instant, as the real order does; no snapshot may show more
+ * completions than notifies (read the other way round, one did in
+ * check-tsan: "a completion was pushed more than once" on correct code). */
+static struct hvsim_ctl snap_ctl;
+static struct virtio_bridge snap_bridge;
+static int snap_stop;
+
+static void *count_pairs(void *arg)
+{
+    (void)arg;
+    while (!__atomic_load_n(&snap_stop, __ATOMIC_RELAXED)) {
+        __atomic_add_fetch(&snap_ctl.cpu[0].notifies, 1, __ATOMIC_RELEASE);
+        __atomic_add_fetch(&snap_ctl.cpu[0].completions, 1, __ATOMIC_RELEASE);
+    }
+    return NULL;
+}
+
+static void test_snapshot_never_shows_a_completion_early(void **st)
+{
+    (void)st;
+    snap_ctl.ncpus = 1;
+    __atomic_store_n(&snap_stop, 0, __ATOMIC_RELAXED);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, count_pairs, NULL), 0);
+    static struct oracle_snap s;
+    int bad = 0;
+    for (int i = 0; i < 3000000 && !bad; i++) {
+        oracle_snap_take(&s, &snap_ctl, &snap_bridge, 1);
+        bad = s.cpu[0].completions > s.cpu[0].notifies;
+    }
+    __atomic_store_n(&snap_stop, 1, __ATOMIC_RELAXED);
+    pthread_join(t, NULL);
+    assert_false(bad);
+}
+
 static void sleeping_with_work(struct oracle_snap *s)
 {
     clean(s);
@@ -355,6 +394,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clean_pass),
+        cmocka_unit_test(test_snapshot_never_shows_a_completion_early),
         cmocka_unit_test(test_missing_irq_at_finish),
         cmocka_unit_test(test_pending_completions),
         cmocka_unit_test(test_lost_completion),
