@@ -1,6 +1,12 @@
 /* sim/verdict/oracle_snap.c — fill a struct oracle_snap from the control
  * area and the bridge (memory reads only).  Counters are read with atomic
- * loads: the participants are still running when the watchdog takes one. */
+ * loads: the participants are still running when the watchdog takes one.
+ * A CPU's completions are read before its notifies: every completion's
+ * notify was counted before it (release/acquire through the ring), so the
+ * notifies read after are at least as many.  The other way round, a notify
+ * counted, completed and consumed between the two loads showed one
+ * completion too many, "pushed more than once" on correct code (check-tsan;
+ * test_snapshot_never_shows_a_completion_early). */
 #include "oracle.h"
 #include "runtime/common/oracle_count.h"
 #include <string.h>
@@ -29,11 +35,7 @@ void oracle_snap_take(struct oracle_snap *s, const struct hvsim_ctl *ctl,
         }
         o->flag_before = LD(&c->flag_before);
         o->flag_now = (uint64_t)LD(&b->cfg_flags[i]);
-        /* completions first: every completion's notify was counted before
-         * it (release/acquire through the ring), so the notifies read after
-         * are at least as many.  Read the other way round, a notify counted,
-         * completed and consumed between the two loads showed one completion
-         * too many: "pushed more than once" on correct code (check-tsan). */
+        /* completions first: their notifies were counted before them (see the file's head) */
         o->completions = LD(&c->completions);
         o->notifies = LD(&c->notifies);
         o->syncs = LD(&c->syncs);
