@@ -324,15 +324,14 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
     uint64_t cap = c->runs > 1 ? c->runs : 1000000;
     int plen = 0, exhausted = 0, rc = 0;
     static struct det_slp slp; /* 9 KiB: not on the stack */
-    struct det_progress pg;
-    det_progress_open(&pg, cap);
     struct det_ckpt_run ck;
     if (det_ckpt_begin(&ck, R, &d, prefix, &plen, err, errlen) < 0) {
         det_dfs_free(&d);
         return -2; /* a checkpoint refused: bad input, exit 2 */
     }
-    pg.cap = cap += R->resumed; /* --runs caps this run's executions */
-    pg.last_exec = R->resumed;  /* the first line's rate: this run's executions only */
+    cap += R->resumed; /* --runs caps this run's executions */
+    struct det_progress pg;
+    det_progress_open(&pg, cap, R->resumed);
     struct det_bfile bf;
     /* HVSIM_DET_BEHAVIOURS, _GRAPHS (det_behaviour.c); resumed: added to */
     det_bfile_open(&bf, model, R->resumed > 0);

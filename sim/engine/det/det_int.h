@@ -70,7 +70,8 @@ struct det_progress {
     uint64_t last_ns, last_exec, cap;
     int min_plen;
 };
-void det_progress_open(struct det_progress *pg, uint64_t cap);
+/* cap: where --runs stops the search; resumed: executions of the runs before */
+void det_progress_open(struct det_progress *pg, uint64_t cap, uint64_t resumed);
 /* After each execution (plen: the prefix det_dfs_next returned); a line every 2 s. */
 void det_progress_tick(struct det_progress *pg, const struct det_run *R, const struct det_dfs *d, int plen);
 /* The line an interrupted search leaves (proc_set_stop_note). */

@@ -9,11 +9,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-void det_progress_open(struct det_progress *pg, uint64_t cap)
+void det_progress_open(struct det_progress *pg, uint64_t cap, uint64_t resumed)
 {
     const char *pe = getenv("HVSIM_PROGRESS");
+    /* last_exec: the first line's rate counts this run's executions only */
     *pg = (struct det_progress){ .on = pe ? atoi(pe) > 0 : isatty(2), .last_ns = now_ns(), .cap = cap,
-                                 .min_plen = -1 };
+                                 .last_exec = resumed, .min_plen = -1 };
 }
 
 /* What an interrupted search says before hvsim dies of the signal

@@ -228,11 +228,18 @@ static int branch(struct det_dfs *d, int64_t i, int a, int k, uint8_t *prefix, u
     return (int)(i + 1);
 }
 
+/* What node x has yet to branch at: dpor, its backtrack set less the asleep;
+ * dfs, every option. */
+static uint64_t node_avail(const struct det_dfs *d, const struct det_dfs_node *x)
+{
+    return (d->dpor ? x->bt & ~x->sleep : x->opts) & ~x->tried;
+}
+
 int det_dfs_next(struct det_dfs *d, uint8_t *prefix, uint32_t max)
 {
     for (int64_t i = (int64_t)d->n - 1; i >= 0; i--) {
         struct det_dfs_node *x = &d->st[i];
-        uint64_t avail = (d->dpor ? x->bt & ~x->sleep : x->opts) & ~x->tried;
+        uint64_t avail = node_avail(d, x);
         int r = 0;
         while (avail && !r) {
             int b = __builtin_ctzll(avail), a = x->kind ? DET_ACT_CHOICE + b : b;
@@ -259,8 +266,7 @@ int det_dfs_left(const struct det_dfs *d, int *shallowest)
     *shallowest = -1;
     for (uint32_t i = 0; i < d->n; i++) {
         const struct det_dfs_node *x = &d->st[i];
-        uint64_t avail = (d->dpor ? x->bt & ~x->sleep : x->opts) & ~x->tried;
-        int n = __builtin_popcountll(avail);
+        int n = __builtin_popcountll(node_avail(d, x));
         for (int k = 0; d->dpor && !x->kind && k < x->ngw; k++)
             n += !x->gw[k].done;
         if (n && *shallowest < 0)

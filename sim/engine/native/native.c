@@ -306,9 +306,9 @@ static int watch_request_lost(struct watch *w, struct run_result *r, const struc
 {
     struct oracle_finding of;
     int lost = oracle_request_lost(&x->snap);
-    /* keyed by all that moves (a lost request moves nothing), not the CPU alone */
-    enum nd_hold_step hs = nd_hold_step(&w->rl, lost >= 0, stall_signature(&x->snap) * 31 + (uint64_t)lost,
-                                        x->now, x->hang_ns);
+    /* keyed by the CPU and its access (the other CPUs may move on meanwhile) */
+    uint64_t key = lost >= 0 ? x->snap.cpu[lost].done << 8 | (uint64_t)lost : 0;
+    enum nd_hold_step hs = nd_hold_step(&w->rl, lost >= 0, key, x->now, x->hang_ns);
     if (hs == ND_HOLD_STARTED)
         w->rl_cpu0 = native_thread_run_us(x->ps[1].pid, x->rg->ctl->cpu[lost].tid);
     if (hs != ND_HOLD_HELD)
@@ -409,14 +409,12 @@ static int watch_step(struct watch *w, struct run_result *r, const struct hvsim_
  * new daemon re-initialises its devices and drains whatever is pending; the
  * IPI counters live in the control area, so no wakeup is lost by the
  * restart itself.  Returns 1 when restarted, 0 not yet.  Asleep when
- * looked at is not asleep when killed: woken in between, it may take a
- * request that then is lost (a false PROTOCOL_VIOLATION, seen under load).
- * So it is stopped and looked at again: still SLEEPING, it took nothing (it
- * leaves the state before it touches the ring; an IPI consumed inside is
- * one the new daemon's start-up drain stands in for).
- * HVSIM_TEST_RESTART_GAP_MS widens the first gap for test_restart_idle. */
+ * looked at is not asleep when killed (woken, it may take a request that is
+ * then lost), so it is stopped and looked at again: still SLEEPING, it took
+ * nothing (it leaves the state before it touches the ring).  *gap_ms widens
+ * the first gap (HVSIM_TEST_RESTART_GAP_MS, test_restart_idle). */
 static int restart_daemon(const struct hvsim_runcfg *c, struct region *rg, struct proc *ps,
-                          char **argv, pid_t pgid, struct run_result *r, uint64_t t_us, int *tries,
+                          char **argv, pid_t pgid, struct run_result *r, uint64_t t_us, unsigned *gap_ms,
                           char *err, size_t errlen)
 {
     struct hvsim_ctl *ctl = rg->ctl;
@@ -426,9 +424,10 @@ static int restart_daemon(const struct hvsim_runcfg *c, struct region *rg, struc
     if (done < c->restart_daemon_after ||
         __atomic_load_n(&ctl->daemon_state, __ATOMIC_ACQUIRE) != HVSIM_DAEMON_SLEEPING)
         return 0;
-    const char *gap = getenv("HVSIM_TEST_RESTART_GAP_MS");
-    if (gap && (*tries)++ == 0) /* the first look only: later ones find a real sleep */
-        usleep((useconds_t)(atoi(gap) * 1000));
+    if (*gap_ms) { /* the first look only: later ones find a real sleep */
+        usleep((useconds_t)*gap_ms * 1000);
+        *gap_ms = 0;
+    }
     if (native_stop_and_wait(ps[0].pid, 2000) <= 0 ||
         __atomic_load_n(&ctl->daemon_state, __ATOMIC_ACQUIRE) != HVSIM_DAEMON_SLEEPING) {
         kill(ps[0].pid, SIGCONT); /* woken meanwhile (or gone: the watchdog sees to it) */
@@ -539,7 +538,9 @@ static void watch_run(struct launch *l, const struct hvsim_runcfg *c, const stru
                       struct region *rg, uint64_t seed, struct run_result *r, char *err, size_t errlen)
 {
     struct watch w;
-    int restarted = 0, tries = 0;
+    int restarted = 0;
+    const char *gap = getenv("HVSIM_TEST_RESTART_GAP_MS"); /* test_restart_idle */
+    unsigned gap_ms = gap ? (unsigned)atoi(gap) : 0;
     memset(&w, 0, sizeof w);
     w.t0 = now_ns();
     w.last_progress_t = w.t0;
@@ -556,7 +557,7 @@ static void watch_run(struct launch *l, const struct hvsim_runcfg *c, const stru
         if (watch_step(&w, r, c, b, rg, l->ps, now, &l->gdb))
             break;
         if (c->restart_daemon_after && !restarted &&
-            restart_daemon(c, rg, l->ps, l->bea, l->pgid, r, (now - w.t0) / 1000, &tries, err, errlen) > 0)
+            restart_daemon(c, rg, l->ps, l->bea, l->pgid, r, (now - w.t0) / 1000, &gap_ms, err, errlen) > 0)
             restarted = 1;
     }
     if (restarted && r->verdict == V_PASS)

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "config/variants.h"
 #include "native_probe.h"
+#include "native_stall.h"
 #include "evidence/loops.h"
 #include "evidence/pc.h"
 #include "evidence/srcloc.h"
@@ -83,19 +84,11 @@ long native_thread_run_us(pid_t pid, pid_t tid)
     return ms < 0 ? -1 : ms * 1000;
 }
 
-/* Scheduler state of a process ('R', 'S', 'T' stopped, ...; '?' unknown). */
+/* Scheduler state of a process ('R', 'S', 'T' stopped, ...; '?' unknown):
+ * its main thread's, which /proc/PID/stat reports. */
 char native_proc_state(pid_t pid)
 {
-    char path[64], buf[512];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return '?';
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = 0;
-    char *p = strrchr(buf, ')');
-    return p && p[1] == ' ' ? p[2] : '?';
+    return thread_sched_state(pid, pid);
 }
 
 /* ELF virtual address of a runtime PC in the participant's main binary: the
