@@ -141,6 +141,42 @@ int oracle_request_lost(const struct oracle_snap *s)
     return -1;
 }
 
+/* Is ring entry e a QUEUE_NOTIFY to a device of the run (owes a completion)? */
+static int entry_is_device_notify(const struct oracle_snap *s, const struct device_req *e)
+{
+    if (!e->is_write || e->address % VIRTIO_MMIO_WINDOW != VIRTIO_MMIO_QUEUE_NOTIFY)
+        return 0;
+    for (unsigned d = 0; d < s->ndevices && d < HVSIM_DEVS; d++)
+        if (e->address - s->dev_base[d] < VIRTIO_MMIO_WINDOW)
+            return 1;
+    return 0;
+}
+
+int oracle_daemon_holds(const struct oracle_snap *s)
+{
+    if (s->req_front >= HVSIM_MAX_REQ || s->req_rear >= HVSIM_MAX_REQ)
+        return 0; /* a torn or broken ring: claim nothing is safe */
+    for (unsigned i = 0; i < s->ncpus; i++) {
+        const struct oracle_cpu *c = &s->cpu[i];
+        unsigned sync_queued = 0, notify_queued = 0;
+        for (uint32_t k = s->req_front; k != s->req_rear; k = hvsim_ring_next(k)) {
+            const struct device_req *e = &s->req[k];
+            if (e->src_cpu != i)
+                continue;
+            if (entry_is_device_notify(s, e))
+                notify_queued++;
+            else if (!(e->is_write && e->address % VIRTIO_MMIO_WINDOW == VIRTIO_MMIO_QUEUE_NOTIFY))
+                sync_queued++;
+        }
+        if (c->state == HVSIM_CPU_IN_HANDLER && c->cur_sync && c->flag_now == c->flag_before &&
+            !sync_queued)
+            return (int)i;
+        if (c->notifies > c->completions + pending_for(s, i) + notify_queued)
+            return (int)i;
+    }
+    return -1;
+}
+
 void oracle_explain_request_lost(const struct oracle_snap *s, int cpu, struct oracle_finding *f)
 {
     finding_init(f);

@@ -53,6 +53,8 @@ struct oracle_snap {
     struct device_res res[HVSIM_MAX_REQ];
     uint32_t daemon_state;
     uint64_t daemon_sleeps, daemon_wakes;
+    unsigned ndevices;
+    uint64_t dev_base[HVSIM_DEVS];  /* which QUEUE_NOTIFY entries owe a completion */
     uint32_t ipi_sent, ipi_consumed, ipi_dropped, ipi_drop_every;
     uint32_t hc_sent, hc_done;
     uint64_t fin_calls, fin_consumed, fin_foreign, fin_overread, fin_missing;
@@ -102,6 +104,17 @@ enum hvsim_verdict oracle_check_final(const struct oracle_snap *s, struct oracle
 int oracle_request_lost(const struct oracle_snap *s);
 /* PROTOCOL_VIOLATION for that CPU, in words. */
 void oracle_explain_request_lost(const struct oracle_snap *s, int cpu, struct oracle_finding *f);
+
+/* May the daemon hold a request it took from the ring and has not finished
+ * (a worker thread serving it while the main thread sleeps)?  Judged on a
+ * snapshot taken while the daemon is stopped, so what it holds cannot
+ * change: a CPU waits for an answer (its flag has not moved) and none of
+ * its config requests is in the ring, or a CPU's device notifies outnumber
+ * its completions consumed, pending in res_list and still in the ring.
+ * Conservative: a request counted but not yet pushed looks held too.
+ * Returns such a CPU, or -1 (nothing held: killing the daemon loses
+ * nothing). */
+int oracle_daemon_holds(const struct oracle_snap *s);
 
 /* The daemon sleeps with requests in the ring and no IPI in flight. */
 int oracle_sleeps_with_work(const struct oracle_snap *s);

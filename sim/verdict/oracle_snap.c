@@ -59,6 +59,9 @@ void oracle_snap_take(struct oracle_snap *s, const struct hvsim_ctl *ctl,
     s->daemon_state = LD(&ctl->daemon_state);
     s->daemon_sleeps = LD(&ctl->daemon_sleeps);
     s->daemon_wakes = LD(&ctl->daemon_wakes);
+    s->ndevices = ctl->ndevices > HVSIM_DEVS ? HVSIM_DEVS : ctl->ndevices;
+    for (unsigned d = 0; d < s->ndevices; d++)
+        s->dev_base[d] = ctl->devices[d].base;
     s->ipi_sent = LD(&ctl->ipi_sent);
     s->ipi_consumed = LD(&ctl->ipi_consumed);
     s->ipi_dropped = LD(&ctl->ipi_dropped);

@@ -273,6 +273,50 @@ static void test_request_lost(void **st)
     assert_int_equal(oracle_request_lost(&s), -1);
 }
 
+/* The restart fault's question: may the daemon hold a request it took?
+ * (worker_daemon.c's workers serve requests while the main thread sleeps;
+ * killed then, correct code lost one.) */
+static void test_daemon_holds(void **st)
+{
+    (void)st;
+    struct oracle_snap s;
+    clean(&s);
+    s.ndevices = 1;
+    s.dev_base[0] = 0xa003e00;
+    assert_int_equal(oracle_daemon_holds(&s), -1);
+    /* cpu1 waits, its flag has not moved, its request is not in the ring */
+    s.cpu[1].state = HVSIM_CPU_IN_HANDLER;
+    s.cpu[1].cur_sync = 1;
+    s.cpu[1].flag_before = s.cpu[1].flag_now = 6;
+    assert_int_equal(oracle_daemon_holds(&s), 1);
+    /* its request still in the ring: nothing held */
+    s.req[7] = (struct device_req){ .src_cpu = 1, .address = 0xa003e00, .size = 4 };
+    s.req_rear = 8;
+    assert_int_equal(oracle_daemon_holds(&s), -1);
+    /* another CPU's entry does not count for it */
+    s.req[7].src_cpu = 0;
+    assert_int_equal(oracle_daemon_holds(&s), 1);
+    /* answered: nothing held */
+    s.cpu[1].flag_now = 7;
+    assert_int_equal(oracle_daemon_holds(&s), -1);
+    /* cpu0: 15 device notifies, 14 consumed, none pending: one held... */
+    s.req_rear = 7;
+    s.cpu[0].notifies = 15;
+    assert_int_equal(oracle_daemon_holds(&s), 0);
+    /* ...unless it waits in res_list or in the request ring */
+    s.res[14].target_zone = hvsim_zone_of_cpu(0);
+    s.res_rear = 15;
+    assert_int_equal(oracle_daemon_holds(&s), -1);
+    s.res_rear = 14;
+    s.req[7] = (struct device_req){ .src_cpu = 0, .address = 0xa003e00 + VIRTIO_MMIO_QUEUE_NOTIFY,
+                                    .is_write = 1 };
+    s.req_rear = 8;
+    assert_int_equal(oracle_daemon_holds(&s), -1);
+    /* a notify to no device owes nothing, so it cannot stand for one */
+    s.req[7].address = 0xb000000 + VIRTIO_MMIO_QUEUE_NOTIFY;
+    assert_int_equal(oracle_daemon_holds(&s), 0);
+}
+
 static void test_overread(void **st)
 {
     (void)st;
@@ -405,6 +449,7 @@ int main(void)
         cmocka_unit_test(test_daemon_never_announced),
         cmocka_unit_test(test_stray_answer),
         cmocka_unit_test(test_request_lost),
+        cmocka_unit_test(test_daemon_holds),
         cmocka_unit_test(test_overread),
         cmocka_unit_test(test_assertion),
         cmocka_unit_test(test_state_words),

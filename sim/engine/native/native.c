@@ -411,7 +411,10 @@ static int watch_step(struct watch *w, struct run_result *r, const struct hvsim_
  * restart itself.  Returns 1 when restarted, 0 not yet.  Asleep when
  * looked at is not asleep when killed (woken, it may take a request that is
  * then lost), so it is stopped and looked at again: still SLEEPING, it took
- * nothing (it leaves the state before it touches the ring).  *gap_ms widens
+ * nothing (it leaves the state before it touches the ring).  Asleep is the
+ * main thread's state: a daemon's worker thread may still hold a request it
+ * took (tests/data/user_threads/worker_daemon.c), so nothing may be held
+ * either (oracle_daemon_holds, judged while stopped).  *gap_ms widens
  * the first gap (HVSIM_TEST_RESTART_GAP_MS, test_restart_idle). */
 static int restart_daemon(const struct hvsim_runcfg *c, struct region *rg, struct proc *ps,
                           char **argv, pid_t pgid, struct run_result *r, uint64_t t_us, unsigned *gap_ms,
@@ -428,9 +431,11 @@ static int restart_daemon(const struct hvsim_runcfg *c, struct region *rg, struc
         usleep((useconds_t)*gap_ms * 1000);
         *gap_ms = 0;
     }
+    struct oracle_snap held;
     if (native_stop_and_wait(ps[0].pid, 2000) <= 0 ||
-        __atomic_load_n(&ctl->daemon_state, __ATOMIC_ACQUIRE) != HVSIM_DAEMON_SLEEPING) {
-        kill(ps[0].pid, SIGCONT); /* woken meanwhile (or gone: the watchdog sees to it) */
+        __atomic_load_n(&ctl->daemon_state, __ATOMIC_ACQUIRE) != HVSIM_DAEMON_SLEEPING ||
+        (oracle_snap_take(&held, ctl, rg->bridge, now_ns()), oracle_daemon_holds(&held) >= 0)) {
+        kill(ps[0].pid, SIGCONT); /* woken meanwhile, a worker holds a request, or gone */
         return 0;
     }
     kill(ps[0].pid, SIGKILL);
