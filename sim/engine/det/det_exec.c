@@ -306,18 +306,10 @@ static void reset_exec(struct det_ctx *x, const struct det_plan *p)
     reset_threads(S, p);
 }
 
-/* The watchdog's view of the token holder: its last scheduling point and the
- * window over which its CPU time is measured (restarted when it was not
- * burning CPU, so a late spin is still judged on its own window). */
-struct watch {
-    uint64_t last_points, still_since, win_t;
-    long cpu0;
-};
-
 /* The holder h reached no scheduling point for the hang bound: 1 and o
  * filled when it is a verdict (a spin, or a call det does not model that
  * outlasted the scenario's timeout), 0 to keep watching. */
-static int judge_stall(struct det_ctx *x, struct watch *w, int h, uint64_t now, struct det_outcome *o)
+static int judge_stall(struct det_ctx *x, struct det_watch *w, int h, uint64_t now, struct det_outcome *o)
 {
     struct det_shm *S = x->S;
     pid_t hpid = x->ps[S->t[h].proc == 1 ? 1 : 0].pid;
@@ -387,7 +379,7 @@ static int crashed(struct det_ctx *x, struct det_outcome *o)
 static int watch_exec(struct det_ctx *x, uint32_t done0, uint64_t t0, struct det_outcome *o)
 {
     struct det_shm *S = x->S;
-    struct watch w = { 0, t0, t0, -1 };
+    struct det_watch w = { 0, t0, t0, -1, -1 };
     for (;;) {
         uint32_t d = __atomic_load_n(&S->exec_done, __ATOMIC_SEQ_CST);
         if (d != done0 && __atomic_load_n(&S->exec_state, __ATOMIC_SEQ_CST) == DX_ENDED)
@@ -400,12 +392,8 @@ static int watch_exec(struct det_ctx *x, uint32_t done0, uint64_t t0, struct det
         uint64_t now = now_ns();
         uint64_t pts = __atomic_load_n(&S->points, __ATOMIC_RELAXED);
         int h = __atomic_load_n(&S->holder, __ATOMIC_RELAXED);
-        if (pts != w.last_points || h < 0) {
-            w.last_points = pts;
-            w.still_since = w.win_t = now;
-            w.cpu0 = -1;
+        if (det_watch_poll(&w, pts, h, now))
             continue;
-        }
         if (w.cpu0 < 0)
             w.cpu0 = pc_thread_cpu_ms(x->ps[S->t[h].proc == 1 ? 1 : 0].pid, S->t[h].tid);
         if (now - w.win_t >= x->hang_ns && judge_stall(x, &w, h, now, o))

@@ -77,6 +77,19 @@ void det_progress_tick(struct det_progress *pg, const struct det_run *R, const s
 /* The line an interrupted search leaves (proc_set_stop_note). */
 void det_stop_note(const struct det_run *R, const struct det_dfs *d, const struct det_ckpt_run *k);
 
+/* det_watch.c: the supervisor's view of the token holder — its last
+ * scheduling point and the window over which its CPU time is measured
+ * (restarted when it was not burning CPU, so a late spin is still judged on
+ * its own window). */
+struct det_watch {
+    uint64_t last_points, still_since, win_t;
+    int holder;
+    long cpu0;  /* the holder's CPU time (ms) at the window's start; -1 unread */
+};
+/* A poll: 1 when the window starts again (a point was reached, or the token
+ * moved to another thread, or nobody holds it), 0 when it goes on. */
+int det_watch_poll(struct det_watch *w, uint64_t points, int holder, uint64_t now);
+
 /* det_judge.c: the protocol oracle on the end state the runtime judged. */
 void det_judge_oracle(struct det_ctx *x, struct det_outcome *o);
 
