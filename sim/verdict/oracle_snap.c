@@ -13,6 +13,26 @@
 
 #define LD(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
 
+/* The FINISH_REQ counters and the first completion consumed without its
+ * interrupt; the device windows (which notifies owe a completion). */
+static void snap_finish_req(struct oracle_snap *s, const struct hvsim_ctl *ctl)
+{
+    s->fin_calls = LD(&ctl->fin.calls);
+    s->fin_consumed = LD(&ctl->fin.consumed);
+    s->fin_foreign = LD(&ctl->fin.foreign);
+    s->fin_overread = LD(&ctl->fin.overread);
+    s->fin_missing = LD(&ctl->fin.missing);
+    s->miss_call = ctl->fin.miss_call;
+    s->miss_slot = ctl->fin.miss_slot;
+    s->miss_zone = ctl->fin.miss_zone;
+    s->miss_irq = ctl->fin.miss_irq;
+    s->miss_to = oracle_irq_target(ctl, hvsim_cpu_of_zone(ctl->fin.miss_zone), ctl->fin.miss_irq);
+    s->miss_ninj = ctl->fin.miss_ninj;
+    s->ndevices = ctl->ndevices > HVSIM_DEVS ? HVSIM_DEVS : ctl->ndevices;
+    for (unsigned d = 0; d < s->ndevices; d++)
+        s->dev_base[d] = ctl->devices[d].base;
+}
+
 void oracle_snap_take(struct oracle_snap *s, const struct hvsim_ctl *ctl,
                       const struct virtio_bridge *b, uint64_t now_ns)
 {
@@ -59,26 +79,13 @@ void oracle_snap_take(struct oracle_snap *s, const struct hvsim_ctl *ctl,
     s->daemon_state = LD(&ctl->daemon_state);
     s->daemon_sleeps = LD(&ctl->daemon_sleeps);
     s->daemon_wakes = LD(&ctl->daemon_wakes);
-    s->ndevices = ctl->ndevices > HVSIM_DEVS ? HVSIM_DEVS : ctl->ndevices;
-    for (unsigned d = 0; d < s->ndevices; d++)
-        s->dev_base[d] = ctl->devices[d].base;
     s->ipi_sent = LD(&ctl->ipi_sent);
     s->ipi_consumed = LD(&ctl->ipi_consumed);
     s->ipi_dropped = LD(&ctl->ipi_dropped);
     s->ipi_drop_every = ctl->ipi_drop_every;
     s->hc_sent = LD(&ctl->hc_sent);
     s->hc_done = LD(&ctl->hc_done);
-    s->fin_calls = LD(&ctl->fin.calls);
-    s->fin_consumed = LD(&ctl->fin.consumed);
-    s->fin_foreign = LD(&ctl->fin.foreign);
-    s->fin_overread = LD(&ctl->fin.overread);
-    s->fin_missing = LD(&ctl->fin.missing);
-    s->miss_call = ctl->fin.miss_call;
-    s->miss_slot = ctl->fin.miss_slot;
-    s->miss_zone = ctl->fin.miss_zone;
-    s->miss_irq = ctl->fin.miss_irq;
-    s->miss_to = oracle_irq_target(ctl, hvsim_cpu_of_zone(ctl->fin.miss_zone), ctl->fin.miss_irq);
-    s->miss_ninj = ctl->fin.miss_ninj;
+    snap_finish_req(s, ctl);
     s->sleep_ns = LD(&ctl->sleep_ns);
     s->sleep_front = ctl->sleep_front;
     s->sleep_rear = ctl->sleep_rear;
