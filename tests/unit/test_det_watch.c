@@ -16,27 +16,33 @@ static void test_window_follows_points_and_holder(void **st)
     (void)st;
     struct det_watch w = { 0, 100, 100, -1, -1 };
     /* first poll with a holder: a window on it */
-    assert_int_equal(det_watch_poll(&w, 7, 2, 200), 1);
+    assert_int_equal(det_watch_poll(&w, 7, 2, 200, 0), 1);
     assert_int_equal(w.win_t, 200);
     w.cpu0 = 5000; /* the caller reads the holder's CPU time */
     /* nothing moved: the window goes on, its baseline kept */
-    assert_int_equal(det_watch_poll(&w, 7, 2, 300), 0);
+    assert_int_equal(det_watch_poll(&w, 7, 2, 300, 0), 0);
     assert_int_equal(w.win_t, 200);
     assert_int_equal(w.cpu0, 5000);
     /* the token moved to thread 0 with no new point: a new window, and the
      * baseline must be read again for thread 0 */
-    assert_int_equal(det_watch_poll(&w, 7, 0, 400), 1);
+    assert_int_equal(det_watch_poll(&w, 7, 0, 400, 0), 1);
     assert_int_equal(w.win_t, 400);
     assert_int_equal(w.still_since, 400);
     assert_int_equal(w.cpu0, -1);
     w.cpu0 = 9000;
-    assert_int_equal(det_watch_poll(&w, 7, 0, 500), 0);
+    assert_int_equal(det_watch_poll(&w, 7, 0, 500, 0), 0);
     /* a point reached: new window */
-    assert_int_equal(det_watch_poll(&w, 8, 0, 600), 1);
+    assert_int_equal(det_watch_poll(&w, 8, 0, 600, 0), 1);
+    assert_int_equal(w.cpu0, -1);
+    /* a CPU of the machine stalled (host): the window starts again */
+    w.cpu0 = 9000;
+    assert_int_equal(det_watch_poll(&w, 8, 0, 650, 0), 0);
+    assert_int_equal(det_watch_poll(&w, 8, 0, 660, 1), 1);
+    assert_int_equal(w.win_t, 660);
     assert_int_equal(w.cpu0, -1);
     /* nobody holds the token (between executions): never a window */
-    assert_int_equal(det_watch_poll(&w, 8, -1, 700), 1);
-    assert_int_equal(det_watch_poll(&w, 8, -1, 800), 1);
+    assert_int_equal(det_watch_poll(&w, 8, -1, 700, 0), 1);
+    assert_int_equal(det_watch_poll(&w, 8, -1, 800, 0), 1);
 }
 
 int main(void)

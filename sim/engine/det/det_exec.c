@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include "det_int.h"
+#include "util/vstall.h"
 #include "evidence/srcloc.h"
 #include "runtime/det/det_wmm.h"
 #include "util/process.h"
@@ -380,6 +381,8 @@ static int watch_exec(struct det_ctx *x, uint32_t done0, uint64_t t0, struct det
 {
     struct det_shm *S = x->S;
     struct det_watch w = { 0, t0, t0, -1, -1 };
+    uint64_t prev = t0;
+    vstall_start();
     for (;;) {
         uint32_t d = __atomic_load_n(&S->exec_done, __ATOMIC_SEQ_CST);
         if (d != done0 && __atomic_load_n(&S->exec_state, __ATOMIC_SEQ_CST) == DX_ENDED)
@@ -392,7 +395,9 @@ static int watch_exec(struct det_ctx *x, uint32_t done0, uint64_t t0, struct det
         uint64_t now = now_ns();
         uint64_t pts = __atomic_load_n(&S->points, __ATOMIC_RELAXED);
         int h = __atomic_load_n(&S->holder, __ATOMIC_RELAXED);
-        if (det_watch_poll(&w, pts, h, now))
+        int host_stall = vstall_overlaps(prev, now);
+        prev = now;
+        if (det_watch_poll(&w, pts, h, now, host_stall))
             continue;
         if (w.cpu0 < 0)
             w.cpu0 = pc_thread_cpu_ms(x->ps[S->t[h].proc == 1 ? 1 : 0].pid, S->t[h].tid);

@@ -86,9 +86,10 @@ struct det_watch {
     int holder;
     long cpu0;  /* the holder's CPU time (ms) at the window's start; -1 unread */
 };
-/* A poll: 1 when the window starts again (a point was reached, or the token
- * moved to another thread, or nobody holds it), 0 when it goes on. */
-int det_watch_poll(struct det_watch *w, uint64_t points, int holder, uint64_t now);
+/* A poll: 1 when the window starts again (a point was reached, the token
+ * moved to another thread, nobody holds it, or host_stall: a CPU stalled
+ * since the last poll), 0 when it goes on. */
+int det_watch_poll(struct det_watch *w, uint64_t points, int holder, uint64_t now, int host_stall);
 
 /* det_judge.c: the protocol oracle on the end state the runtime judged. */
 void det_judge_oracle(struct det_ctx *x, struct det_outcome *o);

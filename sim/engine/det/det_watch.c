@@ -10,12 +10,14 @@
  * of CPU time.  Under load, with the receiver starved for the hang bound,
  * that difference called the reference daemon a hoisted load (riscv
  * verify_2x2, 7.6 million executions in: "ran 303 ms without another
- * access ... used 100 ms of CPU"). */
+ * access ... used 100 ms of CPU").  It restarts too when a CPU of this
+ * machine stalled since the last poll (util/vstall.h): the holder's CPU
+ * time then grew while it ran nothing. */
 #include "det_int.h"
 
-int det_watch_poll(struct det_watch *w, uint64_t points, int holder, uint64_t now)
+int det_watch_poll(struct det_watch *w, uint64_t points, int holder, uint64_t now, int host_stall)
 {
-    if (points != w->last_points || holder < 0 || holder != w->holder) {
+    if (points != w->last_points || holder < 0 || holder != w->holder || host_stall) {
         w->last_points = points;
         w->holder = holder;
         w->still_since = w->win_t = now;

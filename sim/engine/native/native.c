@@ -42,6 +42,7 @@
 #include "evidence/pc.h"
 #include "util/region.h"
 #include "util/process.h"
+#include "util/vstall.h"
 #include "runtime/common/futex.h"
 #include <errno.h>
 #include <signal.h>
@@ -490,6 +491,20 @@ static void launch_end(struct launch *l, struct region *rg)
     proc_kill_group(l->pgid, l->ps, 2);
 }
 
+/* A CPU stalled in the host since the last poll (util/vstall.h): its
+ * threads' CPU time grew while they ran nothing, so no open window may take
+ * that time as evidence.  Each starts again now; a stale read or a lost
+ * request is still there after the stall and is judged then. */
+static void watch_discount(struct watch *w, const struct hvsim_ctl *ctl, pid_t hv, uint64_t now)
+{
+    for (unsigned i = 0; i < ctl->ncpus && i < HVSIM_CPUS; i++)
+        if (w->wait[i].since) {
+            w->wait[i].since = now;
+            w->cpu0[i] = native_thread_run_us(hv, ctl->cpu[i].tid);
+        }
+    w->lw.since = w->rl.since = w->quiet.since = w->stall.since = 0;
+}
+
 /* Poll until the watchdog reaches a verdict, injecting the restart fault. */
 static void watch_run(struct launch *l, const struct hvsim_runcfg *c, const struct build_out *b,
                       struct region *rg, uint64_t seed, struct run_result *r, char *err, size_t errlen)
@@ -501,6 +516,8 @@ static void watch_run(struct launch *l, const struct hvsim_runcfg *c, const stru
     memset(&w, 0, sizeof w);
     w.t0 = now_ns();
     w.last_progress_t = w.t0;
+    vstall_start();
+    uint64_t prev = w.t0, stalls = vstall_count(), discounted = 0;
     region_go(rg->ctl);
     result_event(r, 0, "watchdog", "go: %u CPUs, seed %llu", c->ncpus, (unsigned long long)seed);
     for (;;) {
@@ -511,12 +528,22 @@ static void watch_run(struct launch *l, const struct hvsim_runcfg *c, const stru
         uint64_t late = now - before > POLL_NS ? now - before - POLL_NS : 0;
         if (late > w.max_late_ns)
             w.max_late_ns = late;
+        if (vstall_overlaps(prev, now)) {
+            watch_discount(&w, rg->ctl, l->ps[1].pid, now);
+            discounted++;
+        }
+        prev = now;
         if (watch_step(&w, r, c, b, rg, l->ps, now, &l->gdb))
             break;
         if (c->restart_daemon_after && !restarted &&
             native_restart_daemon(c, rg, l->ps, l->bea, l->pgid, r, (now - w.t0) / 1000, &gap_ms, err, errlen) > 0)
             restarted = 1;
     }
+    if (discounted)
+        result_event(r, (now_ns() - w.t0) / 1000, "watchdog",
+                     "%llu CPU stall(s) of this machine (a vCPU the host did not run) during the run: "
+                     "%llu poll(s) restarted their evidence windows",
+                     (unsigned long long)(vstall_count() - stalls), (unsigned long long)discounted);
     if (restarted && r->verdict == V_PASS)
         snprintf(r->text + strlen(r->text), sizeof r->text - strlen(r->text),
                  " The daemon was killed and restarted once (fault injection).");
