@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <time.h>
 #include "util/vstall.h"
 
@@ -39,8 +40,11 @@ static void test_a_taken_cpu_is_seen(void **st)
 {
     (void)st;
     assert_int_equal(vstall_start(), 0);
-    if (!vstall_realtime())
+    if (!vstall_realtime()) {
+        printf("SKIP (not in tools/deps.sh): no real-time priority here (not root, or "
+               "SCHED_FIFO forbidden): the probes run at normal priority\n");
         skip();
+    }
     struct timespec ms20 = { 0, 20000000L };
     nanosleep(&ms20, 0); /* the probes are up and have woken */
     cpu_set_t allowed;
