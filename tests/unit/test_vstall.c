@@ -74,6 +74,7 @@ static void test_a_taken_cpu_is_seen(void **st)
     pthread_attr_setschedparam(&a, &sp);
     pthread_t t;
     assert_int_equal(pthread_create(&t, &a, hog, &t0), 0);
+    pthread_attr_destroy(&a);
     /* while the hog runs, poll (from the other CPU; with one CPU this loop
      * only runs after the hog) */
     while (mono_ns() - t0 < 45000000ull)
