@@ -23,6 +23,10 @@
 
 #define VSTALL_TICK_NS 2000000ull  /* the probes' sleep */
 #define VSTALL_LATE_NS 10000000ull /* this late is a stall */
+/* Overdue this long, a probe is taken as broken, not its CPU as stalled:
+ * a stall that never ends would hold every verdict back until TIMEOUT.  Its
+ * late wake, if it comes, still counts. */
+#define VSTALL_STUCK_NS 1000000000ull
 
 /* Start the probes once per process (later calls do nothing).  0, or -1
  * when no probe could start (then vstall_overlaps() says 0: no evidence). */
