@@ -19,6 +19,8 @@ struct det_ctx {
     pid_t pgid;
     int alive;
     uint64_t hang_ns;
+    uint64_t nexec;    /* det_exec calls (HVSIM_TEST_DET_FAKE_HANG counts them) */
+    uint64_t retimed;  /* time-judged verdicts that a rerun did not repeat */
 };
 
 /* Many executions of one configuration (det_engine.c). */
