@@ -438,8 +438,10 @@ static void finish_exec(struct det_ctx *x, struct det_outcome *o)
     }
 }
 
-static int exec_once(struct det_ctx *x, const struct det_plan *p, struct det_outcome *o, char *err,
-                     size_t errlen)
+/* *by_clock: the supervisor judged it by the clock (a hang, a blocked call),
+ * not the runtime from the execution's steps. */
+static int exec_once(struct det_ctx *x, const struct det_plan *p, struct det_outcome *o, int *by_clock,
+                     char *err, size_t errlen)
 {
     memset(o, 0, sizeof *o);
     if (!x->alive && start_participants(x, err, errlen) < 0)
@@ -450,7 +452,10 @@ static int exec_once(struct det_ctx *x, const struct det_plan *p, struct det_out
     uint32_t done0 = __atomic_load_n(&S->exec_done, __ATOMIC_SEQ_CST);
     __atomic_add_fetch(&S->exec_seq, 1, __ATOMIC_SEQ_CST);
     futex_wake(&S->exec_seq, 64);
-    if (!watch_exec(x, done0, t0, o)) {
+    *by_clock = 0;
+    if (watch_exec(x, done0, t0, o)) {
+        *by_clock = o->verdict == V_HANG_STALE_READ || o->verdict == V_TIMEOUT;
+    } else {
         o->verdict = (int)S->verdict;
         o->vtid = S->vtid;
         memcpy(o->vval, S->vval, sizeof o->vval);
@@ -460,14 +465,6 @@ static int exec_once(struct det_ctx *x, const struct det_plan *p, struct det_out
     finish_exec(x, o);
     o->wall_ns = now_ns() - t0;
     return 0;
-}
-
-/* The verdicts the supervisor reaches by the clock: a holder that reached
- * no scheduling point for the hang bound while its CPU time grew, a call
- * det does not model that outlasted the timeout. */
-static int timed(int v)
-{
-    return v == V_HANG_STALE_READ || v == V_TIMEOUT;
 }
 
 /* One execution.  An execution is deterministic — the same plan runs the
@@ -481,19 +478,21 @@ static int timed(int v)
 int det_exec(struct det_ctx *x, const struct det_plan *p, struct det_outcome *o, char *err,
              size_t errlen)
 {
-    if (exec_once(x, p, o, err, errlen) < 0)
+    int by_clock;
+    if (exec_once(x, p, o, &by_clock, err, errlen) < 0)
         return -1;
     uint64_t n = ++x->nexec, fake = det_env_u64("HVSIM_TEST_DET_FAKE_HANG", 0);
     if (fake && n == fake && o->verdict == V_PASS) {
         o->verdict = V_HANG_STALE_READ;
         snprintf(o->why, sizeof o->why, "a hang made up by HVSIM_TEST_DET_FAKE_HANG");
+        by_clock = 1;
     }
-    if (!timed(o->verdict) || getenv("HVSIM_DET_NO_RERUN"))
+    if (!by_clock || getenv("HVSIM_DET_NO_RERUN"))
         return 0;
     int first = o->verdict;
     char why[sizeof o->why];
     snprintf(why, sizeof why, "%s", o->why);
-    if (exec_once(x, p, o, err, errlen) < 0)
+    if (exec_once(x, p, o, &by_clock, err, errlen) < 0)
         return -1;
     if (o->verdict != first) {
         x->retimed++;
