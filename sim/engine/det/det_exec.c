@@ -165,6 +165,7 @@ int det_ctx_open(struct det_ctx **out, const struct hvsim_runcfg *c, const struc
      * hang floor is not meant for it */
     uint64_t hang_ms = 300;
     x->hang_ns = det_env_u64("HVSIM_DET_HANG_MS", hang_ms) * 1000000ull;
+    x->fake_hang = det_env_u64("HVSIM_TEST_DET_FAKE_HANG", 0); /* read once: not per execution */
     *out = x;
     return 0;
 }
@@ -481,8 +482,8 @@ int det_exec(struct det_ctx *x, const struct det_plan *p, struct det_outcome *o,
     int by_clock;
     if (exec_once(x, p, o, &by_clock, err, errlen) < 0)
         return -1;
-    uint64_t n = ++x->nexec, fake = det_env_u64("HVSIM_TEST_DET_FAKE_HANG", 0);
-    if (fake && n == fake && o->verdict == V_PASS) {
+    uint64_t n = ++x->nexec;
+    if (x->fake_hang && n == x->fake_hang && o->verdict == V_PASS) {
         o->verdict = V_HANG_STALE_READ;
         snprintf(o->why, sizeof o->why, "a hang made up by HVSIM_TEST_DET_FAKE_HANG");
         by_clock = 1;

@@ -20,6 +20,7 @@ struct det_ctx {
     int alive;
     uint64_t hang_ns;
     uint64_t nexec;    /* det_exec calls (HVSIM_TEST_DET_FAKE_HANG counts them) */
+    uint64_t fake_hang; /* HVSIM_TEST_DET_FAKE_HANG: that call's first run is a hang */
     uint64_t retimed;  /* time-judged verdicts that a rerun did not repeat */
 };
 
