@@ -40,6 +40,8 @@ static void test_window_follows_points_and_holder(void **st)
     assert_int_equal(det_watch_poll(&w, 8, 0, 660, 1), 1);
     assert_int_equal(w.win_t, 660);
     assert_int_equal(w.cpu0, -1);
+    /* ...but not the wall time without a point (the blocked-call TIMEOUT) */
+    assert_int_equal(w.still_since, 600);
     /* nobody holds the token (between executions): never a window */
     assert_int_equal(det_watch_poll(&w, 8, -1, 700, 0), 1);
     assert_int_equal(det_watch_poll(&w, 8, -1, 800, 0), 1);

@@ -21,7 +21,6 @@ struct det_ctx {
     uint64_t hang_ns;
     uint64_t nexec;    /* det_exec calls (HVSIM_TEST_DET_FAKE_HANG counts them) */
     uint64_t fake_hang; /* HVSIM_TEST_DET_FAKE_HANG: that call's first run is a hang */
-    uint64_t retimed;  /* time-judged verdicts that a rerun did not repeat */
 };
 
 /* Many executions of one configuration (det_engine.c). */
@@ -91,7 +90,8 @@ struct det_watch {
 };
 /* A poll: 1 when the window starts again (a point was reached, the token
  * moved to another thread, nobody holds it, or host_stall: a CPU stalled
- * since the last poll), 0 when it goes on. */
+ * since the last poll — that restarts the CPU-time window only, not
+ * still_since), 0 when it goes on. */
 int det_watch_poll(struct det_watch *w, uint64_t points, int holder, uint64_t now, int host_stall);
 
 /* det_judge.c: the protocol oracle on the end state the runtime judged. */

@@ -17,12 +17,17 @@
 
 int det_watch_poll(struct det_watch *w, uint64_t points, int holder, uint64_t now, int host_stall)
 {
-    if (points != w->last_points || holder < 0 || holder != w->holder || host_stall) {
+    if (points != w->last_points || holder < 0 || holder != w->holder) {
         w->last_points = points;
         w->holder = holder;
-        w->still_since = w->win_t = now;
-        w->cpu0 = -1;
-        return 1;
+        w->still_since = now;
+    } else if (!host_stall) {
+        return 0;
     }
-    return 0;
+    /* a stall restarts only the CPU-time window: still_since is wall time
+     * without a point, which the blocked-call TIMEOUT needs to reach its
+     * bound however often the host stalls a CPU */
+    w->win_t = now;
+    w->cpu0 = -1;
+    return 1;
 }
