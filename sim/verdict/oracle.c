@@ -3,6 +3,7 @@
  * counters show. */
 #include "oracle.h"
 #include "bridge_names.h"
+#include "runtime/common/oracle_count.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -141,17 +142,6 @@ int oracle_request_lost(const struct oracle_snap *s)
     return -1;
 }
 
-/* Is ring entry e a QUEUE_NOTIFY to a device of the run (owes a completion)? */
-static int entry_is_device_notify(const struct oracle_snap *s, const struct device_req *e)
-{
-    if (!e->is_write || e->address % VIRTIO_MMIO_WINDOW != VIRTIO_MMIO_QUEUE_NOTIFY)
-        return 0;
-    for (unsigned d = 0; d < s->ndevices && d < HVSIM_DEVS; d++)
-        if (e->address - s->dev_base[d] < VIRTIO_MMIO_WINDOW)
-            return 1;
-    return 0;
-}
-
 int oracle_daemon_holds(const struct oracle_snap *s)
 {
     if (s->req_front >= HVSIM_MAX_REQ || s->req_rear >= HVSIM_MAX_REQ)
@@ -163,9 +153,9 @@ int oracle_daemon_holds(const struct oracle_snap *s)
             const struct device_req *e = &s->req[k];
             if (e->src_cpu != i)
                 continue;
-            if (entry_is_device_notify(s, e))
+            if (oracle_notify_to_device(s->dev, s->ndevices, e->is_write, e->address))
                 notify_queued++;
-            else if (!(e->is_write && e->address % VIRTIO_MMIO_WINDOW == VIRTIO_MMIO_QUEUE_NOTIFY))
+            else if (!oracle_addr_is_notify(e->is_write, e->address))
                 sync_queued++;
         }
         if (c->state == HVSIM_CPU_IN_HANDLER && c->cur_sync && c->flag_now == c->flag_before &&

@@ -54,7 +54,7 @@ struct oracle_snap {
     uint32_t daemon_state;
     uint64_t daemon_sleeps, daemon_wakes;
     unsigned ndevices;
-    uint64_t dev_base[HVSIM_DEVS];  /* which QUEUE_NOTIFY entries owe a completion */
+    struct hvsim_device dev[HVSIM_DEVS];  /* which QUEUE_NOTIFY entries owe a completion */
     uint32_t ipi_sent, ipi_consumed, ipi_dropped, ipi_drop_every;
     uint32_t hc_sent, hc_done;
     uint64_t fin_calls, fin_consumed, fin_foreign, fin_overread, fin_missing;

@@ -29,8 +29,7 @@ static void snap_finish_req(struct oracle_snap *s, const struct hvsim_ctl *ctl)
     s->miss_to = oracle_irq_target(ctl, hvsim_cpu_of_zone(ctl->fin.miss_zone), ctl->fin.miss_irq);
     s->miss_ninj = ctl->fin.miss_ninj;
     s->ndevices = ctl->ndevices > HVSIM_DEVS ? HVSIM_DEVS : ctl->ndevices;
-    for (unsigned d = 0; d < s->ndevices; d++)
-        s->dev_base[d] = ctl->devices[d].base;
+    memcpy(s->dev, ctl->devices, sizeof s->dev);
 }
 
 void oracle_snap_take(struct oracle_snap *s, const struct hvsim_ctl *ctl,
@@ -51,7 +50,7 @@ void oracle_snap_take(struct oracle_snap *s, const struct hvsim_ctl *ctl,
             const struct hvsim_access *a = &c->acc[o->cur];
             o->cur_write = a->is_write;
             o->cur_addr = a->addr;
-            o->cur_sync = !(a->is_write && a->addr % VIRTIO_MMIO_WINDOW == VIRTIO_MMIO_QUEUE_NOTIFY);
+            o->cur_sync = oracle_is_sync(a);
         }
         o->flag_before = LD(&c->flag_before);
         o->flag_now = (uint64_t)LD(&b->cfg_flags[i]);

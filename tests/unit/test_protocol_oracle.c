@@ -282,7 +282,7 @@ static void test_daemon_holds(void **st)
     struct oracle_snap s;
     clean(&s);
     s.ndevices = 1;
-    s.dev_base[0] = 0xa003e00;
+    s.dev[0].base = 0xa003e00;
     assert_int_equal(oracle_daemon_holds(&s), -1);
     /* cpu1 waits, its flag has not moved, its request is not in the ring */
     s.cpu[1].state = HVSIM_CPU_IN_HANDLER;

@@ -39,6 +39,7 @@
 #include "native_stall.h"
 #include "native_text.h"
 #include "verdict/oracle.h"
+#include "runtime/common/oracle_count.h"
 #include "evidence/pc.h"
 #include "util/region.h"
 #include "util/process.h"
@@ -54,10 +55,6 @@
 
 #define POLL_NS 2000000ull
 
-static int access_is_sync(const struct hvsim_access *a)
-{
-    return !(a->is_write && a->addr % VIRTIO_MMIO_WINDOW == VIRTIO_MMIO_QUEUE_NOTIFY);
-}
 
 /* The watchdog's memory between polls: the evidence windows the detectors
  * (native_detect.h) decide on, and the CPU time at each window's start. */
@@ -248,7 +245,7 @@ static int watch_cpu(struct watch *w, struct run_result *r, const struct poll *x
         return 0;
     }
     uint64_t idx = __atomic_load_n(&cc->cur, __ATOMIC_RELAXED);
-    if (idx >= cc->naccess || !access_is_sync(&cc->acc[idx]))
+    if (idx >= cc->naccess || !oracle_is_sync(&cc->acc[idx]))
         return 0;
     uint64_t before = __atomic_load_n(&cc->flag_before, __ATOMIC_RELAXED);
     uint64_t mem = __atomic_load_n(&x->rg->bridge->cfg_flags[i], __ATOMIC_RELAXED);

@@ -14,21 +14,34 @@
 #include <string.h>
 #include "control.h"
 
-/* Is this access a QUEUE_NOTIFY write to a device of the run?  Only those
- * owe a completion (a notify nobody owns is dropped by the daemon, rightly). */
-static inline int oracle_is_device_notify(const struct hvsim_ctl *ctl, const struct hvsim_access *a)
+/* A QUEUE_NOTIFY write: asynchronous, no answer owed. */
+static inline int oracle_addr_is_notify(int is_write, uint64_t addr)
 {
-    if (!a->is_write || a->addr % VIRTIO_MMIO_WINDOW != VIRTIO_MMIO_QUEUE_NOTIFY)
+    return is_write && addr % VIRTIO_MMIO_WINDOW == VIRTIO_MMIO_QUEUE_NOTIFY;
+}
+
+/* A QUEUE_NOTIFY write to one of devs[0..n): only those owe a completion
+ * (a notify nobody owns is dropped by the daemon, rightly). */
+static inline int oracle_notify_to_device(const struct hvsim_device *devs, uint32_t n, int is_write,
+                                          uint64_t addr)
+{
+    if (!oracle_addr_is_notify(is_write, addr))
         return 0;
-    for (uint32_t d = 0; d < ctl->ndevices && d < HVSIM_DEVS; d++)
-        if (a->addr - ctl->devices[d].base < VIRTIO_MMIO_WINDOW)
+    for (uint32_t d = 0; d < n && d < HVSIM_DEVS; d++)
+        if (addr - devs[d].base < VIRTIO_MMIO_WINDOW)
             return 1;
     return 0;
 }
 
+/* Is this access a QUEUE_NOTIFY write to a device of the run? */
+static inline int oracle_is_device_notify(const struct hvsim_ctl *ctl, const struct hvsim_access *a)
+{
+    return oracle_notify_to_device(ctl->devices, ctl->ndevices, a->is_write, a->addr);
+}
+
 static inline int oracle_is_sync(const struct hvsim_access *a)
 {
-    return !(a->is_write && a->addr % VIRTIO_MMIO_WINDOW == VIRTIO_MMIO_QUEUE_NOTIFY);
+    return !oracle_addr_is_notify(a->is_write, a->addr);
 }
 
 /* Before the trap: count what the access owes, and check that the flag did
