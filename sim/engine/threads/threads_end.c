@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include "threads_end.h"
 #include "build/build.h"
+#include "runtime/common/oracle_count.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -22,11 +23,6 @@ static const char *daemon_words(uint32_t st)
     }
 }
 
-static int access_waits(const struct hvsim_access *a)
-{
-    return !(a->is_write && a->addr % VIRTIO_MMIO_WINDOW == VIRTIO_MMIO_QUEUE_NOTIFY);
-}
-
 /* "access #3 (read of 4 byte(s) at 0x... )" */
 static void access_words(const struct hvsim_cpu_ctl *cc, uint64_t idx, char *b, size_t n)
 {
@@ -36,7 +32,7 @@ static void access_words(const struct hvsim_cpu_ctl *cc, uint64_t idx, char *b, 
     }
     const struct hvsim_access *a = &cc->acc[idx];
     snprintf(b, n, "its access #%llu (%s of %u byte(s) at 0x%llx)", (unsigned long long)cc->done + 1,
-             a->is_write ? (access_waits(a) ? "write" : "queue notify") : "read", a->size,
+             a->is_write ? (oracle_is_sync(a) ? "write" : "queue notify") : "read", a->size,
              (unsigned long long)a->addr);
 }
 

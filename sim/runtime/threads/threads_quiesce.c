@@ -1,5 +1,6 @@
 /* sim/runtime/threads/threads_quiesce.c — see quiesce.h. */
 #include "quiesce.h"
+#include "runtime/common/oracle_count.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -40,7 +41,7 @@ static int waits_for_answer(const struct hvsim_cpu_ctl *c, uint64_t cur)
     if (cur >= c->naccess || cur >= HVSIM_MAX_ACCESS)
         return 0;
     const struct hvsim_access *a = &c->acc[cur];
-    return !(a->is_write && a->addr % VIRTIO_MMIO_WINDOW == VIRTIO_MMIO_QUEUE_NOTIFY);
+    return oracle_is_sync(a);
 }
 
 static void sample(struct thr_quiesce_state *s, const struct hvsim_ctl *ctl, const struct virtio_bridge *b,
