@@ -1,21 +1,20 @@
 /* sim/util/vstall.c — CPU stall probes (see vstall.h).
  *
- * Each probe owns one slot: the time it last woke and the end of the last
- * late wake (both CLOCK_MONOTONIC ns, written only by the probe, read by
- * the watchdogs with relaxed atomics: a stale read only delays a verdict by
- * one poll).  The probes block every signal: a SIGTERM for hvsim must reach
+ * Each probe owns one slot of the table (runtime/common/stall_table.h),
+ * which lives in a memfd so that the threads binary's watchdog can map it
+ * too (vstall_path).  The probes block every signal: a SIGTERM for hvsim must reach
  * a thread that runs the handler's intent, not a sleeping probe. */
 #define _GNU_SOURCE
 #include "vstall.h"
 #include <pthread.h>
+#include <stdio.h>
+#include <sys/mman.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-
-#define VSTALL_MAX 64
 
 /* The probe runs at real-time priority: it must never wait on anything but
  * its timer.  In a sanitizer build of hvsim the instrumented atomics and the
@@ -26,16 +25,9 @@
  * instrumentation here, and the sleep is the bare system call. */
 #define PROBE_PLAIN __attribute__((no_sanitize("thread", "address", "undefined")))
 
-struct probe {
-    int cpu;
-    uint64_t last_wake;  /* 0: not started yet */
-    uint64_t late_from, late_to; /* the last stall: expected wake .. actual wake */
-};
-
-static struct probe probes[VSTALL_MAX];
-static unsigned nprobes;
-static int started, realtime;
-static uint64_t nstalls;
+static struct vstall_table local, *tab = &local;
+static char shared_path[64];
+static int started;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 PROBE_PLAIN static uint64_t mono_ns(void)
@@ -48,7 +40,7 @@ PROBE_PLAIN static uint64_t mono_ns(void)
 
 PROBE_PLAIN static void *probe_main(void *arg)
 {
-    struct probe *p = arg;
+    struct vstall_probe *p = arg;
     uint64_t next = mono_ns();
     __atomic_store_n(&p->last_wake, next, __ATOMIC_RELAXED);
     for (;;) {
@@ -60,7 +52,7 @@ PROBE_PLAIN static void *probe_main(void *arg)
         if (now - next >= VSTALL_LATE_NS) {
             __atomic_store_n(&p->late_from, next, __ATOMIC_RELAXED);
             __atomic_store_n(&p->late_to, now, __ATOMIC_RELEASE);
-            __atomic_add_fetch(&nstalls, 1, __ATOMIC_RELAXED);
+            __atomic_add_fetch(&tab->nstalls, 1, __ATOMIC_RELAXED);
             next = now; /* no burst of catch-up wakes */
         }
         __atomic_store_n(&p->last_wake, now, __ATOMIC_RELEASE);
@@ -68,8 +60,28 @@ PROBE_PLAIN static void *probe_main(void *arg)
     return 0;
 }
 
+/* The table in a memfd when there is one (else this process's own). */
+static void share_table(void)
+{
+    int fd = (int)syscall(SYS_memfd_create, "hvsim-vstall", 1u /* MFD_CLOEXEC */);
+    if (fd < 0)
+        return;
+    void *m = MAP_FAILED;
+    if (ftruncate(fd, sizeof *tab) == 0)
+        m = mmap(0, sizeof *tab, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (m == MAP_FAILED) {
+        close(fd);
+        return;
+    }
+    tab = m;
+    /* the fd stays open for the process's life: others open it by path */
+    snprintf(shared_path, sizeof shared_path, "/proc/%d/fd/%d", (int)getpid(), fd);
+}
+
 static void start_all(void)
 {
+    share_table();
+    tab->magic = VSTALL_MAGIC;
     cpu_set_t allowed;
     if (sched_getaffinity(0, sizeof allowed, &allowed))
         return;
@@ -77,10 +89,11 @@ static void start_all(void)
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old); /* inherited by the probes */
     int rt = 1;
-    for (int cpu = 0; cpu < CPU_SETSIZE && nprobes < VSTALL_MAX; cpu++) {
+    uint32_t n = 0;
+    for (int cpu = 0; cpu < CPU_SETSIZE && n < VSTALL_MAX; cpu++) {
         if (!CPU_ISSET(cpu, &allowed))
             continue;
-        struct probe *p = &probes[nprobes];
+        struct vstall_probe *p = &tab->p[n];
         p->cpu = cpu;
         pthread_attr_t a;
         pthread_attr_init(&a);
@@ -104,11 +117,11 @@ static void start_all(void)
         if (rc)
             continue;
         pthread_detach(t);
-        nprobes++;
+        __atomic_store_n(&tab->n, ++n, __ATOMIC_RELEASE);
     }
     pthread_sigmask(SIG_SETMASK, &old, 0);
-    realtime = rt && nprobes;
-    started = nprobes > 0;
+    tab->realtime = rt && n;
+    started = n > 0;
 }
 
 int vstall_start(void)
@@ -119,26 +132,20 @@ int vstall_start(void)
 
 int vstall_overlaps(uint64_t since_ns, uint64_t now_ns)
 {
-    for (unsigned i = 0; i < nprobes; i++) {
-        const struct probe *p = &probes[i];
-        uint64_t wake = __atomic_load_n(&p->last_wake, __ATOMIC_ACQUIRE);
-        if (!wake)
-            continue; /* not running yet: no evidence either way */
-        if (now_ns > wake && now_ns - wake >= VSTALL_LATE_NS && now_ns - wake < VSTALL_STUCK_NS)
-            return 1; /* overdue: its CPU is stalled now (for so long: a probe gone wrong) */
-        uint64_t to = __atomic_load_n(&p->late_to, __ATOMIC_ACQUIRE);
-        if (to && to >= since_ns && __atomic_load_n(&p->late_from, __ATOMIC_RELAXED) <= now_ns)
-            return 1;
-    }
-    return 0;
+    return vstall_table_overlaps(tab, since_ns, now_ns);
 }
 
 uint64_t vstall_count(void)
 {
-    return __atomic_load_n(&nstalls, __ATOMIC_RELAXED);
+    return __atomic_load_n(&tab->nstalls, __ATOMIC_RELAXED);
 }
 
 int vstall_realtime(void)
 {
-    return realtime;
+    return (int)tab->realtime;
+}
+
+const char *vstall_path(void)
+{
+    return started && shared_path[0] ? shared_path : 0;
 }

@@ -20,13 +20,7 @@
 #define HVSIM_VSTALL_H
 
 #include <stdint.h>
-
-#define VSTALL_TICK_NS 2000000ull  /* the probes' sleep */
-#define VSTALL_LATE_NS 10000000ull /* this late is a stall */
-/* Overdue this long, a probe is taken as broken, not its CPU as stalled:
- * a stall that never ends would hold every verdict back until TIMEOUT.  Its
- * late wake, if it comes, still counts. */
-#define VSTALL_STUCK_NS 1000000000ull
+#include "runtime/common/stall_table.h"
 
 /* Start the probes once per process (later calls do nothing).  0, or -1
  * when no probe could start (then vstall_overlaps() says 0: no evidence). */
@@ -36,6 +30,10 @@ int vstall_start(void);
 int vstall_overlaps(uint64_t since_ns, uint64_t now_ns);
 /* Stalls seen since vstall_start (for reports and tests). */
 uint64_t vstall_count(void);
+/* A path another process of this machine can open read-only and map to see
+ * the same table (struct vstall_table), while this process lives; NULL when
+ * the table is not shared (no probes, or no memfd). */
+const char *vstall_path(void);
 /* Whether the probes run at real-time priority (host stalls only) or not
  * (load on this machine makes them late too: verdicts wait longer). */
 int vstall_realtime(void);

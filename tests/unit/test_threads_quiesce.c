@@ -120,6 +120,46 @@ static void test_not_quiescent(void **s)
     ctl.cpu[0].acc[0].addr = 0xa003e00 + VIRTIO_MMIO_QUEUE_NOTIFY; expect_never();
 }
 
+/* A host stall of a vCPU in the window (hvsim's probes saw one: the table
+ * the binary maps with --stalls) makes the waiter's CPU time no evidence:
+ * the window starts again, and a stall long before the new window does not
+ * hold it back.  A probe overdue now is a stall in progress. */
+static void test_a_host_stall_restarts_the_window(void **s)
+{
+    (void)s;
+    lost_wakeup_state();
+    static struct vstall_table tab;
+    memset(&tab, 0, sizeof tab);
+    tab.magic = VSTALL_MAGIC;
+    tab.n = 1;
+    struct thr_quiesce q;
+    init(&q);
+    q.stalls = &tab;
+    tab.p[0].last_wake = 1299 * MS;
+    tab.p[0].late_from = 1100 * MS; /* 100 ms inside the window */
+    tab.p[0].late_to = 1200 * MS;
+    fake_ns = 0;
+    assert_int_equal(thr_quiesce_poll(&q, &ctl, &br, 2, 1000 * MS), 0);
+    fake_ns = 300 * (int64_t)MS;
+    assert_int_equal(thr_quiesce_poll(&q, &ctl, &br, 2, 1300 * MS), 0);
+    assert_int_equal(q.stall_restarts, 1);
+    assert_int_equal(thr_quiesce_poll(&q, &ctl, &br, 2, 1320 * MS), 0); /* new window */
+    fake_ns = 600 * (int64_t)MS;
+    tab.p[0].last_wake = 1619 * MS;
+    assert_int_equal(thr_quiesce_poll(&q, &ctl, &br, 2, 1620 * MS), 1);
+    assert_int_equal(q.stall_restarts, 1);
+
+    /* the probe has not woken for 50 ms: its CPU is stalled now */
+    init(&q);
+    q.stalls = &tab;
+    fake_ns = 0;
+    assert_int_equal(thr_quiesce_poll(&q, &ctl, &br, 2, 2000 * MS), 0);
+    fake_ns = 300 * (int64_t)MS;
+    tab.p[0].last_wake = 2250 * MS;
+    assert_int_equal(thr_quiesce_poll(&q, &ctl, &br, 2, 2300 * MS), 0);
+    assert_int_equal(q.stall_restarts, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
@@ -127,6 +167,7 @@ int main(void)
         cmocka_unit_test(test_progress_restarts_the_window),
         cmocka_unit_test(test_a_waiter_that_did_not_run),
         cmocka_unit_test(test_not_quiescent),
+        cmocka_unit_test(test_a_host_stall_restarts_the_window),
     };
     return cmocka_run_group_tests(t, 0, 0);
 }

@@ -5,7 +5,8 @@
  * not run is.  The probes must call it overdue while it lasts (seen from
  * another CPU) and count it late after.  (That no stall is seen when none
  * happens cannot be asserted: on a shared machine the host may stall a
- * vCPU at any time.)  Skipped without
+ * vCPU at any time.)  And the table is the one vstall_path() shares with
+ * the threads binary.  Skipped without
  * real-time priority (not root): then the probes run at normal priority. */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -13,7 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <sched.h>
 #include <stdio.h>
 #include <time.h>
@@ -87,6 +91,22 @@ static void test_a_taken_cpu_is_seen(void **st)
     assert_true(vstall_overlaps(t0, t1));
     if (other >= 0)
         assert_true(overdue_seen);
+
+    /* Another process sees the same table through vstall_path() (the
+     * threads binary's watchdog maps it so): opened and mapped read-only as
+     * threads_main.c does, it tells the same stall. */
+    const char *path = vstall_path();
+    assert_non_null(path);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    assert_true(fd >= 0);
+    const struct vstall_table *tab = mmap(0, sizeof *tab, PROT_READ, MAP_SHARED, fd, 0);
+    close(fd);
+    assert_true(tab != MAP_FAILED);
+    assert_true(tab->magic == VSTALL_MAGIC);
+    assert_true(tab->n >= 1);
+    assert_true(tab->nstalls == vstall_count() || tab->nstalls > n0);
+    assert_true(vstall_table_overlaps(tab, t0, t1));
+    munmap((void *)tab, sizeof *tab);
 }
 
 int main(void)

@@ -23,6 +23,7 @@
 #include "util/region.h"
 #include "util/process.h"
 #include "util/sbuf.h"
+#include "util/vstall.h"
 #include "runtime/common/futex.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -124,10 +125,18 @@ static int run_binary(const struct hvsim_runcfg *c, const char *bin, const char 
      * is unfair by default; a CPU thread spinning in its wait loop re-takes
      * it at once and starves the daemon it waits for (seen on an idle
      * machine: a 90 s time-out instead of a 5 s run). */
+    /* The binary judges quiescence on its threads' CPU time; hvsim's stall
+     * probes (util/vstall.h) tell it when that time was charged while the
+     * host ran nothing (left out of the evidence's command line: the path
+     * names this hvsim process's memfd). */
+    vstall_start();
+    char *stalls = (char *)vstall_path();
     char *hg_argv[] = { "valgrind", "--tool=helgrind", "--fair-sched=yes", "--fullpath-after=", "--history-level=full",
                         "--num-callers=24", "--error-exitcode=0", supp, vglog, (char *)bin,
-                        "--fd", "3", "--hang-ms", hang, "--quiesce-ms", quiesce, 0 };
-    char *ts_argv[] = { (char *)bin, "--fd", "3", "--hang-ms", hang, "--quiesce-ms", quiesce, 0 };
+                        "--fd", "3", "--hang-ms", hang, "--quiesce-ms", quiesce,
+                        stalls ? "--stalls" : 0, stalls, 0 };
+    char *ts_argv[] = { (char *)bin, "--fd", "3", "--hang-ms", hang, "--quiesce-ms", quiesce,
+                        stalls ? "--stalls" : 0, stalls, 0 };
     int logfd = open(outlog, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (logfd < 0) {
         snprintf(err, errlen, "%s: %s", outlog, strerror(errno));

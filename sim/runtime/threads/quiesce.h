@@ -15,7 +15,11 @@
  * have run during the window (its thread's CPU time grew by at least 5 ms):
  * a thread the machine did not schedule — a loaded host, valgrind's one
  * thread at a time — may be just before its IPI, and is no evidence; its
- * window starts again.  A CPU that spins in its wait loop runs.
+ * window starts again.  A CPU that spins in its wait loop runs.  CPU time
+ * is no proof on a machine whose virtual CPUs the host stops: the thread on
+ * a stopped vCPU is charged the time it did not run (util/vstall.h).  So a
+ * window any of hvsim's stall probes saw a stall in starts again too (the
+ * table hvsim passes with --stalls; without it, no such check).
  * The bridge is read through the harness's own read-only mapping, so a race
  * detector sees no access of the harness (rt.h).
  */
@@ -23,6 +27,7 @@
 #define HVSIM_THREADS_QUIESCE_H
 
 #include "runtime/common/control.h"
+#include "runtime/common/stall_table.h"
 #include <stdio.h>
 
 struct thr_quiesce_state {
@@ -42,6 +47,8 @@ struct thr_quiesce {
     struct thr_quiesce_state s;   /* the state that has held since since_ns */
     int64_t cpu_ns0[HVSIM_CPUS];  /* each waiting CPU's CPU time at since_ns */
     thr_cpu_time_fn cpu_time;
+    const struct vstall_table *stalls; /* hvsim's stall probes, or NULL */
+    uint64_t stall_restarts;      /* windows a host stall made start again */
 };
 
 #define THR_QUIESCE_RAN_NS 5000000ll /* CPU time a waiter must use in the window */

@@ -4,6 +4,7 @@
  * backend daemon thread (backend_run), all over one mapping of the region.
  *
  * Usage (started by hvsim): threads --fd N --hang-ms M [--quiesce-ms Q]
+ *                                   [--stalls PATH]
  *   The memfd at fd N holds the bridge page and the control area the
  *   supervisor filled (sim/runtime/common/control.h).  It is mapped twice: the code
  *   under test uses the first mapping; the harness reads the bridge only
@@ -17,7 +18,9 @@
  *   unchanged for Q ms — then it exits RT_EXIT_QUIESCENT at once, without
  *   stopping anyone, so the control area and the bridge still show that
  *   state to the supervisor (stopping first woke the daemon, and the
- *   supervisor read "exited" instead of "asleep").
+ *   supervisor read "exited" instead of "asleep").  PATH is hvsim's table
+ *   of CPU stall probes (runtime/common/stall_table.h): a window in which a
+ *   virtual CPU stopped starts again.
  */
 #define _GNU_SOURCE
 #include "rt.h"
@@ -25,6 +28,7 @@
 #include "runtime/common/futex.h"
 #include "runtime/common/guest.h"
 #include "runtime/common/hypercall.h"
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,12 +145,13 @@ static int thr_rt_start(unsigned n, pthread_t *be, pthread_t *hc, pthread_t *t)
 /* Watch the n CPUs until all are done (returns 1 when one read a wrong
  * value); a quiescent or hung run exits from here, leaving every thread as
  * it is. */
-static int thr_rt_watch(unsigned n, long hang_ms, long quiesce_ms)
+static int thr_rt_watch(unsigned n, long hang_ms, long quiesce_ms, const struct vstall_table *stalls)
 {
     uint64_t last = thr_rt_progress(), last_t = now_ns();
     int wrong = 0;
     struct thr_quiesce q;
     thr_quiesce_init(&q, (uint64_t)quiesce_ms * 1000000ull);
+    q.stalls = stalls;
     for (;;) {
         struct timespec ts = { 0, 20000000L };
         nanosleep(&ts, 0);
@@ -173,16 +178,39 @@ static int thr_rt_watch(unsigned n, long hang_ms, long quiesce_ms)
             /* Leave the threads as they are: a hoisted load spins forever. */
             /* No stop first: it would wake the daemon and change the state
              * the supervisor judges the hang from. */
-            printf("hvsim-threads: no progress for %ld ms\n", hang_ms);
+            printf("hvsim-threads: no progress for %ld ms (quiescence windows restarted by a host CPU "
+                   "stall: %llu)\n", hang_ms, (unsigned long long)q.stall_restarts);
             fflush(stdout);
             _exit(RT_EXIT_HANG);
         }
     }
 }
 
+/* hvsim's stall probes (--stalls PATH: its memfd, read-only), or NULL: a
+ * table that cannot be mapped only loses the stall check. */
+static const struct vstall_table *map_stalls(const char *path)
+{
+    if (!path)
+        return 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    void *m = mmap(0, sizeof(struct vstall_table), PROT_READ, MAP_SHARED, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED)
+        return 0;
+    const struct vstall_table *t = m;
+    if (t->magic != VSTALL_MAGIC) {
+        munmap(m, sizeof *t);
+        return 0;
+    }
+    return t;
+}
+
 int main(int argc, char **argv)
 {
     int fd = -1;
+    const char *stalls = 0;
     long hang_ms = 2000, quiesce_ms = 300;
     for (int i = 1; i + 1 < argc; i++) {
         if (!strcmp(argv[i], "--fd"))
@@ -191,6 +219,8 @@ int main(int argc, char **argv)
             hang_ms = atol(argv[i + 1]);
         else if (!strcmp(argv[i], "--quiesce-ms"))
             quiesce_ms = atol(argv[i + 1]);
+        else if (!strcmp(argv[i], "--stalls"))
+            stalls = argv[i + 1];
     }
     if (fd < 0) {
         fprintf(stderr, "hvsim threads: this program is started by hvsim (missing --fd)\n");
@@ -208,7 +238,7 @@ int main(int argc, char **argv)
     pthread_t be, hc, t[HVSIM_CPUS];
     if (thr_rt_start(n, &be, &hc, t) < 0)
         return RT_EXIT_USAGE;
-    int wrong = thr_rt_watch(n, hang_ms, quiesce_ms);
+    int wrong = thr_rt_watch(n, hang_ms, quiesce_ms, map_stalls(stalls));
     thr_rt_stop_all();
     pthread_join(be, 0);
     pthread_join(hc, 0);

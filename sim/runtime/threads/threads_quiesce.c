@@ -100,6 +100,11 @@ int thr_quiesce_poll(struct thr_quiesce *q, const struct hvsim_ctl *ctl, const s
     }
     if (now_ns - q->since_ns < q->window_ns)
         return 0;
+    if (q->stalls && vstall_table_overlaps(q->stalls, q->since_ns, now_ns)) {
+        q->stall_restarts++;
+        q->since_ns = 0; /* a vCPU stopped in the window: its CPU time proves nothing */
+        return 0;
+    }
     if (!waiters_ran(q, ctl, ncpus)) {
         q->since_ns = 0; /* no evidence the waiters are past their kick: again */
         return 0;
@@ -111,8 +116,9 @@ void thr_quiesce_print(const struct thr_quiesce *q, FILE *f)
 {
     const struct thr_quiesce_state *s = &q->s;
     fprintf(f, "hvsim-threads: quiescent for %llu ms: daemon asleep (slept %llu times), req_front %u, "
-               "req_rear %u, need_wakeup %u, IPIs sent %u consumed %u dropped %u, FINISH_REQ sent %u done %u\n",
+               "req_rear %u, need_wakeup %u, IPIs sent %u consumed %u dropped %u, FINISH_REQ sent %u done %u; "
+               "windows restarted by a host CPU stall %llu\n",
             (unsigned long long)(q->window_ns / 1000000ull), (unsigned long long)s->daemon_sleeps,
             s->req_front, s->req_rear, s->need_wakeup, s->ipi_sent, s->ipi_consumed, s->ipi_dropped,
-            s->hc_sent, s->hc_done);
+            s->hc_sent, s->hc_done, (unsigned long long)q->stall_restarts);
 }
