@@ -116,6 +116,47 @@ static void left_counts_what_next_would_take(void **st)
     det_dfs_free(&d);
 }
 
+/* det_dfs_estimate on a tree of value choices that dfs explores whole:
+ * depth(path) says how deep the path goes.  On a uniform tree every
+ * estimate is exact; on any tree it is never below what ran and is exact
+ * when the search ends. */
+static unsigned est_depth_uniform(const uint8_t *p, unsigned n) { (void)p; (void)n; return 4; }
+static unsigned est_depth_skewed(const uint8_t *p, unsigned n)
+{
+    return n && p[0] != DET_ACT_CHOICE ? 2 : 5; /* the root's first option is 8 times the second's */
+}
+static void estimate_run(unsigned (*depth)(const uint8_t *, unsigned), uint64_t total, int exact)
+{
+    struct det_dfs d;
+    det_dfs_init(&d, 64);
+    struct det_logent log[8];
+    uint8_t p[8] = { 0 };
+    int n = 0;
+    for (;;) {
+        unsigned D = depth(p, (unsigned)n);
+        for (unsigned i = 0; i < D; i++)
+            log[i] = (struct det_logent){ .opts = 3, .kind = 1, .cur_cand = 1,
+                                          .chosen = (int)i < n ? p[i] : DET_ACT_CHOICE };
+        det_dfs_record(&d, log, D);
+        n = det_dfs_next(&d, p, 8);
+        double e = det_dfs_estimate(&d);
+        assert_true(e >= (double)d.schedules);
+        if (exact)
+            assert_true(e == (double)total);
+        if (n < 0)
+            break;
+    }
+    assert_int_equal(d.schedules, total);
+    assert_true(det_dfs_estimate(&d) == (double)total);
+    det_dfs_free(&d);
+}
+static void estimate_from_finished_subtrees(void **st)
+{
+    (void)st;
+    estimate_run(est_depth_uniform, 16, 1);
+    estimate_run(est_depth_skewed, 16 + 2, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -123,6 +164,7 @@ int main(void)
         cmocka_unit_test(defaults_of_value_choices),
         cmocka_unit_test(dfs_explores_value_choices),
         cmocka_unit_test(left_counts_what_next_would_take),
+        cmocka_unit_test(estimate_from_finished_subtrees),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

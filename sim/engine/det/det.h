@@ -81,6 +81,10 @@ struct det_dfs_node {
     uint16_t cost_before;
     uint8_t ngw, gw_all;
     struct det_gw gw[DET_GW_MAX];
+    /* for the estimate (det_dfs_estimate): executions recorded before the
+     * current option's first, and the sizes of the options finished here */
+    uint64_t began, done_sum;
+    uint32_t done_n;
 };
 struct det_dfs {
     struct det_dfs_node *st;
@@ -115,6 +119,15 @@ int det_dfs_next(struct det_dfs *d, uint8_t *prefix, uint32_t max);
  * before the bound; a dpor search adds more as it analyses races), and the
  * shallowest decision that has one (-1: none).  For the progress line. */
 int det_dfs_left(const struct det_dfs *d, int *shallowest);
+/* A rough estimate of the executions the whole search takes (>= those
+ * recorded): each option left at a decision is taken to be as large as the
+ * mean of the options finished there and the current one, whose own size is
+ * what it ran so far plus the estimate of what is left below it, or
+ * before it ran at all the mean of those finished (exact on a uniform tree; Knuth's
+ * idea of measuring a tree by the parts seen, with sizes instead of random
+ * probes).  Backtrack sets still grow as races are found, so it is no
+ * bound either way: for the progress line, labelled as rough. */
+double det_dfs_estimate(const struct det_dfs *d);
 /* dpor: after det_dfs_record, the races of that execution's trace add to the
  * backtrack sets; a race whose reversal the bound forbids is also tried at
  * the last context switch before it, where it costs nothing more (Coons,

@@ -31,7 +31,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define CKPT_MAGIC "hvsim det search checkpoint, format 1\n"
+#define CKPT_MAGIC "hvsim det search checkpoint, format 2\n"
+/* format 1 (before 2026-12-05) had no subtree sizes in its nodes */
+#define CKPT_MAGIC1 "hvsim det search checkpoint, format 1\n"
 
 static uint64_t fnv_u64(uint64_t h, uint64_t v) { return fnv1a(h, &v, sizeof v); }
 
@@ -166,7 +168,11 @@ int det_ckpt_load(const char *path, uint64_t key, struct det_ckpt *k, struct det
     char magic[sizeof CKPT_MAGIC - 1];
     uint64_t dc[10];
     const char *why = NULL;
-    if (get(&r, magic, sizeof magic) || memcmp(magic, CKPT_MAGIC, sizeof magic))
+    int got = get(&r, magic, sizeof magic);
+    if (!got && sizeof CKPT_MAGIC1 == sizeof CKPT_MAGIC && !memcmp(magic, CKPT_MAGIC1, sizeof magic))
+        why = "the checkpoint of an older hvsim (format 1): this one cannot continue it; run that "
+              "hvsim, or remove the file to start again";
+    else if (got || memcmp(magic, CKPT_MAGIC, sizeof magic))
         why = "not an hvsim search checkpoint (written by --checkpoint)";
     else if (get(&r, k, sizeof *k) || get(&r, dc, sizeof dc))
         why = "truncated: it ends inside its header";
@@ -251,8 +257,9 @@ int det_ckpt_begin(struct det_ckpt_run *k, struct det_run *R, struct det_dfs *d,
     *plen = (int)d->plen;
     int top, left = det_dfs_left(d, &top); /* where the search stands, at a glance */
     fprintf(stderr, "hvsim det: resumed from %s: %llu executions were run before; %d options left on "
-                    "the path after the next one, the shallowest at decision %d\n",
-            k->path, (unsigned long long)was.executions, left, top);
+                    "the path after the next one, the shallowest at decision %d; roughly %.3g in all "
+                    "(an estimate from the subtrees finished so far)\n",
+            k->path, (unsigned long long)was.executions, left, top, det_dfs_estimate(d));
     return 0;
 }
 

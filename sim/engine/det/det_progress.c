@@ -48,10 +48,11 @@ void det_progress_tick(struct det_progress *pg, const struct det_run *R,
     int top, left = det_dfs_left(d, &top);
     fprintf(stderr, "hvsim det: %s: %llu executions (%.0f/s; stops unfinished at %llu, --runs), %llu "
                     "ended asleep; backtracked to decision %d and deeper; %d options left on the "
-                    "path, the shallowest at decision %d\n",
+                    "path, the shallowest at decision %d; roughly %.3g in all (an estimate from "
+                    "the subtrees finished so far)\n",
             R->c->strategy, (unsigned long long)R->executions,
             (double)(R->executions - pg->last_exec) / secs, (unsigned long long)pg->cap,
-            (unsigned long long)d->blocked, pg->min_plen, left, top);
+            (unsigned long long)d->blocked, pg->min_plen, left, top, det_dfs_estimate(d));
     pg->last_ns = t;
     pg->last_exec = R->executions;
     pg->min_plen = -1;

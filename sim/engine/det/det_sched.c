@@ -184,6 +184,9 @@ void det_dfs_record(struct det_dfs *d, const struct det_logent *log, uint32_t nl
          * does the entry a drain commits (its parent names it by granule);
          * the other value choices (arm/riscv reads-from) every option */
         x->bt = d->dpor && (!x->kind || commit_choice(d, i)) ? x->tried : x->opts;
+        x->began = d->schedules - 1; /* this execution is its current option's first */
+        x->done_sum = 0;
+        x->done_n = 0;
         x->cost_before = 0;
         if (i) {
             const struct det_dfs_node *p = &d->st[i - 1];
@@ -218,6 +221,9 @@ static int branch(struct det_dfs *d, int64_t i, int a, int k, uint8_t *prefix, u
     }
     if ((uint32_t)i + 1 > max)
         return -1;
+    x->done_sum += d->schedules - x->began; /* the option before is finished */
+    x->done_n++;
+    x->began = d->schedules;
     x->chosen = (uint8_t)a;
     d->n = (uint32_t)i + 1;
     d->plen = d->n;
@@ -260,15 +266,34 @@ int det_dfs_next(struct det_dfs *d, uint8_t *prefix, uint32_t max)
     return -1;
 }
 
+/* Branches node x has yet to take (det_dfs_next's loop, counted). */
+static int node_left(const struct det_dfs *d, const struct det_dfs_node *x)
+{
+    int n = __builtin_popcountll(node_avail(d, x));
+    for (int k = 0; d->dpor && !x->kind && k < x->ngw; k++)
+        n += !x->gw[k].done;
+    return n;
+}
+
+double det_dfs_estimate(const struct det_dfs *d)
+{
+    double below = 0; /* estimated executions still to run under node i's current option */
+    for (int64_t i = (int64_t)d->n - 1; i >= 0; i--) {
+        const struct det_dfs_node *x = &d->st[i];
+        double ran = (double)(d->schedules - x->began), cur = ran + below;
+        if (x->done_n && !ran)
+            cur = (double)x->done_sum / x->done_n; /* not begun: as large as those finished */
+        below = cur - ran + node_left(d, x) * ((double)x->done_sum + cur) / (double)(x->done_n + 1);
+    }
+    return (double)d->schedules + below;
+}
+
 int det_dfs_left(const struct det_dfs *d, int *shallowest)
 {
     int left = 0;
     *shallowest = -1;
     for (uint32_t i = 0; i < d->n; i++) {
-        const struct det_dfs_node *x = &d->st[i];
-        int n = __builtin_popcountll(node_avail(d, x));
-        for (int k = 0; d->dpor && !x->kind && k < x->ngw; k++)
-            n += !x->gw[k].done;
+        int n = node_left(d, &d->st[i]);
         if (n && *shallowest < 0)
             *shallowest = (int)i;
         left += n;
