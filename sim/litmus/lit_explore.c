@@ -507,6 +507,8 @@ static int search_dpor(struct ctx *x, const char *cc, uint64_t max_runs, struct 
                 fprintf(stderr, "E s%u t%u k%u o%x v%llx\n", S->ev[i].step, S->ev[i].tid, S->ev[i].kind,
                         S->ev[i].off, (unsigned long long)S->ev[i].val);
         }
+        d.vcut += S->wmm.cut != 0; /* a load not offered every message: not complete */
+        r->cands_cut |= S->wmm.cut != 0;
         det_dfs_record(&d, S->log, S->nlog);
         d.vcts = &S->vcts[0][0];
         det_dfs_dpor(&d, S->log, S->nlog, S->ev, S->nev);
@@ -518,7 +520,7 @@ static int search_dpor(struct ctx *x, const char *cc, uint64_t max_runs, struct 
             record_state(x, r);
         plen = det_dfs_next(&d, prefix, DET_MAX_STEPS);
         if (plen < 0) {
-            r->complete = !d.cut;
+            r->complete = !d.cut && !d.vcut;
             break;
         }
     }
@@ -555,7 +557,7 @@ int lit_explore(const struct lit_test *t, const char *bin, int model, const char
         rc = search_dpor(&x, cc, max_runs, r, prefix, err, errlen);
         goto out;
     }
-    int plen = 0;
+    int plen = 0, vcut = 0;
     for (;;) {
         if (max_runs && r->runs >= max_runs) {
             r->complete = 0;
@@ -565,6 +567,8 @@ int lit_explore(const struct lit_test *t, const char *bin, int model, const char
         if (exec1(&x, prefix, (uint32_t)plen, cc, err, errlen) < 0)
             goto out;
         r->runs++;
+        vcut |= x.S->wmm.cut != 0;
+        r->cands_cut = vcut;
         int red;
         if (merge(&x, (uint32_t)plen, e, pe, &red, err, errlen) < 0)
             goto out;
@@ -574,7 +578,7 @@ int lit_explore(const struct lit_test *t, const char *bin, int model, const char
             record_state(&x, r);
         plen = next(&x, prefix);
         if (plen < 0) {
-            r->complete = 1;
+            r->complete = !vcut;
             rc = 0;
             break;
         }

@@ -61,7 +61,10 @@ void lit_print_text(FILE *f, const struct lit_test *t, const char *cc, const cha
                 word(t->herd[r->model]), t->herd_why[0] ? " -- " : "", t->herd_why);
     fprintf(f, "Explored %llu executions (%llu runs, %llu cut by sleep sets)%s, %.2f s\n\n",
             (unsigned long long)r->executions, (unsigned long long)r->runs,
-            (unsigned long long)r->redundant, r->complete ? "" : " -- INCOMPLETE (--max-runs reached)",
+            (unsigned long long)r->redundant,
+            r->complete ? "" : r->cands_cut ? " -- INCOMPLETE (a load was offered only the newest 8 "
+                                              "of the writes it may read)"
+                                            : " -- INCOMPLETE (--max-runs reached)",
             r->secs);
 }
 
@@ -106,6 +109,7 @@ json_t *lit_result_json(const struct lit_test *t, const char *cc, const char *op
     json_object_set_new(o, "runs", json_integer((json_int_t)r->runs));
     json_object_set_new(o, "redundant", json_integer((json_int_t)r->redundant));
     json_object_set_new(o, "complete", json_boolean(r->complete));
+    json_object_set_new(o, "loads_cut", json_boolean(r->cands_cut));
     json_object_set_new(o, "seconds", json_real(r->secs));
     return o;
 }

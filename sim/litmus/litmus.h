@@ -113,6 +113,8 @@ struct lit_result {
     uint64_t runs;                /* processes' executions run, redundant ones included */
     uint64_t redundant;           /* cut by the sleep sets (equivalent to one already run) */
     int complete;                 /* 1: the space was exhausted */
+    int cands_cut;                /* 1: a load was not offered every message its view allows
+                                   * (more than WMM_CANDS): not complete either */
     double secs;
 };
 /* Explore every execution of the built test under model (dpor 0: this

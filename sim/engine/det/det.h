@@ -96,6 +96,8 @@ struct det_dfs {
     uint64_t reduced;        /* dpor: options never explored because equivalent */
     uint64_t races;
     uint64_t blocked;        /* dpor: executions that took an asleep step (equivalent to one run) */
+    uint64_t vcut;           /* arm/riscv: executions with a load not offered every message its
+                              * view allows (det_wmm.cut): the search is then not complete */
     uint64_t stale;          /* dpor, arm/riscv: executions that left the one before by a stale
                               * failed turn of a loop (det_dpor_stale.c) */
     uint32_t plen;           /* the prefix the last det_dfs_next returned */

@@ -104,7 +104,7 @@ int det_ckpt_save(const char *path, const struct det_ckpt *k, const struct det_d
     put(&w, CKPT_MAGIC, sizeof CKPT_MAGIC - 1);
     put(&w, k, sizeof *k);
     uint64_t dc[] = { d->schedules, d->cut, d->reduced, d->races, d->blocked, d->stale,
-                      d->n, d->plen, d->gstep1, d->g };
+                      d->n, d->plen, d->gstep1, d->g, d->vcut };
     put(&w, dc, sizeof dc);
     put(&w, prefix, d->plen);
     for (uint32_t i = 0; i < d->n; i++) {
@@ -166,7 +166,7 @@ int det_ckpt_load(const char *path, uint64_t key, struct det_ckpt *k, struct det
         return -1;
     }
     char magic[sizeof CKPT_MAGIC - 1];
-    uint64_t dc[10];
+    uint64_t dc[11];
     const char *why = NULL;
     int got = get(&r, magic, sizeof magic);
     if (!got && sizeof CKPT_MAGIC1 == sizeof CKPT_MAGIC && !memcmp(magic, CKPT_MAGIC1, sizeof magic))
@@ -189,7 +189,7 @@ int det_ckpt_load(const char *path, uint64_t key, struct det_ckpt *k, struct det
     }
     d->schedules = dc[0], d->cut = dc[1], d->reduced = dc[2], d->races = dc[3];
     d->blocked = dc[4], d->stale = dc[5], d->plen = (uint32_t)dc[7];
-    d->gstep1 = (uint32_t)dc[8], d->g = (uint16_t)dc[9];
+    d->gstep1 = (uint32_t)dc[8], d->g = (uint16_t)dc[9], d->vcut = dc[10];
     uint32_t n = (uint32_t)dc[6];
     d->st = calloc(n ? n : 1, sizeof *d->st);
     d->cap = n ? n : 1;

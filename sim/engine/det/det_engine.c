@@ -227,17 +227,24 @@ static void run_teardown(struct det_run *R)
 
 /* The end of an exploration that found nothing, in words: "verified" only
  * when every option of every decision was run or shown equivalent (dpor)
- * — nothing cut by the bound, no --runs cap. */
+ * — nothing cut by the bound, no --runs cap, and (arm/riscv) every load
+ * offered every message its view allows. */
 static void explored_words(struct det_run *R, const struct det_dfs *d, int exhausted,
                            struct run_result *r)
 {
     const struct hvsim_runcfg *c = R->c;
     const char *ml = det_model_long[det_model_of(c)];
     unsigned long long n = (unsigned long long)d->schedules;
-    if (exhausted && !d->cut)
+    if (exhausted && !d->cut && !d->vcut)
         snprintf(r->summary, sizeof r->summary, "verified: %llu executions, all PASS (%s, every "
                  "schedule%s, under %s)", n, c->strategy,
                  d->dpor ? " up to the order of independent steps" : "", ml);
+    else if (exhausted && !d->cut)
+        snprintf(r->summary, sizeof r->summary,
+                 "NOT verified: %llu executions, all PASS (%s) under %s, but in %llu of them a load was "
+                 "offered only the newest %d of the messages its view allows (or the execution's "
+                 "history of %d writes was full): the older ones were never tried",
+                 n, c->strategy, ml, (unsigned long long)d->vcut, WMM_CANDS, WMM_MSGS);
     else if (exhausted && d->dpor) /* explored_extent: "bounded" */
         snprintf(r->summary, sizeof r->summary,
                  "bounded: %llu schedules (dpor within %u preemptions/early drains: not every schedule "
@@ -262,6 +269,8 @@ static const char *explored_extent(const struct det_dfs *d, int exhausted)
 {
     if (!exhausted)
         return "stopped early";
+    if (!d->cut && d->vcut)
+        return "incomplete: loads not offered every message";
     if (!d->cut)
         return "complete";
     return d->dpor ? "bounded" : "exhaustive within the bound";
@@ -282,6 +291,9 @@ static void explored_stats(const struct det_run *R, const struct det_dfs *d, int
                 (unsigned long long)d->races, (unsigned long long)d->reduced,
                 (unsigned long long)d->blocked, (unsigned long long)d->stale);
     fprintf(stderr, "; %llu options beyond the bound", (unsigned long long)d->cut);
+    if (d->model >= DM_ARM)
+        fprintf(stderr, "; %llu executions with a load not offered every message its view allows",
+                (unsigned long long)d->vcut);
     if (R->resumed)
         fprintf(stderr, "; resumed from a checkpoint at %llu executions", (unsigned long long)R->resumed);
     fputc('\n', stderr);
@@ -349,6 +361,7 @@ static int run_explore(struct det_run *R, engine_cb cb, void *ud, unsigned *foun
         R->points += o.points;
         det_stop_note(R, &d, &ck);
         struct det_shm *S = det_ctx_shm(R->x);
+        d.vcut += S->wmm.cut != 0;
         det_dfs_record(&d, S->log, S->nlog);
         /* once for the profile and HVSIM_DET_GRAPHS: it walks the trace */
         uint64_t graph = prof.path || bf.gf ? det_graph_hash(S->ev, S->nev, model) : 0;

@@ -63,6 +63,9 @@ struct det_wmm {
     uint32_t clock;      /* timestamp of the newest committed write */
     uint32_t nmsg;
     uint32_t full;       /* history full: every load reads the newest value from now on */
+    uint32_t cut;        /* loads this execution not offered every message their view allows
+                          * (more than WMM_CANDS, or the history full): a search that met one
+                          * is not complete (det_engine.c) */
     uint32_t strong;     /* riscv as gcc maps it: every C11 fence is fence iorw,iorw */
     uint32_t settled;    /* clock when M was last made G + holder's stores (det_wmm_settle) */
     uint32_t last[WMM_NG]; /* index+1 of the granule's newest message, 0: never written */

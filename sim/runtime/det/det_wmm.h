@@ -83,7 +83,7 @@ static inline int wmm_on(const struct det_shm *S) { return S->model >= DM_ARM; }
 static inline void wmm_reset(struct det_shm *S)
 {
     struct det_wmm *W = &S->wmm;
-    W->clock = W->nmsg = W->full = 0;
+    W->clock = W->nmsg = W->full = W->cut = 0;
     memset(W->last, 0, sizeof W->last);
     memset(W->v, 0, sizeof W->v);
 }
@@ -117,11 +117,12 @@ static inline int wmm_forwarded(const struct det_shm *S, int t, uint32_t off, ui
  * out while that one may be read too: it reads the same with a higher
  * view, and so it takes no place among the max (DPOR's silent commits,
  * det_dpor_fp.c, rely on reads not telling it apart). */
-static inline int wmm_cands(const struct det_shm *S, int t, uint32_t g, uint32_t *c, int max)
+static inline int wmm_cands(struct det_shm *S, int t, uint32_t g, uint32_t *c, int max)
 {
-    const struct det_wmm *W = &S->wmm;
+    struct det_wmm *W = &S->wmm;
     uint32_t i = W->last[g];
     if (!i || W->full) {
+        W->cut += i && W->full; /* written since the history filled: only the newest */
         c[0] = 0;
         return 1;
     }
@@ -137,6 +138,9 @@ static inline int wmm_cands(const struct det_shm *S, int t, uint32_t g, uint32_t
             c[n++] = i;
         i = m->prev;
     }
+    /* stopped at max with an older message left that the view allows (at
+     * least the newest at or below it): those are not offered */
+    W->cut += n == max && i && W->msg[c[n - 1] - 1].ts > V;
     return n;
 }
 
