@@ -445,6 +445,32 @@ static void silent_commit_is_no_candidate(void **st)
     assert_int_equal(S->wmm.msg[c[1] - 1].ts, 2);
 }
 
+/* More messages than a load is offered (WMM_CANDS) between the view and
+ * the newest: the newest WMM_CANDS are offered and the load is counted as
+ * cut (det_wmm.cut: the search is then not complete); with the view among
+ * them, nothing is cut.  A full history counts too. */
+static void a_load_offered_fewer_than_allowed_is_counted(void **st)
+{
+    (void)st;
+    arm2();
+    for (uint64_t v = 1; v <= WMM_CANDS + 2; v++)
+        wmm_land(S, 0, 0, (uint8_t *)&v, 8, 0, 1); /* ts v: x = v */
+    uint32_t c[WMM_CANDS];
+    assert_int_equal(wmm_cands(S, 1, 0, c, WMM_CANDS), WMM_CANDS); /* x = WMM_CANDS+2 .. 3 */
+    assert_int_equal(S->wmm.cut, 1);                               /* 2, 1 and 0 left out */
+    S->wmm.v[1].vrnew = 4;                                         /* the view allows ts 4 on */
+    assert_int_equal(wmm_cands(S, 1, 0, c, WMM_CANDS), WMM_CANDS - 1);
+    assert_int_equal(S->wmm.cut, 1);
+    S->wmm.v[1].vrnew = 3;                                         /* exactly WMM_CANDS allowed */
+    assert_int_equal(wmm_cands(S, 1, 0, c, WMM_CANDS), WMM_CANDS);
+    assert_int_equal(S->wmm.cut, 1);
+    S->wmm.full = 1;                                               /* newest only from now on */
+    assert_int_equal(wmm_cands(S, 1, 0, c, WMM_CANDS), 1);
+    assert_int_equal(S->wmm.cut, 2);
+    wmm_reset(S);
+    assert_int_equal(S->wmm.cut, 0);
+}
+
 static int setup(void **st)
 {
     (void)st;
@@ -463,6 +489,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(candidates_follow_the_view),
         cmocka_unit_test(silent_commit_is_no_candidate),
+        cmocka_unit_test(a_load_offered_fewer_than_allowed_is_counted),
         cmocka_unit_test(sc_outcomes_reachable),
         cmocka_unit_test(litmus_table),
     };
