@@ -32,7 +32,7 @@ for sw in INT:130 TERM:143; do
   grep -q "verified:" "$t/out" "$t/err" && fail "SIG$sig: an interrupted search said verified"
   # the progress line says what is left on the current path (this search
   # is minutes from its end: something is)
-  grep -q "; [1-9][0-9]* options left on the path, the shallowest at decision [0-9]*$" "$t/err" ||
+  grep -q "; [1-9][0-9]* options left on the path, the shallowest at decision [0-9]*; roughly [0-9.e+]* in all (an estimate from the subtrees finished so far)$" "$t/err" ||
     fail "SIG$sig: the progress line does not say what is left: $(grep -m1 'dpor: ' "$t/err")"
   sleep 0.5
   left=$(ps -e -o sid=,pid=,stat= | awk -v s="$pid" '$1 == s && $3 !~ /^Z/ { print $2 }')
