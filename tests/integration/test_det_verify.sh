@@ -41,6 +41,10 @@ n1=$(verified "$D/verify_1x2.hvs" sc) || fail "$n1"
 "$HVSIM" run --engine det --strategy dpor --bound 64 --runs 5000000 --memory-model sc \
   --scenario "$D/verify_1x2.hvs" > "$t/text" 2>&1 || fail "text run: exit $?"
 grep -q "^PASS .*verified: $n1 executions, all PASS" "$t/text" || fail "no verified line in the text output: $(cat "$t/text")"
+# and what it does not cover: the fair scheduler's schedules only (a bounded
+# spin, the daemon's poll window, runs out only when nobody else can run)
+grep -q "every fair schedule up to the order of independent steps, under SC; fair: a loop re-reading unchanged values runs only when no other thread can" "$t/text" ||
+  fail "the verified line does not say it covers fair schedules only: $(grep -m1 verified "$t/text")"
 
 n2=$(verified "$D/verify_2x1.hvs" sc) || fail "$n2"
 # sc, 2 CPUs that contend twice (2 reads and 1): the turns of a wait that
