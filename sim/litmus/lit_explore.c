@@ -557,7 +557,7 @@ int lit_explore(const struct lit_test *t, const char *bin, int model, const char
         rc = search_dpor(&x, cc, max_runs, r, prefix, err, errlen);
         goto out;
     }
-    int plen = 0, vcut = 0;
+    int plen = 0;
     for (;;) {
         if (max_runs && r->runs >= max_runs) {
             r->complete = 0;
@@ -567,8 +567,7 @@ int lit_explore(const struct lit_test *t, const char *bin, int model, const char
         if (exec1(&x, prefix, (uint32_t)plen, cc, err, errlen) < 0)
             goto out;
         r->runs++;
-        vcut |= x.S->wmm.cut != 0;
-        r->cands_cut = vcut;
+        r->cands_cut |= x.S->wmm.cut != 0; /* a load not offered every message: not complete */
         int red;
         if (merge(&x, (uint32_t)plen, e, pe, &red, err, errlen) < 0)
             goto out;
@@ -578,7 +577,7 @@ int lit_explore(const struct lit_test *t, const char *bin, int model, const char
             record_state(&x, r);
         plen = next(&x, prefix);
         if (plen < 0) {
-            r->complete = !vcut;
+            r->complete = !r->cands_cut;
             rc = 0;
             break;
         }
