@@ -72,6 +72,14 @@ want b2 1 PROTOCOL_VIOLATION
 has b2 "never reached the daemon"
 has b2 "request ring is empty"
 has b2 "overwritten in req_list"
+# b3) the same with a daemon whose worker threads serve the ring: a window
+# in which a worker ran is no evidence (one may hold the request), but
+# idle workers are, and the text says what it saw of them
+run b3 --scenario "$V/two_cpu_publish.hvs" --hv "$V/hv_push_without_lock.c" --hv "$R/hv/result.c" --runs 5 \
+  --backend "$R/tests/data/user_threads/worker_daemon.c"
+want b3 1 PROTOCOL_VIOLATION
+has b3 "never reached the daemon"
+has b3 "the daemon's other threads did not run in that time"
 
 # c) program-order lost wakeup: found under the hv_publish/be_before_sleep
 # rendezvous; native cannot see which side's order failed, so it must not

@@ -64,7 +64,7 @@ struct watch {
     long cpu0[HVSIM_CPUS];
     struct nd_hold lw;                 /* lost wakeup; key: the daemon's sleeps */
     struct nd_hold rl;                 /* a request lost; key: the CPU */
-    long rl_cpu0;
+    long rl_cpu0, rl_be0;              /* and the daemon's workers' CPU time (-1: none) */
     uint64_t last_progress_val, last_progress_t;
     uint64_t max_late_ns;
     uint32_t last_state[HVSIM_CPUS];
@@ -300,7 +300,11 @@ static int watch_lost_wakeup(struct watch *w, struct run_result *r, const struct
 }
 
 /* A request lost: a CPU waits (and spins, so it is past its push) for an
- * answer while the ring is empty and the daemon sleeps. */
+ * answer while the ring is empty and the daemon sleeps.  "Sleeps" is the
+ * daemon's main thread: a worker thread may hold the request (taken from
+ * the ring, being served), so a window in which one ran, or could run, is
+ * no evidence (tests/data/user_threads/worker_daemon.c under load: a false
+ * PROTOCOL_VIOLATION, 2026-12-05). */
 static int watch_request_lost(struct watch *w, struct run_result *r, const struct poll *x)
 {
     struct oracle_finding of;
@@ -308,22 +312,29 @@ static int watch_request_lost(struct watch *w, struct run_result *r, const struc
     /* keyed by the CPU and its access (the other CPUs may move on meanwhile) */
     uint64_t key = lost >= 0 ? x->snap.cpu[lost].done << 8 | (uint64_t)lost : 0;
     enum nd_hold_step hs = nd_hold_step(&w->rl, lost >= 0, key, x->now, x->hang_ns);
-    if (hs == ND_HOLD_STARTED)
+    int runnable;
+    if (hs == ND_HOLD_STARTED) {
         w->rl_cpu0 = native_thread_run_us(x->ps[1].pid, x->rg->ctl->cpu[lost].tid);
+        w->rl_be0 = native_workers_run_us(x->ps[0].pid, &runnable);
+    }
     if (hs != ND_HOLD_HELD)
         return 0;
     long cpu1 = native_thread_run_us(x->ps[1].pid, x->rg->ctl->cpu[lost].tid);
+    long be1 = native_workers_run_us(x->ps[0].pid, &runnable);
     long window = (long)((x->now - w->rl.since) / 1000000ull);
-    if (!nd_spinning(w->rl_cpu0, cpu1, window)) {
-        w->rl.since = x->now; /* not running: maybe not even past its push */
+    if (!nd_spinning(w->rl_cpu0, cpu1, window) || (be1 >= 0 && (be1 != w->rl_be0 || runnable))) {
+        w->rl.since = x->now; /* not running: maybe not even past its push; or a worker ran */
         w->rl_cpu0 = cpu1;
+        w->rl_be0 = be1;
         return 0;
     }
     oracle_explain_request_lost(&x->snap, lost, &of);
     from_finding(r, &of, x->t_us);
     snprintf(r->text + strlen(r->text), sizeof r->text - strlen(r->text),
-             " The state held for %ld ms while cpu%d spun (%ld ms of CPU time).", window, lost,
-             (cpu1 - w->rl_cpu0) / 1000);
+             " The state held for %ld ms while cpu%d spun (%ld ms of CPU time)%s.", window, lost,
+             (cpu1 - w->rl_cpu0) / 1000,
+             be1 >= 0 ? "; the daemon's other threads did not run in that time: if one of them "
+                        "holds the request, it is blocked for good" : "");
     return 1;
 }
 

@@ -9,6 +9,7 @@
 #include "evidence/loops.h"
 #include "evidence/pc.h"
 #include "evidence/srcloc.h"
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,29 @@ long native_thread_run_us(pid_t pid, pid_t tid)
     }
     long ms = pc_thread_cpu_ms(pid, tid);
     return ms < 0 ? -1 : ms * 1000;
+}
+
+long native_workers_run_us(pid_t pid, int *runnable)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *d = opendir(path);
+    *runnable = 0;
+    if (!d)
+        return -1;
+    long sum = -1;
+    for (struct dirent *e; (e = readdir(d));) {
+        pid_t tid = (pid_t)atoi(e->d_name);
+        if (tid <= 0 || tid == pid)
+            continue;
+        long us = native_thread_run_us(pid, tid);
+        if (us < 0)
+            continue; /* gone meanwhile */
+        sum = (sum < 0 ? 0 : sum) + us;
+        *runnable |= thread_sched_state(pid, tid) == 'R';
+    }
+    closedir(d);
+    return sum;
 }
 
 /* Scheduler state of a process ('R', 'S', 'T' stopped, ...; '?' unknown):

@@ -16,6 +16,11 @@ struct pc_gdb;
 long native_thread_run_us(pid_t pid, pid_t tid);
 /* Scheduler state of a process ('R', 'S', 'T' stopped, ...; '?' unknown). */
 char native_proc_state(pid_t pid);
+/* The threads of process pid other than its main one (a daemon's workers):
+ * their summed on-CPU time in µs, and *runnable = 1 when one is running or
+ * waiting for a CPU now ('R').  -1 when it has no other thread (or /proc
+ * cannot tell). */
+long native_workers_run_us(pid_t pid, int *runnable);
 /* Sample the spinning thread and put function/file:line in the result.
  * Native (x86_64): ptrace, symbolised in the live process.  Foreign: through
  * qemu-user's gdbstub (*gdb, dropped here once sampled), symbolised offline
