@@ -80,6 +80,13 @@ run b3 --scenario "$V/two_cpu_publish.hvs" --hv "$V/hv_push_without_lock.c" --hv
 want b3 1 PROTOCOL_VIOLATION
 has b3 "never reached the daemon"
 has b3 "the daemon's other threads did not run in that time"
+# and in det, which judges when nothing can run: it names what each of the
+# daemon's other threads was doing (det_judge.c)
+run b4 --engine det --strategy pct --runs 50 --scenario "$V/two_cpu_publish.hvs" --hv "$V/hv_push_without_lock.c" \
+  --hv "$R/hv/result.c" --backend "$R/tests/data/user_threads/worker_daemon.c"
+want b4 1 PROTOCOL_VIOLATION
+has b4 "never reached the daemon"
+has b4 "The daemon's thread [0-9]+ is blocked in a pthread wait .*: if it holds the request, it holds it for good"
 
 # c) program-order lost wakeup: found under the hv_publish/be_before_sleep
 # rendezvous; native cannot see which side's order failed, so it must not

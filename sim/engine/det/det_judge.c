@@ -4,6 +4,26 @@
 #include "det_int.h"
 #include <string.h>
 
+/* "Never reached the daemon" speaks of the daemon's main thread; its other
+ * threads (a worker that takes requests from it) may hold the request.
+ * Say what each of them was doing when nothing could run any more. */
+static void workers_words(const struct det_shm *S, struct oracle_finding *f)
+{
+    size_t l = strlen(f->text);
+    for (uint32_t i = 0; i < S->nthreads && i < DET_MAXT && l + 200 < sizeof f->text; i++) {
+        const struct det_thread *t = &S->t[i];
+        if (t->proc != 1 || i == S->be_tid)
+            continue;
+        const char *what = t->state == DT_DONE ? "has ended"
+                           : t->state == DT_BLOCKED && t->block == DB_SYNC
+                               ? "is blocked in a pthread wait (a lock, a condition variable or a join)"
+                           : t->spinning ? "only re-reads memory" : "cannot make progress";
+        l += (size_t)snprintf(f->text + l, sizeof f->text - l,
+                              " The daemon's thread %u %s: if it holds the request, it holds it for good.",
+                              i, what);
+    }
+}
+
 /* The protocol oracle (sim/verdict) on the end state the runtime judged:
  * a PASS with a notify left without its completion or interrupt is a
  * finding; a CPU left re-reading its flag is a lost request (its request
@@ -26,6 +46,7 @@ void det_judge_oracle(struct det_ctx *x, struct det_outcome *o)
         const struct det_thread *be = &x->S->t[x->S->be_tid];
         if (cpu >= 0) {
             oracle_explain_request_lost(&snap, cpu, f);
+            workers_words(x->S, f);
         } else if (o->verdict == V_LIVELOCK && be->state == DT_BLOCKED &&
                    be->block == DB_HC_SERVE && x->S->t[x->S->hc_tid].spinning) {
             /* the daemon waits in FINISH_REQ and the hypervisor's handler of
