@@ -71,6 +71,7 @@ struct det_progress {
     int on;
     uint64_t last_ns, last_exec, cap;
     int min_plen;
+    int cut_said;     /* the "cannot end verified" line was printed */
 };
 /* cap: where --runs stops the search; resumed: executions of the runs before */
 void det_progress_open(struct det_progress *pg, uint64_t cap, uint64_t resumed);

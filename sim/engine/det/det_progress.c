@@ -46,10 +46,11 @@ void det_progress_tick(struct det_progress *pg, const struct det_run *R,
         return;
     double secs = (double)(t - pg->last_ns) / 1e9;
     int top, left = det_dfs_left(d, &top);
-    if (d->vcut) /* said at once: such a search can no longer end verified */
+    if (d->vcut && !pg->cut_said) /* said once, at once: such a search can no longer end verified */
         fprintf(stderr, "hvsim det: %llu executions so far had a load offered only the newest %d "
                         "messages of those its view allows: this search cannot end verified\n",
                 (unsigned long long)d->vcut, WMM_CANDS);
+    pg->cut_said |= d->vcut != 0;
     fprintf(stderr, "hvsim det: %s: %llu executions (%.0f/s; stops unfinished at %llu, --runs), %llu "
                     "ended asleep; backtracked to decision %d and deeper; %d options left on the "
                     "path, the shallowest at decision %d; roughly %.3g in all (an estimate from "
