@@ -55,7 +55,6 @@
 
 #define POLL_NS 2000000ull
 
-
 /* The watchdog's memory between polls: the evidence windows the detectors
  * (native_detect.h) decide on, and the CPU time at each window's start. */
 struct watch {
